@@ -1,0 +1,1 @@
+"""LF suites, one module per task. Each defines ``LABELS`` (a LabelSpace) and ``LFS``."""

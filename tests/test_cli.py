@@ -1,0 +1,97 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel.cli import main
+
+
+@pytest.fixture
+def cli(capsys):
+    def run(*args):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+def test_demo_prints_summary_and_writes_files(cli, tmp_path):
+    code, out, err = cli("demo", "--out", str(tmp_path))
+    assert code == 0, err
+    assert "LF summary (569 rows x 10 LFs)" in out and "large_radius" in out
+    assert "Score on all gold: accuracy=" in out
+    labels = pd.read_csv(tmp_path / "labels.csv")
+    assert len(labels) == 569 and {"p_malignant", "p_benign", "label", "confidence"} <= set(labels.columns)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["n_lfs"] == 10 and summary["scores"]["all"]["accuracy"] > 0.9
+    assert np.load(tmp_path / "L.npz")["votes"].shape == (569, 10)
+
+
+def test_run_on_a_csv_file_with_gold_names(cli, tmp_path):
+    from weaklabel import load_dataset
+
+    df = load_dataset("breast_cancer", split="all").df.copy()
+    df["label"] = np.where(df["label"] == 0, "malignant", "benign")
+    df.index.name = "case"
+    df.reset_index().to_csv(tmp_path / "cases.csv", index=False)
+    code, out, err = cli("run", "--data", str(tmp_path / "cases.csv"), "--lfs", "lfs/cancer.py",
+                         "--id-column", "case", "--model", "majority", "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    assert "Score on train gold" in out
+    assert pd.read_csv(tmp_path / "o" / "labels.csv")["row_id"].tolist()[:3] == [0, 1, 2]
+
+
+def test_apply_fit_analyze_chain(cli, tmp_path):
+    mat = tmp_path / "L.npz"
+    code, out, _ = cli("apply", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer",
+                       "--out", str(mat))
+    assert code == 0 and mat.exists() and "applied in" in out
+    code, out, _ = cli("fit", "--L", str(mat), "--model", "dawid_skene", "--out", str(tmp_path / "fit"))
+    assert code == 0 and (tmp_path / "fit" / "labels.csv").exists()
+    code, out, _ = cli("analyze", "--L", str(mat), "--format", "json")
+    assert code == 0 and json.loads(out)["large_radius"]["Coverage"] > 0.1
+    code, out, _ = cli("analyze", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer",
+                       "--format", "markdown")
+    assert code == 0 and out.startswith("| ") and "Emp. Acc." in out
+
+
+def test_errors_go_to_stderr_with_exit_1(cli, tmp_path, monkeypatch):
+    monkeypatch.delenv("WEAKLABEL_DATA", raising=False)
+    code, out, err = cli("run", "--data", "youtube", "--lfs", "lfs/spam.py", "--out", str(tmp_path))
+    assert code == 1 and err.startswith("Error: dataset 'youtube' needs its data folder")
+    code, _, err = cli("run", "--data", "breast_cancer", "--lfs", "lfs/nope.py")
+    assert code == 1 and "no such file" in err
+    code, _, err = cli("run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--model", "svm")
+    assert code == 1 and "unknown 'svm'" in err
+    code, _, err = cli("fit", "--L", str(tmp_path / "missing.npz"))
+    assert code == 1 and err.startswith("Error:")
+    code, _, err = cli("analyze")
+    assert code == 2
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--lfs", "x"])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 2
+
+
+def test_module_entry_point_runs():
+    out = subprocess.run([sys.executable, "-m", "weaklabel", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("weaklabel ")
+
+
+def test_run_on_wrench_youtube_with_spam_suite(cli, tmp_path, data_dir):
+    code, out, err = cli("run", "--data", "youtube", "--lfs", "lfs/spam.py", "--data-dir", str(data_dir),
+                         "--eval-split", "test", "--out", str(tmp_path))
+    assert code == 0, err
+    assert "spacy_promo_pattern" in out
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["n_rows"] == 1686 and summary["n_lfs"] >= 10
+    assert set(summary["scores"]) == {"train", "test", "test (majority vote)"}
+    assert summary["scores"]["test"]["accuracy"] > 0.8

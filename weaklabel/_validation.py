@@ -1,0 +1,150 @@
+"""One place for input checks and their messages (cf. sklearn.utils.validation).
+
+Public functions validate once at the boundary with these helpers, then call
+private workers that trust their inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .exceptions import InputError, InputTypeError, MissingColumnError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .labels import LabelSpace
+
+
+def describe_values(values: np.ndarray, limit: int = 6) -> str:
+    """Short set notation of distinct values, e.g. ``{2, 5}``."""
+    uniq = np.unique(values)
+    shown = ", ".join(str(v) for v in uniq[:limit].tolist())
+    more = f", ... ({uniq.size} distinct)" if uniq.size > limit else ""
+    return "{" + shown + more + "}"
+
+
+def check_label_array(L: Any, *, name: str = "L") -> np.ndarray:
+    """Return ``L`` (a LabelMatrix or array-like) as a 2-D int8 array.
+
+    Raises ``InputError``/``InputTypeError`` naming ``name`` when ``L`` is not a
+    2-D integer matrix with values >= -1.
+    """
+    from .matrix import LabelMatrix
+
+    if isinstance(L, LabelMatrix):
+        return L.votes
+    if hasattr(L, "toarray") and callable(L.toarray):  # scipy.sparse, Snorkel habit
+        L = L.toarray()
+    try:
+        arr = np.asarray(L)
+    except Exception as exc:  # ragged lists and the like
+        raise InputTypeError(
+            f"{name}: expected a 2-D integer array or LabelMatrix, got {type(L).__name__} ({exc})"
+        ) from exc
+    if arr.ndim != 2:
+        raise InputError(
+            f"{name}: expected a 2-D array of shape (n_rows, n_lfs), got {arr.ndim}-D shape "
+            f"{arr.shape}; for one LF use L.reshape(-1, 1)"
+        )
+    if arr.dtype.kind == "b":
+        raise InputTypeError(
+            f"{name}: expected integer votes in {{-1, 0, .., k-1}}, got booleans; "
+            "convert with np.where(mask, label, -1)"
+        )
+    if arr.dtype.kind not in "iu":
+        if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            arr = arr.astype(np.int64)
+        else:
+            raise InputTypeError(
+                f"{name}: expected integer votes in {{-1, 0, .., k-1}}, got dtype {arr.dtype}; "
+                "use -1 for abstain instead of NaN and cast with .astype(int)"
+            )
+    if arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        if lo < -1:
+            raise InputError(
+                f"{name}: votes must be -1 (abstain) or a class 0..k-1, got "
+                f"{describe_values(arr[arr < -1])}"
+            )
+        if hi > 126:
+            raise InputError(f"{name}: votes must be < 127 (int8 storage), got max {hi}")
+    return arr.astype(np.int8, copy=False)
+
+
+def check_cardinality(L: np.ndarray, cardinality: int | None, y: np.ndarray | None = None,
+                      *, name: str = "L") -> int:
+    """Resolve and check the number of classes ``k`` against the votes (and gold)."""
+    seen = int(L.max()) + 1 if L.size else 0
+    if y is not None and y.size:
+        seen = max(seen, int(y.max()) + 1)
+    if cardinality is None:
+        return max(2, seen)
+    if isinstance(cardinality, bool) or not isinstance(cardinality, (int, np.integer)) or cardinality < 2:
+        raise InputError(f"cardinality: expected an integer >= 2, got {cardinality!r}")
+    if seen > cardinality:
+        raise InputError(
+            f"{name}: holds class {seen - 1} but cardinality={cardinality} allows 0..{cardinality - 1}; "
+            f"pass cardinality={seen} or fix the labeling functions"
+        )
+    return int(cardinality)
+
+
+def check_gold(y: Any, n_rows: int, *, name: str = "y", label_space: "LabelSpace | None" = None) -> np.ndarray:
+    """Return gold labels as int64 with -1 for unknown; names are encoded via ``label_space``."""
+    if hasattr(y, "to_numpy"):
+        y = y.to_numpy()
+    arr = np.asarray(y)
+    if arr.ndim != 1:
+        raise InputError(f"{name}: expected a 1-D array of length {n_rows}, got shape {arr.shape}")
+    if arr.shape[0] != n_rows:
+        raise InputError(
+            f"{name}: expected one label per row of L ({n_rows}), got {arr.shape[0]}"
+        )
+    if arr.dtype.kind in "OUS":
+        if label_space is None:
+            raise InputTypeError(
+                f"{name}: got class names {describe_values(arr.astype(str))} but no label space; "
+                "pass integer labels or a LabelMatrix with a label_space"
+            )
+        arr = np.asarray(label_space.encode(arr.tolist()))
+    if arr.dtype.kind == "b":
+        raise InputTypeError(f"{name}: expected integer labels, got booleans; use .astype(int)")
+    if arr.dtype.kind == "f":
+        nan = np.isnan(arr)
+        if np.any(arr[~nan] != np.round(arr[~nan])):
+            raise InputTypeError(f"{name}: expected integer labels, got fractional values")
+        arr = np.where(nan, -1, arr)
+    arr = arr.astype(np.int64)
+    if arr.size and arr.min() < -1:
+        raise InputError(f"{name}: labels must be -1 (unknown) or 0..k-1, got {describe_values(arr[arr < -1])}")
+    return arr
+
+
+def check_columns(df: "pd.DataFrame", columns: Sequence[str], *, who: str) -> None:
+    """Raise ``MissingColumnError`` naming the missing columns and near matches."""
+    import difflib
+
+    missing = [c for c in columns if c not in df.columns]
+    if not missing:
+        return
+    have = [str(c) for c in df.columns]
+    hints = []
+    for c in missing:
+        close = difflib.get_close_matches(str(c), have, n=1)
+        if close:
+            hints.append(f"did you mean {close[0]!r} for {c!r}?")
+    raise MissingColumnError(
+        f"{who} needs column(s) {missing}, but the frame has {have}"
+        + (f"; {' '.join(hints)}" if hints else "; rename a column or fix columns=")
+    )
+
+
+def check_in_options(value: Any, options: Sequence[str], *, name: str) -> str:
+    """Check a string option, listing the valid choices."""
+    if value not in options:
+        raise InputError(f"{name}: expected one of {list(options)}, got {value!r}")
+    return value

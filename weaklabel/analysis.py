@@ -1,0 +1,102 @@
+"""LF analysis: Snorkel's ``lf_summary`` columns, computed with NumPy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_gold, check_label_array
+from .exceptions import InputError
+from .matrix import LabelMatrix
+
+
+def _row_stats(votes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-row: fires mask (n, m), overlapped rows (>= 2 votes), conflicted rows (>= 2 distinct)."""
+    fires = votes >= 0
+    n_votes = fires.sum(axis=1)
+    lo = np.where(fires, votes, np.int8(127)).min(axis=1)
+    hi = votes.max(axis=1)
+    return fires, n_votes >= 2, (n_votes >= 2) & (lo != hi)
+
+
+def coverage(L: Any) -> np.ndarray:
+    """Share of rows on which each LF votes, shape (n_lfs,)."""
+    votes = check_label_array(L)
+    return (votes >= 0).mean(axis=0)
+
+
+def lf_summary(L: LabelMatrix | np.ndarray, y: Any = None, *,
+               lf_names: Sequence[str] | None = None,
+               est_weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Per-LF statistics with Snorkel's ``LFAnalysis.lf_summary`` columns.
+
+    Parameters
+    ----------
+    L : LabelMatrix or ndarray of shape (n_rows, n_lfs)
+        Votes, -1 = abstain.
+    y : array-like of shape (n_rows,), optional
+        Gold labels (-1 = unknown; those rows are left out of Correct/Incorrect).
+    lf_names : sequence of str, optional
+        Index labels; default: the LabelMatrix's names, else ``0..m-1`` (as Snorkel).
+    est_weights : ndarray of shape (n_lfs,), optional
+        Adds a "Learned Weight" column (e.g. a label model's ``lf_accuracy_``).
+
+    Returns
+    -------
+    DataFrame
+        ``j``, ``Polarity`` (sorted classes the LF voted), ``Coverage``, ``Overlaps``
+        (share of rows where the LF and another LF vote), ``Conflicts`` (share of
+        rows where the LF votes and some LF votes differently); with ``y``:
+        ``Correct``, ``Incorrect``, ``Emp. Acc.`` (NaN for an LF that never voted
+        on a gold row).
+    """
+    votes = check_label_array(L)
+    n, m = votes.shape
+    if n == 0:
+        raise InputError("L: expected at least one row, got 0")
+    if lf_names is None and isinstance(L, LabelMatrix):
+        lf_names = L.lf_names
+    if lf_names is not None and len(lf_names) != m:
+        raise InputError(f"lf_names: expected {m} names, got {len(lf_names)}")
+    fires, overlapped, conflicted = _row_stats(votes)
+    present = np.stack([(votes == c).any(axis=0) for c in range(max(int(votes.max()) + 1, 0))], axis=1) \
+        if votes.max() >= 0 else np.zeros((m, 0), dtype=bool)
+    data: dict[str, Any] = {}
+    if lf_names is not None:  # as Snorkel: a 'j' column only when rows are named
+        data["j"] = np.arange(m)
+    data |= {
+        "Polarity": [np.flatnonzero(present[j]).tolist() for j in range(m)],
+        "Coverage": fires.mean(axis=0),
+        "Overlaps": (fires & overlapped[:, None]).mean(axis=0),
+        "Conflicts": (fires & conflicted[:, None]).mean(axis=0),
+    }
+    if y is not None:
+        label_space = L.label_space if isinstance(L, LabelMatrix) else None
+        gold = check_gold(y, n, label_space=label_space)
+        known = gold >= 0
+        voted = fires & known[:, None]
+        correct = (votes == gold[:, None].astype(votes.dtype)) & voted
+        n_correct = correct.sum(axis=0)
+        n_voted = voted.sum(axis=0)
+        data["Correct"] = n_correct
+        data["Incorrect"] = n_voted - n_correct
+        with np.errstate(invalid="ignore", divide="ignore"):
+            data["Emp. Acc."] = np.where(n_voted > 0, n_correct / np.maximum(n_voted, 1), np.nan)
+    if est_weights is not None:
+        w = np.asarray(est_weights, dtype=float)
+        if w.shape != (m,):
+            raise InputError(f"est_weights: expected shape ({m},), got {w.shape}")
+        data["Learned Weight"] = w
+    index = list(lf_names) if lf_names is not None else list(range(m))
+    return pd.DataFrame(data, index=index)
+
+
+def label_counts(preds: np.ndarray, label_names: Sequence[str]) -> pd.Series:
+    """Count of each predicted class (and abstains) for printing."""
+    preds = np.asarray(preds)
+    names = [label_names[p] if p >= 0 else "ABSTAIN" for p in preds.tolist()]
+    order = [*label_names, "ABSTAIN"]
+    return pd.Series(names).value_counts().reindex(order, fill_value=0).rename("count")

@@ -1,0 +1,149 @@
+"""apply_lfs: run a suite of LFs over a frame and build the LabelMatrix."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._runcache import run_scope
+from ._validation import check_columns
+from .exceptions import InputError, InputTypeError
+from .labels import LabelSpace
+from .lf import LabelingFunction, as_labeling_function
+from .matrix import ApplyReport, LabelMatrix
+
+log = logging.getLogger(__name__)
+
+# Show a progress bar by default only when the work is large and a person is watching.
+_PROGRESS_MIN_CELLS = 2_000_000
+
+
+class FaultWarning(UserWarning):
+    """Some LFs raised on some rows and abstained there (``fault_tolerant=True``)."""
+
+
+def apply_lfs(
+    lfs: Iterable[Any],
+    df: pd.DataFrame,
+    *,
+    label_space: LabelSpace | Sequence[str] | None = None,
+    id_column: str | None = None,
+    fault_tolerant: bool = False,
+    progress: bool | None = None,
+) -> LabelMatrix:
+    """Apply labeling functions to every row of ``df``.
+
+    Parameters
+    ----------
+    lfs : iterable of LabelingFunction
+        weaklabel LFs or Snorkel ``LabelingFunction`` objects. Names must be unique.
+    df : pandas.DataFrame
+        The items. Declared LF columns are checked before any LF runs.
+    label_space : LabelSpace or list of str, optional
+        When given, votes are checked against ``{-1, 0, .., k-1}`` and kept with ``L``.
+    id_column : str, optional
+        Column holding stable row ids; defaults to the frame's index. Ids must be unique.
+    fault_tolerant : bool, default False
+        If False, an exception inside an LF raises ``LFError`` naming the LF and the
+        row id. If True, the LF abstains on that row, faults are counted per LF, and
+        one ``FaultWarning`` summarises them.
+    progress : bool, optional
+        Show a tqdm bar; by default only for large runs on a terminal.
+
+    Returns
+    -------
+    LabelMatrix
+        ``L.votes`` is int8 of shape (n_rows, n_lfs); ``L.apply_report`` holds seconds
+        and faults per LF.
+    """
+    lf_list = _check_lfs(lfs)
+    if not isinstance(df, pd.DataFrame):
+        raise InputTypeError(f"df: expected a pandas DataFrame, got {type(df).__name__}; "
+                             "wrap records with pd.DataFrame(...)")
+    if isinstance(label_space, (list, tuple)):
+        label_space = LabelSpace(label_space)
+    if label_space is not None and not isinstance(label_space, LabelSpace):
+        raise InputTypeError(f"label_space: expected a LabelSpace or list of names, got {label_space!r}")
+    if len(df) == 0:
+        raise InputError(f"df: expected at least one row, got an empty frame with columns "
+                         f"{[str(c) for c in df.columns]}; check the data source or filter")
+    row_ids = _row_ids(df, id_column)
+    # Fail fast: every declared column, for every LF, before any LF spends time.
+    needed: dict[str, list[str]] = {}
+    for lf in lf_list:
+        for c in lf.columns or ():
+            needed.setdefault(c, []).append(lf.name)
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        who = sorted({n for c in missing for n in needed[c]})
+        check_columns(df, missing, who=f"LF(s) {who}")
+
+    k = label_space.cardinality if label_space is not None else None
+    n, m = len(df), len(lf_list)
+    votes = np.empty((n, m), dtype=np.int8)
+    report = ApplyReport()
+    show = progress if progress is not None else (n * m >= _PROGRESS_MIN_CELLS and sys.stderr.isatty())
+    bar = None
+    if show:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=m, desc="applying LFs", unit="lf")
+    with run_scope():
+        for j, lf in enumerate(lf_list):
+            t0 = time.perf_counter()
+            votes[:, j], faults = lf._apply(df, row_ids, k, fault_tolerant=fault_tolerant)
+            report.seconds[lf.name] = time.perf_counter() - t0
+            report.faults[lf.name] = faults
+            if bar is not None:
+                bar.set_postfix_str(lf.name)
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    faulty = {k_: v for k_, v in report.faults.items() if v}
+    if faulty:
+        warnings.warn(
+            f"{sum(faulty.values())} LF call(s) raised and abstained (fault_tolerant=True): "
+            + ", ".join(f"{name}: {cnt} rows" for name, cnt in faulty.items()),
+            FaultWarning, stacklevel=2)
+    log.info("applied %d LFs to %d rows in %.3fs", m, n, sum(report.seconds.values()))
+    return LabelMatrix(votes, [lf.name for lf in lf_list], row_ids, label_space, apply_report=report)
+
+
+def _check_lfs(lfs: Iterable[Any]) -> list[LabelingFunction]:
+    if isinstance(lfs, (LabelingFunction, str)) or not isinstance(lfs, Iterable):
+        raise InputTypeError(f"lfs: expected a list of labeling functions, got {type(lfs).__name__}")
+    lf_list = [as_labeling_function(lf) for lf in lfs]
+    if not lf_list:
+        raise InputError("lfs: got an empty list; write at least one labeling function")
+    names = [lf.name for lf in lf_list]
+    dupes = sorted({x for x in names if names.count(x) > 1})
+    if dupes:
+        raise InputError(
+            f"lfs: LF names must be unique (they are the matrix columns), but {dupes} appear more "
+            "than once; rename with @labeling_function(name=...) or name=... in the template")
+    return lf_list
+
+
+def _row_ids(df: pd.DataFrame, id_column: str | None) -> np.ndarray:
+    if id_column is not None:
+        check_columns(df, [id_column], who="id_column")
+        ids = df[id_column]
+        where = f"column {id_column!r}"
+    else:
+        ids = df.index.to_series()
+        where = "the frame's index"
+    if ids.isna().any():
+        raise InputError(f"id_column: {where} has missing row ids; every row needs a stable id")
+    dup = ids[ids.duplicated()]
+    if len(dup):
+        raise InputError(
+            f"id_column: row ids in {where} must be unique, but {dup.unique()[:5].tolist()} repeat; "
+            "pass id_column= with a unique key or reset_index(drop=True)")
+    return ids.to_numpy()

@@ -1,0 +1,225 @@
+"""The ``weaklabel`` command: parse -> call the library -> render.
+
+Exit codes: 0 success, 1 an error (``Error: ...`` on stderr), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .exceptions import WeakLabelError
+
+log = logging.getLogger("weaklabel")
+
+
+def _add_data_args(p: argparse.ArgumentParser, *, lfs_required: bool = True) -> None:
+    p.add_argument("--data", required=True,
+                   help="dataset name (breast_cancer, youtube, sms) or a CSV/Parquet/JSONL file")
+    p.add_argument("--lfs", required=lfs_required, help="LF suite: lfs/spam.py or lfs.spam")
+    p.add_argument("--split", default="train", help="dataset split to use (default: train)")
+    p.add_argument("--data-dir", help="folder with the WRENCH/raw data (or set WEAKLABEL_DATA)")
+    p.add_argument("--id-column", help="column with stable row ids (files; default: row order)")
+    p.add_argument("--gold-column", help="column with gold labels (files; default: 'label' if present)")
+    p.add_argument("--fault-tolerant", action="store_true",
+                   help="an LF that raises on a row abstains there (counted) instead of stopping")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="weaklabel", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"weaklabel {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="apply LFs, fit a label model, write labels.csv, L.npz, summary.json")
+    _add_data_args(p)
+    p.add_argument("--model", default="label_model", help="label_model (default), majority, dawid_skene")
+    p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
+    p.add_argument("--eval-split", help="also score on this split's gold (e.g. test)")
+    p.add_argument("--metric", action="append", dest="metrics",
+                   help="metric on gold: accuracy (default), f1, f1_macro, precision, recall")
+
+    p = sub.add_parser("demo", help="run on the embedded breast-cancer data with lfs/cancer.py")
+    p.add_argument("--out", default="weaklabel-demo", help="output folder (default: weaklabel-demo)")
+
+    p = sub.add_parser("apply", help="apply an LF suite and save the label matrix")
+    _add_data_args(p)
+    p.add_argument("--out", default="L.npz", help="where to write the matrix (default: L.npz)")
+
+    p = sub.add_parser("fit", help="fit a label model on a saved matrix and write labels")
+    p.add_argument("--L", required=True, dest="matrix", help="a matrix written by 'weaklabel apply'")
+    p.add_argument("--model", default="label_model", help="label_model (default), majority, dawid_skene")
+    p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
+
+    p = sub.add_parser("analyze", help="print the LF summary of a saved matrix or of data + LFs")
+    p.add_argument("--L", dest="matrix", help="a matrix written by 'weaklabel apply'")
+    p.add_argument("--data", help="dataset name or file (with --lfs) instead of --L")
+    p.add_argument("--lfs", help="LF suite (with --data)")
+    p.add_argument("--split", default="train")
+    p.add_argument("--data-dir")
+    p.add_argument("--id-column")
+    p.add_argument("--gold-column")
+    p.add_argument("--format", default="table", choices=["table", "json", "csv", "markdown"])
+
+    p = sub.add_parser("bench", help="speed benchmarks against Snorkel, reported as ratios")
+    bsub = p.add_subparsers(dest="bench", required=True, metavar="BENCH")
+    b = bsub.add_parser("apply", help="10 keyword/regex LFs on N rows: weaklabel vs Snorkel PandasLFApplier")
+    b.add_argument("--rows", type=int, default=100_000)
+    b.add_argument("--repeat", type=int, default=3, help="weaklabel runs to take the best of")
+    b.add_argument("--json", help="also write the results here")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _dispatch(args)
+    except (WeakLabelError, FileNotFoundError, PermissionError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Error: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    handler = {"run": _cmd_run, "demo": _cmd_demo, "apply": _cmd_apply, "fit": _cmd_fit,
+               "analyze": _cmd_analyze, "bench": _cmd_bench}[args.command]
+    return handler(args)
+
+
+def _print_table(df: pd.DataFrame, fmt: str = "table") -> None:
+    if fmt == "json":
+        print(df.to_json(orient="index", indent=2))
+    elif fmt == "csv":
+        print(df.to_csv(), end="")
+    elif fmt == "markdown":
+        print(_markdown(df))
+    else:
+        with pd.option_context("display.max_rows", 500, "display.width", 160,
+                               "display.float_format", "{:.3f}".format):
+            print(df.to_string())
+
+
+def _markdown(df: pd.DataFrame) -> str:
+    cols = [""] + [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for idx, row in df.iterrows():
+        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.tolist()]
+        lines.append("| " + " | ".join([str(idx), *cells]) + " |")
+    return "\n".join(lines)
+
+
+def _render_run(res: Any) -> None:
+    print(f"LF summary ({res.L.n_rows} rows x {res.L.n_lfs} LFs):")
+    _print_table(res.summary)
+    print(f"\nLabels from {type(res.model).__name__} (ties left as ABSTAIN):")
+    print(res.counts.to_string())
+    for split, sc in res.scores.items():
+        print(f"\nScore on {split} gold: " + ", ".join(f"{k}={v:.4f}" for k, v in sc.items()))
+    if res.files:
+        print("\nWrote " + ", ".join(str(p) for p in res.files.values()))
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .pipeline import run
+
+    res = run(args.data, args.lfs, out=args.out, split=args.split, data_dir=args.data_dir,
+              model=args.model, id_column=args.id_column, gold_column=args.gold_column,
+              fault_tolerant=args.fault_tolerant, eval_split=args.eval_split,
+              metrics=tuple(args.metrics or ("accuracy",)))
+    _render_run(res)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .pipeline import run
+
+    print("weaklabel demo: 10 threshold LFs (lfs/cancer.py) label scikit-learn's breast-cancer data\n")
+    res = run("breast_cancer", "lfs.cancer", out=args.out, split="all")
+    _render_run(res)
+    return 0
+
+
+def _suite_and_items(args: argparse.Namespace):
+    from .pipeline import load_items
+    from .suite import load_suite
+
+    suite = load_suite(args.lfs)
+    df, gold = load_items(args.data, split=args.split, data_dir=args.data_dir, id_column=args.id_column,
+                          gold_column=args.gold_column, labels=suite.labels)
+    return suite, df, gold
+
+
+def _cmd_apply(args: argparse.Namespace) -> int:
+    from .analysis import lf_summary
+    from .apply import apply_lfs
+
+    suite, df, gold = _suite_and_items(args)
+    L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=args.fault_tolerant)
+    _print_table(lf_summary(L, gold if gold is not None and (gold >= 0).any() else None))
+    report = L.apply_report.to_frame() if L.apply_report else None
+    if report is not None:
+        print(f"\napplied in {report['seconds'].sum():.3f}s; faults: {int(report['faults'].sum())}")
+    print(f"Wrote {L.save(args.out)}")
+    return 0
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    from .analysis import label_counts
+    from .io import write_labels
+    from .matrix import LabelMatrix
+    from .pipeline import make_model
+
+    L = LabelMatrix.load(args.matrix)
+    model = make_model(args.model).fit(L)
+    probs = model.predict_proba(L)
+    preds = model.predict(L)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = write_labels(out / "labels.csv", L.row_ids, probs, preds, L, model.label_names_)
+    print(label_counts(preds, model.label_names_).to_string())
+    print(f"Wrote {path}")
+    return 0
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from .analysis import lf_summary
+    from .apply import apply_lfs
+    from .matrix import LabelMatrix
+
+    if args.matrix:
+        _print_table(lf_summary(LabelMatrix.load(args.matrix)), args.format)
+        return 0
+    if not (args.data and args.lfs):
+        print("Error: analyze needs --L FILE, or --data and --lfs", file=sys.stderr)
+        return 2
+    suite, df, gold = _suite_and_items(args)
+    L = apply_lfs(suite.lfs, df, label_space=suite.labels)
+    _print_table(lf_summary(L, gold if gold is not None and (gold >= 0).any() else None), args.format)
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from .bench.apply import format_result, run_apply_bench
+
+    result = run_apply_bench(n_rows=args.rows, repeat=args.repeat)
+    print(format_result(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Metrics against gold labels (NumPy only, no heavy imports)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .exceptions import InputError
+
+
+def _confusion(y: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
+    return np.bincount(y * k + pred, minlength=k * k).reshape(k, k)
+
+
+def _f1_from_confusion(cm: np.ndarray) -> np.ndarray:
+    tp = np.diag(cm).astype(float)
+    fp = cm.sum(axis=0) - tp
+    fn = cm.sum(axis=1) - tp
+    denom = 2 * tp + fp + fn
+    return np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
+
+
+def _precision(cm: np.ndarray, c: int) -> float:
+    col = cm[:, c].sum()
+    return float(cm[c, c] / col) if col else 0.0
+
+
+def _recall(cm: np.ndarray, c: int) -> float:
+    row = cm[c].sum()
+    return float(cm[c, c] / row) if row else 0.0
+
+
+_METRICS: dict[str, Callable[[np.ndarray, np.ndarray, int], float]] = {
+    "accuracy": lambda y, p, k: float(np.mean(y == p)) if y.size else float("nan"),
+    # Binary metrics score class 1 as positive (e.g. spam), as WRENCH and Snorkel do.
+    "f1": lambda y, p, k: float(_f1_from_confusion(_confusion(y, p, k))[1]),
+    "precision": lambda y, p, k: _precision(_confusion(y, p, k), 1),
+    "recall": lambda y, p, k: _recall(_confusion(y, p, k), 1),
+    "f1_macro": lambda y, p, k: float(_f1_from_confusion(_confusion(y, p, k)).mean()),
+    "f1_micro": lambda y, p, k: float(np.mean(y == p)) if y.size else float("nan"),
+}
+
+METRICS: tuple[str, ...] = (*_METRICS, "coverage")
+
+
+def metric_scores(y: np.ndarray, pred: np.ndarray, k: int,
+                  metrics: Sequence[str] = ("accuracy",)) -> dict[str, float]:
+    """Score predictions against gold.
+
+    Rows whose gold is -1 (unknown) are ignored. Rows predicted -1 (abstain) are
+    left out of every metric but ``coverage`` (Snorkel's convention); break ties
+    with ``tie_break_policy="random"`` to score every row.
+
+    Parameters
+    ----------
+    y, pred : ndarray of int, shape (n,)
+    k : int
+        Number of classes.
+    metrics : sequence of str
+        Any of ``METRICS``.
+    """
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        raise InputError(f"metrics: unknown {unknown}; choose from {list(METRICS)}")
+    y = np.asarray(y, dtype=np.int64)
+    pred = np.asarray(pred, dtype=np.int64)
+    known = y >= 0
+    if not known.any():
+        raise InputError("y: no gold labels (all -1); cannot score")
+    covered = known & (pred >= 0)
+    yk, pk = y[covered], pred[covered]
+    out = {}
+    for name in metrics:
+        if name == "coverage":
+            out[name] = float(covered.sum() / known.sum())
+        else:
+            out[name] = _METRICS[name](yk, pk, k)
+    return out

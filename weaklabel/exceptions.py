@@ -1,0 +1,77 @@
+"""Exception tree. Every error is also a builtin (ValueError/TypeError/...) so
+generic ``except ValueError`` code keeps working."""
+
+from __future__ import annotations
+
+
+class WeakLabelError(Exception):
+    """Base class of every error raised by weaklabel."""
+
+
+class InputError(WeakLabelError, ValueError):
+    """An argument has the wrong shape, values or content."""
+
+
+class InputTypeError(WeakLabelError, TypeError):
+    """An argument has the wrong type."""
+
+
+class MissingColumnError(WeakLabelError, KeyError):
+    """A frame lacks a column that an LF or loader needs."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class LFError(WeakLabelError, RuntimeError):
+    """A labeling function raised, or returned votes that cannot be used.
+
+    Attributes
+    ----------
+    lf_name : str
+        Name of the labeling function.
+    row_id : object or None
+        Row id of the first failing row, when the failure is tied to one row.
+    """
+
+    def __init__(self, message: str, *, lf_name: str, row_id: object = None) -> None:
+        super().__init__(message)
+        self.lf_name = lf_name
+        self.row_id = row_id
+
+
+class NotFittedError(WeakLabelError, AttributeError):
+    """A label model was used before ``fit``.
+
+    Also an ``AttributeError`` (like scikit-learn's NotFittedError)."""
+
+
+class DatasetNotFoundError(WeakLabelError, FileNotFoundError):
+    """A dataset's files were not found where weaklabel looked."""
+
+
+class OptionalDependencyError(WeakLabelError, ImportError):
+    """An optional extra is needed but not installed."""
+
+
+def require(module: str, *, extra: str, feature: str):
+    """Import an optional dependency or raise with an install hint.
+
+    Parameters
+    ----------
+    module : str
+        Importable module name, e.g. ``"spacy"``.
+    extra : str
+        The weaklabel extra that installs it, e.g. ``"nlp"``.
+    feature : str
+        What needs it, for the message.
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise OptionalDependencyError(
+            f"{feature} needs the optional package '{module}', which is not installed. "
+            f"Fix: pip install 'weaklabel[{extra}]'"
+        ) from exc

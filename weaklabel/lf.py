@@ -1,0 +1,335 @@
+"""Labeling functions: one type that runs row-wise or on whole columns.
+
+A labeling function (LF) votes a class in ``0 .. k-1`` or ``ABSTAIN`` (-1) for
+each row. Row-wise LFs are plain Python ``f(row) -> int``; vectorized LFs take
+the frame and return one vote per row. Both answer ``lf(row)`` (explain one item)
+and ``lf.apply(df)`` (a whole frame).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import keyword
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_columns, describe_values
+from .exceptions import InputError, InputTypeError, LFError
+from .labels import ABSTAIN, LabelSpace
+
+_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_INT_TYPES = frozenset({int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
+                        np.uint32, np.uint64, np.intp})
+
+
+class Row(dict):
+    """One item as seen by a row-wise LF: ``row.text`` and ``row["text"]`` both work."""
+
+    __slots__ = ()
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(
+                f"row has no column {key!r}; it holds {list(self)} "
+                "(declare the columns the LF reads in columns=[...])"
+            ) from None
+
+
+class LabelingFunction:
+    """A named heuristic that votes a class or abstains on each row.
+
+    Parameters
+    ----------
+    name : str
+        Unique snake_case name; it becomes the LF's column in the label matrix.
+    func : callable
+        Row-wise: ``func(row, **resources) -> int``. Vectorized:
+        ``func(df, **resources) -> array-like of shape (n_rows,)``.
+    columns : sequence of str, optional
+        Columns the LF reads. They are checked before any LF runs, and a
+        row-wise LF sees only these columns (faster, and explicit).
+    resources : mapping, optional
+        Extra keyword arguments for ``func`` (lexicons, models, thresholds).
+    vectorized : bool, default False
+        Whether ``func`` takes the whole frame.
+
+    Examples
+    --------
+    >>> lf = LabelingFunction("short", lambda row: 0 if len(row.text) < 5 else -1, columns=["text"])
+    >>> lf({"text": "hi"})
+    0
+    """
+
+    def __init__(
+        self,
+        name: str,
+        func: Callable[..., Any],
+        *,
+        columns: Sequence[str] | None = None,
+        resources: Mapping[str, Any] | None = None,
+        vectorized: bool = False,
+    ) -> None:
+        if not callable(func):
+            raise InputTypeError(f"func: expected a callable, got {type(func).__name__}")
+        self.name = check_lf_name(name)
+        self.func = func
+        if isinstance(columns, str):
+            columns = [columns]
+        self.columns: tuple[str, ...] | None = tuple(columns) if columns is not None else None
+        self.resources: dict[str, Any] = dict(resources or {})
+        self.vectorized = bool(vectorized)
+
+    # -- identity ---------------------------------------------------------
+    @property
+    def fingerprint(self) -> str:
+        """Name + source hash + resources hash: changes when the LF's logic changes."""
+        try:
+            src = inspect.getsource(self.func)
+        except (OSError, TypeError):
+            src = repr(self.func)
+        h = hashlib.sha256(self.name.encode())
+        h.update(src.encode())
+        h.update(repr(sorted((k, repr(v)) for k, v in self.resources.items())).encode())
+        # Templates share one source; their closures (pattern, label, ...) tell them apart.
+        for cell in getattr(self.func, "__closure__", None) or ():
+            try:
+                v = cell.cell_contents
+                h.update((getattr(v, "__qualname__", None) if callable(v) else repr(v)).__str__().encode())
+            except ValueError:  # empty cell
+                pass
+        return h.hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        kind = "vectorized" if self.vectorized else "row-wise"
+        cols = list(self.columns) if self.columns is not None else "all"
+        return f"LabelingFunction({self.name!r}, {kind}, columns={cols})"
+
+    # -- running ----------------------------------------------------------
+    def __call__(self, row: Any) -> int:
+        """Vote on one item (a dict, ``pandas.Series`` or namedtuple)."""
+        if self.vectorized:
+            frame = _row_to_frame(row)
+            return int(self.apply(frame)[0])
+        if isinstance(row, Mapping) and not isinstance(row, Row):
+            row = Row(row)
+        elif hasattr(row, "_asdict"):
+            row = Row(row._asdict())
+        vote = self.func(row, **self.resources)
+        return int(check_votes(self.name, [vote], 1, None, index=[0])[0])
+
+    def apply(self, df: pd.DataFrame, *, label_space: LabelSpace | None = None) -> np.ndarray:
+        """Votes on every row of ``df``.
+
+        Returns
+        -------
+        ndarray of int8, shape (n_rows,)
+        """
+        if self.columns is not None:
+            check_columns(df, self.columns, who=f"LF {self.name!r}")
+        k = label_space.cardinality if label_space is not None else None
+        votes, _ = self._apply(df, df.index, k, fault_tolerant=False)
+        return votes
+
+    def _apply(self, df: pd.DataFrame, row_ids: Sequence[Any], k: int | None, *,
+               fault_tolerant: bool) -> tuple[np.ndarray, int]:
+        """Run on a frame whose columns were checked; return (votes, n_faults)."""
+        if self.vectorized:
+            return self._apply_vectorized(df, row_ids, k, fault_tolerant)
+        return self._apply_rows(df, row_ids, k, fault_tolerant)
+
+    def _apply_vectorized(self, df, row_ids, k, fault_tolerant):
+        try:
+            out = self.func(df, **self.resources)
+        except Exception as exc:  # noqa: BLE001 - user code: any error becomes an LFError
+            if fault_tolerant:
+                return np.full(len(df), ABSTAIN, dtype=np.int8), len(df)
+            raise LFError(
+                f"LF {self.name!r} raised {type(exc).__name__}: {exc} (vectorized, on the whole frame)",
+                lf_name=self.name,
+            ) from exc
+        return check_votes(self.name, out, len(df), k, index=row_ids, frame_index=df.index), 0
+
+    def _apply_rows(self, df, row_ids, k, fault_tolerant):
+        cols = list(self.columns) if self.columns is not None else list(df.columns)
+        arrays = [df[c].tolist() for c in cols]  # Python scalars: natural semantics, fast zip
+        func, res = self.func, self.resources
+        out: list[Any] = []
+        append = out.append
+        faults = 0
+        # A plain loop over column arrays: ~30x cheaper per row than df.apply(axis=1).
+        for i, values in enumerate(zip(*arrays)):
+            try:
+                append(func(Row(zip(cols, values)), **res))
+            except Exception as exc:  # noqa: BLE001 - user code
+                if not fault_tolerant:
+                    raise LFError(_row_error(self.name, exc, _py(row_ids[i]), dict(zip(cols, values))),
+                                  lf_name=self.name, row_id=_py(row_ids[i])) from exc
+                faults += 1
+                append(ABSTAIN)
+        if not arrays:  # an LF that reads no column still votes once per row
+            for i in range(len(df)):
+                append(func(Row(), **res))
+        return check_votes(self.name, out, len(df), k, index=row_ids), faults
+
+
+def _py(value: Any) -> Any:
+    """NumPy scalars as plain Python values, so messages read `8`, not `np.int64(8)`."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _row_error(name: str, exc: Exception, row_id: Any, row: dict[str, Any]) -> str:
+    msg = f"LF {name!r} raised {type(exc).__name__}: {exc} on row id {row_id!r}"
+    missing = [c for c, v in row.items() if v is None or (isinstance(v, float) and v != v)]
+    if missing:
+        msg += (f"; that row has a missing value (NaN/None) in {missing}: fill it "
+                f"(df[{missing[0]!r}].fillna('')) or make the LF return ABSTAIN for it")
+    return msg + "; pass fault_tolerant=True to abstain on failing rows instead"
+
+
+def _row_to_frame(row: Any) -> pd.DataFrame:
+    if isinstance(row, pd.Series):
+        return pd.DataFrame([row.to_dict()], index=[row.name if row.name is not None else 0])
+    if hasattr(row, "_asdict"):
+        row = row._asdict()
+    if isinstance(row, Mapping):
+        return pd.DataFrame([dict(row)])
+    raise InputTypeError(f"row: expected a dict, pandas Series or namedtuple, got {type(row).__name__}")
+
+
+def check_lf_name(name: Any) -> str:
+    """Check that an LF name is a snake_case identifier usable as a column and key."""
+    if not isinstance(name, str) or not _NAME_RE.match(name) or keyword.iskeyword(name):
+        raise InputError(
+            f"name: LF names must be snake_case identifiers (a-z, 0-9, _; not starting with a digit), "
+            f"got {name!r}; e.g. 'keyword_subscribe'"
+        )
+    return name
+
+
+def check_votes(name: str, out: Any, n: int, k: int | None, *, index: Sequence[Any],
+                frame_index: pd.Index | None = None) -> np.ndarray:
+    """Validate an LF's output and return int8 votes.
+
+    Each failure has its own message: misaligned Series, wrong length or shape,
+    bool/float/str/None values, and values outside ``{-1, 0, .., k-1}``.
+    """
+    if isinstance(out, pd.DataFrame):
+        raise LFError(f"LF {name!r} returned a DataFrame; return one vote per row "
+                      "(a Series or 1-D array)", lf_name=name)
+    if isinstance(out, pd.Series):
+        if frame_index is not None and not out.index.equals(frame_index):
+            raise LFError(
+                f"LF {name!r} returned a Series whose index does not match the frame's index; "
+                "votes would be misaligned. Return out.to_numpy() built from df's rows, "
+                "or out.reindex(df.index)", lf_name=name)
+        out = out.to_numpy()
+    if isinstance(out, list):
+        bad = next((i for i, v in enumerate(out) if type(v) not in _INT_TYPES), None)
+        if bad is not None:
+            raise LFError(_bad_type_message(name, out[bad], _py(index[bad])), lf_name=name, row_id=_py(index[bad]))
+    arr = np.asarray(out)
+    if arr.ndim != 1:
+        raise LFError(f"LF {name!r} returned shape {arr.shape}; expected ({n},), one vote per row",
+                      lf_name=name)
+    if arr.shape[0] != n:
+        raise LFError(f"LF {name!r} returned {arr.shape[0]} votes for {n} rows; "
+                      "expected exactly one vote per row", lf_name=name)
+    if arr.dtype.kind == "O":
+        bad = next((i for i, v in enumerate(arr.tolist()) if type(v) not in _INT_TYPES), None)
+        if bad is not None:
+            raise LFError(_bad_type_message(name, arr[bad], _py(index[bad])), lf_name=name, row_id=_py(index[bad]))
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind == "b":
+        raise LFError(
+            f"LF {name!r} returned booleans; expected integer votes (a class or ABSTAIN = -1). "
+            "Fix: np.where(mask, LABELS.<class>, ABSTAIN)", lf_name=name)
+    if arr.dtype.kind not in "iu":
+        raise LFError(
+            f"LF {name!r} returned dtype {arr.dtype}; expected integer votes (a class or ABSTAIN = -1). "
+            "Fix: use ABSTAIN instead of NaN and cast with .astype(int)", lf_name=name)
+    hi = k - 1 if k is not None else 126
+    outside = (arr < ABSTAIN) | (arr > hi)
+    if outside.any():
+        first = int(np.argmax(outside))
+        allowed = "{-1, " + ", ".join(str(i) for i in range(k)) + "}" if k is not None else "-1..126"
+        raise LFError(
+            f"LF {name!r} returned values {describe_values(arr[outside])} outside {allowed}"
+            f" (first at row id {_py(index[first])!r}); return a class index or ABSTAIN (-1)",
+            lf_name=name, row_id=_py(index[first]))
+    return arr.astype(np.int8)
+
+
+def _bad_type_message(name: str, value: Any, row_id: Any) -> str:
+    if value is None:
+        hint = "return ABSTAIN (-1) to abstain instead of None"
+    elif isinstance(value, (bool, np.bool_)):
+        hint = "return a class (e.g. LABELS.spam) or ABSTAIN, not a bool"
+    elif isinstance(value, str):
+        hint = f"return the class index (e.g. LABELS.{value}) rather than its name"
+    elif isinstance(value, (float, np.floating)):
+        hint = "return an int class index or ABSTAIN, not a float"
+    else:
+        hint = "return an int class index or ABSTAIN"
+    return (f"LF {name!r} returned {type(value).__name__} {value!r} on row id {row_id!r}; "
+            f"expected an int in {{-1, 0, .., k-1}}: {hint}")
+
+
+def labeling_function(
+    name: str | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+    resources: Mapping[str, Any] | None = None,
+    vectorized: bool = False,
+) -> Callable[[Callable[..., Any]], LabelingFunction]:
+    """Decorator that turns a function into a :class:`LabelingFunction`.
+
+    Parameters
+    ----------
+    name : str, optional
+        Defaults to the function's ``__name__``.
+    columns, resources, vectorized
+        See :class:`LabelingFunction`.
+
+    Examples
+    --------
+    >>> @labeling_function(columns=["text"])
+    ... def lf_check_out(row):
+    ...     return 1 if "check out" in row.text.lower() else ABSTAIN
+    """
+    if callable(name):
+        raise InputTypeError(
+            "labeling_function must be called: write @labeling_function() (with parentheses), "
+            "or @labeling_function(columns=[...])"
+        )
+
+    def decorator(f: Callable[..., Any]) -> LabelingFunction:
+        lf = LabelingFunction(name or f.__name__, f, columns=columns, resources=resources,
+                              vectorized=vectorized)
+        lf.__doc__ = f.__doc__
+        return lf
+
+    return decorator
+
+
+def as_labeling_function(obj: Any) -> LabelingFunction:
+    """Accept a weaklabel LF or a ``snorkel.labeling.LabelingFunction``."""
+    if isinstance(obj, LabelingFunction):
+        return obj
+    if type(obj).__module__.startswith("snorkel.") and hasattr(obj, "name") and callable(obj):
+        # Snorkel LFs (and their preprocessors) expect a pandas Series per row, as
+        # Snorkel's PandasLFApplier gives them; feed exactly that so votes match.
+        def run_snorkel(df: pd.DataFrame, _lf: Any = obj) -> np.ndarray:
+            return np.fromiter((_lf(row) for _, row in df.iterrows()), dtype=np.int64, count=len(df))
+
+        return LabelingFunction(obj.name, run_snorkel, vectorized=True)
+    raise InputTypeError(
+        f"lfs: expected weaklabel LabelingFunctions (use @labeling_function or a template), "
+        f"got {type(obj).__name__} {obj!r}"
+    )

@@ -1,0 +1,228 @@
+"""LabelMatrix: the votes of m LFs on n rows, with names, row ids and classes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_label_array
+from .exceptions import InputError
+from .labels import ABSTAIN, LabelSpace
+
+
+@dataclass(frozen=True)
+class VotePatterns:
+    """Unique rows of a label matrix with their multiplicities.
+
+    Attributes
+    ----------
+    patterns : ndarray of int8, shape (n_patterns, n_lfs)
+    counts : ndarray of int64, shape (n_patterns,)
+    inverse : ndarray of intp, shape (n_rows,)
+        ``patterns[inverse]`` rebuilds the matrix.
+    """
+
+    patterns: np.ndarray
+    counts: np.ndarray
+    inverse: np.ndarray
+
+
+def compress(votes: np.ndarray) -> VotePatterns:
+    """Compress a vote array into unique patterns.
+
+    Rows are packed into one int64 key when ``(k+1)^m`` fits (a 1-D unique is an
+    order of magnitude faster than ``np.unique(axis=0)``), else unique on bytes.
+    """
+    n, m = votes.shape
+    if n == 0:
+        return VotePatterns(votes.copy(), np.zeros(0, np.int64), np.zeros(0, np.intp))
+    base = int(votes.max()) + 2
+    if m * np.log2(base) < 62:
+        weights = base ** np.arange(m, dtype=np.int64)
+        keys = (votes.astype(np.int64) + 1) @ weights
+        uniq, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True,
+                                                 return_counts=True)
+        patterns = votes[first]
+    else:
+        patterns, inverse, counts = np.unique(votes, axis=0, return_inverse=True, return_counts=True)
+    return VotePatterns(np.ascontiguousarray(patterns), counts.astype(np.int64), inverse.reshape(-1))
+
+
+@dataclass
+class ApplyReport:
+    """What happened while applying LFs: seconds and faults per LF.
+
+    Attributes
+    ----------
+    seconds : dict of str to float
+    faults : dict of str to int
+        Rows on which the LF raised and (with ``fault_tolerant=True``) abstained.
+    """
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    faults: dict[str, int] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"seconds": pd.Series(self.seconds), "faults": pd.Series(self.faults)})
+
+
+class LabelMatrix:
+    """Votes of ``n_lfs`` labeling functions on ``n_rows`` rows.
+
+    Parameters
+    ----------
+    votes : array-like of shape (n_rows, n_lfs)
+        Integers, -1 = abstain. Stored as int8.
+    lf_names : sequence of str, optional
+        Defaults to ``lf_0 .. lf_{m-1}``.
+    row_ids : array-like of shape (n_rows,), optional
+        Stable ids used to join rows everywhere. Defaults to ``0 .. n-1``.
+    label_space : LabelSpace, optional
+
+    Notes
+    -----
+    ``np.asarray(L)`` gives the int8 votes, so a LabelMatrix goes wherever Snorkel
+    expects ``L``.
+    """
+
+    def __init__(self, votes: Any, lf_names: Sequence[str] | None = None,
+                 row_ids: Any = None, label_space: LabelSpace | None = None,
+                 apply_report: ApplyReport | None = None) -> None:
+        v = check_label_array(votes, name="votes")
+        n, m = v.shape
+        names = tuple(lf_names) if lf_names is not None else tuple(f"lf_{j}" for j in range(m))
+        if len(names) != m:
+            raise InputError(f"lf_names: expected {m} names (one per column of votes), got {len(names)}")
+        dupes = sorted({x for x in names if names.count(x) > 1})
+        if dupes:
+            raise InputError(f"lf_names: LF names must be unique, {dupes} appear more than once")
+        ids = np.arange(n) if row_ids is None else np.asarray(row_ids)
+        if ids.shape != (n,):
+            raise InputError(f"row_ids: expected {n} ids (one per row), got shape {ids.shape}")
+        if label_space is not None:
+            if not isinstance(label_space, LabelSpace):
+                label_space = LabelSpace(label_space)
+            if v.size and v.max() >= label_space.cardinality:
+                raise InputError(
+                    f"votes: hold class {int(v.max())} but label_space {list(label_space.names)} "
+                    f"allows 0..{label_space.cardinality - 1}")
+        v = np.ascontiguousarray(v)
+        v.flags.writeable = False  # shared by models and views; copy to edit
+        self.votes = v
+        self.lf_names = names
+        self.row_ids = ids
+        self.label_space = label_space
+        self.apply_report = apply_report
+
+    # -- array protocol ---------------------------------------------------
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.votes if dtype is None else self.votes.astype(dtype)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.votes.shape
+
+    @property
+    def n_rows(self) -> int:
+        return self.votes.shape[0]
+
+    @property
+    def n_lfs(self) -> int:
+        return self.votes.shape[1]
+
+    @property
+    def cardinality(self) -> int | None:
+        return self.label_space.cardinality if self.label_space is not None else None
+
+    def __len__(self) -> int:
+        return self.n_rows
+
+    def __repr__(self) -> str:
+        cov = float((self.votes != ABSTAIN).any(axis=1).mean()) if self.n_rows else 0.0
+        return (f"LabelMatrix({self.n_rows} rows x {self.n_lfs} LFs, coverage={cov:.3f}, "
+                f"labels={list(self.label_space.names) if self.label_space else None})")
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, LabelMatrix) and self.lf_names == other.lf_names
+                and np.array_equal(self.votes, other.votes)
+                and np.array_equal(self.row_ids, other.row_ids)
+                and self.label_space == other.label_space)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- conversion -------------------------------------------------------
+    @classmethod
+    def from_array(cls, votes: Any, **kwargs: Any) -> LabelMatrix:
+        """Build from a NumPy/Snorkel array (``-1`` = abstain)."""
+        return cls(votes, **kwargs)
+
+    def to_numpy(self) -> np.ndarray:
+        """A writable int64 copy, the dtype Snorkel's applier returns."""
+        return self.votes.astype(np.int64)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Votes as a DataFrame: one column per LF, indexed by row id."""
+        return pd.DataFrame(self.votes, columns=list(self.lf_names),
+                            index=pd.Index(self.row_ids, name="row_id"))
+
+    def column(self, lf: str | int) -> np.ndarray:
+        """Votes of one LF, by name or position."""
+        return self.votes[:, self.lf_index(lf)]
+
+    def lf_index(self, lf: str | int) -> int:
+        if isinstance(lf, (int, np.integer)) and not isinstance(lf, bool):
+            if not -self.n_lfs <= lf < self.n_lfs:
+                raise InputError(f"lf: index {lf} outside 0..{self.n_lfs - 1}")
+            return int(lf) % self.n_lfs
+        try:
+            return self.lf_names.index(lf)
+        except ValueError:
+            raise InputError(f"lf: no LF named {lf!r}; LFs are {list(self.lf_names)}") from None
+
+    def take(self, rows: Any) -> LabelMatrix:
+        """A LabelMatrix of the selected rows (boolean mask or positions)."""
+        return LabelMatrix(self.votes[rows], self.lf_names, self.row_ids[rows], self.label_space)
+
+    def select_lfs(self, lfs: Sequence[str | int]) -> LabelMatrix:
+        """A LabelMatrix of the selected LF columns, in the given order."""
+        idx = [self.lf_index(x) for x in lfs]
+        return LabelMatrix(self.votes[:, idx], [self.lf_names[j] for j in idx], self.row_ids,
+                           self.label_space)
+
+    def patterns(self) -> VotePatterns:
+        """Unique vote patterns with counts (label models fit on these)."""
+        return compress(self.votes)
+
+    # -- persistence ------------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write a compressed ``.npz`` (no pickles: safe to load from others)."""
+        path = Path(path)
+        ids = self.row_ids
+        if ids.dtype.kind not in "iuf":
+            ids = ids.astype(str)
+        arrays = {"votes": self.votes, "lf_names": np.array(self.lf_names, dtype=str), "row_ids": ids}
+        if self.label_space is not None:
+            arrays["labels"] = np.array(self.label_space.names, dtype=str)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as fh:  # temp + rename: a crash never leaves half a file
+            np.savez_compressed(fh, **arrays)
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> LabelMatrix:
+        """Read a matrix written by :meth:`save`."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                labels = LabelSpace(z["labels"].tolist()) if "labels" in z.files else None
+                return cls(z["votes"], z["lf_names"].tolist(), z["row_ids"], labels)
+        except FileNotFoundError:
+            raise
+        except (KeyError, ValueError, OSError) as exc:
+            raise InputError(f"path: {str(path)!r} is not a weaklabel label matrix file ({exc})") from exc

@@ -1,0 +1,222 @@
+"""The label-model contract: scikit-learn's estimator rules with Snorkel's names.
+
+``__init__`` only stores keyword parameters; ``fit(L, y=None)`` validates, learns
+attributes ending in ``_`` and returns ``self``; ``predict*`` check fitted state
+and the LF count/names first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .._validation import check_cardinality, check_gold, check_in_options, check_label_array
+from ..evaluate import metric_scores
+from ..exceptions import InputError, NotFittedError
+from ..labels import ABSTAIN, LabelSpace
+from ..matrix import LabelMatrix
+
+TIE_BREAK_POLICIES = ("abstain", "random", "true-random", "prior")
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    """A fixed integer hash: 'random' tie-breaks are deterministic per row position."""
+    z = x.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def probs_to_preds(probs: np.ndarray, *, tie_break_policy: str = "abstain",
+                   prior: np.ndarray | None = None, tol: float = 1e-5,
+                   random_state: int | None = 0) -> np.ndarray:
+    """Turn probabilistic labels into hard labels, breaking ties by policy.
+
+    Parameters
+    ----------
+    probs : ndarray of shape (n_rows, k)
+    tie_break_policy : {"abstain", "random", "true-random", "prior"}
+        ``abstain`` returns -1; ``random`` picks among tied classes by a fixed hash
+        of the row position (deterministic); ``true-random`` draws with
+        ``random_state``; ``prior`` picks the tied class with the largest ``prior``.
+    prior : ndarray of shape (k,), optional
+        Class balance, needed for ``prior``.
+    tol : float
+        Probabilities within ``tol`` of the row maximum are tied.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_rows,)
+    """
+    check_in_options(tie_break_policy, TIE_BREAK_POLICIES, name="tie_break_policy")
+    probs = np.asarray(probs, dtype=float)
+    n, k = probs.shape
+    tied = probs >= probs.max(axis=1, keepdims=True) - tol
+    n_tied = tied.sum(axis=1)
+    pred = np.argmax(probs, axis=1).astype(np.int64)
+    rows = np.flatnonzero(n_tied > 1)
+    if rows.size == 0:
+        return pred
+    if tie_break_policy == "abstain":
+        pred[rows] = ABSTAIN
+        return pred
+    if tie_break_policy == "prior":
+        if prior is None:
+            raise InputError("tie_break_policy='prior' needs a fitted class balance")
+        score = np.where(tied[rows], np.asarray(prior)[None, :], -np.inf)
+        pred[rows] = np.argmax(score, axis=1)
+        return pred
+    if tie_break_policy == "random":
+        r = (_splitmix64(rows) % n_tied[rows].astype(np.uint64)).astype(np.int64)
+    else:
+        rng = np.random.default_rng(random_state)
+        r = rng.integers(0, n_tied[rows])
+    # position of the r-th tied class in each row
+    pred[rows] = np.argmax(np.cumsum(tied[rows], axis=1) == (r + 1)[:, None], axis=1)
+    return pred
+
+
+class BaseLabelModel(BaseEstimator):
+    """Base class of label models.
+
+    Subclasses implement ``_fit(votes, y, k)`` and ``_predict_proba(votes)`` on
+    validated int8 votes; this class owns validation, prediction and scoring.
+
+    Attributes
+    ----------
+    cardinality_ : int
+        Number of classes ``k``.
+    n_lfs_in_ : int
+        Number of LFs (columns of ``L``) seen in ``fit``.
+    lf_names_in_ : tuple of str or None
+        LF names seen in ``fit`` when ``L`` was a LabelMatrix.
+    label_space_ : LabelSpace or None
+        Class names, when ``L`` carried them.
+    class_balance_ : ndarray of shape (k,)
+        Estimated (or given) P(y).
+    """
+
+    # -- fitting ----------------------------------------------------------
+    def fit(self, L: LabelMatrix | np.ndarray, y: Any = None) -> BaseLabelModel:
+        """Learn from the votes ``L`` and optional partial gold ``y``.
+
+        Parameters
+        ----------
+        L : LabelMatrix or ndarray of shape (n_rows, n_lfs)
+            Votes, -1 = abstain.
+        y : array-like of shape (n_rows,), optional
+            Known labels for some rows, -1 = unknown (class names are accepted when
+            ``L`` has a label space).
+
+        Returns
+        -------
+        self
+        """
+        votes = check_label_array(L)
+        if votes.shape[0] == 0:
+            raise InputError("L: expected at least one row to fit on, got 0 rows")
+        if votes.shape[1] == 0:
+            raise InputError("L: expected at least one LF column, got 0")
+        label_space = L.label_space if isinstance(L, LabelMatrix) else None
+        y_arr = None
+        if y is not None:
+            y_arr = check_gold(y, votes.shape[0], label_space=label_space)
+        k = getattr(self, "cardinality", None)
+        if k is None and label_space is not None:
+            k = label_space.cardinality
+        self.cardinality_ = check_cardinality(votes, k, y_arr)
+        self.n_lfs_in_ = votes.shape[1]
+        self.lf_names_in_ = L.lf_names if isinstance(L, LabelMatrix) else None
+        self.label_space_ = label_space
+        self._fit(votes, y_arr if y_arr is not None and (y_arr >= 0).any() else None, self.cardinality_)
+        return self
+
+    def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _predict_proba(self, votes: np.ndarray) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    # -- prediction -------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "n_lfs_in_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} is not fitted yet; call .fit(L) before predicting")
+
+    def _check_predict_input(self, L: Any) -> np.ndarray:
+        self._check_fitted()
+        votes = check_label_array(L)
+        if votes.shape[1] != self.n_lfs_in_:
+            raise InputError(
+                f"L: the model was fitted on {self.n_lfs_in_} LFs but L has {votes.shape[1]} columns; "
+                "apply the same LF suite, in the same order, as at fit time")
+        if isinstance(L, LabelMatrix) and self.lf_names_in_ is not None and L.lf_names != self.lf_names_in_:
+            diff = [f"{a!r} != {b!r}" for a, b in zip(L.lf_names, self.lf_names_in_) if a != b][:3]
+            raise InputError(
+                f"L: LF names differ from those seen in fit ({', '.join(diff)}); apply the same LF "
+                "suite in the same order, or refit")
+        if votes.size and votes.max() >= self.cardinality_:
+            raise InputError(
+                f"L: holds class {int(votes.max())} but the model was fitted with "
+                f"cardinality {self.cardinality_}")
+        return votes
+
+    def predict_proba(self, L: LabelMatrix | np.ndarray) -> np.ndarray:
+        """Probabilistic labels.
+
+        Parameters
+        ----------
+        L : LabelMatrix or ndarray of shape (n_rows, n_lfs)
+
+        Returns
+        -------
+        ndarray of float64, shape (n_rows, k)
+            Each row sums to 1.
+        """
+        return self._predict_proba(self._check_predict_input(L))
+
+    def predict(self, L: LabelMatrix | np.ndarray, *, tie_break_policy: str = "abstain",
+                return_probs: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Hard labels: argmax of :meth:`predict_proba` with ties broken by policy.
+
+        Parameters
+        ----------
+        L : LabelMatrix or ndarray of shape (n_rows, n_lfs)
+        tie_break_policy : {"abstain", "random", "true-random", "prior"}, default "abstain"
+        return_probs : bool, default False
+            Also return the probabilities (Snorkel's signature).
+
+        Returns
+        -------
+        ndarray of int64, shape (n_rows,)
+            -1 where a tie was left as abstain.
+        """
+        probs = self.predict_proba(L)
+        preds = probs_to_preds(probs, tie_break_policy=tie_break_policy, prior=self.class_balance_,
+                               random_state=getattr(self, "random_state", 0))
+        return (preds, probs) if return_probs else preds
+
+    def score(self, L: LabelMatrix | np.ndarray, y: Any, *, metrics: Any = ("accuracy",),
+              tie_break_policy: str = "abstain") -> dict[str, float]:
+        """Score predictions on rows with known gold ``y`` (-1 rows are ignored).
+
+        Rows predicted -1 are left out of every metric but ``coverage``, as in Snorkel.
+
+        Returns
+        -------
+        dict of str to float
+        """
+        votes = self._check_predict_input(L)
+        label_space = L.label_space if isinstance(L, LabelMatrix) else self.label_space_
+        y_arr = check_gold(y, votes.shape[0], label_space=label_space)
+        preds = self.predict(L, tie_break_policy=tie_break_policy)
+        return metric_scores(y_arr, preds, self.cardinality_, metrics)
+
+    @property
+    def label_names_(self) -> tuple[str, ...]:
+        """Class names (from the label space, else ``'0'..'k-1'``)."""
+        self._check_fitted()
+        ls: LabelSpace | None = self.label_space_
+        return ls.names if ls is not None else tuple(str(i) for i in range(self.cardinality_))

@@ -1,0 +1,275 @@
+"""Dawid-Skene: EM over compressed vote patterns, with abstains modelled.
+
+The generative model: a row's class ``y ~ class_balance``; each LF j then, given
+``y``, abstains or votes class ``l`` with probability ``emission_[j, y, 1 + l]``
+(column 0 is abstain). EM runs on the unique rows of ``L`` with their counts, so
+a pass costs O(patterns), not O(rows).
+
+Two choices make it work on real LF suites, where most LFs are *unipolar* (they
+only ever vote one class) and *sparse* (they fire on < 1% of rows):
+
+* Abstains are modelled (``model_abstains=True``): for a unipolar LF all of its
+  signal is in *when* it fires. Classic Dawid-Skene treats abstains as missing
+  and learns nothing from such LFs.
+* The prior sits on each LF's *precision*, P(y = l | LF votes l), shrunk toward
+  one accuracy shared by all LFs (learned, empirical Bayes) with weight
+  ``smoothing`` pseudo-votes. A sparse LF borrows strength from the suite and
+  stays above chance unless its votes say otherwise; a prior on the confusion
+  matrix instead would not constrain unipolar LFs at all.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy import sparse
+from scipy.special import logsumexp
+
+from .._validation import check_in_options
+from ..exceptions import InputError
+from ..matrix import compress
+from .base import BaseLabelModel
+from .majority import vote_counts
+
+CONFUSIONS = ("full", "class_conditional", "one_coin")
+_EPS = 1e-9
+
+
+class ConvergenceWarning(UserWarning):
+    """EM stopped at ``max_iter`` before the log-likelihood settled."""
+
+
+def _one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
+    """Sparse (n_patterns, n_lfs * k) indicator of 'LF j voted class l' (column j*k + l)."""
+    p, m = patterns.shape
+    rows, cols = np.nonzero(patterns >= 0)
+    data = np.ones(rows.size)
+    return sparse.csr_matrix((data, (rows, cols * k + patterns[rows, cols])), shape=(p, m * k))
+
+
+class DawidSkene(BaseLabelModel):
+    """Dawid-Skene label model fitted by EM on vote patterns.
+
+    Parameters
+    ----------
+    cardinality : int, optional
+        Number of classes; inferred from ``L`` (or its label space) when omitted.
+    class_balance : array-like of shape (k,), optional
+        Known P(y). Estimated by EM when omitted.
+    confusion : {"full", "class_conditional", "one_coin"}, default "full"
+        How an LF's errors are parameterised. ``full``: P(y | LF votes l) is free
+        for each vote l (shrunk toward the shared accuracy). ``class_conditional``:
+        one accuracy per LF and true class, errors spread evenly over the other
+        classes. ``one_coin``: one accuracy per LF (Dawid-Skene's "one coin").
+    model_abstains : bool, default True
+        Model P(LF abstains | y). False gives classic Dawid-Skene (abstain =
+        missing), which learns nothing from unipolar LFs.
+    max_iter : int, default 100
+    tol : float, default 1e-5
+        Stop when the mean log-likelihood per row changes by less than ``tol``.
+    smoothing : float, default 10.0
+        Pseudo-votes pulling each LF's precision toward the suite's shared
+        accuracy (and added to the class balance counts). 0 = maximum likelihood.
+    random_state : int, default 0
+        Seed for ``tie_break_policy="true-random"``. EM itself is deterministic:
+        it starts from the soft majority vote.
+
+    Attributes
+    ----------
+    class_balance_ : ndarray of shape (k,)
+        P(y), given or estimated.
+    emission_ : ndarray of shape (n_lfs, k, k + 1)
+        ``emission_[j, y, 0]`` = P(LF j abstains | y); ``emission_[j, y, 1 + l]`` =
+        P(LF j votes l | y).
+    lf_precision_ : ndarray of shape (n_lfs, k, k)
+        ``lf_precision_[j, l, y]`` = P(y | LF j votes l).
+    lf_confusion_ : ndarray of shape (n_lfs, k, k)
+        ``lf_confusion_[j, y, l]`` = P(LF j votes l | y, LF j votes).
+    lf_accuracy_ : ndarray of shape (n_lfs,)
+        P(vote is correct | LF j votes).
+    lf_propensity_ : ndarray of shape (n_lfs,)
+        Share of rows on which each LF votes.
+    shared_accuracy_ : float
+        The suite-wide precision that sparse LFs are shrunk toward.
+    n_iter_ : int
+    converged_ : bool
+    log_likelihood_ : float
+        Mean log-likelihood per row at the end of EM.
+    cardinality_, n_lfs_in_, lf_names_in_, label_space_
+        See :class:`BaseLabelModel`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> L = np.array([[0, 0, -1], [1, 1, 0], [1, -1, 1], [0, 0, 0]])
+    >>> DawidSkene().fit(L).predict(L)
+    array([0, 1, 1, 0])
+    """
+
+    def __init__(self, *, cardinality: int | None = None, class_balance=None,
+                 confusion: str = "full", model_abstains: bool = True, max_iter: int = 100,
+                 tol: float = 1e-5, smoothing: float = 10.0, random_state: int = 0) -> None:
+        self.cardinality = cardinality
+        self.class_balance = class_balance
+        self.confusion = confusion
+        self.model_abstains = model_abstains
+        self.max_iter = max_iter
+        self.tol = tol
+        self.smoothing = smoothing
+        self.random_state = random_state
+
+    # -- fitting ----------------------------------------------------------
+    def _check_params(self, k: int) -> np.ndarray | None:
+        check_in_options(self.confusion, CONFUSIONS, name="confusion")
+        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, (int, np.integer)) or self.max_iter < 1:
+            raise InputError(f"max_iter: expected an int >= 1, got {self.max_iter!r}")
+        if not (isinstance(self.smoothing, (int, float, np.number)) and self.smoothing >= 0):
+            raise InputError(f"smoothing: expected a number >= 0, got {self.smoothing!r}")
+        if self.class_balance is None:
+            return None
+        cb = np.asarray(self.class_balance, dtype=float)
+        if cb.shape != (k,) or np.any(cb <= 0) or not np.isclose(cb.sum(), 1.0):
+            raise InputError(
+                f"class_balance: expected {k} positive probabilities summing to 1, got {self.class_balance!r}")
+        return cb
+
+    def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
+        fixed_cb = self._check_params(k)
+        n, m = votes.shape
+        if y is not None:  # gold rows are patterns of their own: their posterior is known
+            vp = compress(np.column_stack([votes, y.astype(np.int8)]))
+            patterns, gold = vp.patterns[:, :m], vp.patterns[:, m].astype(np.int64)
+        else:
+            vp = compress(votes)
+            patterns, gold = vp.patterns, None
+        counts = vp.counts.astype(float)
+        X = _one_hot(patterns, k)
+        abstains = (patterns < 0).astype(float)
+        # Rows on which LF j voted l: fixed by the data, needed by every M-step.
+        n_votes = np.asarray(X.T @ counts).reshape(m, k)
+        T = self._clamp(self._initial_posterior(patterns, counts, k), gold, k)
+        ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
+        for it in range(1, self.max_iter + 1):
+            cb, emission, precision, shared = self._m_step(X, T, counts, n_votes, fixed_cb, m, k)
+            logT = self._log_joint(X, abstains, cb, emission)
+            norm = logsumexp(logT, axis=1, keepdims=True)
+            ll = float((counts * norm[:, 0]).sum() / n)
+            T = self._clamp(np.exp(logT - norm), gold, k)
+            if abs(ll - ll_prev) < self.tol:
+                converged = True
+                break
+            ll_prev = ll
+        self.class_balance_ = cb
+        self.emission_ = emission
+        self.lf_precision_ = precision
+        votes_e = emission[:, :, 1:]
+        self.lf_confusion_ = votes_e / np.maximum(votes_e.sum(axis=2, keepdims=True), _EPS)
+        diag = np.einsum("jll->jl", precision)
+        self.lf_accuracy_ = (n_votes * diag).sum(axis=1) / np.maximum(n_votes.sum(axis=1), _EPS)
+        self.lf_propensity_ = (votes >= 0).mean(axis=0)
+        self.shared_accuracy_ = shared
+        self.n_iter_ = it
+        self.converged_ = converged
+        self.log_likelihood_ = ll
+        if not converged:
+            warnings.warn(f"DawidSkene EM stopped at max_iter={self.max_iter} before converging "
+                          f"(tol={self.tol}); raise max_iter", ConvergenceWarning, stacklevel=3)
+
+    @staticmethod
+    def _initial_posterior(patterns: np.ndarray, counts: np.ndarray, k: int) -> np.ndarray:
+        """Soft majority vote; rows without votes start at the majority-vote class balance.
+
+        Anchoring to what the LFs say resists label switching; starting uncovered
+        rows at 1/k instead would drag the class balance toward uniform.
+        """
+        V = vote_counts(patterns, k)
+        covered = V.sum(axis=1) > 0
+        T = V + 0.1
+        T /= T.sum(axis=1, keepdims=True)
+        if covered.any() and not covered.all():
+            mv = (V[covered] == V[covered].max(axis=1, keepdims=True)).astype(float)
+            mv /= mv.sum(axis=1, keepdims=True)
+            balance = (mv * counts[covered, None]).sum(axis=0) + 1.0
+            T[~covered] = balance / balance.sum()
+        return T
+
+    @staticmethod
+    def _clamp(T: np.ndarray, gold: np.ndarray | None, k: int) -> np.ndarray:
+        if gold is not None:
+            known = gold >= 0
+            T[known] = np.eye(k)[gold[known]]
+        return T
+
+    def _m_step(self, X, T, counts, n_votes, fixed_cb, m, k):
+        s = float(self.smoothing)
+        weighted = T * counts[:, None]
+        n_y = weighted.sum(axis=0)
+        n = counts.sum()
+        cb = fixed_cb if fixed_cb is not None else (n_y + s) / (n + k * s)
+        # C[j, l, y]: expected rows of class y among those where LF j voted l
+        C = np.asarray(X.T @ weighted).reshape(m, k, k)
+        total = n_votes.sum()
+        shared = float(np.einsum("jll->", C) / total) if total > 0 else 1.0 / k
+        shared = min(max(shared, 1.0 / k + 0.05), 0.99)  # above chance, never certain
+        if self.confusion == "full":
+            # Prior on precision P(y | vote l): informative for unipolar, sparse LFs.
+            prior = np.full((k, k), (1.0 - shared) / (k - 1))
+            np.fill_diagonal(prior, shared)
+            precision = (C + s * prior[None]) / np.maximum(n_votes + s, _EPS)[:, :, None]
+            # Bayes: P(vote l | y) = P(vote l) P(y | vote l) / P(y)
+            vote_e = ((n_votes / n)[:, :, None] * precision / cb[None, None, :]).transpose(0, 2, 1)
+        else:
+            # Accuracy per LF (one_coin) or per LF and class, errors spread evenly,
+            # times the class-conditional propensity P(LF fires | y).
+            N = C.transpose(0, 2, 1)                     # [j, y, l]
+            voted = N.sum(axis=2)                        # [j, y]
+            diag = np.einsum("jyy->jy", N)
+            if self.confusion == "one_coin":
+                acc = (diag.sum(axis=1) + s * shared) / (voted.sum(axis=1) + s)
+                acc = np.repeat(acc[:, None], k, axis=1)
+            else:
+                acc = (diag + s * shared) / (voted + s)
+            conf = np.repeat(((1.0 - acc) / (k - 1))[:, :, None], k, axis=2)
+            idx = np.arange(k)
+            conf[:, idx, idx] = acc
+            prop = (voted + s * (n_votes.sum(axis=1) / n)[:, None]) / (n_y[None, :] + s)
+            vote_e = prop[:, :, None] * conf
+            joint = cb[None, :, None] * vote_e          # P(y, vote l) -> P(y | vote l)
+            precision = (joint / np.maximum(joint.sum(axis=1, keepdims=True), _EPS)).transpose(0, 2, 1)
+        fire = vote_e.sum(axis=2)
+        if self.model_abstains:
+            over = fire > 1 - 1e-6   # the prior can push a dense LF past 1: renormalise
+            if over.any():
+                vote_e[over] *= ((1 - 1e-6) / fire[over])[:, None]
+                fire = vote_e.sum(axis=2)
+            abstain = 1.0 - fire
+        else:  # classic DS: condition on voting, abstains carry no information
+            vote_e = vote_e / np.maximum(fire, _EPS)[:, :, None]
+            abstain = np.ones((m, k))
+        emission = np.concatenate([abstain[:, :, None], vote_e], axis=2)
+        return cb, np.maximum(emission, _EPS), precision, shared
+
+    @staticmethod
+    def _log_joint(X, abstains, cb, emission):
+        """Unnormalised log P(y, pattern) for each pattern, shape (n_patterns, k)."""
+        m, k = emission.shape[0], emission.shape[1]
+        log_vote = np.log(emission[:, :, 1:]).transpose(0, 2, 1).reshape(m * k, k)
+        return np.log(cb)[None, :] + X @ log_vote + abstains @ np.log(emission[:, :, 0])
+
+    # -- prediction -------------------------------------------------------
+    def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
+        vp = compress(votes)
+        X = _one_hot(vp.patterns, self.cardinality_)
+        logT = self._log_joint(X, (vp.patterns < 0).astype(float), self.class_balance_, self.emission_)
+        P = np.exp(logT - logsumexp(logT, axis=1, keepdims=True))
+        return P[vp.inverse]
+
+    def explain_row(self, votes_row: np.ndarray) -> np.ndarray:
+        """Per-LF terms log P(outcome_j | y) for one row: shape (n_lfs, k).
+
+        With ``log(class_balance_)`` the rows sum to the unnormalised log posterior.
+        """
+        self._check_fitted()
+        outcome = np.asarray(votes_row, dtype=np.int64) + 1  # 0 = abstain
+        return np.log(self.emission_[np.arange(outcome.size), :, outcome])

@@ -1,0 +1,69 @@
+"""Majority vote: the baseline every label model must beat."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..matrix import compress
+from .base import BaseLabelModel
+
+
+def vote_counts(votes: np.ndarray, k: int) -> np.ndarray:
+    """Number of votes per class for each row, shape (n_rows, k)."""
+    counts = np.zeros((votes.shape[0], k), dtype=np.float64)
+    for c in range(k):
+        counts[:, c] = (votes == c).sum(axis=1)
+    return counts
+
+
+class MajorityVote(BaseLabelModel):
+    """Each row's label is the class most LFs voted for.
+
+    Parameters
+    ----------
+    cardinality : int, optional
+        Number of classes; inferred from ``L`` (or its label space) when omitted.
+
+    Attributes
+    ----------
+    class_balance_ : ndarray of shape (k,)
+        Share of each class among majority decisions on covered rows (or among
+        gold rows when ``y`` is given); used by ``tie_break_policy="prior"``.
+    cardinality_, n_lfs_in_, lf_names_in_, label_space_
+        See :class:`BaseLabelModel`.
+
+    Notes
+    -----
+    ``predict_proba`` is the share of votes per class; a row with no votes is
+    uniform, so it is a tie that ``predict``'s ``tie_break_policy`` resolves.
+    """
+
+    def __init__(self, *, cardinality: int | None = None) -> None:
+        self.cardinality = cardinality
+
+    def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
+        if y is not None:
+            known = y[y >= 0]
+            counts = np.bincount(known, minlength=k).astype(float)
+        else:
+            vp = compress(votes)
+            c = vote_counts(vp.patterns, k)
+            decided = c.max(axis=1, keepdims=True)
+            winners = (c == decided) & (decided > 0)
+            share = winners / np.maximum(winners.sum(axis=1, keepdims=True), 1)
+            counts = (share * vp.counts[:, None]).sum(axis=0)
+        counts += 1.0  # Laplace: no class gets zero prior
+        self.class_balance_ = counts / counts.sum()
+
+    def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
+        counts = vote_counts(votes, self.cardinality_)
+        total = counts.sum(axis=1, keepdims=True)
+        return np.divide(counts, total, out=np.full_like(counts, 1.0 / self.cardinality_),
+                         where=total > 0)
+
+    def explain_row(self, votes_row: np.ndarray) -> np.ndarray:
+        """Per-LF contribution (+1 to the class it voted) for one row: shape (n_lfs, k)."""
+        contrib = np.zeros((votes_row.shape[0], self.cardinality_))
+        on = votes_row >= 0
+        contrib[np.flatnonzero(on), votes_row[on]] = 1.0
+        return contrib

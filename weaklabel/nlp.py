@@ -1,0 +1,145 @@
+"""spaCy labeling functions sharing one ``nlp.pipe`` pass per text column.
+
+All spaCy LFs of one ``apply_lfs`` run that read the same column with the same
+pipeline reuse one batched ``nlp.pipe`` pass. spaCy is imported only when such an
+LF first runs (``pip install 'weaklabel[nlp]'``).
+
+The default pipeline is ``en_core_web_sm`` when that package is installed, else
+``spacy.blank("en")`` plus a sentencizer: tokens and lexical attributes
+(``LOWER``, ``LIKE_URL``, ``LIKE_NUM``, ``IS_PUNCT`` ...) work with both; POS/NER
+patterns need a trained pipeline (pass ``pipeline="en_core_web_sm"``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ._runcache import cached
+from .exceptions import InputError, require
+from .labels import ABSTAIN
+from .lf import LabelingFunction
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+DEFAULT_TRAINED = "en_core_web_sm"
+BATCH_SIZE = 256
+
+
+@functools.lru_cache(maxsize=8)
+def get_pipeline(name: str | None = None) -> Language:
+    """A spaCy pipeline by name, loaded once per process.
+
+    Parameters
+    ----------
+    name : str, optional
+        An installed pipeline package (e.g. ``"en_core_web_sm"``) or ``"blank:en"``.
+        Default: ``en_core_web_sm`` if installed, else blank English + sentencizer.
+    """
+    spacy = require("spacy", extra="nlp", feature="spaCy labeling functions")
+    if name is None:
+        name = DEFAULT_TRAINED if spacy.util.is_package(DEFAULT_TRAINED) else "blank:en"
+    if name.startswith("blank:"):
+        nlp = spacy.blank(name.split(":", 1)[1])
+        nlp.add_pipe("sentencizer")
+        return nlp
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise InputError(
+            f"pipeline: spaCy pipeline {name!r} is not installed ({exc}); install it as a package "
+            "or use pipeline='blank:en'") from exc
+
+
+def docs_for(df: pd.DataFrame, column: str, pipeline: str | None = None) -> list[Doc]:
+    """spaCy Docs for ``df[column]``: one batched pass, shared within an apply run.
+
+    Missing or non-string values become empty Docs (LFs then abstain on them).
+    """
+
+    def parse() -> list[Doc]:
+        nlp = get_pipeline(pipeline)
+        texts = [v if isinstance(v, str) else "" for v in df[column].tolist()]
+        return list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+
+    return cached(("spacy_docs", id(df), column, pipeline), parse)
+
+
+def nlp_labeling_function(name: str | None = None, *, column: str = "text", pipeline: str | None = None,
+                          resources: Mapping[str, Any] | None = None
+                          ) -> Callable[[Callable[..., int]], LabelingFunction]:
+    """Decorator for an LF over a spaCy ``Doc``: ``f(doc, **resources) -> int``.
+
+    Examples
+    --------
+    >>> @nlp_labeling_function(column="text")
+    ... def many_sentences(doc):
+    ...     return 0 if len(list(doc.sents)) > 3 else ABSTAIN
+    """
+    res = dict(resources or {})
+
+    def decorator(f: Callable[..., int]) -> LabelingFunction:
+        def doc_votes(df: pd.DataFrame) -> list[int]:
+            return [f(doc, **res) for doc in docs_for(df, column, pipeline)]
+
+        lf = LabelingFunction(name or f.__name__, doc_votes, columns=[column], vectorized=True)
+        lf.__doc__ = f.__doc__
+        return lf
+
+    return decorator
+
+
+def matcher_lf(name: str, patterns: Sequence[Sequence[Mapping[str, Any]]], *, label: int,
+               column: str = "text", pipeline: str | None = None) -> LabelingFunction:
+    """Vote ``label`` when any spaCy ``Matcher`` token pattern matches.
+
+    Parameters
+    ----------
+    name : str
+    patterns : list of token patterns
+        e.g. ``[[{"LOWER": "check"}, {"LOWER": "out"}, {"LIKE_URL": True}]]``.
+    label : int
+    column : str, default "text"
+    pipeline : str, optional
+    """
+    if not patterns:
+        raise InputError("patterns: expected at least one token pattern")
+    pats = [list(p) for p in patterns]
+
+    def matcher_votes(df: pd.DataFrame) -> np.ndarray:
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(get_pipeline(pipeline).vocab)
+        matcher.add(name, pats)
+        hits = [bool(matcher(doc)) for doc in docs_for(df, column, pipeline)]
+        return np.where(np.asarray(hits, dtype=bool), label, ABSTAIN)
+
+    return LabelingFunction(name, matcher_votes, columns=[column], vectorized=True)
+
+
+def phrase_lf(name: str, phrases: Sequence[str], *, label: int, column: str = "text",
+              attr: str = "LOWER", pipeline: str | None = None) -> LabelingFunction:
+    """Vote ``label`` when any phrase occurs (spaCy ``PhraseMatcher``, token-aligned).
+
+    ``attr="LOWER"`` matches case-insensitively; large gazetteers stay fast.
+    """
+    if not phrases:
+        raise InputError("phrases: expected at least one phrase")
+    words = list(phrases)
+
+    def phrase_votes(df: pd.DataFrame) -> np.ndarray:
+        from spacy.matcher import PhraseMatcher
+
+        nlp = get_pipeline(pipeline)
+        matcher = PhraseMatcher(nlp.vocab, attr=attr)
+        matcher.add(name, [nlp.make_doc(p) for p in words])
+        hits = [bool(matcher(doc)) for doc in docs_for(df, column, pipeline)]
+        return np.where(np.asarray(hits, dtype=bool), label, ABSTAIN)
+
+    return LabelingFunction(name, phrase_votes, columns=[column], vectorized=True)

@@ -1,0 +1,168 @@
+"""The main job end to end: data + LF suite -> L -> label model -> labels on disk."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .analysis import label_counts, lf_summary
+from .apply import apply_lfs
+from .datasets import DATASETS, load_dataset
+from .exceptions import InputError
+from .io import read_table, write_labels
+from .labels import LabelSpace
+from .matrix import LabelMatrix
+from .models import BaseLabelModel, DawidSkene, LabelModel, MajorityVote
+from .suite import LFSuite, load_suite
+
+log = logging.getLogger(__name__)
+
+MODELS: dict[str, type[BaseLabelModel]] = {
+    "label_model": LabelModel, "majority": MajorityVote, "dawid_skene": DawidSkene}
+
+
+def make_model(name: str, **params: Any) -> BaseLabelModel:
+    """A label model by name (``label_model``, ``majority``, ``dawid_skene``)."""
+    if name not in MODELS:
+        raise InputError(f"model: unknown {name!r}; choose from {list(MODELS)}")
+    return MODELS[name](**params)
+
+
+def load_items(data: str, *, split: str, data_dir: str | None, id_column: str | None,
+               gold_column: str | None, labels: LabelSpace) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Items and gold (-1 = unknown) from a dataset name or a table file."""
+    if data in DATASETS:
+        ds = load_dataset(data, split=split, data_dir=data_dir)
+        if ds.labels.names != labels.names:
+            raise InputError(f"lfs: the suite's labels {list(labels.names)} differ from dataset "
+                             f"{data!r}'s {list(ds.labels.names)}; use the matching LF suite")
+        return ds.df, ds.y
+    df = read_table(data, id_column=id_column)
+    gold_column = gold_column if gold_column is not None else ("label" if "label" in df.columns else None)
+    if gold_column is None:
+        return df, None
+    if gold_column not in df.columns:
+        raise InputError(f"gold_column: {gold_column!r} is not a column of {data!r}")
+    from ._validation import check_gold
+
+    return df, check_gold(df[gold_column], len(df), name=f"gold column {gold_column!r}", label_space=labels)
+
+
+@dataclass
+class RunResult:
+    """What ``run`` produced."""
+
+    L: LabelMatrix
+    model: BaseLabelModel
+    probs: np.ndarray
+    preds: np.ndarray
+    summary: pd.DataFrame
+    counts: pd.Series
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    fit_seconds: float = 0.0
+
+
+def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "weaklabel-out",
+        split: str = "train", data_dir: str | None = None, model: str = "label_model",
+        id_column: str | None = None, gold_column: str | None = None, fault_tolerant: bool = False,
+        eval_split: str | None = None, metrics: tuple[str, ...] = ("accuracy",)) -> RunResult:
+    """Apply an LF suite, fit a label model, and write ``labels.csv``, ``L.npz``, ``summary.json``.
+
+    Parameters
+    ----------
+    data : str
+        A dataset name (``breast_cancer``, ``youtube``, ``sms``) or a CSV/Parquet/JSONL file.
+    lfs : str or LFSuite
+        LF module path or name (``lfs/spam.py``, ``lfs.spam``).
+    out : path or None
+        Output folder; None writes nothing.
+    split : str
+        Dataset split to fit on (dataset names only).
+    model : {"label_model", "majority", "dawid_skene"}
+    eval_split : str, optional
+        Also apply the LFs to this split and score the model and majority vote on its gold.
+    metrics : tuple of str
+        Metrics for scores on gold.
+    """
+    suite = load_suite(lfs) if isinstance(lfs, str) else lfs
+    df, gold = load_items(data, split=split, data_dir=data_dir, id_column=id_column,
+                          gold_column=gold_column, labels=suite.labels)
+    L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=fault_tolerant)
+    est = make_model(model)
+    t0 = time.perf_counter()
+    est.fit(L)  # unsupervised: gold is for scoring only
+    fit_seconds = time.perf_counter() - t0
+    probs = est.predict_proba(L)
+    preds = est.predict(L, tie_break_policy="abstain")
+    weights = getattr(est, "lf_accuracy_", None)
+    summary = lf_summary(L, gold if gold is not None and (gold >= 0).any() else None, est_weights=weights)
+    res = RunResult(L, est, probs, preds, summary, label_counts(preds, suite.labels.names),
+                    fit_seconds=fit_seconds)
+    if gold is not None and (gold >= 0).any():
+        res.scores[split] = _scores(est, L, gold, metrics)
+    if eval_split is not None:
+        if data not in DATASETS:
+            raise InputError("eval_split: only works with a dataset name as data")
+        ev = load_dataset(data, split=eval_split, data_dir=data_dir)
+        L_ev = apply_lfs(suite.lfs, ev.df, label_space=suite.labels, fault_tolerant=fault_tolerant)
+        res.scores[eval_split] = _scores(est, L_ev, ev.y, metrics)
+        mv = MajorityVote().fit(L)
+        res.scores[f"{eval_split} (majority vote)"] = _scores(mv, L_ev, ev.y, metrics)
+    if out is not None:
+        res.files = _write(Path(out), res, suite, data, model)
+    return res
+
+
+def _scores(est: BaseLabelModel, L: LabelMatrix, y: np.ndarray, metrics: tuple[str, ...]) -> dict[str, float]:
+    # Ties broken by a fixed per-row hash, so every row is scored (as WRENCH does).
+    return est.score(L, y, metrics=(*metrics, "coverage"), tie_break_policy="random")
+
+
+def _write(out: Path, res: RunResult, suite: LFSuite, data: str, model: str) -> dict[str, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "labels": write_labels(out / "labels.csv", res.L.row_ids, res.probs, res.preds, res.L,
+                               suite.labels.names),
+        "L": res.L.save(out / "L.npz"),
+    }
+    summary = {
+        "weaklabel_version": __version__,
+        "data": data,
+        "lf_suite": suite.name,
+        "n_rows": res.L.n_rows,
+        "n_lfs": res.L.n_lfs,
+        "labels": list(suite.labels.names),
+        "model": {"name": model, "class": type(res.model).__name__,
+                  "params": {k: _jsonable(v) for k, v in res.model.get_params().items()},
+                  "fit_seconds": res.fit_seconds,
+                  "class_balance": res.model.class_balance_.tolist()},
+        "coverage": float((res.L.votes >= 0).any(axis=1).mean()),
+        "label_counts": {str(k): int(v) for k, v in res.counts.items()},
+        "scores": res.scores,
+        "lf_summary": json.loads(res.summary.to_json(orient="index")),
+        "apply": res.L.apply_report.to_frame().to_dict(orient="index") if res.L.apply_report else None,
+    }
+    path = out / "summary.json"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+    files["summary"] = path
+    return files
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, (np.generic,)):
+        return v.item()
+    return v

@@ -1,0 +1,218 @@
+r"""Vectorized LF templates: keywords, regexes, numeric thresholds, lookups.
+
+Text templates run on the whole column: it is converted once per apply run to an
+Arrow string array and matched by Arrow's RE2 kernel in one C++ pass (patterns RE2
+cannot run, such as lookbehinds, fall back to Python's ``re``). ``lf(row)`` goes
+through the same path, so a single item always gets the vote the frame gave it.
+RE2's ``\w`` and ``\b`` are ASCII-only, unlike Python's.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._runcache import cached
+from .exceptions import InputError, InputTypeError
+from .labels import ABSTAIN
+from .lf import LabelingFunction, check_lf_name
+
+
+def _slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return s if s and not s[0].isdigit() else f"x_{s}"
+
+
+def _check_label(label: Any) -> int:
+    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or label < 0:
+        raise InputTypeError(
+            f"label: expected the class index to vote (an int >= 0, e.g. LABELS.spam), got {label!r}"
+        )
+    return int(label)
+
+
+def text_column(df: pd.DataFrame, column: str) -> Any:
+    """``df[column]`` as an Arrow string array (nulls for non-strings), once per run.
+
+    Falls back to a list of ``str | None`` when pyarrow is not installed.
+    """
+
+    def convert() -> Any:
+        values = df[column]
+        if values.dtype == object:
+            values = values.where(values.map(lambda v: isinstance(v, str)), None)
+        try:
+            import pyarrow as pa
+        except ImportError:
+            return [v if isinstance(v, str) else None for v in values.tolist()]
+        try:
+            return pa.array(values, type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return pa.array([v if isinstance(v, str) else None for v in values.tolist()],
+                            type=pa.large_string())
+
+    return cached(("text", id(df), column), convert)
+
+
+def _contains(df: pd.DataFrame, column: str, pattern: str, ignore_case: bool) -> np.ndarray:
+    """Boolean mask of rows whose text matches ``pattern`` (``re.search`` semantics)."""
+    texts = text_column(df, column)
+    if not isinstance(texts, list):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:  # Arrow's RE2 kernel: one C++ pass over the column
+            hit = pc.match_substring_regex(texts, pattern=pattern, ignore_case=ignore_case)
+            return hit.fill_null(False).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:  # RE2 lacks lookbehind/backreferences: use Python's re
+            texts = texts.to_pylist()
+    rx = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    return np.fromiter((t is not None and rx.search(t) is not None for t in texts),
+                       dtype=bool, count=len(texts))
+
+
+def keyword_lf(*keywords: str, label: int, column: str = "text", name: str | None = None,
+               case_sensitive: bool = False) -> LabelingFunction:
+    """Vote ``label`` when any keyword occurs as whole word(s) in ``column``.
+
+    Parameters
+    ----------
+    *keywords : str
+        Words or phrases; matched on word boundaries, case-insensitive by default.
+    label : int
+        Class to vote.
+    column : str, default "text"
+    name : str, optional
+        Defaults to ``keyword_<first keyword>``.
+    case_sensitive : bool, default False
+
+    Examples
+    --------
+    >>> lf = keyword_lf("subscribe", "my channel", label=1)
+    >>> lf({"text": "Please SUBSCRIBE!"}), lf({"text": "subscribers"})
+    (1, -1)
+    """
+    if not keywords or any(not isinstance(k, str) or not k.strip() for k in keywords):
+        raise InputError(f"keywords: expected one or more non-empty strings, got {list(keywords)}")
+    label = _check_label(label)
+    alt = "|".join(re.escape(k.strip()) for k in keywords)
+    pattern = rf"\b(?:{alt})\b"
+    ignore_case = not case_sensitive
+
+    def keyword_votes(df: pd.DataFrame) -> np.ndarray:
+        return np.where(_contains(df, column, pattern, ignore_case), label, ABSTAIN)
+
+    return LabelingFunction(name or check_lf_name("keyword_" + _slug(keywords[0])), keyword_votes,
+                            columns=[column], vectorized=True)
+
+
+def regex_lf(pattern: str, *, label: int, column: str = "text", name: str | None = None,
+             flags: int = re.IGNORECASE) -> LabelingFunction:
+    """Vote ``label`` when ``pattern`` is found in ``column`` (``re.search`` semantics).
+
+    ``flags`` supports ``re.IGNORECASE``, ``re.MULTILINE`` and ``re.DOTALL`` (as inline flags,
+    so the fast Arrow kernel can run them).
+    """
+    label = _check_label(label)
+    try:
+        re.compile(pattern, flags)
+    except (re.error, TypeError) as exc:
+        raise InputError(f"pattern: {pattern!r} is not a valid regular expression ({exc})") from exc
+    inline = "".join(c for f, c in ((re.MULTILINE, "m"), (re.DOTALL, "s")) if flags & f)
+    full = (f"(?{inline})" if inline else "") + pattern
+    ignore_case = bool(flags & re.IGNORECASE)
+
+    def regex_votes(df: pd.DataFrame) -> np.ndarray:
+        return np.where(_contains(df, column, full, ignore_case), label, ABSTAIN)
+
+    return LabelingFunction(name or check_lf_name("regex_" + _slug(pattern)[:40]), regex_votes,
+                            columns=[column], vectorized=True)
+
+
+_OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+        "==": operator.eq, "!=": operator.ne}
+
+
+def threshold_lf(column: str, op: str, value: float, *, label: int,
+                 name: str | None = None) -> LabelingFunction:
+    """Vote ``label`` where ``df[column] <op> value``; abstain elsewhere and on NaN.
+
+    Parameters
+    ----------
+    column : str
+        A numeric column.
+    op : {">", ">=", "<", "<=", "==", "!="}
+    value : float
+    label : int
+
+    Examples
+    --------
+    >>> lf = threshold_lf("mean radius", ">", 17.0, label=0, name="large_radius")
+    >>> lf({"mean radius": 20.1})
+    0
+    """
+    if op not in _OPS:
+        raise InputError(f"op: expected one of {list(_OPS)}, got {op!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise InputTypeError(f"value: expected a number to compare {column!r} with, got {value!r}")
+    label = _check_label(label)
+    compare = _OPS[op]
+
+    def threshold_votes(df: pd.DataFrame) -> np.ndarray:
+        col = df[column]
+        if not pd.api.types.is_numeric_dtype(col):
+            raise InputTypeError(
+                f"threshold_lf on {column!r} needs a numeric column, got dtype {col.dtype}; "
+                f"convert with pd.to_numeric(df[{column!r}], errors='coerce')")
+        x = col.to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            hit = compare(x, value) & ~np.isnan(x)
+        return np.where(hit, label, ABSTAIN)
+
+    default = f"{_slug(column)}_{ {'>': 'gt', '>=': 'ge', '<': 'lt', '<=': 'le', '==': 'eq', '!=': 'ne'}[op] }_{_slug(str(value))}"
+    return LabelingFunction(name or check_lf_name(default.replace(" ", "")), threshold_votes,
+                            columns=[column], vectorized=True)
+
+
+def lookup_lf(table: Mapping[Any, int] | Iterable[Any], *, column: str, label: int | None = None,
+              name: str, case_sensitive: bool = False) -> LabelingFunction:
+    """Vote by looking a column's value up in a gazetteer.
+
+    Parameters
+    ----------
+    table : mapping or iterable
+        A dict ``value -> class`` (per-entry votes), or a set/list of values that
+        all vote ``label``.
+    column : str
+    label : int, optional
+        Required when ``table`` is not a mapping.
+    name : str
+    case_sensitive : bool, default False
+        String keys are compared case-insensitively (and stripped) by default.
+    """
+    if isinstance(table, Mapping):
+        mapping = {k: _check_label(v) for k, v in table.items()}
+    else:
+        if label is None:
+            raise InputError("label: a set/list gazetteer needs label=<class index> to vote")
+        lab = _check_label(label)
+        mapping = {k: lab for k in table}
+    if not mapping:
+        raise InputError("table: the gazetteer is empty")
+
+    def norm(v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) and not case_sensitive else v
+
+    mapping = {norm(k): v for k, v in mapping.items()}
+
+    def lookup_votes(df: pd.DataFrame) -> np.ndarray:
+        col = df[column]
+        keys = col.map(norm) if not case_sensitive else col
+        return keys.map(mapping).fillna(ABSTAIN).to_numpy(dtype=np.int64)
+
+    return LabelingFunction(name, lookup_votes, columns=[column], vectorized=True)
