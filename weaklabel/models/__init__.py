@@ -13,10 +13,21 @@ from .majority import MajorityVote
 class LabelModel(DawidSkene):
     """The recommended default label model.
 
-    Currently a :class:`DawidSkene` with settings chosen on synthetic recovery
-    tests and real benchmarks; what it is may improve between releases, its
-    contract will not. Parameters and attributes: see :class:`DawidSkene`.
+    Currently a one-coin :class:`DawidSkene` that models abstains: one accuracy
+    per LF plus P(LF fires | y). With a single accuracy per LF it stays robust
+    when LFs are correlated or unipolar, where a full confusion matrix per LF
+    overfits (on the spam suite in ``lfs/spam.py`` the full model drifts to a
+    wrong class balance and loses to majority vote; one-coin does not). What it
+    is may improve between releases; its contract will not. Parameters and
+    attributes: see :class:`DawidSkene`.
     """
+
+    def __init__(self, *, cardinality: int | None = None, class_balance=None,
+                 confusion: str = "one_coin", model_abstains: bool = True, max_iter: int = 100,
+                 tol: float = 1e-5, smoothing: float = 10.0, random_state: int = 0) -> None:
+        super().__init__(cardinality=cardinality, class_balance=class_balance, confusion=confusion,
+                         model_abstains=model_abstains, max_iter=max_iter, tol=tol,
+                         smoothing=smoothing, random_state=random_state)
 
 
 __all__ = ["BaseLabelModel", "ConvergenceWarning", "DawidSkene", "LabelModel", "MajorityVote",
