@@ -150,3 +150,9 @@ def test_snorkel_lfs_are_accepted_and_match_pandas_lf_applier():
     L = apply_lfs([has_check, short], df)
     assert np.array_equal(L.to_numpy(), expected)
     assert L.lf_names == ("has_check", "short")
+
+
+def test_progress_bar_is_shown_on_request(capsys, texts):
+    apply_lfs([keyword_lf("song", label=0)], texts, progress=True)
+    err = capsys.readouterr().err
+    assert "applying LFs" in err and "1/1" in err

@@ -14,7 +14,7 @@ def test_majority_vote_hand_computed():
 
 
 def test_prior_tie_break_uses_class_balance_from_gold():
-    L = np.array([[0, 1], [-1, -1], [0, -1], [0, -1]])
+    L = np.array([[0, 1, -1], [-1, -1, -1], [0, -1, -1], [0, -1, -1]])
     mv = MajorityVote().fit(L, y=np.array([1, 1, 1, -1]))
     assert mv.predict(L, tie_break_policy="prior").tolist() == [1, 1, 0, 0]
 

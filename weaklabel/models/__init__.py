@@ -7,7 +7,10 @@ by ``tie_break_policy``. ``LabelModel`` names the recommended default.
 
 from .base import TIE_BREAK_POLICIES, BaseLabelModel, probs_to_preds
 from .dawid_skene import ConvergenceWarning, DawidSkene
+from .guardrails import LabelModelWarning
 from .majority import MajorityVote
+from .snorkel import SnorkelLabelModel
+from .weighted import WeightedMajorityVote
 
 
 class LabelModel(DawidSkene):
@@ -30,5 +33,6 @@ class LabelModel(DawidSkene):
                          smoothing=smoothing, random_state=random_state)
 
 
-__all__ = ["BaseLabelModel", "ConvergenceWarning", "DawidSkene", "LabelModel", "MajorityVote",
-           "TIE_BREAK_POLICIES", "probs_to_preds"]
+__all__ = ["BaseLabelModel", "ConvergenceWarning", "DawidSkene", "LabelModel", "LabelModelWarning",
+           "MajorityVote", "SnorkelLabelModel", "TIE_BREAK_POLICIES", "WeightedMajorityVote",
+           "probs_to_preds"]

@@ -7,6 +7,7 @@ and the LF count/names first.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -96,6 +97,10 @@ class BaseLabelModel(BaseEstimator):
         Class names, when ``L`` carried them.
     class_balance_ : ndarray of shape (k,)
         Estimated (or given) P(y).
+    warnings_ : list of str
+        Guardrail messages from the last fit (also emitted as ``LabelModelWarning``):
+        fewer than 3 LFs, LFs learned as worse than random, near-copy LFs, a model
+        below majority vote on the given gold.
     """
 
     # -- fitting ----------------------------------------------------------
@@ -130,7 +135,13 @@ class BaseLabelModel(BaseEstimator):
         self.n_lfs_in_ = votes.shape[1]
         self.lf_names_in_ = L.lf_names if isinstance(L, LabelMatrix) else None
         self.label_space_ = label_space
-        self._fit(votes, y_arr if y_arr is not None and (y_arr >= 0).any() else None, self.cardinality_)
+        gold = y_arr if y_arr is not None and (y_arr >= 0).any() else None
+        self._fit(votes, gold, self.cardinality_)
+        from .guardrails import LabelModelWarning, fit_warnings
+
+        self.warnings_ = fit_warnings(self, votes, gold)
+        for msg in self.warnings_:
+            warnings.warn(msg, LabelModelWarning, stacklevel=2)
         return self
 
     def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:  # pragma: no cover

@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+
+from weaklabel import LabelMatrix
+from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
+from weaklabel.models.guardrails import near_copies
+
+from .synthetic import sample_L
+
+
+def test_fewer_than_three_lfs_warns():
+    with pytest.warns(LabelModelWarning, match="only 2 LF"):
+        model = MajorityVote().fit(np.array([[0, 1], [1, 1], [0, -1]]))
+    assert model.warnings_ and "only 2 LF" in model.warnings_[0]
+
+
+def test_lf_worse_than_random_is_named():
+    L, _ = sample_L(4000, [0.85, 0.8, 0.8, 0.15], [0.6, 0.6, 0.6, 0.6], [0.5, 0.5], seed=9)
+    with pytest.warns(LabelModelWarning, match=r"\['inverted'\] learned as worse than random"):
+        LabelModel().fit(LabelMatrix(L, ["a", "b", "c", "inverted"]))
+
+
+def test_near_copies_are_named():
+    L, _ = sample_L(2000, [0.85, 0.8, 0.7], [0.6, 0.6, 0.6], [0.5, 0.5], seed=2)
+    L = np.column_stack([L, L[:, 0]])
+    assert near_copies(L, ["a", "b", "c", "a2"]) == [("a", "a2", 1.0)]
+    with pytest.warns(LabelModelWarning, match=r"a ~ a2 \(Jaccard 1.00\)"):
+        LabelModel().fit(LabelMatrix(L, ["a", "b", "c", "a2"]))
+
+
+def test_model_below_majority_vote_on_gold_warns():
+    L, y = sample_L(3000, [0.85, 0.8, 0.75], [0.6, 0.6, 0.6], [0.5, 0.5], seed=4)
+    gold = np.where(np.arange(3000) < 300, y, -1)
+    with pytest.warns(LabelModelWarning, match="below majority vote on the 300 gold rows"):
+        DawidSkene(class_balance=[0.995, 0.005]).fit(L, gold)
+
+
+def test_a_clean_fit_has_no_warnings():
+    L, y = sample_L(3000, [0.85, 0.8, 0.75, 0.7], [0.6, 0.5, 0.6, 0.4], [0.4, 0.6], seed=5)
+    model = LabelModel().fit(L, np.where(np.arange(3000) < 100, y, -1))
+    assert model.warnings_ == []

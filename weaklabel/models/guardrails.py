@@ -1,0 +1,80 @@
+"""Warnings after a fit: too few LFs, LFs worse than random, near-copy LFs, and a
+model that scores below majority vote on the gold it was given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..matrix import compress
+
+MIN_LFS = 3
+MIN_VOTES = 20          # an LF needs this many votes before we call it worse than random
+COPY_JACCARD = 0.9      # fire on nearly the same rows ...
+COPY_AGREEMENT = 0.95   # ... and vote the same there
+MIN_GOLD = 20
+
+
+class LabelModelWarning(UserWarning):
+    """A fitted label model may not be trustworthy; the message says why and what to do."""
+
+
+def near_copies(votes: np.ndarray, lf_names: Sequence[str]) -> list[tuple[str, str, float]]:
+    """Pairs of LFs that fire on nearly the same rows and agree there: (a, b, jaccard)."""
+    vp = compress(votes)
+    P, c = vp.patterns, vp.counts.astype(float)
+    F = (P >= 0).astype(float)
+    co = F.T @ (F * c[:, None])
+    fires = np.diag(co)
+    union = fires[:, None] + fires[None, :] - co
+    jac = np.divide(co, union, out=np.zeros_like(co), where=union > 0)
+    out = []
+    for i, j in zip(*np.nonzero(np.triu(jac >= COPY_JACCARD, k=1))):
+        if min(fires[i], fires[j]) < MIN_VOTES:
+            continue
+        both = (P[:, i] >= 0) & (P[:, j] >= 0)
+        agree = (c[both] * (P[both, i] == P[both, j])).sum() / c[both].sum()
+        if agree >= COPY_AGREEMENT:
+            out.append((lf_names[i], lf_names[j], float(jac[i, j])))
+    return out
+
+
+def fit_warnings(model, votes: np.ndarray, y: np.ndarray | None) -> list[str]:
+    """Messages for the checks that fail on this fit (empty when all is well)."""
+    from .base import probs_to_preds
+    from .majority import MajorityVote
+
+    m, k = votes.shape[1], model.cardinality_
+    names = list(model.lf_names_in_ or [f"lf_{j}" for j in range(m)])
+    msgs = []
+    if m < MIN_LFS:
+        msgs.append(f"only {m} LF(s): LF accuracies cannot be told apart without at least {MIN_LFS} "
+                    "LFs voting on common rows; add LFs, or treat the output as a majority vote")
+    acc = getattr(model, "lf_accuracy_", None)
+    if acc is not None and not isinstance(model, MajorityVote):
+        n_votes = (votes >= 0).sum(axis=0)
+        worse = [names[j] for j in range(m) if n_votes[j] >= MIN_VOTES and acc[j] < 1.0 / k]
+        if worse:
+            msgs.append(f"LF(s) {worse} learned as worse than random (accuracy < 1/{k}); check their "
+                        "logic (an inverted label?) on their rows, or drop them")
+    copies = near_copies(votes, names)
+    if copies:
+        shown = ", ".join(f"{a} ~ {b} (Jaccard {j:.2f})" for a, b, j in copies[:5])
+        msgs.append(f"near-copy LFs fire on the same rows with the same votes, so their evidence is "
+                    f"counted twice: {shown}; keep one of each pair or merge them")
+    if y is not None and not isinstance(model, MajorityVote):
+        known = y >= 0
+        if known.sum() >= MIN_GOLD:
+            mv = MajorityVote(cardinality=k)
+            mv.cardinality_ = k
+            ok_model = probs_to_preds(model._predict_proba(votes[known]), tie_break_policy="random") == y[known]
+            ok_mv = probs_to_preds(mv._predict_proba(votes[known]), tie_break_policy="random") == y[known]
+            acc_model, acc_mv = ok_model.mean(), ok_mv.mean()
+            # McNemar: warn only when the rows on which the two disagree say so clearly
+            b, c = int((ok_model & ~ok_mv).sum()), int((~ok_model & ok_mv).sum())
+            if c - b > 1.96 * np.sqrt(b + c) and c > b:
+                msgs.append(f"{type(model).__name__} scores below majority vote on the {int(known.sum())} "
+                            f"gold rows ({acc_model:.3f} vs {acc_mv:.3f}); prefer MajorityVote here or "
+                            "revisit correlated LFs")
+    return msgs
