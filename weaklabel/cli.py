@@ -69,6 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold-column")
     p.add_argument("--format", default="table", choices=["table", "json", "csv", "markdown"])
 
+    p = sub.add_parser("benchmark", help="compare label models on WRENCH-format folders (test scores)")
+    p.add_argument("dirs", nargs="+", help="WRENCH folders (train/valid/test.json, label.json)")
+    p.add_argument("--models", help="comma-separated; default: all (" + ",".join(_model_names()) + ")")
+    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--use-valid-gold", action="store_true", help="fit with the valid split's gold as partial labels")
+    p.add_argument("--metric", help="accuracy, f1, f1_macro, ...; default: F1 for rare-positive binary sets")
+    p.add_argument("--lfs", help="re-apply this LF suite to the texts instead of the stored votes")
+    p.add_argument("--gold-curve", help="e.g. 0,25,50,100,200: the default model's test score vs gold rows")
+    p.add_argument("--json", help="also write the per-seed results here")
+
     p = sub.add_parser("bench", help="speed benchmarks against Snorkel, reported as ratios")
     bsub = p.add_subparsers(dest="bench", required=True, metavar="BENCH")
     b = bsub.add_parser("apply", help="10 keyword/regex LFs on N rows: weaklabel vs Snorkel PandasLFApplier")
@@ -76,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--repeat", type=int, default=3, help="weaklabel runs to take the best of")
     b.add_argument("--json", help="also write the results here")
     return parser
+
+
+def _model_names() -> list[str]:
+    from .benchmark import DEFAULT_MODELS
+
+    return list(DEFAULT_MODELS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     handler = {"run": _cmd_run, "demo": _cmd_demo, "apply": _cmd_apply, "fit": _cmd_fit,
-               "analyze": _cmd_analyze, "bench": _cmd_bench}[args.command]
+               "analyze": _cmd_analyze, "benchmark": _cmd_benchmark, "bench": _cmd_bench}[args.command]
     return handler(args)
 
 
@@ -208,6 +224,30 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     suite, df, gold = _suite_and_items(args)
     L = apply_lfs(suite.lfs, df, label_space=suite.labels)
     _print_table(lf_summary(L, gold if gold is not None and (gold >= 0).any() else None), args.format)
+    return 0
+
+
+def _cmd_benchmark(args: argparse.Namespace) -> int:
+    from . import benchmark
+
+    if args.gold_curve:
+        try:
+            sizes = [int(x) for x in args.gold_curve.split(",")]
+        except ValueError:
+            print(f"Error: --gold-curve expects integers like 0,25,50, got {args.gold_curve!r}", file=sys.stderr)
+            return 2
+        for d in args.dirs:
+            curve = benchmark.gold_curve(d, sizes=sizes, metric=args.metric, lfs=args.lfs)
+            table = curve.groupby("gold_rows")["score"].agg(["mean", "std", "count"])
+            print(f"{Path(d).name}: LabelModel test {curve['metric'].iloc[0]} vs gold rows from train")
+            print(_markdown(table * [100, 100, 1]))
+        return 0
+    models = args.models.split(",") if args.models else None
+    results = benchmark.run(args.dirs, models=models, seeds=args.seeds, use_valid_gold=args.use_valid_gold,
+                            metric=args.metric, lfs=args.lfs)
+    print(_markdown(benchmark.summarize(results)))
+    if args.json:
+        results.to_json(args.json, orient="records", indent=2)
     return 0
 
 

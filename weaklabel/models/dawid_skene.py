@@ -71,6 +71,8 @@ class DawidSkene(BaseLabelModel):
     smoothing : float, default 10.0
         Pseudo-votes pulling each LF's precision toward the suite's shared
         accuracy (and added to the class balance counts). 0 = maximum likelihood.
+    gold_weight : float, default 1.0
+        How many unlabeled rows one gold row of ``fit(L, y)`` counts as.
     random_state : int, default 0
         Seed for ``tie_break_policy="true-random"``. EM itself is deterministic:
         it starts from the soft majority vote.
@@ -109,7 +111,8 @@ class DawidSkene(BaseLabelModel):
 
     def __init__(self, *, cardinality: int | None = None, class_balance=None,
                  confusion: str = "full", model_abstains: bool = True, max_iter: int = 100,
-                 tol: float = 1e-5, smoothing: float = 10.0, random_state: int = 0) -> None:
+                 tol: float = 1e-5, smoothing: float = 10.0, gold_weight: float = 1.0,
+                 random_state: int = 0) -> None:
         self.cardinality = cardinality
         self.class_balance = class_balance
         self.confusion = confusion
@@ -117,6 +120,7 @@ class DawidSkene(BaseLabelModel):
         self.max_iter = max_iter
         self.tol = tol
         self.smoothing = smoothing
+        self.gold_weight = gold_weight
         self.random_state = random_state
 
     # -- fitting ----------------------------------------------------------
@@ -144,10 +148,13 @@ class DawidSkene(BaseLabelModel):
             vp = compress(votes)
             patterns, gold = vp.patterns, None
         counts = vp.counts.astype(float)
+        if gold is not None:  # a labeled row is worth gold_weight unlabeled ones
+            counts = np.where(gold >= 0, counts * float(self.gold_weight), counts)
         X = _one_hot(patterns, k)
         abstains = (patterns < 0).astype(float)
         # Rows on which LF j voted l: fixed by the data, needed by every M-step.
         n_votes = np.asarray(X.T @ counts).reshape(m, k)
+        n = counts.sum()
         T = self._clamp(self._initial_posterior(patterns, counts, k), gold, k)
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
         for it in range(1, self.max_iter + 1):

@@ -1,0 +1,210 @@
+"""Research harness: compare label models on WRENCH-format folders with honest numbers.
+
+Protocol (WRENCH's): fit on the train matrix without gold; predict test as the
+argmax of ``predict_proba`` with ties broken at random; report the mean and std
+over seeds. ``use_valid_gold`` adds the valid split's gold as partial labels (and
+Snorkel's class balance), the way a user with a small labeled dev set would.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .evaluate import metric_scores
+from .exceptions import DatasetNotFoundError, InputError
+from .io import WrenchSplit, read_wrench_labels, read_wrench_split
+from .models import (
+    BaseLabelModel, DawidSkene, LabelModel, MajorityVote, SnorkelLabelModel, WeightedMajorityVote,
+    probs_to_preds,
+)
+
+SNORKEL_GRID = [dict(lr=lr, n_epochs=ep, l2=l2) for lr in (0.001, 0.01, 0.1) for ep in (100, 500)
+                for l2 in (0.0, 0.1)]
+
+MODEL_FACTORIES: dict[str, Callable[[int], BaseLabelModel]] = {
+    "majority": lambda seed: MajorityVote(),
+    "weighted_majority": lambda seed: WeightedMajorityVote(),
+    "dawid_skene": lambda seed: DawidSkene(random_state=seed),
+    "dawid_skene_one_coin": lambda seed: DawidSkene(confusion="one_coin", random_state=seed),
+    "label_model": lambda seed: LabelModel(random_state=seed),
+    "snorkel": lambda seed: SnorkelLabelModel(random_state=seed),
+    "snorkel_tuned": lambda seed: SnorkelLabelModel(random_state=seed),  # grid-searched on valid
+}
+DEFAULT_MODELS = tuple(MODEL_FACTORIES)
+_SEEDED = {"snorkel", "snorkel_tuned"}  # the others are deterministic: fit once, vary tie breaks
+
+
+def auto_metric(y: np.ndarray, k: int) -> str:
+    """F1 of class 1 for binary sets whose class 1 is rare (< 30%, e.g. sms), else accuracy."""
+    known = y[y >= 0]
+    if k == 2 and known.size and (known == 1).mean() < 0.3:
+        return "f1"
+    return "accuracy"
+
+
+def _splits(folder: Path, lfs: Any) -> dict[str, WrenchSplit]:
+    labels = read_wrench_labels(folder)
+    out = {}
+    for split in ("train", "valid", "test"):
+        try:
+            out[split] = read_wrench_split(folder, split, labels)
+        except DatasetNotFoundError:
+            if split != "valid":
+                raise
+    if lfs is not None:  # re-apply an LF suite to the texts instead of the stored votes
+        from .apply import apply_lfs
+        from .suite import load_suite
+
+        suite = load_suite(lfs) if isinstance(lfs, str) else lfs
+        for s in out.values():
+            s.L = apply_lfs(suite.lfs, s.df, label_space=labels)
+    return out
+
+
+def _fit(name: str, seed: int, splits: dict[str, WrenchSplit], use_valid_gold: bool,
+         metric: str, k: int) -> BaseLabelModel:
+    import warnings
+
+    from .models import LabelModelWarning
+
+    train, valid = splits["train"], splits.get("valid")
+    if name == "snorkel_tuned":
+        if valid is None:
+            raise InputError("snorkel_tuned needs a valid split with gold to tune on")
+        best, best_score = None, -np.inf
+        for params in SNORKEL_GRID:
+            m = SnorkelLabelModel(random_state=seed, **params)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", LabelModelWarning)
+                m.fit(train.L)
+            preds = probs_to_preds(m.predict_proba(valid.L), tie_break_policy="true-random",
+                                   random_state=seed)
+            score = metric_scores(valid.y, preds, k, [metric])[metric]
+            if score > best_score:
+                best, best_score = m, score
+        return best
+    model = MODEL_FACTORIES[name](seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LabelModelWarning)  # the harness reports scores, not advice
+        if use_valid_gold and valid is not None:
+            from .matrix import LabelMatrix
+
+            L = LabelMatrix(np.vstack([train.L.votes, valid.L.votes]), train.L.lf_names,
+                            label_space=train.L.label_space)
+            y = np.concatenate([np.full(train.L.n_rows, -1), valid.y])
+            model.fit(L, y)
+        else:
+            model.fit(train.L)
+    return model
+
+
+def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None = None, seeds: int = 5,
+        use_valid_gold: bool = False, metric: str | None = None, lfs: Any = None) -> pd.DataFrame:
+    """Fit each model on each folder's train split and score it on test.
+
+    Parameters
+    ----------
+    dirs : sequence of paths
+        WRENCH-format folders (``train.json``, ``test.json``, ``label.json``; ``valid.json``
+        optional except for ``snorkel_tuned`` and ``use_valid_gold``).
+    models : sequence of str, optional
+        Names from ``MODEL_FACTORIES``; default all (Snorkel ones only when installed).
+    seeds : int, default 5
+    use_valid_gold : bool, default False
+    metric : str, optional
+        Default: :func:`auto_metric` per dataset.
+    lfs : str or LFSuite, optional
+        Re-apply this LF suite to every split's texts instead of using stored votes.
+
+    Returns
+    -------
+    DataFrame
+        One row per (dataset, model, seed): ``metric``, ``score``, ``fit_seconds``.
+    """
+    if models is None:
+        models = [m for m in DEFAULT_MODELS if m not in _SEEDED or _has_snorkel()]
+    unknown = [m for m in models if m not in MODEL_FACTORIES]
+    if unknown:
+        raise InputError(f"models: unknown {unknown}; choose from {list(MODEL_FACTORIES)}")
+    if seeds < 1:
+        raise InputError(f"seeds: expected >= 1, got {seeds}")
+    rows = []
+    for d in dirs:
+        folder = Path(d)
+        splits = _splits(folder, lfs)
+        test, k = splits["test"], splits["train"].L.label_space.cardinality
+        met = metric or auto_metric(test.y, k)
+        for name in models:
+            model, fit_s = None, 0.0
+            for seed in range(seeds):
+                if model is None or name in _SEEDED:
+                    t0 = time.perf_counter()
+                    model = _fit(name, seed, splits, use_valid_gold, met, k)
+                    fit_s = time.perf_counter() - t0
+                preds = probs_to_preds(model.predict_proba(test.L), tie_break_policy="true-random",
+                                       random_state=seed)
+                rows.append({"dataset": folder.name, "model": name, "seed": seed, "metric": met,
+                             "score": metric_scores(test.y, preds, k, [met])[met],
+                             "fit_seconds": fit_s})
+    return pd.DataFrame(rows)
+
+
+def summarize(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean/std per (dataset, model) as a models x datasets table of strings."""
+    agg = results.groupby(["dataset", "metric", "model"], sort=False).agg(
+        mean=("score", "mean"), std=("score", "std"), fit_seconds=("fit_seconds", "mean")).reset_index()
+    agg["cell"] = [f"{100 * m:.1f} ± {100 * (s if s == s else 0):.1f} ({t:.2f}s)"
+                   for m, s, t in zip(agg["mean"], agg["std"], agg["fit_seconds"])]
+    agg["column"] = agg["dataset"] + " (" + agg["metric"] + ")"
+    return agg.pivot(index="model", columns="column", values="cell").reindex(
+        results["model"].drop_duplicates())
+
+
+def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25, 50, 100, 200),
+               draws: int = 5, model: str = "label_model", metric: str | None = None,
+               lfs: Any = None) -> pd.DataFrame:
+    """Test score of a model fitted with ``n`` random train rows' gold as partial labels.
+
+    Returns one row per (size, draw); size 0 is the unsupervised fit.
+    """
+    import warnings
+
+    from .models import LabelModelWarning
+
+    splits = _splits(Path(folder), lfs)
+    train, test = splits["train"], splits["test"]
+    k = train.L.label_space.cardinality
+    met = metric or auto_metric(test.y, k)
+    labeled = np.flatnonzero(train.y >= 0)
+    rows = []
+    for size in sizes:
+        if size > labeled.size:
+            raise InputError(f"sizes: {size} gold rows requested but train has {labeled.size} labeled rows")
+        for draw in range(draws if size else 1):
+            rng = np.random.default_rng(draw)
+            y = np.full(train.L.n_rows, -1)
+            pick = rng.choice(labeled, size=size, replace=False)
+            y[pick] = train.y[pick]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", LabelModelWarning)
+                m = MODEL_FACTORIES[model](0).fit(train.L, y if size else None)
+            scores = [metric_scores(test.y, probs_to_preds(m.predict_proba(test.L), tie_break_policy="true-random",
+                                                           random_state=s), k, [met])[met] for s in range(5)]
+            rows.append({"gold_rows": size, "draw": draw, "metric": met, "score": float(np.mean(scores))})
+    return pd.DataFrame(rows)
+
+
+def _has_snorkel() -> bool:
+    try:
+        import importlib.util
+
+        return importlib.util.find_spec("snorkel") is not None
+    except (ImportError, ValueError):
+        return False
