@@ -9,7 +9,7 @@ from weaklabel import benchmark as B
 from weaklabel.cli import main
 from weaklabel.io import write_wrench_split
 
-from .models.synthetic import sample_L
+from weaklabel.bench.synthetic import sample_L
 
 
 @pytest.fixture

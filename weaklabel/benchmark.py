@@ -21,7 +21,8 @@ from .evaluate import metric_scores
 from .exceptions import DatasetNotFoundError, InputError
 from .io import WrenchSplit, read_wrench_labels, read_wrench_split
 from .models import (
-    BaseLabelModel, DawidSkene, LabelModel, MajorityVote, SnorkelLabelModel, WeightedMajorityVote,
+    BaseLabelModel, DawidSkene, LabelModel, MajorityVote, SnorkelLabelModel, TripletModel,
+    WeightedMajorityVote,
     probs_to_preds,
 )
 
@@ -33,6 +34,7 @@ MODEL_FACTORIES: dict[str, Callable[[int], BaseLabelModel]] = {
     "weighted_majority": lambda seed: WeightedMajorityVote(),
     "dawid_skene": lambda seed: DawidSkene(random_state=seed),
     "dawid_skene_one_coin": lambda seed: DawidSkene(confusion="one_coin", random_state=seed),
+    "triplets": lambda seed: TripletModel(random_state=seed),
     "label_model": lambda seed: LabelModel(random_state=seed),
     "snorkel": lambda seed: SnorkelLabelModel(random_state=seed),
     "snorkel_tuned": lambda seed: SnorkelLabelModel(random_state=seed),  # grid-searched on valid

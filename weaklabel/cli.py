@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--rows", type=int, default=100_000)
     b.add_argument("--repeat", type=int, default=3, help="weaklabel runs to take the best of")
     b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
+    b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",
+                   help="comma-separated ROWSxLFSxCLASSES")
+    b.add_argument("--models", default="label_model,majority,snorkel")
+    b.add_argument("--json", help="also write the results here")
     return parser
 
 
@@ -129,7 +134,7 @@ def _print_table(df: pd.DataFrame, fmt: str = "table") -> None:
 
 
 def _markdown(df: pd.DataFrame) -> str:
-    cols = [""] + [str(c) for c in df.columns]
+    cols = [str(df.index.name or "")] + [str(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for idx, row in df.iterrows():
         cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.tolist()]
@@ -252,6 +257,22 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "fit":
+        from .bench.fit import format_ratios, run_fit_bench
+
+        try:
+            problems = [tuple(int(x) for x in p.split("x")) for p in args.problems.split(",")]
+        except ValueError:
+            print(f"Error: --problems expects ROWSxLFSxCLASSES items, got {args.problems!r}", file=sys.stderr)
+            return 2
+        if any(len(p) != 3 for p in problems):
+            print("Error: --problems items need three numbers: ROWSxLFSxCLASSES", file=sys.stderr)
+            return 2
+        results = run_fit_bench(problems, tuple(args.models.split(",")))
+        print("\n" + format_ratios(results))
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return 0
     from .bench.apply import format_result, run_apply_bench
 
     result = run_apply_bench(n_rows=args.rows, repeat=args.repeat)

@@ -36,22 +36,32 @@ class VotePatterns:
 def compress(votes: np.ndarray) -> VotePatterns:
     """Compress a vote array into unique patterns.
 
-    Rows are packed into one int64 key when ``(k+1)^m`` fits (a 1-D unique is an
-    order of magnitude faster than ``np.unique(axis=0)``), else unique on bytes.
+    Each row becomes one 64-bit key and a 1-D ``np.unique`` groups them (an order
+    of magnitude faster than ``np.unique(axis=0)``). Narrow matrices pack rows
+    exactly; wide ones hash them, and the grouping is verified (a collision, odds
+    ~n^2 / 2^65, falls back to the exact row-wise unique).
     """
     n, m = votes.shape
     if n == 0:
         return VotePatterns(votes.copy(), np.zeros(0, np.int64), np.zeros(0, np.intp))
     base = int(votes.max()) + 2
-    if m * np.log2(base) < 62:
+    exact = m * np.log2(base) < 62
+    if exact:
         weights = base ** np.arange(m, dtype=np.int64)
         keys = (votes.astype(np.int64) + 1) @ weights
-        uniq, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True,
-                                                 return_counts=True)
-        patterns = votes[first]
     else:
+        rng = np.random.default_rng(0x5EED)
+        weights = rng.integers(1, 2**63 - 1, size=m, dtype=np.int64) | 1
+        with np.errstate(over="ignore"):
+            keys = (votes.astype(np.int64) + 1) @ weights  # wraps mod 2^64: a hash
+    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True,
+                                          return_counts=True)
+    patterns = votes[first]
+    inverse = inverse.reshape(-1)
+    if not exact and not np.array_equal(patterns[inverse], votes):
         patterns, inverse, counts = np.unique(votes, axis=0, return_inverse=True, return_counts=True)
-    return VotePatterns(np.ascontiguousarray(patterns), counts.astype(np.int64), inverse.reshape(-1))
+        inverse = inverse.reshape(-1)
+    return VotePatterns(np.ascontiguousarray(patterns), counts.astype(np.int64), inverse)
 
 
 @dataclass

@@ -9,15 +9,17 @@ from sklearn.base import clone
 
 from weaklabel import InputError, LabelMatrix, LabelSpace, NotFittedError
 from weaklabel.models import (
-    TIE_BREAK_POLICIES, DawidSkene, LabelModel, MajorityVote, SnorkelLabelModel, WeightedMajorityVote,
+    TIE_BREAK_POLICIES, DawidSkene, LabelModel, MajorityVote, SnorkelLabelModel, TripletModel,
+    WeightedMajorityVote,
 )
 
-from .synthetic import sample_L
+from weaklabel.bench.synthetic import sample_L
 
 MODELS = [MajorityVote(), WeightedMajorityVote(), DawidSkene(), DawidSkene(confusion="one_coin"),
-          DawidSkene(confusion="class_conditional"), DawidSkene(model_abstains=False), LabelModel()]
+          DawidSkene(confusion="class_conditional"), DawidSkene(model_abstains=False), TripletModel(),
+          LabelModel()]
 IDS = ["majority", "weighted_majority", "ds_full", "ds_one_coin", "ds_class_conditional", "ds_classic",
-       "label_model"]
+       "triplets", "label_model"]
 FUZZ = list(zip(IDS, MODELS))  # Snorkel is left out of fuzzing: slow, and it rejects some shapes
 try:
     import snorkel  # noqa: F401

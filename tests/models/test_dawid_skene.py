@@ -7,7 +7,7 @@ from weaklabel import InputError, LabelMatrix
 from weaklabel.evaluate import metric_scores
 from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
 
-from .synthetic import sample_L
+from weaklabel.bench.synthetic import sample_L
 
 
 def test_hand_example_from_docstring():

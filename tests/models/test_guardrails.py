@@ -5,7 +5,7 @@ from weaklabel import LabelMatrix
 from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
 from weaklabel.models.guardrails import near_copies
 
-from .synthetic import sample_L
+from weaklabel.bench.synthetic import sample_L
 
 
 def test_fewer_than_three_lfs_warns():

@@ -10,6 +10,7 @@ from .dawid_skene import ConvergenceWarning, DawidSkene
 from .guardrails import LabelModelWarning
 from .majority import MajorityVote
 from .snorkel import SnorkelLabelModel
+from .triplets import TripletModel
 from .weighted import WeightedMajorityVote
 
 
@@ -37,5 +38,5 @@ class LabelModel(DawidSkene):
 
 
 __all__ = ["BaseLabelModel", "ConvergenceWarning", "DawidSkene", "LabelModel", "LabelModelWarning",
-           "MajorityVote", "SnorkelLabelModel", "TIE_BREAK_POLICIES", "WeightedMajorityVote",
+           "MajorityVote", "SnorkelLabelModel", "TIE_BREAK_POLICIES", "TripletModel", "WeightedMajorityVote",
            "probs_to_preds"]

@@ -24,7 +24,6 @@ import warnings
 
 import numpy as np
 from scipy import sparse
-from scipy.special import logsumexp
 
 from .._validation import check_in_options
 from ..exceptions import InputError
@@ -34,6 +33,7 @@ from .majority import vote_counts
 
 CONFUSIONS = ("full", "class_conditional", "one_coin")
 _EPS = 1e-9
+_CHUNK = 1 << 20  # rows per prediction chunk
 
 
 class ConvergenceWarning(UserWarning):
@@ -41,11 +41,27 @@ class ConvergenceWarning(UserWarning):
 
 
 def _one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
-    """Sparse (n_patterns, n_lfs * k) indicator of 'LF j voted class l' (column j*k + l)."""
+    """Sparse (n_patterns, n_lfs * k) indicator of 'LF j voted class l' (column j*k + l).
+
+    Built straight in CSR form (row-major nonzeros, no COO sort).
+    """
     p, m = patterns.shape
-    rows, cols = np.nonzero(patterns >= 0)
-    data = np.ones(rows.size)
-    return sparse.csr_matrix((data, (rows, cols * k + patterns[rows, cols])), shape=(p, m * k))
+    fires = patterns >= 0
+    indptr = np.zeros(p + 1, dtype=np.int64)
+    np.cumsum(fires.sum(axis=1), out=indptr[1:])
+    cols = np.nonzero(fires.ravel())[0]
+    indices = ((cols % m) * k + patterns.ravel()[cols]).astype(np.int32)
+    if indptr[-1] < 2**31:
+        indptr = indptr.astype(np.int32)
+    return sparse.csr_matrix((np.ones(cols.size), indices, indptr), shape=(p, m * k))
+
+
+def _log_normalize(logT: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise log-sum-exp and the normalised probabilities (cheaper than scipy's for k small)."""
+    mx = logT.max(axis=1, keepdims=True)
+    e = np.exp(logT - mx)
+    s = e.sum(axis=1, keepdims=True)
+    return (np.log(s) + mx)[:, 0], e / s
 
 
 class DawidSkene(BaseLabelModel):
@@ -151,7 +167,6 @@ class DawidSkene(BaseLabelModel):
         if gold is not None:  # a labeled row is worth gold_weight unlabeled ones
             counts = np.where(gold >= 0, counts * float(self.gold_weight), counts)
         X = _one_hot(patterns, k)
-        abstains = (patterns < 0).astype(float)
         # Rows on which LF j voted l: fixed by the data, needed by every M-step.
         n_votes = np.asarray(X.T @ counts).reshape(m, k)
         n = counts.sum()
@@ -159,10 +174,9 @@ class DawidSkene(BaseLabelModel):
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
         for it in range(1, self.max_iter + 1):
             cb, emission, precision, shared = self._m_step(X, T, counts, n_votes, fixed_cb, m, k)
-            logT = self._log_joint(X, abstains, cb, emission)
-            norm = logsumexp(logT, axis=1, keepdims=True)
-            ll = float((counts * norm[:, 0]).sum() / n)
-            T = self._clamp(np.exp(logT - norm), gold, k)
+            norm, T = _log_normalize(self._log_joint(X, cb, emission))
+            ll = float((counts * norm).sum() / n)
+            T = self._clamp(T, gold, k)
             if abs(ll - ll_prev) < self.tol:
                 converged = True
                 break
@@ -258,19 +272,30 @@ class DawidSkene(BaseLabelModel):
         return cb, np.maximum(emission, _EPS), precision, shared
 
     @staticmethod
-    def _log_joint(X, abstains, cb, emission):
-        """Unnormalised log P(y, pattern) for each pattern, shape (n_patterns, k)."""
+    def _log_joint(X, cb, emission):
+        """Unnormalised log P(y, pattern) for each pattern, shape (n_patterns, k).
+
+        sum_j log P(outcome_j | y) = sum_j log P(abstain_j | y)
+                                     + sum_{j votes l} [log P(l | y) - log P(abstain_j | y)],
+        so only the sparse vote indicators X are touched (no dense abstain matrix).
+        """
         m, k = emission.shape[0], emission.shape[1]
-        log_vote = np.log(emission[:, :, 1:]).transpose(0, 2, 1).reshape(m * k, k)
-        return np.log(cb)[None, :] + X @ log_vote + abstains @ np.log(emission[:, :, 0])
+        log_abstain = np.log(emission[:, :, 0])                       # [j, y]
+        log_vote = np.log(emission[:, :, 1:]) - log_abstain[:, :, None]  # [j, y, l]
+        log_vote = log_vote.transpose(0, 2, 1).reshape(m * k, k)
+        return (np.log(cb) + log_abstain.sum(axis=0))[None, :] + X @ log_vote
 
     # -- prediction -------------------------------------------------------
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
-        vp = compress(votes)
-        X = _one_hot(vp.patterns, self.cardinality_)
-        logT = self._log_joint(X, (vp.patterns < 0).astype(float), self.class_balance_, self.emission_)
-        P = np.exp(logT - logsumexp(logT, axis=1, keepdims=True))
-        return P[vp.inverse]
+        out = np.empty((votes.shape[0], self.cardinality_))
+        # Chunks bound memory (the sparse one-hot of 10M x 50 votes alone is ~1.6 GB).
+        for start in range(0, votes.shape[0], _CHUNK):
+            chunk = votes[start:start + _CHUNK]
+            vp = compress(chunk)
+            X = _one_hot(vp.patterns, self.cardinality_)
+            _, P = _log_normalize(self._log_joint(X, self.class_balance_, self.emission_))
+            out[start:start + chunk.shape[0]] = P[vp.inverse]
+        return out
 
     def explain_row(self, votes_row: np.ndarray) -> np.ndarray:
         """Per-LF terms log P(outcome_j | y) for one row: shape (n_lfs, k).

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..matrix import compress
 
 MIN_LFS = 3
 MIN_VOTES = 20          # an LF needs this many votes before we call it worse than random
@@ -22,10 +21,10 @@ class LabelModelWarning(UserWarning):
 
 def near_copies(votes: np.ndarray, lf_names: Sequence[str]) -> list[tuple[str, str, float]]:
     """Pairs of LFs that fire on nearly the same rows and agree there: (a, b, jaccard)."""
-    vp = compress(votes)
-    P, c = vp.patterns, vp.counts.astype(float)
-    F = (P >= 0).astype(float)
-    co = F.T @ (F * c[:, None])
+    F = (votes >= 0).astype(np.float32)
+    co = (F.T @ F).astype(np.float64)  # BLAS; exact for counts below 2^24 per pair
+    if votes.shape[0] >= 2**24:
+        co = (F.T.astype(np.float64) @ F)
     fires = np.diag(co)
     union = fires[:, None] + fires[None, :] - co
     jac = np.divide(co, union, out=np.zeros_like(co), where=union > 0)
@@ -33,8 +32,8 @@ def near_copies(votes: np.ndarray, lf_names: Sequence[str]) -> list[tuple[str, s
     for i, j in zip(*np.nonzero(np.triu(jac >= COPY_JACCARD, k=1))):
         if min(fires[i], fires[j]) < MIN_VOTES:
             continue
-        both = (P[:, i] >= 0) & (P[:, j] >= 0)
-        agree = (c[both] * (P[both, i] == P[both, j])).sum() / c[both].sum()
+        both = (votes[:, i] >= 0) & (votes[:, j] >= 0)
+        agree = (votes[both, i] == votes[both, j]).mean()
         if agree >= COPY_AGREEMENT:
             out.append((lf_names[i], lf_names[j], float(jac[i, j])))
     return out
