@@ -48,17 +48,19 @@ def compress(votes: np.ndarray) -> VotePatterns:
     exact = m * np.log2(base) < 62
     if exact:
         weights = base ** np.arange(m, dtype=np.int64)
-        keys = (votes.astype(np.int64) + 1) @ weights
-    else:
-        rng = np.random.default_rng(0x5EED)
-        weights = rng.integers(1, 2**63 - 1, size=m, dtype=np.int64) | 1
-        with np.errstate(over="ignore"):
-            keys = (votes.astype(np.int64) + 1) @ weights  # wraps mod 2^64: a hash
+    else:  # random odd weights; the product wraps mod 2^64: a hash
+        weights = np.random.default_rng(0x5EED).integers(1, 2**63 - 1, size=m, dtype=np.int64) | 1
+    keys = np.empty(n, dtype=np.int64)
+    step = max(1, (1 << 22) // m)  # cache-sized blocks: no n x m int64 temporary
+    with np.errstate(over="ignore"):
+        for s in range(0, n, step):
+            keys[s:s + step] = (votes[s:s + step].astype(np.int64) + 1) @ weights
     _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True,
                                           return_counts=True)
     patterns = votes[first]
     inverse = inverse.reshape(-1)
-    if not exact and not np.array_equal(patterns[inverse], votes):
+    if not exact and not all(np.array_equal(patterns[inverse[s:s + step]], votes[s:s + step])
+                             for s in range(0, n, step)):
         patterns, inverse, counts = np.unique(votes, axis=0, return_inverse=True, return_counts=True)
         inverse = inverse.reshape(-1)
     return VotePatterns(np.ascontiguousarray(patterns), counts.astype(np.int64), inverse)

@@ -29,7 +29,6 @@ from .._validation import check_in_options
 from ..exceptions import InputError
 from ..matrix import compress
 from .base import BaseLabelModel
-from .majority import vote_counts
 
 CONFUSIONS = ("full", "class_conditional", "one_coin")
 _EPS = 1e-9
@@ -43,17 +42,24 @@ class ConvergenceWarning(UserWarning):
 def _one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
     """Sparse (n_patterns, n_lfs * k) indicator of 'LF j voted class l' (column j*k + l).
 
-    Built straight in CSR form (row-major nonzeros, no COO sort).
+    Built straight in CSR form, block by block (row-major nonzeros, no COO sort).
     """
     p, m = patterns.shape
-    fires = patterns >= 0
+    counts = np.empty(p, dtype=np.int64)
+    parts = []
+    offsets = (np.arange(m, dtype=np.int32) * k)[None, :]
+    step = max(1, (1 << 20) // max(m, 1))  # cache-sized row blocks: no n x m temporaries
+    for s in range(0, p, step):
+        block = patterns[s:s + step]
+        fires = block >= 0
+        counts[s:s + step] = fires.sum(axis=1)
+        parts.append((block + offsets)[fires])  # int8 + int32 -> int32 codes, row-major
+    indices = np.concatenate(parts) if parts else np.zeros(0, np.int32)
     indptr = np.zeros(p + 1, dtype=np.int64)
-    np.cumsum(fires.sum(axis=1), out=indptr[1:])
-    cols = np.nonzero(fires.ravel())[0]
-    indices = ((cols % m) * k + patterns.ravel()[cols]).astype(np.int32)
+    np.cumsum(counts, out=indptr[1:])
     if indptr[-1] < 2**31:
         indptr = indptr.astype(np.int32)
-    return sparse.csr_matrix((np.ones(cols.size), indices, indptr), shape=(p, m * k))
+    return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(p, m * k))
 
 
 def _log_normalize(logT: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -169,8 +175,9 @@ class DawidSkene(BaseLabelModel):
         X = _one_hot(patterns, k)
         # Rows on which LF j voted l: fixed by the data, needed by every M-step.
         n_votes = np.asarray(X.T @ counts).reshape(m, k)
+        vp_votes = np.asarray(X.T @ vp.counts.astype(float)).reshape(m, k)  # unweighted by gold
         n = counts.sum()
-        T = self._clamp(self._initial_posterior(patterns, counts, k), gold, k)
+        T = self._clamp(self._initial_posterior(X, counts, m, k), gold, k)
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
         for it in range(1, self.max_iter + 1):
             cb, emission, precision, shared = self._m_step(X, T, counts, n_votes, fixed_cb, m, k)
@@ -188,7 +195,7 @@ class DawidSkene(BaseLabelModel):
         self.lf_confusion_ = votes_e / np.maximum(votes_e.sum(axis=2, keepdims=True), _EPS)
         diag = np.einsum("jll->jl", precision)
         self.lf_accuracy_ = (n_votes * diag).sum(axis=1) / np.maximum(n_votes.sum(axis=1), _EPS)
-        self.lf_propensity_ = (votes >= 0).mean(axis=0)
+        self.lf_propensity_ = vp_votes.sum(axis=1) / votes.shape[0]
         self.shared_accuracy_ = shared
         self.n_iter_ = it
         self.converged_ = converged
@@ -198,13 +205,13 @@ class DawidSkene(BaseLabelModel):
                           f"(tol={self.tol}); raise max_iter", ConvergenceWarning, stacklevel=3)
 
     @staticmethod
-    def _initial_posterior(patterns: np.ndarray, counts: np.ndarray, k: int) -> np.ndarray:
+    def _initial_posterior(X: sparse.csr_matrix, counts: np.ndarray, m: int, k: int) -> np.ndarray:
         """Soft majority vote; rows without votes start at the majority-vote class balance.
 
         Anchoring to what the LFs say resists label switching; starting uncovered
         rows at 1/k instead would drag the class balance toward uniform.
         """
-        V = vote_counts(patterns, k)
+        V = X @ np.tile(np.eye(k), (m, 1))  # votes per class and pattern, from the one-hot
         covered = V.sum(axis=1) > 0
         T = V + 0.1
         T /= T.sum(axis=1, keepdims=True)
