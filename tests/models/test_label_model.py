@@ -1,0 +1,64 @@
+"""The default LabelModel: parameter recovery and 'never below majority vote' on
+conditionally independent LFs, with 2, 4 and 10 classes."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from weaklabel.bench.synthetic import sample_L
+from weaklabel.models import LabelModel, MajorityVote, TripletModel, probs_to_preds
+
+
+def _acc(model, L, y):
+    return np.mean(probs_to_preds(model.predict_proba(L), tie_break_policy="random") == y)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", [2, 4, 10])
+def test_recovers_accuracies_propensities_and_class_balance(k):
+    rng = np.random.default_rng(k)
+    m = 12
+    acc = rng.uniform(0.55, 0.95, size=m)
+    prop = rng.uniform(0.1, 0.6, size=m)
+    cb = rng.dirichlet(np.full(k, 3.0))
+    L, y = sample_L(200_000, acc, prop, cb, seed=k)
+    lm = LabelModel().fit(L)
+    assert np.abs(lm.lf_accuracy_ - acc).max() < 0.03
+    assert np.abs(lm.lf_propensity_ - prop).max() < 0.01
+    assert np.abs(lm.class_balance_ - cb).max() < 0.03
+    assert _acc(lm, L, y) >= _acc(MajorityVote().fit(L), L, y)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(2, 6), st.integers(3, 12), st.integers(0, 10_000))
+def test_never_below_majority_vote_on_independent_lfs(k, m, seed):
+    rng = np.random.default_rng(seed)
+    acc = rng.uniform(0.5, 0.95, size=m)
+    prop = rng.uniform(0.1, 0.7, size=m)
+    cb = rng.dirichlet(np.full(k, 2.0))
+    L, y = sample_L(20_000, acc, prop, cb, seed=seed)
+    assert _acc(LabelModel().fit(L), L, y) >= _acc(MajorityVote().fit(L), L, y) - 0.005
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_triplets_recover_symmetric_accuracies(k):
+    acc = np.array([0.9, 0.8, 0.7, 0.85, 0.75])
+    prop = np.array([0.6, 0.5, 0.7, 0.4, 0.5])
+    L, y = sample_L(100_000, acc, prop, np.full(k, 1 / k), seed=1)
+    tm = TripletModel().fit(L)
+    if k == 2:
+        assert np.abs(tm.lf_accuracy_ - acc).max() < 0.03
+        assert abs(tm.class_balance_[1] - 0.5) < 0.03
+    assert _acc(tm, L, y) >= _acc(MajorityVote().fit(L), L, y)
+
+
+def test_gold_rows_weigh_more_in_the_default():
+    L, y = sample_L(5000, [0.8, 0.7, 0.65], [0.5, 0.5, 0.5], [0.5, 0.5], seed=3)
+    gold = np.full(5000, -1)
+    gold[:100] = y[:100]
+    a = LabelModel().fit(L, gold)
+    b = LabelModel(gold_weight=1.0).fit(L, gold)
+    emp = np.bincount(y[:100], minlength=2) / 100
+    # with weight 10 the class balance moves further toward the gold rows' balance
+    assert abs(a.class_balance_ - emp).sum() <= abs(b.class_balance_ - emp).sum()
