@@ -162,7 +162,7 @@ def summarize(results: pd.DataFrame) -> pd.DataFrame:
     """Mean/std per (dataset, model) as a models x datasets table of strings."""
     agg = results.groupby(["dataset", "metric", "model"], sort=False).agg(
         mean=("score", "mean"), std=("score", "std"), fit_seconds=("fit_seconds", "mean")).reset_index()
-    agg["cell"] = [f"{100 * m:.1f} ± {100 * (s if s == s else 0):.1f} ({t:.2f}s)"
+    agg["cell"] = [f"{100 * m:.1f} ± {100 * (s if s == s else 0):.1f} ({t:.3f}s)"
                    for m, s, t in zip(agg["mean"], agg["std"], agg["fit_seconds"])]
     agg["column"] = agg["dataset"] + " (" + agg["metric"] + ")"
     return agg.pivot(index="model", columns="column", values="cell").reindex(

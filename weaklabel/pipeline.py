@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .analysis import label_counts, lf_summary
+from .analysis import label_counts, lf_report
 from .apply import apply_lfs
 from .datasets import DATASETS, load_dataset
 from .exceptions import InputError
@@ -104,8 +104,7 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
     fit_seconds = time.perf_counter() - t0
     probs = est.predict_proba(L)
     preds = est.predict(L, tie_break_policy="abstain")
-    weights = getattr(est, "lf_accuracy_", None)
-    summary = lf_summary(L, gold if gold is not None and (gold >= 0).any() else None, est_weights=weights)
+    summary = lf_report(L, gold if gold is not None and (gold >= 0).any() else None, model=est)
     res = RunResult(L, est, probs, preds, summary, label_counts(preds, suite.labels.names),
                     fit_seconds=fit_seconds)
     if gold is not None and (gold >= 0).any():

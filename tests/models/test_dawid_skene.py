@@ -71,7 +71,8 @@ def test_explain_row_terms_sum_to_log_posterior():
     L, _ = sample_L(2000, [0.8, 0.7, 0.9, 0.6], [0.5, 0.5, 0.5, 0.5], [0.4, 0.6], seed=4)
     ds = DawidSkene().fit(L)
     row = L[3]
-    logit = np.log(ds.class_balance_) + ds.explain_row(row).sum(axis=0)
+    prior, terms = ds.explain_terms(row)
+    logit = prior + terms.sum(axis=0)
     post = np.exp(logit - logit.max())
     assert np.allclose(post / post.sum(), ds.predict_proba(row[None])[0])
 

@@ -304,11 +304,12 @@ class DawidSkene(BaseLabelModel):
             out[start:start + chunk.shape[0]] = P[vp.inverse]
         return out
 
-    def explain_row(self, votes_row: np.ndarray) -> np.ndarray:
-        """Per-LF terms log P(outcome_j | y) for one row: shape (n_lfs, k).
+    def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(log class balance (k,), per-LF terms log P(outcome_j | y) (n_lfs, k)).
 
-        With ``log(class_balance_)`` the rows sum to the unnormalised log posterior.
+        Abstains are outcomes too. Softmax of the prior plus the summed terms is
+        ``predict_proba`` for the row.
         """
         self._check_fitted()
         outcome = np.asarray(votes_row, dtype=np.int64) + 1  # 0 = abstain
-        return np.log(self.emission_[np.arange(outcome.size), :, outcome])
+        return np.log(self.class_balance_), np.log(self.emission_[np.arange(outcome.size), :, outcome])

@@ -61,9 +61,13 @@ class MajorityVote(BaseLabelModel):
         return np.divide(counts, total, out=np.full_like(counts, 1.0 / self.cardinality_),
                          where=total > 0)
 
-    def explain_row(self, votes_row: np.ndarray) -> np.ndarray:
-        """Per-LF contribution (+1 to the class it voted) for one row: shape (n_lfs, k)."""
-        contrib = np.zeros((votes_row.shape[0], self.cardinality_))
+    def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(prior (k,), per-LF terms (n_lfs, k)): +1 to the class each LF voted.
+
+        They sum to the vote counts, the score majority vote takes the argmax of.
+        """
+        self._check_fitted()
+        terms = np.zeros((votes_row.shape[0], self.cardinality_))
         on = votes_row >= 0
-        contrib[np.flatnonzero(on), votes_row[on]] = 1.0
-        return contrib
+        terms[np.flatnonzero(on), votes_row[on]] = 1.0
+        return np.zeros(self.cardinality_), terms

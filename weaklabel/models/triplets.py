@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..exceptions import InputError
 from ..matrix import compress
 from .base import BaseLabelModel
 
@@ -104,6 +105,18 @@ class TripletModel(BaseLabelModel):
         else:
             cb = np.asarray(priors)
         self.class_balance_ = np.clip(cb, 1e-3, None) / np.clip(cb, 1e-3, None).sum()
+
+    def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(prior (2,), per-LF terms (n_lfs, 2)) for binary problems; softmax = ``predict_proba``."""
+        self._check_fitted()
+        if self.cardinality_ != 2:
+            raise InputError("TripletModel explains binary problems only (k > 2 is one-vs-rest, not additive)")
+        acc = self.lf_accuracy_ovr_[0]
+        s = np.where(votes_row < 0, 0, np.where(votes_row == 1, 1, -1))
+        terms = np.zeros((votes_row.shape[0], 2))
+        terms[:, 1] = s * np.log(acc / (1 - acc))
+        p = self.class_balance_[1]
+        return np.array([0.0, np.log(p / (1 - p))]), terms
 
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
         k = self.cardinality_

@@ -85,9 +85,10 @@ class WeightedMajorityVote(BaseLabelModel):
         s = self._scores(votes)
         return np.exp(s - logsumexp(s, axis=1, keepdims=True))
 
-    def explain_row(self, votes_row: np.ndarray) -> np.ndarray:
-        """Per-LF additive score contributions for one row: shape (n_lfs, k)."""
+    def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(prior (k,), per-LF terms (n_lfs, k)); softmax of their sum = ``predict_proba``."""
+        self._check_fitted()
         out = np.zeros((votes_row.shape[0], self.cardinality_))
         on = np.flatnonzero(votes_row >= 0)
         out[on, votes_row[on]] = self.lf_weight_[on]
-        return out
+        return np.zeros(self.cardinality_), out

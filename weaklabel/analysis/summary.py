@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_gold, check_label_array
-from .exceptions import InputError
-from .matrix import LabelMatrix
+from .._validation import check_gold, check_label_array
+from ..exceptions import InputError
+from ..matrix import LabelMatrix
 
 
 def _row_stats(votes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -100,3 +100,81 @@ def label_counts(preds: np.ndarray, label_names: Sequence[str]) -> pd.Series:
     names = [label_names[p] if p >= 0 else "ABSTAIN" for p in preds.tolist()]
     order = [*label_names, "ABSTAIN"]
     return pd.Series(names).value_counts().reindex(order, fill_value=0).rename("count")
+
+
+def wilson_interval(correct: np.ndarray, total: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion (NaN where ``total`` is 0).
+
+    Parameters
+    ----------
+    correct, total : ndarray of shape (n,)
+    z : float, default 1.96 (95%)
+
+    Returns
+    -------
+    lo, hi : ndarray of shape (n,)
+    """
+    correct = np.asarray(correct, dtype=float)
+    total = np.asarray(total, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = correct / total
+        denom = 1 + z**2 / total
+        center = (p + z**2 / (2 * total)) / denom
+        half = z * np.sqrt(p * (1 - p) / total + z**2 / (4 * total**2)) / denom
+    lo = np.where(total > 0, np.clip(center - half, 0, 1), np.nan)
+    hi = np.where(total > 0, np.clip(center + half, 0, 1), np.nan)
+    return lo, hi
+
+
+def lf_report(L: LabelMatrix | np.ndarray, y: Any = None, *, model: Any = None,
+              lf_names: Sequence[str] | None = None) -> pd.DataFrame:
+    """:func:`lf_summary` plus what Snorkel's summary lacks.
+
+    Adds, when available: Wilson 95% intervals for ``Emp. Acc.`` (``Acc. lo``,
+    ``Acc. hi``); per-class ``Precision <c>`` / ``Recall <c>`` against gold; and from a
+    fitted label model (no gold needed) ``Est. Acc.``, ``Est. Propensity`` and
+    ``Learned Weight`` (the log-odds weight of a vote).
+
+    Parameters
+    ----------
+    L : LabelMatrix or ndarray of shape (n_rows, n_lfs)
+    y : array-like of shape (n_rows,), optional
+        Gold, -1 = unknown.
+    model : fitted label model, optional
+    lf_names : sequence of str, optional
+
+    Returns
+    -------
+    DataFrame, one row per LF.
+    """
+    votes = check_label_array(L)
+    report = lf_summary(L, y, lf_names=lf_names)
+    n, m = votes.shape
+    label_space = L.label_space if isinstance(L, LabelMatrix) else None
+    if y is not None:
+        gold = check_gold(y, n, label_space=label_space)
+        lo, hi = wilson_interval(report["Correct"].to_numpy(),
+                                 (report["Correct"] + report["Incorrect"]).to_numpy())
+        report.insert(report.columns.get_loc("Emp. Acc.") + 1, "Acc. lo", lo)
+        report.insert(report.columns.get_loc("Acc. lo") + 1, "Acc. hi", hi)
+        k = max(int(votes.max()) + 1, int(gold.max()) + 1, 2)
+        names = label_space.names if label_space is not None else [str(c) for c in range(k)]
+        known = gold >= 0
+        for c in range(k):
+            voted_c = (votes == c) & known[:, None]
+            right = voted_c & (gold[:, None] == c)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                report[f"Precision {names[c]}"] = np.where(voted_c.sum(0) > 0, right.sum(0) / voted_c.sum(0), np.nan)
+                n_c = (gold == c).sum()
+                report[f"Recall {names[c]}"] = right.sum(0) / n_c if n_c else np.nan
+    if model is not None:
+        acc = getattr(model, "lf_accuracy_", None)
+        if acc is not None and len(acc) == m:
+            k = model.cardinality_
+            report["Est. Acc."] = acc
+            a = np.clip(acc, 1e-6, 1 - 1e-6)
+            weight = getattr(model, "lf_weight_", None)
+            report["Learned Weight"] = weight if weight is not None else np.log(a * (k - 1) / (1 - a))
+        prop = getattr(model, "lf_propensity_", None)
+        report["Est. Propensity"] = prop if prop is not None else report["Coverage"].to_numpy()
+    return report
