@@ -95,3 +95,32 @@ def test_run_on_wrench_youtube_with_spam_suite(cli, tmp_path, data_dir):
     assert summary["n_rows"] == 1686 and summary["n_lfs"] >= 10
     assert set(summary["scores"]) == {"train", "test", "test (majority vote)"}
     assert summary["scores"]["test"]["accuracy"] > 0.8
+
+
+def test_analyze_stored_wrench_votes_with_html(cli, tmp_path, data_dir):
+    pytest.importorskip("matplotlib")
+    html = tmp_path / "r.html"
+    code, out, err = cli("analyze", "--data", "sms", "--data-dir", str(data_dir), "--html", str(html))
+    assert code == 0, err
+    assert "Acc. lo" in out and "Est. Acc." in out and "summary computed in" in err
+    assert html.read_text().count("data:image/png") >= 3
+
+
+def test_analyze_drill_down(cli, data_dir):
+    code, out, err = cli("analyze", "--data", "youtube", "--data-dir", str(data_dir), "--drill",
+                         "keyword_song", "--kind", "incorrect", "--limit", "5", "--format", "csv")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("row_id,vote,gold,n_votes,other_votes,text") and len(lines) == 6
+
+
+def test_compare_two_suites(cli, tmp_path):
+    small = tmp_path / "small_cancer.py"
+    small.write_text("from lfs.cancer import LABELS, LFS as ALL\nLFS = ALL[:4]\n")
+    code, out, err = cli("compare", "lfs/cancer.py", str(small), "--data", "breast_cancer", "--split", "all",
+                         "--format", "json")
+    assert code == 0, err
+    table = json.loads(out)
+    assert table["lfs/cancer.py"]["n_lfs"] == 10 and table[str(small)]["n_lfs"] == 4
+    assert table["lfs/cancer.py"]["coverage"] > table[str(small)]["coverage"]
+    assert 0.5 < table["lfs/cancer.py"]["label_model_accuracy"] <= 1

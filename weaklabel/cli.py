@@ -61,9 +61,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyze", help="print the LF summary of a saved matrix or of data + LFs")
     p.add_argument("--L", dest="matrix", help="a matrix written by 'weaklabel apply'")
-    p.add_argument("--data", help="dataset name or file (with --lfs) instead of --L")
-    p.add_argument("--lfs", help="LF suite (with --data)")
+    p.add_argument("--data", help="dataset name or file instead of --L (WRENCH sets: stored votes "
+                                  "unless --lfs is given)")
+    p.add_argument("--lfs", help="LF suite to apply to --data")
     p.add_argument("--split", default="train")
+    p.add_argument("--data-dir")
+    p.add_argument("--id-column")
+    p.add_argument("--gold-column")
+    p.add_argument("--format", default="table", choices=["table", "json", "csv", "markdown"])
+    p.add_argument("--model", default="label_model",
+                   help="label model for the estimated columns: label_model (default), majority, "
+                        "dawid_skene, or none")
+    p.add_argument("--html", help="also write a self-contained HTML report with charts here")
+    p.add_argument("--drill", metavar="LF", help="instead of the summary, list the rows of this LF")
+    p.add_argument("--kind", default="fires", help="with --drill: fires, incorrect, conflicts, abstains")
+    p.add_argument("--limit", type=int, default=50, help="with --drill: at most this many rows")
+
+    p = sub.add_parser("compare", help="compare LF suites side by side on the same data")
+    p.add_argument("suites", nargs="+", help="LF suites (lfs/a.py lfs/b.py ...) with the same labels")
+    p.add_argument("--data", required=True, help="dataset name or a CSV/Parquet/JSONL file")
+    p.add_argument("--split", default="train")
+    p.add_argument("--eval-split", help="score the label model on this split's gold instead")
     p.add_argument("--data-dir")
     p.add_argument("--id-column")
     p.add_argument("--gold-column")
@@ -84,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     b = bsub.add_parser("apply", help="10 keyword/regex LFs on N rows: weaklabel vs Snorkel PandasLFApplier")
     b.add_argument("--rows", type=int, default=100_000)
     b.add_argument("--repeat", type=int, default=3, help="weaklabel runs to take the best of")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("analysis", help="lf_summary vs Snorkel's LFAnalysis on a 1M x 50 matrix")
+    b.add_argument("--rows", type=int, default=1_000_000)
+    b.add_argument("--lfs", type=int, default=50)
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
     b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",
@@ -116,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     handler = {"run": _cmd_run, "demo": _cmd_demo, "apply": _cmd_apply, "fit": _cmd_fit,
-               "analyze": _cmd_analyze, "benchmark": _cmd_benchmark, "bench": _cmd_bench}[args.command]
+               "analyze": _cmd_analyze, "compare": _cmd_compare, "benchmark": _cmd_benchmark,
+               "bench": _cmd_bench}[args.command]
     return handler(args)
 
 
@@ -216,19 +239,64 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from .analysis import lf_summary
+    import time
+
+    from .analysis import lf_report, lf_rows, write_html_report
     from .apply import apply_lfs
     from .matrix import LabelMatrix
+    from .pipeline import make_model
 
+    t0 = time.perf_counter()
+    data = gold = None
     if args.matrix:
-        _print_table(lf_summary(LabelMatrix.load(args.matrix)), args.format)
-        return 0
-    if not (args.data and args.lfs):
-        print("Error: analyze needs --L FILE, or --data and --lfs", file=sys.stderr)
+        L = LabelMatrix.load(args.matrix)
+    elif args.data and args.lfs:
+        suite, data, gold = _suite_and_items(args)
+        L = apply_lfs(suite.lfs, data, label_space=suite.labels)
+    elif args.data:  # a WRENCH dataset's stored votes
+        from .datasets import load_dataset
+
+        ds = load_dataset(args.data, split=args.split, data_dir=args.data_dir)
+        if ds.L is None:
+            print(f"Error: dataset {args.data!r} has no stored votes; pass --lfs", file=sys.stderr)
+            return 2
+        L, data, gold = ds.L, ds.df, ds.y
+    else:
+        print("Error: analyze needs --L FILE, or --data (with --lfs unless it is a WRENCH dataset)",
+              file=sys.stderr)
         return 2
-    suite, df, gold = _suite_and_items(args)
-    L = apply_lfs(suite.lfs, df, label_space=suite.labels)
-    _print_table(lf_summary(L, gold if gold is not None and (gold >= 0).any() else None), args.format)
+    has_gold = gold is not None and (gold >= 0).any()
+    if args.drill:
+        rows = lf_rows(L, args.drill, args.kind, y=gold if has_gold else None, data=data, limit=args.limit)
+        _print_table(rows, args.format)
+        return 0
+    model = None if args.model == "none" else make_model(args.model)
+    if model is not None:
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(L)
+        for w in caught:
+            print(f"warning: {w.message}", file=sys.stderr)
+    report = lf_report(L, gold if has_gold else None, model=model)
+    _print_table(report, args.format)
+    if args.format == "table":
+        print(f"\n{L.n_rows} rows x {L.n_lfs} LFs; summary computed in {time.perf_counter() - t0:.3f}s",
+              file=sys.stderr)
+    if args.html:
+        path = write_html_report(args.html, L, y=gold if has_gold else None, model=model,
+                                 title=f"weaklabel report: {args.lfs or args.matrix} on {args.data or ''}")
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare_suites
+
+    table = compare_suites(args.suites, args.data, split=args.split, eval_split=args.eval_split,
+                           data_dir=args.data_dir, id_column=args.id_column, gold_column=args.gold_column)
+    _print_table(table, args.format)
     return 0
 
 
@@ -257,6 +325,14 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "analysis":
+        from .bench.analysis import format_result as fmt, run_analysis_bench
+
+        res = run_analysis_bench(args.rows, args.lfs)
+        print(fmt(res))
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
     if args.bench == "fit":
         from .bench.fit import format_ratios, run_fit_bench
 

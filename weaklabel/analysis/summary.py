@@ -172,7 +172,7 @@ def lf_report(L: LabelMatrix | np.ndarray, y: Any = None, *, model: Any = None,
         if acc is not None and len(acc) == m:
             k = model.cardinality_
             report["Est. Acc."] = acc
-            a = np.clip(acc, 1e-6, 1 - 1e-6)
+            a = np.clip(acc, 1e-3, 1 - 1e-3)  # a vote never weighs more than log(999)
             weight = getattr(model, "lf_weight_", None)
             report["Learned Weight"] = weight if weight is not None else np.log(a * (k - 1) / (1 - a))
         prop = getattr(model, "lf_propensity_", None)
