@@ -124,3 +124,19 @@ def test_compare_two_suites(cli, tmp_path):
     assert table["lfs/cancer.py"]["n_lfs"] == 10 and table[str(small)]["n_lfs"] == 4
     assert table["lfs/cancer.py"]["coverage"] > table[str(small)]["coverage"]
     assert 0.5 < table["lfs/cancer.py"]["label_model_accuracy"] <= 1
+
+
+def test_compare_with_end_model_and_contribution(cli, data_dir):
+    code, out, err = cli("compare", "lfs/spam.py", "--data", "youtube", "--data-dir", str(data_dir),
+                         "--eval-split", "test", "--end-model", "--format", "json")
+    assert code == 0, err
+    row = json.loads(out)["lfs/spam.py"]
+    assert row["end_model_accuracy"] >= row["label_model_accuracy"] > 0.85
+    code, out, err = cli("analyze", "--data", "youtube", "--data-dir", str(data_dir), "--contribution",
+                         "--format", "json")
+    assert code == 0, err
+    table = json.loads(out)
+    assert set(table) == {"keyword_my", "keyword_subscribe", "keyword_link", "keyword_please", "keyword_song",
+                          "regex_check_out", "short_comment", "has_person_nlp", "textblob_polarity",
+                          "textblob_subjectivity"}
+    assert all(v["score_basis"] == "gold accuracy" for v in table.values())

@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "dawid_skene, or none")
     p.add_argument("--html", help="also write a self-contained HTML report with charts here")
     p.add_argument("--drill", metavar="LF", help="instead of the summary, list the rows of this LF")
+    p.add_argument("--contribution", action="store_true",
+                   help="instead of the summary, refit without each LF and show what changes")
     p.add_argument("--kind", default="fires", help="with --drill: fires, incorrect, conflicts, abstains")
     p.add_argument("--limit", type=int, default=50, help="with --drill: at most this many rows")
 
@@ -86,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id-column")
     p.add_argument("--gold-column")
     p.add_argument("--format", default="table", choices=["table", "json", "csv", "markdown"])
+    p.add_argument("--end-model", action="store_true",
+                   help="also train an end model on each suite's labels and score it")
+    p.add_argument("--text-column", help="the end model's text feature (default: 'text' if present)")
 
     p = sub.add_parser("benchmark", help="compare label models on WRENCH-format folders (test scores)")
     p.add_argument("dirs", nargs="+", help="WRENCH folders (train/valid/test.json, label.json)")
@@ -270,6 +275,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         rows = lf_rows(L, args.drill, args.kind, y=gold if has_gold else None, data=data, limit=args.limit)
         _print_table(rows, args.format)
         return 0
+    if args.contribution:
+        from .analysis import contribution
+
+        proto = make_model("label_model" if args.model == "none" else args.model)
+        _print_table(contribution(L, model=proto, y=gold if has_gold else None), args.format)
+        return 0
     model = None if args.model == "none" else make_model(args.model)
     if model is not None:
         import warnings
@@ -294,8 +305,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare_suites
 
+    text_column = args.text_column
+    if args.end_model and text_column is None and args.data in ("youtube", "sms"):
+        text_column = "text"
     table = compare_suites(args.suites, args.data, split=args.split, eval_split=args.eval_split,
-                           data_dir=args.data_dir, id_column=args.id_column, gold_column=args.gold_column)
+                           data_dir=args.data_dir, id_column=args.id_column, gold_column=args.gold_column,
+                           end_model=args.end_model, text_column=text_column)
     _print_table(table, args.format)
     return 0
 

@@ -19,7 +19,8 @@ from .suite import load_suite
 
 def compare_suites(suites: Sequence[str], data: str, *, split: str = "train", eval_split: str | None = None,
                    data_dir: str | None = None, id_column: str | None = None,
-                   gold_column: str | None = None) -> pd.DataFrame:
+                   gold_column: str | None = None, end_model: bool = False,
+                   text_column: str | None = None) -> pd.DataFrame:
     """One row per LF suite.
 
     Parameters
@@ -32,12 +33,18 @@ def compare_suites(suites: Sequence[str], data: str, *, split: str = "train", ev
         Split to apply the LFs to and fit the label model on.
     eval_split : str, optional
         Score on this split's gold (dataset names only); default: ``split``'s gold.
+    end_model : bool, default False
+        Also train an :class:`~weaklabel.endmodel.EndModel` on each suite's
+        probabilistic labels and score it on the evaluation gold.
+    text_column : str, optional
+        The end model's text feature; without it, numeric columns are used.
 
     Returns
     -------
     DataFrame indexed by suite: ``n_lfs``, ``coverage``, ``overlap``, ``conflict``,
     ``apply_seconds``, ``fit_seconds``, and with gold ``label_model_accuracy``,
-    ``majority_accuracy`` (ties broken at random; every gold row counts).
+    ``majority_accuracy`` (ties broken at random; every gold row counts) and
+    ``end_model_accuracy`` when requested.
     """
     loaded = [load_suite(s) for s in suites]
     labels = {s.labels.names for s in loaded}
@@ -71,5 +78,10 @@ def compare_suites(suites: Sequence[str], data: str, *, split: str = "train", ev
             for name, model in (("label_model", lm), ("majority", MajorityVote().fit(L))):
                 pred = probs_to_preds(model.predict_proba(L_ev)[known], tie_break_policy="random")
                 row[f"{name}_accuracy"] = float(np.mean(pred == ev_gold[known]))
+            if end_model:
+                from .endmodel import EndModel
+
+                em = EndModel(text_column=text_column).fit(df, lm.predict_proba(L), covered=(n_votes > 0))
+                row["end_model_accuracy"] = em.score(ev_df[known], ev_gold[known])["accuracy"]
         rows.append(row)
     return pd.DataFrame(rows).set_index("suite")
