@@ -21,14 +21,22 @@ from .exceptions import WeakLabelError
 log = logging.getLogger("weaklabel")
 
 
-def _add_data_args(p: argparse.ArgumentParser, *, lfs_required: bool = True) -> None:
-    p.add_argument("--data", required=True,
-                   help="dataset name (breast_cancer, youtube, sms) or a CSV/Parquet/JSONL file")
-    p.add_argument("--lfs", required=lfs_required, help="LF suite: lfs/spam.py or lfs.spam")
+FORMATS = ["table", "json", "csv", "markdown"]
+
+
+def _add_source_args(p: argparse.ArgumentParser) -> None:
+    """Where --data comes from: split, data folder, id and gold columns."""
     p.add_argument("--split", default="train", help="dataset split to use (default: train)")
     p.add_argument("--data-dir", help="folder with the WRENCH/raw data (or set WEAKLABEL_DATA)")
     p.add_argument("--id-column", help="column with stable row ids (files; default: row order)")
     p.add_argument("--gold-column", help="column with gold labels (files; default: 'label' if present)")
+
+
+def _add_data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", required=True,
+                   help="dataset name (breast_cancer, youtube, sms) or a CSV/Parquet/JSONL file")
+    p.add_argument("--lfs", required=True, help="LF suite: lfs/spam.py or lfs.spam")
+    _add_source_args(p)
     p.add_argument("--fault-tolerant", action="store_true",
                    help="an LF that raises on a row abstains there (counted) instead of stopping")
 
@@ -64,11 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="dataset name or file instead of --L (WRENCH sets: stored votes "
                                   "unless --lfs is given)")
     p.add_argument("--lfs", help="LF suite to apply to --data")
-    p.add_argument("--split", default="train")
-    p.add_argument("--data-dir")
-    p.add_argument("--id-column")
-    p.add_argument("--gold-column")
-    p.add_argument("--format", default="table", choices=["table", "json", "csv", "markdown"])
+    _add_source_args(p)
+    p.add_argument("--format", default="table", choices=FORMATS)
     p.add_argument("--model", default="label_model",
                    help="label model for the estimated columns: label_model (default), majority, "
                         "dawid_skene, or none")
@@ -82,12 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="compare LF suites side by side on the same data")
     p.add_argument("suites", nargs="+", help="LF suites (lfs/a.py lfs/b.py ...) with the same labels")
     p.add_argument("--data", required=True, help="dataset name or a CSV/Parquet/JSONL file")
-    p.add_argument("--split", default="train")
+    _add_source_args(p)
     p.add_argument("--eval-split", help="score the label model on this split's gold instead")
-    p.add_argument("--data-dir")
-    p.add_argument("--id-column")
-    p.add_argument("--gold-column")
-    p.add_argument("--format", default="table", choices=["table", "json", "csv", "markdown"])
+    p.add_argument("--format", default="table", choices=FORMATS)
     p.add_argument("--end-model", action="store_true",
                    help="also train an end model on each suite's labels and score it")
     p.add_argument("--text-column", help="the end model's text feature (default: 'text' if present)")

@@ -30,8 +30,9 @@ def test_recovers_accuracies_propensities_and_class_balance(k):
     assert _acc(lm, L, y) >= _acc(MajorityVote().fit(L), L, y)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15, deadline=None, derandomize=True)  # statistical: same draws every run
 @given(st.integers(2, 6), st.integers(3, 12), st.integers(0, 10_000))
+@pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")  # LFs at chance are allowed here
 def test_never_below_majority_vote_on_independent_lfs(k, m, seed):
     rng = np.random.default_rng(seed)
     acc = rng.uniform(0.5, 0.95, size=m)
