@@ -198,6 +198,8 @@ class DawidSkene(BaseLabelModel):
         self.lf_propensity_ = vp_votes.sum(axis=1) / votes.shape[0]
         self.shared_accuracy_ = shared
         self.n_iter_ = it
+        # When rows are nearly all distinct, compressing at predict time costs more than it saves.
+        self._compress_predict = vp.counts.size < 0.5 * votes.shape[0]
         self.converged_ = converged
         self.log_likelihood_ = ll
         if not converged:
@@ -296,12 +298,13 @@ class DawidSkene(BaseLabelModel):
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
         out = np.empty((votes.shape[0], self.cardinality_))
         # Chunks bound memory (the sparse one-hot of 10M x 50 votes alone is ~1.6 GB).
+        squeeze = getattr(self, "_compress_predict", True)
         for start in range(0, votes.shape[0], _CHUNK):
             chunk = votes[start:start + _CHUNK]
-            vp = compress(chunk)
-            X = _one_hot(vp.patterns, self.cardinality_)
+            vp = compress(chunk) if squeeze else None
+            X = _one_hot(vp.patterns if squeeze else chunk, self.cardinality_)
             _, P = _log_normalize(self._log_joint(X, self.class_balance_, self.emission_))
-            out[start:start + chunk.shape[0]] = P[vp.inverse]
+            out[start:start + chunk.shape[0]] = P[vp.inverse] if squeeze else P
         return out
 
     def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
