@@ -79,3 +79,51 @@ def metric_scores(y: np.ndarray, pred: np.ndarray, k: int,
         else:
             out[name] = _METRICS[name](yk, pk, k)
     return out
+
+
+def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float:
+    """Cohen's kappa between two raters' labels on the same items (1 = perfect, 0 = chance)."""
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    if a.size == 0:
+        return float("nan")
+    k = int(max(a.max(), b.max())) + 1
+    po = float(np.mean(a == b))
+    pe = float((np.bincount(a, minlength=k) / a.size) @ (np.bincount(b, minlength=k) / b.size))
+    if np.isclose(pe, 1.0):
+        return 1.0 if np.isclose(po, 1.0) else float("nan")
+    return (po - pe) / (1 - pe)
+
+
+def krippendorff_alpha(ratings: np.ndarray) -> float:
+    """Krippendorff's alpha for nominal labels.
+
+    Parameters
+    ----------
+    ratings : ndarray of shape (n_items, n_raters)
+        Class indices, NaN where a rater did not label the item.
+    """
+    R = np.asarray(ratings, dtype=float)
+    values = np.unique(R[~np.isnan(R)]).astype(int) if R.size else np.zeros(0, int)
+    if values.size == 0:
+        return float("nan")
+    index = {v: i for i, v in enumerate(values)}
+    o = np.zeros((values.size, values.size))  # coincidence matrix
+    for row in R:
+        vals = row[~np.isnan(row)].astype(int)
+        m = vals.size
+        if m < 2:
+            continue
+        counts = np.zeros(values.size)
+        for v in vals:
+            counts[index[v]] += 1
+        o += (np.outer(counts, counts) - np.diag(counts)) / (m - 1)
+    n = o.sum()
+    if n == 0:
+        return float("nan")
+    nc = o.sum(axis=0)
+    d_o = (n - np.trace(o)) / n
+    d_e = (n * n - (nc ** 2).sum()) / (n * (n - 1))
+    if d_e == 0:
+        return 1.0 if d_o == 0 else float("nan")
+    return float(1 - d_o / d_e)

@@ -1,0 +1,407 @@
+"""ExpertLabelStore: durable, append-only expert label events in a real database.
+
+SQLite by default (a file in the project; WAL, a busy timeout, ``BEGIN IMMEDIATE``
+for writes, short-lived connections, ``synchronous=FULL``), PostgreSQL through a
+SQLAlchemy URL. Nothing is updated in place: a label, an undo, a skip are each a
+new event, so no expert's work is ever overwritten. Leases keep two experts off
+the same item at once; ``gold(policy=...)`` resolves the history into one label.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError, WeakLabelError
+from .labels import LabelSpace
+
+SCHEMA_VERSION = 1
+SOURCES = ("queue", "audit", "import", "adjudication", "app")
+GOLD_POLICIES = ("majority", "latest", "adjudicated")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$")
+
+
+class StoreError(WeakLabelError, RuntimeError):
+    """The label store cannot be opened, migrated or written."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _tables(sa: Any) -> tuple[Any, ...]:
+    md = sa.MetaData()
+    meta = sa.Table("weaklabel_meta", md, sa.Column("key", sa.String(64), primary_key=True),
+                    sa.Column("value", sa.String(256), nullable=False))
+    events = sa.Table(
+        "label_events", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("project", sa.String(128), nullable=False),
+        sa.Column("row_id", sa.String(256), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),          # label | undo | skip
+        sa.Column("label", sa.Integer, nullable=True),
+        sa.Column("annotator", sa.String(64), nullable=False),
+        sa.Column("source", sa.String(32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.Text, nullable=True),
+        sa.Column("model_version", sa.String(128), nullable=True),
+        sa.Column("undoes", sa.Integer, nullable=True),
+        sa.Index("ix_events_project_row", "project", "row_id"),
+        sa.Index("ix_events_project_annotator", "project", "annotator"),
+    )
+    leases = sa.Table(
+        "leases", md,
+        sa.Column("project", sa.String(128), primary_key=True),
+        sa.Column("row_id", sa.String(256), primary_key=True),
+        sa.Column("annotator", sa.String(64), primary_key=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    return md, meta, events, leases
+
+
+def default_url(folder: str | os.PathLike[str] = ".") -> str:
+    """``sqlite:///<folder>/weaklabel-labels.db``."""
+    return f"sqlite:///{Path(folder).resolve() / 'weaklabel-labels.db'}"
+
+
+class ExpertLabelStore:
+    """Expert labels for one project, in SQLite or PostgreSQL.
+
+    Parameters
+    ----------
+    url : str, default: a SQLite file in the working directory
+        A SQLAlchemy URL (``sqlite:///labels.db``, ``postgresql+psycopg://...``).
+    project : str, default "default"
+        Several projects can share one database.
+    label_space : LabelSpace or list of str, optional
+        When given, labels are checked against it (ints or class names).
+
+    Examples
+    --------
+    >>> store = ExpertLabelStore("sqlite:///:memory:")  # doctest: +SKIP
+    >>> store.add_label("row-7", 1, annotator="ana")     # doctest: +SKIP
+    """
+
+    def __init__(self, url: str | None = None, *, project: str = "default",
+                 label_space: LabelSpace | Sequence[str] | None = None) -> None:
+        import sqlalchemy as sa
+        from sqlalchemy import event
+        from sqlalchemy.pool import NullPool, StaticPool
+
+        self._sa = sa
+        self.url = url or default_url()
+        self.project = _check_text(project, "project")
+        if label_space is not None and not isinstance(label_space, LabelSpace):
+            label_space = LabelSpace(label_space)
+        self.label_space = label_space
+        self._md, self._meta, self._events, self._leases = _tables(sa)
+        self.is_sqlite = self.url.startswith("sqlite")
+        try:
+            if self.is_sqlite:
+                # Short-lived connections (NullPool): each call opens, works, closes.
+                memory = ":memory:" in self.url or self.url.rstrip("/") in ("sqlite:", "sqlite:/")
+                # Short-lived connections (NullPool) for files; one shared one for :memory:.
+                self.engine = sa.create_engine(self.url, poolclass=StaticPool if memory else NullPool,
+                                               connect_args={"timeout": 30, "check_same_thread": False})
+
+                @event.listens_for(self.engine, "connect")
+                def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+                    cur = dbapi_conn.cursor()
+                    if ":memory:" not in self.url:
+                        cur.execute("PRAGMA journal_mode=WAL")
+                    cur.execute("PRAGMA busy_timeout=30000")
+                    cur.execute("PRAGMA synchronous=FULL")
+                    cur.close()
+
+                @event.listens_for(self.engine, "begin")
+                def _begin(conn: Any) -> None:
+                    # Writers take the write lock up front: no deadlocked upgrades.
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                self.engine = sa.create_engine(self.url, pool_pre_ping=True)
+            self._migrate()
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"url: cannot open the label store at {_redact(self.url)} ({exc.__class__.__name__}: "
+                             f"{str(exc).splitlines()[0]}); check the path/server and credentials") from exc
+
+    # -- schema -----------------------------------------------------------
+    def _migrate(self) -> None:
+        sa = self._sa
+        with self.engine.begin() as c:
+            self._md.create_all(c)
+            row = c.execute(sa.select(self._meta.c.value).where(self._meta.c.key == "schema_version")).first()
+            if row is None:
+                c.execute(self._meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise StoreError(f"the label store at {_redact(self.url)} has schema v{row[0]}, newer than this "
+                                 f"weaklabel supports (v{SCHEMA_VERSION}); upgrade weaklabel")
+
+    @property
+    def schema_version(self) -> int:
+        sa = self._sa
+        with self.engine.connect() as c:
+            return int(c.execute(sa.select(self._meta.c.value).where(self._meta.c.key == "schema_version")).scalar())
+
+    # -- writing ----------------------------------------------------------
+    def _label_int(self, label: Any) -> int:
+        if isinstance(label, str):
+            if self.label_space is None:
+                raise InputError(f"label: got the name {label!r} but the store has no label space; pass an int")
+            return self.label_space.index(label)
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
+            raise InputError(f"label: expected a class index or name, got {label!r}")
+        k = self.label_space.cardinality if self.label_space is not None else None
+        if label < 0 or (k is not None and label >= k):
+            allowed = f"0..{k - 1} ({list(self.label_space.names)})" if k is not None else ">= 0"
+            raise InputError(f"label: {label} is outside the label space {allowed}")
+        return int(label)
+
+    def _insert(self, **values: Any) -> int:
+        with self.engine.begin() as c:
+            res = c.execute(self._events.insert().values(project=self.project, created_at=_now(), **values))
+            return int(res.inserted_primary_key[0])
+
+    def add_label(self, row_id: Any, label: Any, annotator: str, *, source: str = "queue",
+                  note: str | None = None, model_version: str | None = None) -> int:
+        """Append a label event; returns its id. Releases the annotator's lease on the row."""
+        if source not in SOURCES:
+            raise InputError(f"source: expected one of {list(SOURCES)}, got {source!r}")
+        lab = self._label_int(label)
+        name = check_annotator(annotator)
+        rid = str(row_id)
+        sa = self._sa
+        with self.engine.begin() as c:
+            res = c.execute(self._events.insert().values(
+                project=self.project, row_id=rid, kind="label", label=lab, annotator=name, source=source,
+                created_at=_now(), note=note, model_version=model_version))
+            c.execute(self._leases.delete().where(sa.and_(self._leases.c.project == self.project,
+                                                          self._leases.c.row_id == rid,
+                                                          self._leases.c.annotator == name)))
+            return int(res.inserted_primary_key[0])
+
+    def add_labels(self, records: Iterable[tuple[Any, Any, str]], *, source: str = "import") -> int:
+        """Append many ``(row_id, label, annotator)`` events in one transaction; returns the count."""
+        rows = [dict(project=self.project, row_id=str(r), kind="label", label=self._label_int(lab),
+                     annotator=check_annotator(a), source=source, created_at=_now())
+                for r, lab, a in records]
+        if rows:
+            with self.engine.begin() as c:
+                c.execute(self._events.insert(), rows)
+        return len(rows)
+
+    def skip(self, row_id: Any, annotator: str, *, note: str | None = None) -> int:
+        """Record that an expert skipped an item (it leaves their queue)."""
+        self.release(row_id, annotator)
+        return self._insert(row_id=str(row_id), kind="skip", annotator=check_annotator(annotator),
+                            source="app", note=note)
+
+    def undo(self, annotator: str) -> int | None:
+        """Undo the annotator's latest label that is still in force; returns the undo event id.
+
+        The label stays in the history; an ``undo`` event retracts it.
+        """
+        name = check_annotator(annotator)
+        sa = self._sa
+        e = self._events
+        undone = sa.select(e.c.undoes).where(sa.and_(e.c.project == self.project, e.c.kind == "undo",
+                                                     e.c.undoes.is_not(None)))
+        with self.engine.begin() as c:
+            last = c.execute(sa.select(e.c.id, e.c.row_id).where(sa.and_(
+                e.c.project == self.project, e.c.annotator == name, e.c.kind == "label",
+                e.c.id.not_in(undone))).order_by(e.c.id.desc()).limit(1)).first()
+            if last is None:
+                return None
+            res = c.execute(e.insert().values(project=self.project, row_id=last.row_id, kind="undo",
+                                              annotator=name, source="app", created_at=_now(), undoes=last.id))
+            return int(res.inserted_primary_key[0])
+
+    # -- leases -----------------------------------------------------------
+    def lease_next(self, candidates: Sequence[Any], annotator: str, *, ttl_seconds: float = 600,
+                   overlap: int = 1) -> Any | None:
+        """Claim the first candidate no one else holds; returns its row id (or None).
+
+        A row is available to ``annotator`` when they have not labeled or skipped it,
+        and fewer than ``overlap`` *other* experts have labeled it or hold an unexpired
+        lease on it. Runs in one write transaction, so two experts never get the same
+        item (with ``overlap=1``).
+        """
+        name = check_annotator(annotator)
+        if overlap < 1:
+            raise InputError(f"overlap: expected >= 1, got {overlap}")
+        sa = self._sa
+        e, le = self._events, self._leases
+        now = _now()
+        with self.engine.begin() as c:
+            if not self.is_sqlite:  # serialise lease assignment per project
+                c.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": self.project})
+            c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.expires_at < now)))
+            mine = c.execute(sa.select(le.c.row_id).where(sa.and_(le.c.project == self.project,
+                                                                  le.c.annotator == name))).scalars().all()
+            for start in range(0, len(candidates), 500):
+                chunk = [str(x) for x in candidates[start:start + 500]]
+                done_by_me = set(c.execute(sa.select(e.c.row_id).where(sa.and_(
+                    e.c.project == self.project, e.c.annotator == name, e.c.kind.in_(("label", "skip")),
+                    e.c.row_id.in_(chunk)))).scalars())
+                others = {}
+                for rid, n in c.execute(sa.select(e.c.row_id, sa.func.count(sa.distinct(e.c.annotator))).where(
+                        sa.and_(e.c.project == self.project, e.c.kind == "label", e.c.annotator != name,
+                                e.c.row_id.in_(chunk))).group_by(e.c.row_id)):
+                    others[rid] = others.get(rid, 0) + n
+                for rid, n in c.execute(sa.select(le.c.row_id, sa.func.count()).where(sa.and_(
+                        le.c.project == self.project, le.c.annotator != name,
+                        le.c.row_id.in_(chunk))).group_by(le.c.row_id)):
+                    others[rid] = others.get(rid, 0) + n
+                for original, rid in zip(candidates[start:start + 500], chunk):
+                    if rid in done_by_me or others.get(rid, 0) >= overlap:
+                        continue
+                    if rid in mine:  # already leased to this annotator: renew
+                        c.execute(le.update().where(sa.and_(le.c.project == self.project, le.c.row_id == rid,
+                                                            le.c.annotator == name))
+                                  .values(expires_at=now + timedelta(seconds=ttl_seconds)))
+                    else:
+                        c.execute(le.insert().values(project=self.project, row_id=rid, annotator=name,
+                                                     expires_at=now + timedelta(seconds=ttl_seconds)))
+                    return original
+        return None
+
+    def release(self, row_id: Any, annotator: str) -> None:
+        """Give a leased item back."""
+        sa = self._sa
+        le = self._leases
+        with self.engine.begin() as c:
+            c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.row_id == str(row_id),
+                                                le.c.annotator == check_annotator(annotator))))
+
+    # -- reading ----------------------------------------------------------
+    def events(self) -> pd.DataFrame:
+        """Every event of the project, oldest first."""
+        sa = self._sa
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(self._events).where(self._events.c.project == self.project)
+                             .order_by(self._events.c.id)).mappings().all()
+        cols = [col.name for col in self._events.columns]
+        return pd.DataFrame([dict(r) for r in rows], columns=cols)
+
+    def current_labels(self) -> pd.DataFrame:
+        """Labels in force: the latest non-undone label per (row, annotator)."""
+        ev = self.events()
+        if ev.empty:
+            return pd.DataFrame(columns=["row_id", "annotator", "label", "source", "id"])
+        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
+        lab = ev[(ev["kind"] == "label") & ~ev["id"].isin(undone)]
+        lab = lab.sort_values("id").groupby(["row_id", "annotator"], as_index=False).last()
+        return lab[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
+
+    def label_counts(self) -> pd.Series:
+        """row_id -> number of experts whose label is in force."""
+        cur = self.current_labels()
+        return cur.groupby("row_id")["annotator"].nunique() if len(cur) else pd.Series(dtype="int64")
+
+    def gold(self, policy: str = "majority") -> pd.Series:
+        """One label per row from the history.
+
+        Parameters
+        ----------
+        policy : {"majority", "latest", "adjudicated"}
+            ``majority``: most common label among the experts' labels in force
+            (adjudications excluded; ties give -1, unresolved). ``latest``: the most
+            recent label in force. ``adjudicated``: a label with
+            ``source="adjudication"`` wins, else majority.
+
+        Returns
+        -------
+        Series indexed by row id (str) -> int label (-1 = unresolved tie).
+        """
+        if policy not in GOLD_POLICIES:
+            raise InputError(f"policy: expected one of {list(GOLD_POLICIES)}, got {policy!r}")
+        cur = self.current_labels()
+        if cur.empty:
+            return pd.Series(dtype="int64", name="label")
+        if policy == "latest":
+            return cur.sort_values("id").groupby("row_id")["label"].last().astype("int64")
+
+        def vote(labels: pd.Series) -> int:
+            counts = labels.value_counts()
+            return int(counts.index[0]) if (counts == counts.iloc[0]).sum() == 1 else -1
+
+        regular = cur[cur["source"] != "adjudication"]
+        out = regular.groupby("row_id")["label"].agg(vote).astype("int64")
+        if policy == "adjudicated":
+            adj = cur[cur["source"] == "adjudication"].sort_values("id").groupby("row_id")["label"].last()
+            out = out.reindex(out.index.union(adj.index), fill_value=-1)
+            out.loc[adj.index] = adj.astype("int64")
+        return out.rename("label")
+
+    def gold_array(self, row_ids: Sequence[Any], policy: str = "majority") -> np.ndarray:
+        """Gold aligned to ``row_ids`` (e.g. ``L.row_ids``), -1 where unknown: ready for ``fit(L, y)``."""
+        g = self.gold(policy)
+        return pd.Series([str(r) for r in row_ids]).map(g).fillna(-1).astype("int64").to_numpy()
+
+    def agreement(self) -> dict[str, Any]:
+        """Inter-annotator agreement on rows labeled by several experts.
+
+        Returns
+        -------
+        dict with ``kappa`` (DataFrame of pairwise Cohen's kappa, NaN where two experts
+        share no row), ``alpha`` (Krippendorff's alpha, nominal; NaN if no row has two
+        labels) and ``n_rows_multi`` (rows with >= 2 labels).
+        """
+        from .evaluate import cohen_kappa, krippendorff_alpha
+
+        cur = self.current_labels()
+        if cur.empty:
+            return {"kappa": pd.DataFrame(), "alpha": float("nan"), "n_rows_multi": 0}
+        wide = cur.pivot(index="row_id", columns="annotator", values="label")
+        names = list(wide.columns)
+        kappa = pd.DataFrame(np.nan, index=names, columns=names)
+        for i, a in enumerate(names):
+            kappa.loc[a, a] = 1.0
+            for b in names[i + 1:]:
+                both = wide[[a, b]].dropna()
+                if len(both):
+                    kappa.loc[a, b] = kappa.loc[b, a] = cohen_kappa(both[a].to_numpy(int), both[b].to_numpy(int))
+        multi = wide[wide.notna().sum(axis=1) >= 2]
+        return {"kappa": kappa, "alpha": krippendorff_alpha(multi.to_numpy(float)), "n_rows_multi": len(multi)}
+
+    def export(self, path: str | os.PathLike[str], *, policy: str = "majority") -> Path:
+        """Write resolved gold (row_id, label[, label_name], n_experts) to CSV or Parquet, atomically."""
+        path = Path(path)
+        g = self.gold(policy)
+        frame = pd.DataFrame({"row_id": g.index, "label": g.to_numpy()})
+        if self.label_space is not None:
+            frame["label_name"] = [self.label_space.name(v) if v >= 0 else "" for v in frame["label"]]
+        frame["n_experts"] = frame["row_id"].map(self.label_counts()).fillna(0).astype(int)
+        tmp = path.with_name(path.name + ".tmp")
+        if path.suffix.lower() == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        elif path.suffix.lower() == ".csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            raise InputError(f"path: export to .csv or .parquet, got {path.suffix or 'no suffix'!r}")
+        os.replace(tmp, path)
+        return path
+
+
+def check_annotator(name: Any) -> str:
+    """Annotator names: 1-64 characters of letters, digits, space, ``. _ @ -``."""
+    if not isinstance(name, str) or not _NAME_RE.match(name.strip()):
+        raise InputError(f"annotator: expected a name of 1-64 letters, digits, spaces or . _ @ -, got {name!r}")
+    return name.strip()
+
+
+def _check_text(value: Any, arg: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 128:
+        raise InputError(f"{arg}: expected a non-empty name of at most 128 characters, got {value!r}")
+    return value
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]+@", r"//\1:***@", url)
