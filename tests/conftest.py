@@ -38,3 +38,26 @@ def L_small() -> np.ndarray:
                      [-1, -1, -1],
                      [1, 1, 1],
                      [-1, 0, -1]], dtype=np.int8)
+
+
+@pytest.fixture
+def spam_project(tmp_path):
+    """A small text project: 60 comments (with an HTML/JS payload among them) and 3 LFs."""
+    from weaklabel.project import Project
+
+    # the payload row is first among the conflicting rows, so the app serves it first
+    texts = (["<script>alert('xss')</script><b>bold</b> check out my channel, great song"]
+             + [f"check out my channel {i} http://spam.example" for i in range(20)]
+             + [f"great song {i}, love it" for i in range(20)]
+             + [f"please subscribe, great song {i}" for i in range(19)])
+    pd.DataFrame({"id": [f"c{i}" for i in range(60)], "text": texts}).to_csv(tmp_path / "comments.csv", index=False)
+    (tmp_path / "spam_lfs.py").write_text(
+        "from weaklabel import LabelSpace, keyword_lf, regex_lf\n"
+        "LABELS = LabelSpace(['HAM', 'SPAM'])\n"
+        "LFS = [keyword_lf('check out', 'subscribe', label=LABELS.SPAM, name='promo'),\n"
+        "       regex_lf(r'https?://', label=LABELS.SPAM, name='link'),\n"
+        "       keyword_lf('song', 'love', label=LABELS.HAM, name='fan')]\n")
+    proj = Project(name="spam-test", data="comments.csv", id_column="id", text_column="text",
+                   display_columns=["text"], lfs="spam_lfs.py", refit_every=2)
+    path = proj.save(tmp_path / "weaklabel.toml")
+    return path

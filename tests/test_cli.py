@@ -140,3 +140,32 @@ def test_compare_with_end_model_and_contribution(cli, data_dir):
                           "regex_check_out", "short_comment", "has_person_nlp", "textblob_polarity",
                           "textblob_subjectivity"}
     assert all(v["score_basis"] == "gold accuracy" for v in table.values())
+
+
+def test_init_queue_labels_round_trip(cli, tmp_path, spam_project):
+    path = tmp_path / "new.toml"
+    code, out, err = cli("init", "--path", str(path), "--name", "demo")
+    assert code == 0 and "weaklabel app --project" in out
+    code, _, err = cli("init", "--path", str(path))
+    assert code == 1 and "exists; pass --force" in err
+    code, out, err = cli("queue", "--project", str(spam_project), "--n", "5")
+    assert code == 0, err
+    assert "LFs disagree" in out and "c0" in out
+    labels = tmp_path / "in.csv"
+    labels.write_text("row_id,label,annotator\nc1,SPAM,ana\nc2,0,ben\n")
+    code, out, err = cli("labels", "import", "--project", str(spam_project), "--file", str(labels))
+    assert code == 0 and "Imported 2" in out, err
+    code, out, err = cli("labels", "export", "--project", str(spam_project), "--out", str(tmp_path / "g.csv"))
+    assert code == 0, err
+    assert (tmp_path / "g.csv").read_text().splitlines()[1:] == ["c1,1,SPAM,1", "c2,0,HAM,1"]
+    code, out, err = cli("queue", "--project", str(spam_project), "--export", str(tmp_path / "q.csv"))
+    assert code == 0 and "c1" not in (tmp_path / "q.csv").read_text().split()
+
+
+def test_project_errors_are_clear(cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[project]\nname = "x"\nmodle = "typo"\n')
+    code, _, err = cli("queue", "--project", str(bad))
+    assert code == 1 and "unknown key(s) ['modle']" in err
+    code, _, err = cli("app", "--project", str(tmp_path / "nope.toml"))
+    assert code == 1 and "weaklabel init" in err

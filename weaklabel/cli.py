@@ -15,7 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, cli_bench, cli_review
+from ._render import markdown as _markdown
+from ._render import print_table as _print_table
 from .exceptions import WeakLabelError
 
 log = logging.getLogger("weaklabel")
@@ -94,6 +96,38 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also train an end model on each suite's labels and score it")
     p.add_argument("--text-column", help="the end model's text feature (default: 'text' if present)")
 
+    p = sub.add_parser("init", help="write a weaklabel.toml project file")
+    p.add_argument("--path", default="weaklabel.toml")
+    p.add_argument("--name", default="weaklabel")
+    p.add_argument("--data", default="breast_cancer", help="dataset name or table file")
+    p.add_argument("--lfs", default="lfs.cancer")
+    p.add_argument("--split", default="train")
+    p.add_argument("--data-dir", default="")
+    p.add_argument("--id-column", default="")
+    p.add_argument("--text-column", default="")
+    p.add_argument("--store", default="", help="SQLAlchemy URL (default: a SQLite file beside the project)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    p = sub.add_parser("queue", help="print or export the top items for expert review")
+    p.add_argument("--project", default="weaklabel.toml")
+    p.add_argument("--n", type=int, default=20)
+    p.add_argument("--strategy", help="conflict, entropy, margin, disagreement, uncovered, random")
+    p.add_argument("--export", help="write the queue to this CSV instead of printing it")
+
+    p = sub.add_parser("labels", help="export or import expert labels")
+    lsub = p.add_subparsers(dest="labels_command", required=True, metavar="ACTION")
+    q = lsub.add_parser("export", help="resolved expert labels to CSV/Parquet")
+    q.add_argument("--project", default="weaklabel.toml")
+    q.add_argument("--out", required=True)
+    q.add_argument("--policy", default="majority", help="majority, latest, adjudicated")
+    q = lsub.add_parser("import", help="CSV with row_id, label (name or index), annotator columns")
+    q.add_argument("--project", default="weaklabel.toml")
+    q.add_argument("--file", required=True)
+
+    p = sub.add_parser("app", help="start the Streamlit review app for a project")
+    p.add_argument("--project", default="weaklabel.toml")
+    p.add_argument("--port", type=int, default=8501)
+
     p = sub.add_parser("benchmark", help="compare label models on WRENCH-format folders (test scores)")
     p.add_argument("dirs", nargs="+", help="WRENCH folders (train/valid/test.json, label.json)")
     p.add_argument("--models", help="comma-separated; default: all (" + ",".join(_model_names()) + ")")
@@ -145,31 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     handler = {"run": _cmd_run, "demo": _cmd_demo, "apply": _cmd_apply, "fit": _cmd_fit,
-               "analyze": _cmd_analyze, "compare": _cmd_compare, "benchmark": _cmd_benchmark,
-               "bench": _cmd_bench}[args.command]
+               "analyze": _cmd_analyze, "compare": _cmd_compare, "benchmark": cli_bench.cmd_benchmark,
+               "bench": cli_bench.cmd_bench, "init": cli_review.cmd_init, "queue": cli_review.cmd_queue,
+               "labels": cli_review.cmd_labels, "app": cli_review.cmd_app}[args.command]
     return handler(args)
-
-
-def _print_table(df: pd.DataFrame, fmt: str = "table") -> None:
-    if fmt == "json":
-        print(df.to_json(orient="index", indent=2))
-    elif fmt == "csv":
-        print(df.to_csv(), end="")
-    elif fmt == "markdown":
-        print(_markdown(df))
-    else:
-        with pd.option_context("display.max_rows", 500, "display.width", 160,
-                               "display.float_format", "{:.3f}".format):
-            print(df.to_string())
-
-
-def _markdown(df: pd.DataFrame) -> str:
-    cols = [str(df.index.name or "")] + [str(c) for c in df.columns]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for idx, row in df.iterrows():
-        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.tolist()]
-        lines.append("| " + " | ".join([str(idx), *cells]) + " |")
-    return "\n".join(lines)
 
 
 def _render_run(res: Any) -> None:
@@ -314,64 +327,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                            data_dir=args.data_dir, id_column=args.id_column, gold_column=args.gold_column,
                            end_model=args.end_model, text_column=text_column)
     _print_table(table, args.format)
-    return 0
-
-
-def _cmd_benchmark(args: argparse.Namespace) -> int:
-    from . import benchmark
-
-    if args.gold_curve:
-        try:
-            sizes = [int(x) for x in args.gold_curve.split(",")]
-        except ValueError:
-            print(f"Error: --gold-curve expects integers like 0,25,50, got {args.gold_curve!r}", file=sys.stderr)
-            return 2
-        for d in args.dirs:
-            curve = benchmark.gold_curve(d, sizes=sizes, metric=args.metric, lfs=args.lfs)
-            table = curve.groupby("gold_rows")["score"].agg(["mean", "std", "count"])
-            print(f"{Path(d).name}: LabelModel test {curve['metric'].iloc[0]} vs gold rows from train")
-            print(_markdown(table * [100, 100, 1]))
-        return 0
-    models = args.models.split(",") if args.models else None
-    results = benchmark.run(args.dirs, models=models, seeds=args.seeds, use_valid_gold=args.use_valid_gold,
-                            metric=args.metric, lfs=args.lfs)
-    print(_markdown(benchmark.summarize(results)))
-    if args.json:
-        results.to_json(args.json, orient="records", indent=2)
-    return 0
-
-
-def _cmd_bench(args: argparse.Namespace) -> int:
-    if args.bench == "analysis":
-        from .bench.analysis import format_result as fmt, run_analysis_bench
-
-        res = run_analysis_bench(args.rows, args.lfs)
-        print(fmt(res))
-        if args.json:
-            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
-        return 0
-    if args.bench == "fit":
-        from .bench.fit import format_ratios, run_fit_bench
-
-        try:
-            problems = [tuple(int(x) for x in p.split("x")) for p in args.problems.split(",")]
-        except ValueError:
-            print(f"Error: --problems expects ROWSxLFSxCLASSES items, got {args.problems!r}", file=sys.stderr)
-            return 2
-        if any(len(p) != 3 for p in problems):
-            print("Error: --problems items need three numbers: ROWSxLFSxCLASSES", file=sys.stderr)
-            return 2
-        results = run_fit_bench(problems, tuple(args.models.split(",")))
-        print("\n" + format_ratios(results))
-        if args.json:
-            Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
-        return 0
-    from .bench.apply import format_result, run_apply_bench
-
-    result = run_apply_bench(n_rows=args.rows, repeat=args.repeat)
-    print(format_result(result))
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
 
 

@@ -1,0 +1,1 @@
+"""Streamlit apps. The only place in the project that imports streamlit."""

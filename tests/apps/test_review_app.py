@@ -1,0 +1,89 @@
+"""Drive the Streamlit review app with Streamlit's AppTest."""
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from weaklabel.project import Project  # noqa: E402
+
+APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
+
+
+@pytest.fixture
+def app(spam_project, monkeypatch):
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
+
+    def start(name: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        at.sidebar.text_input(key="annotator").input(name).run()
+        return at
+    return start
+
+
+def _store(spam_project):
+    return Project.load(spam_project).open_store()
+
+
+def _current_item(at):
+    return at.session_state["item"]["row_id"]
+
+
+def test_asks_for_a_name_first(spam_project, monkeypatch):
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert any("Enter your name" in i.value for i in at.info)
+    at.sidebar.text_input(key="annotator").input("<b>x</b>").run()
+    assert any("annotator: expected a name" in e.value for e in at.sidebar.error)
+
+
+def test_label_skip_undo_and_the_event_lands_in_the_database(app, spam_project):
+    at = app("ana")
+    first = _current_item(at)
+    at.button(key="label-1").click().run()
+    ev = _store(spam_project).events()
+    assert ev[["row_id", "kind", "label", "annotator"]].values.tolist() == [[first, "label", 1, "ana"]]
+    second = _current_item(at)
+    assert second != first
+    at.button(key="skip").click().run()
+    assert _store(spam_project).events()["kind"].tolist() == ["label", "skip"]
+    assert _current_item(at) not in (first, second)
+    at.button(key="undo").click().run()
+    assert _store(spam_project).events()["kind"].tolist() == ["label", "skip", "undo"]
+    assert _store(spam_project).gold().empty
+
+
+def test_refit_reranks_the_queue(app, spam_project):
+    at = app("ana")
+    for _ in range(2):  # refit_every = 2 in the fixture
+        at.button(key="label-0").click().run()
+    assert any("Refit with 2 expert labels" in i.value for i in at.info)
+    at.button(key="refit").click().run()
+    assert at.session_state["last_refit"]["expert_labels"] == 2
+
+
+def test_two_experts_do_not_get_the_same_leased_item(app):
+    ana, ben = app("ana"), app("ben")
+    assert _current_item(ana) != _current_item(ben)
+
+
+def test_html_in_item_text_is_shown_inert(app):
+    at = app("ana")
+    payload = "<script>alert('xss')</script><b>bold</b> check out my channel, great song"
+    assert _current_item(at) == "c0"
+    assert payload in [t.value for t in at.text]               # shown as plain text
+    rendered = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert not any("<script>" in v for v in rendered)
+    assert not at.get("html")                                   # no raw HTML element at all
+
+
+def test_other_pages_render(app):
+    at = app("ana")
+    at.button(key="label-1").click().run()
+    assert len(at.tabs) == 4
+    assert at.selectbox(key="drill-lf").options == ["promo", "link", "fan"]
+    assert any(m.label == "rows labeled by 2+ experts" for m in at.metric)
+    assert not at.exception

@@ -1,0 +1,71 @@
+"""One real-browser test: streamlit run on localhost, headless Chromium presses a label key."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from weaklabel.project import Project  # noqa: E402
+
+APP = Path(__file__).resolve().parents[2] / "apps" / "review_app.py"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_pressing_a_label_key_in_chromium_stores_the_event(spam_project, tmp_path):
+    port = _free_port()
+    env = dict(os.environ, WEAKLABEL_PROJECT=str(spam_project))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.3)
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                      "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1300, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+            name = page.get_by_label("Your name")
+            name.wait_for(timeout=60_000)
+            name.fill("browser-expert")
+            name.press("Enter")
+            spam = page.get_by_role("button", name=re.compile(r"^SPAM"))
+            spam.wait_for(timeout=60_000)
+            page.get_by_text("Why this item").click()               # focus the page, not the text box
+            page.keyboard.press("2")                                # the SPAM shortcut
+            store = Project.load(spam_project).open_store()
+            for _ in range(100):
+                ev = store.events()
+                if len(ev):
+                    break
+                time.sleep(0.2)
+            page.screenshot(path=str(tmp_path / "review_app.png"), full_page=True)
+            browser.close()
+        assert ev[["kind", "label", "annotator"]].values.tolist() == [["label", 1, "browser-expert"]]
+        assert (tmp_path / "review_app.png").stat().st_size > 10_000
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

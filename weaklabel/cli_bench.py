@@ -1,0 +1,68 @@
+"""The research commands of ``weaklabel``: benchmark (quality) and bench (speed)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ._render import markdown as _markdown
+
+
+def cmd_benchmark(args: argparse.Namespace) -> int:
+    from . import benchmark
+
+    if args.gold_curve:
+        try:
+            sizes = [int(x) for x in args.gold_curve.split(",")]
+        except ValueError:
+            print(f"Error: --gold-curve expects integers like 0,25,50, got {args.gold_curve!r}", file=sys.stderr)
+            return 2
+        for d in args.dirs:
+            curve = benchmark.gold_curve(d, sizes=sizes, metric=args.metric, lfs=args.lfs)
+            table = curve.groupby("gold_rows")["score"].agg(["mean", "std", "count"])
+            print(f"{Path(d).name}: LabelModel test {curve['metric'].iloc[0]} vs gold rows from train")
+            print(_markdown(table * [100, 100, 1]))
+        return 0
+    models = args.models.split(",") if args.models else None
+    results = benchmark.run(args.dirs, models=models, seeds=args.seeds, use_valid_gold=args.use_valid_gold,
+                            metric=args.metric, lfs=args.lfs)
+    print(_markdown(benchmark.summarize(results)))
+    if args.json:
+        results.to_json(args.json, orient="records", indent=2)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "analysis":
+        from .bench.analysis import format_result as fmt, run_analysis_bench
+
+        res = run_analysis_bench(args.rows, args.lfs)
+        print(fmt(res))
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
+    if args.bench == "fit":
+        from .bench.fit import format_ratios, run_fit_bench
+
+        try:
+            problems = [tuple(int(x) for x in p.split("x")) for p in args.problems.split(",")]
+        except ValueError:
+            print(f"Error: --problems expects ROWSxLFSxCLASSES items, got {args.problems!r}", file=sys.stderr)
+            return 2
+        if any(len(p) != 3 for p in problems):
+            print("Error: --problems items need three numbers: ROWSxLFSxCLASSES", file=sys.stderr)
+            return 2
+        results = run_fit_bench(problems, tuple(args.models.split(",")))
+        print("\n" + format_ratios(results))
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return 0
+    from .bench.apply import format_result, run_apply_bench
+
+    result = run_apply_bench(n_rows=args.rows, repeat=args.repeat)
+    print(format_result(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0

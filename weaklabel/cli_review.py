@@ -1,0 +1,88 @@
+"""The review-loop commands of ``weaklabel``: init, queue, labels export/import, app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._render import print_table
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .project import Project
+
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        print(f"Error: {path} exists; pass --force to overwrite", file=sys.stderr)
+        return 1
+    proj = Project(name=args.name, data=args.data, split=args.split, data_dir=args.data_dir,
+                   id_column=args.id_column, text_column=args.text_column,
+                   display_columns=[args.text_column] if args.text_column else [], lfs=args.lfs,
+                   store=args.store)
+    proj.save(path)
+    Project.load(path).suite()  # fail now, not in the app, if the LF module is wrong
+    print(f"Wrote {path}; start labeling with: weaklabel app --project {path}")
+    return 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    from .project import Project
+    from .review import ReviewSession
+
+    sess = ReviewSession(Project.load(args.project))
+    q = sess.queue(n=args.n, strategy=args.strategy)
+    if args.export:
+        q.to_csv(args.export, index=False)
+        print(f"Wrote {len(q)} items to {args.export}")
+    else:
+        print_table(q.set_index("row_id"))
+    return 0
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    from .project import Project
+
+    proj = Project.load(args.project)
+    store = proj.open_store()
+    if args.labels_command == "export":
+        print(f"Wrote {store.export(args.out, policy=args.policy)}")
+        return 0
+    from .io import read_table
+
+    table = read_table(args.file)
+    missing = [c for c in ("row_id", "label", "annotator") if c not in table.columns]
+    if missing:
+        print(f"Error: --file needs columns row_id, label, annotator; {args.file} lacks {missing}", file=sys.stderr)
+        return 1
+    n = store.add_labels(zip(table["row_id"], table["label"].map(_label_value),
+                             table["annotator"]), source="import")
+    print(f"Imported {n} label events into {proj.name}")
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    import importlib.util
+    import os
+    import subprocess
+
+    from .exceptions import require
+    from .project import Project
+
+    require("streamlit", extra="app", feature="the review app")
+    Project.load(args.project)  # a clear error now rather than inside the browser
+    spec = importlib.util.find_spec("apps.review_app")
+    if spec is None or spec.origin is None:
+        print("Error: the review app (apps/review_app.py) is not installed with this weaklabel", file=sys.stderr)
+        return 1
+    env = dict(os.environ, WEAKLABEL_PROJECT=str(Path(args.project).resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.port", str(args.port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.call(cmd, env=env)
+
+
+def _label_value(v):
+    """A CSV label cell: a class name, or an index (possibly read as text)."""
+    if isinstance(v, str):
+        return int(v) if v.strip().isdigit() else v.strip()
+    return int(v)

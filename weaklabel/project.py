@@ -1,0 +1,144 @@
+"""A project: data + LF suite + labels + store + model, described by ``weaklabel.toml``.
+
+Every command and the app read the same file, so an expert's app and a
+researcher's CLI see the same items, the same LFs and the same label store.
+
+```toml
+[project]
+name = "youtube-spam"
+data = "youtube"            # dataset name or a CSV/Parquet/JSONL path (relative to this file)
+split = "train"
+data_dir = "../shared/datasets"
+id_column = ""              # files: column with stable row ids ("" = row order)
+text_column = "text"
+display_columns = ["text"]
+lfs = "lfs/spam.py"
+store = ""                  # SQLAlchemy URL; "" = weaklabel-labels.db beside this file
+model = "label_model"
+refit_every = 10            # the app refits after this many new expert labels
+strategy = "conflict"
+overlap = 1
+```
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError
+
+PROJECT_FILE = "weaklabel.toml"
+
+
+@dataclass
+class Project:
+    """Settings of one labeling project (see the module docstring for the file format)."""
+
+    name: str = "weaklabel"
+    data: str = "breast_cancer"
+    split: str = "train"
+    data_dir: str = ""
+    id_column: str = ""
+    text_column: str = ""
+    display_columns: list[str] = field(default_factory=list)
+    lfs: str = "lfs.cancer"
+    store: str = ""
+    model: str = "label_model"
+    refit_every: int = 10
+    strategy: str = "conflict"
+    overlap: int = 1
+    root: Path = field(default=Path("."), repr=False)
+
+    # -- file I/O ---------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] = PROJECT_FILE) -> Project:
+        """Read ``weaklabel.toml``; unknown keys and wrong types are errors that name the key."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"project: no project file at {str(path)!r}; create one with `weaklabel init`")
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"project: {path} is not valid TOML ({exc})") from exc
+        section = raw.get("project")
+        if not isinstance(section, dict):
+            raise InputError(f"project: {path} needs a [project] table")
+        known = {f.name: f for f in fields(cls) if f.name != "root"}
+        unknown = sorted(set(section) - set(known))
+        if unknown:
+            raise InputError(f"project: unknown key(s) {unknown} in {path}; valid keys are {sorted(known)}")
+        values: dict[str, Any] = {}
+        defaults = cls()
+        for key, value in section.items():
+            expected = type(getattr(defaults, key))
+            if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+                raise InputError(f"project: key {key!r} in {path} must be an integer, got {value!r}")
+            if expected is str and not isinstance(value, str):
+                raise InputError(f"project: key {key!r} in {path} must be a string, got {value!r}")
+            if expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise InputError(f"project: key {key!r} in {path} must be a list of strings, got {value!r}")
+            values[key] = value
+        proj = cls(**values, root=path.resolve().parent)
+        if proj.refit_every < 1 or proj.overlap < 1:
+            raise InputError(f"project: refit_every and overlap in {path} must be >= 1")
+        return proj
+
+    def save(self, path: str | os.PathLike[str] = PROJECT_FILE) -> Path:
+        """Write the settings as ``weaklabel.toml`` (atomically)."""
+        path = Path(path)
+        lines = ["[project]"]
+        for key, value in asdict(self).items():
+            if key == "root":
+                continue
+            if isinstance(value, str):
+                lines.append(f'{key} = "{_toml_escape(value)}"')
+            elif isinstance(value, list):
+                lines.append(f"{key} = [" + ", ".join(f'"{_toml_escape(v)}"' for v in value) + "]")
+            else:
+                lines.append(f"{key} = {value}")
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+    # -- resolved pieces --------------------------------------------------
+    def _path(self, value: str) -> str:
+        p = Path(value)
+        return str(p if p.is_absolute() else (self.root / p))
+
+    @property
+    def store_url(self) -> str:
+        from .store import default_url
+
+        return self.store or default_url(self.root)
+
+    def suite(self):
+        from .suite import load_suite
+
+        spec = self.lfs
+        return load_suite(self._path(spec) if spec.endswith(".py") else spec)
+
+    def items(self) -> tuple[pd.DataFrame, np.ndarray | None]:
+        """The project's items (indexed by row id) and gold, if the data carries it."""
+        from .datasets import DATASETS
+        from .pipeline import load_items
+
+        data = self.data if self.data in DATASETS else self._path(self.data)
+        return load_items(data, split=self.split, data_dir=self._path(self.data_dir) if self.data_dir else None,
+                          id_column=self.id_column or None, gold_column=None, labels=self.suite().labels)
+
+    def open_store(self):
+        from .store import ExpertLabelStore
+
+        return ExpertLabelStore(self.store_url, project=self.name, label_space=self.suite().labels)
+
+
+def _toml_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace('"', '\\"')

@@ -1,0 +1,143 @@
+"""The expert review loop, independent of any UI: queue -> lease -> label -> refit.
+
+The Streamlit app (``apps/review_app.py``) is a thin view over :class:`ReviewSession`;
+tests and scripts drive the same object.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .apply import apply_lfs
+from .models import LabelModelWarning, MajorityVote, probs_to_preds
+from .pipeline import make_model
+from .project import Project
+from .queue import rank
+
+
+class ReviewSession:
+    """One process's view of a project's review loop (the store is shared on disk).
+
+    Parameters
+    ----------
+    project : Project
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.suite = project.suite()
+        self.labels = self.suite.labels
+        self.df, _ = project.items()
+        self.L = apply_lfs(self.suite.lfs, self.df, label_space=self.labels, fault_tolerant=True)
+        self.store = project.open_store()
+        self._row_pos = {str(r): i for i, r in enumerate(self.L.row_ids.tolist())}
+        self.model = None
+        self.probs: np.ndarray | None = None
+        self.since_refit = 0
+        self.history: list[dict[str, Any]] = []
+        self.refit()
+
+    # -- model ------------------------------------------------------------
+    def expert_gold(self) -> np.ndarray:
+        return self.store.gold_array(self.L.row_ids, policy="adjudicated")
+
+    def refit(self) -> dict[str, Any]:
+        """Refit the label model with the experts' labels as partial gold; re-rank.
+
+        Returns how the labels moved: rows whose label changed, expert labels used,
+        and the model's accuracy on the expert-labeled rows.
+        """
+        y = self.expert_gold()
+        model = make_model(self.project.model)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LabelModelWarning)
+            model.fit(self.L, y if (y >= 0).any() else None)
+        probs = model.predict_proba(self.L)
+        new = probs_to_preds(probs, tie_break_policy="random")
+        old = probs_to_preds(self.probs, tie_break_policy="random") if self.probs is not None else new
+        known = y >= 0
+        info = {"changed": int((new != old).sum()), "expert_labels": int(known.sum()),
+                "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None}
+        self.model, self.probs, self.since_refit = model, probs, 0
+        self.mv_probs = MajorityVote(cardinality=self.labels.cardinality).fit(self.L).predict_proba(self.L)
+        self.history.append(info)
+        return info
+
+    # -- queue ------------------------------------------------------------
+    def queue(self, n: int | None = None, strategy: str | None = None) -> pd.DataFrame:
+        counts = self.store.label_counts()
+        weights = getattr(self.model, "lf_accuracy_", None)
+        if weights is not None:
+            k = self.labels.cardinality
+            a = np.clip(weights, 1e-3, 1 - 1e-3)
+            # an LF the model distrusts still signals a disagreement worth a look
+            weights = np.maximum(np.log(a * (k - 1) / (1 - a)), 0.1)
+        return rank(self.L, strategy or self.project.strategy, probs=self.probs, mv_probs=self.mv_probs,
+                    weights=weights, label_counts=counts, overlap=self.project.overlap, n=n)
+
+    def next_item(self, annotator: str) -> dict[str, Any] | None:
+        """Lease the best item for ``annotator`` and describe it (None when done)."""
+        q = self.queue()
+        if q.empty:
+            return None
+        rid = self.store.lease_next(q["row_id"].tolist(), annotator, overlap=self.project.overlap)
+        if rid is None:
+            return None
+        return self.describe(rid, q.set_index("row_id").loc[rid])
+
+    def describe(self, row_id: Any, queue_row: pd.Series | None = None) -> dict[str, Any]:
+        i = self._row_pos[str(row_id)]
+        votes = self.L.votes[i]
+        cols = self.project.display_columns or [c for c in self.df.columns if c != "label"]
+        return {
+            "row_id": self.L.row_ids[i],
+            "content": {c: self.df.iloc[i][c] for c in cols},
+            "votes": {name: self.labels.name(int(v)) for name, v in zip(self.L.lf_names, votes) if v >= 0},
+            "probs": {name: float(p) for name, p in zip(self.labels.names, self.probs[i])},
+            "reason": None if queue_row is None else queue_row["reason"],
+            "source": "queue" if queue_row is None else queue_row["source"],
+        }
+
+    # -- decisions --------------------------------------------------------
+    def label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None,
+              source: str = "queue") -> dict[str, Any] | None:
+        """Record a label; refits every ``refit_every`` labels (returns the refit info then)."""
+        self.store.add_label(row_id, label, annotator, source=source, note=note,
+                             model_version=f"{self.project.model}@{len(self.history)}")
+        self.since_refit += 1
+        if self.since_refit >= self.project.refit_every:
+            return self.refit()
+        return None
+
+    def skip(self, row_id: Any, annotator: str) -> None:
+        self.store.skip(row_id, annotator)
+
+    def undo(self, annotator: str) -> int | None:
+        return self.store.undo(annotator)
+
+    def progress(self, annotator: str) -> dict[str, Any]:
+        cur = self.store.current_labels()
+        mine = cur[cur["annotator"] == annotator] if len(cur) else cur
+        agree = None
+        if len(mine):
+            pos = [self._row_pos[r] for r in mine["row_id"] if r in self._row_pos]
+            pred = probs_to_preds(self.probs[pos], tie_break_policy="random")
+            agree = float(np.mean(pred == mine["label"].to_numpy()[: len(pos)]))
+        return {"labeled": int(cur["row_id"].nunique()) if len(cur) else 0, "remaining": len(self.queue()),
+                "mine": int(len(mine)), "agreement_with_model": agree}
+
+    def final_labels(self) -> pd.DataFrame:
+        """Every row's label: the experts' where they exist, else the model's."""
+        y = self.expert_gold()
+        pred = probs_to_preds(self.probs, tie_break_policy="abstain")
+        out = pd.DataFrame({"row_id": self.L.row_ids})
+        for c, name in enumerate(self.labels.names):
+            out[f"p_{name}"] = self.probs[:, c]
+        final = np.where(y >= 0, y, pred)
+        out["label"] = [self.labels.name(v) if v >= 0 else "" for v in final]
+        out["source"] = np.where(y >= 0, "expert", "model")
+        return out
