@@ -1,4 +1,3 @@
-import multiprocessing as mp
 import os
 import signal
 import sqlite3
@@ -154,23 +153,22 @@ def test_projects_share_a_database_without_mixing(tmp_path):
     assert b.gold().empty and a.gold().to_dict() == {"r1": 1}
 
 
-def _writer(url: str, worker: int, n: int) -> None:
-    s = ExpertLabelStore(url, project="p")
-    for i in range(n):
-        s.add_label(f"w{worker}-{i}", i % 2, f"expert{worker}")
+WRITER = ("import sys; from weaklabel.store import ExpertLabelStore\n"
+          "url, w, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])\n"
+          "s = ExpertLabelStore(url, project='p')\n"
+          "for i in range(n):\n"
+          "    s.add_label(f'w{w}-{i}', i % 2, f'expert{w}')\n")
 
 
 @pytest.mark.slow
 def test_eight_concurrent_writers_lose_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'concurrent.db'}"
     ExpertLabelStore(url, project="p")
-    ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(url, w, 500)) for w in range(8)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=300)
-    assert all(p.exitcode == 0 for p in procs)
+    # separate interpreters (not multiprocessing): nothing of the test process leaks in
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, str(w), "500"], stderr=subprocess.PIPE,
+                              text=True) for w in range(8)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, errors
     ev = ExpertLabelStore(url, project="p").events()
     assert len(ev) == 4000 and ev["row_id"].is_unique
     assert ev.groupby("annotator").size().tolist() == [500] * 8

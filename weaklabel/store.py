@@ -115,9 +115,9 @@ class ExpertLabelStore:
                 def _pragmas(dbapi_conn: Any, _record: Any) -> None:
                     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
                     cur = dbapi_conn.cursor()
+                    cur.execute("PRAGMA busy_timeout=30000")  # first: the pragmas below may wait on locks
                     if ":memory:" not in self.url:
                         cur.execute("PRAGMA journal_mode=WAL")
-                    cur.execute("PRAGMA busy_timeout=30000")
                     cur.execute("PRAGMA synchronous=FULL")
                     cur.close()
 
