@@ -35,6 +35,19 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "review":
+        from .bench.review import lift_ratios, run_review_bench, summarize
+
+        budgets = [int(b) for b in args.budgets.split(",")]
+        results = run_review_bench(args.dirs, strategies=args.strategies.split(","), budgets=budgets)
+        summary = summarize(results)
+        print(_markdown(summary.set_index("dataset").round(4)))
+        if 50 in budgets and "random" in args.strategies:
+            print("\nTrain-label accuracy lift at 50 labels, relative to random labels:")
+            print(_markdown(lift_ratios(summary, 50).set_index("dataset").round(3)))
+        if args.json:
+            results.to_json(args.json, orient="records", indent=2)
+        return 0
     if args.bench == "analysis":
         from .bench.analysis import format_result as fmt, run_analysis_bench
 

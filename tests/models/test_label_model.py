@@ -54,12 +54,25 @@ def test_triplets_recover_symmetric_accuracies(k):
     assert _acc(tm, L, y) >= _acc(MajorityVote().fit(L), L, y)
 
 
-def test_gold_rows_weigh_more_in_the_default():
+def test_gold_weight_moves_the_fit_toward_the_gold_rows():
     L, y = sample_L(5000, [0.8, 0.7, 0.65], [0.5, 0.5, 0.5], [0.5, 0.5], seed=3)
     gold = np.full(5000, -1)
     gold[:100] = y[:100]
-    a = LabelModel().fit(L, gold)
-    b = LabelModel(gold_weight=1.0).fit(L, gold)
+    a = LabelModel(gold_weight=10.0).fit(L, gold)
+    b = LabelModel().fit(L, gold)
     emp = np.bincount(y[:100], minlength=2) / 100
     # with weight 10 the class balance moves further toward the gold rows' balance
     assert abs(a.class_balance_ - emp).sum() <= abs(b.class_balance_ - emp).sum()
+
+
+def test_queue_chosen_gold_does_not_hurt_the_default():
+    """Experts label the rows a queue picked from the votes (selection depends on L only):
+    with unweighted gold rows that selection is ignorable and the fit stays sound."""
+    from weaklabel.queue import conflict_score
+
+    L, y = sample_L(20_000, [0.85, 0.75, 0.7, 0.65, 0.8], [0.5, 0.4, 0.5, 0.6, 0.3], [0.6, 0.4], seed=8)
+    base = _acc(LabelModel().fit(L), L, y)
+    top = np.argsort(-conflict_score(L, 2), kind="stable")[:300]
+    gold = np.full(len(y), -1)
+    gold[top] = y[top]
+    assert _acc(LabelModel().fit(L, gold), L, y) >= base - 0.002
