@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 
@@ -169,3 +170,17 @@ def test_project_errors_are_clear(cli, tmp_path):
     assert code == 1 and "unknown key(s) ['modle']" in err
     code, _, err = cli("app", "--project", str(tmp_path / "nope.toml"))
     assert code == 1 and "weaklabel init" in err
+
+
+def test_train_and_issues_commands(cli, tmp_path, data_dir):
+    pytest.importorskip("skops")
+    code, out, err = cli("train", "--data", "youtube", "--lfs", "lfs/spam.py", "--data-dir", str(data_dir),
+                         "--eval-split", "test", "--out", str(tmp_path / "em.skops"))
+    assert code == 0, err
+    lm_acc, em_acc = (float(x) for x in re.findall(r"(?:label model|end model) ([0-9.]+)", out))
+    assert em_acc >= max(lm_acc, 0.944) and (tmp_path / "em.skops").exists()
+    code, out, err = cli("issues", "--data", "youtube", "--lfs", "lfs/spam.py", "--data-dir", str(data_dir),
+                         "--n", "5", "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert len(rows) == 5 and all(0.5 < r["score"] <= 1 and r["label"] != r["suggested"] for r in rows.values())

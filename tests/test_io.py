@@ -62,7 +62,20 @@ def test_write_labels_columns(tmp_path):
     probs = np.array([[0.5, 0.5], [0.7, 0.3], [0.1, 0.9]])
     write_labels(tmp_path / "labels.csv", L.row_ids, probs, np.array([-1, 0, 1]), L, ("ham", "spam"))
     out = pd.read_csv(tmp_path / "labels.csv", keep_default_na=False)
-    assert list(out.columns) == ["row_id", "p_ham", "p_spam", "label", "confidence", "n_votes", "conflict"]
+    assert list(out.columns) == ["row_id", "p_ham", "p_spam", "label", "confidence", "source", "n_votes",
+                                 "conflict"]
     assert out["label"].tolist() == ["", "ham", "spam"]
     assert out["n_votes"].tolist() == [2, 0, 2]
     assert out["conflict"].astype(str).tolist() == ["True", "False", "False"]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
+def test_write_labels_formats_and_expert_override(tmp_path, suffix):
+    L = LabelMatrix([[0, 1], [-1, -1]])
+    probs = np.array([[0.6, 0.4], [0.5, 0.5]])
+    path = write_labels(tmp_path / f"labels{suffix}", L.row_ids, probs, np.array([0, -1]), L, ("ham", "spam"),
+                        expert=np.array([-1, 1]))
+    out = pd.read_parquet(path) if suffix == ".parquet" else pd.read_json(path, lines=True)
+    assert out["label"].tolist() == ["ham", "spam"] and out["source"].tolist() == ["model", "expert"]
+    with pytest.raises(InputError, match="written as .csv, .parquet or .jsonl"):
+        write_labels(tmp_path / "labels.txt", L.row_ids, probs, np.array([0, -1]), L, ("ham", "spam"))

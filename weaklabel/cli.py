@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__, cli_bench, cli_review
+from . import __version__, cli_bench, cli_model, cli_review
 from ._render import markdown as _markdown
 from ._render import print_table as _print_table
 from .exceptions import WeakLabelError
@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also train an end model on each suite's labels and score it")
     p.add_argument("--text-column", help="the end model's text feature (default: 'text' if present)")
 
+    cli_model.add_parsers(sub, _add_data_args)
+
     p = sub.add_parser("init", help="write a weaklabel.toml project file")
     p.add_argument("--path", default="weaklabel.toml")
     p.add_argument("--name", default="weaklabel")
@@ -120,7 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--out", required=True)
     q.add_argument("--policy", default="majority", help="majority, latest, adjudicated")
-    q = lsub.add_parser("import", help="CSV with row_id, label (name or index), annotator columns")
+    q = lsub.add_parser("export-ls", help="the queue's top items as Label Studio tasks with predictions")
+    q.add_argument("--project", default="weaklabel.toml")
+    q.add_argument("--out", required=True, help="tasks JSON; the labeling config is written beside it")
+    q.add_argument("--n", type=int, default=100)
+    q = lsub.add_parser("import", help="CSV (row_id, label, annotator) or a Label Studio JSON export")
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--file", required=True)
 
@@ -186,7 +192,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     handler = {"run": _cmd_run, "demo": _cmd_demo, "apply": _cmd_apply, "fit": _cmd_fit,
                "analyze": _cmd_analyze, "compare": _cmd_compare, "benchmark": cli_bench.cmd_benchmark,
                "bench": cli_bench.cmd_bench, "init": cli_review.cmd_init, "queue": cli_review.cmd_queue,
-               "labels": cli_review.cmd_labels, "app": cli_review.cmd_app}[args.command]
+               "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_model.cmd_train,
+               "issues": cli_model.cmd_issues}[args.command]
     return handler(args)
 
 

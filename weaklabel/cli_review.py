@@ -48,6 +48,27 @@ def cmd_labels(args: argparse.Namespace) -> int:
     if args.labels_command == "export":
         print(f"Wrote {store.export(args.out, policy=args.policy)}")
         return 0
+    if args.labels_command == "export-ls":
+        from . import labelstudio
+        from .review import ReviewSession
+
+        sess = ReviewSession(proj)
+        q = sess.queue(n=args.n)
+        text = proj.text_column or "text"
+        out = labelstudio.write_tasks(args.out, labelstudio.tasks(
+            sess.df, q["row_id"].tolist(), sess.probs, sess.labels.names, text_column=text,
+            model_version=f"weaklabel-{proj.model}"))
+        config = Path(args.out).with_suffix(".xml")
+        config.write_text(labelstudio.labeling_config(sess.labels.names, text_column=text), encoding="utf-8")
+        print(f"Wrote {len(q)} tasks to {out} and the labeling config to {config}")
+        return 0
+    if str(args.file).lower().endswith(".json"):
+        from . import labelstudio
+
+        records = labelstudio.read_annotations(args.file, store.label_space.names)
+        n = store.add_labels(records, source="import")
+        print(f"Imported {n} Label Studio annotations into {proj.name}")
+        return 0
     from .io import read_table
 
     table = read_table(args.file)

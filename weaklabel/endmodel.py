@@ -8,14 +8,16 @@ probabilities (``mode="weighted"``), or keeps confident argmax labels
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ._validation import check_columns, check_in_options
-from .exceptions import InputError, NotFittedError
+from .exceptions import InputError, NotFittedError, require
 
 MODES = ("weighted", "hard")
 
@@ -136,3 +138,45 @@ class EndModel:
         from .evaluate import metric_scores
 
         return metric_scores(np.asarray(y), self.predict(df), len(self.classes_), metrics)
+
+
+def save_model(model: EndModel, path: str | os.PathLike[str]) -> Path:
+    """Save a fitted end model with skops (a safe format: no pickle code runs at load).
+
+    Needs ``pip install 'weaklabel[endmodel]'`` (skops).
+    """
+    sio = require("skops.io", extra="endmodel", feature="saving end models")
+    if not hasattr(model, "estimator_"):
+        raise NotFittedError("Fit the EndModel before saving it")
+    path = Path(path)
+    state = {"estimator": model.estimator_, "classes": model.classes_,
+             "params": {"text_column": model.text_column,
+                        "feature_columns": list(getattr(model, "feature_columns_", None) or
+                                                (model.feature_columns or [])) or None,
+                        "mode": model.mode, "min_confidence": model.min_confidence}}
+    tmp = path.with_name(path.name + ".tmp")
+    sio.dump(state, tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def load_model(path: str | os.PathLike[str], *, trusted: Sequence[str] = ()) -> EndModel:
+    """Load an end model saved by :func:`save_model`.
+
+    skops lists the types in the file that are not known to be safe; unless each is
+    named in ``trusted``, loading stops with an error that lists them (a file from
+    someone else never runs code silently).
+    """
+    sio = require("skops.io", extra="endmodel", feature="loading end models")
+    path = Path(path)
+    untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in set(trusted)]
+    if untrusted:
+        raise InputError(f"path: {path} contains types not known to be safe: {untrusted}; if you trust "
+                         "where the file came from, pass trusted=[...] with these names")
+    state = sio.load(path, trusted=list(trusted) or None)
+    model = EndModel(**state["params"])
+    model.estimator_ = state["estimator"]
+    model.classes_ = np.asarray(state["classes"])
+    if model.feature_columns is not None:
+        model.feature_columns_ = list(model.feature_columns)
+    return model

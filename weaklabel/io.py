@@ -162,17 +162,31 @@ def _atomic_write_text(path: Path, text: str) -> None:
 
 
 def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.ndarray,
-                 preds: np.ndarray, L: LabelMatrix | None, label_names: tuple[str, ...]) -> Path:
-    """Write ``labels.csv``: row id, ``p_<class>``, label, confidence, votes, conflict.
+                 preds: np.ndarray, L: LabelMatrix | None, label_names: tuple[str, ...], *,
+                 expert: np.ndarray | None = None) -> Path:
+    """Write labels: row id, ``p_<class>``, label, confidence, source, votes, conflict.
 
-    ``label`` is the class name (empty where the model abstained on a tie).
+    The format follows the suffix: ``.csv``, ``.parquet`` or ``.jsonl``; the write is
+    atomic (temp file + rename). ``label`` is the class name (empty where the model
+    abstained on a tie). With ``expert`` (int per row, -1 = none), experts' labels
+    override the model's and ``source`` says which one a row got.
     """
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".jsonl"):
+        raise InputError(f"path: labels are written as .csv, .parquet or .jsonl, got {suffix or 'no suffix'!r}")
     frame = pd.DataFrame({"row_id": row_ids})
     for c, name in enumerate(label_names):
         frame[f"p_{name}"] = probs[:, c]
-    frame["label"] = [label_names[p] if p >= 0 else "" for p in preds.tolist()]
+    final = np.asarray(preds)
+    source = np.full(len(final), "model", dtype=object)
+    if expert is not None:
+        expert = np.asarray(expert)
+        final = np.where(expert >= 0, expert, final)
+        source = np.where(expert >= 0, "expert", source)
+    frame["label"] = [label_names[p] if p >= 0 else "" for p in final.tolist()]
     frame["confidence"] = probs.max(axis=1)
+    frame["source"] = source
     if L is not None:
         v = L.votes
         frame["n_votes"] = (v >= 0).sum(axis=1)
@@ -180,7 +194,12 @@ def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.nd
         hi = v.max(axis=1)
         frame["conflict"] = (frame["n_votes"].to_numpy() > 0) & (lo != hi)
     tmp = path.with_name(path.name + ".tmp")
-    frame.to_csv(tmp, index=False)
+    if suffix == ".csv":
+        frame.to_csv(tmp, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(tmp, index=False)
+    else:
+        frame.to_json(tmp, orient="records", lines=True)
     os.replace(tmp, path)
     return path
 
