@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import InputError
+from .io import _jsonable
 
 
 def labeling_config(label_names: Sequence[str], *, text_column: str = "text", from_name: str = "label") -> str:
@@ -50,8 +51,8 @@ def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, la
         if rid not in pos:
             raise InputError(f"row_ids: {rid!r} is not in df's index")
         i = pos[rid]
-        data = {c: _plain(df.iloc[i][c]) for c in cols}
-        data["row_id"] = _plain(rid)
+        data = {c: _jsonable(df.iloc[i][c]) for c in cols}
+        data["row_id"] = _jsonable(rid)
         task: dict[str, Any] = {"data": data}
         if probs is not None:
             c = int(np.argmax(probs[i]))
@@ -110,11 +111,3 @@ def read_annotations(path: str | os.PathLike[str], label_names: Sequence[str], *
                                          f"not one of {sorted(known)}; fix the labeling config or the LF suite")
                     out.append((rid, choice, annotator))
     return out
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, float) and v != v:
-        return None
-    return v
