@@ -111,12 +111,19 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
 def _analysis_tab(sess: ReviewSession) -> None:
     from weaklabel.analysis import DRILL_KINDS, lf_report, lf_rows
 
-    report = lf_report(sess.L, model=sess.model)
+    gold = sess.expert_gold()
+    has_gold = bool((gold >= 0).any())
+    report = lf_report(sess.L, gold if has_gold else None, model=sess.model)
+    st.caption("Empirical accuracy is measured on the experts' labels." if has_gold else
+               "No expert labels yet: accuracies are the label model's estimates.")
     st.dataframe(report.assign(Polarity=report["Polarity"].astype(str)))
-    st.bar_chart(report[["Coverage", "Est. Acc."]] if "Est. Acc." in report else report[["Coverage"]])
+    cols = [c for c in ("Coverage", "Emp. Acc.", "Est. Acc.") if c in report]
+    st.bar_chart(report[cols])
     lf = st.selectbox("Drill down into an LF", list(sess.L.lf_names), key="drill-lf")
-    kind = st.selectbox("Rows where it", [k for k in DRILL_KINDS if k != "incorrect"], key="drill-kind")
-    st.dataframe(lf_rows(sess.L, lf, kind, data=sess.df, limit=200).astype(str))
+    kinds = [k for k in DRILL_KINDS if has_gold or k != "incorrect"]
+    kind = st.selectbox("Rows where it", kinds, key="drill-kind",
+                        help="incorrect = it disagrees with an expert's label")
+    st.dataframe(lf_rows(sess.L, lf, kind, y=gold if has_gold else None, data=sess.df, limit=200).astype(str))
 
 
 def _agreement_tab(sess: ReviewSession) -> None:

@@ -49,3 +49,14 @@ def test_undo_and_skip(spam_project):
     nxt = sess.next_item("ana")
     sess.skip(nxt["row_id"], "ana")
     assert sess.next_item("ana")["row_id"] != nxt["row_id"]
+
+
+def test_label_issues_strategy_in_a_session(spam_project):
+    proj = Project.load(spam_project)
+    proj.strategy = "label_issues"
+    sess = ReviewSession(proj)
+    q = sess.queue()
+    assert len(q) == 60 and q["reason"].iloc[0] == "end model disagrees with this row's label"
+    proj.text_column = ""
+    with pytest.raises(InputError, match="needs text_column"):
+        ReviewSession(proj)

@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = bsub.add_parser("review", help="simulated expert study: queue strategies vs random labels")
     b.add_argument("dirs", nargs="+", help="WRENCH folders with train gold (the oracle) and a test split")
     b.add_argument("--budgets", default="25,50,100,200")
-    b.add_argument("--strategies", default="conflict,entropy,margin,disagreement,uncovered,random")
+    b.add_argument("--strategies", default="conflict,entropy,margin,disagreement,uncovered,label_issues,random")
     b.add_argument("--json", help="also write the per-run results here")
     b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
     b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .apply import apply_lfs
+from .exceptions import InputError
 from .models import LabelModelWarning, MajorityVote, probs_to_preds
 from .pipeline import make_model
 from .project import Project
@@ -64,6 +65,14 @@ class ReviewSession:
                 "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None}
         self.model, self.probs, self.since_refit = model, probs, 0
         self.mv_probs = MajorityVote(cardinality=self.labels.cardinality).fit(self.L).predict_proba(self.L)
+        self.issue_scores = None
+        if self.project.strategy == "label_issues":  # a text model's doubt about each weak label
+            from .quality import label_issue_scores
+
+            if not self.project.text_column:
+                raise InputError("project: strategy 'label_issues' needs text_column in weaklabel.toml")
+            weak = np.where(known, y, new)
+            self.issue_scores = label_issue_scores(self.df, weak, text_column=self.project.text_column)
         self.history.append(info)
         return info
 
@@ -77,7 +86,8 @@ class ReviewSession:
             # an LF the model distrusts still signals a disagreement worth a look
             weights = np.maximum(np.log(a * (k - 1) / (1 - a)), 0.1)
         return rank(self.L, strategy or self.project.strategy, probs=self.probs, mv_probs=self.mv_probs,
-                    weights=weights, label_counts=counts, overlap=self.project.overlap, n=n)
+                    weights=weights, scores=self.issue_scores, label_counts=counts, overlap=self.project.overlap,
+                    n=n)
 
     def next_item(self, annotator: str) -> dict[str, Any] | None:
         """Lease the best item for ``annotator`` and describe it (None when done)."""

@@ -85,5 +85,6 @@ def test_other_pages_render(app):
     at.button(key="label-1").click().run()
     assert len(at.tabs) == 4
     assert at.selectbox(key="drill-lf").options == ["promo", "link", "fan"]
+    assert "incorrect" in at.selectbox(key="drill-kind").options  # an expert label exists now
     assert any(m.label == "rows labeled by 2+ experts" for m in at.metric)
     assert not at.exception

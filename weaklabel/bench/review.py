@@ -23,7 +23,7 @@ from ..io import read_wrench_split
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
 from ..queue import rank
 
-STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "random")
+STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
 
 def _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric):
@@ -34,8 +34,12 @@ def _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric):
 
 def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndarray, strategy: str, *,
              budgets: Sequence[int] = (25, 50, 100, 200), batch: int = 5, seed: int = 0,
-             metric: str = "accuracy") -> list[dict[str, Any]]:
-    """Run one strategy up to ``max(budgets)`` oracle labels; one record per budget (and 0)."""
+             metric: str = "accuracy", texts: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Run one strategy up to ``max(budgets)`` oracle labels; one record per budget (and 0).
+
+    ``label_issues`` needs ``texts``: a cross-validated text model scores how much it
+    doubts each row's weak label, once, before the study.
+    """
     k = int(max(L_tr.max(), y_tr.max())) + 1
     y_exp = np.full(len(y_tr), -1)
     with warnings.catch_warnings():
@@ -43,13 +47,21 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
         model = LabelModel(cardinality=k).fit(L_tr)
         mv_probs = MajorityVote(cardinality=k).fit(L_tr).predict_proba(L_tr)
         tr0, te0 = _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric)
+        issue_scores = None
+        if strategy == "label_issues":
+            if texts is None:
+                raise ValueError("strategy 'label_issues' needs texts")
+            from ..quality import label_issue_scores
+
+            weak = probs_to_preds(model.predict_proba(L_tr), tie_break_policy="random")
+            issue_scores = label_issue_scores(pd.DataFrame({"text": list(texts)}), weak, text_column="text")
         out = [{"strategy": strategy, "labels": 0, "seed": seed, "train_accuracy": tr0, f"test_{metric}": te0}]
         labeled = 0
         for budget in sorted(budgets):
             while labeled < budget:
                 take = min(batch, budget - labeled)
                 a = np.clip(model.lf_accuracy_, 1e-3, 1 - 1e-3)
-                q = rank(L_tr, strategy, probs=model.predict_proba(L_tr), mv_probs=mv_probs,
+                q = rank(L_tr, strategy, probs=model.predict_proba(L_tr), mv_probs=mv_probs, scores=issue_scores,
                          weights=np.maximum(np.log(a * (k - 1) / (1 - a)), 0.1),
                          label_counts={i: 1 for i in np.flatnonzero(y_exp >= 0)}, audit_fraction=0.0,
                          n=take, random_state=seed * 1000 + labeled)
@@ -77,12 +89,15 @@ def run_review_bench(dirs: Sequence[str | Path], *, strategies: Sequence[str] = 
         tr, te = read_wrench_split(d, "train"), read_wrench_split(d, "test")
         known = tr.y >= 0
         L_tr, y_tr = tr.L.votes[known], tr.y[known]
+        texts = tr.df["text"].astype(str).to_numpy()[known] if "text" in tr.df else None
         k = tr.L.label_space.cardinality
         metric = auto_metric(te.y, k)
         for s in strategies:
+            if s == "label_issues" and texts is None:
+                continue
             for seed in range(random_seeds if s == "random" else 1):
                 for r in simulate(L_tr, y_tr, te.L.votes, te.y, s, budgets=budgets, batch=batch, seed=seed,
-                                  metric=metric):
+                                  metric=metric, texts=texts):
                     rows.append({"dataset": d.name, **r})
     return pd.DataFrame(rows)
 
