@@ -4,6 +4,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 
 import numpy as np
 import pandas as pd
@@ -14,11 +15,24 @@ from weaklabel.evaluate import cohen_kappa, krippendorff_alpha
 from weaklabel.store import ExpertLabelStore, StoreError
 
 LABELS = LabelSpace(["ham", "spam"])
+PG_URL = os.environ.get("WEAKLABEL_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
+    not PG_URL, reason="set WEAKLABEL_TEST_POSTGRES_URL to run the store suite on PostgreSQL (.ci/run does)"))]
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path):
+    return f"sqlite:///{tmp_path / 'labels.db'}" if request.param == "sqlite" else PG_URL
 
 
 @pytest.fixture
-def store(tmp_path):
-    return ExpertLabelStore(f"sqlite:///{tmp_path / 'labels.db'}", project="p", label_space=LABELS)
+def project():
+    return f"p-{uuid.uuid4().hex[:10]}"  # PostgreSQL is shared between tests: a fresh project each
+
+
+@pytest.fixture
+def store(url, project):
+    return ExpertLabelStore(url, project=project, label_space=LABELS)
 
 
 def test_events_are_appended_and_undo_is_a_new_event(store):
@@ -146,40 +160,37 @@ def test_unreachable_or_corrupt_store_is_a_clear_error(tmp_path):
         ExpertLabelStore(f"sqlite:///{bad}")
 
 
-def test_projects_share_a_database_without_mixing(tmp_path):
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
-    a, b = ExpertLabelStore(url, project="a"), ExpertLabelStore(url, project="b")
+def test_projects_share_a_database_without_mixing(url, project):
+    a, b = ExpertLabelStore(url, project=project + "a"), ExpertLabelStore(url, project=project + "b")
     a.add_label("r1", 1, "ana")
     assert b.gold().empty and a.gold().to_dict() == {"r1": 1}
 
 
 WRITER = ("import sys; from weaklabel.store import ExpertLabelStore\n"
-          "url, w, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])\n"
-          "s = ExpertLabelStore(url, project='p')\n"
+          "url, w, n, project = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]\n"
+          "s = ExpertLabelStore(url, project=project)\n"
           "for i in range(n):\n"
           "    s.add_label(f'w{w}-{i}', i % 2, f'expert{w}')\n")
 
 
 @pytest.mark.slow
-def test_eight_concurrent_writers_lose_nothing(tmp_path):
-    url = f"sqlite:///{tmp_path / 'concurrent.db'}"
-    ExpertLabelStore(url, project="p")
+def test_eight_concurrent_writers_lose_nothing(url, project):
+    ExpertLabelStore(url, project=project)
     # separate interpreters (not multiprocessing): nothing of the test process leaks in
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, str(w), "500"], stderr=subprocess.PIPE,
-                              text=True) for w in range(8)]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, str(w), "500", project],
+                              stderr=subprocess.PIPE, text=True) for w in range(8)]
     errors = [p.communicate(timeout=300)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * 8, errors
-    ev = ExpertLabelStore(url, project="p").events()
+    ev = ExpertLabelStore(url, project=project).events()
     assert len(ev) == 4000 and ev["row_id"].is_unique
     assert ev.groupby("annotator").size().tolist() == [500] * 8
 
 
 @pytest.mark.slow
-def test_a_writer_killed_mid_session_loses_only_uncommitted_work(tmp_path):
-    url = f"sqlite:///{tmp_path / 'killed.db'}"
-    ExpertLabelStore(url, project="p")
+def test_a_writer_killed_mid_session_loses_only_uncommitted_work(url, project, tmp_path):
+    ExpertLabelStore(url, project=project)
     code = ("import sys; from weaklabel.store import ExpertLabelStore\n"
-            f"s = ExpertLabelStore({url!r}, project='p')\n"
+            f"s = ExpertLabelStore({url!r}, project={project!r})\n"
             "i = 0\n"
             "while True:\n"
             "    s.add_label(f'k{i}', i % 2, 'victim'); i += 1\n"
@@ -193,9 +204,11 @@ def test_a_writer_killed_mid_session_loses_only_uncommitted_work(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     proc.stdout.close()
-    ev = ExpertLabelStore(url, project="p").events()   # the file opens cleanly
+    ev = ExpertLabelStore(url, project=project).events()   # the store opens cleanly
     assert len(ev) >= acknowledged  # every label the writer saw committed is there
     ids = sorted(int(r[1:]) for r in ev["row_id"])
     assert ids == list(range(len(ids)))  # no gaps: nothing committed went missing
-    con = sqlite3.connect(tmp_path / "killed.db")
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if url.startswith("sqlite"):
+        con = sqlite3.connect(url.removeprefix("sqlite:///"))
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()

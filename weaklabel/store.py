@@ -125,12 +125,22 @@ class ExpertLabelStore:
                 def _begin(conn: Any) -> None:
                     # Writers take the write lock up front: no deadlocked upgrades.
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
-            else:
-                self.engine = sa.create_engine(self.url, pool_pre_ping=True)
+            else:  # short-lived connections here too: nothing stays open between calls
+                self.engine = sa.create_engine(self.url, poolclass=NullPool)
             self._migrate()
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"url: cannot open the label store at {_redact(self.url)} ({exc.__class__.__name__}: "
                              f"{str(exc).splitlines()[0]}); check the path/server and credentials") from exc
+
+    def close(self) -> None:
+        """Close pooled connections (only an in-memory SQLite store keeps one)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> ExpertLabelStore:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
     # -- schema -----------------------------------------------------------
     def _migrate(self) -> None:
