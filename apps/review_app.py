@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from weaklabel.access import AccessPolicy
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.project import PROJECT_FILE, Project
 from weaklabel.review import ReviewSession
@@ -163,6 +164,16 @@ def main() -> None:
     except WeakLabelError as exc:
         st.sidebar.error(str(exc))
         st.stop()
+    policy = AccessPolicy.from_env()
+    if policy.required and st.session_state.get("authorized_as") != annotator:
+        secret = st.sidebar.text_input("Password" if policy.users else "Access token", type="password",
+                                       key="secret")
+        if not secret or not policy.check(annotator, secret):
+            if secret:
+                st.sidebar.error("Wrong name or password.")
+            st.info("This project needs a password (or the team's access token) to label.")
+            st.stop()
+        st.session_state["authorized_as"] = annotator
     label_tab, analysis_tab, agreement_tab, export_tab = st.tabs(["Label", "LF analysis", "Agreement", "Export"])
     with label_tab:
         _label_tab(sess, lock, annotator)

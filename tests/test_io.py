@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -79,3 +80,21 @@ def test_write_labels_formats_and_expert_override(tmp_path, suffix):
     assert out["label"].tolist() == ["ham", "spam"] and out["source"].tolist() == ["model", "expert"]
     with pytest.raises(InputError, match="written as .csv, .parquet or .jsonl"):
         write_labels(tmp_path / "labels.txt", L.row_ids, probs, np.array([0, -1]), L, ("ham", "spam"))
+
+
+def test_a_crash_while_writing_leaves_no_half_written_output(tmp_path, monkeypatch):
+    from weaklabel.pipeline import run
+
+    out = tmp_path / "out"
+    run("breast_cancer", "lfs.cancer", out=out, split="all")
+    before = (out / "labels.csv").read_bytes()
+
+    def crash(self, path, *args, **kwargs):
+        Path(path).write_text("row_id,p_malig")  # half a file ...
+        raise OSError("disk full")                # ... then the crash
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", crash)
+    with pytest.raises(OSError, match="disk full"):
+        run("breast_cancer", "lfs.cancer", out=out, split="all")
+    assert (out / "labels.csv").read_bytes() == before       # the old output is intact
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # no debris

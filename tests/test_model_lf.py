@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from weaklabel import InputError, apply_lfs, load_dataset
+from weaklabel import InputError, load_dataset
 from weaklabel.endmodel import EndModel, load_model, save_model
 from weaklabel.model_lf import lexicon_lf, model_lf, vader_lexicon
 
@@ -51,7 +51,6 @@ def test_end_model_save_load_is_safe(tmp_path):
     assert np.allclose(back.predict_proba(df), em.predict_proba(df))
     # a file with a type skops does not know is refused unless trusted by name
     from sklearn.pipeline import Pipeline
-    import skops.io as sio
 
     class Custom(Pipeline):
         pass

@@ -6,17 +6,13 @@ Exit codes: 0 success, 1 an error (``Error: ...`` on stderr), 2 a usage error.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from . import __version__, cli_bench, cli_model, cli_review
-from ._render import markdown as _markdown
 from ._render import print_table as _print_table
 from .exceptions import WeakLabelError
 
@@ -130,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--file", required=True)
 
+    p = sub.add_parser("hash-password", help="hash a password for WEAKLABEL_APP_USERS (reads stdin)")
+    p.add_argument("--name", required=True, help="the annotator the password belongs to")
+
     p = sub.add_parser("app", help="start the Streamlit review app for a project")
     p.add_argument("--project", default="weaklabel.toml")
     p.add_argument("--port", type=int, default=8501)
@@ -193,7 +192,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                "analyze": _cmd_analyze, "compare": _cmd_compare, "benchmark": cli_bench.cmd_benchmark,
                "bench": cli_bench.cmd_bench, "init": cli_review.cmd_init, "queue": cli_review.cmd_queue,
                "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_model.cmd_train,
-               "issues": cli_model.cmd_issues}[args.command]
+               "issues": cli_model.cmd_issues, "hash-password": cli_review.cmd_hash_password}[args.command]
     return handler(args)
 
 

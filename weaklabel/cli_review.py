@@ -107,3 +107,14 @@ def _label_value(v):
     if isinstance(v, str):
         return int(v) if v.strip().isdigit() else v.strip()
     return int(v)
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    """Print ``name=<hash>`` for WEAKLABEL_APP_USERS; the password comes from stdin."""
+    from .access import hash_password
+    from .store import check_annotator
+
+    name = check_annotator(args.name)
+    password = sys.stdin.readline().rstrip("\n")
+    print(f"{name}={hash_password(password)}")
+    return 0

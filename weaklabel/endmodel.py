@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._atomic import atomic_path
 from ._validation import check_columns, check_in_options
 from .exceptions import InputError, NotFittedError, require
 
@@ -154,9 +155,8 @@ def save_model(model: EndModel, path: str | os.PathLike[str]) -> Path:
                         "feature_columns": list(getattr(model, "feature_columns_", None) or
                                                 (model.feature_columns or [])) or None,
                         "mode": model.mode, "min_confidence": model.min_confidence}}
-    tmp = path.with_name(path.name + ".tmp")
-    sio.dump(state, tmp)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        sio.dump(state, tmp)
     return path
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._atomic import atomic_path
 from .exceptions import DatasetNotFoundError, InputError
 from .labels import LabelSpace
 from .matrix import LabelMatrix
@@ -156,9 +157,8 @@ def _jsonable(v: Any) -> Any:
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.ndarray,
@@ -193,14 +193,13 @@ def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.nd
         lo = np.where(v >= 0, v, 127).min(axis=1)
         hi = v.max(axis=1)
         frame["conflict"] = (frame["n_votes"].to_numpy() > 0) & (lo != hi)
-    tmp = path.with_name(path.name + ".tmp")
-    if suffix == ".csv":
-        frame.to_csv(tmp, index=False)
-    elif suffix == ".parquet":
-        frame.to_parquet(tmp, index=False)
-    else:
-        frame.to_json(tmp, orient="records", lines=True)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False)
+        elif suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_json(tmp, orient="records", lines=True)
     return path
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._atomic import atomic_path
 from .exceptions import InputError
 from .io import _jsonable
 
@@ -67,9 +68,8 @@ def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, la
 def write_tasks(path: str | os.PathLike[str], task_list: list[dict[str, Any]]) -> Path:
     """Write tasks as a JSON array, atomically."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(task_list, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(task_list, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 
 

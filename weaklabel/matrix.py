@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._atomic import atomic_path
 from ._validation import check_label_array
 from .exceptions import InputError
 from .labels import ABSTAIN, LabelSpace
@@ -221,10 +223,8 @@ class LabelMatrix:
         arrays = {"votes": self.votes, "lf_names": np.array(self.lf_names, dtype=str), "row_ids": ids}
         if self.label_space is not None:
             arrays["labels"] = np.array(self.label_space.names, dtype=str)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as fh:  # temp + rename: a crash never leaves half a file
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
-        os.replace(tmp, path)
         return path
 
     @classmethod
@@ -236,5 +236,5 @@ class LabelMatrix:
                 return cls(z["votes"], z["lf_names"].tolist(), z["row_ids"], labels)
         except FileNotFoundError:
             raise
-        except (KeyError, ValueError, OSError) as exc:
+        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise InputError(f"path: {str(path)!r} is not a weaklabel label matrix file ({exc})") from exc

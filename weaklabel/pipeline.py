@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._atomic import atomic_path
 from . import __version__
 from .analysis import label_counts, lf_report
 from .apply import apply_lfs
@@ -152,9 +153,8 @@ def _write(out: Path, res: RunResult, suite: LFSuite, data: str, model: str) -> 
         "apply": res.L.apply_report.to_frame().to_dict(orient="index") if res.L.apply_report else None,
     }
     path = out / "summary.json"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(summary, indent=2), encoding="utf-8")
     files["summary"] = path
     return files
 

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._atomic import atomic_path
 from .exceptions import InputError
 
 PROJECT_FILE = "weaklabel.toml"
@@ -103,9 +104,8 @@ class Project:
                 lines.append(f"{key} = [" + ", ".join(f'"{_toml_escape(v)}"' for v in value) + "]")
             else:
                 lines.append(f"{key} = {value}")
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
 
     # -- resolved pieces --------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._atomic import atomic_path
 from .exceptions import InputError, WeakLabelError
 from .labels import LabelSpace
 
@@ -82,6 +83,8 @@ class ExpertLabelStore:
         Several projects can share one database.
     label_space : LabelSpace or list of str, optional
         When given, labels are checked against it (ints or class names).
+    timeout : float, default 30
+        Seconds a SQLite writer waits for another writer's lock before giving up.
 
     Examples
     --------
@@ -90,7 +93,7 @@ class ExpertLabelStore:
     """
 
     def __init__(self, url: str | None = None, *, project: str = "default",
-                 label_space: LabelSpace | Sequence[str] | None = None) -> None:
+                 label_space: LabelSpace | Sequence[str] | None = None, timeout: float = 30.0) -> None:
         import sqlalchemy as sa
         from sqlalchemy import event
         from sqlalchemy.pool import NullPool, StaticPool
@@ -109,13 +112,13 @@ class ExpertLabelStore:
                 memory = ":memory:" in self.url or self.url.rstrip("/") in ("sqlite:", "sqlite:/")
                 # Short-lived connections (NullPool) for files; one shared one for :memory:.
                 self.engine = sa.create_engine(self.url, poolclass=StaticPool if memory else NullPool,
-                                               connect_args={"timeout": 30, "check_same_thread": False})
+                                               connect_args={"timeout": timeout, "check_same_thread": False})
 
                 @event.listens_for(self.engine, "connect")
                 def _pragmas(dbapi_conn: Any, _record: Any) -> None:
                     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
                     cur = dbapi_conn.cursor()
-                    cur.execute("PRAGMA busy_timeout=30000")  # first: the pragmas below may wait on locks
+                    cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")  # first: later pragmas may wait
                     if ":memory:" not in self.url:
                         cur.execute("PRAGMA journal_mode=WAL")
                     cur.execute("PRAGMA synchronous=FULL")
@@ -129,8 +132,25 @@ class ExpertLabelStore:
                 self.engine = sa.create_engine(self.url, poolclass=NullPool)
             self._migrate()
         except sa.exc.SQLAlchemyError as exc:
+            first = str(exc).splitlines()[0]
+            fix = ("another process holds the write lock; retry" if "locked" in first
+                   else "check the path/server and credentials")
             raise StoreError(f"url: cannot open the label store at {_redact(self.url)} ({exc.__class__.__name__}: "
-                             f"{str(exc).splitlines()[0]}); check the path/server and credentials") from exc
+                             f"{first}); {fix}") from exc
+
+    def _write(self):
+        """A write transaction whose database failures become StoreError (nothing half-saved)."""
+        from contextlib import contextmanager
+
+        @contextmanager
+        def tx():
+            try:
+                with self.engine.begin() as c:
+                    yield c
+            except self._sa.exc.OperationalError as exc:
+                raise StoreError(f"the label store at {_redact(self.url)} is locked or unavailable "
+                                 f"({str(exc.orig).splitlines()[0]}); nothing was saved, retry") from exc
+        return tx()
 
     def close(self) -> None:
         """Close pooled connections (only an in-memory SQLite store keeps one)."""
@@ -175,7 +195,7 @@ class ExpertLabelStore:
         return int(label)
 
     def _insert(self, **values: Any) -> int:
-        with self.engine.begin() as c:
+        with self._write() as c:
             res = c.execute(self._events.insert().values(project=self.project, created_at=_now(), **values))
             return int(res.inserted_primary_key[0])
 
@@ -188,7 +208,7 @@ class ExpertLabelStore:
         name = check_annotator(annotator)
         rid = str(row_id)
         sa = self._sa
-        with self.engine.begin() as c:
+        with self._write() as c:
             res = c.execute(self._events.insert().values(
                 project=self.project, row_id=rid, kind="label", label=lab, annotator=name, source=source,
                 created_at=_now(), note=note, model_version=model_version))
@@ -203,7 +223,7 @@ class ExpertLabelStore:
                      annotator=check_annotator(a), source=source, created_at=_now())
                 for r, lab, a in records]
         if rows:
-            with self.engine.begin() as c:
+            with self._write() as c:
                 c.execute(self._events.insert(), rows)
         return len(rows)
 
@@ -223,7 +243,7 @@ class ExpertLabelStore:
         e = self._events
         undone = sa.select(e.c.undoes).where(sa.and_(e.c.project == self.project, e.c.kind == "undo",
                                                      e.c.undoes.is_not(None)))
-        with self.engine.begin() as c:
+        with self._write() as c:
             last = c.execute(sa.select(e.c.id, e.c.row_id).where(sa.and_(
                 e.c.project == self.project, e.c.annotator == name, e.c.kind == "label",
                 e.c.id.not_in(undone))).order_by(e.c.id.desc()).limit(1)).first()
@@ -249,7 +269,7 @@ class ExpertLabelStore:
         sa = self._sa
         e, le = self._events, self._leases
         now = _now()
-        with self.engine.begin() as c:
+        with self._write() as c:
             if not self.is_sqlite:  # serialise lease assignment per project
                 c.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": self.project})
             c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.expires_at < now)))
@@ -286,7 +306,7 @@ class ExpertLabelStore:
         """Give a leased item back."""
         sa = self._sa
         le = self._leases
-        with self.engine.begin() as c:
+        with self._write() as c:
             c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.row_id == str(row_id),
                                                 le.c.annotator == check_annotator(annotator))))
 
@@ -389,14 +409,13 @@ class ExpertLabelStore:
         if self.label_space is not None:
             frame["label_name"] = [self.label_space.name(v) if v >= 0 else "" for v in frame["label"]]
         frame["n_experts"] = frame["row_id"].map(self.label_counts()).fillna(0).astype(int)
-        tmp = path.with_name(path.name + ".tmp")
-        if path.suffix.lower() == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        elif path.suffix.lower() == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
+        if path.suffix.lower() not in (".parquet", ".csv"):
             raise InputError(f"path: export to .csv or .parquet, got {path.suffix or 'no suffix'!r}")
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            if path.suffix.lower() == ".parquet":
+                frame.to_parquet(tmp, index=False)
+            else:
+                frame.to_csv(tmp, index=False)
         return path
 
 

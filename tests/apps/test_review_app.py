@@ -88,3 +88,22 @@ def test_other_pages_render(app):
     assert "incorrect" in at.selectbox(key="drill-kind").options  # an expert label exists now
     assert any(m.label == "rows labeled by 2+ experts" for m in at.metric)
     assert not at.exception
+
+
+def test_access_control_with_per_annotator_passwords(spam_project, monkeypatch):
+    from weaklabel.access import hash_password
+
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
+    monkeypatch.setenv("WEAKLABEL_APP_USERS", f"ana={hash_password('s3cret')}")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.text_input(key="annotator").input("ana").run()
+    assert any("needs a password" in i.value for i in at.info) and not at.button
+    at.sidebar.text_input(key="secret").input("wrong").run()
+    assert any("Wrong name or password" in e.value for e in at.sidebar.error)
+    at.sidebar.text_input(key="secret").input("s3cret").run()
+    at.button(key="label-1").click().run()
+    assert _store(spam_project).events()["annotator"].tolist() == ["ana"]
+    at2 = AppTest.from_file(APP, default_timeout=60).run()
+    at2.sidebar.text_input(key="annotator").input("mallory").run()
+    at2.sidebar.text_input(key="secret").input("s3cret").run()
+    assert any("Wrong name or password" in e.value for e in at2.sidebar.error)

@@ -3,7 +3,7 @@ import warnings
 import numpy as np
 import pytest
 
-from weaklabel import InputError, LabelMatrix
+from weaklabel import InputError
 from weaklabel.evaluate import metric_scores
 from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
 

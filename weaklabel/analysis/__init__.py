@@ -16,4 +16,5 @@ from .contribution import contribution
 from .summary import coverage, label_counts, lf_report, lf_summary, wilson_interval
 
 __all__ = ["DRILL_KINDS", "PAIRWISE_KINDS", "contribution", "coverage", "dependent_pairs", "explain",
-           "label_counts", "lf_report", "lf_rows", "lf_summary", "pairwise", "wilson_interval"]
+           "html_report", "label_counts", "lf_report", "lf_rows", "lf_summary", "pairwise", "wilson_interval",
+           "write_html_report"]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._atomic import atomic_path
 from .._validation import check_gold
 from ..exceptions import require
 from ..matrix import LabelMatrix
@@ -175,7 +176,6 @@ def write_html_report(path: str | os.PathLike[str], L: LabelMatrix | np.ndarray,
     """Write :func:`html_report` to ``path`` atomically (temp file + rename)."""
     path = Path(path)
     text = html_report(L, **kwargs)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return path

@@ -124,6 +124,9 @@ class BaseLabelModel(BaseEstimator):
             raise InputError("L: expected at least one row to fit on, got 0 rows")
         if votes.shape[1] == 0:
             raise InputError("L: expected at least one LF column, got 0")
+        if votes.max() < 0:
+            raise InputError(f"L: no LF voted on any of the {votes.shape[0]} rows (all -1), so there is nothing "
+                             "to learn from; check the LFs' columns and logic with lf_summary(L)")
         label_space = L.label_space if isinstance(L, LabelMatrix) else None
         y_arr = None
         if y is not None:

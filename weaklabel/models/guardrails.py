@@ -57,6 +57,12 @@ def fit_warnings(model, votes: np.ndarray, y: np.ndarray | None) -> list[str]:
         if worse:
             msgs.append(f"LF(s) {worse} learned as worse than random (accuracy < 1/{k}); check their "
                         "logic (an inverted label?) on their rows, or drop them")
+    silent = [c for c in range(k) if not (votes == c).any()]
+    if silent:
+        ls = getattr(model, "label_space_", None)
+        shown = [ls.name(c) if ls is not None else c for c in silent]
+        msgs.append(f"class(es) {shown} get no vote from any LF, so only the class prior can assign them; "
+                    "write an LF that votes for them or drop them from the label space")
     copies = near_copies(votes, names)
     if copies:
         shown = ", ".join(f"{a} ~ {b} (Jaccard {j:.2f})" for a, b, j in copies[:5])

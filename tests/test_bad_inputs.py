@@ -1,0 +1,210 @@
+"""The bad-input catalogue (docs/bad-inputs.md): every case with its exact error.
+
+Each case builds the bad input and asserts the exception type and message; the docs
+table lists the same case ids (checked below), so the two cannot drift apart.
+"""
+
+import json
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import (
+    DatasetNotFoundError, FaultWarning, InputError, LabelMatrix, LabelSpace, LFError,
+    MissingColumnError, apply_lfs, keyword_lf, labeling_function, load_dataset,
+)
+from weaklabel.cli import main
+from weaklabel.io import read_table, read_wrench_split
+from weaklabel.labelstudio import read_annotations
+from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
+from weaklabel.project import Project
+from weaklabel.store import ExpertLabelStore, StoreError
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
+TEXT = pd.DataFrame({"text": ["a b", "c d"]}, index=[7, 8])
+
+
+def lf(ret, vectorized=False):
+    return labeling_function(name="bad_lf", vectorized=vectorized)(lambda x: ret(x))
+
+
+def _tmp(tmp_path, name, content):
+    p = tmp_path / name
+    (p.write_bytes if isinstance(content, bytes) else p.write_text)(content)
+    return p
+
+
+CASES = {
+    # -- data and LFs (library) ------------------------------------------------
+    "missing-column": (lambda t: apply_lfs([keyword_lf("a", label=0, column="body")], TEXT),
+                       MissingColumnError, r"needs column\(s\) \['body'\], but the frame has \['text'\]"),
+    "misspelled-column": (lambda t: apply_lfs([keyword_lf("a", label=0, column="txet")], TEXT),
+                          MissingColumnError, r"did you mean 'text' for 'txet'"),
+    "nan-text-row-wise": (lambda t: apply_lfs([labeling_function("has_x", columns=["text"])(
+                              lambda r: int("x" in r.text.lower()))],
+                                              pd.DataFrame({"text": ["x", None]})),
+                          LFError, r"row id 1; that row has a missing value \(NaN/None\) in \['text'\]: fill it"),
+    "non-string-text": (lambda t: _check(keyword_lf("a", label=1).apply(pd.DataFrame({"text": [3.5, None, "a"]}))
+                                         .tolist() == [-1, -1, 1]), None, None),
+    "empty-frame": (lambda t: apply_lfs([keyword_lf("a", label=0)], TEXT.iloc[:0]),
+                    InputError, r"df: expected at least one row, got an empty frame with columns \['text'\]"),
+    "duplicate-row-ids": (lambda t: apply_lfs([keyword_lf("a", label=0)], TEXT.set_axis([1, 1])),
+                          InputError, r"row ids in the frame's index must be unique, but \[1\] repeat"),
+    "missing-row-ids": (lambda t: apply_lfs([keyword_lf("a", label=0)], TEXT.assign(id=[1, None]), id_column="id"),
+                        InputError, r"column 'id' has missing row ids"),
+    "duplicate-lf-names": (lambda t: apply_lfs([keyword_lf("a", label=0), keyword_lf("a", label=1)], TEXT),
+                           InputError, r"LF names must be unique .* \['keyword_a'\] appear more than once; rename"),
+    "lf-returns-bool": (lambda t: apply_lfs([lf(lambda r: True)], TEXT), LFError,
+                        r"'bad_lf' returned bool True on row id 7; expected an int .* not a bool"),
+    "lf-returns-float": (lambda t: apply_lfs([lf(lambda r: 1.0)], TEXT), LFError, r"returned float 1.0 .* not a float"),
+    "lf-returns-str": (lambda t: apply_lfs([lf(lambda r: "spam")], TEXT), LFError,
+                       r"returned str 'spam' .* return the class index \(e.g. LABELS.spam\)"),
+    "lf-returns-none": (lambda t: apply_lfs([lf(lambda r: None)], TEXT), LFError,
+                        r"returned NoneType None .* return ABSTAIN \(-1\) to abstain"),
+    "lf-out-of-range": (lambda t: apply_lfs([lf(lambda r: 2)], TEXT, label_space=["ham", "spam"]), LFError,
+                        r"returned values \{2\} outside \{-1, 0, 1\} \(first at row id 7\)"),
+    "vectorized-bool": (lambda t: apply_lfs([lf(lambda d: np.ones(len(d), bool), vectorized=True)], TEXT), LFError,
+                        r"returned booleans; .* np.where\(mask, LABELS.<class>, ABSTAIN\)"),
+    "vectorized-misaligned": (lambda t: apply_lfs([lf(lambda d: pd.Series([0, 1]), vectorized=True)], TEXT),
+                              LFError, r"index does not match the frame's index"),
+    "lf-raises": (lambda t: apply_lfs([lf(lambda r: 1 // 0)], TEXT), LFError,
+                  r"'bad_lf' raised ZeroDivisionError: integer division or modulo by zero on row id 7.*fault_tolerant=True"),
+    "lf-raises-tolerant": (lambda t: _warns(FaultWarning, r"2 LF call\(s\) raised .* bad_lf: 2 rows",
+                                            lambda: apply_lfs([lf(lambda r: 1 // 0)], TEXT, fault_tolerant=True)),
+                           None, None),
+    "lf-hangs": (lambda t: _check(apply_lfs([lf(lambda r: time.sleep(0.2) or -1)], TEXT)
+                                  .apply_report.seconds["bad_lf"] >= 0.4), None, None),
+    "snake-case-name": (lambda t: keyword_lf("a", label=0, name="Bad Name"), InputError,
+                        r"name: LF names must be snake_case .* got 'Bad Name'"),
+    # -- label models ------------------------------------------------------------
+    "no-votes-at-all": (lambda t: LabelModel().fit(np.full((5, 3), -1)), InputError,
+                        r"L: no LF voted on any of the 5 rows \(all -1\).*lf_summary"),
+    "one-lf": (lambda t: _warns(LabelModelWarning, r"only 1 LF\(s\)", lambda: MajorityVote().fit(np.array([[0], [1]]))),
+               None, None),
+    "class-without-votes": (lambda t: _warns(LabelModelWarning, r"class\(es\) \['c'\] get no vote from any LF",
+                                             lambda: DawidSkene().fit(LabelMatrix(
+                                                 [[0, 1, 0], [1, 1, -1], [0, 0, 0]],
+                                                 label_space=LabelSpace(["a", "b", "c"])))), None, None),
+    "wrong-width-at-predict": (lambda t: MajorityVote().fit(np.array([[0, 1, 1]])).predict(np.array([[0, 1]])),
+                               InputError, r"fitted on 3 LFs but L has 2 columns; apply the same LF suite"),
+    "wrong-cardinality": (lambda t: DawidSkene(cardinality=2).fit(np.array([[0, 2, 1]])), InputError,
+                          r"holds class 2 but cardinality=2 allows 0..1; pass cardinality=3"),
+    "float-votes": (lambda t: MajorityVote().fit(np.array([[0.5, 1.0]])), TypeError,
+                    r"L: expected integer votes .* got dtype float64; use -1 for abstain instead of NaN"),
+    "gold-wrong-length": (lambda t: MajorityVote().fit(np.array([[0, 1, 1]] * 3), y=[0, 1]), InputError,
+                          r"y: expected one label per row of L \(3\), got 2"),
+    # -- files ---------------------------------------------------------------------
+    "malformed-csv": (lambda t: read_table(_tmp(t, "x.csv", b"a,b\n\"unclosed,1\n")), InputError,
+                      r"data: could not read .*x.csv' as csv"),
+    "malformed-json": (lambda t: read_table(_tmp(t, "x.json", "{nope")), InputError, r"could not read .* as json"),
+    "malformed-parquet": (lambda t: read_table(_tmp(t, "x.parquet", b"PAR1garbage")), InputError,
+                          r"could not read .* as parquet"),
+    "unsupported-file": (lambda t: read_table(_tmp(t, "x.xlsx", "")), InputError,
+                         r"unsupported file type '.xlsx'; use one of"),
+    "wrench-missing-split": (lambda t: read_wrench_split(_wrench(t), "test"), DatasetNotFoundError,
+                             r"split 'test' not found: looked for .*test.json; the folder holds \['label', 'train'\]"),
+    "dataset-dir-missing": (lambda t: load_dataset("sms", data_dir=t / "nowhere"), DatasetNotFoundError,
+                            r"data_dir='.*nowhere' \(not a folder\). Fix: pass data_dir="),
+    "label-studio-unknown-label": (lambda t: read_annotations(_tmp(t, "ls.json", json.dumps(
+        [{"id": 3, "data": {"row_id": "r"}, "annotations": [{"completed_by": 1, "result": [
+            {"type": "choices", "value": {"choices": ["MAYBE"]}}]}]}])), ["ham", "spam"]),
+        InputError, r"task 3 \(row 'r'\) has label 'MAYBE', not one of \['ham', 'spam'\]"),
+    # -- store and project ------------------------------------------------------------
+    "store-unreachable": (lambda t: ExpertLabelStore("postgresql+psycopg://x:y@127.0.0.1:1/none"), StoreError,
+                          r"url: cannot open the label store at postgresql\+psycopg://x:\*\*\*@127.0.0.1:1/none"),
+    "store-corrupt-file": (lambda t: ExpertLabelStore(f"sqlite:///{_tmp(t, 'bad.db', b'not sqlite' * 200)}"),
+                           StoreError, r"cannot open the label store .*file is not a database"),
+    "store-locked": (lambda t: _locked(t), StoreError, r"is locked or unavailable \(database is locked\); nothing was saved"),
+    "store-bad-annotator": (lambda t: ExpertLabelStore(f"sqlite:///{t / 's.db'}").add_label("r", 0, "<b>x</b>"),
+                            InputError, r"annotator: expected a name of 1-64 letters, .* got '<b>x</b>'"),
+    "store-label-outside-space": (lambda t: ExpertLabelStore(f"sqlite:///{t / 's.db'}", label_space=["a", "b"])
+                                  .add_label("r", 5, "ana"), InputError,
+                                  r"label: 5 is outside the label space 0..1 \(\['a', 'b'\]\)"),
+    "store-newer-schema": (lambda t: _newer_schema(t), StoreError, r"schema v7, newer than this weaklabel supports"),
+    "project-bad-key": (lambda t: Project.load(_tmp(t, "p.toml", '[project]\nlfz = "x"\n')), InputError,
+                        r"unknown key\(s\) \['lfz'\] in .*p.toml; valid keys are"),
+    "project-bad-type": (lambda t: Project.load(_tmp(t, "p.toml", '[project]\noverlap = "two"\n')), InputError,
+                         r"key 'overlap' in .* must be an integer, got 'two'"),
+    # -- command line ------------------------------------------------------------------
+    "cli-usage": (lambda t: main(["run", "--lfs", "lfs.cancer"]), SystemExit, r"2"),
+    "cli-unknown-model": (lambda t: _check(main(["fit", "--L", str(_matrix(t)), "--model", "svm"]) == 1), None, None),
+}
+
+
+def _check(ok):
+    assert ok
+
+
+def _warns(category, pattern, fn):
+    with pytest.warns(category, match=pattern):
+        fn()
+
+
+def _wrench(t):
+    d = t / "w"
+    d.mkdir()
+    (d / "label.json").write_text('{"0": "a", "1": "b"}')
+    (d / "train.json").write_text('{"0": {"label": 0, "weak_labels": [0], "data": {"text": "x"}}}')
+    return d
+
+
+def _matrix(t):
+    return LabelMatrix([[0, 1, 1], [1, 1, 0]]).save(t / "L.npz")
+
+
+def _locked(t):
+    store = ExpertLabelStore(f"sqlite:///{t / 'locked.db'}", timeout=0.2)
+    con = sqlite3.connect(t / "locked.db", isolation_level=None)
+    con.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
+    try:
+        store.add_label("r1", 0, "ana")
+    finally:
+        con.execute("ROLLBACK")
+        con.close()
+
+
+def _newer_schema(t):
+    ExpertLabelStore(f"sqlite:///{t / 'n.db'}")
+    con = sqlite3.connect(t / "n.db")
+    con.execute("UPDATE weaklabel_meta SET value='7'")
+    con.commit()
+    con.close()
+    ExpertLabelStore(f"sqlite:///{t / 'n.db'}")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input(case, tmp_path, capsys):
+    fn, exc, pattern = CASES[case]
+    if exc is None:
+        fn(tmp_path)
+        return
+    with pytest.raises(exc) as info:
+        fn(tmp_path)
+    assert re.search(pattern, str(info.value)), f"{case}: {info.value}"
+
+
+def test_the_catalogue_has_at_least_30_cases_and_docs_list_them_all():
+    assert len(CASES) >= 30
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", DOC.read_text(), re.M))
+    assert documented == set(CASES)
+
+
+def test_app_refuses_a_store_it_cannot_migrate(spam_project, monkeypatch):
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    proj = Project.load(spam_project)
+    proj.open_store()
+    con = sqlite3.connect(proj.store_url.removeprefix("sqlite:///"))
+    con.execute("UPDATE weaklabel_meta SET value='9'")
+    con.commit()
+    con.close()
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "apps" / "review_app.py"),
+                           default_timeout=60).run()
+    assert any("schema v9, newer than this weaklabel supports" in e.value for e in at.error)
