@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,8 @@ import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# CLI runs in tests keep their vote cache out of the working tree.
+os.environ.setdefault("WEAKLABEL_CACHE", tempfile.mkdtemp(prefix="weaklabel-cache-"))
 SHARED_DATA = Path(os.environ.get("WEAKLABEL_DATA", REPO.parent / "shared" / "datasets"))
 
 

@@ -184,3 +184,17 @@ def test_train_and_issues_commands(cli, tmp_path, data_dir):
     assert code == 0, err
     rows = json.loads(out)
     assert len(rows) == 5 and all(0.5 < r["score"] <= 1 and r["label"] != r["suggested"] for r in rows.values())
+
+
+def test_apply_reports_cache_hits_and_cache_clear(cli, tmp_path):
+    cache = tmp_path / "votes"
+    args = ["apply", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer", "--out",
+            str(tmp_path / "L.npz"), "--cache", str(cache)]
+    code, out, _ = cli(*args)
+    assert code == 0 and "vote cache: 0 hits, 10 misses" in out
+    code, out, _ = cli(*args)
+    assert code == 0 and "vote cache: 10 hits, 0 misses" in out
+    code, out, _ = cli(*args, "--no-cache")
+    assert code == 0 and "vote cache: 0 hits, 0 misses" in out
+    code, out, _ = cli("cache", "clear", "--cache", str(cache))
+    assert code == 0 and "Removed 10 cached vote columns" in out and not cache.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 import warnings
@@ -17,6 +18,7 @@ from ._validation import check_columns
 from .exceptions import InputError, InputTypeError
 from .labels import LabelSpace
 from .lf import LabelingFunction, as_labeling_function
+from .cache import VoteCache
 from .matrix import ApplyReport, LabelMatrix
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ def apply_lfs(
     id_column: str | None = None,
     fault_tolerant: bool = False,
     progress: bool | None = None,
+    n_jobs: int = 1,
+    cache: str | os.PathLike[str] | VoteCache | None = None,
 ) -> LabelMatrix:
     """Apply labeling functions to every row of ``df``.
 
@@ -56,6 +60,13 @@ def apply_lfs(
         one ``FaultWarning`` summarises them.
     progress : bool, optional
         Show a tqdm bar; by default only for large runs on a terminal.
+    n_jobs : int, default 1
+        Processes for row-wise LFs (the frame is split into row blocks; vectorized
+        LFs run in this process, they are fast already). The result is identical
+        to ``n_jobs=1``, bit for bit. -1 = one per CPU.
+    cache : path or VoteCache, optional
+        Reuse each LF's votes from this folder when neither the LF nor the data it
+        reads changed; ``L.apply_report.cache_hits`` / ``cache_misses`` say which.
 
     Returns
     -------
@@ -95,8 +106,36 @@ def apply_lfs(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=m, desc="applying LFs", unit="lf")
+    store = VoteCache(cache) if cache is not None and not isinstance(cache, VoteCache) else cache
     with run_scope():
+        keys: dict[int, str] = {}
+        todo = []
         for j, lf in enumerate(lf_list):
+            if store is not None:
+                keys[j] = store.key(lf, df, k)
+                hit = store.get(keys[j], n)
+                if hit is not None:
+                    votes[:, j] = hit
+                    report.seconds[lf.name], report.faults[lf.name] = 0.0, 0
+                    report.cache_hits.append(lf.name)
+                    continue
+                report.cache_misses.append(lf.name)
+            todo.append(j)
+        n_jobs = os.cpu_count() or 1 if n_jobs == -1 else int(n_jobs)
+        rowwise = [j for j in todo if not lf_list[j].vectorized]
+        if n_jobs > 1 and len(rowwise) and n >= 2 * n_jobs:
+            from .parallel import apply_rowwise_parallel
+
+            for j, (col, faults, secs) in apply_rowwise_parallel(
+                    [lf_list[j] for j in rowwise], df, row_ids, k, fault_tolerant, n_jobs).items():
+                jj = rowwise[j]
+                votes[:, jj] = col
+                report.seconds[lf_list[jj].name], report.faults[lf_list[jj].name] = secs, faults
+            todo = [j for j in todo if j not in set(rowwise)]
+            if bar is not None:
+                bar.update(len(rowwise))
+        for j in todo:
+            lf = lf_list[j]
             t0 = time.perf_counter()
             votes[:, j], faults = lf._apply(df, row_ids, k, fault_tolerant=fault_tolerant)
             report.seconds[lf.name] = time.perf_counter() - t0
@@ -104,6 +143,9 @@ def apply_lfs(
             if bar is not None:
                 bar.set_postfix_str(lf.name)
                 bar.update(1)
+        if store is not None:
+            for j in report_misses(lf_list, report):
+                store.put(keys[j], votes[:, j])
     if bar is not None:
         bar.close()
     faulty = {k_: v for k_, v in report.faults.items() if v}
@@ -114,6 +156,11 @@ def apply_lfs(
             FaultWarning, stacklevel=2)
     log.info("applied %d LFs to %d rows in %.3fs", m, n, sum(report.seconds.values()))
     return LabelMatrix(votes, [lf.name for lf in lf_list], row_ids, label_space, apply_report=report)
+
+
+def report_misses(lf_list: list[LabelingFunction], report: ApplyReport) -> list[int]:
+    missed = set(report.cache_misses)
+    return [j for j, lf in enumerate(lf_list) if lf.name in missed and not report.faults.get(lf.name)]
 
 
 def _check_lfs(lfs: Iterable[Any]) -> list[LabelingFunction]:

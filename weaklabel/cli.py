@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +38,11 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
     _add_source_args(p)
     p.add_argument("--fault-tolerant", action="store_true",
                    help="an LF that raises on a row abstains there (counted) instead of stopping")
+    p.add_argument("--n-jobs", type=int, default=1, help="processes for row-wise LFs (-1: all CPUs)")
+    p.add_argument("--cache", default=os.environ.get("WEAKLABEL_CACHE", ".weaklabel-cache"),
+                   help="vote cache folder (default $WEAKLABEL_CACHE or .weaklabel-cache): unchanged LFs "
+                        "on unchanged data are not re-run")
+    p.add_argument("--no-cache", action="store_true", help="apply every LF afresh; write no cache")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--file", required=True)
 
+    p = sub.add_parser("cache", help="manage the vote cache")
+    csub = p.add_subparsers(dest="cache_command", required=True, metavar="ACTION")
+    q = csub.add_parser("clear", help="delete the vote cache folder")
+    q.add_argument("--cache", default=os.environ.get("WEAKLABEL_CACHE", ".weaklabel-cache"))
+
     p = sub.add_parser("hash-password", help="hash a password for WEAKLABEL_APP_USERS (reads stdin)")
     p.add_argument("--name", required=True, help="the annotator the password belongs to")
 
@@ -192,7 +203,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                "analyze": _cmd_analyze, "compare": _cmd_compare, "benchmark": cli_bench.cmd_benchmark,
                "bench": cli_bench.cmd_bench, "init": cli_review.cmd_init, "queue": cli_review.cmd_queue,
                "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_model.cmd_train,
-               "issues": cli_model.cmd_issues, "hash-password": cli_review.cmd_hash_password}[args.command]
+               "issues": cli_model.cmd_issues, "hash-password": cli_review.cmd_hash_password,
+               "cache": _cmd_cache}[args.command]
     return handler(args)
 
 
@@ -207,13 +219,24 @@ def _render_run(res: Any) -> None:
         print("\nWrote " + ", ".join(str(p) for p in res.files.values()))
 
 
+def _cmd_cache(args: argparse.Namespace) -> int:
+    from .cache import VoteCache
+
+    print(f"Removed {VoteCache(args.cache).clear()} cached vote columns from {args.cache}")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run
 
     res = run(args.data, args.lfs, out=args.out, split=args.split, data_dir=args.data_dir,
               model=args.model, id_column=args.id_column, gold_column=args.gold_column,
               fault_tolerant=args.fault_tolerant, eval_split=args.eval_split,
-              metrics=tuple(args.metrics or ("accuracy",)))
+              metrics=tuple(args.metrics or ("accuracy",)), n_jobs=args.n_jobs,
+              cache=None if args.no_cache else args.cache)
+    report = res.L.apply_report
+    if report is not None and (report.cache_hits or report.cache_misses):
+        print(f"\nvote cache: {len(report.cache_hits)} hits, {len(report.cache_misses)} misses", file=sys.stderr)
     _render_run(res)
     return 0
 
@@ -242,11 +265,14 @@ def _cmd_apply(args: argparse.Namespace) -> int:
     from .apply import apply_lfs
 
     suite, df, gold = _suite_and_items(args)
-    L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=args.fault_tolerant)
+    L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=args.fault_tolerant,
+                  n_jobs=args.n_jobs, cache=None if args.no_cache else args.cache)
     _print_table(lf_summary(L, gold if gold is not None and (gold >= 0).any() else None))
-    report = L.apply_report.to_frame() if L.apply_report else None
-    if report is not None:
-        print(f"\napplied in {report['seconds'].sum():.3f}s; faults: {int(report['faults'].sum())}")
+    rep = L.apply_report
+    if rep is not None:
+        report = rep.to_frame()
+        print(f"\napplied in {report['seconds'].sum():.3f}s; faults: {int(report['faults'].sum())}; "
+              f"vote cache: {len(rep.cache_hits)} hits, {len(rep.cache_misses)} misses")
     print(f"Wrote {L.save(args.out)}")
     return 0
 

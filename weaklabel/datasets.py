@@ -58,7 +58,9 @@ class Dataset:
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None, name: str) -> Path:
     """Folder holding ``name``'s data: ``data_dir``, else ``$WEAKLABEL_DATA``."""
     looked = []
-    for origin, cand in (("data_dir", data_dir), (ENV_VAR, os.environ.get(ENV_VAR))):
+    # An explicit data_dir wins; a wrong one is an error, never silently replaced by the env var.
+    candidates = [("data_dir", data_dir)] if data_dir else [(ENV_VAR, os.environ.get(ENV_VAR))]
+    for origin, cand in candidates:
         if cand:
             p = Path(cand).expanduser()
             if p.is_dir():

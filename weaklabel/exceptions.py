@@ -39,6 +39,13 @@ class LFError(WeakLabelError, RuntimeError):
         self.lf_name = lf_name
         self.row_id = row_id
 
+    def __reduce__(self):  # crosses process boundaries (apply_lfs(n_jobs=...)) intact
+        return (_rebuild_lf_error, (str(self), self.lf_name, self.row_id))
+
+
+def _rebuild_lf_error(message: str, lf_name: str, row_id: object) -> LFError:
+    return LFError(message, lf_name=lf_name, row_id=row_id)
+
 
 class NotFittedError(WeakLabelError, AttributeError):
     """A label model was used before ``fit``.

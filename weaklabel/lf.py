@@ -100,10 +100,11 @@ class LabelingFunction:
         # Templates share one source; their closures (pattern, label, ...) tell them apart.
         for cell in getattr(self.func, "__closure__", None) or ():
             try:
-                v = cell.cell_contents
-                h.update((getattr(v, "__qualname__", None) if callable(v) else repr(v)).__str__().encode())
+                h.update(_stable_repr(cell.cell_contents).encode())
             except ValueError:  # empty cell
                 pass
+        for default in getattr(self.func, "__defaults__", None) or ():
+            h.update(_stable_repr(default).encode())
         return h.hexdigest()[:16]
 
     def __repr__(self) -> str:
@@ -177,6 +178,20 @@ class LabelingFunction:
             for i in range(len(df)):
                 append(func(Row(), **res))
         return check_votes(self.name, out, len(df), k, index=row_ids), faults
+
+
+def _stable_repr(v: Any) -> str:
+    """What identifies a closure value across processes: source for functions (and
+    Snorkel LFs, via their ``_f``), qualified names for other callables, else repr."""
+    target = getattr(v, "_f", v)
+    if inspect.isfunction(target) or inspect.ismethod(target):
+        try:
+            return inspect.getsource(target)
+        except (OSError, TypeError):
+            return getattr(target, "__qualname__", repr(target))
+    if callable(v):
+        return getattr(v, "__qualname__", type(v).__qualname__)
+    return repr(v)
 
 
 def _py(value: Any) -> Any:

@@ -77,13 +77,20 @@ class ApplyReport:
     seconds : dict of str to float
     faults : dict of str to int
         Rows on which the LF raised and (with ``fault_tolerant=True``) abstained.
+    cache_hits, cache_misses : list of str
+        LFs whose votes came from / went to the vote cache.
     """
 
     seconds: dict[str, float] = field(default_factory=dict)
     faults: dict[str, int] = field(default_factory=dict)
+    cache_hits: list[str] = field(default_factory=list)
+    cache_misses: list[str] = field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({"seconds": pd.Series(self.seconds), "faults": pd.Series(self.faults)})
+        frame = pd.DataFrame({"seconds": pd.Series(self.seconds), "faults": pd.Series(self.faults)})
+        if self.cache_hits or self.cache_misses:
+            frame["cached"] = [name in self.cache_hits for name in frame.index]
+        return frame
 
 
 class LabelMatrix:

@@ -76,7 +76,8 @@ class RunResult:
 def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "weaklabel-out",
         split: str = "train", data_dir: str | None = None, model: str = "label_model",
         id_column: str | None = None, gold_column: str | None = None, fault_tolerant: bool = False,
-        eval_split: str | None = None, metrics: tuple[str, ...] = ("accuracy",)) -> RunResult:
+        eval_split: str | None = None, metrics: tuple[str, ...] = ("accuracy",), n_jobs: int = 1,
+        cache: str | os.PathLike[str] | None = None) -> RunResult:
     """Apply an LF suite, fit a label model, and write ``labels.csv``, ``L.npz``, ``summary.json``.
 
     Parameters
@@ -94,11 +95,14 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
         Also apply the LFs to this split and score the model and majority vote on its gold.
     metrics : tuple of str
         Metrics for scores on gold.
+    n_jobs, cache
+        See :func:`~weaklabel.apply.apply_lfs`.
     """
     suite = load_suite(lfs) if isinstance(lfs, str) else lfs
     df, gold = load_items(data, split=split, data_dir=data_dir, id_column=id_column,
                           gold_column=gold_column, labels=suite.labels)
-    L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=fault_tolerant)
+    L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=fault_tolerant, n_jobs=n_jobs,
+                  cache=cache)
     est = make_model(model)
     t0 = time.perf_counter()
     est.fit(L)  # unsupervised: gold is for scoring only

@@ -154,3 +154,21 @@ def test_unanimous_rows_predict_that_class(cls, n_voters):
     row[0, :n_voters] = cls
     for proto in (MajorityVote(), DawidSkene(), LabelModel()):
         assert proto.fit(L).predict(row)[0] == cls
+
+
+@pytest.mark.parametrize("proto", [MajorityVote(), DawidSkene(), LabelModel()], ids=["mv", "ds", "lm"])
+def test_fit_on_pattern_counts_equals_fit_on_rows(proto):
+    from weaklabel.matrix import compress
+
+    vp = compress(L_TOY)
+    a = clone(proto).fit(L_TOY)
+    b = clone(proto).fit_patterns(vp.patterns, vp.counts)
+    assert np.allclose(a.predict_proba(L_TOY), b.predict_proba(L_TOY))
+    assert np.allclose(a.class_balance_, b.class_balance_)
+
+
+def test_fit_patterns_errors():
+    with pytest.raises(InputError, match="cannot fit from pattern counts"):
+        WeightedMajorityVote().fit_patterns(L_TOY[:3], np.ones(3, int))
+    with pytest.raises(InputError, match="positive integer row counts"):
+        LabelModel().fit_patterns(L_TOY[:3], np.array([1, 0, 2]))

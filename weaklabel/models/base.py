@@ -147,6 +147,45 @@ class BaseLabelModel(BaseEstimator):
             warnings.warn(msg, LabelModelWarning, stacklevel=2)
         return self
 
+    def fit_patterns(self, patterns: Any, counts: Any, *, lf_names: Any = None,
+                     label_space: LabelSpace | None = None) -> BaseLabelModel:
+        """Fit from unique vote patterns and their row counts (no gold).
+
+        This is how data larger than memory is fitted: count patterns chunk by chunk
+        (or per Dask/Spark partition), add the counts up, fit once. For models that
+        fit on patterns anyway (MajorityVote, DawidSkene, LabelModel) the result is
+        identical to ``fit`` on the full matrix.
+
+        Parameters
+        ----------
+        patterns : ndarray of shape (n_patterns, n_lfs)
+        counts : ndarray of shape (n_patterns,)
+            Rows per pattern (positive integers).
+        lf_names : sequence of str, optional
+        label_space : LabelSpace, optional
+
+        Returns
+        -------
+        self
+        """
+        if not hasattr(self, "_fit_patterns"):
+            raise InputError(f"{type(self).__name__} cannot fit from pattern counts; use MajorityVote, "
+                             "DawidSkene or LabelModel, or fit(L) on the full matrix")
+        P = check_label_array(patterns, name="patterns")
+        c = np.asarray(counts)
+        if c.shape != (P.shape[0],) or c.dtype.kind not in "iu" or (c.size and c.min() < 1):
+            raise InputError(f"counts: expected {P.shape[0]} positive integer row counts, got shape {c.shape}")
+        if P.size == 0 or P.max() < 0:
+            raise InputError("patterns: no LF voted in any pattern (all -1); there is nothing to learn from")
+        k = getattr(self, "cardinality", None) or (label_space.cardinality if label_space is not None else None)
+        self.cardinality_ = check_cardinality(P, k, None, name="patterns")
+        self.n_lfs_in_ = P.shape[1]
+        self.lf_names_in_ = tuple(lf_names) if lf_names is not None else None
+        self.label_space_ = label_space
+        self._fit_patterns(P, c.astype(np.int64), None, self.cardinality_)
+        self.warnings_ = []
+        return self
+
     def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:  # pragma: no cover
         raise NotImplementedError
 

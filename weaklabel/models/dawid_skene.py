@@ -161,21 +161,27 @@ class DawidSkene(BaseLabelModel):
         return cb
 
     def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
-        fixed_cb = self._check_params(k)
-        n, m = votes.shape
+        m = votes.shape[1]
         if y is not None:  # gold rows are patterns of their own: their posterior is known
             vp = compress(np.column_stack([votes, y.astype(np.int8)]))
-            patterns, gold = vp.patterns[:, :m], vp.patterns[:, m].astype(np.int64)
+            self._fit_patterns(vp.patterns[:, :m], vp.counts, vp.patterns[:, m].astype(np.int64), k)
         else:
             vp = compress(votes)
-            patterns, gold = vp.patterns, None
-        counts = vp.counts.astype(float)
+            self._fit_patterns(vp.patterns, vp.counts, None, k)
+
+    def _fit_patterns(self, patterns: np.ndarray, raw_counts: np.ndarray, gold: np.ndarray | None,
+                      k: int) -> None:
+        """EM on unique vote patterns with their row counts (and known labels, -1 = unknown)."""
+        fixed_cb = self._check_params(k)
+        m = patterns.shape[1]
+        n_rows = float(raw_counts.sum())
+        counts = raw_counts.astype(float)
         if gold is not None:  # a labeled row is worth gold_weight unlabeled ones
             counts = np.where(gold >= 0, counts * float(self.gold_weight), counts)
         X = _one_hot(patterns, k)
         # Rows on which LF j voted l: fixed by the data, needed by every M-step.
         n_votes = np.asarray(X.T @ counts).reshape(m, k)
-        vp_votes = np.asarray(X.T @ vp.counts.astype(float)).reshape(m, k)  # unweighted by gold
+        vp_votes = np.asarray(X.T @ raw_counts.astype(float)).reshape(m, k)  # unweighted by gold
         n = counts.sum()
         T = self._clamp(self._initial_posterior(X, counts, m, k), gold, k)
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
@@ -195,11 +201,11 @@ class DawidSkene(BaseLabelModel):
         self.lf_confusion_ = votes_e / np.maximum(votes_e.sum(axis=2, keepdims=True), _EPS)
         diag = np.einsum("jll->jl", precision)
         self.lf_accuracy_ = (n_votes * diag).sum(axis=1) / np.maximum(n_votes.sum(axis=1), _EPS)
-        self.lf_propensity_ = vp_votes.sum(axis=1) / votes.shape[0]
+        self.lf_propensity_ = vp_votes.sum(axis=1) / n_rows
         self.shared_accuracy_ = shared
         self.n_iter_ = it
         # When rows are nearly all distinct, compressing at predict time costs more than it saves.
-        self._compress_predict = vp.counts.size < 0.5 * votes.shape[0]
+        self._compress_predict = raw_counts.size < 0.5 * n_rows
         self.converged_ = converged
         self.log_likelihood_ = ll
         if not converged:

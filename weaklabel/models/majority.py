@@ -47,13 +47,18 @@ class MajorityVote(BaseLabelModel):
             counts = np.bincount(known, minlength=k).astype(float)
         else:
             vp = compress(votes)
-            c = vote_counts(vp.patterns, k)
-            decided = c.max(axis=1, keepdims=True)
-            winners = (c == decided) & (decided > 0)
-            share = winners / np.maximum(winners.sum(axis=1, keepdims=True), 1)
-            counts = (share * vp.counts[:, None]).sum(axis=0)
+            self._fit_patterns(vp.patterns, vp.counts, None, k)
+            return
         counts += 1.0  # Laplace: no class gets zero prior
         self.class_balance_ = counts / counts.sum()
+
+    def _fit_patterns(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray | None, k: int) -> None:
+        c = vote_counts(patterns, k)
+        decided = c.max(axis=1, keepdims=True)
+        winners = (c == decided) & (decided > 0)
+        share = winners / np.maximum(winners.sum(axis=1, keepdims=True), 1)
+        balance = (share * counts[:, None]).sum(axis=0) + 1.0  # Laplace: no class gets zero prior
+        self.class_balance_ = balance / balance.sum()
 
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
         counts = vote_counts(votes, self.cardinality_)

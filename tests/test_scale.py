@@ -1,0 +1,69 @@
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import ABSTAIN, LFError, apply_lfs, keyword_lf, labeling_function
+from weaklabel.cache import VoteCache
+
+
+def _frame(n=3000):
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"text": rng.choice(["free cash", "hello there", "win now", "song"], n),
+                         "x": rng.normal(size=n)})
+
+
+@labeling_function(columns=["text"])
+def lf_free(row):
+    return 1 if "free" in row.text else ABSTAIN
+
+
+@labeling_function(columns=["x"])
+def lf_big(row):
+    return 0 if row.x > 0.5 else ABSTAIN
+
+
+def test_n_jobs_gives_the_same_matrix_bit_for_bit():
+    df = _frame()
+    lfs = [lf_free, lf_big, keyword_lf("song", label=0)]
+    serial = apply_lfs(lfs, df)
+    parallel = apply_lfs(lfs, df, n_jobs=2)
+    assert np.array_equal(serial.votes, parallel.votes) and serial.lf_names == parallel.lf_names
+
+
+def test_n_jobs_reports_faults_and_errors_from_workers():
+    df = _frame(400)
+
+    @labeling_function(columns=["x"])
+    def lf_fragile(row):
+        return 1 // int(row.x > 10)  # ZeroDivisionError on every row
+
+    with pytest.raises(LFError, match=r"'lf_fragile' raised ZeroDivisionError.*row id 0") as info:
+        apply_lfs([lf_fragile], df, n_jobs=2)
+    assert info.value.lf_name == "lf_fragile" and info.value.row_id == 0
+    with pytest.warns(UserWarning, match="lf_fragile: 400 rows"):
+        L = apply_lfs([lf_fragile], df, n_jobs=2, fault_tolerant=True)
+    assert L.apply_report.faults["lf_fragile"] == 400
+
+
+def test_cache_reapplies_only_what_changed(tmp_path):
+    df = _frame()
+    lfs = [lf_free, lf_big, keyword_lf("song", label=0)]
+    cold = apply_lfs(lfs, df, cache=tmp_path)
+    assert cold.apply_report.cache_misses == ["lf_free", "lf_big", "keyword_song"]
+    warm = apply_lfs(lfs, df, cache=tmp_path)
+    assert warm.apply_report.cache_hits == ["lf_free", "lf_big", "keyword_song"]
+    assert np.array_equal(cold.votes, warm.votes)
+
+    @labeling_function(columns=["x"], name="lf_big")  # same name, edited logic
+    def lf_big_edited(row):
+        return 0 if row.x > 1.5 else ABSTAIN
+
+    edited = apply_lfs([lf_free, lf_big_edited, keyword_lf("song", label=0)], df, cache=tmp_path)
+    assert edited.apply_report.cache_misses == ["lf_big"]
+    assert (edited.votes[:, 1] == 0).sum() < (cold.votes[:, 1] == 0).sum()
+    changed = df.assign(text=df["text"].str.upper())
+    again = apply_lfs(lfs, changed, cache=tmp_path)
+    assert again.apply_report.cache_hits == ["lf_big"]  # lf_big does not read text
+    assert VoteCache(tmp_path).clear() == 6 and not tmp_path.exists()  # 3 + edited + 2 for new text
