@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 an error (``Error: ...`` on stderr), 2 a usage error.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -56,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="label_model", help="label_model (default), majority, dawid_skene")
     p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
     p.add_argument("--eval-split", help="also score on this split's gold (e.g. test)")
+    p.add_argument("--chunksize", type=int,
+                   help="stream a Parquet file in chunks of this many rows (data larger than memory)")
     p.add_argument("--metric", action="append", dest="metrics",
                    help="metric on gold: accuracy (default), f1, f1_macro, precision, recall")
 
@@ -164,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--rows", type=int, default=1_000_000)
     b.add_argument("--lfs", type=int, default=50)
     b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("scale", help="out-of-core 10M x 50, cached re-apply, n_jobs=2 vs serial vs Snorkel")
+    b.add_argument("--rows", type=int, default=10_000_000)
+    b.add_argument("--lfs", type=int, default=50)
+    b.add_argument("--chunksize", type=int, default=1_000_000)
+    b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("review", help="simulated expert study: queue strategies vs random labels")
     b.add_argument("dirs", nargs="+", help="WRENCH folders with train gold (the oracle) and a test split")
     b.add_argument("--budgets", default="25,50,100,200")
@@ -228,6 +236,18 @@ def _cmd_cache(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run
+
+    if args.chunksize:
+        from .outofcore import run_out_of_core
+
+        if not str(args.data).lower().endswith(".parquet"):
+            print("Error: --chunksize streams Parquet files; convert the data to .parquet", file=sys.stderr)
+            return 1
+        summary = run_out_of_core(args.data, args.lfs, out=args.out, chunksize=args.chunksize,
+                                  model=args.model, id_column=args.id_column,
+                                  fault_tolerant=args.fault_tolerant)
+        print(json.dumps(summary, indent=2))
+        return 0
 
     res = run(args.data, args.lfs, out=args.out, split=args.split, data_dir=args.data_dir,
               model=args.model, id_column=args.id_column, gold_column=args.gold_column,

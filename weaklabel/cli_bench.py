@@ -35,6 +35,15 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "scale":
+        from .bench.scale import cached_reapply, out_of_core, parallel_rowwise
+
+        res = {"out_of_core": out_of_core(args.rows, args.lfs, args.chunksize),
+               "cached_reapply": cached_reapply(), "parallel_rowwise": parallel_rowwise()}
+        print(json.dumps(res, indent=2))
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
     if args.bench == "review":
         from .bench.review import lift_ratios, run_review_bench, summarize
 

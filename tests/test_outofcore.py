@@ -1,0 +1,34 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import apply_lfs, load_dataset
+from weaklabel.cli import main
+from weaklabel.models import LabelModel
+from weaklabel.outofcore import run_out_of_core
+
+
+def test_chunked_run_equals_the_in_memory_run(tmp_path):
+    import lfs.cancer as cancer
+
+    df = load_dataset("breast_cancer", split="all").df.drop(columns="label")
+    df.reset_index().to_parquet(tmp_path / "cases.parquet", index=False)
+    summary = run_out_of_core(tmp_path / "cases.parquet", "lfs.cancer", out=tmp_path / "out", chunksize=100,
+                              id_column="row_id")
+    assert summary["rows"] == 569 and summary["chunks"] == 6
+    got = pd.read_parquet(tmp_path / "out" / "labels.parquet")
+    L = apply_lfs(cancer.LFS, df, label_space=cancer.LABELS)
+    expected = LabelModel().fit(L).predict_proba(L)
+    assert got["row_id"].tolist() == df.index.tolist()
+    assert np.allclose(got[["p_malignant", "p_benign"]].to_numpy(), expected)
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name not in ("labels.parquet", "summary.json")]
+
+
+def test_cli_chunked_run_and_errors(tmp_path, capsys):
+    df = load_dataset("breast_cancer", split="all").df.drop(columns="label")
+    df.to_parquet(tmp_path / "cases.parquet")
+    assert main(["run", "--data", str(tmp_path / "cases.parquet"), "--lfs", "lfs.cancer", "--chunksize", "200",
+                 "--out", str(tmp_path / "o")]) == 0
+    assert '"chunks": 3' in capsys.readouterr().out
+    assert main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--chunksize", "200"]) == 1
+    assert "streams Parquet files" in capsys.readouterr().err

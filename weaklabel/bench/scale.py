@@ -1,0 +1,132 @@
+"""``weaklabel bench scale``: out-of-core labeling of 10M x 50, cached re-apply after
+editing 1 of 10 LFs, and row-wise LFs with n_jobs=2 vs serial vs Snorkel."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..apply import apply_lfs
+from ..labels import ABSTAIN, LabelSpace
+from ..lf import labeling_function
+from ..suite import LFSuite
+from ..templates import threshold_lf
+
+N_COLS = 10
+
+
+def threshold_suite(n_lfs: int) -> LFSuite:
+    """n_lfs threshold LFs over N_COLS numeric columns (votes class 1 high, class 0 low)."""
+    labels = LabelSpace(["neg", "pos"])
+    lfs = []
+    for j in range(n_lfs):
+        col, level = f"x{j % N_COLS}", 0.5 + 0.25 * (j // N_COLS)
+        lfs.append(threshold_lf(col, ">", level, label=1, name=f"hi_{j}") if j % 2 == 0 else
+                   threshold_lf(col, "<", -level, label=0, name=f"lo_{j}"))
+    return LFSuite("bench_thresholds", lfs, labels)
+
+
+def write_parquet(path: Path, n_rows: int, *, chunk: int = 1_000_000, seed: int = 0) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(seed)
+    writer = None
+    for start in range(0, n_rows, chunk):
+        m = min(chunk, n_rows - start)
+        y = rng.random(m) < 0.4
+        cols = {f"x{c}": (rng.normal(size=m) + np.where(y, 0.8, -0.8)).astype(np.float32) for c in range(N_COLS)}
+        table = pa.Table.from_pydict(cols)
+        writer = writer or pq.ParquetWriter(path, table.schema)
+        writer.write_table(table)
+    writer.close()
+
+
+def _child_out_of_core(path: str, n_lfs: int, out: str, chunksize: int) -> dict[str, Any]:
+    from ..outofcore import run_out_of_core
+
+    return run_out_of_core(path, threshold_suite(n_lfs), out=out, chunksize=chunksize)
+
+
+def out_of_core(n_rows: int, n_lfs: int, chunksize: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="weaklabel-bench-") as tmp:
+        path = Path(tmp) / "big.parquet"
+        t0 = time.perf_counter()
+        write_parquet(path, n_rows)
+        gen = time.perf_counter() - t0
+        code = ("import json; from weaklabel.bench.scale import _child_out_of_core; "
+                f"print(json.dumps(_child_out_of_core({str(path)!r}, {n_lfs}, {str(Path(tmp) / 'out')!r}, "
+                f"{chunksize})))")
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if proc.returncode:
+            return {"error": proc.stderr.strip().splitlines()[-1]}
+        res = json.loads(proc.stdout.strip().splitlines()[-1])
+        res["generate_seconds"] = gen
+        res["parquet_mb"] = path.stat().st_size / 2**20
+        return res
+
+
+def _rowwise_lfs(n: int, edited: int | None = None) -> list:
+    lfs = []
+    for j in range(n):
+        level = 0.5 + 0.1 * j + (0.05 if j == edited else 0.0)
+
+        def f(row, level=level, col=f"x{j % N_COLS}"):
+            v = row[col]
+            return 1 if v > level else (0 if v < -level else ABSTAIN)
+
+        lfs.append(labeling_function(name=f"rule_{j}", columns=[f"x{j % N_COLS}"])(f))
+    return lfs
+
+
+def cached_reapply(n_rows: int = 200_000, n_lfs: int = 10) -> dict[str, Any]:
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({f"x{c}": rng.normal(size=n_rows) for c in range(N_COLS)})
+    with tempfile.TemporaryDirectory(prefix="weaklabel-cache-") as cache:
+        t0 = time.perf_counter()
+        cold = apply_lfs(_rowwise_lfs(n_lfs), df, cache=cache)
+        t1 = time.perf_counter()
+        warm = apply_lfs(_rowwise_lfs(n_lfs, edited=3), df, cache=cache)
+        t2 = time.perf_counter()
+    return {"rows": n_rows, "lfs": n_lfs, "cold_seconds": t1 - t0, "edit_one_seconds": t2 - t1,
+            "ratio": (t2 - t1) / (t1 - t0), "recomputed": warm.apply_report.cache_misses,
+            "cold_misses": len(cold.apply_report.cache_misses)}
+
+
+def parallel_rowwise(n_rows: int = 200_000, n_lfs: int = 10) -> dict[str, Any]:
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({f"x{c}": rng.normal(size=n_rows) for c in range(N_COLS)})
+    lfs = _rowwise_lfs(n_lfs)
+    t0 = time.perf_counter()
+    serial = apply_lfs(lfs, df)
+    t1 = time.perf_counter()
+    par = apply_lfs(lfs, df, n_jobs=2)
+    t2 = time.perf_counter()
+    res = {"rows": n_rows, "lfs": n_lfs, "serial_seconds": t1 - t0, "n_jobs2_seconds": t2 - t1,
+           "identical": bool(np.array_equal(serial.votes, par.votes))}
+    try:
+        import snorkel.labeling as sl
+
+        snk = [sl.LabelingFunction(name=lf.name, f=lf.func) for lf in lfs]
+        t3 = time.perf_counter()
+        sl.PandasLFApplier(snk).apply(df, progress_bar=False)
+        res["snorkel_pandas_seconds"] = time.perf_counter() - t3
+        try:
+            from snorkel.labeling.apply.dask import PandasParallelLFApplier
+
+            t4 = time.perf_counter()
+            PandasParallelLFApplier(snk).apply(df, n_parallel=2)
+            res["snorkel_parallel_seconds"] = time.perf_counter() - t4
+        except Exception as exc:  # noqa: BLE001 - needs dask; report why it did not run
+            res["snorkel_parallel_error"] = f"{type(exc).__name__}: {exc}"
+    except ImportError as exc:
+        res["snorkel_error"] = str(exc)
+    return res
