@@ -1,6 +1,5 @@
 import numpy as np
 import pandas as pd
-import pytest
 
 from weaklabel import apply_lfs, load_dataset
 from weaklabel.cli import main

@@ -1,0 +1,70 @@
+"""Schema and small helpers of the expert label store (tables, names, URLs)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+import os
+from pathlib import Path
+from typing import Any
+
+from .exceptions import InputError
+
+SCHEMA_VERSION = 1
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _tables(sa: Any) -> tuple[Any, ...]:
+    md = sa.MetaData()
+    meta = sa.Table("weaklabel_meta", md, sa.Column("key", sa.String(64), primary_key=True),
+                    sa.Column("value", sa.String(256), nullable=False))
+    events = sa.Table(
+        "label_events", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("project", sa.String(128), nullable=False),
+        sa.Column("row_id", sa.String(256), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),          # label | undo | skip
+        sa.Column("label", sa.Integer, nullable=True),
+        sa.Column("annotator", sa.String(64), nullable=False),
+        sa.Column("source", sa.String(32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.Text, nullable=True),
+        sa.Column("model_version", sa.String(128), nullable=True),
+        sa.Column("undoes", sa.Integer, nullable=True),
+        sa.Index("ix_events_project_row", "project", "row_id"),
+        sa.Index("ix_events_project_annotator", "project", "annotator"),
+    )
+    leases = sa.Table(
+        "leases", md,
+        sa.Column("project", sa.String(128), primary_key=True),
+        sa.Column("row_id", sa.String(256), primary_key=True),
+        sa.Column("annotator", sa.String(64), primary_key=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    return md, meta, events, leases
+
+
+def default_url(folder: str | os.PathLike[str] = ".") -> str:
+    """``sqlite:///<folder>/weaklabel-labels.db``."""
+    return f"sqlite:///{Path(folder).resolve() / 'weaklabel-labels.db'}"
+
+
+def check_annotator(name: Any) -> str:
+    """Annotator names: 1-64 characters of letters, digits, space, ``. _ @ -``."""
+    if not isinstance(name, str) or not _NAME_RE.match(name.strip()):
+        raise InputError(f"annotator: expected a name of 1-64 letters, digits, spaces or . _ @ -, got {name!r}")
+    return name.strip()
+
+
+def _check_text(value: Any, arg: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 128:
+        raise InputError(f"{arg}: expected a non-empty name of at most 128 characters, got {value!r}")
+    return value
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]+@", r"//\1:***@", url)
