@@ -1,0 +1,34 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+from weaklabel import LabelModel, apply_lfs, load_dataset  # noqa: E402
+from weaklabel.backends.dask import apply_lfs_dask, fit_dask, predict_dask, predict_to_parquet  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def test_dask_gives_the_serial_matrix_and_probabilities(client, tmp_path):
+    import lfs.cancer as cancer
+
+    df = load_dataset("breast_cancer", split="all").df.drop(columns="label")
+    ddf = dd.from_pandas(df, npartitions=4)
+    votes = apply_lfs_dask(cancer.LFS, ddf, label_space=cancer.LABELS)
+    L = apply_lfs(cancer.LFS, df, label_space=cancer.LABELS)
+    assert np.array_equal(votes.compute().to_numpy(), L.votes)
+    model = fit_dask(LabelModel(), votes, label_space=cancer.LABELS)
+    expected = LabelModel().fit(L).predict_proba(L)
+    probs = predict_dask(model, votes, label_names=cancer.LABELS.names).compute()
+    assert np.allclose(probs[["p_malignant", "p_benign"]].to_numpy(), expected)
+    predict_to_parquet(model, votes, str(tmp_path / "labels"), label_names=cancer.LABELS.names)
+    back = pd.read_parquet(tmp_path / "labels")
+    assert len(back) == 569 and set(back["label"]) <= {"malignant", "benign"}
+    assert sorted(back["row_id"].tolist()) == df.index.tolist()

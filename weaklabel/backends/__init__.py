@@ -1,0 +1,1 @@
+"""Distributed engines (Dask, Spark). Never imported by ``import weaklabel``."""
