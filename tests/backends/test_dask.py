@@ -11,8 +11,13 @@ from weaklabel.backends.dask import apply_lfs_dask, fit_dask, predict_dask, pred
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=50) as cluster, distributed.Client(cluster) as c:
+    import dask
+
+    # fork, not spawn: a spawned worker re-imports the test runner's __main__, which other
+    # tests (Streamlit's AppTest) may have replaced
+    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                     silence_logs=50) as cluster, distributed.Client(cluster) as c:
         yield c
 
 
