@@ -65,3 +65,13 @@ def test_cache_reapplies_only_what_changed(tmp_path):
     again = apply_lfs(lfs, changed, cache=tmp_path)
     assert again.apply_report.cache_hits == ["lf_big"]  # lf_big does not read text
     assert VoteCache(tmp_path).clear() == 6 and not tmp_path.exists()  # 3 + edited + 2 for new text
+
+
+def test_n_jobs_1_runs_in_this_process(monkeypatch):
+    import weaklabel.parallel as parallel
+
+    def boom(*a, **k):
+        raise AssertionError("n_jobs=1 must not start worker processes")
+
+    monkeypatch.setattr(parallel, "apply_rowwise_parallel", boom)
+    apply_lfs([lf_free], _frame(100))

@@ -121,7 +121,7 @@ def apply_lfs(
                     continue
                 report.cache_misses.append(lf.name)
             todo.append(j)
-        n_jobs = os.cpu_count() or 1 if n_jobs == -1 else int(n_jobs)
+        n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
         rowwise = [j for j in todo if not lf_list[j].vectorized]
         if n_jobs > 1 and len(rowwise) and n >= 2 * n_jobs:
             from .parallel import apply_rowwise_parallel
@@ -131,7 +131,8 @@ def apply_lfs(
                 jj = rowwise[j]
                 votes[:, jj] = col
                 report.seconds[lf_list[jj].name], report.faults[lf_list[jj].name] = secs, faults
-            todo = [j for j in todo if j not in set(rowwise)]
+            done = set(rowwise)
+            todo = [j for j in todo if j not in done]
             if bar is not None:
                 bar.update(len(rowwise))
         for j in todo:
