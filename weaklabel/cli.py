@@ -47,7 +47,9 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="weaklabel", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="weaklabel", description="weaklabel: labeling functions -> label model -> probabilistic labels, "
+                                      "expert review, benchmarks.")
     parser.add_argument("--version", action="version", version=f"weaklabel {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
