@@ -144,14 +144,14 @@ def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None 
         test, k = splits["test"], splits["train"].L.label_space.cardinality
         met = metric or auto_metric(test.y, k)
         for name in models:
-            model, fit_s = None, 0.0
+            probs, fit_s = None, 0.0
             for seed in range(seeds):
-                if model is None or name in _SEEDED:
+                if probs is None or name in _SEEDED:  # deterministic models: fit and predict once
                     t0 = time.perf_counter()
                     model = _fit(name, seed, splits, use_valid_gold, met, k)
                     fit_s = time.perf_counter() - t0
-                preds = probs_to_preds(model.predict_proba(test.L), tie_break_policy="true-random",
-                                       random_state=seed)
+                    probs = model.predict_proba(test.L)
+                preds = probs_to_preds(probs, tie_break_policy="true-random", random_state=seed)
                 rows.append({"dataset": folder.name, "model": name, "seed": seed, "metric": met,
                              "score": metric_scores(test.y, preds, k, [met])[met],
                              "fit_seconds": fit_s})
@@ -197,8 +197,9 @@ def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25,
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", LabelModelWarning)
                 m = MODEL_FACTORIES[model](0).fit(train.L, y if size else None)
-            scores = [metric_scores(test.y, probs_to_preds(m.predict_proba(test.L), tie_break_policy="true-random",
-                                                           random_state=s), k, [met])[met] for s in range(5)]
+            probs = m.predict_proba(test.L)
+            scores = [metric_scores(test.y, probs_to_preds(probs, tie_break_policy="true-random", random_state=s),
+                                    k, [met])[met] for s in range(5)]
             rows.append({"gold_rows": size, "draw": draw, "metric": met, "score": float(np.mean(scores))})
     return pd.DataFrame(rows)
 

@@ -40,6 +40,20 @@ def conflict_score(votes: np.ndarray, k: int, weights: np.ndarray | None = None)
     return mass.sum(axis=1) - mass.max(axis=1)
 
 
+def conflict_weights(model: Any, k: int) -> np.ndarray | None:
+    """Weights for :func:`conflict_score` from a fitted model's ``lf_accuracy_``.
+
+    Log-odds of each LF's estimated accuracy, floored at 0.1: an LF the model
+    distrusts still signals a disagreement worth a look.
+    """
+    acc = getattr(model, "lf_accuracy_", None)
+    if acc is None:
+        return None
+    from .models.base import accuracy_weights
+
+    return np.maximum(accuracy_weights(acc, k), 0.1)
+
+
 def entropy_score(probs: np.ndarray) -> np.ndarray:
     """Posterior entropy normalised to [0, 1] (1 = uniform)."""
     p = np.clip(np.asarray(probs, float), 1e-12, 1)

@@ -17,7 +17,7 @@ from .exceptions import InputError
 from .models import LabelModelWarning, MajorityVote, probs_to_preds
 from .pipeline import make_model
 from .project import Project
-from .queue import rank
+from .queue import conflict_weights, rank
 
 
 class ReviewSession:
@@ -38,6 +38,8 @@ class ReviewSession:
         self._row_pos = {str(r): i for i, r in enumerate(self.L.row_ids.tolist())}
         self.model = None
         self.probs: np.ndarray | None = None
+        # majority vote ignores expert labels: computed once, not at every refit
+        self.mv_probs = MajorityVote(cardinality=self.labels.cardinality).fit(self.L).predict_proba(self.L)
         self.since_refit = 0
         self.history: list[dict[str, Any]] = []
         self.refit()
@@ -64,7 +66,6 @@ class ReviewSession:
         info = {"changed": int((new != old).sum()), "expert_labels": int(known.sum()),
                 "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None}
         self.model, self.probs, self.since_refit = model, probs, 0
-        self.mv_probs = MajorityVote(cardinality=self.labels.cardinality).fit(self.L).predict_proba(self.L)
         self.issue_scores = None
         if self.project.strategy == "label_issues":  # a text model's doubt about each weak label
             from .quality import label_issue_scores
@@ -79,12 +80,7 @@ class ReviewSession:
     # -- queue ------------------------------------------------------------
     def queue(self, n: int | None = None, strategy: str | None = None) -> pd.DataFrame:
         counts = self.store.label_counts()
-        weights = getattr(self.model, "lf_accuracy_", None)
-        if weights is not None:
-            k = self.labels.cardinality
-            a = np.clip(weights, 1e-3, 1 - 1e-3)
-            # an LF the model distrusts still signals a disagreement worth a look
-            weights = np.maximum(np.log(a * (k - 1) / (1 - a)), 0.1)
+        weights = conflict_weights(self.model, self.labels.cardinality)
         return rank(self.L, strategy or self.project.strategy, probs=self.probs, mv_probs=self.mv_probs,
                     weights=weights, scores=self.issue_scores, label_counts=counts, overlap=self.project.overlap,
                     n=n)

@@ -168,13 +168,14 @@ def lf_report(L: LabelMatrix | np.ndarray, y: Any = None, *, model: Any = None,
                 n_c = (gold == c).sum()
                 report[f"Recall {names[c]}"] = right.sum(0) / n_c if n_c else np.nan
     if model is not None:
+        from ..models.base import accuracy_weights
+
         acc = getattr(model, "lf_accuracy_", None)
         if acc is not None and len(acc) == m:
             k = model.cardinality_
             report["Est. Acc."] = acc
-            a = np.clip(acc, 1e-3, 1 - 1e-3)  # a vote never weighs more than log(999)
             weight = getattr(model, "lf_weight_", None)
-            report["Learned Weight"] = weight if weight is not None else np.log(a * (k - 1) / (1 - a))
+            report["Learned Weight"] = weight if weight is not None else accuracy_weights(acc, k)
         prop = getattr(model, "lf_propensity_", None)
         report["Est. Propensity"] = prop if prop is not None else report["Coverage"].to_numpy()
     return report

@@ -21,7 +21,7 @@ from ..benchmark import auto_metric
 from ..evaluate import metric_scores
 from ..io import read_wrench_split
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
-from ..queue import rank
+from ..queue import conflict_weights, rank
 
 STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
@@ -60,9 +60,8 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
         for budget in sorted(budgets):
             while labeled < budget:
                 take = min(batch, budget - labeled)
-                a = np.clip(model.lf_accuracy_, 1e-3, 1 - 1e-3)
                 q = rank(L_tr, strategy, probs=model.predict_proba(L_tr), mv_probs=mv_probs, scores=issue_scores,
-                         weights=np.maximum(np.log(a * (k - 1) / (1 - a)), 0.1),
+                         weights=conflict_weights(model, k),
                          label_counts={i: 1 for i in np.flatnonzero(y_exp >= 0)}, audit_fraction=0.0,
                          n=take, random_state=seed * 1000 + labeled)
                 rows = q["row_id"].to_numpy(dtype=int)

@@ -5,7 +5,7 @@ self, ``predict_proba(L)`` gives (n, k) rows summing to 1, ``predict`` breaks ti
 by ``tie_break_policy``. ``LabelModel`` names the recommended default.
 """
 
-from .base import TIE_BREAK_POLICIES, BaseLabelModel, probs_to_preds
+from .base import TIE_BREAK_POLICIES, BaseLabelModel, accuracy_weights, probs_to_preds
 from .dawid_skene import ConvergenceWarning, DawidSkene
 from .guardrails import LabelModelWarning
 from .majority import MajorityVote
@@ -39,6 +39,6 @@ class LabelModel(DawidSkene):
                          smoothing=smoothing, gold_weight=gold_weight, random_state=random_state)
 
 
-__all__ = ["BaseLabelModel", "ConvergenceWarning", "DawidSkene", "LabelModel", "LabelModelWarning",
+__all__ = ["BaseLabelModel", "accuracy_weights", "ConvergenceWarning", "DawidSkene", "LabelModel", "LabelModelWarning",
            "MajorityVote", "SnorkelLabelModel", "TIE_BREAK_POLICIES", "TripletModel", "WeightedMajorityVote",
            "probs_to_preds"]

@@ -30,6 +30,15 @@ def _splitmix64(x: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
+def accuracy_weights(accuracy: np.ndarray, k: int) -> np.ndarray:
+    """Log-odds weight of a vote from an LF of this accuracy among ``k`` classes.
+
+    Accuracies are clipped to [0.001, 0.999], so no vote weighs more than log(999 (k-1)).
+    """
+    a = np.clip(np.asarray(accuracy, dtype=float), 1e-3, 1 - 1e-3)
+    return np.log(a * (k - 1) / (1 - a))
+
+
 def probs_to_preds(probs: np.ndarray, *, tie_break_policy: str = "abstain",
                    prior: np.ndarray | None = None, tol: float = 1e-5,
                    random_state: int | None = 0) -> np.ndarray:

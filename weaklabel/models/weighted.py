@@ -6,7 +6,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ..matrix import compress
-from .base import BaseLabelModel
+from .base import BaseLabelModel, accuracy_weights
 from .majority import vote_counts
 
 
@@ -66,9 +66,8 @@ class WeightedMajorityVote(BaseLabelModel):
                     total[j] = known.sum()
         s, a0 = float(self.smoothing), float(self.prior_accuracy)
         acc = (agree + s * a0) / (total + s)
-        acc = np.clip(acc, 1e-3, 1 - 1e-3)
-        self.lf_accuracy_ = acc
-        self.lf_weight_ = np.log(acc * (k - 1) / (1 - acc))
+        self.lf_accuracy_ = np.clip(acc, 1e-3, 1 - 1e-3)
+        self.lf_weight_ = accuracy_weights(acc, k)
         probs = self._predict_proba(votes)
         covered = (votes >= 0).any(axis=1)
         cb = probs[covered].sum(axis=0) + 1.0 if covered.any() else np.ones(k)
