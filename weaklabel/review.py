@@ -56,6 +56,10 @@ class ReviewSession:
         """
         y = self.expert_gold()
         model = make_model(self.project.model)
+        if "gold_correction" in model.get_params():
+            # A queue chose these rows (by votes, doubt, text): not a random sample, so a
+            # correction fitted to them would learn the queue's bias. EM still uses them.
+            model.set_params(gold_correction=None)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LabelModelWarning)
             model.fit(self.L, y if (y >= 0).any() else None)

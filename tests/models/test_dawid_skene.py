@@ -115,3 +115,71 @@ def test_dawid_skene_on_wrench_sms_train_split_beats_majority_vote(data_dir):
         f1[name] = np.mean([metric_scores(tr.y, _predict_seeded(m, tr.L, s), 2, ["f1"])["f1"]
                             for s in range(5)])
     assert f1["ds"] >= f1["mv"] + 0.1
+
+
+# -- gold correction ------------------------------------------------------------
+def _correlated_suite(seed=0, n=20_000):
+    """Three copies of a weak LF (accuracy 0.6) outvote two good ones: EM, assuming
+    independence, over-trusts the copies. Only gold can show it."""
+    L, y = sample_L(n, [0.6, 0.9, 0.85], [0.9, 0.3, 0.3], [0.5, 0.5], seed=seed)
+    return np.column_stack([L[:, :1], L[:, :1], L[:, :1], L[:, 1:]]), y
+
+
+@pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")  # the copies are the point
+def test_random_gold_corrects_what_em_gets_wrong_on_correlated_lfs():
+    L, y = _correlated_suite()
+    rng = np.random.default_rng(0)
+    gold = np.full(len(y), -1)
+    pick = rng.choice(len(y), 300, replace=False)
+    gold[pick] = y[pick]
+    rest = np.setdiff1d(np.arange(len(y)), pick)
+    acc = lambda m: (m.predict(L[rest], tie_break_policy="random") == y[rest]).mean()  # noqa: E731
+    plain = DawidSkene(confusion="one_coin", gold_correction=None).fit(L, gold)
+    fixed = DawidSkene(confusion="one_coin").fit(L, gold)
+    assert fixed.gold_correction_ is not None                 # cross-validation chose a correction
+    assert acc(fixed) >= acc(plain) + 0.03
+    assert acc(fixed) >= (MajorityVote().fit(L).predict(L[rest], tie_break_policy="random")
+                          == y[rest]).mean()
+
+
+@pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")  # the copies are the point
+def test_gold_correction_off_below_50_rows_and_when_asked():
+    L, y = _correlated_suite(seed=1, n=3000)
+    gold = np.where(np.arange(3000) < 40, y, -1)
+    m = DawidSkene().fit(L, gold)
+    assert m.gold_correction_ is None and not m.correction_.any() and not m.correction_bias_.any()
+    gold = np.where(np.arange(3000) < 500, y, -1)
+    m = DawidSkene(gold_correction=None).fit(L, gold)
+    assert m.gold_correction_ is None and not m.correction_.any()
+    m = DawidSkene(gold_correction=0.5).fit(L, gold)       # a fixed scale skips the search
+    assert m.gold_correction_ == 0.5 and m.correction_.any()
+
+
+@pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")  # the copies are the point
+def test_gold_correction_bad_values_are_named():
+    L, y = _correlated_suite(seed=2, n=500)
+    for bad in (0, -1.0, "yes", True):
+        with pytest.raises(InputError, match="gold_correction: expected 'auto', a number > 0"):
+            DawidSkene(gold_correction=bad).fit(L, y)
+
+
+@pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")  # the copies are the point
+def test_explain_terms_include_the_gold_correction():
+    L, y = _correlated_suite(seed=3, n=5000)
+    m = DawidSkene(gold_correction=1.0).fit(L, np.where(np.arange(5000) < 400, y, -1))
+    for row in L[:20]:
+        prior, terms = m.explain_terms(row)
+        logit = prior + terms.sum(axis=0)
+        post = np.exp(logit - logit.max())
+        assert np.allclose(post / post.sum(), m.predict_proba(row[None])[0])
+
+
+def test_fifty_random_gold_labels_lift_the_default_on_wrench_youtube(data_dir):
+    """Issue 3: 50 random train gold labels improve LabelModel's test accuracy over the
+    unsupervised fit, averaged over 5 draws (and 100/200 labels lift it further)."""
+    from weaklabel.benchmark import gold_curve
+
+    curve = gold_curve(data_dir / "youtube", sizes=(0, 50, 100, 200), draws=5)
+    mean = curve.groupby("gold_rows")["score"].mean()
+    assert mean[50] > mean[0]
+    assert mean[200] >= mean[0] + 0.015

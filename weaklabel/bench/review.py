@@ -71,7 +71,8 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
                     rows = np.concatenate([rows, rng.choice(pool, size=take - rows.size, replace=False)])
                 y_exp[rows] = y_tr[rows]
                 labeled += take
-                model = LabelModel(cardinality=k).fit(L_tr, y_exp)
+                # as the review app refits: queue-chosen rows are no random sample, so no gold correction
+                model = LabelModel(cardinality=k, gold_correction=None).fit(L_tr, y_exp)
             tr, te = _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric)
             out.append({"strategy": strategy, "labels": budget, "seed": seed, "train_accuracy": tr,
                         f"test_{metric}": te})

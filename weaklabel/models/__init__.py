@@ -33,10 +33,11 @@ class LabelModel(DawidSkene):
     def __init__(self, *, cardinality: int | None = None, class_balance=None,
                  confusion: str = "one_coin", model_abstains: bool = True, max_iter: int = 100,
                  tol: float = 1e-5, smoothing: float = 10.0, gold_weight: float = 1.0,
-                 random_state: int = 0) -> None:
+                 gold_correction: float | str | None = "auto", random_state: int = 0) -> None:
         super().__init__(cardinality=cardinality, class_balance=class_balance, confusion=confusion,
                          model_abstains=model_abstains, max_iter=max_iter, tol=tol,
-                         smoothing=smoothing, gold_weight=gold_weight, random_state=random_state)
+                         smoothing=smoothing, gold_weight=gold_weight, gold_correction=gold_correction,
+                         random_state=random_state)
 
 
 __all__ = ["BaseLabelModel", "accuracy_weights", "ConvergenceWarning", "DawidSkene", "LabelModel", "LabelModelWarning",

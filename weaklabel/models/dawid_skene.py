@@ -33,6 +33,9 @@ from .base import BaseLabelModel
 CONFUSIONS = ("full", "class_conditional", "one_coin")
 _EPS = 1e-9
 _CHUNK = 1 << 20  # rows per prediction chunk
+GOLD_CORRECTION_GRID = (0.25, 0.5, 1.0, 2.0)  # prior scales (log-odds) tried by gold_correction="auto"
+MIN_GOLD_FOR_CORRECTION = 50  # ten held-out rows per fold; fewer cannot tell a correction from noise
+_CV_FOLDS = 5
 
 
 class ConvergenceWarning(UserWarning):
@@ -60,6 +63,69 @@ def _one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
     if indptr[-1] < 2**31:
         indptr = indptr.astype(np.int32)
     return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(p, m * k))
+
+
+def _outcome_one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
+    """Sparse (n_patterns, n_lfs * (k + 1)) indicator of LF j's outcome o (column j*(k+1) + o, 0 = abstain)."""
+    p, m = patterns.shape
+    cols = (patterns.astype(np.int64) + 1 + np.arange(m, dtype=np.int64) * (k + 1)).ravel()
+    indptr = np.arange(0, p * m + 1, m, dtype=np.int64)
+    return sparse.csr_matrix((np.ones(p * m), cols, indptr), shape=(p, m * (k + 1)))
+
+
+def _fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts: np.ndarray,
+               lam: float) -> np.ndarray:
+    """L2-penalised multinomial logistic regression with an offset: logits = offset + Z @ W + b.
+
+    Returns ``theta`` = (W.ravel(), b). Convex, so L-BFGS finds the optimum.
+    """
+    from scipy.optimize import minimize
+
+    k = offset.shape[1]
+    rows, n_w = np.arange(gold.size), Z.shape[1] * k
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        A = offset + Z @ theta[:n_w].reshape(-1, k) + theta[n_w:]
+        norm, P = _log_normalize(A)
+        loss = -(counts * (A[rows, gold] - norm)).sum() + lam * (theta @ theta)
+        G = P * counts[:, None]
+        G[rows, gold] -= counts                           # d loss / d logits
+        grad = np.concatenate([np.asarray(Z.T @ G).ravel(), G.sum(axis=0)]) + 2 * lam * theta
+        return float(loss), grad
+
+    return minimize(objective, np.zeros(n_w + k), jac=True, method="L-BFGS-B").x
+
+
+def _log_lik(theta: np.ndarray | None, offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray,
+             counts: np.ndarray) -> float:
+    """Summed conditional log-likelihood of the gold rows under the (corrected) model."""
+    A = offset if theta is None else offset + Z @ theta[:-offset.shape[1]].reshape(-1, offset.shape[1]) \
+        + theta[-offset.shape[1]:]
+    norm, _ = _log_normalize(A)
+    return float((counts * (A[np.arange(gold.size), gold] - norm)).sum())
+
+
+def _select_sigma(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts: np.ndarray,
+                  seed: int) -> float | None:
+    """Prior scale of the correction by 5-fold cross-validation on the gold rows; None (no
+    correction) unless a correction predicts held-out gold rows better.
+
+    Rows, not patterns, are split into folds (each pattern's count is spread over the
+    folds at random), so duplicated rows never sit on both sides of a split.
+    """
+    if counts.sum() < MIN_GOLD_FOR_CORRECTION:
+        return None
+    rng = np.random.default_rng(seed)
+    folds = rng.multinomial(counts.astype(np.int64), np.full(_CV_FOLDS, 1.0 / _CV_FOLDS))  # (n, folds)
+    scores = {}
+    for sigma in (None, *GOLD_CORRECTION_GRID):
+        total = 0.0
+        for f in range(_CV_FOLDS):
+            held, train = folds[:, f].astype(float), (counts - folds[:, f]).astype(float)
+            theta = None if sigma is None else _fit_logit(offset, Z, gold, train, 0.5 / sigma ** 2)
+            total += _log_lik(theta, offset, Z, gold, held)
+        scores[sigma] = total
+    return max(scores, key=lambda s: scores[s])  # dicts keep order: None wins ties
 
 
 def _log_normalize(logT: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -95,6 +161,17 @@ class DawidSkene(BaseLabelModel):
         accuracy (and added to the class balance counts). 0 = maximum likelihood.
     gold_weight : float, default 1.0
         How many unlabeled rows one gold row of ``fit(L, y)`` counts as.
+    gold_correction : "auto", float or None, default "auto"
+        With gold rows in ``fit(L, y)``, after EM fit a correction to each LF
+        outcome's log-likelihood term (and to the class prior) by maximising the
+        gold rows' conditional likelihood P(y | votes) under a Gaussian prior on
+        every correction with this standard deviation (in log-odds). It repairs
+        what EM gets wrong when its independence assumption fails (LFs over- or
+        under-trusted because they are correlated); conditioning on the votes
+        keeps it sound when a queue chose the rows from their votes. ``"auto"``
+        picks the scale from (0.25, 0.5, 1, 2) or no correction at all by 5-fold
+        cross-validated log-likelihood on the gold rows (no correction below 50
+        gold rows, or when it does not predict held-out gold better). None: off.
     random_state : int, default 0
         Seed for ``tie_break_policy="true-random"``. EM itself is deterministic:
         it starts from the soft majority vote.
@@ -116,6 +193,13 @@ class DawidSkene(BaseLabelModel):
         Share of rows on which each LF votes.
     shared_accuracy_ : float
         The suite-wide precision that sparse LFs are shrunk toward.
+    gold_correction_ : float or None
+        The correction's prior scale in use (None: no correction).
+    correction_ : ndarray of shape (n_lfs, k + 1, k)
+        Added to ``log emission_[j, y, o]`` for outcome ``o`` (0 = abstain) of LF
+        ``j``; zeros unless a gold correction was fitted.
+    correction_bias_ : ndarray of shape (k,)
+        Added to ``log class_balance_`` at prediction.
     n_iter_ : int
     converged_ : bool
     log_likelihood_ : float
@@ -134,7 +218,7 @@ class DawidSkene(BaseLabelModel):
     def __init__(self, *, cardinality: int | None = None, class_balance=None,
                  confusion: str = "full", model_abstains: bool = True, max_iter: int = 100,
                  tol: float = 1e-5, smoothing: float = 10.0, gold_weight: float = 1.0,
-                 random_state: int = 0) -> None:
+                 gold_correction: float | str | None = "auto", random_state: int = 0) -> None:
         self.cardinality = cardinality
         self.class_balance = class_balance
         self.confusion = confusion
@@ -143,6 +227,7 @@ class DawidSkene(BaseLabelModel):
         self.tol = tol
         self.smoothing = smoothing
         self.gold_weight = gold_weight
+        self.gold_correction = gold_correction
         self.random_state = random_state
 
     # -- fitting ----------------------------------------------------------
@@ -152,6 +237,11 @@ class DawidSkene(BaseLabelModel):
             raise InputError(f"max_iter: expected an int >= 1, got {self.max_iter!r}")
         if not (isinstance(self.smoothing, (int, float, np.number)) and self.smoothing >= 0):
             raise InputError(f"smoothing: expected a number >= 0, got {self.smoothing!r}")
+        gc = self.gold_correction
+        if not (gc is None or (isinstance(gc, str) and gc == "auto")
+                or (isinstance(gc, (int, float, np.number)) and not isinstance(gc, bool) and gc > 0)):
+            raise InputError(f"gold_correction: expected 'auto', a number > 0 (a prior's standard deviation) "
+                             f"or None, got {gc!r}; pass None to switch the correction off")
         if self.class_balance is None:
             return None
         cb = np.asarray(self.class_balance, dtype=float)
@@ -187,7 +277,7 @@ class DawidSkene(BaseLabelModel):
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
         for it in range(1, self.max_iter + 1):
             cb, emission, precision, shared = self._m_step(X, T, counts, n_votes, fixed_cb, m, k)
-            norm, T = _log_normalize(self._log_joint(X, cb, emission))
+            norm, T = _log_normalize(self._log_joint(X, np.log(cb), np.log(emission)))
             ll = float((counts * norm).sum() / n)
             T = self._clamp(T, gold, k)
             if abs(ll - ll_prev) < self.tol:
@@ -208,9 +298,34 @@ class DawidSkene(BaseLabelModel):
         self._compress_predict = raw_counts.size < 0.5 * n_rows
         self.converged_ = converged
         self.log_likelihood_ = ll
+        self.correction_ = np.zeros((m, k + 1, k))
+        self.correction_bias_ = np.zeros(k)
+        self.gold_correction_ = None
+        if gold is not None and self.gold_correction is not None:
+            known = gold >= 0
+            self._fit_correction(patterns[known], raw_counts[known], gold[known], k)
         if not converged:
             warnings.warn(f"DawidSkene EM stopped at max_iter={self.max_iter} before converging "
                           f"(tol={self.tol}); raise max_iter", ConvergenceWarning, stacklevel=3)
+
+    def _fit_correction(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray, k: int) -> None:
+        """Correct the EM model's log terms by the gold rows' conditional likelihood (see ``gold_correction``)."""
+        offset = self._log_joint(_one_hot(patterns, k), np.log(self.class_balance_), np.log(self.emission_))
+        Z = _outcome_one_hot(patterns, k)
+        sigma = self.gold_correction
+        if sigma == "auto":
+            sigma = _select_sigma(offset, Z, gold, counts, self.random_state)
+        self.gold_correction_ = sigma
+        if sigma is not None:
+            theta = _fit_logit(offset, Z, gold, counts.astype(float), 0.5 / float(sigma) ** 2)
+            n_w = Z.shape[1] * k
+            self.correction_ = theta[:n_w].reshape(patterns.shape[1], k + 1, k)
+            self.correction_bias_ = theta[n_w:]
+
+    def _log_params(self) -> tuple[np.ndarray, np.ndarray]:
+        """(log prior (k,), log terms (n_lfs, k, k + 1)) with the gold correction folded in."""
+        return (np.log(self.class_balance_) + self.correction_bias_,
+                np.log(self.emission_) + self.correction_.transpose(0, 2, 1))
 
     @staticmethod
     def _initial_posterior(X: sparse.csr_matrix, counts: np.ndarray, m: int, k: int) -> np.ndarray:
@@ -287,29 +402,30 @@ class DawidSkene(BaseLabelModel):
         return cb, np.maximum(emission, _EPS), precision, shared
 
     @staticmethod
-    def _log_joint(X, cb, emission):
+    def _log_joint(X, log_cb, log_emission):
         """Unnormalised log P(y, pattern) for each pattern, shape (n_patterns, k).
 
         sum_j log P(outcome_j | y) = sum_j log P(abstain_j | y)
                                      + sum_{j votes l} [log P(l | y) - log P(abstain_j | y)],
         so only the sparse vote indicators X are touched (no dense abstain matrix).
         """
-        m, k = emission.shape[0], emission.shape[1]
-        log_abstain = np.log(emission[:, :, 0])                       # [j, y]
-        log_vote = np.log(emission[:, :, 1:]) - log_abstain[:, :, None]  # [j, y, l]
+        m, k = log_emission.shape[0], log_emission.shape[1]
+        log_abstain = log_emission[:, :, 0]                            # [j, y]
+        log_vote = log_emission[:, :, 1:] - log_abstain[:, :, None]    # [j, y, l]
         log_vote = log_vote.transpose(0, 2, 1).reshape(m * k, k)
-        return (np.log(cb) + log_abstain.sum(axis=0))[None, :] + X @ log_vote
+        return (log_cb + log_abstain.sum(axis=0))[None, :] + X @ log_vote
 
     # -- prediction -------------------------------------------------------
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
         out = np.empty((votes.shape[0], self.cardinality_))
         # Chunks bound memory (the sparse one-hot of 10M x 50 votes alone is ~1.6 GB).
         squeeze = getattr(self, "_compress_predict", True)
+        log_cb, log_emission = self._log_params()
         for start in range(0, votes.shape[0], _CHUNK):
             chunk = votes[start:start + _CHUNK]
             vp = compress(chunk) if squeeze else None
             X = _one_hot(vp.patterns if squeeze else chunk, self.cardinality_)
-            _, P = _log_normalize(self._log_joint(X, self.class_balance_, self.emission_))
+            _, P = _log_normalize(self._log_joint(X, log_cb, log_emission))
             out[start:start + chunk.shape[0]] = P[vp.inverse] if squeeze else P
         return out
 
@@ -317,8 +433,9 @@ class DawidSkene(BaseLabelModel):
         """(log class balance (k,), per-LF terms log P(outcome_j | y) (n_lfs, k)).
 
         Abstains are outcomes too. Softmax of the prior plus the summed terms is
-        ``predict_proba`` for the row.
+        ``predict_proba`` for the row (gold correction included).
         """
         self._check_fitted()
         outcome = np.asarray(votes_row, dtype=np.int64) + 1  # 0 = abstain
-        return np.log(self.class_balance_), np.log(self.emission_[np.arange(outcome.size), :, outcome])
+        log_cb, log_emission = self._log_params()
+        return log_cb, log_emission[np.arange(outcome.size), :, outcome]
