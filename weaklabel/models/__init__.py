@@ -25,7 +25,10 @@ class LabelModel(DawidSkene):
     passed to ``fit(L, y)`` are observed labels with weight 1: experts label rows a
     queue chose from the votes, and only unweighted rows keep that selection
     ignorable (up-weighting queue-chosen rows flipped the youtube model from 85%
-    to 54% train accuracy in ``weaklabel bench review``). What it
+    to 54% train accuracy in ``weaklabel bench review``). With 50 or more gold
+    rows drawn at random, a cross-validated correction fitted on them
+    (``gold_correction``) repairs LF weights that EM got wrong; pass
+    ``gold_correction=None`` for queue-chosen rows. What it
     is may improve between releases; its contract will not. Parameters and
     attributes: see :class:`DawidSkene`.
     """

@@ -99,8 +99,8 @@ def _fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, count
 def _log_lik(theta: np.ndarray | None, offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray,
              counts: np.ndarray) -> float:
     """Summed conditional log-likelihood of the gold rows under the (corrected) model."""
-    A = offset if theta is None else offset + Z @ theta[:-offset.shape[1]].reshape(-1, offset.shape[1]) \
-        + theta[-offset.shape[1]:]
+    k = offset.shape[1]
+    A = offset if theta is None else offset + Z @ theta[:-k].reshape(-1, k) + theta[-k:]
     norm, _ = _log_normalize(A)
     return float((counts * (A[np.arange(gold.size), gold] - norm)).sum())
 
@@ -167,8 +167,10 @@ class DawidSkene(BaseLabelModel):
         gold rows' conditional likelihood P(y | votes) under a Gaussian prior on
         every correction with this standard deviation (in log-odds). It repairs
         what EM gets wrong when its independence assumption fails (LFs over- or
-        under-trusted because they are correlated); conditioning on the votes
-        keeps it sound when a queue chose the rows from their votes. ``"auto"``
+        under-trusted because they are correlated). It assumes the gold rows are
+        a random sample (a dev set, audit rows): rows a review queue picked for
+        conflict or doubt would teach it the queue's bias, so pass None for
+        those (the review loop does). ``"auto"``
         picks the scale from (0.25, 0.5, 1, 2) or no correction at all by 5-fold
         cross-validated log-likelihood on the gold rows (no correction below 50
         gold rows, or when it does not predict held-out gold better). None: off.
