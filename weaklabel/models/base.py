@@ -39,6 +39,14 @@ def accuracy_weights(accuracy: np.ndarray, k: int) -> np.ndarray:
     return np.log(a * (k - 1) / (1 - a))
 
 
+def _log_normalize(logT: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise log-sum-exp and the normalised probabilities (cheaper than scipy's for k small)."""
+    mx = logT.max(axis=1, keepdims=True)
+    e = np.exp(logT - mx)
+    s = e.sum(axis=1, keepdims=True)
+    return (np.log(s) + mx)[:, 0], e / s
+
+
 def probs_to_preds(probs: np.ndarray, *, tie_break_policy: str = "abstain",
                    prior: np.ndarray | None = None, tol: float = 1e-5,
                    random_state: int | None = 0) -> np.ndarray:

@@ -28,14 +28,12 @@ from scipy import sparse
 from .._validation import check_in_options
 from ..exceptions import InputError
 from ..matrix import compress
-from .base import BaseLabelModel
+from .base import BaseLabelModel, _log_normalize
+from .correction import fit_logit, outcome_one_hot, select_sigma
 
 CONFUSIONS = ("full", "class_conditional", "one_coin")
 _EPS = 1e-9
 _CHUNK = 1 << 20  # rows per prediction chunk
-GOLD_CORRECTION_GRID = (0.25, 0.5, 1.0, 2.0)  # prior scales (log-odds) tried by gold_correction="auto"
-MIN_GOLD_FOR_CORRECTION = 50  # ten held-out rows per fold; fewer cannot tell a correction from noise
-_CV_FOLDS = 5
 
 
 class ConvergenceWarning(UserWarning):
@@ -63,77 +61,6 @@ def _one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
     if indptr[-1] < 2**31:
         indptr = indptr.astype(np.int32)
     return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(p, m * k))
-
-
-def _outcome_one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
-    """Sparse (n_patterns, n_lfs * (k + 1)) indicator of LF j's outcome o (column j*(k+1) + o, 0 = abstain)."""
-    p, m = patterns.shape
-    cols = (patterns.astype(np.int64) + 1 + np.arange(m, dtype=np.int64) * (k + 1)).ravel()
-    indptr = np.arange(0, p * m + 1, m, dtype=np.int64)
-    return sparse.csr_matrix((np.ones(p * m), cols, indptr), shape=(p, m * (k + 1)))
-
-
-def _fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts: np.ndarray,
-               lam: float) -> np.ndarray:
-    """L2-penalised multinomial logistic regression with an offset: logits = offset + Z @ W + b.
-
-    Returns ``theta`` = (W.ravel(), b). Convex, so L-BFGS finds the optimum.
-    """
-    from scipy.optimize import minimize
-
-    k = offset.shape[1]
-    rows, n_w = np.arange(gold.size), Z.shape[1] * k
-
-    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        A = offset + Z @ theta[:n_w].reshape(-1, k) + theta[n_w:]
-        norm, P = _log_normalize(A)
-        loss = -(counts * (A[rows, gold] - norm)).sum() + lam * (theta @ theta)
-        G = P * counts[:, None]
-        G[rows, gold] -= counts                           # d loss / d logits
-        grad = np.concatenate([np.asarray(Z.T @ G).ravel(), G.sum(axis=0)]) + 2 * lam * theta
-        return float(loss), grad
-
-    return minimize(objective, np.zeros(n_w + k), jac=True, method="L-BFGS-B").x
-
-
-def _log_lik(theta: np.ndarray | None, offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray,
-             counts: np.ndarray) -> float:
-    """Summed conditional log-likelihood of the gold rows under the (corrected) model."""
-    k = offset.shape[1]
-    A = offset if theta is None else offset + Z @ theta[:-k].reshape(-1, k) + theta[-k:]
-    norm, _ = _log_normalize(A)
-    return float((counts * (A[np.arange(gold.size), gold] - norm)).sum())
-
-
-def _select_sigma(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts: np.ndarray,
-                  seed: int) -> float | None:
-    """Prior scale of the correction by 5-fold cross-validation on the gold rows; None (no
-    correction) unless a correction predicts held-out gold rows better.
-
-    Rows, not patterns, are split into folds (each pattern's count is spread over the
-    folds at random), so duplicated rows never sit on both sides of a split.
-    """
-    if counts.sum() < MIN_GOLD_FOR_CORRECTION:
-        return None
-    rng = np.random.default_rng(seed)
-    folds = rng.multinomial(counts.astype(np.int64), np.full(_CV_FOLDS, 1.0 / _CV_FOLDS))  # (n, folds)
-    scores = {}
-    for sigma in (None, *GOLD_CORRECTION_GRID):
-        total = 0.0
-        for f in range(_CV_FOLDS):
-            held, train = folds[:, f].astype(float), (counts - folds[:, f]).astype(float)
-            theta = None if sigma is None else _fit_logit(offset, Z, gold, train, 0.5 / sigma ** 2)
-            total += _log_lik(theta, offset, Z, gold, held)
-        scores[sigma] = total
-    return max(scores, key=lambda s: scores[s])  # dicts keep order: None wins ties
-
-
-def _log_normalize(logT: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise log-sum-exp and the normalised probabilities (cheaper than scipy's for k small)."""
-    mx = logT.max(axis=1, keepdims=True)
-    e = np.exp(logT - mx)
-    s = e.sum(axis=1, keepdims=True)
-    return (np.log(s) + mx)[:, 0], e / s
 
 
 class DawidSkene(BaseLabelModel):
@@ -313,13 +240,13 @@ class DawidSkene(BaseLabelModel):
     def _fit_correction(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray, k: int) -> None:
         """Correct the EM model's log terms by the gold rows' conditional likelihood (see ``gold_correction``)."""
         offset = self._log_joint(_one_hot(patterns, k), np.log(self.class_balance_), np.log(self.emission_))
-        Z = _outcome_one_hot(patterns, k)
+        Z = outcome_one_hot(patterns, k)
         sigma = self.gold_correction
         if sigma == "auto":
-            sigma = _select_sigma(offset, Z, gold, counts, self.random_state)
+            sigma = select_sigma(offset, Z, gold, counts, self.random_state)
         self.gold_correction_ = sigma
         if sigma is not None:
-            theta = _fit_logit(offset, Z, gold, counts.astype(float), 0.5 / float(sigma) ** 2)
+            theta = fit_logit(offset, Z, gold, counts.astype(float), 0.5 / float(sigma) ** 2)
             n_w = Z.shape[1] * k
             self.correction_ = theta[:n_w].reshape(patterns.shape[1], k + 1, k)
             self.correction_bias_ = theta[n_w:]
