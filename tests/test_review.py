@@ -59,3 +59,32 @@ def test_label_issues_strategy_in_a_session(spam_project):
     proj.text_column = ""
     with pytest.raises(InputError, match="needs text_column"):
         ReviewSession(proj)
+
+
+def test_only_randomly_drawn_expert_labels_train_the_model(spam_project):
+    sess = ReviewSession(Project.load(spam_project))
+    rows = list(sess.L.row_ids[:4])
+    sess.label(rows[0], 1, "ana")                        # queue rows fix their own rows only
+    info = sess.label(rows[1], 0, "ana")
+    assert info["expert_labels"] == 2 and info["fitted_on"] == 0
+    sess.label(rows[2], 1, "ana", source="audit")        # audit rows are a random sample: fitted
+    info = sess.label(rows[3], 0, "ana", source="audit")
+    assert info["expert_labels"] == 4 and info["fitted_on"] == 2
+    assert list(sess.sampled_gold()[:4]) == [-1, -1, 1, 0]
+    final = sess.final_labels().set_index("row_id")
+    assert (final.loc[rows, "source"] == "expert").all()  # every expert label overrides its row
+    assert list(final.loc[rows, "label"]) == ["SPAM", "HAM", "SPAM", "HAM"]
+
+
+def test_audit_fraction_is_a_project_setting(spam_project, tmp_path):
+    proj = Project.load(spam_project)
+    assert proj.audit_fraction == 0.05
+    proj.audit_fraction = 0.5
+    sess = ReviewSession(Project.load(proj.save(spam_project)))
+    q = sess.queue(n=10)
+    assert (q["source"] == "audit").sum() == 5
+    bad = tmp_path / "bad.toml"
+    for value, msg in (('"half"', "'audit_fraction' .* must be a number"), ("1.5", r"share in \[0, 1\)")):
+        bad.write_text(f"[project]\naudit_fraction = {value}\n")
+        with pytest.raises(InputError, match=msg):
+            Project.load(bad)

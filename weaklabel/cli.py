@@ -178,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("dirs", nargs="+", help="WRENCH folders with train gold (the oracle) and a test split")
     b.add_argument("--budgets", default="25,50,100,200")
     b.add_argument("--strategies", default="conflict,entropy,margin,disagreement,uncovered,label_issues,random")
+    b.add_argument("--audit-fraction", type=float, default=0.0,
+                   help="share of each batch drawn at random (audit rows: the only ones that train the model)")
     b.add_argument("--json", help="also write the per-run results here")
     b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
     b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",

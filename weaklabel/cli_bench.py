@@ -48,7 +48,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from .bench.review import lift_ratios, run_review_bench, summarize
 
         budgets = [int(b) for b in args.budgets.split(",")]
-        results = run_review_bench(args.dirs, strategies=args.strategies.split(","), budgets=budgets)
+        results = run_review_bench(args.dirs, strategies=args.strategies.split(","), budgets=budgets,
+                                   audit_fraction=args.audit_fraction)
         summary = summarize(results)
         print(_markdown(summary.set_index("dataset").round(4)))
         if 50 in budgets and "random" in args.strategies:

@@ -18,6 +18,8 @@ model = "label_model"
 refit_every = 10            # the app refits after this many new expert labels
 strategy = "conflict"
 overlap = 1
+audit_fraction = 0.05       # share of the queue drawn at random: honest metrics, and the only
+                            # expert rows the model trains on (queue rows override their own rows)
 ```
 """
 
@@ -55,6 +57,7 @@ class Project:
     refit_every: int = 10
     strategy: str = "conflict"
     overlap: int = 1
+    audit_fraction: float = 0.05
     root: Path = field(default=Path("."), repr=False)
 
     # -- file I/O ---------------------------------------------------------
@@ -81,14 +84,19 @@ class Project:
             expected = type(getattr(defaults, key))
             if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
                 raise InputError(f"project: key {key!r} in {path} must be an integer, got {value!r}")
+            if expected is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise InputError(f"project: key {key!r} in {path} must be a number, got {value!r}")
             if expected is str and not isinstance(value, str):
                 raise InputError(f"project: key {key!r} in {path} must be a string, got {value!r}")
             if expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 raise InputError(f"project: key {key!r} in {path} must be a list of strings, got {value!r}")
-            values[key] = value
+            values[key] = float(value) if expected is float else value
         proj = cls(**values, root=path.resolve().parent)
         if proj.refit_every < 1 or proj.overlap < 1:
             raise InputError(f"project: refit_every and overlap in {path} must be >= 1")
+        if not 0 <= proj.audit_fraction < 1:
+            raise InputError(f"project: audit_fraction in {path} must be a share in [0, 1), "
+                             f"got {proj.audit_fraction}")
         return proj
 
     def save(self, path: str | os.PathLike[str] = PROJECT_FILE) -> Path:

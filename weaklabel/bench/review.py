@@ -34,14 +34,20 @@ def _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric):
 
 def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndarray, strategy: str, *,
              budgets: Sequence[int] = (25, 50, 100, 200), batch: int = 5, seed: int = 0,
-             metric: str = "accuracy", texts: Sequence[str] | None = None) -> list[dict[str, Any]]:
+             metric: str = "accuracy", texts: Sequence[str] | None = None,
+             audit_fraction: float = 0.0) -> list[dict[str, Any]]:
     """Run one strategy up to ``max(budgets)`` oracle labels; one record per budget (and 0).
+
+    As in the review app, expert labels override their rows, and only randomly drawn
+    rows (the ``audit_fraction`` of each batch, or every row of ``random``) train the
+    label model.
 
     ``label_issues`` needs ``texts``: a cross-validated text model scores how much it
     doubts each row's weak label, once, before the study.
     """
     k = int(max(L_tr.max(), y_tr.max())) + 1
     y_exp = np.full(len(y_tr), -1)
+    drawn = np.zeros(len(y_tr), dtype=bool)  # rows labeled from a random draw: these train the model
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LabelModelWarning)
         model = LabelModel(cardinality=k).fit(L_tr)
@@ -62,17 +68,21 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
                 take = min(batch, budget - labeled)
                 q = rank(L_tr, strategy, probs=model.predict_proba(L_tr), mv_probs=mv_probs, scores=issue_scores,
                          weights=conflict_weights(model, k),
-                         label_counts={i: 1 for i in np.flatnonzero(y_exp >= 0)}, audit_fraction=0.0,
+                         label_counts={i: 1 for i in np.flatnonzero(y_exp >= 0)}, audit_fraction=audit_fraction,
                          n=take, random_state=seed * 1000 + labeled)
                 rows = q["row_id"].to_numpy(dtype=int)
+                random_rows = rows[(q["source"] == "audit").to_numpy()] if strategy != "random" else rows
                 if rows.size < take:  # the strategy ran dry: fill with random unlabeled rows
                     rng = np.random.default_rng(seed * 7919 + labeled)
                     pool = np.setdiff1d(np.flatnonzero(y_exp < 0), rows)
-                    rows = np.concatenate([rows, rng.choice(pool, size=take - rows.size, replace=False)])
+                    fill = rng.choice(pool, size=take - rows.size, replace=False)
+                    rows, random_rows = np.concatenate([rows, fill]), np.concatenate([random_rows, fill])
                 y_exp[rows] = y_tr[rows]
+                drawn[random_rows] = True
                 labeled += take
-                # as the review app refits: queue-chosen rows are no random sample, so no gold correction
-                model = LabelModel(cardinality=k, gold_correction=None).fit(L_tr, y_exp)
+                # queue-chosen rows would teach the model the queue's bias: they only override
+                y_fit = np.where(drawn, y_exp, -1)
+                model = LabelModel(cardinality=k).fit(L_tr, y_fit if drawn.any() else None)
             tr, te = _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric)
             out.append({"strategy": strategy, "labels": budget, "seed": seed, "train_accuracy": tr,
                         f"test_{metric}": te})
@@ -81,7 +91,7 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
 
 def run_review_bench(dirs: Sequence[str | Path], *, strategies: Sequence[str] = STRATEGIES,
                      budgets: Sequence[int] = (25, 50, 100, 200), random_seeds: int = 5,
-                     batch: int = 5) -> pd.DataFrame:
+                     batch: int = 5, audit_fraction: float = 0.0) -> pd.DataFrame:
     """Simulate every strategy on every WRENCH folder; random is averaged over seeds."""
     rows = []
     for d in dirs:
@@ -97,7 +107,7 @@ def run_review_bench(dirs: Sequence[str | Path], *, strategies: Sequence[str] = 
                 continue
             for seed in range(random_seeds if s == "random" else 1):
                 for r in simulate(L_tr, y_tr, te.L.votes, te.y, s, budgets=budgets, batch=batch, seed=seed,
-                                  metric=metric, texts=texts):
+                                  metric=metric, texts=texts, audit_fraction=audit_fraction):
                     rows.append({"dataset": d.name, **r})
     return pd.DataFrame(rows)
 
