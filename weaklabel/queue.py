@@ -21,6 +21,17 @@ from .matrix import LabelMatrix
 STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
 
+def drawn_at_random(sources: Any, strategy: str) -> np.ndarray:
+    """Which labeled rows were drawn at random, from each label's ``source``.
+
+    Audit rows are; under the ``random`` strategy the queue rows are too. Only such
+    rows may train a label model: rows chosen for conflict or doubt are a biased
+    sample of their votes, and imported rows were chosen in an unknown way.
+    """
+    src = np.asarray(sources, dtype=object)
+    return (src == "audit") | ((src == "queue") & (strategy == "random"))
+
+
 def conflict_score(votes: np.ndarray, k: int, weights: np.ndarray | None = None) -> np.ndarray:
     """Weighted vote mass against each row's leading class (0 when LFs agree).
 

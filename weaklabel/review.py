@@ -17,7 +17,7 @@ from .exceptions import InputError
 from .models import LabelModelWarning, MajorityVote, probs_to_preds
 from .pipeline import make_model
 from .project import Project
-from .queue import conflict_weights, rank
+from .queue import conflict_weights, drawn_at_random, rank
 
 
 class ReviewSession:
@@ -49,15 +49,13 @@ class ReviewSession:
         return self.store.gold_array(self.L.row_ids, policy="adjudicated")
 
     def sampled_gold(self, y: np.ndarray | None = None) -> np.ndarray:
-        """Expert gold on the rows drawn as a random sample (-1 elsewhere): the rows fit to learn from.
+        """Expert gold on the rows drawn at random (-1 elsewhere): the rows the model fits to.
 
-        Audit rows are a random sample; so are queue rows when the strategy is ``random``.
-        Imported labels are not used to fit: how their rows were chosen is unknown.
+        See :func:`weaklabel.queue.drawn_at_random`.
         """
         y = self.expert_gold() if y is None else y
         cur = self.store.current_labels()
-        sources = {"audit"} | ({"queue"} if self.project.strategy == "random" else set())
-        drawn = set(cur.loc[cur["source"].isin(sources), "row_id"].astype(str)) if len(cur) else set()
+        drawn = set(cur.loc[drawn_at_random(cur["source"], self.project.strategy), "row_id"].astype(str))
         return np.where(pd.Series(self.L.row_ids.astype(str)).isin(drawn).to_numpy(), y, -1)
 
     def refit(self) -> dict[str, Any]:

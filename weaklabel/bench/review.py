@@ -21,7 +21,7 @@ from ..benchmark import auto_metric
 from ..evaluate import metric_scores
 from ..io import read_wrench_split
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
-from ..queue import conflict_weights, rank
+from ..queue import conflict_weights, drawn_at_random, rank
 
 STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
@@ -71,7 +71,7 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
                          label_counts={i: 1 for i in np.flatnonzero(y_exp >= 0)}, audit_fraction=audit_fraction,
                          n=take, random_state=seed * 1000 + labeled)
                 rows = q["row_id"].to_numpy(dtype=int)
-                random_rows = rows[(q["source"] == "audit").to_numpy()] if strategy != "random" else rows
+                random_rows = rows[drawn_at_random(q["source"], strategy)]
                 if rows.size < take:  # the strategy ran dry: fill with random unlabeled rows
                     rng = np.random.default_rng(seed * 7919 + labeled)
                     pool = np.setdiff1d(np.flatnonzero(y_exp < 0), rows)

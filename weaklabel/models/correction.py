@@ -22,6 +22,12 @@ def outcome_one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(p * m), cols, indptr), shape=(p, m * (k + 1)))
 
 
+def _logits(theta: np.ndarray, offset: np.ndarray, Z: sparse.csr_matrix) -> np.ndarray:
+    """offset + Z @ W + b for ``theta`` = (W.ravel(), b)."""
+    k = offset.shape[1]
+    return offset + Z @ theta[:-k].reshape(-1, k) + theta[-k:]
+
+
 def fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts: np.ndarray,
                lam: float) -> np.ndarray:
     """L2-penalised multinomial logistic regression with an offset: logits = offset + Z @ W + b.
@@ -34,7 +40,7 @@ def fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts
     rows, n_w = np.arange(gold.size), Z.shape[1] * k
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        A = offset + Z @ theta[:n_w].reshape(-1, k) + theta[n_w:]
+        A = _logits(theta, offset, Z)
         norm, P = _log_normalize(A)
         loss = -(counts * (A[rows, gold] - norm)).sum() + lam * (theta @ theta)
         G = P * counts[:, None]
@@ -48,8 +54,7 @@ def fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts
 def _log_lik(theta: np.ndarray | None, offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray,
              counts: np.ndarray) -> float:
     """Summed conditional log-likelihood of the gold rows under the (corrected) model."""
-    k = offset.shape[1]
-    A = offset if theta is None else offset + Z @ theta[:-k].reshape(-1, k) + theta[-k:]
+    A = offset if theta is None else _logits(theta, offset, Z)
     norm, _ = _log_normalize(A)
     return float((counts * (A[np.arange(gold.size), gold] - norm)).sum())
 

@@ -97,7 +97,7 @@ class DawidSkene(BaseLabelModel):
         under-trusted because they are correlated). It assumes the gold rows are
         a random sample (a dev set, audit rows): rows a review queue picked for
         conflict or doubt would teach it the queue's bias, so pass None for
-        those (the review loop does). ``"auto"``
+        those (the review loop fits to audit rows only). ``"auto"``
         picks the scale from (0.25, 0.5, 1, 2) or no correction at all by 5-fold
         cross-validated log-likelihood on the gold rows (no correction below 50
         gold rows, or when it does not predict held-out gold better). None: off.
