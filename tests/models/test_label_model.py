@@ -54,6 +54,14 @@ def test_triplets_recover_symmetric_accuracies(k):
     assert _acc(tm, L, y) >= _acc(MajorityVote().fit(L), L, y)
 
 
+def test_triplets_normalise_when_every_one_vs_rest_sigmoid_underflows():
+    # Found by the contract fuzz test: all three sigmoids of row 3 fall below 1e-6.
+    L = np.array([[2, 2, 2, 2, 2], [2, 2, 2, 2, 2], [0, 0, 1, 2, 2]], dtype=np.int8)
+    P = TripletModel().fit(L).predict_proba(L)
+    assert np.allclose(P.sum(axis=1), 1) and np.all(np.isfinite(P))
+    assert P[2].argmax() == 2  # one-vs-rest logits -21.7, -31.1, -14.0
+
+
 def test_gold_weight_moves_the_fit_toward_the_gold_rows():
     L, y = sample_L(5000, [0.8, 0.7, 0.65], [0.5, 0.5, 0.5], [0.5, 0.5], seed=3)
     gold = np.full(5000, -1)

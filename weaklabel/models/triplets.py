@@ -122,14 +122,15 @@ class TripletModel(BaseLabelModel):
         k = self.cardinality_
         accs = list(self.lf_accuracy_ovr_)
         positives = [1] if k == 2 else list(range(k))
-        out = np.zeros((votes.shape[0], k))
+        log_p = np.zeros((votes.shape[0], k))  # log sigmoid of each one-vs-rest logit
         for pos, acc in zip(positives, accs):
             w = np.log(acc / (1 - acc))
             s = np.where(votes < 0, 0, np.where(votes == pos, 1, -1))
             prior = self.class_balance_[pos]
-            logit = np.log(prior / (1 - prior)) + s @ w
-            out[:, pos] = 1 / (1 + np.exp(-logit))
+            log_p[:, pos] = -np.logaddexp(0.0, -(np.log(prior / (1 - prior)) + s @ w))
         if k == 2:
+            out = np.exp(log_p)
             out[:, 0] = 1 - out[:, 1]
             return out
-        return out / np.maximum(out.sum(axis=1, keepdims=True), _EPS)
+        # normalise in log space: every one-vs-rest sigmoid may underflow together
+        return np.exp(log_p - np.logaddexp.reduce(log_p, axis=1, keepdims=True))
