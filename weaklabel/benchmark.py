@@ -39,7 +39,33 @@ MODEL_FACTORIES: dict[str, Callable[[int], BaseLabelModel]] = {
     "snorkel": lambda seed: SnorkelLabelModel(random_state=seed),
     "snorkel_tuned": lambda seed: SnorkelLabelModel(random_state=seed),  # grid-searched on valid
 }
+
+
+def _crowdkit(method: str) -> Callable[[int], BaseLabelModel]:
+    def make(seed: int) -> BaseLabelModel:
+        from .models.anchors import CrowdKitModel
+
+        return CrowdKitModel(method=method, random_state=seed)
+    return make
+
+
+def _hyperlm(seed: int) -> BaseLabelModel:
+    from .models.anchors import HyperLM
+
+    return HyperLM()
+
+
+# Peers run in the same harness (the optional extra "anchors"); transductive on train + test votes.
+ANCHORS: dict[str, Callable[[int], BaseLabelModel]] = {
+    "crowdkit_ds": _crowdkit("DawidSkene"),
+    "crowdkit_one_coin": _crowdkit("OneCoinDawidSkene"),
+    "crowdkit_glad": _crowdkit("GLAD"),
+    "crowdkit_mace": _crowdkit("MACE"),
+    "hyperlm": _hyperlm,
+}
 DEFAULT_MODELS = tuple(MODEL_FACTORIES)
+MODEL_FACTORIES.update(ANCHORS)
+ANCHOR_MODELS = ("snorkel", "snorkel_tuned", *ANCHORS)
 _SEEDED = {"snorkel", "snorkel_tuned"}  # the others are deterministic: fit once, vary tie breaks
 
 
@@ -51,7 +77,49 @@ def auto_metric(y: np.ndarray, k: int) -> str:
     return "accuracy"
 
 
+def expand_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Benchmark sources from paths: WRENCH folders, ``.mat`` files, folders of ``.mat`` files, globs.
+
+    A folder with a ``label.json`` is a WRENCH dataset; any other folder stands
+    for the ``.mat`` files in it (sorted). Glob patterns (``*``, ``?``, ``[``) are
+    expanded.
+    """
+    import glob
+
+    out: list[Path] = []
+    for raw in paths:
+        text = str(raw)
+        matches = sorted(glob.glob(text)) if any(c in text for c in "*?[") else [text]
+        if not matches:
+            raise DatasetNotFoundError(f"no file or folder matches {text!r}")
+        for m in map(Path, matches):
+            if m.is_dir() and not (m / "label.json").is_file():
+                mats = sorted(m.glob("*.mat"))
+                if not mats:
+                    raise DatasetNotFoundError(
+                        f"{m} is neither a WRENCH folder (no label.json) nor a folder of .mat label matrices")
+                out.extend(mats)
+            elif m.is_dir() or m.suffix == ".mat":
+                out.append(m)
+            else:
+                raise InputError(f"{m}: expected a WRENCH folder or a .mat label-matrix file")
+    return out
+
+
+def _name(source: Path) -> str:
+    return source.stem if source.suffix == ".mat" else source.name
+
+
 def _splits(folder: Path, lfs: Any) -> dict[str, WrenchSplit]:
+    """Train/valid/test splits of a source; a set without a test split is scored on train."""
+    if folder.suffix == ".mat":
+        if lfs is not None:
+            raise InputError(f"lfs: {folder} holds label matrices only (no texts to re-apply LFs to)")
+        from .matfile import read_mat_splits
+
+        out = read_mat_splits(folder)
+        out.setdefault("test", out["train"])
+        return out
     labels = read_wrench_labels(folder)
     out = {}
     for split in ("train", "valid", "test"):
@@ -108,65 +176,101 @@ def _fit(name: str, seed: int, splits: dict[str, WrenchSplit], use_valid_gold: b
 
 
 def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None = None, seeds: int = 5,
-        use_valid_gold: bool = False, metric: str | None = None, lfs: Any = None) -> pd.DataFrame:
-    """Fit each model on each folder's train split and score it on test.
+        use_valid_gold: bool = False, metric: str | None = None, lfs: Any = None, anchors: bool = False,
+        progress: bool | None = None) -> pd.DataFrame:
+    """Fit each model on each source's train split and score it on test.
 
     Parameters
     ----------
     dirs : sequence of paths
         WRENCH-format folders (``train.json``, ``test.json``, ``label.json``; ``valid.json``
-        optional except for ``snorkel_tuned`` and ``use_valid_gold``).
+        optional), ``.mat`` label-matrix files, folders of them, or glob patterns
+        (see :func:`expand_sources`). A source without a test split is fitted and
+        scored on its train split (crowdsourcing sets are transductive).
     models : sequence of str, optional
-        Names from ``MODEL_FACTORIES``; default all (Snorkel ones only when installed).
+        Names from ``MODEL_FACTORIES``; default: weaklabel's models (plus Snorkel's
+        when installed).
     seeds : int, default 5
     use_valid_gold : bool, default False
     metric : str, optional
         Default: :func:`auto_metric` per dataset.
     lfs : str or LFSuite, optional
         Re-apply this LF suite to every split's texts instead of using stored votes.
+    anchors : bool, default False
+        Add the peers (Snorkel default and tuned, crowd-kit's DawidSkene,
+        OneCoinDawidSkene, GLAD and MACE, HyperLM); needs the ``anchors`` extra.
+    progress : bool, optional
+        A progress bar per (dataset, model); default: when stderr is a terminal.
 
     Returns
     -------
     DataFrame
         One row per (dataset, model, seed): ``metric``, ``score``, ``fit_seconds``.
+        ``snorkel_tuned`` is left out on sources without a valid split.
     """
+    import sys
+
+    from tqdm.auto import tqdm
+
     if models is None:
         models = [m for m in DEFAULT_MODELS if m not in _SEEDED or _has_snorkel()]
+    models = list(models)
+    if anchors:
+        models += [m for m in ANCHOR_MODELS if m not in models]
     unknown = [m for m in models if m not in MODEL_FACTORIES]
     if unknown:
         raise InputError(f"models: unknown {unknown}; choose from {list(MODEL_FACTORIES)}")
     if seeds < 1:
         raise InputError(f"seeds: expected >= 1, got {seeds}")
+    sources = expand_sources(dirs)
     rows = []
-    for d in dirs:
-        folder = Path(d)
+    bar = tqdm(total=len(sources) * len(models), disable=not (sys.stderr.isatty() if progress is None else progress),
+               unit="fit")
+    for folder in sources:
         splits = _splits(folder, lfs)
         test, k = splits["test"], splits["train"].L.label_space.cardinality
         met = metric or auto_metric(test.y, k)
         for name in models:
+            bar.set_description(f"{_name(folder)}: {name}")
+            bar.update(1)
+            if name == "snorkel_tuned" and "valid" not in splits:
+                continue
             probs, fit_s = None, 0.0
             for seed in range(seeds):
                 if probs is None or name in _SEEDED:  # deterministic models: fit and predict once
                     t0 = time.perf_counter()
                     model = _fit(name, seed, splits, use_valid_gold, met, k)
-                    fit_s = time.perf_counter() - t0
                     probs = model.predict_proba(test.L)
+                    fit_s = time.perf_counter() - t0
                 preds = probs_to_preds(probs, tie_break_policy="true-random", random_state=seed)
-                rows.append({"dataset": folder.name, "model": name, "seed": seed, "metric": met,
+                rows.append({"dataset": _name(folder), "model": name, "seed": seed, "metric": met,
                              "score": metric_scores(test.y, preds, k, [met])[met],
                              "fit_seconds": fit_s})
+    bar.close()
     return pd.DataFrame(rows)
 
 
-def summarize(results: pd.DataFrame) -> pd.DataFrame:
-    """Mean/std per (dataset, model) as a models x datasets table of strings."""
+def summarize(results: pd.DataFrame, *, show_time: bool = True) -> pd.DataFrame:
+    """Models x datasets table of ``mean ± std`` (x100), with a ``mean`` column and, when
+    ``majority`` was run, ``< MV-1``: on how many datasets the model scores more than
+    one point below majority vote. The mean is over the datasets the model ran on
+    (marked ``*`` when that is not all of them)."""
     agg = results.groupby(["dataset", "metric", "model"], sort=False).agg(
         mean=("score", "mean"), std=("score", "std"), fit_seconds=("fit_seconds", "mean")).reset_index()
-    agg["cell"] = [f"{100 * m:.1f} ± {100 * (s if s == s else 0):.1f} ({t:.3f}s)"
+    agg["cell"] = [f"{100 * m:.1f} ± {100 * (s if s == s else 0):.1f}" + (f" ({t:.2f}s)" if show_time else "")
                    for m, s, t in zip(agg["mean"], agg["std"], agg["fit_seconds"])]
     agg["column"] = agg["dataset"] + " (" + agg["metric"] + ")"
-    return agg.pivot(index="model", columns="column", values="cell").reindex(
-        results["model"].drop_duplicates())
+    order = results["model"].drop_duplicates()
+    table = agg.pivot(index="model", columns="column", values="cell").reindex(order)
+    table = table[agg["column"].drop_duplicates()]
+    means = agg.pivot(index="model", columns="column", values="mean").reindex(order)
+    n_all = means.shape[1]
+    table["mean"] = [f"{100 * r.mean():.1f}" + ("" if r.notna().sum() == n_all else "*")
+                     for _, r in means.iterrows()]
+    if "majority" in means.index:
+        below = (means.lt(means.loc["majority"] - 0.01)) & means.notna()
+        table["< MV-1"] = below.sum(axis=1).astype(int)
+    return table.fillna("—")
 
 
 def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25, 50, 100, 200),

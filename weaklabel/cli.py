@@ -149,8 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--project", default="weaklabel.toml")
     p.add_argument("--port", type=int, default=8501)
 
-    p = sub.add_parser("benchmark", help="compare label models on WRENCH-format folders (test scores)")
-    p.add_argument("dirs", nargs="+", help="WRENCH folders (train/valid/test.json, label.json)")
+    p = sub.add_parser("benchmark", help="compare label models on WRENCH folders and .mat label matrices")
+    p.add_argument("dirs", nargs="+", help="WRENCH folders (train/valid/test.json, label.json), .mat files, "
+                                           "folders of .mat files, or glob patterns")
+    p.add_argument("--anchors", action="store_true",
+                   help="add the peers: Snorkel (default, tuned), crowd-kit DS/OneCoinDS/GLAD/MACE, HyperLM "
+                        "(pip install 'weaklabel[anchors]')")
+    p.add_argument("--times", action="store_true", help="show fit+predict seconds in each cell")
     p.add_argument("--models", help="comma-separated; default: all (" + ",".join(_model_names()) + ")")
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--use-valid-gold", action="store_true", help="fit with the valid split's gold as partial labels")

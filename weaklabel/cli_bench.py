@@ -27,8 +27,11 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
         return 0
     models = args.models.split(",") if args.models else None
     results = benchmark.run(args.dirs, models=models, seeds=args.seeds, use_valid_gold=args.use_valid_gold,
-                            metric=args.metric, lfs=args.lfs)
-    print(_markdown(benchmark.summarize(results)))
+                            metric=args.metric, lfs=args.lfs, anchors=args.anchors)
+    print(_markdown(benchmark.summarize(results, show_time=args.times)))
+    print(f"\n{'valid gold as partial labels' if args.use_valid_gold else 'unsupervised'}; test scores x100, "
+          f"mean ± std over {args.seeds} seeds (random tie breaks); '< MV-1': datasets where the model is "
+          "more than 1 point below majority vote")
     if args.json:
         results.to_json(args.json, orient="records", indent=2)
     return 0

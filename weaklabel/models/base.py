@@ -261,11 +261,15 @@ class BaseLabelModel(BaseEstimator):
         Returns
         -------
         ndarray of int64, shape (n_rows,)
-            -1 where a tie was left as abstain.
+            -1 where a tie was left as abstain, and, under ``"abstain"``, on every
+            row where no LF voted (whatever the prior says).
         """
-        probs = self.predict_proba(L)
+        votes = self._check_predict_input(L)
+        probs = self._predict_proba(votes)
         preds = probs_to_preds(probs, tie_break_policy=tie_break_policy, prior=self.class_balance_,
                                random_state=getattr(self, "random_state", 0))
+        if tie_break_policy == "abstain":  # no vote, no label: the prior is not evidence
+            preds[~(votes >= 0).any(axis=1)] = ABSTAIN
         return (preds, probs) if return_probs else preds
 
     def score(self, L: LabelMatrix | np.ndarray, y: Any, *, metrics: Any = ("accuracy",),

@@ -36,6 +36,15 @@ _EPS = 1e-9
 _CHUNK = 1 << 20  # rows per prediction chunk
 
 
+def unipolar_lfs(lf_votes: np.ndarray, share: float = 0.99) -> np.ndarray:
+    """LFs that (nearly) only ever vote one class: ``lf_votes[j, l]`` = rows on which LF j voted l.
+
+    A silent LF counts as unipolar. For these LFs all the signal is in *when* they fire.
+    """
+    total = lf_votes.sum(axis=1)
+    return lf_votes.max(axis=1) >= share * total
+
+
 class ConvergenceWarning(UserWarning):
     """EM stopped at ``max_iter`` before the log-likelihood settled."""
 
@@ -77,9 +86,12 @@ class DawidSkene(BaseLabelModel):
         for each vote l (shrunk toward the shared accuracy). ``class_conditional``:
         one accuracy per LF and true class, errors spread evenly over the other
         classes. ``one_coin``: one accuracy per LF (Dawid-Skene's "one coin").
-    model_abstains : bool, default True
+    model_abstains : bool or "auto", default True
         Model P(LF abstains | y). False gives classic Dawid-Skene (abstain =
-        missing), which learns nothing from unipolar LFs.
+        missing), which learns nothing from unipolar LFs. ``"auto"`` models it
+        only for unipolar LFs (>= 99% of their votes for one class), whose signal
+        is all in when they fire; for the others (crowd workers, classifiers) an
+        abstain is treated as missing.
     max_iter : int, default 100
     tol : float, default 1e-5
         Stop when the mean log-likelihood per row changes by less than ``tol``.
@@ -129,6 +141,9 @@ class DawidSkene(BaseLabelModel):
         ``j``; zeros unless a gold correction was fitted.
     correction_bias_ : ndarray of shape (k,)
         Added to ``log class_balance_`` at prediction.
+    structure_ : dict
+        The structure fitted: ``confusion``, ``abstain_mask`` (per LF, True where
+        P(abstain | y) is modelled), ``smoothing`` and ``class_balance`` (fixed, or None).
     n_iter_ : int
     converged_ : bool
     log_likelihood_ : float
@@ -160,12 +175,20 @@ class DawidSkene(BaseLabelModel):
         self.random_state = random_state
 
     # -- fitting ----------------------------------------------------------
+    _AUTO_STRUCTURE = False  # LabelModel also accepts confusion="auto" and smoothing=None
+
     def _check_params(self, k: int) -> np.ndarray | None:
-        check_in_options(self.confusion, CONFUSIONS, name="confusion")
+        auto = self._AUTO_STRUCTURE
+        check_in_options(self.confusion, CONFUSIONS + (("auto",) if auto else ()), name="confusion")
+        ma = self.model_abstains
+        if not (isinstance(ma, (bool, np.bool_)) or (isinstance(ma, str) and ma == "auto")):
+            raise InputError(f"model_abstains: expected True, False or 'auto', got {ma!r}")
         if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, (int, np.integer)) or self.max_iter < 1:
             raise InputError(f"max_iter: expected an int >= 1, got {self.max_iter!r}")
-        if not (isinstance(self.smoothing, (int, float, np.number)) and self.smoothing >= 0):
-            raise InputError(f"smoothing: expected a number >= 0, got {self.smoothing!r}")
+        if not ((auto and self.smoothing is None)
+                or (isinstance(self.smoothing, (int, float, np.number)) and self.smoothing >= 0)):
+            raise InputError(f"smoothing: expected a number >= 0{' or None' if auto else ''}, "
+                             f"got {self.smoothing!r}")
         gc = self.gold_correction
         if not (gc is None or (isinstance(gc, str) and gc == "auto")
                 or (isinstance(gc, (int, float, np.number)) and not isinstance(gc, bool) and gc > 0)):
@@ -179,6 +202,16 @@ class DawidSkene(BaseLabelModel):
                 f"class_balance: expected {k} positive probabilities summing to 1, got {self.class_balance!r}")
         return cb
 
+    def _structure(self, lf_votes: np.ndarray, k: int) -> dict:
+        """The model structure for this fit: confusion, which LFs' abstains are modelled,
+        smoothing and a fixed class balance (or None). ``lf_votes[j, l]`` = rows on which LF j
+        voted l. Subclasses choose it from the data (see :class:`LabelModel`)."""
+        fixed_cb = self._check_params(k)
+        ma = self.model_abstains
+        mask = unipolar_lfs(lf_votes) if isinstance(ma, str) else np.full(lf_votes.shape[0], bool(ma))
+        return {"confusion": self.confusion, "abstain_mask": mask, "smoothing": float(self.smoothing),
+                "class_balance": fixed_cb}
+
     def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
         m = votes.shape[1]
         if y is not None:  # gold rows are patterns of their own: their posterior is known
@@ -191,7 +224,6 @@ class DawidSkene(BaseLabelModel):
     def _fit_patterns(self, patterns: np.ndarray, raw_counts: np.ndarray, gold: np.ndarray | None,
                       k: int) -> None:
         """EM on unique vote patterns with their row counts (and known labels, -1 = unknown)."""
-        fixed_cb = self._check_params(k)
         m = patterns.shape[1]
         n_rows = float(raw_counts.sum())
         counts = raw_counts.astype(float)
@@ -201,6 +233,8 @@ class DawidSkene(BaseLabelModel):
         # Rows on which LF j voted l: fixed by the data, needed by every M-step.
         n_votes = np.asarray(X.T @ counts).reshape(m, k)
         vp_votes = np.asarray(X.T @ raw_counts.astype(float)).reshape(m, k)  # unweighted by gold
+        self.structure_ = self._structure(vp_votes, k)
+        fixed_cb = self.structure_["class_balance"]
         n = counts.sum()
         T = self._clamp(self._initial_posterior(X, counts, m, k), gold, k)
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
@@ -282,7 +316,8 @@ class DawidSkene(BaseLabelModel):
         return T
 
     def _m_step(self, X, T, counts, n_votes, fixed_cb, m, k):
-        s = float(self.smoothing)
+        st = self.structure_
+        s, confusion, mask = st["smoothing"], st["confusion"], st["abstain_mask"]
         weighted = T * counts[:, None]
         n_y = weighted.sum(axis=0)
         n = counts.sum()
@@ -292,7 +327,7 @@ class DawidSkene(BaseLabelModel):
         total = n_votes.sum()
         shared = float(np.einsum("jll->", C) / total) if total > 0 else 1.0 / k
         shared = min(max(shared, 1.0 / k + 0.05), 0.99)  # above chance, never certain
-        if self.confusion == "full":
+        if confusion == "full":
             # Prior on precision P(y | vote l): informative for unipolar, sparse LFs.
             prior = np.full((k, k), (1.0 - shared) / (k - 1))
             np.fill_diagonal(prior, shared)
@@ -305,7 +340,7 @@ class DawidSkene(BaseLabelModel):
             N = C.transpose(0, 2, 1)                     # [j, y, l]
             voted = N.sum(axis=2)                        # [j, y]
             diag = np.einsum("jyy->jy", N)
-            if self.confusion == "one_coin":
+            if confusion == "one_coin":
                 acc = (diag.sum(axis=1) + s * shared) / (voted.sum(axis=1) + s)
                 acc = np.repeat(acc[:, None], k, axis=1)
             else:
@@ -318,15 +353,19 @@ class DawidSkene(BaseLabelModel):
             joint = cb[None, :, None] * vote_e          # P(y, vote l) -> P(y | vote l)
             precision = (joint / np.maximum(joint.sum(axis=1, keepdims=True), _EPS)).transpose(0, 2, 1)
         fire = vote_e.sum(axis=2)
-        if self.model_abstains:
-            over = fire > 1 - 1e-6   # the prior can push a dense LF past 1: renormalise
-            if over.any():
-                vote_e[over] *= ((1 - 1e-6) / fire[over])[:, None]
-                fire = vote_e.sum(axis=2)
-            abstain = 1.0 - fire
-        else:  # classic DS: condition on voting, abstains carry no information
-            vote_e = vote_e / np.maximum(fire, _EPS)[:, :, None]
-            abstain = np.ones((m, k))
+        if not mask.all():
+            # Abstains carry no class information for these LFs: P(fires | y) is the LF's
+            # firing rate for every y, and the vote given firing is normalised, so the
+            # abstain term cancels in the posterior (classic Dawid-Skene for them).
+            rate = np.minimum(n_votes.sum(axis=1) / n, 1 - 1e-6)
+            free = ~mask
+            vote_e[free] = vote_e[free] / np.maximum(fire[free], _EPS)[:, :, None] * rate[free, None, None]
+            fire = vote_e.sum(axis=2)
+        over = fire > 1 - 1e-6   # the prior can push a dense LF past 1: renormalise
+        if over.any():
+            vote_e[over] *= ((1 - 1e-6) / fire[over])[:, None]
+            fire = vote_e.sum(axis=2)
+        abstain = 1.0 - fire
         emission = np.concatenate([abstain[:, :, None], vote_e], axis=2)
         return cb, np.maximum(emission, _EPS), precision, shared
 
@@ -356,7 +395,19 @@ class DawidSkene(BaseLabelModel):
             X = _one_hot(vp.patterns if squeeze else chunk, self.cardinality_)
             _, P = _log_normalize(self._log_joint(X, log_cb, log_emission))
             out[start:start + chunk.shape[0]] = P[vp.inverse] if squeeze else P
+        # No vote, no evidence: such a row gets the class prior, not what the model
+        # makes of a pattern of abstains (which leans on LF correlations it cannot see).
+        uncovered = ~(votes >= 0).any(axis=1)
+        if uncovered.any():
+            out[uncovered] = self.prior_
         return out
+
+    @property
+    def prior_(self) -> np.ndarray:
+        """The class prior used for rows without votes: ``class_balance_`` with any gold correction."""
+        _, p = _log_normalize((np.log(self.class_balance_) + self.correction_bias_)[None, :])
+        return p[0]
+
 
     def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(log class balance (k,), per-LF terms log P(outcome_j | y) (n_lfs, k)).
@@ -367,4 +418,6 @@ class DawidSkene(BaseLabelModel):
         self._check_fitted()
         outcome = np.asarray(votes_row, dtype=np.int64) + 1  # 0 = abstain
         log_cb, log_emission = self._log_params()
+        if not (outcome > 0).any():  # no votes: the prior alone (see _predict_proba)
+            return log_cb, np.zeros((outcome.size, self.cardinality_))
         return log_cb, log_emission[np.arange(outcome.size), :, outcome]

@@ -1,0 +1,101 @@
+"""The default label model: a Dawid-Skene model whose structure is chosen from the votes.
+
+What an LF's output can tell us depends on what kind of LF it is, and that is
+visible in ``L`` itself:
+
+* **Multi-class LFs** (crowd workers, weak classifiers, rules that vote more than
+  one class) carry their signal in *what* they vote. A full confusion matrix per
+  LF (Dawid-Skene) fits class-dependent errors; their abstains are treated as
+  missing, because "not asked" or "not sure" says little about the class.
+* **One-class (unipolar) LFs** (keyword and pattern rules) carry their signal in
+  *when* they fire. With two classes, a one-coin model with class-dependent
+  firing rates learns it.
+* With **more than two classes and unipolar LFs**, firing rates become
+  unidentifiable: an LF that fires on most rows can be explained as an accurate
+  LF of a dominant class (on WRENCH trec the model learns a 23%-accurate LF as
+  99.9% accurate). Then the model falls back to a weighted vote: one accuracy
+  per LF, shrunk hard toward the suite's shared accuracy, abstains as missing,
+  classes a priori equally likely. It stays close to majority vote and only
+  departs from it where the agreement between LFs supports a different weight.
+
+The regime is chosen by who casts the votes: when LFs that vote more than one
+class cast at least half of them, the first; otherwise the second (k = 2) or
+the third (k > 2). ``structure_`` records the choice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dawid_skene import DawidSkene, unipolar_lfs
+
+MULTI_SHARE = 0.5      # share of votes from multi-class LFs that selects the confusion regime
+VOTE_SMOOTHING = 100.0  # pseudo-votes toward the shared accuracy in the weighted-vote regime
+
+
+class LabelModel(DawidSkene):
+    """The recommended default label model.
+
+    A :class:`DawidSkene` model whose structure is chosen from ``L`` (see the
+    module docstring for why):
+
+    ========================================  =============================================
+    votes mostly from multi-class LFs          full confusion per LF; abstains modelled only
+                                               for one-class LFs
+    one-class LFs, 2 classes                   one accuracy per LF; P(LF fires | y) modelled
+    one-class LFs, more than 2 classes         weighted vote: one accuracy per LF, strongly
+                                               shrunk; abstains as missing; uniform prior
+    ========================================  =============================================
+
+    A row on which no LF voted has no evidence: ``predict_proba`` returns the
+    class prior (``class_balance_``) for it, and ``predict`` with
+    ``tie_break_policy="abstain"`` returns ABSTAIN.
+
+    Gold rows passed to ``fit(L, y)`` are observed labels with weight 1. With 50
+    or more gold rows drawn at random, a cross-validated correction fitted on them
+    (``gold_correction``) repairs LF weights that EM got wrong; pass
+    ``gold_correction=None`` for rows a review queue chose. What the model is may
+    improve between releases; its contract will not.
+
+    Parameters
+    ----------
+    confusion : {"auto", "full", "class_conditional", "one_coin"}, default "auto"
+        "auto" chooses as in the table; any other value fixes it.
+    model_abstains : {"auto", True, False}, default "auto"
+        "auto" follows the table; a bool fixes it.
+    smoothing : float or None, default None
+        Pseudo-votes toward the shared accuracy; None: 10, or 100 in the
+        weighted-vote regime.
+    Other parameters and attributes: see :class:`DawidSkene`.
+    """
+
+    def __init__(self, *, cardinality: int | None = None, class_balance=None,
+                 confusion: str = "auto", model_abstains: bool | str = "auto", max_iter: int = 100,
+                 tol: float = 1e-5, smoothing: float | None = None, gold_weight: float = 1.0,
+                 gold_correction: float | str | None = "auto", random_state: int = 0) -> None:
+        super().__init__(cardinality=cardinality, class_balance=class_balance, confusion=confusion,
+                         model_abstains=model_abstains, max_iter=max_iter, tol=tol,
+                         smoothing=smoothing, gold_weight=gold_weight, gold_correction=gold_correction,
+                         random_state=random_state)
+
+    _AUTO_STRUCTURE = True
+
+    def _structure(self, lf_votes: np.ndarray, k: int) -> dict:
+        fixed_cb = self._check_params(k)
+        unipolar = unipolar_lfs(lf_votes)
+        total = lf_votes.sum()
+        multi_share = float(lf_votes[~unipolar].sum() / total) if total > 0 else 0.0
+        if multi_share >= MULTI_SHARE:
+            regime, conf, mask, s, cb = "confusion", "full", unipolar, 10.0, None
+        elif k == 2:
+            regime, conf, mask, s, cb = "one_coin", "one_coin", np.ones_like(unipolar), 10.0, None
+        else:
+            regime, conf, mask, s, cb = ("weighted_vote", "one_coin", np.zeros_like(unipolar), VOTE_SMOOTHING,
+                                         np.full(k, 1.0 / k))
+        if self.model_abstains != "auto":
+            mask = np.full(unipolar.shape, bool(self.model_abstains))
+        return {"regime": regime,
+                "confusion": conf if self.confusion == "auto" else self.confusion,
+                "abstain_mask": mask,
+                "smoothing": s if self.smoothing is None else float(self.smoothing),
+                "class_balance": fixed_cb if fixed_cb is not None else cb}
