@@ -153,12 +153,17 @@ def _fit(name: str, seed: int, splits: dict[str, WrenchSplit], use_valid_gold: b
             m = SnorkelLabelModel(random_state=seed, **params)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", LabelModelWarning)
-                m.fit(train.L)
+                try:
+                    m.fit(train.L)
+                except Exception:  # Snorkel raises on a NaN loss (too high a learning rate): skip
+                    continue
             preds = probs_to_preds(m.predict_proba(valid.L), tie_break_policy="true-random",
                                    random_state=seed)
             score = metric_scores(valid.y, preds, k, [metric])[metric]
             if score > best_score:
                 best, best_score = m, score
+        if best is None:
+            raise InputError("snorkel_tuned: every grid setting failed to fit")
         return best
     model = MODEL_FACTORIES[name](seed)
     with warnings.catch_warnings():

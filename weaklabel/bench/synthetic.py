@@ -44,3 +44,79 @@ def sample_L(n: int, accuracies, propensities, class_balance, *, seed: int = 0,
         copy = rng.random(n) < copy_prob
         L[copy, j] = L[copy, i]
     return L, y
+
+
+REGIMES = ("sparse_unipolar", "nested_thresholds", "class_confusion", "duplicated", "adversarial")
+
+
+def regime_L(regime: str, n: int = 3000, k: int = 2, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A label matrix from one of the regimes real LF suites fall into.
+
+    ``sparse_unipolar``
+        2-4 one-class LFs per class, each firing on 2-15% of its class (precision
+        0.6-0.95): keyword rules.
+    ``nested_thresholds``
+        One latent score; LFs vote class 1 above rising thresholds and class 0
+        below falling ones (k > 2: windows of rising width around each class's
+        centre), so they fire on nested sets of rows (strongly dependent
+        abstains: Snorkel's convergence test is of this kind).
+    ``class_confusion``
+        Full-coverage multi-class LFs whose errors depend on the true class
+        (a confusion matrix each): crowd workers, weak classifiers.
+    ``duplicated``
+        Conditionally independent LFs plus exact copies of the weakest one.
+    ``adversarial``
+        Independent LFs of accuracy 0.6-0.9 plus a dense LF that is right only
+        30% of the time.
+
+    Returns
+    -------
+    L : ndarray of int8, shape (n, m)
+    y : ndarray of int64, shape (n,)
+    """
+    rng = np.random.default_rng(seed)
+    if regime == "sparse_unipolar":
+        cb = rng.dirichlet(np.full(k, 4.0))
+        y = rng.choice(k, size=n, p=cb)
+        cols = []
+        for c in range(k):
+            for _ in range(int(rng.integers(2, 5))):
+                rate = rng.uniform(0.02, 0.15)
+                prec = rng.uniform(0.6, 0.95)
+                # fire on rate of class c; add false fires so that precision is about prec
+                false_rate = rate * cb[c] * (1 - prec) / prec / max(1 - cb[c], 1e-9)
+                fire = rng.random(n) < np.where(y == c, rate, false_rate)
+                cols.append(np.where(fire, c, -1))
+        return np.column_stack(cols).astype(np.int8), y
+    if regime == "nested_thresholds":
+        score = rng.normal(size=n)
+        y = (score + rng.normal(scale=0.6, size=n) > 0).astype(np.int64)
+        if k > 2:  # k ordered classes: windows of rising width around each class's centre
+            score = rng.uniform(0, k, size=n)
+            y = np.clip(np.floor(score + rng.normal(scale=0.3, size=n)), 0, k - 1).astype(np.int64)
+            cols = [np.where(np.abs(score - (c + 0.5)) < w, c, -1) for c in range(k) for w in (0.25, 0.5, 0.75)]
+            return np.column_stack(cols).astype(np.int8), y
+        cols = [np.where(score > t, 1, -1) for t in (0.3, 0.7, 1.1, 1.5)]
+        cols += [np.where(score < -t, 0, -1) for t in (0.3, 0.7, 1.1, 1.5)]
+        return np.column_stack(cols).astype(np.int8), y
+    if regime == "class_confusion":
+        m = int(rng.integers(4, 8))
+        cb = rng.dirichlet(np.full(k, 5.0))
+        y = rng.choice(k, size=n, p=cb)
+        L = np.empty((n, m), dtype=np.int8)
+        for j in range(m):
+            conf = rng.dirichlet(np.full(k, 0.7), size=k) + np.eye(k) * rng.uniform(0.5, 2.5)
+            conf /= conf.sum(axis=1, keepdims=True)
+            u = rng.random(n)[:, None]
+            L[:, j] = (u > np.cumsum(conf[y], axis=1)).sum(axis=1)
+        return L, y
+    if regime == "duplicated":
+        acc = rng.uniform(0.6, 0.9, size=5)
+        L, y = sample_L(n, acc, rng.uniform(0.3, 0.8, size=5), np.full(k, 1.0 / k), seed=seed)
+        weakest = int(np.argmin(acc))
+        return np.column_stack([L] + [L[:, weakest]] * 2), y
+    if regime == "adversarial":
+        acc = np.r_[rng.uniform(0.6, 0.9, size=5), 0.3]
+        prop = np.r_[rng.uniform(0.3, 0.8, size=5), 0.9]
+        return sample_L(n, acc, prop, np.full(k, 1.0 / k), seed=seed)
+    raise ValueError(f"regime: expected one of {list(REGIMES)}, got {regime!r}")

@@ -116,7 +116,7 @@ class BaseLabelModel(BaseEstimator):
         Estimated (or given) P(y).
     warnings_ : list of str
         Guardrail messages from the last fit (also emitted as ``LabelModelWarning``):
-        fewer than 3 LFs, LFs learned as worse than random, near-copy LFs, a model
+        fewer than 3 LFs, LFs worse than random (on gold) or voting against the rest, near-copy LFs, a model
         below majority vote on the given gold.
     """
 
