@@ -67,3 +67,71 @@ def test_label_model_beats_baselines_on_wrench_youtube(data_dir):
     res = B.run([data_dir / "youtube"], models=["majority", "snorkel", "label_model"], seeds=5)
     mean = res.groupby("model")["score"].mean()
     assert mean["label_model"] > max(mean["majority"], mean["snorkel"])
+
+
+@pytest.fixture
+def mat_sources(tmp_path):
+    """Two .mat label matrices: one with all splits, one crowd-style (train only)."""
+    from scipy.io import savemat
+
+    L, y = sample_L(900, [0.9, 0.8, 0.7, 0.65], [0.9, 0.8, 0.9, 0.7], [0.6, 0.4], seed=3)
+    savemat(tmp_path / "full.mat", {"train_pred": L[:600], "train_labels": y[None, :600],
+                                    "val_pred": L[600:750], "validation_labels": y[None, 600:750],
+                                    "test_pred": L[750:], "test_labels": y[None, 750:]})
+    savemat(tmp_path / "crowd.mat", {"train_pred": L[:200], "train_labels": y[None, :200]})
+    return tmp_path
+
+
+def test_sources_expand_from_folders_files_and_globs(mat_sources, wrench_dir):
+    assert [p.name for p in B.expand_sources([mat_sources])] == ["crowd.mat", "full.mat"]
+    assert [p.name for p in B.expand_sources([str(mat_sources / "f*.mat"), wrench_dir])] == ["full.mat", "toy"]
+    with pytest.raises(Exception, match="no file or folder matches"):
+        B.expand_sources([str(mat_sources / "zz*.mat")])
+
+
+def test_mat_sources_table_has_mean_and_count_below_majority(mat_sources):
+    res = B.run([mat_sources], models=["majority", "label_model", "snorkel_tuned"] if B._has_snorkel()
+                else ["majority", "label_model"], seeds=2)
+    # crowd.mat has no test split: scored on train; no valid split: no tuned Snorkel there
+    assert set(res["dataset"]) == {"crowd", "full"}
+    assert not ((res["dataset"] == "crowd") & (res["model"] == "snorkel_tuned")).any()
+    table = B.summarize(res)
+    assert list(table.columns[-2:]) == ["mean", "< MV-1"]
+    means = res.groupby(["model", "dataset"])["score"].mean().unstack()
+    assert table.loc["label_model", "mean"] == f"{100 * means.loc['label_model'].mean():.1f}"
+    expected_below = int((means.loc["label_model"] < means.loc["majority"] - 0.01).sum())
+    assert table.loc["label_model", "< MV-1"] == expected_below and table.loc["majority", "< MV-1"] == 0
+    if "snorkel_tuned" in table.index:
+        assert table.loc["snorkel_tuned", "mean"].endswith("*")  # ran on one of the two sets
+        assert "—" in table.loc["snorkel_tuned"].tolist()
+
+
+def test_lfs_cannot_be_reapplied_to_label_matrices(mat_sources):
+    with pytest.raises(InputError, match="label matrices only"):
+        B.run([mat_sources / "full.mat"], models=["majority"], seeds=1, lfs="lfs/spam.py")
+
+
+def test_cli_benchmark_anchor_flag_adds_the_peers(mat_sources, capsys, monkeypatch):
+    seen = {}
+
+    def fake_run(dirs, **kw):
+        seen.update(kw)
+        return pd.DataFrame([{"dataset": "x", "model": "majority", "seed": 0, "metric": "accuracy",
+                              "score": 0.5, "fit_seconds": 0.0}])
+
+    monkeypatch.setattr(B, "run", fake_run)
+    assert main(["benchmark", str(mat_sources), "--anchors", "--models", "majority"]) == 0
+    assert seen["anchors"] is True and "unsupervised" in capsys.readouterr().out
+    assert set(B.ANCHOR_MODELS) >= {"hyperlm", "crowdkit_ds", "crowdkit_one_coin", "crowdkit_glad",
+                                    "crowdkit_mace", "snorkel", "snorkel_tuned"}
+
+
+def test_default_meets_majority_vote_on_the_shared_label_matrices(data_dir):
+    """Issue 12's gate on the data we have: >= MV - 1 on every matrix, unsupervised."""
+    sources = [data_dir / "youtube", data_dir / "trec", data_dir / "labelmatrices"]
+    res = B.run(sources, models=["majority", "label_model"], seeds=5)
+    means = res.groupby(["model", "dataset"])["score"].mean().unstack()
+    assert len(means.columns) == 9
+    gap = means.loc["label_model"] - means.loc["majority"]
+    assert (gap >= -0.01).all(), gap
+    assert means.loc["label_model"].mean() >= means.loc["majority"].mean() + 0.04

@@ -61,11 +61,13 @@ def test_read_table_errors(tmp_path):
 def test_write_labels_columns(tmp_path):
     L = LabelMatrix([[0, 1], [-1, -1], [1, 1]])
     probs = np.array([[0.5, 0.5], [0.7, 0.3], [0.1, 0.9]])
+    # row 1 has no votes: whatever the prediction, it gets no label and is marked uncovered
     write_labels(tmp_path / "labels.csv", L.row_ids, probs, np.array([-1, 0, 1]), L, ("ham", "spam"))
     out = pd.read_csv(tmp_path / "labels.csv", keep_default_na=False)
     assert list(out.columns) == ["row_id", "p_ham", "p_spam", "label", "confidence", "source", "n_votes",
-                                 "conflict"]
-    assert out["label"].tolist() == ["", "ham", "spam"]
+                                 "conflict", "covered"]
+    assert out["label"].tolist() == ["", "", "spam"]
+    assert out["covered"].astype(str).tolist() == ["True", "False", "True"]
     assert out["n_votes"].tolist() == [2, 0, 2]
     assert out["conflict"].astype(str).tolist() == ["True", "False", "False"]
 

@@ -314,10 +314,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
     L = LabelMatrix.load(args.matrix)
     model = make_model(args.model).fit(L)
-    from .models import probs_to_preds
-
-    probs = model.predict_proba(L)
-    preds = probs_to_preds(probs, tie_break_policy="abstain")
+    preds, probs = model.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = write_labels(out / "labels.csv", L.row_ids, probs, preds, L, model.label_names_)

@@ -164,12 +164,13 @@ def _atomic_write_text(path: Path, text: str) -> None:
 def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.ndarray,
                  preds: np.ndarray, L: LabelMatrix | None, label_names: tuple[str, ...], *,
                  expert: np.ndarray | None = None) -> Path:
-    """Write labels: row id, ``p_<class>``, label, confidence, source, votes, conflict.
+    """Write labels: row id, ``p_<class>``, label, confidence, source, votes, conflict, covered.
 
     The format follows the suffix: ``.csv``, ``.parquet`` or ``.jsonl``; the write is
     atomic (temp file + rename). ``label`` is the class name (empty where the model
-    abstained on a tie). With ``expert`` (int per row, -1 = none), experts' labels
-    override the model's and ``source`` says which one a row got.
+    abstained on a tie, and on every row no LF voted on: ``covered`` is False there and
+    the ``p_`` columns hold the class prior). With ``expert`` (int per row, -1 = none),
+    experts' labels override the model's and ``source`` says which one a row got.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -178,7 +179,10 @@ def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.nd
     frame = pd.DataFrame({"row_id": row_ids})
     for c, name in enumerate(label_names):
         frame[f"p_{name}"] = probs[:, c]
-    final = np.asarray(preds)
+    final = np.asarray(preds).copy()
+    covered = None if L is None else (L.votes >= 0).any(axis=1)
+    if covered is not None:
+        final[~covered] = -1  # no evidence, no label (the prior is not evidence)
     source = np.full(len(final), "model", dtype=object)
     if expert is not None:
         expert = np.asarray(expert)
@@ -193,6 +197,7 @@ def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.nd
         lo = np.where(v >= 0, v, 127).min(axis=1)
         hi = v.max(axis=1)
         frame["conflict"] = (frame["n_votes"].to_numpy() > 0) & (lo != hi)
+        frame["covered"] = covered
     with atomic_path(path) as tmp:
         if suffix == ".csv":
             frame.to_csv(tmp, index=False)

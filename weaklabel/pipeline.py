@@ -22,7 +22,7 @@ from .exceptions import InputError
 from .io import read_table, write_labels
 from .labels import LabelSpace
 from .matrix import LabelMatrix
-from .models import BaseLabelModel, DawidSkene, LabelModel, MajorityVote, probs_to_preds
+from .models import BaseLabelModel, DawidSkene, LabelModel, MajorityVote
 from .suite import LFSuite, load_suite
 
 log = logging.getLogger(__name__)
@@ -107,8 +107,7 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
     t0 = time.perf_counter()
     est.fit(L)  # unsupervised: gold is for scoring only
     fit_seconds = time.perf_counter() - t0
-    probs = est.predict_proba(L)
-    preds = probs_to_preds(probs, tie_break_policy="abstain")
+    preds, probs = est.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
     summary = lf_report(L, gold if gold is not None and (gold >= 0).any() else None, model=est)
     res = RunResult(L, est, probs, preds, summary, label_counts(preds, suite.labels.names),
                     fit_seconds=fit_seconds)

@@ -26,6 +26,16 @@ FUZZ = list(zip(IDS, MODELS))  # Snorkel is left out of fuzzing: slow, and it re
 if importlib.util.find_spec("snorkel") is not None:
     MODELS.append(SnorkelLabelModel())
     IDS.append("snorkel")
+if importlib.util.find_spec("crowdkit") is not None:  # the anchors extra: transductive peers
+    from weaklabel.models.anchors import CrowdKitModel
+
+    MODELS += [CrowdKitModel(), CrowdKitModel(method="OneCoinDawidSkene"), CrowdKitModel(method="MACE", n_iter=20)]
+    IDS += ["crowdkit_ds", "crowdkit_one_coin", "crowdkit_mace"]
+if importlib.util.find_spec("hyperlm") is not None:
+    from weaklabel.models.anchors import HyperLM
+
+    MODELS.append(HyperLM())
+    IDS.append("hyperlm")
 
 L_TOY, Y_TOY = sample_L(600, [0.9, 0.8, 0.75, 0.7], [0.7, 0.5, 0.6, 0.4], [0.5, 0.3, 0.2], seed=1)
 

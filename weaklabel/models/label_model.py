@@ -66,11 +66,14 @@ class LabelModel(DawidSkene):
     smoothing : float or None, default None
         Pseudo-votes toward the shared accuracy; None: 10, or 100 in the
         weighted-vote regime.
+    max_iter : int, default 500
+        EM passes over the vote patterns (cheap; full-confusion fits on dense
+        matrices can need over 100).
     Other parameters and attributes: see :class:`DawidSkene`.
     """
 
     def __init__(self, *, cardinality: int | None = None, class_balance=None,
-                 confusion: str = "auto", model_abstains: bool | str = "auto", max_iter: int = 100,
+                 confusion: str = "auto", model_abstains: bool | str = "auto", max_iter: int = 500,
                  tol: float = 1e-5, smoothing: float | None = None, gold_weight: float = 1.0,
                  gold_correction: float | str | None = "auto", random_state: int = 0) -> None:
         super().__init__(cardinality=cardinality, class_balance=class_balance, confusion=confusion,
