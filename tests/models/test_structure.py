@@ -69,15 +69,28 @@ def _acc(model, L, y):
 @pytest.mark.parametrize("regime", REGIMES)
 @pytest.mark.parametrize("k", [2, 3])
 def test_default_is_never_below_majority_vote_in_expectation(regime, k):
-    """Mean over draws: at most 2 points below majority vote in any regime (duplicated LFs
-    are the closest: -1.1 / -1.6 points; the others are level or ahead)."""
+    """Mean over draws: at most 1 point below majority vote in any regime (measured: level
+    on nested thresholds and sparse one-class LFs with 3 classes, 1 to 15 points ahead on
+    the others)."""
     diffs = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for seed in range(6):
             L, y = regime_L(regime, 2000, k, seed=seed)
             diffs.append(_acc(LabelModel().fit(L), L, y) - _acc(MajorityVote(cardinality=k).fit(L), L, y))
-    assert np.mean(diffs) >= -0.02, diffs
+    assert np.mean(diffs) >= -0.01, diffs
+
+
+def test_exact_copies_count_once():
+    L, y = sample_L(3000, [0.9, 0.85, 0.8, 0.6], [0.6, 0.5, 0.6, 0.7], [0.5, 0.5], seed=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the near-copy guardrail fires, rightly
+        lm = LabelModel().fit(np.column_stack([L, L[:, 3], L[:, 3]]))
+        single = LabelModel().fit(L)
+    assert lm.structure_["copy_weight"].tolist() == [1, 1, 1, 1 / 3, 1 / 3, 1 / 3]
+    probs = lm.predict_proba(np.column_stack([L, L[:, 3], L[:, 3]]))
+    # the same up to the suite-wide prior, which the copies still feed
+    assert np.abs(probs - single.predict_proba(L)).max() < 0.01
 
 
 def test_regime_generator_rejects_unknown_names():

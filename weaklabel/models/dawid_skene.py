@@ -45,6 +45,13 @@ def unipolar_lfs(lf_votes: np.ndarray, share: float = 0.99) -> np.ndarray:
     return lf_votes.max(axis=1) >= share * total
 
 
+def copy_weights(patterns: np.ndarray) -> np.ndarray:
+    """1 / (number of LFs with an identical column), per LF: a group of exact copies
+    counts as one LF's evidence."""
+    _, inverse, sizes = np.unique(patterns.T, axis=0, return_inverse=True, return_counts=True)
+    return 1.0 / sizes[inverse.ravel()]
+
+
 class ConvergenceWarning(UserWarning):
     """EM stopped at ``max_iter`` before the log-likelihood settled."""
 
@@ -143,7 +150,9 @@ class DawidSkene(BaseLabelModel):
         Added to ``log class_balance_`` at prediction.
     structure_ : dict
         The structure fitted: ``confusion``, ``abstain_mask`` (per LF, True where
-        P(abstain | y) is modelled), ``smoothing`` and ``class_balance`` (fixed, or None).
+        P(abstain | y) is modelled), ``smoothing``, ``class_balance`` (fixed, or None)
+        and ``copy_weight`` (per LF, the weight of its log-likelihood term: 1, or
+        1/c for each of c identical LFs in :class:`LabelModel`); LabelModel adds ``regime``.
     n_iter_ : int
     converged_ : bool
     log_likelihood_ : float
@@ -210,7 +219,7 @@ class DawidSkene(BaseLabelModel):
         ma = self.model_abstains
         mask = unipolar_lfs(lf_votes) if isinstance(ma, str) else np.full(lf_votes.shape[0], bool(ma))
         return {"confusion": self.confusion, "abstain_mask": mask, "smoothing": float(self.smoothing),
-                "class_balance": fixed_cb}
+                "class_balance": fixed_cb, "copy_weight": np.ones(lf_votes.shape[0])}
 
     def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
         m = votes.shape[1]
@@ -234,13 +243,16 @@ class DawidSkene(BaseLabelModel):
         n_votes = np.asarray(X.T @ counts).reshape(m, k)
         vp_votes = np.asarray(X.T @ raw_counts.astype(float)).reshape(m, k)  # unweighted by gold
         self.structure_ = self._structure(vp_votes, k)
+        if "copies" in self.structure_:  # resolved on the patterns (identical columns)
+            self.structure_["copy_weight"] = copy_weights(patterns)
         fixed_cb = self.structure_["class_balance"]
+        w = self.structure_["copy_weight"][:, None, None]
         n = counts.sum()
         T = self._clamp(self._initial_posterior(X, counts, m, k), gold, k)
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
         for it in range(1, self.max_iter + 1):
             cb, emission, precision, shared = self._m_step(X, T, counts, n_votes, fixed_cb, m, k)
-            norm, T = _log_normalize(self._log_joint(X, np.log(cb), np.log(emission)))
+            norm, T = _log_normalize(self._log_joint(X, np.log(cb), w * np.log(emission)))
             ll = float((counts * norm).sum() / n)
             T = self._clamp(T, gold, k)
             if abs(ll - ll_prev) < self.tol:
@@ -273,7 +285,8 @@ class DawidSkene(BaseLabelModel):
 
     def _fit_correction(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray, k: int) -> None:
         """Correct the EM model's log terms by the gold rows' conditional likelihood (see ``gold_correction``)."""
-        offset = self._log_joint(_one_hot(patterns, k), np.log(self.class_balance_), np.log(self.emission_))
+        log_cb, log_emission = self._log_params(corrected=False)
+        offset = self._log_joint(_one_hot(patterns, k), log_cb, log_emission)
         Z = outcome_one_hot(patterns, k)
         sigma = self.gold_correction
         if sigma == "auto":
@@ -285,10 +298,13 @@ class DawidSkene(BaseLabelModel):
             self.correction_ = theta[:n_w].reshape(patterns.shape[1], k + 1, k)
             self.correction_bias_ = theta[n_w:]
 
-    def _log_params(self) -> tuple[np.ndarray, np.ndarray]:
-        """(log prior (k,), log terms (n_lfs, k, k + 1)) with the gold correction folded in."""
+    def _log_params(self, corrected: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(log prior (k,), log terms (n_lfs, k, k + 1)): copies weighted, gold correction folded in."""
+        w = self.structure_["copy_weight"][:, None, None]
+        if not corrected:
+            return np.log(self.class_balance_), w * np.log(self.emission_)
         return (np.log(self.class_balance_) + self.correction_bias_,
-                np.log(self.emission_) + self.correction_.transpose(0, 2, 1))
+                w * np.log(self.emission_) + self.correction_.transpose(0, 2, 1))
 
     @staticmethod
     def _initial_posterior(X: sparse.csr_matrix, counts: np.ndarray, m: int, k: int) -> np.ndarray:

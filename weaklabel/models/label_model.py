@@ -101,4 +101,5 @@ class LabelModel(DawidSkene):
                 "confusion": conf if self.confusion == "auto" else self.confusion,
                 "abstain_mask": mask,
                 "smoothing": s if self.smoothing is None else float(self.smoothing),
-                "class_balance": fixed_cb if fixed_cb is not None else cb}
+                "class_balance": fixed_cb if fixed_cb is not None else cb,
+                "copy_weight": np.ones(unipolar.shape), "copies": "merge"}
