@@ -45,11 +45,33 @@ def unipolar_lfs(lf_votes: np.ndarray, share: float = 0.99) -> np.ndarray:
     return lf_votes.max(axis=1) >= share * total
 
 
-def copy_weights(patterns: np.ndarray) -> np.ndarray:
+def _mostly_distinct(votes: np.ndarray, sample: int = 20_000) -> bool:
+    """True when a fixed random sample of rows is >= 95% distinct vote patterns (large L only)."""
+    if votes.shape[0] < 10 * sample:
+        return False
+    rows = np.random.default_rng(0).choice(votes.shape[0], size=sample, replace=False)
+    return compress(votes[rows]).counts.size >= 0.95 * sample
+
+
+def copy_weights(patterns: np.ndarray, lf_votes: np.ndarray | None = None) -> np.ndarray:
     """1 / (number of LFs with an identical column), per LF: a group of exact copies
-    counts as one LF's evidence."""
-    _, inverse, sizes = np.unique(patterns.T, axis=0, return_inverse=True, return_counts=True)
-    return 1.0 / sizes[inverse.ravel()]
+    counts as one LF's evidence.
+
+    Only columns with the same votes per class (``lf_votes``, computed here when not
+    given) can be equal, so those alone are compared element by element.
+    """
+    m = patterns.shape[1]
+    if lf_votes is None:
+        lf_votes = np.stack([(patterns == c).sum(axis=0) for c in range(int(patterns.max()) + 1)], axis=1)
+    key = [tuple(row) for row in np.asarray(lf_votes).tolist()]
+    group = np.arange(m)
+    for j in range(m):
+        for i in range(j):
+            if group[i] == i and key[i] == key[j] and np.array_equal(patterns[:, i], patterns[:, j]):
+                group[j] = i
+                break
+    sizes = np.bincount(group, minlength=m)
+    return 1.0 / sizes[group]
 
 
 class ConvergenceWarning(UserWarning):
@@ -226,6 +248,8 @@ class DawidSkene(BaseLabelModel):
         if y is not None:  # gold rows are patterns of their own: their posterior is known
             vp = compress(np.column_stack([votes, y.astype(np.int8)]))
             self._fit_patterns(vp.patterns[:, :m], vp.counts, vp.patterns[:, m].astype(np.int64), k)
+        elif _mostly_distinct(votes):  # compressing would cost more than it saves
+            self._fit_patterns(votes, np.ones(votes.shape[0], dtype=np.int64), None, k)
         else:
             vp = compress(votes)
             self._fit_patterns(vp.patterns, vp.counts, None, k)
@@ -244,7 +268,7 @@ class DawidSkene(BaseLabelModel):
         vp_votes = np.asarray(X.T @ raw_counts.astype(float)).reshape(m, k)  # unweighted by gold
         self.structure_ = self._structure(vp_votes, k)
         if "copies" in self.structure_:  # resolved on the patterns (identical columns)
-            self.structure_["copy_weight"] = copy_weights(patterns)
+            self.structure_["copy_weight"] = copy_weights(patterns, vp_votes)
         fixed_cb = self.structure_["class_balance"]
         w = self.structure_["copy_weight"][:, None, None]
         n = counts.sum()

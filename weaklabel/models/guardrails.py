@@ -39,19 +39,22 @@ def near_copies(votes: np.ndarray, lf_names: Sequence[str]) -> list[tuple[str, s
     return out
 
 
-def agreement_lift(votes: np.ndarray, k: int) -> np.ndarray:
-    """Per LF: z score of how often the other LFs' votes on its rows match its vote,
-    against how often they would if its vote were unrelated to theirs (the share of
-    each class among all votes). Strongly negative: the LF votes against the rest."""
-    fired = votes >= 0
+def agreement_lift(votes: np.ndarray, k: int, lfs: Sequence[int] | None = None) -> np.ndarray:
+    """Per LF (or for the LFs in ``lfs``; the others get 0): z score of how often the
+    other LFs' votes on its rows match its vote, against how often they would if its
+    vote were unrelated to theirs (the share of each class among all votes). Strongly
+    negative: the LF votes against the rest."""
+    m = votes.shape[1]
+    z = np.zeros(m)
+    todo = range(m) if lfs is None else lfs
+    if len(todo) == 0:
+        return z
     counts = np.zeros((votes.shape[0], k))
     for c in range(k):
         counts[:, c] = (votes == c).sum(axis=1)
     share = counts.sum(axis=0) / max(counts.sum(), 1.0)
-    m = votes.shape[1]
-    z = np.zeros(m)
-    for j in range(m):
-        rows = np.flatnonzero(fired[:, j])
+    for j in todo:
+        rows = np.flatnonzero(votes[:, j] >= 0)
         lab = votes[rows, j]
         n_other = counts[rows].sum(axis=1) - 1
         obs = (counts[rows, lab] - 1).sum()
@@ -78,7 +81,10 @@ def _against_the_rest(votes: np.ndarray, y: np.ndarray | None, acc: np.ndarray, 
     fired = votes >= 0
     gold_n = np.zeros(votes.shape[1]) if y is None else (fired & (y >= 0)[:, None]).sum(axis=0)
     proven, suspect = [], []
-    z_votes = agreement_lift(votes, k)
+    n_fired = fired.sum(axis=0)
+    # the z test is a pass over the rows per LF: only for LFs that are candidates at all
+    cand = [j for j in range(votes.shape[1]) if n_fired[j] >= MIN_VOTES and (acc[j] < chance or gold_n[j] >= MIN_VOTES)]
+    z_votes = agreement_lift(votes, k, cand)
     for j in range(votes.shape[1]):
         if gold_n[j] >= MIN_VOTES:
             on = fired[:, j] & (y >= 0)
