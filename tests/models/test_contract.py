@@ -182,3 +182,23 @@ def test_fit_patterns_errors():
         WeightedMajorityVote().fit_patterns(L_TOY[:3], np.ones(3, int))
     with pytest.raises(InputError, match="positive integer row counts"):
         LabelModel().fit_patterns(L_TOY[:3], np.array([1, 0, 2]))
+
+
+def test_peer_wrappers_name_the_extra_when_missing(monkeypatch):
+    import sys
+
+    from weaklabel.models import CrowdKitModel, HyperLM
+
+    monkeypatch.setitem(sys.modules, "crowdkit.aggregation", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "hyperlm", None)
+    with pytest.raises(ImportError, match=r"weaklabel\[anchors\]"):
+        CrowdKitModel().fit(L_TOY)
+    with pytest.raises(ImportError, match=r"weaklabel\[anchors\]"):
+        HyperLM().fit(L_TOY)
+
+
+def test_crowdkit_wrapper_rejects_unknown_methods():
+    from weaklabel.models import CrowdKitModel
+
+    with pytest.raises(InputError, match="DawidSkene"):
+        CrowdKitModel(method="Wawa").fit(L_TOY)

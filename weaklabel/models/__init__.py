@@ -5,6 +5,7 @@ self, ``predict_proba(L)`` gives (n, k) rows summing to 1, ``predict`` breaks ti
 by ``tie_break_policy``. ``LabelModel`` names the recommended default.
 """
 
+from .anchors import CrowdKitModel, HyperLM  # optional peers: their packages load only when fitted
 from .base import TIE_BREAK_POLICIES, BaseLabelModel, accuracy_weights, probs_to_preds
 from .dawid_skene import ConvergenceWarning, DawidSkene
 from .guardrails import LabelModelWarning
@@ -15,6 +16,6 @@ from .triplets import TripletModel
 from .weighted import WeightedMajorityVote
 
 
-__all__ = ["BaseLabelModel", "accuracy_weights", "ConvergenceWarning", "DawidSkene", "LabelModel", "LabelModelWarning",
+__all__ = ["BaseLabelModel", "accuracy_weights", "ConvergenceWarning", "CrowdKitModel", "DawidSkene", "HyperLM", "LabelModel", "LabelModelWarning",
            "MajorityVote", "SnorkelLabelModel", "TIE_BREAK_POLICIES", "TripletModel", "WeightedMajorityVote",
            "probs_to_preds"]
