@@ -18,6 +18,7 @@ from weaklabel import (
     DatasetNotFoundError, FaultWarning, InputError, LabelMatrix, LabelSpace, LFError,
     MissingColumnError, apply_lfs, keyword_lf, labeling_function, load_dataset,
 )
+from weaklabel.cache import VoteCache
 from weaklabel.cli import main
 from weaklabel.io import read_table, read_wrench_split
 from weaklabel.labelstudio import read_annotations
@@ -133,7 +134,68 @@ CASES = {
     # -- command line ------------------------------------------------------------------
     "cli-usage": (lambda t: main(["run", "--lfs", "lfs.cancer"]), SystemExit, r"2"),
     "cli-unknown-model": (lambda t: _check(main(["fit", "--L", str(_matrix(t)), "--model", "svm"]) == 1), None, None),
+    # -- round 2 (issue 13): data loss, stale cache, gold typos, label matrices ----------
+    "cache-clear-foreign-folder": (lambda t: VoteCache(_tmp(t, "notes.txt", "keep").parent).clear(), InputError,
+                                   r"is not a weaklabel vote cache \(no CACHEDIR.TAG written by weaklabel\); "
+                                   r"nothing removed"),
+    "cache-into-foreign-folder": (lambda t: VoteCache(_tmp(t, "notes.txt", "keep").parent).put(
+        "0" * 32, np.zeros(2, dtype=np.int8)), InputError, r"already holds other files and is not a weaklabel "
+                                                             r"vote cache; point --cache"),
+    "cache-stale-constant": (lambda t: _stale_constant(t), None, None),
+    "cache-damaged-entry": (lambda t: _damaged_entry(t), None, None),
+    "init-force-bad-lfs": (lambda t: _init_force_keeps_old(t), None, None),
+    "init-name-newline": (lambda t: _check(main(["init", "--path", str(t / "p.toml"), "--name", "a\nb"]) == 0
+                                           and Project.load(t / "p.toml").name == "a\nb"), None, None),
+    "gold-class-typo": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]] * 5),
+                                                   np.array([0, 5] + [-1] * 8)), InputError,
+                        r"y: holds class 5 but no LF votes above 1 and no cardinality was given; fix the gold "
+                        r"label, or pass cardinality=6"),
+    "mat-missing-train": (lambda t: _bad_mat(t), InputError, r"expected a 'train_pred' matrix"),
 }
+
+
+def _stale_constant(t):
+    """An edited module-level constant is a cache miss, not last run's votes."""
+    df = pd.DataFrame({"x": np.arange(10.0)})
+    mod = t / "edit_me.py"
+    for cut, expected in ((3.0, 6), (7.0, 2)):
+        mod.write_text(f"from weaklabel import labeling_function\nCUT = {cut}\n"
+                       "@labeling_function(columns=['x'])\ndef lf_cut(row):\n    return 1 if row.x > CUT else -1\n")
+        import importlib.util
+        spec = importlib.util.spec_from_file_location(f"edit_me_{int(cut)}", mod)
+        m = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(m)
+        assert (apply_lfs([m.lf_cut], df, cache=t / "cache").votes == 1).sum() == expected
+
+
+def _damaged_entry(t):
+    df = pd.DataFrame({"x": np.arange(10.0)})
+    cut = labeling_function(columns=["x"], name="lf_cut")(lambda row: 1 if row.x > 4 else 0)
+    apply_lfs([cut], df, cache=t / "cache")
+    (entry,) = (t / "cache").glob("*.npz")
+    raw = bytearray(entry.read_bytes())
+    at = bytes(raw).find((np.arange(10) > 4).astype(np.int8).tobytes())  # inside the stored votes
+    raw[at] ^= 0x01
+    entry.write_bytes(bytes(raw))
+    again = apply_lfs([cut], df, cache=t / "cache")
+    assert again.apply_report.cache_misses == ["lf_cut"] and (again.votes[:, 0] == (np.arange(10) > 4)).all()
+
+
+def _init_force_keeps_old(t):
+    path = t / "weaklabel.toml"
+    assert main(["init", "--path", str(path), "--name", "old"]) == 0
+    before = path.read_text()
+    assert main(["init", "--path", str(path), "--force", "--lfs", str(t / "typo.py")]) == 1
+    assert path.read_text() == before and not list(t.glob(".weaklabel.toml.*"))
+
+
+def _bad_mat(t):
+    from scipy.io import savemat
+
+    from weaklabel.matfile import read_mat_splits
+
+    savemat(t / "x.mat", {"test_pred": np.zeros((2, 2))})
+    read_mat_splits(t / "x.mat")
 
 
 def _check(ok):

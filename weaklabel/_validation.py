@@ -79,6 +79,11 @@ def check_cardinality(L: np.ndarray, cardinality: int | None, y: np.ndarray | No
                       *, name: str = "L") -> int:
     """Resolve and check the number of classes ``k`` against the votes (and gold)."""
     seen = int(L.max()) + 1 if L.size else 0
+    if y is not None and y.size and cardinality is None and int(y.max()) + 1 > max(2, seen):
+        # a gold class no LF ever votes, with no cardinality to say it is real: most likely a typo
+        raise InputError(
+            f"y: holds class {int(y.max())} but no LF votes above {seen - 1} and no cardinality was given; "
+            f"fix the gold label, or pass cardinality={int(y.max()) + 1} if class {int(y.max())} is real")
     if y is not None and y.size:
         seen = max(seen, int(y.max()) + 1)
     if cardinality is None:

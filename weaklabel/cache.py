@@ -1,16 +1,19 @@
 """Cached re-apply: each LF's vote column on disk, keyed by what decides it.
 
-Key = the LF's identity (name + source hash + resources/closure hash, see
-``LabelingFunction.fingerprint``), a fingerprint of the data the LF reads (the
-declared columns' values and index), and the number of classes. Edit one LF of m
-and only that LF runs again; change the data and every key changes.
+Key = the LF's identity (``LabelingFunction.fingerprint``: its source, closure,
+defaults, the constants and helpers it refers to and its resources, hashed by their
+bytes), a fingerprint of the data the LF reads (the declared columns' values and
+index), and the number of classes. Edit one LF of m (or a helper only it calls) and
+only that LF runs again; change the data and every key changes. Each entry carries a
+sha256 of its votes: a damaged entry is a miss, never a wrong vote.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +21,7 @@ import pandas as pd
 
 from ._atomic import atomic_path
 from ._runcache import cached
+from .exceptions import InputError
 
 DEFAULT_CACHE_DIR = ".weaklabel-cache"
 
@@ -36,33 +40,102 @@ def data_fingerprint(df: pd.DataFrame, columns: tuple[str, ...] | None) -> str:
     return cached(("data_fingerprint", id(df), tuple(cols)), compute)
 
 
+MARKER = "CACHEDIR.TAG"
+_MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# A weaklabel vote cache: every file here can be recomputed. `weaklabel cache clear`\n"
+                "# removes only the entries it wrote.\n")
+_ENTRY = re.compile(r"^[0-9a-f]{32}\.npz$")
+_DEBRIS = re.compile(r"^\.([0-9a-f]{32}\.npz|CACHEDIR\.TAG)\.\d+\.tmp$")  # an interrupted atomic write
+
+
 class VoteCache:
-    """A folder of ``<key>.npy`` vote columns (no pickles)."""
+    """A folder of ``<key>.npz`` vote columns (no pickles), each with a sha256 of its votes.
+
+    The folder carries a ``CACHEDIR.TAG`` marker. Entries are only ever written into an
+    empty or marked folder, and ``clear`` removes only entries (and the marker) from a
+    marked folder that holds nothing else, so a mistyped ``--cache`` never costs a file.
+    """
 
     def __init__(self, folder: str | os.PathLike[str] = DEFAULT_CACHE_DIR) -> None:
         self.folder = Path(folder)
 
-    def key(self, lf, df: pd.DataFrame, k: int | None) -> str:
-        h = hashlib.sha256(f"{lf.fingerprint}|{data_fingerprint(df, lf.columns)}|{k}".encode())
+    def key(self, lf, df: pd.DataFrame, k: int | None) -> str | None:
+        """The entry key, or None when the LF's identity cannot be covered (never cached)."""
+        ident = lf.fingerprint
+        if ident is None:
+            return None
+        h = hashlib.sha256(f"{ident}|{data_fingerprint(df, lf.columns)}|{k}".encode())
         return h.hexdigest()[:32]
 
-    def get(self, key: str, n_rows: int) -> np.ndarray | None:
-        path = self.folder / f"{key}.npy"
-        try:
-            votes = np.load(path, allow_pickle=False)
-        except (OSError, ValueError, EOFError):
+    def get(self, key: str | None, n_rows: int) -> np.ndarray | None:
+        """The cached votes, or None on any doubt (missing, damaged, wrong shape or checksum)."""
+        if key is None:
             return None
-        return votes if votes.shape == (n_rows,) and votes.dtype == np.int8 else None
+        try:
+            with np.load(self.folder / f"{key}.npz", allow_pickle=False) as z:
+                votes, digest = z["votes"], z["sha256"]
+        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+            return None
+        if votes.shape != (n_rows,) or votes.dtype != np.int8:
+            return None
+        if hashlib.sha256(votes.tobytes()).digest() != digest.tobytes():
+            return None
+        return votes
 
-    def put(self, key: str, votes: np.ndarray) -> None:
+    def put(self, key: str | None, votes: np.ndarray) -> None:
+        if key is None:
+            return
+        self._claim()
+        votes = np.ascontiguousarray(votes, dtype=np.int8)
+        digest = np.frombuffer(hashlib.sha256(votes.tobytes()).digest(), dtype=np.uint8)
+        with atomic_path(self.folder / f"{key}.npz") as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, votes=votes, sha256=digest)
+
+    def _claim(self) -> None:
+        """Create the folder with its marker, or check that an existing one is ours."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise InputError(f"cache: {self.folder} is a file, not a folder; pass --cache a folder "
+                             "(or --no-cache)")
+        marker = self.folder / MARKER
+        if marker.is_file():
+            return
+        if self.folder.is_dir() and any(self.folder.iterdir()):
+            raise InputError(f"cache: {self.folder} already holds other files and is not a weaklabel vote "
+                             "cache; point --cache (or WEAKLABEL_CACHE) at an empty or new folder")
         self.folder.mkdir(parents=True, exist_ok=True)
-        with atomic_path(self.folder / f"{key}.npy") as tmp, open(tmp, "wb") as fh:
-            np.save(fh, votes.astype(np.int8), allow_pickle=False)
+        with atomic_path(marker) as tmp:
+            tmp.write_text(_MARKER_TEXT, encoding="utf-8")
 
     def clear(self) -> int:
-        """Delete the cache folder; returns how many entries it held."""
-        if not self.folder.is_dir():
+        """Remove the cache's entries (and the folder, once empty); returns how many.
+
+        Raises
+        ------
+        InputError
+            The folder has no weaklabel marker, or holds files that are not cache
+            entries: nothing is removed.
+        """
+        if not self.folder.exists():
             return 0
-        n = len(list(self.folder.glob("*.npy")))
-        shutil.rmtree(self.folder)
-        return n
+        if not self.folder.is_dir():
+            raise InputError(f"cache: {self.folder} is a file, not a vote cache; nothing removed")
+        marker = self.folder / MARKER
+        if not marker.is_file() or not marker.read_text(encoding="utf-8", errors="replace").startswith(
+                _MARKER_TEXT.splitlines()[0]):
+            raise InputError(f"cache: {self.folder} is not a weaklabel vote cache (no {MARKER} written by "
+                             "weaklabel); nothing removed")
+        names = [p.name for p in self.folder.iterdir()]
+        foreign = sorted(n for n in names if n != MARKER and not _ENTRY.match(n) and not _DEBRIS.match(n))
+        if foreign:
+            raise InputError(f"cache: {self.folder} holds files weaklabel did not write ({foreign[:5]}); "
+                             "nothing removed. Move them out, or delete the folder yourself")
+        entries = [n for n in names if _ENTRY.match(n)]
+        for n in names:
+            if n != MARKER:
+                (self.folder / n).unlink(missing_ok=True)
+        marker.unlink()
+        try:
+            self.folder.rmdir()
+        except OSError:  # something appeared meanwhile: leave the folder
+            pass
+        return len(entries)

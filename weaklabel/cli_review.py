@@ -20,8 +20,15 @@ def cmd_init(args: argparse.Namespace) -> int:
                    id_column=args.id_column, text_column=args.text_column,
                    display_columns=[args.text_column] if args.text_column else [], lfs=args.lfs,
                    store=args.store)
-    proj.save(path)
-    Project.load(path).suite()  # fail now, not in the app, if the LF module is wrong
+    from ._atomic import atomic_path
+
+    # Validate everything before the old file is touched: write beside it, load that back
+    # (keys, types), import the LF module and read the data; only then replace the file.
+    with atomic_path(path) as tmp:
+        proj.save(tmp)
+        staged = Project.load(tmp)
+        staged.suite()
+        staged.items()
     print(f"Wrote {path}; start labeling with: weaklabel app --project {path}")
     return 0
 

@@ -88,24 +88,14 @@ class LabelingFunction:
 
     # -- identity ---------------------------------------------------------
     @property
-    def fingerprint(self) -> str:
-        """Name + source hash + resources hash: changes when the LF's logic changes."""
-        try:
-            src = inspect.getsource(self.func)
-        except (OSError, TypeError):
-            src = repr(self.func)
-        h = hashlib.sha256(self.name.encode())
-        h.update(src.encode())
-        h.update(repr(sorted((k, repr(v)) for k, v in self.resources.items())).encode())
-        # Templates share one source; their closures (pattern, label, ...) tell them apart.
-        for cell in getattr(self.func, "__closure__", None) or ():
-            try:
-                h.update(_stable_repr(cell.cell_contents).encode())
-            except ValueError:  # empty cell
-                pass
-        for default in getattr(self.func, "__defaults__", None) or ():
-            h.update(_stable_repr(default).encode())
-        return h.hexdigest()[:16]
+    def fingerprint(self) -> str | None:
+        """Digest of everything the LF's votes depend on: its name and source, closure cells,
+        defaults, the module-level constants and helpers its code refers to (recursively)
+        and its resources, values hashed by their bytes. None when some value cannot be
+        covered faithfully: such an LF is never served from the vote cache."""
+        from ._identity import lf_digest
+
+        return lf_digest(self.name, self.func, self.resources)
 
     def __repr__(self) -> str:
         kind = "vectorized" if self.vectorized else "row-wise"
