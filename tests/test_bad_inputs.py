@@ -151,7 +151,24 @@ CASES = {
                         r"y: holds class 5 but no LF votes above 1 and no cardinality was given; fix the gold "
                         r"label, or pass cardinality=6"),
     "mat-missing-train": (lambda t: _bad_mat(t), InputError, r"expected a 'train_pred' matrix"),
+    "ids-leading-zeros-and-na": (lambda t: _check(read_table(_tmp(t, "x.csv", "id,text\n007,a\nNA,b\n1.0,c\n1,d\n"),
+                                                              id_column="id").index.tolist()
+                                                   == ["007", "NA", "1.0", "1"]), None, None),
+    "ids-blank": (lambda t: read_table(_tmp(t, "x.csv", "id,text\n1,a\n,b\n"), id_column="id"), InputError,
+                  r"'id' has 1 missing or blank id\(s\) \(data rows \[2\]\); every row needs an id"),
+    "import-unknown-ids": (lambda t: _import_unknown(t), None, None),
 }
+
+
+def _import_unknown(t):
+    (t / "suite.py").write_text("from weaklabel import LabelSpace, keyword_lf\nLABELS = LabelSpace(['A', 'B'])\n"
+                                "LFS = [keyword_lf('a', label=0), keyword_lf('b', label=1)]\n")
+    (t / "items.csv").write_text("id,text\n007,a\n008,b\n")
+    assert main(["init", "--path", str(t / "p.toml"), "--data", "items.csv", "--id-column", "id",
+                 "--lfs", "suite.py"]) == 0
+    (t / "in.csv").write_text("row_id,label,annotator\n7,A,ana\n")
+    assert main(["labels", "import", "--project", str(t / "p.toml"), "--file", str(t / "in.csv")]) == 1
+    assert Project.load(t / "p.toml").open_store().events().empty
 
 
 def _stale_constant(t):

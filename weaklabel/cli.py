@@ -136,10 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     q = lsub.add_parser("import", help="CSV (row_id, label, annotator) or a Label Studio JSON export")
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--file", required=True)
+    q.add_argument("--allow-unknown-ids", action="store_true",
+                   help="import labels for row ids the project's data does not have (refused by default)")
 
     p = sub.add_parser("cache", help="manage the vote cache")
     csub = p.add_subparsers(dest="cache_command", required=True, metavar="ACTION")
-    q = csub.add_parser("clear", help="delete the vote cache folder")
+    q = csub.add_parser("clear", help="delete the vote cache's entries (only from a folder weaklabel made)")
     q.add_argument("--cache", default=os.environ.get("WEAKLABEL_CACHE", ".weaklabel-cache"))
 
     p = sub.add_parser("hash-password", help="hash a password for WEAKLABEL_APP_USERS (reads stdin)")

@@ -72,20 +72,35 @@ def cmd_labels(args: argparse.Namespace) -> int:
     if str(args.file).lower().endswith(".json"):
         from . import labelstudio
 
-        records = labelstudio.read_annotations(args.file, store.label_space.names)
-        n = store.add_labels(records, source="import")
-        print(f"Imported {n} Label Studio annotations into {proj.name}")
-        return 0
-    from .io import read_table
+        records = list(labelstudio.read_annotations(args.file, store.label_space.names))
+        what = "Label Studio annotations"
+    else:
+        from .io import read_table
 
-    table = read_table(args.file)
-    missing = [c for c in ("row_id", "label", "annotator") if c not in table.columns]
-    if missing:
-        print(f"Error: --file needs columns row_id, label, annotator; {args.file} lacks {missing}", file=sys.stderr)
-        return 1
-    n = store.add_labels(zip(table["row_id"], table["label"].map(_label_value),
-                             table["annotator"]), source="import")
-    print(f"Imported {n} label events into {proj.name}")
+        table = read_table(args.file, text_columns=("row_id", "label", "annotator"))
+        missing = [c for c in ("row_id", "label", "annotator") if c not in table.columns]
+        if missing:
+            print(f"Error: --file needs columns row_id, label, annotator; {args.file} lacks {missing}",
+                  file=sys.stderr)
+            return 1
+        blank = [i + 2 for i, v in enumerate(table["row_id"]) if v is None or not str(v).strip()]
+        if blank:
+            print(f"Error: --file has {len(blank)} row(s) without a row_id (lines {blank[:5]}); nothing imported",
+                  file=sys.stderr)
+            return 1
+        labels = [_label_value(v, store.label_space.names, i + 2) for i, v in enumerate(table["label"])]
+        records = list(zip(table["row_id"], labels, table["annotator"]))
+        what = "label events"
+    if not args.allow_unknown_ids:
+        known = {str(r) for r in proj.items()[0].index}
+        unknown = sorted({str(r) for r, _, _ in records} - known)
+        if unknown:
+            print(f"Error: {len(unknown)} row id(s) in {args.file} are not items of project {proj.name!r} "
+                  f"({unknown[:5]}); nothing imported. Fix the ids (they are compared as text: '7' is not "
+                  "'007'), or pass --allow-unknown-ids", file=sys.stderr)
+            return 1
+    n = store.add_labels(records, source="import")
+    print(f"Imported {n} {what} into {proj.name}")
     return 0
 
 
@@ -109,11 +124,17 @@ def cmd_app(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=env)
 
 
-def _label_value(v):
-    """A CSV label cell: a class name, or an index (possibly read as text)."""
-    if isinstance(v, str):
-        return int(v) if v.strip().isdigit() else v.strip()
-    return int(v)
+def _label_value(v, names, line: int):
+    """A CSV label cell: a class name first (names like "1".."5" are names), else a class index."""
+    from .exceptions import InputError
+
+    text = "" if v is None else str(v).strip()
+    if text in names:
+        return text
+    if text.isdigit() and int(text) < len(names):
+        return int(text)
+    raise InputError(f"--file line {line}: label {text!r} is neither a class name {list(names)} nor an index "
+                     f"0..{len(names) - 1}; nothing imported")
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -211,40 +212,72 @@ def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.nd
 TABLE_FORMATS = (".csv", ".tsv", ".parquet", ".jsonl", ".json")
 
 
-def read_table(path: str | os.PathLike[str], *, id_column: str | None = None) -> pd.DataFrame:
+def ids_as_text(col: pd.Series) -> pd.Series:
+    """Row ids (or other key cells) as text, exactly as written: ints as "7", text as is;
+    missing stays missing. A float that holds an integer (a column pandas widened
+    because of a blank) is written without ".0"."""
+    def one(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            return None
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v.item() if isinstance(v, np.generic) else v)
+
+    return col.map(one).astype(object)
+
+
+def read_table(path: str | os.PathLike[str], *, id_column: str | None = None,
+               text_columns: Sequence[str] = ()) -> pd.DataFrame:
     """Read items from CSV/TSV, Parquet, JSON Lines or a JSON array of records.
 
     Parameters
     ----------
     path : path
     id_column : str, optional
-        Column to use as the row id (index); it must exist and be unique.
+        Column to use as the row id (index); it must exist, and every id must be
+        present and unique. Ids are text, exactly as written ("007" stays "007").
+    text_columns : sequence of str
+        More columns to read as text (an import's ``row_id`` and ``label``).
+
+    Only an empty cell counts as missing: "NA" and "None" are text.
     """
     path = Path(path)
     if not path.is_file():
         raise DatasetNotFoundError(f"data: no such file {str(path)!r}")
     suffix = path.suffix.lower()
+    as_text = list(dict.fromkeys(([id_column] if id_column else []) + list(text_columns)))
     try:
         if suffix in (".csv", ".tsv"):
-            df = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
+            # Only an empty cell is missing: "NA", "None", "null" are text (an id, a word).
+            df = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", keep_default_na=False, na_values=[""],
+                             dtype={c: str for c in as_text} or None)
         elif suffix == ".parquet":
             df = pd.read_parquet(path)
-        elif suffix == ".jsonl":
-            df = pd.read_json(path, lines=True)
-        elif suffix == ".json":
-            df = pd.read_json(path, orient="records")
+        elif suffix in (".jsonl", ".json"):  # no type guessing: "007" stays "007"
+            df = pd.read_json(path, lines=suffix == ".jsonl", orient=None if suffix == ".jsonl" else "records",
+                              dtype=False)
         else:
             raise InputError(f"data: unsupported file type {suffix!r}; use one of {list(TABLE_FORMATS)}")
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - parser errors differ per format/engine
         raise InputError(f"data: could not read {str(path)!r} as {suffix[1:]} ({type(exc).__name__}: {exc})") from exc
+    for col in as_text:
+        if col in df.columns:
+            df[col] = ids_as_text(df[col])
     if id_column is not None:
         if id_column not in df.columns:
             raise InputError(f"id_column: {id_column!r} is not a column of {str(path)!r}; columns: "
                              f"{[str(c) for c in df.columns]}")
-        if df[id_column].duplicated().any():
-            raise InputError(f"id_column: {id_column!r} has duplicate ids; row ids must be unique")
+        ids = df[id_column]
+        blank = np.flatnonzero(ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy())
+        if blank.size:
+            raise InputError(f"id_column: {id_column!r} has {blank.size} missing or blank id(s) (data rows "
+                             f"{[int(i) + 1 for i in blank[:5]]}); every row needs an id")
+        dupes = ids[ids.duplicated(keep=False)].unique().tolist()
+        if dupes:
+            raise InputError(f"id_column: {id_column!r} has duplicate ids {dupes[:5]}; row ids must be unique "
+                             "(they are compared as text: '1' and '01' differ)")
         df = df.set_index(id_column)
     df.index.name = df.index.name or "row_id"
     return df

@@ -188,7 +188,8 @@ def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.n
     eligible = np.ones(n_rows, dtype=bool)
     if label_counts is not None:
         counts = pd.Series(label_counts, dtype="int64") if not isinstance(label_counts, pd.Series) else label_counts
-        have = pd.Series(Lm.row_ids).map(counts).fillna(0).to_numpy()
+        counts = counts.groupby(counts.index.map(str)).sum()  # ids compare as text (the store's keys)
+        have = pd.Series(Lm.row_ids).map(str).map(counts).fillna(0).to_numpy()
         eligible &= have < overlap
     order = np.flatnonzero(eligible & (s > 0))
     order = order[np.argsort(-s[order], kind="stable")]
