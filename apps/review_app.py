@@ -8,6 +8,7 @@ apps/review_app.py -- --project weaklabel.toml``).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import threading
@@ -148,6 +149,13 @@ def main() -> None:
     st.set_page_config(page_title="weaklabel review", layout="wide")
     path = _project_path()
     try:
+        policy = AccessPolicy.from_env()
+    except WeakLabelError as exc:  # details go to the operator's log, not to visitors
+        logging.getLogger("weaklabel.app").error("access control misconfigured: %s", exc)
+        st.error("This app's access control is misconfigured, so it serves no one. The operator can see "
+                 "why in the server log.")
+        st.stop()
+    try:
         sess, lock = _session(path)
     except WeakLabelError as exc:
         st.error(f"Cannot open the project: {exc}")
@@ -164,7 +172,6 @@ def main() -> None:
     except WeakLabelError as exc:
         st.sidebar.error(str(exc))
         st.stop()
-    policy = AccessPolicy.from_env()
     if policy.required and st.session_state.get("authorized_as") != annotator:
         secret = st.sidebar.text_input("Password" if policy.users else "Access token", type="password",
                                        key="secret")

@@ -18,8 +18,9 @@ from weaklabel import (
     DatasetNotFoundError, FaultWarning, InputError, LabelMatrix, LabelSpace, LFError,
     MissingColumnError, apply_lfs, keyword_lf, labeling_function, load_dataset,
 )
+from weaklabel.access import AccessPolicy
 from weaklabel.cache import VoteCache
-from weaklabel.cli import main
+from weaklabel.cli import build_parser, main
 from weaklabel.io import read_table, read_wrench_split
 from weaklabel.labelstudio import read_annotations
 from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
@@ -157,6 +158,13 @@ CASES = {
     "ids-blank": (lambda t: read_table(_tmp(t, "x.csv", "id,text\n1,a\n,b\n"), id_column="id"), InputError,
                   r"'id' has 1 missing or blank id\(s\) \(data rows \[2\]\); every row needs an id"),
     "import-unknown-ids": (lambda t: _import_unknown(t), None, None),
+    "store-password-in-query": (lambda t: ExpertLabelStore("postgresql+psycopg://ana@127.0.0.1:1/x?password=s3cret"),
+                                StoreError, r"at postgresql\+psycopg://ana@127.0.0.1:1/x\?password=redacted \("),
+    "app-token-empty": (lambda t: AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": ""}), InputError,
+                        r"WEAKLABEL_APP_TOKEN: set but empty, which would open the app to anyone"),
+    "app-users-malformed": (lambda t: AccessPolicy.from_env({"WEAKLABEL_APP_USERS": "ana=hunter2"}), InputError,
+                            r"entry 1 is not 'name=<hash>' .* \(its content is not shown: it may be a secret\)$"),
+    "app-bind-address": (lambda t: _check(build_parser().parse_args(["app"]).address == "127.0.0.1"), None, None),
 }
 
 

@@ -66,5 +66,30 @@ def _check_text(value: Any, arg: str) -> str:
     return value
 
 
-def _redact(url: str) -> str:
-    return re.sub(r"//([^:/@]+):[^@]+@", r"//\1:***@", url)
+_SECRET_KEYS = re.compile(r"(pass|pwd|secret|token|key)", re.I)
+
+
+def _redact(url: str, text: str | None = None) -> str:
+    """``url`` (or ``text``, scrubbed of the url's secrets) safe to show: the password
+    hidden however it is written (``user:pw@``, ``:pw@``, ``?password=``)."""
+    import sqlalchemy as sa
+
+    secrets_: list[str] = []
+    try:
+        u = sa.engine.make_url(url)
+        if u.password:
+            secrets_.append(str(u.password))
+        for k, v in u.query.items():
+            if _SECRET_KEYS.search(k):
+                secrets_ += [v] if isinstance(v, str) else list(v)
+        shown = u.set(query={k: ("redacted" if _SECRET_KEYS.search(k) else v) for k, v in u.query.items()}) \
+            .render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL sqlalchemy can parse: show only its scheme
+        shown = url.split("://", 1)[0] + "://***" if "://" in url else "***"
+        secrets_.append(url)
+    if text is None:
+        return shown
+    for sec in secrets_:  # a driver message may quote the password or the whole URL
+        if sec:
+            text = text.replace(sec, "***")
+    return text

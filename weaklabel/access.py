@@ -4,12 +4,14 @@
 * Per-annotator passwords: ``WEAKLABEL_APP_USERS="ana=<hash>;ben=<hash>"`` with hashes
   from ``weaklabel hash-password`` (PBKDF2-SHA256, 200k rounds, random salt); only
   listed names may label.
-Neither set: the app is open (a trusted network, a single expert).
+Neither set: the app is open (a trusted network, a single expert); ``weaklabel app``
+then binds 127.0.0.1 only. A variable that is set but empty is an error, never an open app.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -32,25 +34,48 @@ def hash_password(password: str, *, salt: bytes | None = None) -> str:
 
 
 def verify_password(password: str, encoded: str) -> bool:
+    """True when ``password`` matches ``encoded``; False (never an exception) for a malformed hash."""
     try:
         algo, rounds, salt, digest = encoded.split("$")
         if algo != "pbkdf2_sha256":
             return False
-        calc = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt), int(rounds))
+        calc = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt, validate=True),
+                                   int(rounds))
+        return hmac.compare_digest(calc, base64.b64decode(digest, validate=True))
+    except (ValueError, TypeError):  # binascii.Error is a ValueError
+        return False
+
+
+def _well_formed(encoded: str) -> bool:
+    try:
+        algo, rounds, salt, digest = encoded.split("$")
+        base64.b64decode(salt, validate=True)
+        return algo == "pbkdf2_sha256" and int(rounds) > 0 and len(base64.b64decode(digest, validate=True)) == 32
     except (ValueError, TypeError):
         return False
-    return hmac.compare_digest(calc, base64.b64decode(digest))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A real hash to check unknown names against: a known and an unknown name cost the same time."""
+    return hash_password("weaklabel-timing-equaliser", salt=b"\0" * 16)
 
 
 def parse_users(spec: str) -> dict[str, str]:
-    """``"ana=<hash>;ben=<hash>"`` -> {name: hash}."""
+    """``"ana=<hash>;ben=<hash>"`` -> {name: hash}.
+
+    Errors say which entry is wrong and how, never what it holds (it may hold a
+    password typed in place of a hash).
+    """
     users = {}
-    for part in filter(None, (p.strip() for p in spec.split(";"))):
+    for i, part in enumerate(filter(None, (p.strip() for p in spec.split(";"))), start=1):
         name, sep, encoded = part.partition("=")
-        if not sep or not name.strip() or not encoded.startswith("pbkdf2_sha256$"):
-            raise InputError("WEAKLABEL_APP_USERS: expected 'name=<hash>;...' with hashes from "
-                             f"`weaklabel hash-password`, got an entry {part[:20]!r}...")
+        if not sep or not name.strip() or not _well_formed(encoded.strip()):
+            raise InputError(f"WEAKLABEL_APP_USERS: entry {i} is not 'name=<hash>' with a hash from "
+                             "`weaklabel hash-password` (its content is not shown: it may be a secret)")
         users[name.strip()] = encoded.strip()
+    if not users:
+        raise InputError("WEAKLABEL_APP_USERS: set but empty; list 'name=<hash>;...' or unset it")
     return users
 
 
@@ -63,9 +88,18 @@ class AccessPolicy:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AccessPolicy:
+        """The policy from ``WEAKLABEL_APP_TOKEN`` / ``WEAKLABEL_APP_USERS``.
+
+        A variable that is set but empty (an unset variable interpolated by compose or
+        systemd) is a configuration error, not an open app.
+        """
         env = os.environ if env is None else env
-        users = parse_users(env["WEAKLABEL_APP_USERS"]) if env.get("WEAKLABEL_APP_USERS") else {}
-        return cls(env.get("WEAKLABEL_APP_TOKEN"), users)
+        token = env.get("WEAKLABEL_APP_TOKEN")
+        if token is not None and not token.strip():
+            raise InputError("WEAKLABEL_APP_TOKEN: set but empty, which would open the app to anyone; "
+                             "set a token, or unset the variable for an open app")
+        users = parse_users(env["WEAKLABEL_APP_USERS"]) if "WEAKLABEL_APP_USERS" in env else {}
+        return cls(token, users)
 
     @property
     def required(self) -> bool:
@@ -75,7 +109,8 @@ class AccessPolicy:
         """True when ``annotator`` may label with ``secret`` (their password, or the token)."""
         if self.users:
             encoded = self.users.get(annotator)
-            return encoded is not None and verify_password(secret or "", encoded)
+            ok = verify_password(secret or "", encoded if encoded is not None else _dummy_hash())
+            return encoded is not None and ok
         if self.token:
             return hmac.compare_digest((secret or "").encode(), self.token.encode())
         return True

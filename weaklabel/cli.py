@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("app", help="start the Streamlit review app for a project")
     p.add_argument("--project", default="weaklabel.toml")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1",
+                   help="interface to listen on (default 127.0.0.1: this machine only); 0.0.0.0 serves the "
+                        "network, so set WEAKLABEL_APP_TOKEN or WEAKLABEL_APP_USERS first")
 
     p = sub.add_parser("benchmark", help="compare label models on WRENCH folders and .mat label matrices")
     p.add_argument("dirs", nargs="+", help="WRENCH folders (train/valid/test.json, label.json), .mat files, "

@@ -112,14 +112,21 @@ def cmd_app(args: argparse.Namespace) -> int:
     from .exceptions import require
     from .project import Project
 
+    from .access import AccessPolicy
+
     require("streamlit", extra="app", feature="the review app")
     Project.load(args.project)  # a clear error now rather than inside the browser
+    policy = AccessPolicy.from_env()  # a misconfigured secret stops the server from starting
+    if args.address not in ("127.0.0.1", "localhost", "::1") and not policy.required:
+        print(f"Warning: serving on {args.address} with no access control: anyone who can reach this "
+              "address can label. Set WEAKLABEL_APP_TOKEN or WEAKLABEL_APP_USERS.", file=sys.stderr)
     spec = importlib.util.find_spec("apps.review_app")
     if spec is None or spec.origin is None:
         print("Error: the review app (apps/review_app.py) is not installed with this weaklabel", file=sys.stderr)
         return 1
     env = dict(os.environ, WEAKLABEL_PROJECT=str(Path(args.project).resolve()))
     cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.port", str(args.port),
+           "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     return subprocess.call(cmd, env=env)
 

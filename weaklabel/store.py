@@ -97,7 +97,7 @@ class ExpertLabelStore:
             fix = ("another process holds the write lock; retry" if "locked" in first
                    else "check the path/server and credentials")
             raise StoreError(f"url: cannot open the label store at {_redact(self.url)} ({exc.__class__.__name__}: "
-                             f"{first}); {fix}") from exc
+                             f"{_redact(self.url, first)}); {fix}") from None
 
     def _write(self):
         """A write transaction whose database failures become StoreError (nothing half-saved)."""
@@ -110,7 +110,8 @@ class ExpertLabelStore:
                     yield c
             except self._sa.exc.OperationalError as exc:
                 raise StoreError(f"the label store at {_redact(self.url)} is locked or unavailable "
-                                 f"({str(exc.orig).splitlines()[0]}); nothing was saved, retry") from exc
+                                 f"({_redact(self.url, str(exc.orig).splitlines()[0])}); nothing was saved, "
+                                 "retry") from exc
         return tx()
 
     def close(self) -> None:

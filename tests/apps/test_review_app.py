@@ -107,3 +107,24 @@ def test_access_control_with_per_annotator_passwords(spam_project, monkeypatch):
     at2.sidebar.text_input(key="annotator").input("mallory").run()
     at2.sidebar.text_input(key="secret").input("s3cret").run()
     assert any("Wrong name or password" in e.value for e in at2.sidebar.error)
+
+
+@pytest.mark.parametrize("env", [{"WEAKLABEL_APP_USERS": "ana=hunter2-plaintext"}, {"WEAKLABEL_APP_TOKEN": ""}])
+def test_misconfigured_access_serves_no_one_and_echoes_nothing(spam_project, monkeypatch, env):
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    shown = " ".join(str(e.value) for e in [*at.error, *at.info, *at.sidebar.error, *at.markdown])
+    assert "access control is misconfigured" in shown and "hunter2" not in shown
+    assert not at.sidebar.text_input and not at.button  # no name box, nothing to label
+
+
+def test_an_unreachable_store_never_shows_its_password(spam_project, monkeypatch, tmp_path):
+    text = spam_project.read_text().replace('store = ""', 'store = "postgresql+psycopg://ana:s3cret@127.0.0.1:1/x"')
+    proj = tmp_path / "pg.toml"
+    proj.write_text(text)
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(proj))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    shown = " ".join(str(e.value) for e in at.error)
+    assert "Cannot open the project" in shown and "s3cret" not in shown and "ana:***@" in shown

@@ -69,3 +69,60 @@ def test_pressing_a_label_key_in_chromium_stores_the_event(spam_project, tmp_pat
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _lan_address() -> str | None:
+    """This machine's address on a non-loopback interface, if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))  # no packet is sent: this only picks a route
+            addr = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if addr.startswith("127.") else addr
+
+
+def test_weaklabel_app_listens_on_loopback_only_by_default(spam_project):
+    lan = _lan_address()
+    if lan is None:
+        pytest.skip("this machine has no non-loopback address to probe")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(spam_project),
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.3)
+        else:
+            pytest.fail("weaklabel app did not start")
+        with socket.socket() as s:
+            s.settimeout(2)
+            assert s.connect_ex((lan, port)) != 0, f"the app answers on {lan}: it must bind 127.0.0.1 only"
+        if CHROMIUM is not None:  # and a real browser on this machine gets the app
+            with sync_api.sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                   "--disable-background-networking"])
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+                page.get_by_label("Your name").wait_for(timeout=60_000)
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serving_the_network_without_access_control_warns(spam_project, capsys, monkeypatch):
+    import subprocess as sp
+
+    from weaklabel.cli import main
+
+    monkeypatch.setattr(sp, "call", lambda cmd, env=None: 0)  # do not start a server
+    assert main(["app", "--project", str(spam_project), "--address", "0.0.0.0"]) == 0
+    assert "no access control" in capsys.readouterr().err
+    monkeypatch.setenv("WEAKLABEL_APP_TOKEN", "")
+    assert main(["app", "--project", str(spam_project)]) == 1
+    assert "set but empty" in capsys.readouterr().err
