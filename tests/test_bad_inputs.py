@@ -165,7 +165,20 @@ CASES = {
     "app-users-malformed": (lambda t: AccessPolicy.from_env({"WEAKLABEL_APP_USERS": "ana=hunter2"}), InputError,
                             r"entry 1 is not 'name=<hash>' .* \(its content is not shown: it may be a secret\)$"),
     "app-bind-address": (lambda t: _check(build_parser().parse_args(["app"]).address == "127.0.0.1"), None, None),
+    "lf-edits-its-frame": (lambda t: _vandal_lf(t), None, None),
+    "lf-returns-huge-int": (lambda t: apply_lfs([lf(lambda x: 2**70)], TEXT), LFError,
+                            r"'bad_lf' returned 1180591620717411303424 \(first at row id 7\); return a class index"),
+    "lf-returns-intenum": (lambda t: _check(apply_lfs([lf(lambda x: _Cls.SPAM)], TEXT, label_space=LabelSpace(
+        ["HAM", "SPAM"])).votes[:, 0].tolist() == [1, 1]), None, None),
+    "store-row-id-none": (lambda t: ExpertLabelStore(f"sqlite:///{t / 's.db'}").add_label(None, 0, "ana"),
+                          InputError, r"row_id: expected the id of an item, got None"),
+    "cli-count-not-positive": (lambda t: main(["queue", "--n", "-2"]), SystemExit, r"2"),
 }
+
+
+class _Cls(__import__("enum").IntEnum):
+    HAM = 0
+    SPAM = 1
 
 
 def _import_unknown(t):
@@ -295,3 +308,18 @@ def test_app_refuses_a_store_it_cannot_migrate(spam_project, monkeypatch):
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "apps" / "review_app.py"),
                            default_timeout=60).run()
     assert any("schema v9, newer than this weaklabel supports" in e.value for e in at.error)
+
+
+def _vandal_lf(t):
+    """A vectorized LF that edits its frame in place changes neither the caller's frame nor
+    a later LF's votes."""
+    df = pd.DataFrame({"text": ["a b", "buy now", "hello"]})
+
+    @labeling_function(columns=["text"], vectorized=True)
+    def vandal(d):
+        d.loc[d.index[0], "text"] = "buy buy"
+        d["text"] = "buy"
+        return np.full(len(d), -1)
+
+    L = apply_lfs([vandal, keyword_lf("buy", label=1)], df)
+    assert df["text"].tolist() == ["a b", "buy now", "hello"] and L.votes[:, 1].tolist() == [-1, 1, -1]

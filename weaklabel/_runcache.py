@@ -36,3 +36,9 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in store:
         store[key] = compute()
     return store[key]
+
+
+def frame_key(df) -> int:
+    """The run-cache identity of a frame: that of the caller's frame an LF's protected copy
+    was made from (see ``LabelingFunction._apply_vectorized``), else the frame's own."""
+    return df.__dict__.get("_weaklabel_origin", id(df))

@@ -46,6 +46,17 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="apply every LF afresh; write no cache")
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: an integer >= 1 (so `--n -2` or `--chunksize 0` is a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="weaklabel", description="weaklabel: labeling functions -> label model -> probabilistic labels, "
@@ -59,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="label_model", help="label_model (default), majority, dawid_skene")
     p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
     p.add_argument("--eval-split", help="also score on this split's gold (e.g. test)")
-    p.add_argument("--chunksize", type=int,
+    p.add_argument("--chunksize", type=positive_int,
                    help="stream a Parquet file in chunks of this many rows (data larger than memory)")
     p.add_argument("--metric", action="append", dest="metrics",
                    help="metric on gold: accuracy (default), f1, f1_macro, precision, recall")
@@ -119,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("queue", help="print or export the top items for expert review")
     p.add_argument("--project", default="weaklabel.toml")
-    p.add_argument("--n", type=int, default=20)
+    p.add_argument("--n", type=positive_int, default=20)
     p.add_argument("--strategy", help="conflict, entropy, margin, disagreement, uncovered, random")
     p.add_argument("--export", help="write the queue to this CSV instead of printing it")
 
@@ -132,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = lsub.add_parser("export-ls", help="the queue's top items as Label Studio tasks with predictions")
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--out", required=True, help="tasks JSON; the labeling config is written beside it")
-    q.add_argument("--n", type=int, default=100)
+    q.add_argument("--n", type=positive_int, default=100)
     q = lsub.add_parser("import", help="CSV (row_id, label, annotator) or a Label Studio JSON export")
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--file", required=True)
@@ -149,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("app", help="start the Streamlit review app for a project")
     p.add_argument("--project", default="weaklabel.toml")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=positive_int, default=8501)
     p.add_argument("--address", default="127.0.0.1",
                    help="interface to listen on (default 127.0.0.1: this machine only); 0.0.0.0 serves the "
                         "network, so set WEAKLABEL_APP_TOKEN or WEAKLABEL_APP_USERS first")
@@ -162,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(pip install 'weaklabel[anchors]')")
     p.add_argument("--times", action="store_true", help="show fit+predict seconds in each cell")
     p.add_argument("--models", help="comma-separated; default: all (" + ",".join(_model_names()) + ")")
-    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--seeds", type=positive_int, default=5)
     p.add_argument("--use-valid-gold", action="store_true", help="fit with the valid split's gold as partial labels")
     p.add_argument("--metric", help="accuracy, f1, f1_macro, ...; default: F1 for rare-positive binary sets")
     p.add_argument("--lfs", help="re-apply this LF suite to the texts instead of the stored votes")
@@ -172,17 +183,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="speed benchmarks against Snorkel, reported as ratios")
     bsub = p.add_subparsers(dest="bench", required=True, metavar="BENCH")
     b = bsub.add_parser("apply", help="10 keyword/regex LFs on N rows: weaklabel vs Snorkel PandasLFApplier")
-    b.add_argument("--rows", type=int, default=100_000)
-    b.add_argument("--repeat", type=int, default=3, help="weaklabel runs to take the best of")
+    b.add_argument("--rows", type=positive_int, default=100_000)
+    b.add_argument("--repeat", type=positive_int, default=3, help="weaklabel runs to take the best of")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("analysis", help="lf_summary vs Snorkel's LFAnalysis on a 1M x 50 matrix")
-    b.add_argument("--rows", type=int, default=1_000_000)
-    b.add_argument("--lfs", type=int, default=50)
+    b.add_argument("--rows", type=positive_int, default=1_000_000)
+    b.add_argument("--lfs", type=positive_int, default=50)
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("scale", help="out-of-core 10M x 50, cached re-apply, n_jobs=2 vs serial vs Snorkel")
-    b.add_argument("--rows", type=int, default=10_000_000)
-    b.add_argument("--lfs", type=int, default=50)
-    b.add_argument("--chunksize", type=int, default=1_000_000)
+    b.add_argument("--rows", type=positive_int, default=10_000_000)
+    b.add_argument("--lfs", type=positive_int, default=50)
+    b.add_argument("--chunksize", type=positive_int, default=1_000_000)
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("review", help="simulated expert study: queue strategies vs random labels")
     b.add_argument("dirs", nargs="+", help="WRENCH folders with train gold (the oracle) and a test split")

@@ -18,15 +18,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._runcache import frame_key
 from ._validation import check_columns, describe_values
 from .exceptions import InputError, InputTypeError, LFError
 from .labels import ABSTAIN, LabelSpace
 
 _NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
-_INT_TYPES = frozenset({int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
-                        np.uint32, np.uint64, np.intp})
-
-
 class Row(dict):
     """One item as seen by a row-wise LF: ``row.text`` and ``row["text"]`` both work."""
 
@@ -136,8 +133,13 @@ class LabelingFunction:
         return self._apply_rows(df, row_ids, k, fault_tolerant)
 
     def _apply_vectorized(self, df, row_ids, k, fault_tolerant):
+        # A copy of just the declared columns (all columns when none are declared): an LF
+        # that edits its frame in place cannot change the caller's frame or later LFs' votes.
+        # Under pandas' copy-on-write (pandas >= 3) a shallow copy is enough and costs nothing.
+        frame = (df[list(self.columns)] if self.columns is not None else df).copy(deep=not _COPY_ON_WRITE)
+        object.__setattr__(frame, "_weaklabel_origin", frame_key(df))  # shared per-run caches still hit
         try:
-            out = self.func(df, **self.resources)
+            out = self.func(frame, **self.resources)
         except Exception as exc:  # noqa: BLE001 - user code: any error becomes an LFError
             if fault_tolerant:
                 return np.full(len(df), ABSTAIN, dtype=np.int8), len(df)
@@ -218,6 +220,14 @@ def check_lf_name(name: Any) -> str:
     return name
 
 
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
+
+def _is_int(v: Any) -> bool:
+    """An integer vote: int, NumPy integer or an IntEnum member; never a bool."""
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
 def check_votes(name: str, out: Any, n: int, k: int | None, *, index: Sequence[Any],
                 frame_index: pd.Index | None = None) -> np.ndarray:
     """Validate an LF's output and return int8 votes.
@@ -236,7 +246,7 @@ def check_votes(name: str, out: Any, n: int, k: int | None, *, index: Sequence[A
                 "or out.reindex(df.index)", lf_name=name)
         out = out.to_numpy()
     if isinstance(out, list):
-        bad = next((i for i, v in enumerate(out) if type(v) not in _INT_TYPES), None)
+        bad = next((i for i, v in enumerate(out) if not _is_int(v)), None)
         if bad is not None:
             raise LFError(_bad_type_message(name, out[bad], _py(index[bad])), lf_name=name, row_id=_py(index[bad]))
     arr = np.asarray(out)
@@ -247,10 +257,15 @@ def check_votes(name: str, out: Any, n: int, k: int | None, *, index: Sequence[A
         raise LFError(f"LF {name!r} returned {arr.shape[0]} votes for {n} rows; "
                       "expected exactly one vote per row", lf_name=name)
     if arr.dtype.kind == "O":
-        bad = next((i for i, v in enumerate(arr.tolist()) if type(v) not in _INT_TYPES), None)
+        values = arr.tolist()
+        bad = next((i for i, v in enumerate(values) if not _is_int(v)), None)
         if bad is not None:
             raise LFError(_bad_type_message(name, arr[bad], _py(index[bad])), lf_name=name, row_id=_py(index[bad]))
-        arr = arr.astype(np.int64)
+        huge = next((i for i, v in enumerate(values) if not -2**63 <= int(v) < 2**63), None)
+        if huge is not None:  # would overflow int64 below: name the LF and the row instead
+            raise LFError(f"LF {name!r} returned {int(values[huge])} (first at row id {_py(index[huge])!r}); "
+                          "return a class index or ABSTAIN (-1)", lf_name=name, row_id=_py(index[huge]))
+        arr = np.array([int(v) for v in values], dtype=np.int64)
     if arr.dtype.kind == "b":
         raise LFError(
             f"LF {name!r} returned booleans; expected integer votes (a class or ABSTAIN = -1). "

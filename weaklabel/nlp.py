@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._runcache import cached
+from ._runcache import cached, frame_key
 from .exceptions import InputError, require
 from .labels import ABSTAIN
 from .lf import LabelingFunction
@@ -68,7 +68,7 @@ def docs_for(df: pd.DataFrame, column: str, pipeline: str | None = None) -> list
         texts = [v if isinstance(v, str) else "" for v in df[column].tolist()]
         return list(nlp.pipe(texts, batch_size=BATCH_SIZE))
 
-    return cached(("spacy_docs", id(df), column, pipeline), parse)
+    return cached(("spacy_docs", frame_key(df), column, pipeline), parse)
 
 
 def nlp_labeling_function(name: str | None = None, *, column: str = "text", pipeline: str | None = None,

@@ -33,6 +33,13 @@ class StoreError(WeakLabelError, RuntimeError):
     """The label store cannot be opened, migrated or written."""
 
 
+def _row_key(row_id: Any) -> str:
+    """A row id as the store's key (text); None, NaN or a blank id is an error, not "None"."""
+    if row_id is None or (isinstance(row_id, float) and row_id != row_id) or not str(row_id).strip():
+        raise InputError(f"row_id: expected the id of an item, got {row_id!r}; every label needs its row's id")
+    return str(row_id.item() if isinstance(row_id, np.generic) else row_id)
+
+
 class ExpertLabelStore:
     """Expert labels for one project, in SQLite or PostgreSQL.
 
@@ -168,7 +175,7 @@ class ExpertLabelStore:
             raise InputError(f"source: expected one of {list(SOURCES)}, got {source!r}")
         lab = self._label_int(label)
         name = check_annotator(annotator)
-        rid = str(row_id)
+        rid = _row_key(row_id)
         sa = self._sa
         with self._write() as c:
             res = c.execute(self._events.insert().values(
@@ -181,7 +188,7 @@ class ExpertLabelStore:
 
     def add_labels(self, records: Iterable[tuple[Any, Any, str]], *, source: str = "import") -> int:
         """Append many ``(row_id, label, annotator)`` events in one transaction; returns the count."""
-        rows = [dict(project=self.project, row_id=str(r), kind="label", label=self._label_int(lab),
+        rows = [dict(project=self.project, row_id=_row_key(r), kind="label", label=self._label_int(lab),
                      annotator=check_annotator(a), source=source, created_at=_now())
                 for r, lab, a in records]
         if rows:
@@ -192,7 +199,7 @@ class ExpertLabelStore:
     def skip(self, row_id: Any, annotator: str, *, note: str | None = None) -> int:
         """Record that an expert skipped an item (it leaves their queue)."""
         self.release(row_id, annotator)
-        return self._insert(row_id=str(row_id), kind="skip", annotator=check_annotator(annotator),
+        return self._insert(row_id=_row_key(row_id), kind="skip", annotator=check_annotator(annotator),
                             source="app", note=note)
 
     def undo(self, annotator: str) -> int | None:

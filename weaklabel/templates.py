@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._runcache import cached
+from ._runcache import cached, frame_key
 from .exceptions import InputError, InputTypeError
 from .labels import ABSTAIN
 from .lf import LabelingFunction, check_lf_name
@@ -56,7 +56,7 @@ def text_column(df: pd.DataFrame, column: str) -> Any:
             return pa.array([v if isinstance(v, str) else None for v in values.tolist()],
                             type=pa.large_string())
 
-    return cached(("text", id(df), column), convert)
+    return cached(("text", frame_key(df), column), convert)
 
 
 def _contains(df: pd.DataFrame, column: str, pattern: str, ignore_case: bool) -> np.ndarray:
