@@ -173,6 +173,8 @@ CASES = {
     "store-row-id-none": (lambda t: ExpertLabelStore(f"sqlite:///{t / 's.db'}").add_label(None, 0, "ana"),
                           InputError, r"row_id: expected the id of an item, got None"),
     "cli-count-not-positive": (lambda t: main(["queue", "--n", "-2"]), SystemExit, r"2"),
+    "store-relative-sqlite": (lambda t: _relative_store(t), None, None),
+    "lease-clock-skew": (lambda t: _clock_skew(t), None, None),
 }
 
 
@@ -323,3 +325,31 @@ def _vandal_lf(t):
 
     L = apply_lfs([vandal, keyword_lf("buy", label=1)], df)
     assert df["text"].tolist() == ["a b", "buy now", "hello"] and L.votes[:, 1].tolist() == [-1, 1, -1]
+
+
+def _relative_store(t):
+    """`store = "sqlite:///labels.db"` means beside the project file, wherever the command runs."""
+    import os
+
+    (t / "proj").mkdir()
+    Project(name="p", store="sqlite:///labels.db").save(t / "proj" / "weaklabel.toml")
+    cwd = os.getcwd()
+    try:
+        os.chdir(t)
+        url = Project.load(t / "proj" / "weaklabel.toml").store_url
+    finally:
+        os.chdir(cwd)
+    assert url == f"sqlite:///{(t / 'proj' / 'labels.db').resolve()}"
+
+
+def _clock_skew(t):
+    from datetime import timedelta
+    from unittest import mock
+
+    import weaklabel.store as store_mod
+
+    store = ExpertLabelStore(f"sqlite:///{t / 's.db'}")
+    assert store.lease_next(["r1", "r2"], "ana", ttl_seconds=600) == "r1"
+    real = store_mod._now
+    with mock.patch.object(store_mod, "_now", lambda: real() + timedelta(minutes=15)):
+        assert store.lease_next(["r1", "r2"], "ben") == "r2"

@@ -102,6 +102,16 @@ def test_leases_expire(store):
     assert store.lease_next(["r1"], "ben") == "r1"
 
 
+def test_a_fast_clock_in_one_process_does_not_expire_others_leases(store, monkeypatch):
+    import weaklabel.store as store_mod
+    from datetime import timedelta
+
+    assert store.lease_next(["r1", "r2"], "ana", ttl_seconds=600) == "r1"
+    real_now = store_mod._now
+    monkeypatch.setattr(store_mod, "_now", lambda: real_now() + timedelta(minutes=15))  # ben's server
+    assert store.lease_next(["r1", "r2"], "ben") == "r2"  # ana's lease is alive by the database's clock
+
+
 def test_skip_takes_an_item_out_of_that_experts_queue(store):
     store.skip("r1", "ana")
     assert store.lease_next(["r1", "r2"], "ana") == "r2"

@@ -125,7 +125,9 @@ class Project:
     def store_url(self) -> str:
         from .store import default_url
 
-        return self.store or default_url(self.root)
+        if not self.store:
+            return default_url(self.root)
+        return _anchor_sqlite(self.store, self.root)
 
     def suite(self):
         from .suite import load_suite
@@ -146,6 +148,19 @@ class Project:
         from .store import ExpertLabelStore
 
         return ExpertLabelStore(self.store_url, project=self.name, label_space=self.suite().labels)
+
+
+def _anchor_sqlite(url: str, root: Path) -> str:
+    """A relative SQLite path in ``store`` is relative to the project file, like every
+    other path in it (not to the working directory of whoever runs the command)."""
+    if not url.startswith("sqlite:"):
+        return url
+    import sqlalchemy as sa
+
+    u = sa.engine.make_url(url)
+    if not u.database or u.database == ":memory:" or Path(u.database).is_absolute():
+        return url
+    return u.set(database=str((root / u.database).resolve())).render_as_string(hide_password=False)
 
 
 def _toml_escape(s: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -237,10 +237,10 @@ class ExpertLabelStore:
             raise InputError(f"overlap: expected >= 1, got {overlap}")
         sa = self._sa
         e, le = self._events, self._leases
-        now = _now()
         with self._write() as c:
             if not self.is_sqlite:  # serialise lease assignment per project
                 c.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": self.project})
+            now = self._db_now(c)  # one clock for every process: the database's
             c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.expires_at < now)))
             mine = c.execute(sa.select(le.c.row_id).where(sa.and_(le.c.project == self.project,
                                                                   le.c.annotator == name))).scalars().all()
@@ -270,6 +270,15 @@ class ExpertLabelStore:
                                                      expires_at=now + timedelta(seconds=ttl_seconds)))
                     return original
         return None
+
+    def _db_now(self, c: Any) -> datetime:
+        """The database server's current time (UTC): leases expire by one clock, not by each
+        process's own (a server running 15 minutes fast must not expire others' leases)."""
+        if self.is_sqlite:
+            text = c.exec_driver_sql("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')").scalar()
+            return datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
+        value = c.execute(self._sa.text("SELECT CURRENT_TIMESTAMP")).scalar()
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
     def release(self, row_id: Any, annotator: str) -> None:
         """Give a leased item back."""
