@@ -175,6 +175,10 @@ CASES = {
     "cli-count-not-positive": (lambda t: main(["queue", "--n", "-2"]), SystemExit, r"2"),
     "store-relative-sqlite": (lambda t: _relative_store(t), None, None),
     "lease-clock-skew": (lambda t: _clock_skew(t), None, None),
+    "cli-no-traceback": (lambda t: _no_traceback(t), None, None),
+    "npz-forged-size": (lambda t: LabelMatrix.load(_forged_npz(t)), InputError,
+                        r"is damaged: votes.npy claims shape \(1000000, 1000000\) \(1,000,000,000,000 bytes\) "
+                        r"but holds 16"),
 }
 
 
@@ -353,3 +357,35 @@ def _clock_skew(t):
     real = store_mod._now
     with mock.patch.object(store_mod, "_now", lambda: real() + timedelta(minutes=15)):
         assert store.lease_next(["r1", "r2"], "ben") == "r2"
+
+
+def _forged_npz(t):
+    """A tiny .npz whose votes header claims 10^12 cells."""
+    import zipfile
+
+    path = t / "forged.npz"
+    LabelMatrix([[0, 1]]).save(path)
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            if name == "votes.npy":
+                with zf.open(name, "w") as fh:
+                    np.lib.format.write_array_header_1_0(
+                        fh, {"descr": "|i1", "fortran_order": False, "shape": (10**6, 10**6)})
+                    fh.write(b"\0" * 16)
+            else:
+                zf.writestr(name, data)
+    return path
+
+
+def _no_traceback(t):
+    """An OSError deep inside a command (here: ENOSPC while writing) is `Error:`, exit 1."""
+    import errno
+    from unittest import mock
+
+    def full_disk(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(t / "L.npz"))
+
+    with mock.patch.object(LabelMatrix, "save", full_disk):
+        assert main(["apply", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out", str(t / "L.npz")]) == 1

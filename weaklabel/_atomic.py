@@ -22,3 +22,25 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def check_out_file(path: str | os.PathLike[str], arg: str) -> Path:
+    """An output file path whose folder exists and which is not itself a folder."""
+    from .exceptions import InputError
+
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{arg}: {path} is a folder; give a file path")
+    if not path.parent.is_dir():
+        raise InputError(f"{arg}: the folder {path.parent} does not exist; create it first")
+    return path
+
+
+def check_out_dir(path: str | os.PathLike[str], arg: str) -> Path:
+    """An output folder: created when missing, refused when a file is in the way."""
+    from .exceptions import InputError
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{arg}: {path} is a file; --out needs a folder for the run's outputs")
+    return path

@@ -223,12 +223,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return _dispatch(args)
-    except (WeakLabelError, FileNotFoundError, PermissionError) as exc:
+    except WeakLabelError as exc:
         print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a missing file, a folder where a file belongs, a full disk, ...
+        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"Error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if args.verbose:
+            raise
+        print(f"Error: unexpected {type(exc).__name__}: {exc}. If the input looks right, this is a bug in "
+              "weaklabel: rerun with --verbose for the traceback and report it", file=sys.stderr)
+        return 1
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -318,7 +328,9 @@ def _cmd_apply(args: argparse.Namespace) -> int:
         report = rep.to_frame()
         print(f"\napplied in {report['seconds'].sum():.3f}s; faults: {int(report['faults'].sum())}; "
               f"vote cache: {len(rep.cache_hits)} hits, {len(rep.cache_misses)} misses")
-    print(f"Wrote {L.save(args.out)}")
+    from ._atomic import check_out_file
+
+    print(f"Wrote {L.save(check_out_file(args.out, 'out'))}")
     return 0
 
 
@@ -331,7 +343,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     L = LabelMatrix.load(args.matrix)
     model = make_model(args.model).fit(L)
     preds, probs = model.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
-    out = Path(args.out)
+    from ._atomic import check_out_dir
+
+    out = check_out_dir(args.out, "out")
     out.mkdir(parents=True, exist_ok=True)
     path = write_labels(out / "labels.csv", L.row_ids, probs, preds, L, model.label_names_)
     print(label_counts(preds, model.label_names_).to_string())

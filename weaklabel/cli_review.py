@@ -12,7 +12,9 @@ from ._render import print_table
 def cmd_init(args: argparse.Namespace) -> int:
     from .project import Project
 
-    path = Path(args.path)
+    from ._atomic import check_out_file
+
+    path = check_out_file(args.path, "path")
     if path.exists() and not args.force:
         print(f"Error: {path} exists; pass --force to overwrite", file=sys.stderr)
         return 1

@@ -238,6 +238,7 @@ class LabelMatrix:
     def load(cls, path: str | os.PathLike[str]) -> LabelMatrix:
         """Read a matrix written by :meth:`save`."""
         try:
+            _check_npz_sizes(path)
             with np.load(path, allow_pickle=False) as z:
                 labels = LabelSpace(z["labels"].tolist()) if "labels" in z.files else None
                 return cls(z["votes"], z["lf_names"].tolist(), z["row_ids"], labels)
@@ -245,3 +246,21 @@ class LabelMatrix:
             raise
         except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise InputError(f"path: {str(path)!r} is not a weaklabel label matrix file ({exc})") from exc
+
+
+def _check_npz_sizes(path: str | os.PathLike[str]) -> None:
+    """Refuse an .npz whose array headers claim more data than the file holds, before
+    anything is allocated (a 539-byte file must not ask for 931 GiB)."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            with zf.open(info) as fh:
+                version = np.lib.format.read_magic(fh)
+                shape, _, dtype = (np.lib.format.read_array_header_1_0(fh) if version == (1, 0)
+                                   else np.lib.format.read_array_header_2_0(fh))
+                header_end = fh.tell()
+            claimed = int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if claimed > info.file_size - header_end:
+                raise InputError(f"path: {str(path)!r} is damaged: {info.filename} claims shape {shape} "
+                                 f"({claimed:,} bytes) but holds {info.file_size - header_end:,}")

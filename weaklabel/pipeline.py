@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._atomic import atomic_path
+from ._atomic import atomic_path, check_out_dir
 from . import __version__
 from .analysis import label_counts, lf_report
 from .apply import apply_lfs
@@ -122,7 +122,7 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
         mv = MajorityVote().fit(L)
         res.scores[f"{eval_split} (majority vote)"] = _scores(mv, L_ev, ev.y, metrics)
     if out is not None:
-        res.files = _write(Path(out), res, suite, data, model)
+        res.files = _write(check_out_dir(out, "out"), res, suite, data, model)
     return res
 
 

@@ -57,7 +57,12 @@ def _import(spec: str) -> ModuleType:
             raise InputError(f"lfs: cannot import {spec!r} as a Python module")
         module = importlib.util.module_from_spec(mod_spec)
         sys.modules[name] = module
-        mod_spec.loader.exec_module(module)
+        try:
+            mod_spec.loader.exec_module(module)
+        except Exception as exc:  # noqa: BLE001 - the user's module: any error is theirs to fix
+            sys.modules.pop(name, None)
+            raise InputError(f"lfs: importing {spec!r} raised {type(exc).__name__}: {exc}; fix the LF "
+                             "module (run `python <file>` to see where)") from exc
         return module
     try:
         return importlib.import_module(spec)
@@ -65,3 +70,5 @@ def _import(spec: str) -> ModuleType:
         raise InputError(
             f"lfs: cannot import LF module {spec!r} ({exc}); pass a file path like lfs/spam.py "
             "or an importable module name") from exc
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(f"lfs: importing {spec!r} raised {type(exc).__name__}: {exc}; fix the LF module") from exc
