@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from weaklabel import lf_summary
 from weaklabel import (
     DatasetNotFoundError, FaultWarning, InputError, LabelMatrix, LabelSpace, LFError,
     MissingColumnError, apply_lfs, keyword_lf, labeling_function, load_dataset,
@@ -176,6 +177,21 @@ CASES = {
     "store-relative-sqlite": (lambda t: _relative_store(t), None, None),
     "lease-clock-skew": (lambda t: _clock_skew(t), None, None),
     "cli-no-traceback": (lambda t: _no_traceback(t), None, None),
+    "summary-gold-out-of-range": (lambda t: lf_summary(LabelMatrix([[0, 1], [1, 1]], label_space=LabelSpace(
+        ["a", "b"])), np.array([0, 5])), InputError,
+        r"y: labels must be -1 \(unknown\) or 0..1 for \['a', 'b'\], got \{5\}; fix the gold labels"),
+    "store-unicode-annotator": (lambda t: _check(ExpertLabelStore(f"sqlite:///{t / 's.db'}").add_label(
+        "r1", 0, "José") > 0), None, None),
+    "store-note-not-text": (lambda t: ExpertLabelStore(f"sqlite:///{t / 's.db'}").add_label("r1", 0, "ana", note={}),
+                            InputError, r"note: expected text or None, got dict \{\}"),
+    "store-records-not-triples": (lambda t: ExpertLabelStore(f"sqlite:///{t / 's.db'}").add_labels([("r1", 0)]),
+                                  InputError, r"records: item 0 is \('r1', 0\); expected \(row_id, label, "
+                                              r"annotator\) triples"),
+    "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
+                 r"y: labels must be -1 \(unknown\) or 0..k-1, got \{inf\}"),
+    "gold-beyond-cardinality": (lambda t: LabelModel(cardinality=2).fit(np.array([[0, 1, 1], [1, 0, 1]]),
+                                                                        np.array([0, 2])), InputError,
+                                r"y: holds class 2 but cardinality=2 allows 0..1; fix the gold label"),
     "npz-forged-size": (lambda t: LabelMatrix.load(_forged_npz(t)), InputError,
                         r"is damaged: votes.npy claims shape \(1000000, 1000000\) \(1,000,000,000,000 bytes\) "
                         r"but holds 16"),

@@ -11,7 +11,9 @@ from typing import Any
 from .exceptions import InputError
 
 SCHEMA_VERSION = 1
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$")
+# Letters of any script (José, Zoë, 李), digits, space and . _ @ - +: email addresses and
+# real names, but no markup or control characters.
+_NAME_RE = re.compile(r"^[^\W_][\w .@+-]{0,63}$")
 
 
 def _now() -> datetime:
@@ -54,10 +56,17 @@ def default_url(folder: str | os.PathLike[str] = ".") -> str:
 
 
 def check_annotator(name: Any) -> str:
-    """Annotator names: 1-64 characters of letters, digits, space, ``. _ @ -``."""
+    """Annotator names: 1-64 characters of letters (any script), digits, space, ``. _ @ - +``."""
     if not isinstance(name, str) or not _NAME_RE.match(name.strip()):
-        raise InputError(f"annotator: expected a name of 1-64 letters, digits, spaces or . _ @ -, got {name!r}")
+        raise InputError(f"annotator: expected a name of 1-64 letters, digits, spaces or . _ @ - +, got {name!r}")
     return name.strip()
+
+
+def check_note(note: Any) -> str | None:
+    """A label's note: None or text."""
+    if note is not None and not isinstance(note, str):
+        raise InputError(f"note: expected text or None, got {type(note).__name__} {note!r}")
+    return note
 
 
 def _check_text(value: Any, arg: str) -> str:

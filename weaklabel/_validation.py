@@ -84,6 +84,11 @@ def check_cardinality(L: np.ndarray, cardinality: int | None, y: np.ndarray | No
         raise InputError(
             f"y: holds class {int(y.max())} but no LF votes above {seen - 1} and no cardinality was given; "
             f"fix the gold label, or pass cardinality={int(y.max()) + 1} if class {int(y.max())} is real")
+    if cardinality is not None and not (isinstance(cardinality, bool) or not isinstance(
+            cardinality, (int, np.integer)) or cardinality < 2) and y is not None and y.size \
+            and int(y.max()) >= cardinality:
+        raise InputError(f"y: holds class {int(y.max())} but cardinality={cardinality} allows "
+                         f"0..{cardinality - 1}; fix the gold label")
     if y is not None and y.size:
         seen = max(seen, int(y.max()) + 1)
     if cardinality is None:
@@ -120,12 +125,18 @@ def check_gold(y: Any, n_rows: int, *, name: str = "y", label_space: "LabelSpace
         raise InputTypeError(f"{name}: expected integer labels, got booleans; use .astype(int)")
     if arr.dtype.kind == "f":
         nan = np.isnan(arr)
+        if np.isinf(arr).any():
+            raise InputError(f"{name}: labels must be -1 (unknown) or 0..k-1, got {describe_values(arr[np.isinf(arr)])}")
         if np.any(arr[~nan] != np.round(arr[~nan])):
             raise InputTypeError(f"{name}: expected integer labels, got fractional values")
         arr = np.where(nan, -1, arr)
     arr = arr.astype(np.int64)
     if arr.size and arr.min() < -1:
         raise InputError(f"{name}: labels must be -1 (unknown) or 0..k-1, got {describe_values(arr[arr < -1])}")
+    if label_space is not None and arr.size and arr.max() >= label_space.cardinality:
+        bad = arr[arr >= label_space.cardinality]
+        raise InputError(f"{name}: labels must be -1 (unknown) or 0..{label_space.cardinality - 1} for "
+                         f"{list(label_space.names)}, got {describe_values(bad)}; fix the gold labels")
     return arr
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ._atomic import atomic_path
 from ._store_schema import (  # noqa: F401  (check_annotator, default_url are public here)
-    SCHEMA_VERSION, _check_text, _now, _redact, _tables, check_annotator, default_url,
+    SCHEMA_VERSION, _check_text, _now, _redact, _tables, check_annotator, check_note, default_url,
 )
 from .exceptions import InputError, WeakLabelError
 from .labels import LabelSpace
@@ -180,7 +180,7 @@ class ExpertLabelStore:
         with self._write() as c:
             res = c.execute(self._events.insert().values(
                 project=self.project, row_id=rid, kind="label", label=lab, annotator=name, source=source,
-                created_at=_now(), note=note, model_version=model_version))
+                created_at=_now(), note=check_note(note), model_version=model_version))
             c.execute(self._leases.delete().where(sa.and_(self._leases.c.project == self.project,
                                                           self._leases.c.row_id == rid,
                                                           self._leases.c.annotator == name)))
@@ -188,9 +188,13 @@ class ExpertLabelStore:
 
     def add_labels(self, records: Iterable[tuple[Any, Any, str]], *, source: str = "import") -> int:
         """Append many ``(row_id, label, annotator)`` events in one transaction; returns the count."""
-        rows = [dict(project=self.project, row_id=_row_key(r), kind="label", label=self._label_int(lab),
-                     annotator=check_annotator(a), source=source, created_at=_now())
-                for r, lab, a in records]
+        rows = []
+        for i, rec in enumerate(records):
+            if not isinstance(rec, (tuple, list)) or len(rec) != 3:
+                raise InputError(f"records: item {i} is {rec!r}; expected (row_id, label, annotator) triples")
+            r, lab, a = rec
+            rows.append(dict(project=self.project, row_id=_row_key(r), kind="label", label=self._label_int(lab),
+                             annotator=check_annotator(a), source=source, created_at=_now()))
         if rows:
             with self._write() as c:
                 c.execute(self._events.insert(), rows)
@@ -200,7 +204,7 @@ class ExpertLabelStore:
         """Record that an expert skipped an item (it leaves their queue)."""
         self.release(row_id, annotator)
         return self._insert(row_id=_row_key(row_id), kind="skip", annotator=check_annotator(annotator),
-                            source="app", note=note)
+                            source="app", note=check_note(note))
 
     def undo(self, annotator: str) -> int | None:
         """Undo the annotator's latest label that is still in force; returns the undo event id.
