@@ -187,6 +187,22 @@ CASES = {
     "store-records-not-triples": (lambda t: ExpertLabelStore(f"sqlite:///{t / 's.db'}").add_labels([("r1", 0)]),
                                   InputError, r"records: item 0 is \('r1', 0\); expected \(row_id, label, "
                                               r"annotator\) triples"),
+    "ls-data-not-object": (lambda t: _ls(t, [{"id": 1, "data": "row 1"}]), InputError,
+                           r"task 1: expected an object with a 'data' object .*got str"),
+    "ls-annotation-not-object": (lambda t: _ls(t, [{"id": 1, "data": {"row_id": "r"}, "annotations": ["x"]}]),
+                                 InputError, r"task 1: an annotation must be an object, got str"),
+    "ls-null-result": (lambda t: _check(_ls(t, [
+        {"id": 1, "data": {"row_id": "r"}, "annotations": [
+            {"completed_by": 3, "result": None},
+            {"completed_by": 3, "result": [{"type": "choices", "value": None}]}]},
+        {"id": 2, "data": {"row_id": "s"}, "annotations": None}]) == []), None, None),
+    "ls-two-choices": (lambda t: _ls(t, [{"id": 1, "data": {"row_id": "r"}, "annotations": [
+        {"completed_by": 3, "result": [{"type": "choices", "value": {"choices": ["ham", "spam"]}}]}]}]),
+        InputError, r"task 1 \(row 'r'\) has 2 choices \['ham', 'spam'\] in one single-choice result"),
+    "ls-no-annotator": (lambda t: _ls(t, [{"id": 1, "data": {"row_id": "r"}, "annotations": [
+        {"completed_by": {"email": None, "id": None}, "result": [
+            {"type": "choices", "value": {"choices": ["ham"]}}]}]}]), InputError,
+        r"task 1: an annotation has no completed_by email or id, so its annotator is unknown"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
                  r"y: labels must be -1 \(unknown\) or 0..k-1, got \{inf\}"),
     "gold-beyond-cardinality": (lambda t: LabelModel(cardinality=2).fit(np.array([[0, 1, 1], [1, 0, 1]]),
@@ -405,3 +421,7 @@ def _no_traceback(t):
 
     with mock.patch.object(LabelMatrix, "save", full_disk):
         assert main(["apply", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out", str(t / "L.npz")]) == 1
+
+
+def _ls(t, tasks):
+    return read_annotations(_tmp(t, "ls.json", json.dumps(tasks)), ["ham", "spam"])

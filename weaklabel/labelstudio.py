@@ -73,6 +73,19 @@ def write_tasks(path: str | os.PathLike[str], task_list: list[dict[str, Any]]) -
     return path
 
 
+def _annotator(who: Any, where: str) -> str:
+    """The annotator of a Label Studio annotation: its email, else its user id."""
+    if isinstance(who, dict):
+        email, uid = who.get("email"), who.get("id")
+        if email:
+            return str(email)
+        if uid is not None:
+            return f"ls-user-{uid}"
+    elif who is not None and not isinstance(who, (list, bool)):
+        return f"ls-user-{who}"
+    raise InputError(f"{where}: an annotation has no completed_by email or id, so its annotator is unknown")
+
+
 def read_annotations(path: str | os.PathLike[str], label_names: Sequence[str], *,
                      from_name: str | None = None) -> list[tuple[Any, str, str]]:
     """``(row_id, label_name, annotator)`` from a Label Studio JSON export.
@@ -90,24 +103,40 @@ def read_annotations(path: str | os.PathLike[str], label_names: Sequence[str], *
         raise InputError(f"file: {path}: expected a JSON array of tasks (Label Studio's JSON export)")
     known = set(label_names)
     out = []
-    for task in exported:
-        if not isinstance(task, dict) or "data" not in task:
-            raise InputError(f"file: {path}: every task needs 'data'; got {str(task)[:80]}")
+    for i, task in enumerate(exported):
+        where = f"file: {path}: task {task.get('id', i) if isinstance(task, dict) else i!r}"
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            raise InputError(f"{where}: expected an object with a 'data' object (Label Studio's JSON export); "
+                             f"got {type(task.get('data') if isinstance(task, dict) else task).__name__}")
         rid = task["data"].get("row_id")
-        if rid is None:
-            raise InputError(f"file: task {task.get('id')!r} has no data.row_id; export tasks with weaklabel "
+        if rid is None or not str(rid).strip():
+            raise InputError(f"{where} has no data.row_id; export tasks with weaklabel "
                              "(weaklabel labels export-ls) so annotations can be joined back")
-        for ann in task.get("annotations", []):
+        anns = task.get("annotations") or []
+        if not isinstance(anns, list):
+            raise InputError(f"{where}: 'annotations' must be a list, got {type(anns).__name__}")
+        for ann in anns:
+            if not isinstance(ann, dict):
+                raise InputError(f"{where}: an annotation must be an object, got {type(ann).__name__}")
             if ann.get("was_cancelled"):
                 continue
-            who = ann.get("completed_by")
-            annotator = str(who.get("email") or who.get("id")) if isinstance(who, dict) else f"ls-user-{who}"
-            for res in ann.get("result", []):
-                if res.get("type") != "choices" or (from_name and res.get("from_name") != from_name):
+            annotator = _annotator(ann.get("completed_by"), where)
+            results = ann.get("result") or []
+            if not isinstance(results, list):
+                raise InputError(f"{where}: an annotation's 'result' must be a list, got {type(results).__name__}")
+            for res in results:
+                if not isinstance(res, dict) or res.get("type") != "choices" \
+                        or (from_name and res.get("from_name") != from_name):
                     continue
-                for choice in res.get("value", {}).get("choices", []):
+                choices = (res.get("value") or {}).get("choices") or []
+                if isinstance(choices, str) or not isinstance(choices, list):
+                    raise InputError(f"{where}: value.choices must be a list of labels, got {choices!r}")
+                if len(choices) > 1:
+                    raise InputError(f"{where} (row {rid!r}) has {len(choices)} choices {choices} in one "
+                                     "single-choice result; one label per annotation, so fix it in Label Studio")
+                for choice in choices:
                     if choice not in known:
-                        raise InputError(f"file: task {task.get('id')!r} (row {rid!r}) has label {choice!r}, "
+                        raise InputError(f"{where} (row {rid!r}) has label {choice!r}, "
                                          f"not one of {sorted(known)}; fix the labeling config or the LF suite")
-                    out.append((rid, choice, annotator))
+                    out.append((str(rid), choice, annotator))
     return out
