@@ -23,7 +23,6 @@ from weaklabel.project import PROJECT_FILE, Project
 from weaklabel.review import ReviewSession
 from weaklabel.store import check_annotator
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 def _project_path() -> str:
@@ -39,12 +38,14 @@ def _session(path: str) -> tuple[ReviewSession, threading.Lock]:
     return ReviewSession(Project.load(path)), threading.Lock()
 
 
-def _show_content(content: dict) -> None:
-    """Item content, always inert: text as text (never HTML), tables as tables, images as images."""
+def _show_content(content: dict, sess: ReviewSession) -> None:
+    """Item content, always inert: text as text (never HTML), tables as tables, and images
+    only from files inside the project's folder (``ReviewSession.media_path``)."""
     texts = {k: v for k, v in content.items() if isinstance(v, str)}
     for key, value in texts.items():
-        if value.lower().endswith(IMAGE_SUFFIXES) and Path(value).is_file():
-            st.image(value, caption=key)
+        image = sess.media_path(value)
+        if image is not None:
+            st.image(str(image), caption=key)
         else:
             st.caption(key)
             st.text(value)
@@ -81,7 +82,7 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
         return
     st.subheader(f"Item {item['row_id']}")
     st.caption(f"Why this item: {item['reason']}")
-    _show_content(item["content"])
+    _show_content(item["content"], sess)
     left, right = st.columns(2)
     left.write("**LF votes**")
     left.dataframe(pd.DataFrame({"vote": item["votes"]}) if item["votes"] else pd.DataFrame({"vote": []}))

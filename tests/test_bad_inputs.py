@@ -203,6 +203,9 @@ CASES = {
         {"completed_by": {"email": None, "id": None}, "result": [
             {"type": "choices", "value": {"choices": ["ham"]}}]}]}]), InputError,
         r"task 1: an annotation has no completed_by email or id, so its annotator is unknown"),
+    "app-image-outside-project": (lambda t: _media(t), None, None),
+    "app-display-column-missing": (lambda t: _display_missing(t), InputError,
+                                   r"display_columns: \['nope'\] are not columns of the project's data"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
                  r"y: labels must be -1 \(unknown\) or 0..k-1, got \{inf\}"),
     "gold-beyond-cardinality": (lambda t: LabelModel(cardinality=2).fit(np.array([[0, 1, 1], [1, 0, 1]]),
@@ -425,3 +428,28 @@ def _no_traceback(t):
 
 def _ls(t, tasks):
     return read_annotations(_tmp(t, "ls.json", json.dumps(tasks)), ["ham", "spam"])
+
+
+def _tiny_project(t, **kw):
+    (t / "suite.py").write_text("from weaklabel import LabelSpace, keyword_lf\nLABELS = LabelSpace(['A', 'B'])\n"
+                                "LFS = [keyword_lf('a', label=0), keyword_lf('b', label=1)]\n")
+    (t / "items.csv").write_text("id,text\n1,a\n2,b\n3,a b\n")
+    Project(name="tiny", data="items.csv", id_column="id", text_column="text", lfs="suite.py", **kw).save(
+        t / "weaklabel.toml")
+    return Project.load(t / "weaklabel.toml")
+
+
+def _media(t):
+    from weaklabel.review import ReviewSession
+
+    (t / "proj").mkdir()
+    sess = ReviewSession(_tiny_project(t / "proj"))
+    (t / "elsewhere.png").write_bytes(b"\x89PNG")
+    assert sess.media_path(str(t / "elsewhere.png")) is None and sess.media_path("../elsewhere.png") is None
+    assert sess.media_path("y" * 400 + ".png") is None
+
+
+def _display_missing(t):
+    from weaklabel.review import ReviewSession
+
+    ReviewSession(_tiny_project(t, display_columns=["nope"]))

@@ -88,3 +88,32 @@ def test_audit_fraction_is_a_project_setting(spam_project, tmp_path):
         bad.write_text(f"[project]\naudit_fraction = {value}\n")
         with pytest.raises(InputError, match=msg):
             Project.load(bad)
+
+
+def test_images_are_served_only_from_the_project_folder(spam_project, tmp_path):
+    from weaklabel.project import Project
+    from weaklabel.review import ReviewSession
+
+    sess = ReviewSession(Project.load(spam_project))
+    inside = spam_project.parent / "img" / "a.png"
+    inside.parent.mkdir()
+    inside.write_bytes(b"\x89PNG\r\n\x1a\n")
+    outside = tmp_path.parent / "secret.png"
+    outside.write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert sess.media_path("img/a.png") == inside.resolve()
+    assert sess.media_path(str(outside)) is None and sess.media_path("../secret.png") is None
+    assert sess.media_path("x" * 300 + ".png") is None  # too long for the OS: no OSError
+    assert sess.media_path("/etc/passwd") is None and sess.media_path(3) is None
+
+
+def test_display_columns_must_exist(spam_project):
+    import pytest
+
+    from weaklabel import InputError
+    from weaklabel.project import Project
+    from weaklabel.review import ReviewSession
+
+    proj = Project.load(spam_project)
+    proj.display_columns = ["nope"]
+    with pytest.raises(InputError, match=r"display_columns: \['nope'\] are not columns"):
+        ReviewSession(proj)

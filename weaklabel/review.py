@@ -7,6 +7,7 @@ tests and scripts drive the same object.
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,9 @@ from .models import LabelModelWarning, MajorityVote, probs_to_preds
 from .pipeline import make_model
 from .project import Project
 from .queue import conflict_weights, drawn_at_random, rank
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 class ReviewSession:
@@ -33,6 +37,10 @@ class ReviewSession:
         self.suite = project.suite()
         self.labels = self.suite.labels
         self.df, _ = project.items()
+        missing = [c for c in project.display_columns if c not in self.df.columns]
+        if missing:
+            raise InputError(f"display_columns: {missing} are not columns of the project's data "
+                             f"{[str(c) for c in self.df.columns]}; fix display_columns in weaklabel.toml")
         self.L = apply_lfs(self.suite.lfs, self.df, label_space=self.labels, fault_tolerant=True)
         self.store = project.open_store()
         self._row_pos = {str(r): i for i, r in enumerate(self.L.row_ids.tolist())}
@@ -126,6 +134,20 @@ class ReviewSession:
             "reason": None if queue_row is None else queue_row["reason"],
             "source": "queue" if queue_row is None else queue_row["source"],
         }
+
+    def media_path(self, value: Any) -> Path | None:
+        """The image file a text cell names, if it is one *inside the project's folder*;
+        None for anything else (an image elsewhere on the server is never served)."""
+        if not isinstance(value, str) or not value.lower().endswith(IMAGE_SUFFIXES) or len(value) > 4096:
+            return None
+        root = Path(self.project.root).resolve()
+        try:
+            path = (root / value).resolve()
+            if not path.is_relative_to(root) or not path.is_file():
+                return None
+        except (OSError, ValueError):  # a name too long for the OS, a NUL byte, ...
+            return None
+        return path
 
     # -- decisions --------------------------------------------------------
     def label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None,
