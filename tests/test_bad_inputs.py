@@ -432,8 +432,8 @@ def _ls(t, tasks):
 
 def _tiny_project(t, **kw):
     (t / "suite.py").write_text("from weaklabel import LabelSpace, keyword_lf\nLABELS = LabelSpace(['A', 'B'])\n"
-                                "LFS = [keyword_lf('a', label=0), keyword_lf('b', label=1)]\n")
-    (t / "items.csv").write_text("id,text\n1,a\n2,b\n3,a b\n")
+                                "LFS = [keyword_lf('a', label=0), keyword_lf('b', label=1), keyword_lf('c', label=1)]\n")
+    (t / "items.csv").write_text("id,text\n1,a\n2,b c\n3,a b\n4,c\n")
     Project(name="tiny", data="items.csv", id_column="id", text_column="text", lfs="suite.py", **kw).save(
         t / "weaklabel.toml")
     return Project.load(t / "weaklabel.toml")
