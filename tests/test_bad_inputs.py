@@ -206,6 +206,9 @@ CASES = {
     "app-image-outside-project": (lambda t: _media(t), None, None),
     "app-display-column-missing": (lambda t: _display_missing(t), InputError,
                                    r"display_columns: \['nope'\] are not columns of the project's data"),
+    "ooc-duplicate-ids": (lambda t: _ooc_dupes(t), InputError, r"ids that repeat across chunks \['a'\]"),
+    "too-many-classes": (lambda t: LabelSpace([f"c{i}" for i in range(200)]), InputError,
+                         r"got 200 classes; at most 127 are supported \(votes are stored as int8"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
                  r"y: labels must be -1 \(unknown\) or 0..k-1, got \{inf\}"),
     "gold-beyond-cardinality": (lambda t: LabelModel(cardinality=2).fit(np.array([[0, 1, 1], [1, 0, 1]]),
@@ -453,3 +456,12 @@ def _display_missing(t):
     from weaklabel.review import ReviewSession
 
     ReviewSession(_tiny_project(t, display_columns=["nope"]))
+
+
+def _ooc_dupes(t):
+    from weaklabel.outofcore import run_out_of_core
+    from weaklabel.suite import load_suite
+
+    cols = sorted({c for f in load_suite("lfs.cancer").lfs for c in f.columns})
+    pd.DataFrame({"id": ["a", "b", "c", "a"], **{c: [10.0, 20.0, 15.0, 12.0] for c in cols}}).to_parquet(t / "d.parquet")
+    run_out_of_core(t / "d.parquet", "lfs.cancer", out=t / "o", chunksize=2, id_column="id")

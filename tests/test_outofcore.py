@@ -31,3 +31,22 @@ def test_cli_chunked_run_and_errors(tmp_path, capsys):
     assert '"chunks": 3' in capsys.readouterr().out
     assert main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--chunksize", "200"]) == 1
     assert "streams Parquet files" in capsys.readouterr().err
+
+
+def test_ids_repeated_across_chunks_are_refused_like_in_one_chunk(tmp_path):
+    import pandas as pd
+    import pytest
+
+    from weaklabel import InputError
+    from weaklabel.outofcore import run_out_of_core
+
+    from weaklabel.suite import load_suite
+
+    cols = sorted({c for lf in load_suite("lfs.cancer").lfs for c in lf.columns})
+    df = pd.DataFrame({"id": ["a", "b", "c", "a"], **{c: [10.0, 20.0, 15.0, 12.0] for c in cols}})
+    df.to_parquet(tmp_path / "d.parquet")
+    with pytest.raises(InputError, match=r"ids that repeat across chunks \['a'\]"):
+        run_out_of_core(tmp_path / "d.parquet", "lfs.cancer", out=tmp_path / "o", chunksize=2, id_column="id")
+    with pytest.raises(InputError, match=r"'nope' is not a column"):
+        run_out_of_core(tmp_path / "d.parquet", "lfs.cancer", out=tmp_path / "o", chunksize=2, id_column="nope")
+    run_out_of_core(tmp_path / "d.parquet", "lfs.cancer", out=tmp_path / "o2", chunksize=2)  # row order: fine

@@ -10,6 +10,9 @@ ABSTAIN: int = -1
 """The vote of a labeling function that does not label an item (Snorkel's convention)."""
 
 
+MAX_CLASSES = 127  # votes are int8: classes 0..126 and ABSTAIN = -1
+
+
 class LabelSpace:
     """Ordered class names mapped to the integers ``0 .. k-1``.
 
@@ -38,6 +41,9 @@ class LabelSpace:
                 f"names: expected at least 2 class names, got {list(names)}; "
                 "a label model needs two or more classes"
             )
+        if len(names) > MAX_CLASSES:
+            raise InputError(f"names: got {len(names)} classes; at most {MAX_CLASSES} are supported (votes are "
+                             "stored as int8, -1 = abstain); merge rare classes or label in stages")
         bad = [n for n in names if not isinstance(n, str) or not n]
         if bad:
             raise InputTypeError(f"names: every class name must be a non-empty string, got {bad}")

@@ -37,6 +37,29 @@ def merge_patterns(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarr
     return vp.patterns, np.bincount(vp.inverse, weights=c, minlength=vp.patterns.shape[0]).astype(np.int64)
 
 
+def _check_unique_ids(hashes: np.ndarray, chunk_files: list[Path], id_column: str) -> None:
+    """Refuse ids repeated across chunks, as one in-memory frame would be refused.
+
+    Candidates come from equal 64-bit hashes; the ids themselves are then compared, so a
+    hash collision is never reported as a duplicate.
+    """
+    order = np.sort(hashes)
+    dup_hashes = np.unique(order[1:][order[1:] == order[:-1]])
+    if dup_hashes.size == 0:
+        return
+    seen: dict[str, int] = {}
+    for f in chunk_files:
+        with np.load(f, allow_pickle=False) as z:
+            ids = z["row_ids"].astype(str)
+        hit = np.isin(pd.util.hash_array(ids), dup_hashes)
+        for rid in ids[hit].tolist():
+            seen[rid] = seen.get(rid, 0) + 1
+    repeated = sorted(r for r, c in seen.items() if c > 1)
+    if repeated:
+        raise InputError(f"id_column: {id_column!r} has ids that repeat across chunks {repeated[:5]}; row ids "
+                         "must be unique in the whole file")
+
+
 def run_out_of_core(path: str | os.PathLike[str], lfs: str | LFSuite, *, out: str | os.PathLike[str],
                     chunksize: int = 1_000_000, model: str = "label_model", id_column: str | None = None,
                     fault_tolerant: bool = False) -> dict[str, Any]:
@@ -70,7 +93,11 @@ def run_out_of_core(path: str | os.PathLike[str], lfs: str | LFSuite, *, out: st
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     pf = pq.ParquetFile(src)
+    if id_column is not None and id_column not in pf.schema_arrow.names:
+        raise InputError(f"id_column: {id_column!r} is not a column of {str(src)!r}; columns: "
+                         f"{pf.schema_arrow.names}")
     t0 = time.perf_counter()
+    id_hashes: list[np.ndarray] = []
     parts: list[tuple[np.ndarray, np.ndarray]] = []
     n_rows = 0
     with tempfile.TemporaryDirectory(prefix="weaklabel-ooc-", dir=out) as tmpdir:
@@ -78,6 +105,8 @@ def run_out_of_core(path: str | os.PathLike[str], lfs: str | LFSuite, *, out: st
         for i, batch in enumerate(pf.iter_batches(batch_size=chunksize)):
             df = batch.to_pandas()
             ids = df.pop(id_column).to_numpy() if id_column else np.arange(n_rows, n_rows + len(df))
+            if id_column:  # 8 bytes per row to find ids repeated across chunks (one chunk: apply_lfs checks)
+                id_hashes.append(pd.util.hash_array(ids.astype(str)))
             df.index = pd.Index(ids, name="row_id")
             L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=fault_tolerant)
             f = Path(tmpdir) / f"chunk{i:06d}.npz"
@@ -90,6 +119,8 @@ def run_out_of_core(path: str | os.PathLike[str], lfs: str | LFSuite, *, out: st
             n_rows += len(df)
         if n_rows == 0:
             raise InputError(f"data: {src} has no rows")
+        if id_column:
+            _check_unique_ids(np.concatenate(id_hashes), chunk_files, id_column)
         patterns, counts = merge_patterns(parts)
         t1 = time.perf_counter()
         est = make_model(model, cardinality=suite.labels.cardinality)

@@ -37,3 +37,15 @@ def test_dask_gives_the_serial_matrix_and_probabilities(client, tmp_path):
     back = pd.read_parquet(tmp_path / "labels")
     assert len(back) == 569 and set(back["label"]) <= {"malignant", "benign"}
     assert sorted(back["row_id"].tolist()) == df.index.tolist()
+
+
+def test_ids_repeated_across_partitions_are_refused(client):
+    import lfs.cancer as cancer
+
+    from weaklabel import InputError
+
+    df = load_dataset("breast_cancer", split="all").df.drop(columns="label").iloc[:40]
+    df.index = [f"r{i % 30}" for i in range(40)]  # r0..r9 appear twice, in different partitions
+    votes = apply_lfs_dask(cancer.LFS, dd.from_pandas(df, npartitions=4, sort=False), label_space=cancer.LABELS)
+    with pytest.raises(InputError, match=r"row ids repeat across partitions \['r0', 'r1'"):
+        fit_dask(LabelModel(), votes, label_space=cancer.LABELS)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..apply import apply_lfs
-from ..exceptions import require
+from ..exceptions import InputError, require
 from ..labels import LabelSpace
 from ..lf import as_labeling_function
 from ..matrix import compress
@@ -62,8 +62,31 @@ def pattern_counts(votes_ddf: Any) -> tuple[np.ndarray, np.ndarray]:
     return merge_patterns([(parts[names].to_numpy(dtype=np.int8), parts["_count"].to_numpy(np.int64))])
 
 
+def check_unique_index(ddf: Any) -> None:
+    """Refuse an index whose ids repeat (within or across partitions): 8 bytes per row
+    come back to the client, and candidates from equal hashes are confirmed by value."""
+    hashes = ddf.index.map_partitions(
+        lambda idx: pd.Series(pd.util.hash_array(np.asarray(idx).astype(str))), meta=(None, "uint64")).compute()
+    h = np.sort(hashes.to_numpy())
+    dup = np.unique(h[1:][h[1:] == h[:-1]])
+    if dup.size == 0:
+        return
+    cand = ddf.index.map_partitions(
+        lambda idx: pd.Series(np.asarray(idx).astype(str))[np.isin(pd.util.hash_array(np.asarray(idx).astype(str)),
+                                                                     dup)],
+        meta=(None, "object")).compute()
+    repeated = sorted(cand[cand.duplicated()].unique().tolist())
+    if repeated:
+        raise InputError(f"row ids repeat across partitions {repeated[:5]}; each row needs a unique id "
+                         "(the Dask index)")
+
+
 def fit_dask(model: Any, votes_ddf: Any, *, label_space: LabelSpace | None = None) -> Any:
-    """Fit ``model`` on the aggregated pattern counts of ``votes_ddf``; returns the model."""
+    """Fit ``model`` on the aggregated pattern counts of ``votes_ddf``; returns the model.
+
+    Row ids (the index) must be unique across partitions, as in one in-memory frame.
+    """
+    check_unique_index(votes_ddf)
     patterns, counts = pattern_counts(votes_ddf)
     return model.fit_patterns(patterns, counts, lf_names=list(votes_ddf.columns), label_space=label_space)
 
