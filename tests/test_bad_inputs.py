@@ -207,6 +207,7 @@ CASES = {
     "app-display-column-missing": (lambda t: _display_missing(t), InputError,
                                    r"display_columns: \['nope'\] are not columns of the project's data"),
     "ooc-duplicate-ids": (lambda t: _ooc_dupes(t), InputError, r"ids that repeat across chunks \['a'\]"),
+    "run-outputs-mixed": (lambda t: _mixed_run(t), InputError, r"L.npz in .* is not the file of run [0-9a-f]{32}"),
     "too-many-classes": (lambda t: LabelSpace([f"c{i}" for i in range(200)]), InputError,
                          r"got 200 classes; at most 127 are supported \(votes are stored as int8"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
@@ -465,3 +466,12 @@ def _ooc_dupes(t):
     cols = sorted({c for f in load_suite("lfs.cancer").lfs for c in f.columns})
     pd.DataFrame({"id": ["a", "b", "c", "a"], **{c: [10.0, 20.0, 15.0, 12.0] for c in cols}}).to_parquet(t / "d.parquet")
     run_out_of_core(t / "d.parquet", "lfs.cancer", out=t / "o", chunksize=2, id_column="id")
+
+
+def _mixed_run(t):
+    assert main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out", str(t / "out")]) == 0
+    LabelMatrix([[0, 1, 1]] * 3).save(t / "out" / "L.npz")  # another run's matrix beside this run's summary
+    from weaklabel.pipeline import verify_run
+
+    assert main(["fit", "--L", str(t / "out" / "L.npz")]) == 1
+    verify_run(t / "out")

@@ -198,3 +198,32 @@ def test_apply_reports_cache_hits_and_cache_clear(cli, tmp_path):
     assert code == 0 and "vote cache: 0 hits, 0 misses" in out
     code, out, _ = cli("cache", "clear", "--cache", str(cache))
     assert code == 0 and "Removed 10 cached vote columns" in out and not cache.exists()
+
+
+def test_a_run_folder_holds_one_whole_run(tmp_path, monkeypatch):
+    from weaklabel import InputError
+    from weaklabel.matrix import LabelMatrix
+    from weaklabel.pipeline import run, verify_run
+
+    out = tmp_path / "out"
+    first = run("breast_cancer", "lfs.cancer", out=out, split="all")
+    summary = verify_run(out)
+    assert set(summary["files"]) == {"labels", "L"} and len(summary["run_id"]) == 32
+    (out / ".labels.csv.999999999.tmp").write_text("debris of a killed run")
+
+    def killed(self, path):  # the second run dies after labels.csv, before L.npz and summary.json
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(LabelMatrix, "save", killed)
+    with pytest.raises(KeyboardInterrupt):
+        run("breast_cancer", "lfs.cancer", out=out, split="train")
+    assert not (out / ".labels.csv.999999999.tmp").exists()  # debris cleaned
+    with pytest.raises(InputError, match="no summary.json"):
+        verify_run(out)
+    monkeypatch.undo()
+    run("breast_cancer", "lfs.cancer", out=out, split="all")
+    (out / "L.npz").write_bytes(first.L.save(tmp_path / "other.npz").read_bytes() + b"")
+    verify_run(out)  # same content: same hash
+    LabelMatrix(first.L.votes[:10]).save(out / "L.npz")  # a file from another run
+    with pytest.raises(InputError, match="L.npz .* is not the file of run"):
+        verify_run(out)

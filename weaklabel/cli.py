@@ -46,6 +46,26 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="apply every LF afresh; write no cache")
 
 
+def _load_run_matrix(path: str):
+    """Load ``--L``; when it is a run's ``L.npz`` (a summary.json lists it), check first
+    that the folder holds that one run whole."""
+    from .matrix import LabelMatrix
+
+    p = Path(path)
+    summary = p.parent / "summary.json"
+    if summary.is_file():
+        try:
+            listed = {m.get("file") for m in (json.loads(summary.read_text(encoding="utf-8")).get("files") or {})
+                      .values()}
+        except (ValueError, AttributeError):
+            listed = set()
+        if p.name in listed:
+            from .pipeline import verify_run
+
+            verify_run(p.parent)
+    return LabelMatrix.load(p)
+
+
 def positive_int(text: str) -> int:
     """An argparse type: an integer >= 1 (so `--n -2` or `--chunksize 0` is a usage error)."""
     try:
@@ -340,7 +360,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from .matrix import LabelMatrix
     from .pipeline import make_model
 
-    L = LabelMatrix.load(args.matrix)
+    L = _load_run_matrix(args.matrix)
     model = make_model(args.model).fit(L)
     preds, probs = model.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
     from ._atomic import check_out_dir
@@ -364,7 +384,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     data = gold = None
     if args.matrix:
-        L = LabelMatrix.load(args.matrix)
+        L = _load_run_matrix(args.matrix)
     elif args.data and args.lfs:
         suite, data, gold = _suite_and_items(args)
         L = apply_lfs(suite.lfs, data, label_space=suite.labels)

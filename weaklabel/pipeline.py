@@ -131,14 +131,84 @@ def _scores(est: BaseLabelModel, L: LabelMatrix, y: np.ndarray, metrics: tuple[s
     return est.score(L, y, metrics=(*metrics, "coverage"), tie_break_policy="random")
 
 
+RUN_FILES = ("labels.csv", "L.npz", "summary.json")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _clean_debris(out: Path) -> None:
+    """Remove temporary files that an interrupted run of ours left (``.<name>.<pid>.tmp``)."""
+    import re
+
+    pattern = re.compile(r"^\.(%s)\.(\d+)\.tmp$" % "|".join(re.escape(n) for n in RUN_FILES))
+    for p in out.iterdir():
+        m = pattern.match(p.name)
+        if m and not _pid_alive(int(m.group(2))):
+            p.unlink(missing_ok=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:
+    """Check that ``out`` holds one run's outputs, whole; returns its summary.
+
+    ``summary.json`` is written last and lists the sha256 of ``labels.csv`` and ``L.npz``,
+    so a run that was killed half-way (no summary, or files from two runs) is refused.
+
+    Raises
+    ------
+    InputError
+        The summary is missing or a file does not match it.
+    """
+    out = Path(out)
+    path = out / "summary.json"
+    if not path.is_file():
+        raise InputError(f"out: {out} has no summary.json, so its outputs are not one finished run "
+                         "(a run was interrupted?); run again")
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    for name, meta in (summary.get("files") or {}).items():
+        f = out / meta["file"]
+        if not f.is_file() or _sha256(f) != meta["sha256"]:
+            raise InputError(f"out: {f.name} in {out} is not the file of run {summary.get('run_id')} "
+                             "(outputs of two runs are mixed: one was interrupted); run again")
+    return summary
+
+
 def _write(out: Path, res: RunResult, suite: LFSuite, data: str, model: str) -> dict[str, Path]:
+    import uuid
+
     out.mkdir(parents=True, exist_ok=True)
+    _clean_debris(out)
+    # The summary is the run's manifest and is written last: while it is missing, the
+    # folder does not hold a finished run (verify_run refuses it).
+    (out / "summary.json").unlink(missing_ok=True)
+    run_id = uuid.uuid4().hex
     files = {
         "labels": write_labels(out / "labels.csv", res.L.row_ids, res.probs, res.preds, res.L,
                                suite.labels.names),
         "L": res.L.save(out / "L.npz"),
     }
     summary = {
+        "run_id": run_id,
+        "files": {k: {"file": p.name, "sha256": _sha256(p)} for k, p in files.items()},
         "weaklabel_version": __version__,
         "data": data,
         "lf_suite": suite.name,
