@@ -1,0 +1,151 @@
+"""Hand-computed values, asymmetric fixtures and a property per ordering and filter: each test
+here kills a mutant that survived the rest of the suite (issue 13's mutation run)."""
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from weaklabel.analysis.summary import lf_report, wilson_interval
+from weaklabel.evaluate import metric_scores
+from weaklabel.matrix import LabelMatrix
+from weaklabel.models import MajorityVote, probs_to_preds
+from weaklabel.queue import rank
+from weaklabel.store import ExpertLabelStore
+
+
+# -- queue.py: best first ------------------------------------------------------------------
+def test_queue_is_best_first_by_hand():
+    L = LabelMatrix(np.zeros((5, 1), dtype=np.int8), row_ids=np.array(["a", "b", "c", "d", "e"]))
+    q = rank(L, "label_issues", scores=np.array([0.2, 0.9, 0.5, 0.7, 0.1]), audit_fraction=0.0)
+    assert q["row_id"].tolist() == ["b", "d", "c", "a", "e"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(0.01, 1.0, allow_nan=False), min_size=2, max_size=30, unique=True))
+def test_queue_order_property(scores):
+    s = np.array(scores)
+    L = LabelMatrix(np.zeros((s.size, 1), dtype=np.int8))
+    q = rank(L, "label_issues", scores=s, audit_fraction=0.0)
+    got = s[q["row_id"].to_numpy().astype(int)]
+    assert (np.diff(got) <= 0).all()
+
+
+# -- store.py: who, which row, which project, which way the clock runs -----------------------
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'labels.db'}"
+
+
+def test_undo_retracts_only_the_callers_own_label(db):
+    s = ExpertLabelStore(db, project="p")
+    s.add_label("r1", 0, "ana")
+    s.add_label("r2", 1, "ben")  # later, by someone else
+    s.undo("ana")
+    assert s.gold("latest").to_dict() == {"r2": 1}
+
+
+def test_undo_stays_in_its_project(db):
+    p, q = ExpertLabelStore(db, project="p"), ExpertLabelStore(db, project="q")
+    p.add_label("r1", 0, "ana")
+    q.add_label("r9", 1, "ana")  # ana's latest label overall is in project q
+    p.undo("ana")
+    assert p.gold("latest").empty and q.gold("latest").to_dict() == {"r9": 1}
+
+
+def test_release_frees_only_that_row_of_that_annotator(db):
+    s = ExpertLabelStore(db, project="p")
+    assert s.lease_next(["r1"], "ana") == "r1" and s.lease_next(["r2"], "ana") == "r2"
+    assert s.lease_next(["r3"], "ben") == "r3"
+    s.release("r1", "ana")
+    assert s.lease_next(["r1", "r2", "r3"], "cy") == "r1"        # only r1 came free
+    assert s.lease_next(["r2", "r3"], "cy") is None
+
+
+def test_leases_stay_in_their_project(db):
+    p, q = ExpertLabelStore(db, project="p"), ExpertLabelStore(db, project="q")
+    assert p.lease_next(["r1"], "ana") == "r1"
+    assert q.lease_next(["r1"], "ben") == "r1"                 # another project's lease does not block
+    q.release("r1", "ben")
+    assert p.lease_next(["r1"], "cy") is None                  # and releasing in q leaves p's lease
+
+
+def test_a_renewed_lease_runs_forward(db):
+    s = ExpertLabelStore(db, project="p")
+    s.lease_next(["r1"], "ana", ttl_seconds=600)
+    s.lease_next(["r1"], "ana", ttl_seconds=600)  # renew
+    with s.engine.connect() as c:
+        (expires,) = c.execute(s._sa.select(s._leases.c.expires_at)).one()
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=timezone.utc)
+    assert expires > datetime.now(timezone.utc) + timedelta(seconds=590)
+
+
+# -- analysis/summary.py: Wilson interval and per-class precision by hand -------------------
+def test_wilson_interval_by_hand():
+    lo, hi = wilson_interval(np.array([8]), np.array([10]))
+    # p = 0.8, n = 10, z = 1.96: centre (0.8 + 0.19208) / 1.38416, half 1.96 sqrt(0.016 + 0.009604) / 1.38416
+    assert lo[0] == pytest.approx(0.4902, abs=1e-4) and hi[0] == pytest.approx(0.9433, abs=1e-4)
+
+
+def test_report_interval_uses_all_voted_gold_rows_and_precision_by_hand():
+    # LF 0 votes on 4 gold rows: 3 right (rows 0, 1, 3), 1 wrong (row 2)
+    L = np.array([[0, -1], [0, 1], [1, 1], [1, -1], [-1, 0]])
+    y = np.array([0, 0, 0, 1, 1])
+    r = lf_report(L, y)
+    lo, hi = wilson_interval(np.array([3]), np.array([4]))
+    assert r.loc[0, "Acc. lo"] == pytest.approx(lo[0]) and r.loc[0, "Acc. hi"] == pytest.approx(hi[0])
+    assert r.loc[0, "Precision 0"] == pytest.approx(1.0)       # voted 0 on rows 0, 1: both gold 0
+    assert r.loc[0, "Precision 1"] == pytest.approx(0.5)       # voted 1 on rows 2, 3: one is gold 1
+    assert r.loc[1, "Precision 1"] == pytest.approx(0.0)       # voted 1 on rows 1, 2: both gold 0
+    assert r.loc[0, "Recall 0"] == pytest.approx(2 / 3)        # 2 of the 3 gold-0 rows
+
+
+# -- models/majority.py ----------------------------------------------------------------------
+def test_majority_class_balance_by_hand():
+    L = np.array([[0, 0, 1], [1, 1, -1], [0, 1, -1], [-1, -1, -1], [2, 2, 2]])
+    mv = MajorityVote(cardinality=3).fit(L)
+    # decisions: 0, 1, tie(0,1) split, none, 2 -> counts (1.5, 1.5, 1) + Laplace 1 each
+    assert mv.class_balance_ == pytest.approx(np.array([2.5, 2.5, 2.0]) / 7)
+    gold = MajorityVote(cardinality=3).fit(L, np.array([0, 0, 0, 1, -1]))
+    assert gold.class_balance_ == pytest.approx(np.array([4, 2, 1]) / 7) and gold.class_balance_.sum() == 1
+    P = mv.predict_proba(np.array([[0, 0, 1], [2, -1, -1]]))
+    assert P[0] == pytest.approx([2 / 3, 1 / 3, 0]) and P[1] == pytest.approx([0, 0, 1])
+
+
+# -- models/base.py --------------------------------------------------------------------------
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.0, 0.2, 0.5]), min_size=3, max_size=3), min_size=1, max_size=20),
+       st.sampled_from(["random", "true-random", "prior"]))
+def test_tie_breaks_pick_a_tied_class(rows, policy):
+    P = np.array(rows) + 1e-9
+    P /= P.sum(axis=1, keepdims=True)
+    preds = probs_to_preds(P, tie_break_policy=policy, prior=np.array([0.2, 0.5, 0.3]))
+    top = P >= P.max(axis=1, keepdims=True) - 1e-5
+    assert top[np.arange(len(P)), preds].all()
+
+
+def test_score_honours_tie_break_policy():
+    L = np.array([[0, 1, -1]] * 4 + [[0, 0, 0]] * 4)  # four tied rows
+    y = np.array([1] * 4 + [0] * 4)
+    mv = MajorityVote(cardinality=2).fit(L)
+    assert mv.score(L, y, tie_break_policy="abstain", metrics=("accuracy", "coverage")) == \
+        {"accuracy": 1.0, "coverage": 0.5}
+    assert mv.score(L, y, tie_break_policy="random", metrics=("coverage",)) == {"coverage": 1.0}
+
+
+# -- evaluate.py: each metric by hand ----------------------------------------------------------
+def test_metrics_by_hand():
+    y = np.array([1, 1, 1, 0, 0, 0, 1, -1])
+    p = np.array([1, 1, 0, 1, 0, 0, -1, 1])   # row 6 abstained, row 7 has no gold
+    m = metric_scores(y, p, 2, ("accuracy", "precision", "recall", "f1", "coverage", "f1_macro"))
+    # scored rows 0-5: tp=2, fn=1, fp=1, tn=2
+    assert m["accuracy"] == pytest.approx(4 / 6)
+    assert m["precision"] == pytest.approx(2 / 3) and m["recall"] == pytest.approx(2 / 3)
+    assert m["f1"] == pytest.approx(2 * 2 / (2 * 2 + 1 + 1))
+    assert m["coverage"] == pytest.approx(6 / 7)
+    assert m["f1_macro"] == pytest.approx((2 / 3 + 2 / 3) / 2)
+    skew = metric_scores(np.array([1, 0, 0, 0]), np.array([1, 1, 1, 0]), 2, ("f1", "precision", "recall"))
+    assert skew == pytest.approx({"f1": 2 / (2 + 2 + 0), "precision": 1 / 3, "recall": 1.0})
