@@ -139,3 +139,23 @@ def test_cli_cache_clear_on_a_project_folder_is_an_error(tmp_path, capsys):
     (tmp_path / "data.csv").write_text("id,text\n1,a\n")
     assert main(["cache", "clear", "--cache", str(tmp_path)]) == 1
     assert "Error: cache:" in capsys.readouterr().err and (tmp_path / "data.csv").is_file()
+
+
+@settings(max_examples=30, deadline=None)
+@given(edits=st.lists(st.tuples(st.sampled_from([0.5, 1.0, 1.5, 2.0]), st.sampled_from([0.0, 1.2, 2.4]),
+                                st.integers(0, 99)), min_size=2, max_size=5))
+def test_cache_never_serves_a_stale_vote_under_random_edits(tmp_path_factory, edits):
+    """Edit the module constant, the helper and the middle of an array resource at random,
+    one run after another on one cache: every run equals a fresh apply."""
+    d = tmp_path_factory.mktemp("edits")
+    df, cache = _frame(), d / "cache"
+    for step, (threshold, cut, hot) in enumerate(edits):
+        lf = _suite_file(d, threshold, cut, name=f"lfs_edit_{step}")
+        weights = np.zeros(100)
+        weights[hot] = 1.0
+        lf.resources = {"weights": weights}
+        inner = lf.func
+        lf.func = lambda row, weights, _f=inner: _f(row) if weights[50] == 0 else ABSTAIN
+        cached = apply_lfs([lf], df, cache=cache)
+        fresh = apply_lfs([lf], df)
+        assert np.array_equal(cached.votes, fresh.votes), (step, threshold, cut, hot)

@@ -122,9 +122,12 @@ def test_agreement_statistics(store):
     store.add_labels([(f"r{i}", lab, "ana") for i, lab in enumerate([0, 0, 1, 1, 0, 1])])
     store.add_labels([(f"r{i}", lab, "ben") for i, lab in enumerate([0, 0, 1, 0, 0, 1])])
     ag = store.agreement()
-    assert ag["kappa"].loc["ana", "ben"] == pytest.approx(cohen_kappa(np.array([0, 0, 1, 1, 0, 1]),
-                                                                      np.array([0, 0, 1, 0, 0, 1])))
-    assert ag["n_rows_multi"] == 6 and -1 <= ag["alpha"] <= 1
+    # by hand: po = 5/6; ana 3x0 3x1, ben 4x0 2x1 -> pe = 3/6*4/6 + 3/6*2/6 = 1/2 -> kappa = (5/6-1/2)/(1/2) = 2/3
+    assert ag["kappa"].loc["ana", "ben"] == pytest.approx(2 / 3)
+    # alpha (nominal, 2 coders, 6 units): 12 pairable values, D_o = 2/12 * ... = 1 - (n-1) * o_disagree / e_disagree
+    # coincidences: o_00 = 6, o_11 = 4, o_01 = o_10 = 1; n_0 = 7, n_1 = 5, n = 12
+    # alpha = 1 - (n - 1) * o_01 * 2 / (n_0 * n_1 * 2) = 1 - 11 * 1 / 35
+    assert ag["n_rows_multi"] == 6 and ag["alpha"] == pytest.approx(1 - 11 / 35)
 
 
 def test_kappa_and_alpha_hand_computed():

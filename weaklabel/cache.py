@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -71,10 +70,10 @@ class VoteCache:
         """The cached votes, or None on any doubt (missing, damaged, wrong shape or checksum)."""
         if key is None:
             return None
-        try:
-            with np.load(self.folder / f"{key}.npz", allow_pickle=False) as z:
+        try:  # our own handle: numpy leaks its file when a damaged archive fails to open
+            with open(self.folder / f"{key}.npz", "rb") as fh, np.load(fh, allow_pickle=False) as z:
                 votes, digest = z["votes"], z["sha256"]
-        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+        except Exception:  # noqa: BLE001 - a damaged entry fails in many ways (zip, npy, crypto flags): miss
             return None
         if votes.shape != (n_rows,) or votes.dtype != np.int8:
             return None

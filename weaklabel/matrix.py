@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,12 +240,13 @@ class LabelMatrix:
         """Read a matrix written by :meth:`save`."""
         try:
             _check_npz_sizes(path)
-            with np.load(path, allow_pickle=False) as z:
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:  # our handle: never leaked
                 labels = LabelSpace(z["labels"].tolist()) if "labels" in z.files else None
                 return cls(z["votes"], z["lf_names"].tolist(), z["row_ids"], labels)
         except FileNotFoundError:
             raise
-        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, NotImplementedError,
+                RuntimeError, zlib.error) as exc:  # a damaged zip raises all of these
             raise InputError(f"path: {str(path)!r} is not a weaklabel label matrix file ({exc})") from exc
 
 
