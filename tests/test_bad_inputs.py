@@ -208,6 +208,18 @@ CASES = {
                                    r"display_columns: \['nope'\] are not columns of the project's data"),
     "ooc-duplicate-ids": (lambda t: _ooc_dupes(t), InputError, r"ids that repeat across chunks \['a'\]"),
     "run-outputs-mixed": (lambda t: _mixed_run(t), InputError, r"L.npz in .* is not the file of run [0-9a-f]{32}"),
+    "cache-path-is-a-file": (lambda t: VoteCache(_tmp(t, "f", "x")).put("0" * 32, np.zeros(2, dtype=np.int8)),
+                             InputError, r"cache: .*/f is a file, not a folder; pass --cache a folder"),
+    "out-is-a-file": (lambda t: _check(main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out",
+                                             str(_tmp(t, "f", "x"))]) == 1), None, None),
+    "export-missing-folder": (lambda t: _check(main(["apply", "--data", "breast_cancer", "--lfs", "lfs.cancer",
+                                                     "--out", str(t / "no" / "L.npz")]) == 1), None, None),
+    "lfs-import-raises": (lambda t: _lfs_raise(t), InputError,
+                          r"lfs: importing '.*boom.py' raised ZeroDivisionError: division by zero; fix the LF module"),
+    "ls-choices-string": (lambda t: _ls(t, [{"id": 1, "data": {"row_id": "r"}, "annotations": [
+        {"completed_by": 3, "result": [{"type": "choices", "value": {"choices": "SPAM"}}]}]}]), InputError,
+        r"task 1: value.choices must be a list of labels, got 'SPAM'"),
+    "import-empty-label": (lambda t: _empty_label(t), None, None),
     "too-many-classes": (lambda t: LabelSpace([f"c{i}" for i in range(200)]), InputError,
                          r"got 200 classes; at most 127 are supported \(votes are stored as int8"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
@@ -475,3 +487,21 @@ def _mixed_run(t):
 
     assert main(["fit", "--L", str(t / "out" / "L.npz")]) == 1
     verify_run(t / "out")
+
+
+def _lfs_raise(t):
+    from weaklabel.suite import load_suite
+
+    load_suite(str(_tmp(t, "boom.py", "x = 1 / 0\n")))
+
+
+def _empty_label(t):
+    """An empty label cell is named with its line, and nothing is imported (was: cannot convert float NaN)."""
+    (t / "suite.py").write_text("from weaklabel import LabelSpace, keyword_lf\nLABELS = LabelSpace(['A', 'B'])\n"
+                                "LFS = [keyword_lf('a', label=0), keyword_lf('b', label=1), keyword_lf('c', label=1)]\n")
+    (t / "items.csv").write_text("id,text\n1,a\n2,b c\n")
+    assert main(["init", "--path", str(t / "p.toml"), "--data", "items.csv", "--id-column", "id",
+                 "--lfs", "suite.py"]) == 0
+    (t / "in.csv").write_text("row_id,label,annotator\n1,A,ana\n2,,ana\n")
+    assert main(["labels", "import", "--project", str(t / "p.toml"), "--file", str(t / "in.csv")]) == 1
+    assert Project.load(t / "p.toml").open_store().events().empty
