@@ -220,6 +220,7 @@ CASES = {
         {"completed_by": 3, "result": [{"type": "choices", "value": {"choices": "SPAM"}}]}]}]), InputError,
         r"task 1: value.choices must be a list of labels, got 'SPAM'"),
     "import-empty-label": (lambda t: _empty_label(t), None, None),
+    "worker-process-dies": (lambda t: _worker_dies(t), LFError, r"LF 'lf_exit' killed its worker process"),
     "too-many-classes": (lambda t: LabelSpace([f"c{i}" for i in range(200)]), InputError,
                          r"got 200 classes; at most 127 are supported \(votes are stored as int8"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
@@ -505,3 +506,16 @@ def _empty_label(t):
     (t / "in.csv").write_text("row_id,label,annotator\n1,A,ana\n2,,ana\n")
     assert main(["labels", "import", "--project", str(t / "p.toml"), "--file", str(t / "in.csv")]) == 1
     assert Project.load(t / "p.toml").open_store().events().empty
+
+
+def _exit_on_three(row):
+    import os
+
+    if row.x == 3.0:
+        os._exit(1)
+    return -1
+
+
+def _worker_dies(t):
+    lf_exit = labeling_function(columns=["x"], name="lf_exit")(_exit_on_three)
+    apply_lfs([lf_exit], pd.DataFrame({"x": np.arange(20.0)}), n_jobs=2)

@@ -75,3 +75,23 @@ def test_n_jobs_1_runs_in_this_process(monkeypatch):
 
     monkeypatch.setattr(parallel, "apply_rowwise_parallel", boom)
     apply_lfs([lf_free], _frame(100))
+
+
+def _die_on_row_7(row):
+    import os
+
+    if row.x == 7.0:
+        os._exit(3)  # the worker process dies: no exception to catch
+    return ABSTAIN
+
+
+def test_a_worker_killed_by_an_lf_names_that_lf():
+    from weaklabel import FaultWarning, LFError, labeling_function
+
+    killer = labeling_function(columns=["x"], name="lf_killer")(_die_on_row_7)
+    df = pd.DataFrame({"x": np.arange(40.0), "text": ["free"] * 40})
+    with pytest.raises(LFError, match=r"LF 'lf_killer' killed its worker process"):
+        apply_lfs([lf_free, killer], df, n_jobs=2)
+    with pytest.warns(FaultWarning, match="lf_killer: 40 rows"):
+        L = apply_lfs([lf_free, killer], df, n_jobs=2, fault_tolerant=True)
+    assert (L.votes[:, 1] == -1).all() and np.array_equal(L.votes[:, 0], apply_lfs([lf_free], df).votes[:, 0])

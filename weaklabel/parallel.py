@@ -32,7 +32,49 @@ def _run_block(bounds: tuple[int, int]) -> tuple[int, list[tuple[np.ndarray, int
 
 def apply_rowwise_parallel(lfs: list, df: pd.DataFrame, row_ids: np.ndarray, k: int | None,
                            fault_tolerant: bool, n_jobs: int) -> dict[int, tuple[np.ndarray, int, float]]:
-    """Votes, faults and summed worker seconds of each row-wise LF (keyed by position in ``lfs``)."""
+    """Votes, faults and summed worker seconds of each row-wise LF (keyed by position in ``lfs``).
+
+    A worker process that dies (a segfault, ``os._exit``, the OOM killer) is traced to
+    the LF that killed it by running each LF alone: that LF raises ``LFError``, or with
+    ``fault_tolerant`` abstains on every row (all counted as faults) while the others run.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return _run_pool(lfs, df, row_ids, k, fault_tolerant, n_jobs)
+    except BrokenProcessPool:
+        pass
+    crashing = [j for j in range(len(lfs)) if _crashes(lfs[j], df, row_ids, k, fault_tolerant)]
+    if not crashing:  # the crash did not repeat (e.g. memory pressure from running all at once)
+        return _run_pool(lfs, df, row_ids, k, fault_tolerant, 1)
+    if not fault_tolerant:
+        from .exceptions import LFError
+
+        name = lfs[crashing[0]].name
+        raise LFError(f"LF {name!r} killed its worker process (it died: a segfault in an extension, "
+                      "os._exit or running out of memory); run it with n_jobs=1 to see the error, or pass "
+                      "fault_tolerant=True to abstain with it", lf_name=name)
+    rest = [j for j in range(len(lfs)) if j not in crashing]
+    out = {j: (np.full(len(df), -1, dtype=np.int8), len(df), 0.0) for j in crashing}
+    if rest:
+        done = _run_pool([lfs[j] for j in rest], df, row_ids, k, fault_tolerant, n_jobs)
+        out.update({rest[i]: v for i, v in done.items()})
+    return out
+
+
+def _crashes(lf: Any, df: pd.DataFrame, row_ids: np.ndarray, k: int | None, fault_tolerant: bool) -> bool:
+    """Whether this LF alone kills a worker process."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        _run_pool([lf], df, row_ids, k, fault_tolerant, 1)
+    except BrokenProcessPool:
+        return True
+    return False
+
+
+def _run_pool(lfs: list, df: pd.DataFrame, row_ids: np.ndarray, k: int | None,
+              fault_tolerant: bool, n_jobs: int) -> dict[int, tuple[np.ndarray, int, float]]:
     n = len(df)
     n_blocks = min(n, n_jobs * 4)  # a few blocks per worker balances uneven rows
     edges = np.linspace(0, n, n_blocks + 1).astype(int)
