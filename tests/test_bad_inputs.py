@@ -221,6 +221,8 @@ CASES = {
         r"task 1: value.choices must be a list of labels, got 'SPAM'"),
     "import-empty-label": (lambda t: _empty_label(t), None, None),
     "worker-process-dies": (lambda t: _worker_dies(t), LFError, r"LF 'lf_exit' killed its worker process"),
+    "store-read-only": (lambda t: _read_only_store(t), StoreError,
+                        r"is read-only \(attempt to write a readonly database\); nothing was saved: make the file"),
     "too-many-classes": (lambda t: LabelSpace([f"c{i}" for i in range(200)]), InputError,
                          r"got 200 classes; at most 127 are supported \(votes are stored as int8"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
@@ -519,3 +521,8 @@ def _exit_on_three(row):
 def _worker_dies(t):
     lf_exit = labeling_function(columns=["x"], name="lf_exit")(_exit_on_three)
     apply_lfs([lf_exit], pd.DataFrame({"x": np.arange(20.0)}), n_jobs=2)
+
+
+def _read_only_store(t):
+    ExpertLabelStore(f"sqlite:///{t / 'l.db'}").add_label("r1", 0, "ana")
+    ExpertLabelStore(f"sqlite:///file:{t / 'l.db'}?mode=ro&uri=true").add_label("r2", 0, "ana")

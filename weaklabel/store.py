@@ -101,8 +101,16 @@ class ExpertLabelStore:
             self._migrate()
         except sa.exc.SQLAlchemyError as exc:
             first = str(exc).splitlines()[0]
-            fix = ("another process holds the write lock; retry" if "locked" in first
-                   else "check the path/server and credentials")
+            low = first.lower()
+            if "locked" in low:
+                fix = "another process holds the write lock; retry"
+            elif "readonly" in low or "read-only" in low or "unable to open database file" in low:
+                fix = ("the database file or its folder is read-only or missing: SQLite needs to write the "
+                       "file and its -wal/-shm files beside it; use a writable folder")
+            elif self.is_sqlite:
+                fix = "check the path (is it a SQLite database?)"
+            else:
+                fix = "check the server address, database name and credentials"
             raise StoreError(f"url: cannot open the label store at {_redact(self.url)} ({exc.__class__.__name__}: "
                              f"{_redact(self.url, first)}); {fix}") from None
 
@@ -116,9 +124,12 @@ class ExpertLabelStore:
                 with self.engine.begin() as c:
                     yield c
             except self._sa.exc.OperationalError as exc:
+                reason = _redact(self.url, str(exc.orig).splitlines()[0])
+                if "readonly" in reason.lower() or "read-only" in reason.lower():
+                    raise StoreError(f"the label store at {_redact(self.url)} is read-only ({reason}); nothing "
+                                     "was saved: make the file and its folder writable") from exc
                 raise StoreError(f"the label store at {_redact(self.url)} is locked or unavailable "
-                                 f"({_redact(self.url, str(exc.orig).splitlines()[0])}); nothing was saved, "
-                                 "retry") from exc
+                                 f"({reason}); nothing was saved, retry") from exc
         return tx()
 
     def close(self) -> None:
