@@ -117,3 +117,15 @@ def test_display_columns_must_exist(spam_project):
     proj.display_columns = ["nope"]
     with pytest.raises(InputError, match=r"display_columns: \['nope'\] are not columns"):
         ReviewSession(proj)
+
+
+def test_agreement_with_model_lines_up_rows_after_an_import_of_unknown_ids(spam_project):
+    from weaklabel.project import Project
+    from weaklabel.review import ReviewSession
+
+    sess = ReviewSession(Project.load(spam_project))
+    pred = sess.model.predict(sess.L, tie_break_policy="random")
+    row = {str(r): int(p) for r, p in zip(sess.L.row_ids, pred)}
+    # an unknown id first, then two rows: one the model agrees with, one it does not
+    sess.store.add_labels([("0-ghost", 1 - row["c1"], "ana"), ("c1", row["c1"], "ana"), ("c45", 1 - row["c45"], "ana")])
+    assert sess.progress("ana")["agreement_with_model"] == 0.5

@@ -170,10 +170,11 @@ class ReviewSession:
         cur = self.store.current_labels()
         mine = cur[cur["annotator"] == annotator] if len(cur) else cur
         agree = None
-        if len(mine):
-            pos = [self._row_pos[r] for r in mine["row_id"] if r in self._row_pos]
+        known = mine[mine["row_id"].isin(self._row_pos.keys())] if len(mine) else mine
+        if len(known):  # rows the project does not have (an import) are left out, row by row
+            pos = [self._row_pos[r] for r in known["row_id"]]
             pred = probs_to_preds(self.probs[pos], tie_break_policy="random")
-            agree = float(np.mean(pred == mine["label"].to_numpy()[: len(pos)]))
+            agree = float(np.mean(pred == known["label"].to_numpy()))
         return {"labeled": int(cur["row_id"].nunique()) if len(cur) else 0, "remaining": len(self.queue()),
                 "mine": int(len(mine)), "agreement_with_model": agree}
 
