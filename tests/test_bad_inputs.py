@@ -223,6 +223,7 @@ CASES = {
     "worker-process-dies": (lambda t: _worker_dies(t), LFError, r"LF 'lf_exit' killed its worker process"),
     "store-read-only": (lambda t: _read_only_store(t), StoreError,
                         r"is read-only \(attempt to write a readonly database\); nothing was saved: make the file"),
+    "app-agreement-after-bad-import": (lambda t: _agreement_after_import(t), None, None),
     "too-many-classes": (lambda t: LabelSpace([f"c{i}" for i in range(200)]), InputError,
                          r"got 200 classes; at most 127 are supported \(votes are stored as int8"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
@@ -526,3 +527,12 @@ def _worker_dies(t):
 def _read_only_store(t):
     ExpertLabelStore(f"sqlite:///{t / 'l.db'}").add_label("r1", 0, "ana")
     ExpertLabelStore(f"sqlite:///file:{t / 'l.db'}?mode=ro&uri=true").add_label("r2", 0, "ana")
+
+
+def _agreement_after_import(t):
+    from weaklabel.review import ReviewSession
+
+    sess = ReviewSession(_tiny_project(t))
+    pred = {str(r): int(p) for r, p in zip(sess.L.row_ids, sess.model.predict(sess.L, tie_break_policy="random"))}
+    sess.store.add_labels([("0-ghost", 1 - pred["1"], "ana"), ("1", pred["1"], "ana")])
+    assert sess.progress("ana")["agreement_with_model"] == 1.0
