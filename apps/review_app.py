@@ -177,7 +177,9 @@ def main() -> None:
         secret = st.sidebar.text_input("Password" if policy.users else "Access token", type="password",
                                        key="secret")
         if not secret or not policy.check(annotator, secret):
-            if secret:
+            if secret and AccessPolicy.locked_out(annotator):
+                st.sidebar.error("Too many wrong attempts: this name is locked for a few minutes.")
+            elif secret:
                 st.sidebar.error("Wrong name or password.")
             st.info("This project needs a password (or the team's access token) to label.")
             st.stop()

@@ -57,3 +57,16 @@ def test_store_urls_never_show_the_password():
                         ("postgresql://ana@db/labels?password=s3cret&sslmode=require", "s3cret")]:
         assert secret not in _redact(url) and "db" in _redact(url)
         assert secret not in _redact(url, f"FATAL: password s3cret rejected for {url}")
+
+
+def test_repeated_wrong_secrets_lock_the_name_for_a_while():
+    import weaklabel.access as access
+
+    pol = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "right-token"})
+    t0 = 10_000.0
+    for i in range(access.MAX_FAILURES):
+        assert not pol.check("zed", "wrong", now=t0 + i)
+    assert not pol.check("zed", "right-token", now=t0 + 10)          # locked, even with the right token
+    assert AccessPolicy.locked_out("zed", now=t0 + 10)
+    assert pol.check("amy", "right-token", now=t0 + 10)             # other names are not
+    assert pol.check("zed", "right-token", now=t0 + 10 + access.LOCKOUT_SECONDS)  # and it expires

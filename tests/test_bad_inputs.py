@@ -224,6 +224,7 @@ CASES = {
     "store-read-only": (lambda t: _read_only_store(t), StoreError,
                         r"is read-only \(attempt to write a readonly database\); nothing was saved: make the file"),
     "app-agreement-after-bad-import": (lambda t: _agreement_after_import(t), None, None),
+    "app-guessing": (lambda t: _guessing(t), None, None),
     "too-many-classes": (lambda t: LabelSpace([f"c{i}" for i in range(200)]), InputError,
                          r"got 200 classes; at most 127 are supported \(votes are stored as int8"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
@@ -536,3 +537,12 @@ def _agreement_after_import(t):
     pred = {str(r): int(p) for r, p in zip(sess.L.row_ids, sess.model.predict(sess.L, tie_break_policy="random"))}
     sess.store.add_labels([("0-ghost", 1 - pred["1"], "ana"), ("1", pred["1"], "ana")])
     assert sess.progress("ana")["agreement_with_model"] == 1.0
+
+
+def _guessing(t):
+    import weaklabel.access as access
+
+    pol = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "tok"})
+    for i in range(access.MAX_FAILURES):
+        pol.check("mallory", f"guess{i}", now=1e6 + i)
+    assert not pol.check("mallory", "tok", now=1e6 + 10) and pol.check("mallory", "tok", now=1e6 + 400)

@@ -16,6 +16,8 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
+import time
 from collections.abc import Mapping
 
 from .exceptions import InputError
@@ -79,6 +81,35 @@ def parse_users(spec: str) -> dict[str, str]:
     return users
 
 
+MAX_FAILURES = 5
+FAILURE_WINDOW = 300.0
+LOCKOUT_SECONDS = 300.0
+
+
+class _Lockout:
+    """Failed sign-ins per name, and names locked out (thread-safe: Streamlit runs sessions in threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fails: dict[str, list[float]] = {}
+        self._until: dict[str, float] = {}
+
+    def locked(self, name: str, now: float) -> bool:
+        with self._lock:
+            return self._until.get(name, -1.0) > now
+
+    def failed(self, name: str, now: float) -> None:
+        with self._lock:
+            recent = [t for t in self._fails.get(name, []) if now - t < FAILURE_WINDOW] + [now]
+            if len(recent) >= MAX_FAILURES:
+                self._until[name] = now + LOCKOUT_SECONDS
+                recent = []
+            self._fails[name] = recent
+
+
+_LOCKOUT = _Lockout()
+
+
 class AccessPolicy:
     """Who may label. Built from the environment by :meth:`from_env`."""
 
@@ -105,12 +136,29 @@ class AccessPolicy:
     def required(self) -> bool:
         return bool(self.token or self.users)
 
-    def check(self, annotator: str, secret: str) -> bool:
-        """True when ``annotator`` may label with ``secret`` (their password, or the token)."""
+    def check(self, annotator: str, secret: str, *, now: float | None = None) -> bool:
+        """True when ``annotator`` may label with ``secret`` (their password, or the token).
+
+        After ``MAX_FAILURES`` wrong secrets for one name within ``FAILURE_WINDOW`` seconds,
+        that name is locked out for ``LOCKOUT_SECONDS`` (every check fails, right or wrong),
+        so guessing costs time. Counts live in this server process.
+        """
+        if not self.required:
+            return True
+        now = time.monotonic() if now is None else now
+        if _LOCKOUT.locked(annotator, now):
+            return False
         if self.users:
             encoded = self.users.get(annotator)
             ok = verify_password(secret or "", encoded if encoded is not None else _dummy_hash())
-            return encoded is not None and ok
-        if self.token:
-            return hmac.compare_digest((secret or "").encode(), self.token.encode())
-        return True
+            ok = encoded is not None and ok
+        else:
+            ok = hmac.compare_digest((secret or "").encode(), self.token.encode())
+        if not ok:
+            _LOCKOUT.failed(annotator, now)
+        return ok
+
+    @staticmethod
+    def locked_out(annotator: str, *, now: float | None = None) -> bool:
+        """Whether ``annotator`` is locked out after too many wrong secrets."""
+        return _LOCKOUT.locked(annotator, time.monotonic() if now is None else now)
