@@ -225,6 +225,19 @@ CASES = {
                         r"is read-only \(attempt to write a readonly database\); nothing was saved: make the file"),
     "app-agreement-after-bad-import": (lambda t: _agreement_after_import(t), None, None),
     "app-guessing": (lambda t: _guessing(t), None, None),
+    "mat-votes-too-large": (lambda t: _mat(t, {"train_pred": np.array([[0, 200]]), "train_labels": np.array([[0]])}),
+                            InputError, r"'train_pred' holds class 200; at most 127 classes"),
+    "mat-non-integer-votes": (lambda t: _mat(t, {"train_pred": np.array([[0, 0.5]]), "train_labels": np.array([[0]])}),
+                              InputError, r"'train_pred' must hold integers >= -1 \(-1 = abstain\)"),
+    "ds-confusion-auto": (lambda t: __import__("weaklabel.models", fromlist=["DawidSkene"]).DawidSkene(
+        confusion="auto").fit(np.array([[0, 1, 1], [1, 1, 0]])), InputError, r"confusion: .*'auto'"),
+    "model-abstains-bad": (lambda t: LabelModel(model_abstains="sometimes").fit(np.array([[0, 1, 1], [1, 1, 0]])),
+                           InputError, r"model_abstains: expected True, False or 'auto', got 'sometimes'"),
+    "crowdkit-unknown-method": (lambda t: __import__("weaklabel.models", fromlist=["CrowdKitModel"]).CrowdKitModel(
+        method="Wawa").fit(np.array([[0, 1, 1], [1, 1, 0]])), InputError,
+        r"method: expected one of \['DawidSkene', 'OneCoinDawidSkene', 'GLAD', 'MACE'\], got 'Wawa'"),
+    "anchors-missing-extra": (lambda t: _no_anchors(t), ImportError, r"pip install 'weaklabel\[anchors\]'"),
+    "init-force-bad-data": (lambda t: _init_force_bad_data(t), None, None),
     "too-many-classes": (lambda t: LabelSpace([f"c{i}" for i in range(200)]), InputError,
                          r"got 200 classes; at most 127 are supported \(votes are stored as int8"),
     "gold-inf": (lambda t: LabelModel().fit(np.array([[0, 1, 1], [1, 0, 1]]), np.array([0, np.inf])), InputError,
@@ -350,8 +363,8 @@ def test_bad_input(case, tmp_path, capsys):
     assert re.search(pattern, str(info.value)), f"{case}: {info.value}"
 
 
-def test_the_catalogue_has_at_least_30_cases_and_docs_list_them_all():
-    assert len(CASES) >= 30
+def test_the_catalogue_has_at_least_100_cases_and_docs_list_them_all():
+    assert len(CASES) >= 100
     documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", DOC.read_text(), re.M))
     assert documented == set(CASES)
 
@@ -546,3 +559,30 @@ def _guessing(t):
     for i in range(access.MAX_FAILURES):
         pol.check("mallory", f"guess{i}", now=1e6 + i)
     assert not pol.check("mallory", "tok", now=1e6 + 10) and pol.check("mallory", "tok", now=1e6 + 400)
+
+
+def _mat(t, content):
+    from scipy.io import savemat
+
+    from weaklabel.matfile import read_mat_splits
+
+    savemat(t / "m.mat", content)
+    read_mat_splits(t / "m.mat")
+
+
+def _no_anchors(t):
+    import sys
+    from unittest import mock
+
+    from weaklabel.models import CrowdKitModel
+
+    with mock.patch.dict(sys.modules, {"crowdkit.aggregation": None}):
+        CrowdKitModel().fit(np.array([[0, 1, 1], [1, 1, 0]]))
+
+
+def _init_force_bad_data(t):
+    path = t / "weaklabel.toml"
+    assert main(["init", "--path", str(path), "--name", "old"]) == 0
+    before = path.read_text()
+    assert main(["init", "--path", str(path), "--force", "--data", "missing.csv"]) == 1
+    assert path.read_text() == before

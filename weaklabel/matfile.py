@@ -63,6 +63,9 @@ def read_mat_splits(path: str | os.PathLike[str]) -> dict[str, WrenchSplit]:
                              f"{gold.shape[0]} labels; they must have one label per row")
         if np.isnan(votes).any() or votes.min() < -1 or np.any(votes != np.round(votes)):
             raise InputError(f"{path}: {pred_key!r} must hold integers >= -1 (-1 = abstain)")
+        if votes.size and votes.max() > 126:
+            raise InputError(f"{path}: {pred_key!r} holds class {int(votes.max())}; at most 127 classes (0..126) "
+                             "are supported (votes are stored as int8)")
         found[split] = (votes.astype(np.int64), gold.astype(np.int64))
     k = 1 + max(max(int(v.max()), int(g.max())) for v, g in found.values())
     space = LabelSpace([str(c) for c in range(max(k, 2))])
