@@ -149,3 +149,18 @@ def test_metrics_by_hand():
     assert m["f1_macro"] == pytest.approx((2 / 3 + 2 / 3) / 2)
     skew = metric_scores(np.array([1, 0, 0, 0]), np.array([1, 1, 1, 0]), 2, ("f1", "precision", "recall"))
     assert skew == pytest.approx({"f1": 2 / (2 + 2 + 0), "precision": 1 / 3, "recall": 1.0})
+
+
+def test_metric_edge_cases_by_hand():
+    # nothing predicted positive: precision 0 (not 1); no positives in gold: recall 0
+    assert metric_scores(np.array([1, 0]), np.array([0, 0]), 2, ("precision",)) == {"precision": 0.0}
+    assert metric_scores(np.array([0, 0]), np.array([1, 0]), 2, ("recall",)) == {"recall": 0.0}
+    # a metric name as a plain string; labels given as floats
+    assert metric_scores([1.0, 0.0, 1.0], [1.0, 1.0, 1.0], 2, "f1") == pytest.approx({"f1": 2 * 2 / (2 * 2 + 1)})
+    # class 2 never in gold nor predicted: its F1 is 0, so macro F1 over 3 classes is (1 + 1 + 0) / 3
+    assert metric_scores(np.array([0, 1, 1]), np.array([0, 1, 1]), 3, ("f1_macro",)) == \
+        pytest.approx({"f1_macro": 2 / 3})
+    with pytest.raises(ValueError, match=r"metrics: unknown \['auc'\]; choose from"):
+        metric_scores(np.array([0, 1]), np.array([0, 1]), 2, ("auc",))
+    with pytest.raises(ValueError, match=r"y: no gold labels \(all -1\); cannot score"):
+        metric_scores(np.array([-1, -1]), np.array([0, 1]), 2)
