@@ -256,15 +256,21 @@ class _Cls(__import__("enum").IntEnum):
     SPAM = 1
 
 
-def _import_unknown(t):
+def _import_refused(t, items, labels_csv):
+    """Init a tiny project on ``items``, import ``labels_csv``: refused, exit 1, store empty."""
     (t / "suite.py").write_text("from weaklabel import LabelSpace, keyword_lf\nLABELS = LabelSpace(['A', 'B'])\n"
-                                "LFS = [keyword_lf('a', label=0), keyword_lf('b', label=1)]\n")
-    (t / "items.csv").write_text("id,text\n007,a\n008,b\n")
+                                "LFS = [keyword_lf('a', label=0), keyword_lf('b', label=1), keyword_lf('c', label=1)]\n")
+    (t / "items.csv").write_text(items)
     assert main(["init", "--path", str(t / "p.toml"), "--data", "items.csv", "--id-column", "id",
                  "--lfs", "suite.py"]) == 0
-    (t / "in.csv").write_text("row_id,label,annotator\n7,A,ana\n")
+    (t / "in.csv").write_text(labels_csv)
     assert main(["labels", "import", "--project", str(t / "p.toml"), "--file", str(t / "in.csv")]) == 1
     assert Project.load(t / "p.toml").open_store().events().empty
+
+
+def _import_unknown(t):
+    """`7` is not the project's `007`."""
+    _import_refused(t, "id,text\n007,a\n008,b c\n", "row_id,label,annotator\n7,A,ana\n")
 
 
 def _stale_constant(t):
@@ -515,14 +521,7 @@ def _lfs_raise(t):
 
 def _empty_label(t):
     """An empty label cell is named with its line, and nothing is imported (was: cannot convert float NaN)."""
-    (t / "suite.py").write_text("from weaklabel import LabelSpace, keyword_lf\nLABELS = LabelSpace(['A', 'B'])\n"
-                                "LFS = [keyword_lf('a', label=0), keyword_lf('b', label=1), keyword_lf('c', label=1)]\n")
-    (t / "items.csv").write_text("id,text\n1,a\n2,b c\n")
-    assert main(["init", "--path", str(t / "p.toml"), "--data", "items.csv", "--id-column", "id",
-                 "--lfs", "suite.py"]) == 0
-    (t / "in.csv").write_text("row_id,label,annotator\n1,A,ana\n2,,ana\n")
-    assert main(["labels", "import", "--project", str(t / "p.toml"), "--file", str(t / "in.csv")]) == 1
-    assert Project.load(t / "p.toml").open_store().events().empty
+    _import_refused(t, "id,text\n1,a\n2,b c\n", "row_id,label,annotator\n1,A,ana\n2,,ana\n")
 
 
 def _exit_on_three(row):

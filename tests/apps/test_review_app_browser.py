@@ -20,6 +20,17 @@ APP = Path(__file__).resolve().parents[2] / "apps" / "review_app.py"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _wait_for(port: int, seconds: float = 60) -> bool:
+    """Wait until something listens on 127.0.0.1:port; False on timeout."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.3)
+    return False
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -35,12 +46,7 @@ def test_pressing_a_label_key_in_chromium_stores_the_event(spam_project, tmp_pat
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.3)
+        _wait_for(port)
         with sync_api.sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=CHROMIUM, headless=True,
@@ -90,13 +96,7 @@ def test_weaklabel_app_listens_on_loopback_only_by_default(spam_project):
     server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(spam_project),
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.3)
-        else:
+        if not _wait_for(port):
             pytest.fail("weaklabel app did not start")
         with socket.socket() as s:
             s.settimeout(2)
