@@ -47,9 +47,12 @@ class LabelModel(DawidSkene):
                                                shrunk; abstains as missing; uniform prior
     ========================================  =============================================
 
+    Exact copies of an LF (identical columns) count as one LF's evidence: each gets
+    weight 1/c in the likelihood (``structure_["copy_weight"]``).
+
     A row on which no LF voted has no evidence: ``predict_proba`` returns the
-    class prior (``class_balance_``) for it, and ``predict`` with
-    ``tie_break_policy="abstain"`` returns ABSTAIN.
+    class prior (``prior_``: ``class_balance_`` with any gold correction) for it,
+    and ``predict`` with ``tie_break_policy="abstain"`` returns ABSTAIN.
 
     Gold rows passed to ``fit(L, y)`` are observed labels with weight 1. With 50
     or more gold rows drawn at random, a cross-validated correction fitted on them
