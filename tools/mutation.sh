@@ -9,8 +9,8 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 declare -A TESTS=(
   [evaluate]="tests/mutants tests/models/test_majority.py tests/test_benchmark.py tests/test_store.py"
   [analysis/summary]="tests/mutants tests/analysis"
-  [models/majority]="tests/mutants tests/models/test_majority.py tests/models/test_contract.py"
-  [models/base]="tests/mutants tests/models/test_contract.py tests/models/test_majority.py"
+  [models/majority]="tests/mutants tests/models/test_majority.py"
+  [models/base]="tests/mutants tests/models/test_majority.py tests/models/test_snorkel_ports.py"
   [queue]="tests/mutants tests/test_queue.py"
   [store]="tests/mutants tests/test_store.py"
 )
