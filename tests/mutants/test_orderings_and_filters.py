@@ -164,3 +164,49 @@ def test_metric_edge_cases_by_hand():
         metric_scores(np.array([0, 1]), np.array([0, 1]), 2, ("auc",))
     with pytest.raises(ValueError, match=r"y: no gold labels \(all -1\); cannot score"):
         metric_scores(np.array([-1, -1]), np.array([0, 1]), 2)
+
+
+OPS = st.lists(st.tuples(st.sampled_from(["label", "undo", "lease", "release", "skip"]),
+                         st.sampled_from(["ana", "ben", "cy"]), st.sampled_from(["r1", "r2", "r3"]),
+                         st.integers(0, 1)), min_size=1, max_size=25)
+
+
+@settings(max_examples=40, deadline=None)
+@given(OPS)
+def test_store_matches_a_reference_model_under_random_interleavings(tmp_path_factory, ops):
+    """Labels, undos, skips, leases and releases by three experts in any order: the store's
+    labels in force and its 'latest' gold equal a plain in-memory model, and no row is ever
+    leased to two experts at once."""
+    s = ExpertLabelStore(f"sqlite:///{tmp_path_factory.mktemp('ref') / 'l.db'}", project="p")
+    events: list[dict] = []  # the reference: label events in order, with an undone flag
+    for op, who, row, lab in ops:
+        if op == "label":
+            s.add_label(row, lab, who)
+            events.append({"row": row, "who": who, "label": lab, "undone": False})
+        elif op == "undo":
+            s.undo(who)
+            mine = [e for e in events if e["who"] == who and not e["undone"]]
+            if mine:
+                mine[-1]["undone"] = True
+        elif op == "lease":
+            got = s.lease_next(["r1", "r2", "r3"], who)
+            assert got is None or got in ("r1", "r2", "r3")
+        elif op == "release":
+            s.release(row, who)
+        else:
+            s.skip(row, who)
+        with s.engine.connect() as c:
+            held = c.execute(s._sa.select(s._leases.c.row_id)).scalars().all()
+        assert len(held) == len(set(held)), f"a row leased twice: {held}"
+    current = {}
+    for e in events:
+        if not e["undone"]:
+            current[(e["row"], e["who"])] = e  # later events overwrite earlier ones
+    cur = s.current_labels()
+    assert {(r, a): int(lab) for r, a, lab in zip(cur["row_id"], cur["annotator"], cur["label"])} == \
+        {k: e["label"] for k, e in current.items()}
+    latest = {}
+    for e in events:
+        if not e["undone"] and current.get((e["row"], e["who"])) is e:
+            latest[e["row"]] = e["label"]
+    assert s.gold("latest").to_dict() == latest
