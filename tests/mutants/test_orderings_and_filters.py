@@ -210,3 +210,29 @@ def test_store_matches_a_reference_model_under_random_interleavings(tmp_path_fac
         if not e["undone"] and current.get((e["row"], e["who"])) is e:
             latest[e["row"]] = e["label"]
     assert s.gold("latest").to_dict() == latest
+
+
+def test_lf_summary_edges_by_hand():
+    from weaklabel import InputError, LabelSpace, lf_summary
+
+    # LF 0 votes on exactly one gold row (right); LF 1 only ever votes class 0
+    L = LabelMatrix(np.array([[1, 0], [-1, 0], [-1, -1]]), ["a", "b"], label_space=LabelSpace(["ham", "spam"]))
+    s = lf_summary(L, np.array(["spam", "ham", "spam"]), est_weights=[0.5, 2.0])  # gold as class names
+    assert s.loc["a", "Emp. Acc."] == 1.0 and s.loc["a", "Correct"] == 1 and s.loc["a", "Incorrect"] == 0
+    assert s.loc["b", "Emp. Acc."] == 0.5 and s.loc["b", "Correct"] == 1  # row 0 is spam, row 1 ham
+    assert s["Learned Weight"].tolist() == [0.5, 2.0] and s["j"].tolist() == [0, 1]
+    assert s["Polarity"].tolist() == [[1], [0]]
+    only_zero = lf_summary(np.array([[0, -1], [-1, 0]]))
+    assert only_zero["Polarity"].tolist() == [[0], [0]] and "j" not in only_zero.columns
+    assert lf_summary(np.array([[-1, -1]]))["Polarity"].tolist() == [[], []]
+    with pytest.raises(InputError, match=r"est_weights: expected shape \(2,\), got \(3,\)"):
+        lf_summary(L, est_weights=[1.0, 2.0, 3.0])
+    with pytest.raises(InputError, match=r"lf_names: expected 2 names, got 1"):
+        lf_summary(np.array([[0, 1]]), lf_names=["x"])
+    with pytest.raises(InputError, match=r"L: expected at least one row, got 0"):
+        lf_summary(np.zeros((0, 2), dtype=int))
+
+
+def test_wilson_interval_without_data_is_undefined():
+    lo, hi = wilson_interval(np.array([0, 3]), np.array([0, 3]))
+    assert np.isnan(lo[0]) and np.isnan(hi[0]) and hi[1] == pytest.approx(1.0) and 0.4 < lo[1] < 0.5
