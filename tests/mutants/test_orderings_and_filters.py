@@ -236,3 +236,18 @@ def test_lf_summary_edges_by_hand():
 def test_wilson_interval_without_data_is_undefined():
     lo, hi = wilson_interval(np.array([0, 3]), np.array([0, 3]))
     assert np.isnan(lo[0]) and np.isnan(hi[0]) and hi[1] == pytest.approx(1.0) and 0.4 < lo[1] < 0.5
+
+
+def test_agreement_statistics_edges_by_hand():
+    from weaklabel.evaluate import cohen_kappa, krippendorff_alpha
+
+    assert np.isnan(cohen_kappa(np.array([], dtype=int), np.array([], dtype=int)))
+    assert cohen_kappa(np.array([1]), np.array([1])) == 1.0                    # one item, agreed
+    assert cohen_kappa([0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 0.0, 0.0]) == pytest.approx(0.5)  # floats as labels
+    # po = 3/4; pe = (2/4)(3/4) + (2/4)(1/4) = 1/2 -> kappa = (3/4 - 1/2) / (1/2) = 1/2
+    assert np.isnan(krippendorff_alpha(np.full((3, 2), np.nan)))              # no labels at all
+    assert np.isnan(krippendorff_alpha(np.array([[0, np.nan], [np.nan, 1]])))  # no item with 2 labels
+    assert krippendorff_alpha(np.array([[2, 2], [2, 2]], float)) == 1.0        # one value, all agree
+    # 3 items x 2 coders, one disagreement: o_00 = 2, o_11 = 2, o_01 = o_10 = 1, n = 6, n_0 = n_1 = 3
+    # alpha = 1 - (n - 1) * (o_01 + o_10) / (n_0 * n_1 * 2) = 1 - 5 * 2 / 18
+    assert krippendorff_alpha(np.array([[0, 0], [1, 1], [0, 1]], float)) == pytest.approx(1 - 10 / 18)
