@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .exceptions import InputError
 
 SCHEMA_VERSION = 1
@@ -102,3 +104,22 @@ def _redact(url: str, text: str | None = None) -> str:
         if sec:
             text = text.replace(sec, "***")
     return text
+
+
+def _row_key(row_id: Any) -> str:
+    """A row id as the store's key (text); None, NaN or a blank id is an error, not "None"."""
+    if row_id is None or (isinstance(row_id, float) and row_id != row_id) or not str(row_id).strip():
+        raise InputError(f"row_id: expected the id of an item, got {row_id!r}; every label needs its row's id")
+    return str(row_id.item() if isinstance(row_id, np.generic) else row_id)
+
+
+def db_now(c: Any, is_sqlite: bool) -> datetime:
+    """The database server's current time (UTC): leases expire by one clock, not by each
+    process's own (a server running 15 minutes fast must not expire others' leases)."""
+    if is_sqlite:
+        text = c.exec_driver_sql("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')").scalar()
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
+    import sqlalchemy as sa
+
+    value = c.execute(sa.text("SELECT CURRENT_TIMESTAMP")).scalar()
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)

@@ -11,10 +11,9 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from . import __version__, cli_bench, cli_model, cli_review
+from . import __version__, cli_analysis, cli_bench, cli_model, cli_review
 from ._render import print_table as _print_table
 from .exceptions import WeakLabelError
 
@@ -44,26 +43,6 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
                    help="vote cache folder (default $WEAKLABEL_CACHE or .weaklabel-cache): unchanged LFs "
                         "on unchanged data are not re-run")
     p.add_argument("--no-cache", action="store_true", help="apply every LF afresh; write no cache")
-
-
-def _load_run_matrix(path: str):
-    """Load ``--L``; when it is a run's ``L.npz`` (a summary.json lists it), check first
-    that the folder holds that one run whole."""
-    from .matrix import LabelMatrix
-
-    p = Path(path)
-    summary = p.parent / "summary.json"
-    if summary.is_file():
-        try:
-            listed = {m.get("file") for m in (json.loads(summary.read_text(encoding="utf-8")).get("files") or {})
-                      .values()}
-        except (ValueError, AttributeError):
-            listed = set()
-        if p.name in listed:
-            from .pipeline import verify_run
-
-            verify_run(p.parent)
-    return LabelMatrix.load(p)
 
 
 def positive_int(text: str) -> int:
@@ -263,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     handler = {"run": _cmd_run, "demo": _cmd_demo, "apply": _cmd_apply, "fit": _cmd_fit,
-               "analyze": _cmd_analyze, "compare": _cmd_compare, "benchmark": cli_bench.cmd_benchmark,
+               "analyze": cli_analysis.cmd_analyze, "compare": cli_analysis.cmd_compare, "benchmark": cli_bench.cmd_benchmark,
                "bench": cli_bench.cmd_bench, "init": cli_review.cmd_init, "queue": cli_review.cmd_queue,
                "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_model.cmd_train,
                "issues": cli_model.cmd_issues, "hash-password": cli_review.cmd_hash_password,
@@ -357,10 +336,9 @@ def _cmd_apply(args: argparse.Namespace) -> int:
 def _cmd_fit(args: argparse.Namespace) -> int:
     from .analysis import label_counts
     from .io import write_labels
-    from .matrix import LabelMatrix
-    from .pipeline import make_model
+    from .pipeline import load_run_matrix, make_model
 
-    L = _load_run_matrix(args.matrix)
+    L = load_run_matrix(args.matrix)
     model = make_model(args.model).fit(L)
     preds, probs = model.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
     from ._atomic import check_out_dir
@@ -370,78 +348,6 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     path = write_labels(out / "labels.csv", L.row_ids, probs, preds, L, model.label_names_)
     print(label_counts(preds, model.label_names_).to_string())
     print(f"Wrote {path}")
-    return 0
-
-
-def _cmd_analyze(args: argparse.Namespace) -> int:
-    import time
-
-    from .analysis import lf_report, lf_rows, write_html_report
-    from .apply import apply_lfs
-    from .matrix import LabelMatrix
-    from .pipeline import make_model
-
-    t0 = time.perf_counter()
-    data = gold = None
-    if args.matrix:
-        L = _load_run_matrix(args.matrix)
-    elif args.data and args.lfs:
-        suite, data, gold = _suite_and_items(args)
-        L = apply_lfs(suite.lfs, data, label_space=suite.labels)
-    elif args.data:  # a WRENCH dataset's stored votes
-        from .datasets import load_dataset
-
-        ds = load_dataset(args.data, split=args.split, data_dir=args.data_dir)
-        if ds.L is None:
-            print(f"Error: dataset {args.data!r} has no stored votes; pass --lfs", file=sys.stderr)
-            return 2
-        L, data, gold = ds.L, ds.df, ds.y
-    else:
-        print("Error: analyze needs --L FILE, or --data (with --lfs unless it is a WRENCH dataset)",
-              file=sys.stderr)
-        return 2
-    has_gold = gold is not None and (gold >= 0).any()
-    if args.drill:
-        rows = lf_rows(L, args.drill, args.kind, y=gold if has_gold else None, data=data, limit=args.limit)
-        _print_table(rows, args.format)
-        return 0
-    if args.contribution:
-        from .analysis import contribution
-
-        proto = make_model("label_model" if args.model == "none" else args.model)
-        _print_table(contribution(L, model=proto, y=gold if has_gold else None), args.format)
-        return 0
-    model = None if args.model == "none" else make_model(args.model)
-    if model is not None:
-        import warnings
-
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            model.fit(L)
-        for w in caught:
-            print(f"warning: {w.message}", file=sys.stderr)
-    report = lf_report(L, gold if has_gold else None, model=model)
-    _print_table(report, args.format)
-    if args.format == "table":
-        print(f"\n{L.n_rows} rows x {L.n_lfs} LFs; summary computed in {time.perf_counter() - t0:.3f}s",
-              file=sys.stderr)
-    if args.html:
-        path = write_html_report(args.html, L, y=gold if has_gold else None, model=model,
-                                 title=f"weaklabel report: {args.lfs or args.matrix} on {args.data or ''}")
-        print(f"Wrote {path}", file=sys.stderr)
-    return 0
-
-
-def _cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare_suites
-
-    text_column = args.text_column
-    if args.end_model and text_column is None and args.data in ("youtube", "sms"):
-        text_column = "text"
-    table = compare_suites(args.suites, args.data, split=args.split, eval_split=args.eval_split,
-                           data_dir=args.data_dir, id_column=args.id_column, gold_column=args.gold_column,
-                           end_model=args.end_model, text_column=text_column)
-    _print_table(table, args.format)
     return 0
 
 

@@ -192,6 +192,22 @@ def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:
     return summary
 
 
+def load_run_matrix(path: str | os.PathLike[str]) -> LabelMatrix:
+    """Load ``--L``; when it is a run's ``L.npz`` (a summary.json lists it), check first
+    that the folder holds that one run whole."""
+    p = Path(path)
+    summary = p.parent / "summary.json"
+    if summary.is_file():
+        try:
+            listed = {m.get("file") for m in (json.loads(summary.read_text(encoding="utf-8")).get("files") or {})
+                      .values()}
+        except (ValueError, AttributeError):
+            listed = set()
+        if p.name in listed:
+            verify_run(p.parent)
+    return LabelMatrix.load(p)
+
+
 def _write(out: Path, res: RunResult, suite: LFSuite, data: str, model: str) -> dict[str, Path]:
     import uuid
 

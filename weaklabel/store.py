@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,8 @@ import pandas as pd
 
 from ._atomic import atomic_path
 from ._store_schema import (  # noqa: F401  (check_annotator, default_url are public here)
-    SCHEMA_VERSION, _check_text, _now, _redact, _tables, check_annotator, check_note, default_url,
+    SCHEMA_VERSION, _check_text, _now, _redact, _row_key, _tables, check_annotator, check_note, db_now,
+    default_url,
 )
 from .exceptions import InputError, WeakLabelError
 from .labels import LabelSpace
@@ -31,13 +32,6 @@ GOLD_POLICIES = ("majority", "latest", "adjudicated")
 
 class StoreError(WeakLabelError, RuntimeError):
     """The label store cannot be opened, migrated or written."""
-
-
-def _row_key(row_id: Any) -> str:
-    """A row id as the store's key (text); None, NaN or a blank id is an error, not "None"."""
-    if row_id is None or (isinstance(row_id, float) and row_id != row_id) or not str(row_id).strip():
-        raise InputError(f"row_id: expected the id of an item, got {row_id!r}; every label needs its row's id")
-    return str(row_id.item() if isinstance(row_id, np.generic) else row_id)
 
 
 class ExpertLabelStore:
@@ -255,7 +249,7 @@ class ExpertLabelStore:
         with self._write() as c:
             if not self.is_sqlite:  # serialise lease assignment per project
                 c.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": self.project})
-            now = self._db_now(c)  # one clock for every process: the database's
+            now = db_now(c, self.is_sqlite)  # one clock for every process: the database's
             c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.expires_at < now)))
             mine = c.execute(sa.select(le.c.row_id).where(sa.and_(le.c.project == self.project,
                                                                   le.c.annotator == name))).scalars().all()
@@ -285,15 +279,6 @@ class ExpertLabelStore:
                                                      expires_at=now + timedelta(seconds=ttl_seconds)))
                     return original
         return None
-
-    def _db_now(self, c: Any) -> datetime:
-        """The database server's current time (UTC): leases expire by one clock, not by each
-        process's own (a server running 15 minutes fast must not expire others' leases)."""
-        if self.is_sqlite:
-            text = c.exec_driver_sql("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')").scalar()
-            return datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
-        value = c.execute(self._sa.text("SELECT CURRENT_TIMESTAMP")).scalar()
-        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
     def release(self, row_id: Any, annotator: str) -> None:
         """Give a leased item back."""

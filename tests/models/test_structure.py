@@ -7,7 +7,7 @@ import pytest
 
 from weaklabel.bench.synthetic import REGIMES, regime_L, sample_L
 from weaklabel.models import DawidSkene, LabelModel, MajorityVote, probs_to_preds
-from weaklabel.models.dawid_skene import unipolar_lfs
+from weaklabel.models._patterns import unipolar_lfs
 
 
 def test_unipolar_lfs_by_vote_share():

@@ -29,6 +29,7 @@ from .._validation import check_in_options
 from ..exceptions import InputError
 from ..matrix import compress
 from .base import BaseLabelModel, _log_normalize
+from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
 from .correction import fit_logit, outcome_one_hot, select_sigma
 
 CONFUSIONS = ("full", "class_conditional", "one_coin")
@@ -36,69 +37,8 @@ _EPS = 1e-9
 _CHUNK = 1 << 20  # rows per prediction chunk
 
 
-def unipolar_lfs(lf_votes: np.ndarray, share: float = 0.99) -> np.ndarray:
-    """LFs that (nearly) only ever vote one class: ``lf_votes[j, l]`` = rows on which LF j voted l.
-
-    A silent LF counts as unipolar. For these LFs all the signal is in *when* they fire.
-    """
-    total = lf_votes.sum(axis=1)
-    return lf_votes.max(axis=1) >= share * total
-
-
-def _mostly_distinct(votes: np.ndarray, sample: int = 20_000) -> bool:
-    """True when a fixed random sample of rows is >= 95% distinct vote patterns (large L only)."""
-    if votes.shape[0] < 10 * sample:
-        return False
-    rows = np.random.default_rng(0).choice(votes.shape[0], size=sample, replace=False)
-    return compress(votes[rows]).counts.size >= 0.95 * sample
-
-
-def copy_weights(patterns: np.ndarray, lf_votes: np.ndarray | None = None) -> np.ndarray:
-    """1 / (number of LFs with an identical column), per LF: a group of exact copies
-    counts as one LF's evidence.
-
-    Only columns with the same votes per class (``lf_votes``, computed here when not
-    given) can be equal, so those alone are compared element by element.
-    """
-    m = patterns.shape[1]
-    if lf_votes is None:
-        lf_votes = np.stack([(patterns == c).sum(axis=0) for c in range(int(patterns.max()) + 1)], axis=1)
-    key = [tuple(row) for row in np.asarray(lf_votes).tolist()]
-    group = np.arange(m)
-    for j in range(m):
-        for i in range(j):
-            if group[i] == i and key[i] == key[j] and np.array_equal(patterns[:, i], patterns[:, j]):
-                group[j] = i
-                break
-    sizes = np.bincount(group, minlength=m)
-    return 1.0 / sizes[group]
-
-
 class ConvergenceWarning(UserWarning):
     """EM stopped at ``max_iter`` before the log-likelihood settled."""
-
-
-def _one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
-    """Sparse (n_patterns, n_lfs * k) indicator of 'LF j voted class l' (column j*k + l).
-
-    Built straight in CSR form, block by block (row-major nonzeros, no COO sort).
-    """
-    p, m = patterns.shape
-    counts = np.empty(p, dtype=np.int64)
-    parts = []
-    offsets = (np.arange(m, dtype=np.int32) * k)[None, :]
-    step = max(1, (1 << 20) // max(m, 1))  # cache-sized row blocks: no n x m temporaries
-    for s in range(0, p, step):
-        block = patterns[s:s + step]
-        fires = block >= 0
-        counts[s:s + step] = fires.sum(axis=1)
-        parts.append((block + offsets)[fires])  # int8 + int32 -> int32 codes, row-major
-    indices = np.concatenate(parts) if parts else np.zeros(0, np.int32)
-    indptr = np.zeros(p + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    if indptr[-1] < 2**31:
-        indptr = indptr.astype(np.int32)
-    return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(p, m * k))
 
 
 class DawidSkene(BaseLabelModel):
@@ -272,13 +212,13 @@ class DawidSkene(BaseLabelModel):
         fixed_cb = self.structure_["class_balance"]
         w = self.structure_["copy_weight"][:, None, None]
         n = counts.sum()
-        T = self._clamp(self._initial_posterior(X, counts, m, k), gold, k)
+        T = clamp_gold(self._initial_posterior(X, counts, m, k), gold, k)
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
         for it in range(1, self.max_iter + 1):
             cb, emission, precision, shared = self._m_step(X, T, counts, n_votes, fixed_cb, m, k)
             norm, T = _log_normalize(self._log_joint(X, np.log(cb), w * np.log(emission)))
             ll = float((counts * norm).sum() / n)
-            T = self._clamp(T, gold, k)
+            T = clamp_gold(T, gold, k)
             if abs(ll - ll_prev) < self.tol:
                 converged = True
                 break
@@ -346,13 +286,6 @@ class DawidSkene(BaseLabelModel):
             mv /= mv.sum(axis=1, keepdims=True)
             balance = (mv * counts[covered, None]).sum(axis=0) + 1.0
             T[~covered] = balance / balance.sum()
-        return T
-
-    @staticmethod
-    def _clamp(T: np.ndarray, gold: np.ndarray | None, k: int) -> np.ndarray:
-        if gold is not None:
-            known = gold >= 0
-            T[known] = np.eye(k)[gold[known]]
         return T
 
     def _m_step(self, X, T, counts, n_votes, fixed_cb, m, k):

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dawid_skene import DawidSkene, unipolar_lfs
+from ._patterns import unipolar_lfs
+from .dawid_skene import DawidSkene
 
 MULTI_SHARE = 0.5      # share of votes from multi-class LFs that selects the confusion regime
 VOTE_SMOOTHING = 100.0  # pseudo-votes toward the shared accuracy in the weighted-vote regime

@@ -1,0 +1,82 @@
+"""The analysis commands of ``weaklabel``: analyze (LF report, drill-down, contribution,
+HTML) and compare (LF suites side by side)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ._render import print_table as _print_table
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import time
+
+    from .analysis import lf_report, lf_rows, write_html_report
+    from .apply import apply_lfs
+    from .pipeline import load_run_matrix, make_model
+
+    t0 = time.perf_counter()
+    data = gold = None
+    if args.matrix:
+        L = load_run_matrix(args.matrix)
+    elif args.data and args.lfs:
+        from .cli import _suite_and_items
+
+        suite, data, gold = _suite_and_items(args)
+        L = apply_lfs(suite.lfs, data, label_space=suite.labels)
+    elif args.data:  # a WRENCH dataset's stored votes
+        from .datasets import load_dataset
+
+        ds = load_dataset(args.data, split=args.split, data_dir=args.data_dir)
+        if ds.L is None:
+            print(f"Error: dataset {args.data!r} has no stored votes; pass --lfs", file=sys.stderr)
+            return 2
+        L, data, gold = ds.L, ds.df, ds.y
+    else:
+        print("Error: analyze needs --L FILE, or --data (with --lfs unless it is a WRENCH dataset)",
+              file=sys.stderr)
+        return 2
+    has_gold = gold is not None and (gold >= 0).any()
+    if args.drill:
+        rows = lf_rows(L, args.drill, args.kind, y=gold if has_gold else None, data=data, limit=args.limit)
+        _print_table(rows, args.format)
+        return 0
+    if args.contribution:
+        from .analysis import contribution
+
+        proto = make_model("label_model" if args.model == "none" else args.model)
+        _print_table(contribution(L, model=proto, y=gold if has_gold else None), args.format)
+        return 0
+    model = None if args.model == "none" else make_model(args.model)
+    if model is not None:
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(L)
+        for w in caught:
+            print(f"warning: {w.message}", file=sys.stderr)
+    report = lf_report(L, gold if has_gold else None, model=model)
+    _print_table(report, args.format)
+    if args.format == "table":
+        print(f"\n{L.n_rows} rows x {L.n_lfs} LFs; summary computed in {time.perf_counter() - t0:.3f}s",
+              file=sys.stderr)
+    if args.html:
+        path = write_html_report(args.html, L, y=gold if has_gold else None, model=model,
+                                 title=f"weaklabel report: {args.lfs or args.matrix} on {args.data or ''}")
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare_suites
+
+    text_column = args.text_column
+    if args.end_model and text_column is None and args.data in ("youtube", "sms"):
+        text_column = "text"
+    table = compare_suites(args.suites, args.data, split=args.split, eval_split=args.eval_split,
+                           data_dir=args.data_dir, id_column=args.id_column, gold_column=args.gold_column,
+                           end_model=args.end_model, text_column=text_column)
+    _print_table(table, args.format)
+    return 0
