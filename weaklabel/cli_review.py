@@ -109,7 +109,6 @@ def cmd_labels(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     import importlib.util
     import os
-    import subprocess
 
     from .exceptions import require
     from .project import Project
@@ -130,7 +129,24 @@ def cmd_app(args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.port", str(args.port),
            "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    return subprocess.call(cmd, env=env)
+    return _run_forwarding_signals(cmd, env)
+
+
+def _run_forwarding_signals(cmd: list[str], env: dict[str, str]) -> int:
+    """Run the server as a child and pass SIGTERM/SIGINT on to it, so stopping
+    ``weaklabel app`` stops Streamlit too (a leftover server would keep the port and
+    serve a stale store)."""
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(cmd, env=env)
+    previous = {sig: signal.signal(sig, lambda s, _f: proc.send_signal(s))
+                for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return proc.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _label_value(v, names, line: int):

@@ -113,14 +113,15 @@ def test_weaklabel_app_listens_on_loopback_only_by_default(spam_project):
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # stopping `weaklabel app` stopped its Streamlit server too: the port is free again
+    assert not _wait_for(port, seconds=5)
 
 
 def test_serving_the_network_without_access_control_warns(spam_project, capsys, monkeypatch):
-    import subprocess as sp
-
+    import weaklabel.cli_review as cli_review
     from weaklabel.cli import main
 
-    monkeypatch.setattr(sp, "call", lambda cmd, env=None: 0)  # do not start a server
+    monkeypatch.setattr(cli_review, "_run_forwarding_signals", lambda cmd, env: 0)  # do not start a server
     assert main(["app", "--project", str(spam_project), "--address", "0.0.0.0"]) == 0
     assert "no access control" in capsys.readouterr().err
     monkeypatch.setenv("WEAKLABEL_APP_TOKEN", "")
