@@ -6,6 +6,8 @@ pytest.importorskip("spacy")
 from weaklabel import ABSTAIN, apply_lfs  # noqa: E402
 from weaklabel import nlp  # noqa: E402
 from weaklabel.nlp import matcher_lf, nlp_labeling_function, phrase_lf  # noqa: E402
+import weaklabel  # noqa: E402
+from weaklabel.exceptions import InputTypeError  # noqa: E402
 
 
 @nlp_labeling_function(column="text")
@@ -51,3 +53,11 @@ def test_missing_pipeline_has_install_hint():
 
     with pytest.raises(InputError, match="not installed"):
         nlp.get_pipeline("xx_no_such_pipeline")
+
+
+def test_nlp_labeling_function_without_parentheses_is_a_clear_error():
+    # It used to return its inner decorator silently: the "LF" was a plain function.
+    with pytest.raises(InputTypeError, match=r"@nlp_labeling_function\(\)"):
+        @weaklabel.nlp_labeling_function
+        def long_doc(doc):
+            return 0 if len(doc) > 3 else -1

@@ -31,6 +31,51 @@ def _recall(cm: np.ndarray, c: int) -> float:
     return float(cm[c, c] / row) if row else 0.0
 
 
+def _fbeta(cm: np.ndarray, beta: float = 1.0, c: int = 1) -> float:
+    p, r = _precision(cm, c), _recall(cm, c)
+    b2 = beta * beta
+    return float((1 + b2) * p * r / (b2 * p + r)) if (b2 * p + r) > 0 else 0.0
+
+
+def _mcc(cm: np.ndarray) -> float:
+    """Matthews correlation, multi-class (Gorodkin's R_K); 0 when undefined."""
+    t, p = cm.sum(axis=1).astype(float), cm.sum(axis=0).astype(float)
+    c, s = float(np.trace(cm)), float(cm.sum())
+    denom = np.sqrt((s * s - p @ p) * (s * s - t @ t))
+    return float((c * s - t @ p) / denom) if denom > 0 else 0.0
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    """1-based ranks with ties averaged."""
+    order = np.argsort(x, kind="mergesort")
+    xs = x[order]
+    starts = np.flatnonzero(np.r_[True, xs[1:] != xs[:-1]])
+    ends = np.r_[starts[1:], xs.size]
+    avg = (starts + ends + 1) / 2.0
+    ranks = np.empty(x.size)
+    ranks[order] = np.repeat(avg, ends - starts)
+    return ranks
+
+
+def roc_auc(y: np.ndarray, probs: np.ndarray) -> float:
+    """Area under the ROC curve: binary on ``probs[:, 1]``, else one-vs-rest macro average.
+
+    NaN when a class has no positive or no negative row.
+    """
+    y = np.asarray(y, dtype=np.int64)
+    probs = np.asarray(probs, dtype=float)
+    classes = [1] if probs.shape[1] == 2 else list(range(probs.shape[1]))
+    aucs = []
+    for c in classes:
+        pos = y == c
+        n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+        if n_pos == 0 or n_neg == 0:
+            return float("nan")
+        r = _ranks(probs[:, c])
+        aucs.append((r[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return float(np.mean(aucs))
+
+
 _METRICS: dict[str, Callable[[np.ndarray, np.ndarray, int], float]] = {
     "accuracy": lambda y, p, k: float(np.mean(y == p)) if y.size else float("nan"),
     # Binary metrics score class 1 as positive (e.g. spam), as WRENCH and Snorkel do.
@@ -39,13 +84,15 @@ _METRICS: dict[str, Callable[[np.ndarray, np.ndarray, int], float]] = {
     "recall": lambda y, p, k: _recall(_confusion(y, p, k), 1),
     "f1_macro": lambda y, p, k: float(_f1_from_confusion(_confusion(y, p, k)).mean()),
     "f1_micro": lambda y, p, k: float(np.mean(y == p)) if y.size else float("nan"),
+    "matthews_corrcoef": lambda y, p, k: _mcc(_confusion(y, p, k)),
 }
 
-METRICS: tuple[str, ...] = (*_METRICS, "coverage")
+METRICS: tuple[str, ...] = (*_METRICS, "fbeta", "roc_auc", "coverage")
 
 
 def metric_scores(y: np.ndarray, pred: np.ndarray, k: int,
-                  metrics: Sequence[str] = ("accuracy",)) -> dict[str, float]:
+                  metrics: Sequence[str] = ("accuracy",), *, probs: np.ndarray | None = None,
+                  beta: float = 1.0) -> dict[str, float]:
     """Score predictions against gold.
 
     Rows whose gold is -1 (unknown) are ignored. Rows predicted -1 (abstain) are
@@ -58,13 +105,19 @@ def metric_scores(y: np.ndarray, pred: np.ndarray, k: int,
     k : int
         Number of classes.
     metrics : sequence of str
-        Any of ``METRICS``.
+        Any of ``METRICS``. ``fbeta`` is F-beta of class 1 (``beta``, default 1);
+        ``roc_auc`` needs ``probs``.
+    probs : ndarray of shape (n, k), optional
+        Predicted probabilities, for ``roc_auc``.
+    beta : float, default 1.0
     """
     if isinstance(metrics, str):
         metrics = (metrics,)
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
         raise InputError(f"metrics: unknown {unknown}; choose from {list(METRICS)}")
+    if "roc_auc" in metrics and probs is None:
+        raise InputError("metrics: 'roc_auc' needs probs= (the predicted probabilities)")
     y = np.asarray(y, dtype=np.int64)
     pred = np.asarray(pred, dtype=np.int64)
     known = y >= 0
@@ -76,6 +129,10 @@ def metric_scores(y: np.ndarray, pred: np.ndarray, k: int,
     for name in metrics:
         if name == "coverage":
             out[name] = float(covered.sum() / known.sum())
+        elif name == "fbeta":
+            out[name] = _fbeta(_confusion(yk, pk, k), beta)
+        elif name == "roc_auc":
+            out[name] = roc_auc(yk, np.asarray(probs)[covered])
         else:
             out[name] = _METRICS[name](yk, pk, k)
     return out

@@ -339,9 +339,18 @@ def labeling_function(
 
 
 def as_labeling_function(obj: Any) -> LabelingFunction:
-    """Accept a weaklabel LF or a ``snorkel.labeling.LabelingFunction``."""
+    """Accept a weaklabel LF, a ``snorkel.labeling.LabelingFunction`` or one from
+    :mod:`weaklabel.compat.snorkel`."""
     if isinstance(obj, LabelingFunction):
         return obj
+    if type(obj).__module__.startswith("weaklabel.compat.snorkel.") and hasattr(obj, "name") and callable(obj):
+        # weaklabel's Snorkel-compatible LFs: rows built from column arrays (no iterrows).
+        def run_compat(df: pd.DataFrame, _lf: Any = obj) -> np.ndarray:
+            from .compat.snorkel.labeling.apply.core import frame_rows
+
+            return np.fromiter((_lf(x) for x in frame_rows(df)), dtype=np.int64, count=len(df))
+
+        return LabelingFunction(obj.name, run_compat, vectorized=True)
     if type(obj).__module__.startswith("snorkel.") and hasattr(obj, "name") and callable(obj):
         # Snorkel LFs (and their preprocessors) expect a pandas Series per row, as
         # Snorkel's PandasLFApplier gives them; feed exactly that so votes match.

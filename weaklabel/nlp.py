@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._runcache import cached, frame_key
-from .exceptions import InputError, require
+from .exceptions import InputError, InputTypeError, require
 from .labels import ABSTAIN
 from .lf import LabelingFunction
 
@@ -82,6 +82,9 @@ def nlp_labeling_function(name: str | None = None, *, column: str = "text", pipe
     ... def many_sentences(doc):
     ...     return 0 if len(list(doc.sents)) > 3 else ABSTAIN
     """
+    if callable(name):  # @nlp_labeling_function without parentheses
+        raise InputTypeError("nlp_labeling_function must be called: write @nlp_labeling_function() "
+                             "(with parentheses), or @nlp_labeling_function(column='text')")
     res = dict(resources or {})
 
     def decorator(f: Callable[..., int]) -> LabelingFunction:

@@ -300,8 +300,8 @@ class BaseLabelModel(BaseEstimator):
         votes = self._check_predict_input(L)
         label_space = L.label_space if isinstance(L, LabelMatrix) else self.label_space_
         y_arr = check_gold(y, votes.shape[0], label_space=label_space)
-        preds = self.predict(L, tie_break_policy=tie_break_policy)
-        return metric_scores(y_arr, preds, self.cardinality_, metrics)
+        preds, probs = self.predict(L, tie_break_policy=tie_break_policy, return_probs=True)
+        return metric_scores(y_arr, preds, self.cardinality_, metrics, probs=probs)
 
     @property
     def label_names_(self) -> tuple[str, ...]:

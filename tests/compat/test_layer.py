@@ -1,0 +1,116 @@
+"""What the compat layer adds beyond Snorkel's own tests: its row objects, mixing
+weaklabel LFs in, staying light, and clear errors."""
+
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import apply_lfs, keyword_lf
+from weaklabel.compat.snorkel.analysis import Scorer, metric_score
+from weaklabel.compat.snorkel.labeling import LabelingFunction, PandasLFApplier, labeling_function
+from weaklabel.compat.snorkel.labeling.apply.core import DataRow, frame_rows
+from weaklabel.compat.snorkel.labeling.model import LabelModel
+from weaklabel.compat.snorkel.map import get_hashable
+from weaklabel.compat.snorkel.preprocess import preprocessor
+from weaklabel.compat.snorkel.slicing import PandasSFApplier, slicing_function
+from weaklabel.compat.snorkel.utils import probs_to_preds
+from weaklabel.exceptions import LFError
+
+DF = pd.DataFrame({"text": ["check out my channel", "great song", "subscribe please", "nice"],
+                   "name": ["a", "b", "c", "d"]}, index=[10, 11, 12, 13])
+
+
+@labeling_function()
+def check_out(x):
+    return 1 if "check out" in x.text else -1
+
+
+@labeling_function()
+def short(x):
+    return 0 if len(x["text"].split()) < 3 else -1
+
+
+def test_rows_read_like_pandas_rows_and_take_new_fields():
+    rows = list(frame_rows(DF))
+    x = rows[0]
+    assert x.text == x["text"] == "check out my channel"
+    assert x.name == 10  # the index label, as on a pandas row (not the 'name' column)
+    assert x["name"] == "a"
+    x.polarity = 0.5
+    assert x["polarity"] == 0.5 and list(x.index)[-1] == "polarity"
+    assert pickle.loads(pickle.dumps(x)) == x and pickle.loads(pickle.dumps(x)).name == 10
+    # memoization keys ignore the index label, as Snorkel's do for a Series
+    assert get_hashable(DataRow([("a", 1)], name=1)) == get_hashable(DataRow([("a", 1)], name=2))
+    with pytest.raises(AttributeError, match="no field 'missing'"):
+        x.missing
+
+
+def test_weaklabel_lfs_mix_in_and_compat_lfs_run_in_weaklabel():
+    song = keyword_lf("song", label=0, name="kw_song")
+    L = PandasLFApplier([check_out, song, short]).apply(DF, progress_bar=False)
+    assert L.tolist() == [[1, -1, -1], [-1, 0, 0], [-1, -1, 0], [-1, -1, 0]]
+    # and the other way round: Snorkel-style LFs inside weaklabel's own apply_lfs
+    M = apply_lfs([check_out, song, short], DF)
+    assert np.array_equal(M.votes, L) and M.lf_names == ("check_out", "kw_song", "short")
+
+
+def test_preprocessor_copies_so_other_lfs_do_not_see_its_edits():
+    @preprocessor()
+    def shout(x):
+        x.text = x.text.upper()
+        return x
+
+    @labeling_function(pre=[shout])
+    def upper_check(x):
+        return 1 if "CHECK OUT" in x.text else -1
+
+    L = PandasLFApplier([upper_check, check_out]).apply(DF, progress_bar=False)
+    assert L[:, 0].tolist() == L[:, 1].tolist() == [1, -1, -1, -1]
+
+
+def test_slicing_functions_give_a_record_array():
+    @slicing_function()
+    def short_text(x):
+        return len(x.text) < 12
+
+    S = PandasSFApplier([short_text]).apply(DF, progress_bar=False)
+    assert S["short_text"].tolist() == [0, 1, 0, 1]
+    scores = Scorer(metrics=["accuracy"]).score_slices(S, golds=np.array([1, 0, 1, 0]),
+                                                        preds=np.array([1, 0, 0, 1]), as_dataframe=True)
+    assert scores.loc["overall", "accuracy"] == 0.5 and scores.loc["short_text", "accuracy"] == 0.5
+
+
+def test_bad_votes_and_duplicate_names_are_named():
+    bad = LabelingFunction("returns_none", lambda x: None)
+    with pytest.raises(LFError, match="returns_none.*None"):
+        PandasLFApplier([bad]).apply(DF, progress_bar=False)
+    with pytest.raises(ValueError, match="duplicate LF names: \\['check_out'\\]"):
+        PandasLFApplier([check_out, check_out])
+    with pytest.raises(ValueError, match="Unknown fit option\\(s\\) \\['n_epoch'\\]"):
+        LabelModel(verbose=False).fit(np.array([[0, 1, 0]] * 3), n_epoch=10)
+
+
+def test_metrics_by_hand():
+    golds, preds = np.array([1, 1, 0, 0, 1]), np.array([1, 0, 0, 1, 1])
+    # TP=2 FP=1 FN=1 TN=1: precision = recall = 2/3
+    assert metric_score(golds, preds, metric="f1") == pytest.approx(2 / 3)
+    assert metric_score(golds, preds, metric="fbeta", beta=2) == pytest.approx(2 / 3)
+    # MCC = (TP*TN - FP*FN) / sqrt((TP+FP)(TP+FN)(TN+FP)(TN+FN)) = (2-1)/sqrt(3*3*2*2) = 1/6
+    assert metric_score(golds, preds, metric="matthews_corrcoef") == pytest.approx(1 / 6)
+    probs = np.array([[0.1, 0.9], [0.6, 0.4], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8]])
+    # positives score 0.9, 0.4, 0.8; negatives 0.2, 0.7: 5 of 6 pairs ordered right (not 0.4 < 0.7)
+    assert metric_score(golds, probs=probs, metric="roc_auc") == pytest.approx(5 / 6)
+    # Snorkel's deterministic tie-break (SHA-1 of the row position)
+    assert probs_to_preds(np.full((4, 2), 0.5)).tolist() == [0, 1, 0, 1]
+
+
+def test_import_stays_light():
+    code = ("import sys, weaklabel.compat.snorkel.labeling, weaklabel.compat.snorkel.labeling.model, "
+            "weaklabel.compat.snorkel.slicing, weaklabel.compat.snorkel.preprocess.nlp; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'snorkel', 'spacy', 'dask', 'pyspark'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

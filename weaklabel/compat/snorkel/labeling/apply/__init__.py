@@ -1,0 +1,1 @@
+"""``snorkel.labeling.apply``: appliers for lists, arrays, pandas, Dask and Spark."""

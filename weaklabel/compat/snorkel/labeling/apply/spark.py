@@ -1,0 +1,32 @@
+"""``SparkLFApplier``: LFs over a PySpark RDD of rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .core import BaseLFApplier, _FunctionCaller, votes_matrix
+
+
+def _row_votes(x: Any, lfs: list[Any], fault_tolerant: bool) -> list[int]:
+    caller = _FunctionCaller(fault_tolerant)
+    return [caller(lf, x) for lf in lfs]
+
+
+class SparkLFApplier(BaseLFApplier):
+    """Apply LFs to each ``pyspark.sql.Row`` of an RDD (``df.rdd``).
+
+    Spark rows are immutable: a preprocessor for them returns a new ``Row``.
+    """
+
+    def apply(self, data_points: Any, fault_tolerant: bool = False) -> np.ndarray:
+        """Label matrix in the RDD's order."""
+        lfs, tolerant = self._lfs, fault_tolerant
+        rows = data_points.map(lambda x: _row_votes(x, lfs, tolerant)).collect()
+        n = len(rows)
+        columns = [[r[j] for r in rows] for j in range(len(lfs))]
+        return votes_matrix(columns, self._lf_names, n)
+
+
+__all__ = ["SparkLFApplier"]

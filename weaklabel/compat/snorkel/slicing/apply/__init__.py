@@ -1,0 +1,1 @@
+"""``snorkel.slicing.apply``."""

@@ -1,0 +1,32 @@
+"""Slicing-function appliers on Dask."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...labeling.apply.dask import DaskLFApplier, PandasParallelLFApplier
+
+
+def _as_recarray(S: np.ndarray, names: list[str]) -> np.recarray:
+    return np.rec.fromarrays(S.T, names=names)
+
+
+class DaskSFApplier(DaskLFApplier):
+    """Apply SFs to a Dask DataFrame."""
+
+    def apply(self, df: Any, scheduler: Any = "processes", fault_tolerant: bool = False) -> np.recarray:
+        return _as_recarray(super().apply(df, scheduler=scheduler, fault_tolerant=fault_tolerant), self._lf_names)
+
+
+class PandasParallelSFApplier(PandasParallelLFApplier):
+    """Apply SFs to a pandas DataFrame in parallel Dask partitions."""
+
+    def apply(self, df: Any, n_parallel: int = 2, scheduler: Any = "processes",  # type: ignore[override]
+              fault_tolerant: bool = False) -> np.recarray:
+        S = super().apply(df, n_parallel=n_parallel, scheduler=scheduler, fault_tolerant=fault_tolerant)
+        return _as_recarray(S, self._lf_names)
+
+
+__all__ = ["DaskSFApplier", "PandasParallelSFApplier"]

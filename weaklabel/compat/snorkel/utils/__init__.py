@@ -1,0 +1,66 @@
+"""``snorkel.utils``: label-format helpers."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from weaklabel.models.base import probs_to_preds as _probs_to_preds
+
+
+def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
+    """``X`` as a 1-D int64 array (a column vector is flattened)."""
+    arr = np.asarray(X)
+    if arr.ndim == 2 and flatten_vector and 1 in arr.shape:
+        arr = arr.ravel()
+    if arr.ndim != 1:
+        raise ValueError(f"Input could not be converted to 1d np.array, got shape {arr.shape}")
+    if arr.dtype.kind == "f" and not np.all(arr == np.round(arr)):
+        raise ValueError("Input contains non-integer labels")
+    return arr.astype(np.int64)
+
+
+def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:
+    """One-hot probabilities from hard labels."""
+    preds = to_int_label_array(preds)
+    return np.eye(num_classes)[preds]
+
+
+def _row_hash(i: int) -> int:
+    # Snorkel's deterministic tie-break: SHA-1 of the row's position in decimal, so
+    # "random" ties land where they land in Snorkel and scores match it.
+    return int(hashlib.sha1(str(i).encode("utf-8")).hexdigest(), 16)
+
+
+def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: float = 1e-5) -> np.ndarray:
+    """Hard labels from probabilities; ties within ``tol`` broken by policy:
+    "random" (a fixed hash of the row position, the same as Snorkel's), "true-random"
+    or "abstain"."""
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 2 or probs.shape[1] <= 1:
+        raise ValueError(f"probs must have probabilities for at least 2 classes; got shape {probs.shape}")
+    if tie_break_policy not in ("random", "true-random", "abstain"):
+        raise ValueError(f"tie_break_policy={tie_break_policy} policy not recognized.")
+    if tie_break_policy != "random":
+        return _probs_to_preds(probs, tie_break_policy=tie_break_policy, tol=tol, random_state=None)
+    tied = np.abs(probs - probs.max(axis=1, keepdims=True)) < tol
+    preds = np.argmax(probs, axis=1).astype(np.int64)
+    for i in np.flatnonzero(tied.sum(axis=1) > 1).tolist():
+        idx = np.flatnonzero(tied[i])
+        preds[i] = idx[_row_hash(i) % len(idx)]
+    return preds
+
+
+def filter_labels(label_dict: Mapping[str, np.ndarray], filter_dict: Mapping[str, list[int]]) -> dict[str, np.ndarray]:
+    """Drop the positions where any array named in ``filter_dict`` holds a listed value."""
+    masks = [~np.isin(np.asarray(label_dict[name]), values) for name, values in filter_dict.items()
+             if label_dict.get(name) is not None]
+    keep = np.logical_and.reduce(masks) if masks else None
+    return {name: (np.asarray(arr)[keep] if keep is not None and arr is not None else arr)
+            for name, arr in label_dict.items()}
+
+
+__all__ = ["filter_labels", "preds_to_probs", "probs_to_preds", "to_int_label_array"]
