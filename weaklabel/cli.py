@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="label model for the estimated columns: label_model (default), majority, "
                         "dawid_skene, or none")
     p.add_argument("--html", help="also write a self-contained HTML report with charts here")
+    p.add_argument("--slices", metavar="SFS.py",
+                   help="slicing functions (a module): label-model and end-model metrics per slice, "
+                        "with 95%% Wilson intervals; needs --data")
     p.add_argument("--drill", metavar="LF", help="instead of the summary, list the rows of this LF")
     p.add_argument("--contribution", action="store_true",
                    help="instead of the summary, refit without each LF and show what changes")

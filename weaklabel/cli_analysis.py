@@ -62,11 +62,48 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.format == "table":
         print(f"\n{L.n_rows} rows x {L.n_lfs} LFs; summary computed in {time.perf_counter() - t0:.3f}s",
               file=sys.stderr)
+    slices = None
+    if getattr(args, "slices", None):
+        slices = _slice_tables(args.slices, L, data, gold if has_gold else None, model)
+        for what, table in slices.items():
+            print(f"\nSlices: {what}")
+            _print_table(table, args.format)
     if args.html:
-        path = write_html_report(args.html, L, y=gold if has_gold else None, model=model,
+        path = write_html_report(args.html, L, y=gold if has_gold else None, model=model, slices=slices,
                                  title=f"weaklabel report: {args.lfs or args.matrix} on {args.data or ''}")
         print(f"Wrote {path}", file=sys.stderr)
     return 0
+
+
+def _slice_tables(spec: str, L, data, gold, model) -> dict:
+    """Per-slice scores of the label model and of an end model trained on its labels."""
+    import numpy as np
+
+    from .exceptions import InputError
+    from .slicing import apply_slices, load_slices, slice_scores
+
+    if data is None:
+        raise InputError("--slices: slicing functions read the items; pass --data (not only --L)")
+    if gold is None:
+        raise InputError("--slices: per-slice metrics need gold labels; give --data a gold column "
+                         "(--gold-column) or a dataset split with labels")
+    if model is None:
+        raise InputError("--slices: needs a label model (--model other than none)")
+    S = apply_slices(load_slices(spec), data)
+    k = L.label_space.cardinality if L.label_space is not None else model.cardinality_
+    metrics = ("accuracy", "coverage", "f1_macro")
+    preds, probs = model.predict(L, tie_break_policy="abstain", return_probs=True)
+    tables = {"label model": slice_scores(S, gold, preds, metrics=metrics, k=k)}
+    try:
+        from .endmodel import EndModel
+
+        covered = np.asarray((L.votes >= 0).any(axis=1))
+        end = EndModel(text_column="text" if "text" in data.columns else None).fit(data, probs, covered=covered)
+        tables["end model (trained on the label model's labels)"] = slice_scores(
+            S, gold, end.predict(data), metrics=metrics, k=k)
+    except InputError as exc:  # e.g. no usable feature column
+        print(f"note: no end-model slice table ({exc})", file=sys.stderr)
+    return tables
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -44,31 +44,31 @@ def load_suite(spec: str) -> LFSuite:
     return LFSuite(module.__name__, lfs, labels)
 
 
-def _import(spec: str) -> ModuleType:
+def _import(spec: str, arg: str = "lfs") -> ModuleType:
     path = Path(spec)
     if spec.endswith(".py") or path.exists():
         if not path.is_file():
-            raise InputError(f"lfs: no such file {spec!r}")
+            raise InputError(f"{arg}: no such file {spec!r}")
         # Import by dotted name when the file sits in a package under the working
         # directory (so `from lfs.x import ...` keeps one module object).
         name = f"weaklabel_suite_{path.stem}"
         mod_spec = importlib.util.spec_from_file_location(name, path.resolve())
         if mod_spec is None or mod_spec.loader is None:
-            raise InputError(f"lfs: cannot import {spec!r} as a Python module")
+            raise InputError(f"{arg}: cannot import {spec!r} as a Python module")
         module = importlib.util.module_from_spec(mod_spec)
         sys.modules[name] = module
         try:
             mod_spec.loader.exec_module(module)
         except Exception as exc:  # noqa: BLE001 - the user's module: any error is theirs to fix
             sys.modules.pop(name, None)
-            raise InputError(f"lfs: importing {spec!r} raised {type(exc).__name__}: {exc}; fix the LF "
+            raise InputError(f"{arg}: importing {spec!r} raised {type(exc).__name__}: {exc}; fix the LF "
                              "module (run `python <file>` to see where)") from exc
         return module
     try:
         return importlib.import_module(spec)
     except ModuleNotFoundError as exc:
         raise InputError(
-            f"lfs: cannot import LF module {spec!r} ({exc}); pass a file path like lfs/spam.py "
+            f"{arg}: cannot import LF module {spec!r} ({exc}); pass a file path like lfs/spam.py "
             "or an importable module name") from exc
     except Exception as exc:  # noqa: BLE001
-        raise InputError(f"lfs: importing {spec!r} raised {type(exc).__name__}: {exc}; fix the LF module") from exc
+        raise InputError(f"{arg}: importing {spec!r} raised {type(exc).__name__}: {exc}; fix the LF module") from exc

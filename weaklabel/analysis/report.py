@@ -123,7 +123,7 @@ def _charts(L: LabelMatrix, rep: pd.DataFrame, gold: np.ndarray | None, model: A
 
 
 def html_report(L: LabelMatrix | np.ndarray, *, y: Any = None, model: Any = None,
-                title: str = "weaklabel LF report") -> str:
+                title: str = "weaklabel LF report", slices: dict[str, Any] | None = None) -> str:
     """Render the report as one HTML string (tables, charts, warnings).
 
     Parameters
@@ -133,6 +133,9 @@ def html_report(L: LabelMatrix | np.ndarray, *, y: Any = None, model: Any = None
         Gold (-1 = unknown) for empirical accuracies, class balance and calibration.
     model : fitted label model, optional
     title : str
+    slices : dict of str to DataFrame, optional
+        Per-slice score tables (from :func:`weaklabel.slicing.slice_scores`), one
+        section each, e.g. ``{"label model": ..., "end model": ...}``.
     """
     Lm = L if isinstance(L, LabelMatrix) else LabelMatrix(L)
     gold = check_gold(y, Lm.n_rows, label_space=Lm.label_space) if y is not None else None
@@ -168,6 +171,9 @@ def html_report(L: LabelMatrix | np.ndarray, *, y: Any = None, model: Any = None
     table["Polarity"] = table["Polarity"].astype(str)
     parts.append("<h2>LF summary</h2>" + table.to_html(float_format=lambda v: f"{v:.3f}", escape=True,
                                                        na_rep="", border=0))
+    for what, frame in (slices or {}).items():
+        parts.append(f"<h2>Slices: {html.escape(what)}</h2>" + frame.to_html(
+            float_format=lambda v: f"{v:.3f}", escape=True, na_rep="", border=0))
     parts.append("</body></html>")
     return "\n".join(parts)
 
