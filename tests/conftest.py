@@ -16,6 +16,18 @@ os.environ.setdefault("WEAKLABEL_CACHE", tempfile.mkdtemp(prefix="weaklabel-cach
 SHARED_DATA = Path(os.environ.get("WEAKLABEL_DATA", REPO.parent / "shared" / "datasets"))
 
 
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    # Streamlit's AppTest leaves the app script installed as sys.modules["__main__"];
+    # a process spawned later (Dask's "processes" scheduler) would then re-run the app.
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The shared benchmark data; tests needing it skip on a fresh clone without ../shared."""

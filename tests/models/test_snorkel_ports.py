@@ -12,23 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from weaklabel.compat.snorkel.synthetic.synthetic_data import generate_simple_label_matrix  # Snorkel's draws
 from weaklabel.models import LabelModel, LabelModelWarning
-
-
-def generate_simple_label_matrix(n, m, cardinality, abstain_multiplier=1.0):
-    """Snorkel's ``snorkel.synthetic.synthetic_data.generate_simple_label_matrix``, same draws."""
-    P = np.empty((m, cardinality + 1, cardinality))
-    for i in range(m):
-        p = np.random.rand(cardinality + 1, cardinality)
-        p[1:, :] += (cardinality - 1) * np.eye(cardinality)
-        p[0, :] *= abstain_multiplier
-        P[i] = p @ np.diag(1 / p.sum(axis=0))
-    Y = np.random.choice(cardinality, n)
-    L = np.empty((n, m), dtype=int)
-    for i in range(n):
-        for j in range(m):
-            L[i, j] = np.random.choice(cardinality + 1, p=P[j, :, Y[i]]) - 1
-    return P, Y, L
 
 
 def test_score():

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import BaseLFApplier, _FunctionCaller, votes_matrix
+from .core import BaseLFApplier, _FunctionCaller
 
 
 def _row_votes(x: Any, lfs: list[Any], fault_tolerant: bool) -> list[int]:
@@ -20,13 +20,12 @@ class SparkLFApplier(BaseLFApplier):
     Spark rows are immutable: a preprocessor for them returns a new ``Row``.
     """
 
-    def apply(self, data_points: Any, fault_tolerant: bool = False) -> np.ndarray:
+    def apply(self, data_points: Any, fault_tolerant: bool = False) -> Any:
         """Label matrix in the RDD's order."""
         lfs, tolerant = self._lfs, fault_tolerant
         rows = data_points.map(lambda x: _row_votes(x, lfs, tolerant)).collect()
-        n = len(rows)
         columns = [[r[j] for r in rows] for j in range(len(lfs))]
-        return votes_matrix(columns, self._lf_names, n)
+        return self._finish(columns, len(rows), _FunctionCaller(tolerant), return_meta=False)
 
 
 __all__ = ["SparkLFApplier"]
