@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from weaklabel.access import AccessPolicy
+from weaklabel.access import AccessPolicy, session_key, sign_identity, verify_identity
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.project import PROJECT_FILE, Project
 from weaklabel.review import ReviewSession
@@ -62,9 +62,13 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
     c3.metric("your labels", prog["mine"])
     agree = prog["agreement_with_model"]
     c4.metric("your agreement with model", "-" if agree is None else f"{agree:.0%}")
+    if sess.notice:
+        st.caption(sess.notice)
     if "last_refit" in st.session_state:
         info = st.session_state["last_refit"]
+        moved = ", ".join(f"{r['row_id']} {r['from']}→{r['to']}" for r in info.get("changed_rows", []))
         st.info(f"Refit with {info['expert_labels']} expert labels: {info['changed']} rows changed label"
+                + (f" (e.g. {moved})" if moved else "")
                 + ("" if info["accuracy_on_expert_labels"] is None else
                    f"; model accuracy on expert labels {info['accuracy_on_expert_labels']:.0%}"))
     if st.button("Refit now", key="refit", help="refit the label model with all expert labels and re-rank"):
@@ -80,9 +84,8 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
     if item is None:
         st.success("Nothing left in your queue. Thank you!")
         return
-    st.subheader(f"Item {item['row_id']}")
-    st.caption(f"Why this item: {item['reason']}")
     _show_content(item["content"], sess)
+    st.caption(f"row {item['row_id']} · why this item: {item['reason']}")
     left, right = st.columns(2)
     left.write("**LF votes**")
     left.dataframe(pd.DataFrame({"vote": item["votes"]}) if item["votes"] else pd.DataFrame({"vote": []}))
@@ -104,10 +107,12 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
         st.session_state["item"] = None
         st.rerun()
     if cols[-1].button("Undo last", key="undo", shortcut="u"):
-        undone = sess.undo(annotator)
-        st.session_state["flash"] = "Undid your last label." if undone else "Nothing to undo."
-        sess.store.release(item["row_id"], annotator)
-        st.session_state["item"] = None
+        with lock:
+            undone = sess.undo(annotator)
+            if undone is not None:  # the undone item comes back on screen
+                sess.store.release(item["row_id"], annotator)
+                st.session_state["item"] = sess.item_for(undone, annotator)
+        st.session_state["flash"] = "Undid your last label: here it is again." if undone else "Nothing to undo."
         st.rerun()
 
 
@@ -119,9 +124,11 @@ def _analysis_tab(sess: ReviewSession) -> None:
     report = lf_report(sess.L, gold if has_gold else None, model=sess.model)
     st.caption("Empirical accuracy is measured on the experts' labels." if has_gold else
                "No expert labels yet: accuracies are the label model's estimates.")
-    st.dataframe(report.assign(Polarity=report["Polarity"].astype(str)))
+    names = sess.labels.names
+    st.dataframe(report.assign(Polarity=report["Polarity"].map(lambda p: ", ".join(names[c] for c in p))))
     cols = [c for c in ("Coverage", "Emp. Acc.", "Est. Acc.") if c in report]
-    st.bar_chart(report[cols])
+    # grouped, not stacked (each measure is a share in [0, 1]); horizontal so LF names are readable
+    st.bar_chart(report[cols], stack=False, horizontal=True, height=max(240, 28 * len(report)))
     lf = st.selectbox("Drill down into an LF", list(sess.L.lf_names), key="drill-lf")
     kinds = [k for k in DRILL_KINDS if has_gold or k != "incorrect"]
     kind = st.selectbox("Rows where it", kinds, key="drill-kind",
@@ -141,9 +148,58 @@ def _agreement_tab(sess: ReviewSession) -> None:
 def _export_tab(sess: ReviewSession) -> None:
     final = sess.final_labels()
     st.write(f"{(final['source'] == 'expert').sum()} expert labels override the model's.")
-    st.dataframe(final.head(100))
+    shown = final.copy()
+    text = sess.project.text_column
+    if text and text in sess.df.columns:
+        shown.insert(1, text, sess.df[text].astype(str).str.slice(0, 200).to_numpy())
+    shown = shown.sort_values("source", key=lambda s: s != "expert", kind="stable")  # expert labels first
+    st.dataframe(shown.head(200), hide_index=True)
     st.download_button("Download final labels (CSV)", final.to_csv(index=False), file_name="labels.csv",
                        mime="text/csv", key="download")
+
+
+def _sign_out() -> None:
+    st.session_state.pop("identity", None)
+    st.session_state.pop("item", None)
+    st.query_params.pop("s", None)
+
+
+def _signed_in(policy: AccessPolicy, sess: ReviewSession) -> str:
+    """The signed-in expert. Identity is fixed at sign-in, never read from a text box
+    afterwards; a signed token in the URL keeps it across reloads."""
+    key = session_key(sess.project.root)
+    ident = st.session_state.get("identity")
+    if ident is None and "s" in st.query_params:
+        ident = verify_identity(st.query_params["s"], key)
+        if ident is None:
+            st.query_params.pop("s", None)
+        else:
+            st.session_state["identity"] = ident
+    if ident is not None:
+        st.sidebar.caption("Signed in as")
+        st.sidebar.text(ident)  # as text: a name is never rendered as markdown
+        st.sidebar.button("Sign out", key="sign-out", on_click=_sign_out)
+        return ident
+    with st.form("sign-in"):
+        st.write("Sign in to start labeling.")
+        name = st.text_input("Your name", key="sign-in-name")
+        secret = st.text_input("Password" if policy.users else "Access token", type="password",
+                               key="sign-in-secret") if policy.required else ""
+        submitted = st.form_submit_button("Sign in", type="primary", key="sign-in-submit")
+    if submitted:
+        try:
+            annotator = check_annotator(name)
+        except WeakLabelError as exc:
+            st.error(str(exc))
+            st.stop()
+        if policy.required and not policy.check(annotator, secret):
+            st.error("Too many wrong attempts: this name is locked for a few minutes."
+                     if AccessPolicy.locked_out(annotator) else "Wrong name or password.")
+            st.stop()
+        st.session_state["identity"] = annotator
+        st.query_params["s"] = sign_identity(annotator, key)
+        st.rerun()
+    st.stop()
 
 
 def main() -> None:
@@ -162,28 +218,9 @@ def main() -> None:
         st.error(f"Cannot open the project: {exc}")
         st.stop()
     st.title(f"weaklabel review: {sess.project.name}")
-    name = st.sidebar.text_input("Your name", key="annotator")
     if "flash" in st.session_state:
         st.toast(st.session_state.pop("flash"))
-    if not name:
-        st.info("Enter your name in the sidebar to start labeling.")
-        st.stop()
-    try:
-        annotator = check_annotator(name)
-    except WeakLabelError as exc:
-        st.sidebar.error(str(exc))
-        st.stop()
-    if policy.required and st.session_state.get("authorized_as") != annotator:
-        secret = st.sidebar.text_input("Password" if policy.users else "Access token", type="password",
-                                       key="secret")
-        if not secret or not policy.check(annotator, secret):
-            if secret and AccessPolicy.locked_out(annotator):
-                st.sidebar.error("Too many wrong attempts: this name is locked for a few minutes.")
-            elif secret:
-                st.sidebar.error("Wrong name or password.")
-            st.info("This project needs a password (or the team's access token) to label.")
-            st.stop()
-        st.session_state["authorized_as"] = annotator
+    annotator = _signed_in(policy, sess)
     label_tab, analysis_tab, agreement_tab, export_tab = st.tabs(["Label", "LF analysis", "Agreement", "Export"])
     with label_tab:
         _label_tab(sess, lock, annotator)

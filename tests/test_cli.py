@@ -163,6 +163,13 @@ def test_init_queue_labels_round_trip(cli, tmp_path, spam_project):
     assert code == 0 and "c1" not in (tmp_path / "q.csv").read_text().split()
 
 
+def test_queue_with_label_issues_runs_from_the_cli(cli, spam_project):
+    # it used to stop at "needs scores="; now the session computes them
+    code, out, err = cli("queue", "--project", str(spam_project), "--strategy", "label_issues", "--n", "3")
+    assert code == 0, err
+    assert "end model disagrees" in out
+
+
 def test_project_errors_are_clear(cli, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[project]\nname = "x"\nmodle = "typo"\n')

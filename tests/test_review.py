@@ -56,9 +56,53 @@ def test_label_issues_strategy_in_a_session(spam_project):
     sess = ReviewSession(proj)
     q = sess.queue()
     assert len(q) == 60 and q["reason"].iloc[0] == "end model disagrees with this row's label"
-    proj.text_column = ""
-    with pytest.raises(InputError, match="needs text_column"):
-        ReviewSession(proj)
+    assert sess.notice is None
+    proj.text_column = ""  # cannot run: falls back to conflict and says so in one line
+    sess = ReviewSession(proj)
+    assert sess.notice == ("label_issues cannot rank yet (it needs text_column in weaklabel.toml); "
+                           "ranking by conflict meanwhile")
+    assert sess.queue()["reason"].iloc[0].startswith("LFs disagree")
+
+
+def test_undo_brings_the_item_back_to_its_expert(spam_project):
+    sess = ReviewSession(Project.load(spam_project))
+    first = sess.next_item("ana")
+    sess.label(first["row_id"], 1, "ana")
+    assert sess.next_item("ana")["row_id"] != first["row_id"]
+    assert sess.undo("ana") == str(first["row_id"])
+    # the undone row is available to ana again, and item_for leases it to her
+    assert str(first["row_id"]) in map(str, sess.store.available([first["row_id"]], "ana"))
+    assert str(sess.item_for(first["row_id"], "ana")["row_id"]) == str(first["row_id"])
+    assert sess.undo("ana") is None
+
+
+def test_audit_rows_come_at_the_configured_rate_from_the_first_items(spam_project):
+    proj = Project.load(spam_project)
+    proj.audit_fraction = 0.25
+    proj.refit_every = 10_000
+    sess = ReviewSession(proj)
+    sources = []
+    for _ in range(12):
+        item = sess.next_item("ana")
+        sources.append(item["source"])
+        sess.label(item["row_id"], 0, "ana", source=item["source"])
+    # one in four, from the first block on: q q q a q q q a ...
+    assert sources == ["queue", "queue", "queue", "audit"] * 3
+
+
+def test_remaining_is_exact_for_each_expert(spam_project):
+    proj = Project.load(spam_project)
+    proj.audit_fraction = 0.0
+    sess = ReviewSession(proj)
+    start = sess.progress("ana")["remaining"]
+    item = sess.next_item("bo")  # leased to bo: no longer available to ana
+    assert sess.progress("ana")["remaining"] == start - 1
+    sess.label(item["row_id"], 0, "bo")
+    n = 0
+    while (item := sess.next_item("ana")) is not None:
+        sess.label(item["row_id"], 1, "ana")
+        n += 1
+    assert n == start - 1 and sess.progress("ana")["remaining"] == 0
 
 
 def test_only_randomly_drawn_expert_labels_train_the_model(spam_project):

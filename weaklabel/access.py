@@ -162,3 +162,49 @@ class AccessPolicy:
     def locked_out(annotator: str, *, now: float | None = None) -> bool:
         """Whether ``annotator`` is locked out after too many wrong secrets."""
         return _LOCKOUT.locked(annotator, time.monotonic() if now is None else now)
+
+
+# -- signed sign-in tokens: a reload keeps the signed-in expert ---------------
+SESSION_HOURS = 12
+
+
+def session_key(root: str | os.PathLike[str]) -> bytes:
+    """The key that signs sign-in tokens: ``$WEAKLABEL_APP_SECRET``, else a random key kept
+    in ``<project>/.weaklabel/app.key`` (owner-only), created on first use. Deleting the
+    file signs everyone out."""
+    env = os.environ.get("WEAKLABEL_APP_SECRET")
+    if env:
+        return env.encode()
+    from pathlib import Path
+
+    path = Path(root) / ".weaklabel" / "app.key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+        return key
+
+
+def sign_identity(name: str, key: bytes, *, now: float | None = None, hours: float = SESSION_HOURS) -> str:
+    """A token naming the signed-in expert, valid for ``hours``: ``<name>.<expiry>.<mac>``
+    (the name base64url-encoded, so any Unicode name fits)."""
+    expiry = int((time.time() if now is None else now) + hours * 3600)
+    body = f"{base64.urlsafe_b64encode(name.encode()).decode().rstrip('=')}.{expiry}"
+    mac = hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+    return f"{body}.{mac}"
+
+
+def verify_identity(token: str, key: bytes, *, now: float | None = None) -> str | None:
+    """The expert a token names, or None when it is forged, damaged or expired."""
+    try:
+        enc, expiry, mac = token.split(".")
+        good = hmac.new(key, f"{enc}.{expiry}".encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(good, mac) or int(expiry) < (time.time() if now is None else now):
+            return None
+        return base64.urlsafe_b64decode(enc + "=" * (-len(enc) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None

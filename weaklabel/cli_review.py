@@ -128,7 +128,8 @@ def cmd_app(args: argparse.Namespace) -> int:
     env = dict(os.environ, WEAKLABEL_PROJECT=str(Path(args.project).resolve()))
     cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.port", str(args.port),
            "--server.address", args.address,
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--client.toolbarMode", "viewer"]  # no Deploy/Stop menu for experts
     return _run_forwarding_signals(cmd, env)
 
 

@@ -89,38 +89,101 @@ class ReviewSession:
         new = probs_to_preds(probs, tie_break_policy="random")
         old = probs_to_preds(self.probs, tie_break_policy="random") if self.probs is not None else new
         known = y >= 0
-        info = {"changed": int((new != old).sum()), "expert_labels": int(known.sum()),
+        moved = np.flatnonzero(new != old)
+        info = {"changed": int(moved.size), "expert_labels": int(known.sum()),
                 "fitted_on": int((y_fit >= 0).sum()),
-                "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None}
+                "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None,
+                "changed_rows": [{"row_id": str(self.L.row_ids[i]), "from": self.labels.name(int(old[i])),
+                                  "to": self.labels.name(int(new[i]))} for i in moved[:5].tolist()]}
         self.model, self.probs, self.since_refit = model, probs, 0
-        self.issue_scores = None
-        if self.project.strategy == "label_issues":  # a text model's doubt about each weak label
-            from .quality import label_issue_scores
-
-            if not self.project.text_column:
-                raise InputError("project: strategy 'label_issues' needs text_column in weaklabel.toml")
-            weak = np.where(known, y, new)
-            self.issue_scores = label_issue_scores(self.df, weak, text_column=self.project.text_column)
+        self._issue_scores: np.ndarray | None = None
+        self._issue_error: str | None = None
+        if self.project.strategy == "label_issues":
+            self.issue_scores()
         self.history.append(info)
         return info
+
+    def issue_scores(self) -> np.ndarray | None:
+        """A text model's doubt about each row's current label (for ``label_issues``), or
+        None while that cannot be computed yet; :attr:`notice` then says why."""
+        if self._issue_scores is not None or self._issue_error is not None:
+            return self._issue_scores
+        from .quality import label_issue_scores
+
+        y = self.expert_gold()
+        weak = np.where(y >= 0, y, probs_to_preds(self.probs, tie_break_policy="random"))
+        try:
+            if not self.project.text_column:
+                raise InputError("it needs text_column in weaklabel.toml")
+            self._issue_scores = label_issue_scores(self.df, weak, text_column=self.project.text_column)
+        except InputError as exc:  # e.g. too few rows of some class for cross-validation
+            self._issue_error = str(exc)
+        return self._issue_scores
+
+    @property
+    def notice(self) -> str | None:
+        """A one-line note when the configured strategy had to fall back, else None."""
+        if self.project.strategy == "label_issues" and self.issue_scores() is None:
+            return f"label_issues cannot rank yet ({self._issue_error}); ranking by conflict meanwhile"
+        return None
+
+    def _strategy(self, strategy: str | None) -> str:
+        strategy = strategy or self.project.strategy
+        if strategy == "label_issues" and self.issue_scores() is None:
+            return "conflict"  # the fallback the notice names
+        return strategy
 
     # -- queue ------------------------------------------------------------
     def queue(self, n: int | None = None, strategy: str | None = None) -> pd.DataFrame:
         counts = self.store.label_counts()
         weights = conflict_weights(self.model, self.labels.cardinality)
-        return rank(self.L, strategy or self.project.strategy, probs=self.probs, mv_probs=self.mv_probs,
-                    weights=weights, scores=self.issue_scores, label_counts=counts, overlap=self.project.overlap,
-                    audit_fraction=self.project.audit_fraction, n=n)
+        strategy = self._strategy(strategy)
+        return rank(self.L, strategy, probs=self.probs, mv_probs=self.mv_probs, weights=weights,
+                    scores=self._issue_scores if strategy == "label_issues" else None, label_counts=counts,
+                    overlap=self.project.overlap, audit_fraction=self.project.audit_fraction, n=n)
+
+    def _audit_due(self, annotator: str) -> bool:
+        """Whether this expert's next item should be an audit row: one every
+        1/audit_fraction of their decisions, from the first block on."""
+        f = self.project.audit_fraction
+        if f <= 0:
+            return False
+        cur = self.store.current_labels()
+        mine = cur[cur["annotator"] == annotator] if len(cur) else cur
+        n_audit = int((mine["source"] == "audit").sum()) if len(mine) else 0
+        return n_audit + 1 <= f * (len(mine) + 1) + 1e-9
+
+    def _audit_order(self) -> list[Any]:
+        if getattr(self, "_audit_ids", None) is None:  # a fixed uniform random order of all rows
+            rng = np.random.default_rng(0)
+            self._audit_ids = self.L.row_ids[rng.permutation(self.L.n_rows)].tolist()
+        return self._audit_ids
 
     def next_item(self, annotator: str) -> dict[str, Any] | None:
-        """Lease the best item for ``annotator`` and describe it (None when done)."""
+        """Lease the best item for ``annotator`` and describe it (None when the queue is done).
+
+        Every 1/audit_fraction-th decision of each expert is an audit row: drawn uniformly
+        at random, so the model can learn from it and metrics read on it are unbiased.
+        """
         q = self.queue()
+        q = q[q["source"] == "queue"]
         if q.empty:
             return None
+        if self._audit_due(annotator):
+            rid = self.store.lease_next(self._audit_order(), annotator, overlap=self.project.overlap)
+            if rid is not None:
+                return self.describe(rid, pd.Series({"reason": "audit: random sample for unbiased metrics",
+                                                     "source": "audit"}))
         rid = self.store.lease_next(q["row_id"].tolist(), annotator, overlap=self.project.overlap)
         if rid is None:
             return None
         return self.describe(rid, q.set_index("row_id").loc[rid])
+
+    def item_for(self, row_id: Any, annotator: str) -> dict[str, Any]:
+        """Lease a given row to ``annotator`` (e.g. after an undo) and describe it."""
+        self.store.lease_next([row_id], annotator, overlap=self.project.overlap)
+        return self.describe(row_id, pd.Series({"reason": "you undid your label on this item",
+                                                "source": "queue"}))
 
     def describe(self, row_id: Any, queue_row: pd.Series | None = None) -> dict[str, Any]:
         i = self._row_pos[str(row_id)]
@@ -163,8 +226,10 @@ class ReviewSession:
     def skip(self, row_id: Any, annotator: str) -> None:
         self.store.skip(row_id, annotator)
 
-    def undo(self, annotator: str) -> int | None:
-        return self.store.undo(annotator)
+    def undo(self, annotator: str) -> str | None:
+        """Undo the expert's latest label; returns its row id (None when nothing to undo)."""
+        done = self.store.undo_last(annotator)
+        return None if done is None else done[1]
 
     def progress(self, annotator: str) -> dict[str, Any]:
         cur = self.store.current_labels()
@@ -175,7 +240,10 @@ class ReviewSession:
             pos = [self._row_pos[r] for r in known["row_id"]]
             pred = probs_to_preds(self.probs[pos], tie_break_policy="random")
             agree = float(np.mean(pred == known["label"].to_numpy()))
-        return {"labeled": int(cur["row_id"].nunique()) if len(cur) else 0, "remaining": len(self.queue()),
+        q = self.queue()
+        left = self.store.available(q.loc[q["source"] == "queue", "row_id"].tolist(), annotator,
+                                    overlap=self.project.overlap)
+        return {"labeled": int(cur["row_id"].nunique()) if len(cur) else 0, "remaining": len(left),
                 "mine": int(len(mine)), "agreement_with_model": agree}
 
     def final_labels(self) -> pd.DataFrame:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,10 @@ import pandas as pd
 
 from ._atomic import atomic_path
 from ._store_schema import (  # noqa: F401  (check_annotator, default_url are public here)
-    SCHEMA_VERSION, _check_text, _now, _redact, _row_key, _tables, check_annotator, check_note, db_now,
+    SCHEMA_VERSION, _check_text, _now, _redact, _row_key, _tables, check_annotator, check_note,
     default_url,
 )
+from ._store_leases import _Leases
 from .exceptions import InputError, WeakLabelError
 from .labels import LabelSpace
 
@@ -34,7 +34,7 @@ class StoreError(WeakLabelError, RuntimeError):
     """The label store cannot be opened, migrated or written."""
 
 
-class ExpertLabelStore:
+class ExpertLabelStore(_Leases):
     """Expert labels for one project, in SQLite or PostgreSQL.
 
     Parameters
@@ -214,8 +214,14 @@ class ExpertLabelStore:
     def undo(self, annotator: str) -> int | None:
         """Undo the annotator's latest label that is still in force; returns the undo event id.
 
-        The label stays in the history; an ``undo`` event retracts it.
+        The label stays in the history; an ``undo`` event retracts it, and the row comes
+        back to the annotator's queue.
         """
+        done = self.undo_last(annotator)
+        return None if done is None else done[0]
+
+    def undo_last(self, annotator: str) -> tuple[int, str] | None:
+        """Like :meth:`undo`, returning ``(undo event id, row id)`` (None when nothing to undo)."""
         name = check_annotator(annotator)
         sa = self._sa
         e = self._events
@@ -229,64 +235,7 @@ class ExpertLabelStore:
                 return None
             res = c.execute(e.insert().values(project=self.project, row_id=last.row_id, kind="undo",
                                               annotator=name, source="app", created_at=_now(), undoes=last.id))
-            return int(res.inserted_primary_key[0])
-
-    # -- leases -----------------------------------------------------------
-    def lease_next(self, candidates: Sequence[Any], annotator: str, *, ttl_seconds: float = 600,
-                   overlap: int = 1) -> Any | None:
-        """Claim the first candidate no one else holds; returns its row id (or None).
-
-        A row is available to ``annotator`` when they have not labeled or skipped it,
-        and fewer than ``overlap`` *other* experts have labeled it or hold an unexpired
-        lease on it. Runs in one write transaction, so two experts never get the same
-        item (with ``overlap=1``).
-        """
-        name = check_annotator(annotator)
-        if overlap < 1:
-            raise InputError(f"overlap: expected >= 1, got {overlap}")
-        sa = self._sa
-        e, le = self._events, self._leases
-        with self._write() as c:
-            if not self.is_sqlite:  # serialise lease assignment per project
-                c.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": self.project})
-            now = db_now(c, self.is_sqlite)  # one clock for every process: the database's
-            c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.expires_at < now)))
-            mine = c.execute(sa.select(le.c.row_id).where(sa.and_(le.c.project == self.project,
-                                                                  le.c.annotator == name))).scalars().all()
-            for start in range(0, len(candidates), 500):
-                chunk = [str(x) for x in candidates[start:start + 500]]
-                done_by_me = set(c.execute(sa.select(e.c.row_id).where(sa.and_(
-                    e.c.project == self.project, e.c.annotator == name, e.c.kind.in_(("label", "skip")),
-                    e.c.row_id.in_(chunk)))).scalars())
-                others = {}
-                for rid, n in c.execute(sa.select(e.c.row_id, sa.func.count(sa.distinct(e.c.annotator))).where(
-                        sa.and_(e.c.project == self.project, e.c.kind == "label", e.c.annotator != name,
-                                e.c.row_id.in_(chunk))).group_by(e.c.row_id)):
-                    others[rid] = others.get(rid, 0) + n
-                for rid, n in c.execute(sa.select(le.c.row_id, sa.func.count()).where(sa.and_(
-                        le.c.project == self.project, le.c.annotator != name,
-                        le.c.row_id.in_(chunk))).group_by(le.c.row_id)):
-                    others[rid] = others.get(rid, 0) + n
-                for original, rid in zip(candidates[start:start + 500], chunk):
-                    if rid in done_by_me or others.get(rid, 0) >= overlap:
-                        continue
-                    if rid in mine:  # already leased to this annotator: renew
-                        c.execute(le.update().where(sa.and_(le.c.project == self.project, le.c.row_id == rid,
-                                                            le.c.annotator == name))
-                                  .values(expires_at=now + timedelta(seconds=ttl_seconds)))
-                    else:
-                        c.execute(le.insert().values(project=self.project, row_id=rid, annotator=name,
-                                                     expires_at=now + timedelta(seconds=ttl_seconds)))
-                    return original
-        return None
-
-    def release(self, row_id: Any, annotator: str) -> None:
-        """Give a leased item back."""
-        sa = self._sa
-        le = self._leases
-        with self._write() as c:
-            c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.row_id == str(row_id),
-                                                le.c.annotator == check_annotator(annotator))))
+            return int(res.inserted_primary_key[0]), str(last.row_id)
 
     # -- reading ----------------------------------------------------------
     def events(self) -> pd.DataFrame:

@@ -19,9 +19,15 @@ def app(spam_project, monkeypatch):
     def start(name: str) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
         at.run()
-        at.sidebar.text_input(key="annotator").input(name).run()
-        return at
+        return _sign_in(at, name)
     return start
+
+
+def _sign_in(at: AppTest, name: str, secret: str | None = None) -> AppTest:
+    at.text_input(key="sign-in-name").input(name)
+    if secret is not None:
+        at.text_input(key="sign-in-secret").input(secret)
+    return at.button(key="sign-in-submit").click().run()
 
 
 def _store(spam_project):
@@ -35,9 +41,44 @@ def _current_item(at):
 def test_asks_for_a_name_first(spam_project, monkeypatch):
     monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
     at = AppTest.from_file(APP, default_timeout=60).run()
-    assert any("Enter your name" in i.value for i in at.info)
-    at.sidebar.text_input(key="annotator").input("<b>x</b>").run()
-    assert any("annotator: expected a name" in e.value for e in at.sidebar.error)
+    assert at.text_input(key="sign-in-name") and not at.tabs  # a sign-in form, nothing else
+    _sign_in(at, "<b>x</b>")
+    assert any("annotator: expected a name" in e.value for e in at.error)
+
+
+def test_sign_in_locks_identity_and_survives_a_reload(spam_project, monkeypatch):
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
+    at = _sign_in(AppTest.from_file(APP, default_timeout=60).run(), "Dr. Ana Müller")
+    # signed in: no name box anywhere; keys cannot edit the identity any more
+    assert not [t for t in at.text_input if t.key in ("sign-in-name", "annotator")]
+    assert "Dr. Ana Müller" in [t.value for t in at.sidebar.text]
+    at.button(key="label-1").click().run()
+    assert _store(spam_project).events()["annotator"].tolist() == ["Dr. Ana Müller"]
+    token = at.query_params["s"]
+    # a reload (a new session with the same URL) keeps the signed-in expert
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params["s"] = token
+    again.run()
+    assert again.session_state["identity"] == "Dr. Ana Müller" and again.button(key="label-0")
+    # a forged token is ignored: back to the sign-in form
+    forged = AppTest.from_file(APP, default_timeout=60)
+    forged.query_params["s"] = token[:-1] + ("0" if token[-1] != "0" else "1")
+    forged.run()
+    assert forged.text_input(key="sign-in-name") and "identity" not in forged.session_state
+    # signing out forgets the identity and the token
+    at.button(key="sign-out").click().run()
+    assert at.text_input(key="sign-in-name") and "s" not in at.query_params
+
+
+def test_undo_shows_the_undone_item_again(app, spam_project):
+    at = app("ana")
+    first = _current_item(at)
+    at.button(key="label-0").click().run()
+    assert _current_item(at) != first
+    at.button(key="undo").click().run()
+    assert _current_item(at) == first
+    at.button(key="label-1").click().run()  # label it again, differently
+    assert _store(spam_project).gold().to_dict() == {first: 1}
 
 
 def test_label_skip_undo_and_the_event_lands_in_the_database(app, spam_project):
@@ -96,17 +137,14 @@ def test_access_control_with_per_annotator_passwords(spam_project, monkeypatch):
     monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
     monkeypatch.setenv("WEAKLABEL_APP_USERS", f"ana={hash_password('s3cret')}")
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.sidebar.text_input(key="annotator").input("ana").run()
-    assert any("needs a password" in i.value for i in at.info) and not at.button
-    at.sidebar.text_input(key="secret").input("wrong").run()
-    assert any("Wrong name or password" in e.value for e in at.sidebar.error)
-    at.sidebar.text_input(key="secret").input("s3cret").run()
+    assert at.text_input(key="sign-in-secret").label == "Password"
+    _sign_in(at, "ana", "wrong")
+    assert any("Wrong name or password" in e.value for e in at.error) and not at.tabs
+    _sign_in(at, "ana", "s3cret")
     at.button(key="label-1").click().run()
     assert _store(spam_project).events()["annotator"].tolist() == ["ana"]
-    at2 = AppTest.from_file(APP, default_timeout=60).run()
-    at2.sidebar.text_input(key="annotator").input("mallory").run()
-    at2.sidebar.text_input(key="secret").input("s3cret").run()
-    assert any("Wrong name or password" in e.value for e in at2.sidebar.error)
+    at2 = _sign_in(AppTest.from_file(APP, default_timeout=60).run(), "mallory", "s3cret")
+    assert any("Wrong name or password" in e.value for e in at2.error)
 
 
 @pytest.mark.parametrize("env", [{"WEAKLABEL_APP_USERS": "ana=hunter2-plaintext"}, {"WEAKLABEL_APP_TOKEN": ""}])

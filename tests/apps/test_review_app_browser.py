@@ -57,10 +57,11 @@ def test_pressing_a_label_key_in_chromium_stores_the_event(spam_project, tmp_pat
             name = page.get_by_label("Your name")
             name.wait_for(timeout=60_000)
             name.fill("browser-expert")
-            name.press("Enter")
+            page.get_by_role("button", name="Sign in").click()
             spam = page.get_by_role("button", name=re.compile(r"^SPAM"))
             spam.wait_for(timeout=60_000)
-            page.get_by_text("Why this item").click()               # focus the page, not the text box
+            assert page.get_by_label("Your name").count() == 0       # identity is locked: no name box
+            page.get_by_text("why this item").click()               # focus the page, not a text box
             page.keyboard.press("2")                                # the SPAM shortcut
             store = Project.load(spam_project).open_store()
             for _ in range(100):
@@ -108,7 +109,7 @@ def test_weaklabel_app_listens_on_loopback_only_by_default(spam_project):
                                                    "--disable-background-networking"])
                 page = browser.new_page()
                 page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
-                page.get_by_label("Your name").wait_for(timeout=60_000)
+                page.get_by_label("Your name").wait_for(timeout=60_000)  # the sign-in form
                 browser.close()
     finally:
         server.terminate()
@@ -127,3 +128,15 @@ def test_serving_the_network_without_access_control_warns(spam_project, capsys, 
     monkeypatch.setenv("WEAKLABEL_APP_TOKEN", "")
     assert main(["app", "--project", str(spam_project)]) == 1
     assert "set but empty" in capsys.readouterr().err
+
+
+def test_weaklabel_app_hides_streamlits_toolbar(spam_project, monkeypatch):
+    import weaklabel.cli_review as cli_review
+    from weaklabel.cli import main
+
+    seen = {}
+    monkeypatch.setattr(cli_review, "_run_forwarding_signals", lambda cmd, env: seen.setdefault("cmd", cmd) and 0)
+    assert main(["app", "--project", str(spam_project)]) == 0
+    cmd = seen["cmd"]
+    assert cmd[cmd.index("--client.toolbarMode") + 1] == "viewer"
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
