@@ -54,14 +54,68 @@ def _show_content(content: dict, sess: ReviewSession) -> None:
         st.dataframe(pd.DataFrame([others]).T.rename(columns={0: "value"}).astype(str))
 
 
+def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, label: int | None = None) -> None:
+    """A decision, run as the button's callback: the store is written and the next item
+    is leased before the panel re-renders, so one keypress costs one run."""
+    item = st.session_state.get("item")
+    nxt = None
+    with lock:
+        if kind == "refit":
+            st.session_state["last_refit"] = sess.refit()
+            st.session_state["full_rerun"] = True
+        elif item is None:
+            return
+        elif kind == "label":
+            note = st.session_state.get(f"note-{item['row_id']}") or None
+            info = sess.label(item["row_id"], label, annotator, note=note,
+                              source="audit" if item["source"] == "audit" else "queue")
+            if info is not None:  # a refit: the other tabs change too
+                st.session_state["last_refit"] = info
+                st.session_state["full_rerun"] = True
+        elif kind == "skip":
+            sess.skip(item["row_id"], annotator)
+        elif kind == "undo":
+            undone = sess.undo(annotator)
+            st.session_state["flash"] = ("Undid your last label: here it is again." if undone is not None
+                                         else "Nothing to undo.")
+            if undone is None:
+                return
+            sess.store.release(item["row_id"], annotator)
+            nxt = sess.item_for(undone, annotator)  # the undone item comes back on screen
+        if nxt is None:
+            nxt = sess.next_item(annotator)
+    st.session_state["item"] = nxt
+
+
+@st.fragment
 def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> None:
-    prog = sess.progress(annotator)
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("labeled (all experts)", prog["labeled"])
-    c2.metric("remaining in queue", prog["remaining"])
-    c3.metric("your labels", prog["mine"])
-    agree = prog["agreement_with_model"]
-    c4.metric("your agreement with model", "-" if agree is None else f"{agree:.0%}")
+    # A fragment: a decision re-renders this panel only, not the analysis and export tabs.
+    if st.session_state.pop("full_rerun", False):
+        st.rerun(scope="app")
+    if "flash" in st.session_state:
+        st.toast(st.session_state.pop("flash"))
+    if "item" not in st.session_state or st.session_state["item"] is None:
+        with lock:
+            st.session_state["item"] = sess.next_item(annotator)
+    item = st.session_state["item"]
+    if item is None:
+        st.success("Nothing left in your queue. Thank you!")
+        _progress_line(sess, annotator)
+        return
+    # content first, then the decision buttons: both above the fold
+    _show_content(item["content"], sess)
+    cols = st.columns(len(sess.labels) + 2)
+    args = (sess, lock, annotator)
+    for i, name in enumerate(sess.labels.names):
+        cols[i].button(name, key=f"label-{i}", shortcut=str(i + 1), type="primary",
+                       on_click=_act, args=("label", *args, i), use_container_width=True)
+    cols[-2].button("Skip", key="skip", shortcut="s", on_click=_act, args=("skip", *args),
+                    use_container_width=True)
+    cols[-1].button("Undo", key="undo", shortcut="u", on_click=_act, args=("undo", *args),
+                    use_container_width=True)
+    st.caption(f"row {item['row_id']} · why this item: {item['reason']}")
+    st.text_input("Note (optional; saved with your label)", key=f"note-{item['row_id']}")
+    _progress_line(sess, annotator)
     if sess.notice:
         st.caption(sess.notice)
     if "last_refit" in st.session_state:
@@ -71,49 +125,21 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
                 + (f" (e.g. {moved})" if moved else "")
                 + ("" if info["accuracy_on_expert_labels"] is None else
                    f"; model accuracy on expert labels {info['accuracy_on_expert_labels']:.0%}"))
-    if st.button("Refit now", key="refit", help="refit the label model with all expert labels and re-rank"):
-        with lock:
-            st.session_state["last_refit"] = sess.refit()
-        st.session_state["item"] = None
-        st.rerun()
-    item = st.session_state.get("item")
-    if item is None:
-        with lock:
-            item = sess.next_item(annotator)
-        st.session_state["item"] = item
-    if item is None:
-        st.success("Nothing left in your queue. Thank you!")
-        return
-    _show_content(item["content"], sess)
-    st.caption(f"row {item['row_id']} · why this item: {item['reason']}")
-    left, right = st.columns(2)
-    left.write("**LF votes**")
-    left.dataframe(pd.DataFrame({"vote": item["votes"]}) if item["votes"] else pd.DataFrame({"vote": []}))
-    right.write("**Model probabilities**")
-    right.dataframe(pd.DataFrame({"probability": item["probs"]}))
-    note = st.text_input("Note (optional)", key=f"note-{item['row_id']}")
-    cols = st.columns(len(sess.labels) + 2)
-    for i, name in enumerate(sess.labels.names):
-        if cols[i].button(name, key=f"label-{i}", shortcut=str(i + 1), type="primary"):
-            with lock:
-                info = sess.label(item["row_id"], i, annotator, note=note or None,
-                                  source="audit" if item["source"] == "audit" else "queue")
-            if info is not None:
-                st.session_state["last_refit"] = info
-            st.session_state["item"] = None
-            st.rerun()
-    if cols[-2].button("Skip", key="skip", shortcut="s"):
-        sess.skip(item["row_id"], annotator)
-        st.session_state["item"] = None
-        st.rerun()
-    if cols[-1].button("Undo last", key="undo", shortcut="u"):
-        with lock:
-            undone = sess.undo(annotator)
-            if undone is not None:  # the undone item comes back on screen
-                sess.store.release(item["row_id"], annotator)
-                st.session_state["item"] = sess.item_for(undone, annotator)
-        st.session_state["flash"] = "Undid your last label: here it is again." if undone else "Nothing to undo."
-        st.rerun()
+    with st.expander("LF votes and model probabilities"):
+        left, right = st.columns(2)
+        left.dataframe(pd.DataFrame({"vote": item["votes"]}) if item["votes"] else pd.DataFrame({"vote": []}))
+        right.dataframe(pd.DataFrame({"probability": [f"{p:.0%}" for p in item["probs"].values()]},
+                                     index=list(item["probs"])))
+    st.button("Refit now", key="refit", help="refit the label model with all expert labels and re-rank",
+              on_click=_act, args=("refit", *args))
+
+
+def _progress_line(sess: ReviewSession, annotator: str) -> None:
+    prog = sess.progress(annotator)
+    agree = prog["agreement_with_model"]
+    st.caption(f"{prog['remaining']} remaining for you · {prog['mine']} labeled by you · "
+               f"{prog['labeled']} rows labeled by all experts · your agreement with the model: "
+               + ("-" if agree is None else f"{agree:.0%}"))
 
 
 def _analysis_tab(sess: ReviewSession) -> None:
@@ -217,9 +243,7 @@ def main() -> None:
     except WeakLabelError as exc:
         st.error(f"Cannot open the project: {exc}")
         st.stop()
-    st.title(f"weaklabel review: {sess.project.name}")
-    if "flash" in st.session_state:
-        st.toast(st.session_state.pop("flash"))
+    st.subheader(f"weaklabel review: {sess.project.name}")
     annotator = _signed_in(policy, sess)
     label_tab, analysis_tab, agreement_tab, export_tab = st.tabs(["Label", "LF analysis", "Agreement", "Export"])
     with label_tab:

@@ -21,33 +21,41 @@ class _Leases:
     engine: Any
     is_sqlite: bool
 
-    def _available(self, c: Any, candidates: Sequence[Any], name: str, overlap: int, now: Any,
-                   first_only: bool = False) -> list[Any]:
-        """The candidates ``name`` may be given, in order (see :meth:`lease_next`)."""
+    def _blocked(self, c: Any, name: str, overlap: int, now: Any) -> set[str]:
+        """Row ids ``name`` may not be given: done by them (labeled or skipped, an undone
+        label does not count), or held by ``overlap`` other experts (labels and live leases).
+
+        Three project-wide queries, then set arithmetic: the cost follows the number of
+        events, not the length of the queue.
+        """
         sa = self._sa
         e, le = self._events, self._leases
         undone = sa.select(e.c.undoes).where(sa.and_(e.c.project == self.project, e.c.kind == "undo",
                                                      e.c.undoes.is_not(None)))
-        out: list[Any] = []
-        for start in range(0, len(candidates), 500):
-            chunk = [str(x) for x in candidates[start:start + 500]]
-            # an undone label no longer counts: the row comes back to its expert's queue
-            done_by_me = set(c.execute(sa.select(e.c.row_id).where(sa.and_(
-                e.c.project == self.project, e.c.annotator == name, e.c.kind.in_(("label", "skip")),
-                e.c.id.not_in(undone), e.c.row_id.in_(chunk)))).scalars())
-            others: dict[str, int] = {}
-            for rid, n in c.execute(sa.select(e.c.row_id, sa.func.count(sa.distinct(e.c.annotator))).where(
-                    sa.and_(e.c.project == self.project, e.c.kind == "label", e.c.annotator != name,
-                            e.c.id.not_in(undone), e.c.row_id.in_(chunk))).group_by(e.c.row_id)):
-                others[rid] = others.get(rid, 0) + n
-            for rid, n in c.execute(sa.select(le.c.row_id, sa.func.count()).where(sa.and_(
-                    le.c.project == self.project, le.c.annotator != name, le.c.expires_at >= now,
-                    le.c.row_id.in_(chunk))).group_by(le.c.row_id)):
-                others[rid] = others.get(rid, 0) + n
-            out += [orig for orig, rid in zip(candidates[start:start + 500], chunk)
-                    if rid not in done_by_me and others.get(rid, 0) < overlap]
-            if first_only and out:
-                return out[:1]
+        blocked = set(c.execute(sa.select(e.c.row_id).where(sa.and_(
+            e.c.project == self.project, e.c.annotator == name, e.c.kind.in_(("label", "skip")),
+            e.c.id.not_in(undone)))).scalars())
+        others: dict[str, int] = {}
+        for rid, n in c.execute(sa.select(e.c.row_id, sa.func.count(sa.distinct(e.c.annotator))).where(
+                sa.and_(e.c.project == self.project, e.c.kind == "label", e.c.annotator != name,
+                        e.c.id.not_in(undone))).group_by(e.c.row_id)):
+            others[rid] = others.get(rid, 0) + n
+        for rid, n in c.execute(sa.select(le.c.row_id, sa.func.count()).where(sa.and_(
+                le.c.project == self.project, le.c.annotator != name, le.c.expires_at >= now))
+                .group_by(le.c.row_id)):
+            others[rid] = others.get(rid, 0) + n
+        return blocked | {rid for rid, n in others.items() if n >= overlap}
+
+    def _available(self, c: Any, candidates: Sequence[Any], name: str, overlap: int, now: Any,
+                   first_only: bool = False) -> list[Any]:
+        """The candidates ``name`` may be given, in order (see :meth:`lease_next`)."""
+        blocked = self._blocked(c, name, overlap, now)
+        out = []
+        for original in candidates:
+            if str(original) not in blocked:
+                out.append(original)
+                if first_only:
+                    break
         return out
 
     def available(self, candidates: Sequence[Any], annotator: str, *, overlap: int = 1) -> list[Any]:

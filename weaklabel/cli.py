@@ -204,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--audit-fraction", type=float, default=0.0,
                    help="share of each batch drawn at random (audit rows: the only ones that train the model)")
     b.add_argument("--json", help="also write the per-run results here")
+    b = bsub.add_parser("app", help="the review app in headless Chromium: keypress -> next item latency")
+    b.add_argument("--items", type=positive_int, default=10_000, help="synthetic items in the project")
+    b.add_argument("--decisions", type=positive_int, default=60, help="label keypresses to time")
+    b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
     b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",
                    help="comma-separated ROWSxLFSxCLASSES")

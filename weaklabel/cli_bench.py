@@ -38,6 +38,14 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "app":
+        from .bench.app import run_app_bench
+
+        res = run_app_bench(args.items, args.decisions)
+        print(json.dumps(res, indent=2))
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
     if args.bench == "scale":
         from .bench.scale import cached_reapply, out_of_core, parallel_rowwise
 

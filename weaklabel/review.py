@@ -96,6 +96,7 @@ class ReviewSession:
                 "changed_rows": [{"row_id": str(self.L.row_ids[i]), "from": self.labels.name(int(old[i])),
                                   "to": self.labels.name(int(new[i]))} for i in moved[:5].tolist()]}
         self.model, self.probs, self.since_refit = model, probs, 0
+        self._ranked: pd.DataFrame | None = None  # the review order, recomputed after each refit
         self._issue_scores: np.ndarray | None = None
         self._issue_error: str | None = None
         if self.project.strategy == "label_issues":
@@ -142,6 +143,17 @@ class ReviewSession:
                     scores=self._issue_scores if strategy == "label_issues" else None, label_counts=counts,
                     overlap=self.project.overlap, audit_fraction=self.project.audit_fraction, n=n)
 
+    def _queue_ids(self) -> list[Any]:
+        """Row ids of the review queue in order, ranked once per refit; who may take which
+        row is the store's business (:meth:`ExpertLabelStore.lease_next`)."""
+        if self._ranked is None:
+            strategy = self._strategy(None)
+            self._ranked = rank(self.L, strategy, probs=self.probs, mv_probs=self.mv_probs,
+                                weights=conflict_weights(self.model, self.labels.cardinality),
+                                scores=self._issue_scores if strategy == "label_issues" else None,
+                                overlap=self.project.overlap, audit_fraction=0.0)
+        return self._ranked["row_id"].tolist()
+
     def _audit_due(self, annotator: str) -> bool:
         """Whether this expert's next item should be an audit row: one every
         1/audit_fraction of their decisions, from the first block on."""
@@ -165,19 +177,18 @@ class ReviewSession:
         Every 1/audit_fraction-th decision of each expert is an audit row: drawn uniformly
         at random, so the model can learn from it and metrics read on it are unbiased.
         """
-        q = self.queue()
-        q = q[q["source"] == "queue"]
-        if q.empty:
+        ids = self._queue_ids()
+        if not ids:
             return None
         if self._audit_due(annotator):
             rid = self.store.lease_next(self._audit_order(), annotator, overlap=self.project.overlap)
             if rid is not None:
                 return self.describe(rid, pd.Series({"reason": "audit: random sample for unbiased metrics",
                                                      "source": "audit"}))
-        rid = self.store.lease_next(q["row_id"].tolist(), annotator, overlap=self.project.overlap)
+        rid = self.store.lease_next(ids, annotator, overlap=self.project.overlap)
         if rid is None:
             return None
-        return self.describe(rid, q.set_index("row_id").loc[rid])
+        return self.describe(rid, self._ranked.set_index("row_id").loc[rid])
 
     def item_for(self, row_id: Any, annotator: str) -> dict[str, Any]:
         """Lease a given row to ``annotator`` (e.g. after an undo) and describe it."""
@@ -235,14 +246,12 @@ class ReviewSession:
         cur = self.store.current_labels()
         mine = cur[cur["annotator"] == annotator] if len(cur) else cur
         agree = None
-        known = mine[mine["row_id"].isin(self._row_pos.keys())] if len(mine) else mine
-        if len(known):  # rows the project does not have (an import) are left out, row by row
-            pos = [self._row_pos[r] for r in known["row_id"]]
-            pred = probs_to_preds(self.probs[pos], tie_break_policy="random")
-            agree = float(np.mean(pred == known["label"].to_numpy()))
-        q = self.queue()
-        left = self.store.available(q.loc[q["source"] == "queue", "row_id"].tolist(), annotator,
-                                    overlap=self.project.overlap)
+        pos = mine["row_id"].map(self._row_pos) if len(mine) else pd.Series(dtype=float)
+        known = pos.notna().to_numpy()
+        if known.any():  # rows the project does not have (an import) are left out, row by row
+            pred = probs_to_preds(self.probs[pos[known].astype(int).to_numpy()], tie_break_policy="random")
+            agree = float(np.mean(pred == mine["label"].to_numpy()[known]))
+        left = self.store.available(self._queue_ids(), annotator, overlap=self.project.overlap)
         return {"labeled": int(cur["row_id"].nunique()) if len(cur) else 0, "remaining": len(left),
                 "mine": int(len(mine)), "agreement_with_model": agree}
 

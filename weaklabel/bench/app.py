@@ -1,0 +1,143 @@
+"""``weaklabel bench app``: the review app in a real browser, timed as an expert feels it.
+
+Builds a synthetic text project (default 10,000 items, 6 keyword LFs), starts
+``weaklabel app`` on a free local port, and drives headless Chromium with Playwright:
+first load (page open -> sign-in form, and sign-in -> first item), then ``decisions``
+label keypresses, each timed from the key to the next item on screen. It also counts
+the labels that reached the store, so a lost keypress shows as a difference.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import OptionalDependencyError
+
+WORDS = ("check out my channel", "subscribe", "great song", "love it", "http://spam.example", "nice video",
+         "please", "free gift", "the singer", "amazing voice", "click here", "first")
+
+
+def make_project(root: Path, n_items: int, seed: int = 0) -> Path:
+    """A text project of ``n_items`` synthetic comments with conflicting keyword LFs."""
+    from ..project import Project
+
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(WORDS), size=(n_items, 3))
+    texts = [" ".join(WORDS[j] for j in row) + f" #{i}" for i, row in enumerate(picks)]
+    pd.DataFrame({"id": [f"r{i}" for i in range(n_items)], "text": texts}).to_csv(root / "items.csv", index=False)
+    (root / "bench_lfs.py").write_text(
+        "from weaklabel import LabelSpace, keyword_lf, regex_lf\n"
+        "LABELS = LabelSpace(['HAM', 'SPAM'])\n"
+        "LFS = [keyword_lf('check out', 'subscribe', label=LABELS.SPAM, name='promo'),\n"
+        "       regex_lf(r'https?://', label=LABELS.SPAM, name='link'),\n"
+        "       keyword_lf('free gift', 'click here', label=LABELS.SPAM, name='bait'),\n"
+        "       keyword_lf('song', 'love', label=LABELS.HAM, name='fan'),\n"
+        "       keyword_lf('singer', 'voice', label=LABELS.HAM, name='music'),\n"
+        "       keyword_lf('nice video', label=LABELS.HAM, name='praise')]\n")
+    proj = Project(name="bench-app", data="items.csv", id_column="id", text_column="text",
+                   display_columns=["text"], lfs="bench_lfs.py", refit_every=50)
+    return proj.save(root / "weaklabel.toml")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int, seconds: float = 120) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def _row_on_screen(page: Any) -> str | None:
+    caption = page.get_by_text(re.compile(r"^row \S+ · why this item")).first
+    try:
+        text = caption.inner_text(timeout=60_000)
+    except Exception:  # noqa: BLE001 - the page is between renders
+        return None
+    m = re.match(r"row (\S+) ·", text)
+    return m.group(1) if m else None
+
+
+def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | None = None) -> dict[str, Any]:
+    """Latency percentiles (seconds) of keypress -> next item, first-load times, and
+    labels stored against keys pressed."""
+    try:
+        from playwright import sync_api
+    except ImportError as exc:
+        raise OptionalDependencyError("bench app needs playwright: pip install 'weaklabel[dev]'") from exc
+    chromium = chromium or shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise OptionalDependencyError("bench app needs a Chromium binary on PATH (apt install chromium)")
+    from ..project import Project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = make_project(Path(tmp), n_items)
+        port = _free_port()
+        server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(path),
+                                   "--port", str(port)], env=dict(os.environ),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            if not _wait_for(port):
+                raise RuntimeError("weaklabel app did not start within 120 s")
+            with sync_api.sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                   "--disable-background-networking"])
+                page = browser.new_page(viewport={"width": 1366, "height": 768})
+                # warm the server's cached session (LFs applied, model fitted) once, untimed,
+                # as a running deployment would have it
+                page.goto(f"http://127.0.0.1:{port}/", timeout=300_000)
+                page.get_by_label("Your name").wait_for(timeout=300_000)
+                page.close()
+                page = browser.new_page(viewport={"width": 1366, "height": 768})
+                t0 = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+                page.get_by_label("Your name").wait_for(timeout=120_000)
+                first_load = time.perf_counter() - t0
+                page.get_by_label("Your name").fill("bench-expert")
+                t0 = time.perf_counter()
+                page.get_by_role("button", name="Sign in").click()
+                current = _row_on_screen(page)
+                first_item = time.perf_counter() - t0
+                lat = []
+                for i in range(decisions):
+                    key = "1" if i % 2 else "2"
+                    t0 = time.perf_counter()
+                    page.keyboard.press(key)
+                    deadline = time.time() + 30
+                    while time.time() < deadline:
+                        now = _row_on_screen(page)
+                        if now is not None and now != current:
+                            break
+                        time.sleep(0.01)
+                    lat.append(time.perf_counter() - t0)
+                    current = now
+                browser.close()
+            stored = int((Project.load(path).open_store().events()["kind"] == "label").sum())
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    arr = np.array(lat)
+    return {"items": n_items, "decisions": decisions, "labels_stored": stored,
+            "first_load_s": round(first_load, 3), "sign_in_to_first_item_s": round(first_item, 3),
+            "p50_s": round(float(np.percentile(arr, 50)), 3), "p90_s": round(float(np.percentile(arr, 90)), 3),
+            "p99_s": round(float(np.percentile(arr, 99)), 3), "max_s": round(float(arr.max()), 3)}
