@@ -8,6 +8,7 @@ apps/review_app.py -- --project weaklabel.toml``).
 from __future__ import annotations
 
 import argparse
+import html
 import logging
 import os
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from weaklabel._highlight import highlight_html
 from weaklabel.access import AccessPolicy, session_key, sign_identity, verify_identity
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.project import PROJECT_FILE, Project
@@ -38,17 +40,23 @@ def _session(path: str) -> tuple[ReviewSession, threading.Lock]:
     return ReviewSession(Project.load(path)), threading.Lock()
 
 
-def _show_content(content: dict, sess: ReviewSession) -> None:
-    """Item content, always inert: text as text (never HTML), tables as tables, and images
-    only from files inside the project's folder (``ReviewSession.media_path``)."""
+def _show_content(content: dict, sess: ReviewSession, spans: dict | None = None) -> None:
+    """Item content, always inert: text as text, or with the LFs' matches highlighted in
+    HTML where every character of the data is escaped; entities (&#39;) shown as the
+    characters they stand for; tables as tables; images only from files inside the
+    project's folder (``ReviewSession.media_path``)."""
     texts = {k: v for k, v in content.items() if isinstance(v, str)}
     for key, value in texts.items():
         image = sess.media_path(value)
         if image is not None:
             st.image(str(image), caption=key)
+            continue
+        st.caption(key)
+        shown = html.unescape(value)
+        if spans and spans.get(key):
+            st.html(highlight_html(shown, spans[key], sess.labels.names))
         else:
-            st.caption(key)
-            st.text(value)
+            st.text(shown)
     others = {k: v for k, v in content.items() if k not in texts}
     if others:
         st.dataframe(pd.DataFrame([others]).T.rename(columns={0: "value"}).astype(str))
@@ -103,11 +111,12 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
         _progress_line(sess, annotator)
         return
     # content first, then the decision buttons: both above the fold
-    _show_content(item["content"], sess)
+    _show_content(item["content"], sess, item.get("spans"))
     cols = st.columns(len(sess.labels) + 2)
     args = (sess, lock, annotator)
     for i, name in enumerate(sess.labels.names):
         cols[i].button(name, key=f"label-{i}", shortcut=str(i + 1), type="primary",
+                       help=sess.project.label_descriptions.get(name),
                        on_click=_act, args=("label", *args, i), use_container_width=True)
     cols[-2].button("Skip", key="skip", shortcut="s", on_click=_act, args=("skip", *args),
                     use_container_width=True)
@@ -162,13 +171,58 @@ def _analysis_tab(sess: ReviewSession) -> None:
     st.dataframe(lf_rows(sess.L, lf, kind, y=gold if has_gold else None, data=sess.df, limit=200).astype(str))
 
 
-def _agreement_tab(sess: ReviewSession) -> None:
+def _agreement_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> None:
     ag = sess.store.agreement()
-    st.metric("rows labeled by 2+ experts", ag["n_rows_multi"])
-    st.metric("Krippendorff's alpha", "-" if pd.isna(ag["alpha"]) else f"{ag['alpha']:.3f}")
+    c1, c2 = st.columns(2)
+    c1.metric("rows labeled by 2+ experts", ag["n_rows_multi"])
+    c2.metric("Krippendorff's alpha", "-" if pd.isna(ag["alpha"]) else f"{ag['alpha']:.3f}")
+    st.write("**Experts**: labels, median seconds per item, Cohen's kappa with peers, agreement with the model")
+    st.dataframe(sess.annotator_stats().round(3))
     if len(ag["kappa"]):
-        st.write("Cohen's kappa between experts")
-        st.dataframe(ag["kappa"])
+        with st.expander("Cohen's kappa between each pair of experts"):
+            st.dataframe(ag["kappa"])
+    dis = sess.disagreements()
+    st.write(f"**Disagreements**: {len(dis)} rows where experts differ, "
+             f"{int((dis['resolved'] == '').sum()) if len(dis) else 0} unresolved")
+    if len(dis):
+        st.dataframe(dis, hide_index=True)
+    open_rows = dis[dis["resolved"] == ""] if len(dis) else dis
+    if sess.is_lead(annotator) and len(open_rows):
+        row = open_rows.iloc[0]
+        st.write(f"Resolve row **{row['row_id']}** as lead (keys Alt+1..Alt+{len(sess.labels)}):")
+        st.text(html.unescape(str(row.get("text", ""))))
+        st.caption(row["experts"])
+        cols = st.columns(len(sess.labels))
+        for i, name in enumerate(sess.labels.names):
+            cols[i].button(name, key=f"adjudicate-{i}", shortcut=f"Alt+{i + 1}",
+                           on_click=_adjudicate, args=(sess, lock, row["row_id"], i, annotator))
+    elif len(open_rows):
+        st.caption("Leads (leads in weaklabel.toml) resolve these.")
+
+
+def _adjudicate(sess: ReviewSession, lock: threading.Lock, row_id: str, label: int, lead: str) -> None:
+    with lock:
+        sess.adjudicate(row_id, label, lead)
+    st.session_state["flash"] = f"Resolved {row_id} as {sess.labels.name(label)}."
+
+
+def _history_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> None:
+    c1, c2, c3 = st.columns([3, 1, 1])
+    search = c1.text_input("Search your labels (text or row id)", key="hist-search")
+    label = c2.selectbox("Label", ["all", *sess.labels.names], key="hist-label")
+    since = c3.date_input("Since", value=None, key="hist-since")
+    hist = sess.label_history(annotator, search=search, label=None if label == "all" else label, since=since)
+    st.caption(f"{len(hist)} of your labels")
+    st.dataframe(hist, hide_index=True)
+    if len(hist):
+        c1, c2, c3 = st.columns([2, 1, 1])
+        rid = c1.selectbox("Change the label of row", hist["row_id"].tolist(), key="hist-row")
+        new = c2.selectbox("to", sess.labels.names, key="hist-new")
+        if c3.button("Change label", key="hist-change"):
+            with lock:
+                sess.change_label(rid, new, annotator)
+            st.session_state["flash"] = f"Row {rid} is now {new} (a new event; the old label stays in the log)."
+            st.rerun()
 
 
 def _export_tab(sess: ReviewSession) -> None:
@@ -245,15 +299,32 @@ def main() -> None:
         st.stop()
     st.subheader(f"weaklabel review: {sess.project.name}")
     annotator = _signed_in(policy, sess)
-    label_tab, analysis_tab, agreement_tab, export_tab = st.tabs(["Label", "LF analysis", "Agreement", "Export"])
+    _guidelines(sess)
+    label_tab, history_tab, agreement_tab, analysis_tab, export_tab = st.tabs(
+        ["Label", "My history", "Agreement", "LF analysis", "Export"])
     with label_tab:
         _label_tab(sess, lock, annotator)
+    with history_tab:
+        _history_tab(sess, lock, annotator)
+    with agreement_tab:
+        _agreement_tab(sess, lock, annotator)
     with analysis_tab:
         _analysis_tab(sess)
-    with agreement_tab:
-        _agreement_tab(sess)
     with export_tab:
         _export_tab(sess)
+
+
+def _guidelines(sess: ReviewSession) -> None:
+    """The project's guidelines and label descriptions in the sidebar (markdown; Streamlit
+    never renders raw HTML from it)."""
+    text = sess.project.guidelines_text()
+    if sess.project.label_descriptions:
+        st.sidebar.caption("Labels")
+        for name, desc in sess.project.label_descriptions.items():
+            st.sidebar.markdown(f"**{name}**: {desc}")
+    if text:
+        with st.sidebar.expander("Guidelines", expanded=False):
+            st.markdown(text)
 
 
 main()

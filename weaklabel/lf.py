@@ -82,6 +82,9 @@ class LabelingFunction:
         self.columns: tuple[str, ...] | None = tuple(columns) if columns is not None else None
         self.resources: dict[str, Any] = dict(resources or {})
         self.vectorized = bool(vectorized)
+        # Templates that match text set these: spans(text) -> [(start, end)] in span_column.
+        self.spans: Callable[[str], list[tuple[int, int]]] | None = None
+        self.span_column: str | None = None
 
     # -- identity ---------------------------------------------------------
     @property

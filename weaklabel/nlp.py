@@ -145,4 +145,15 @@ def phrase_lf(name: str, phrases: Sequence[str], *, label: int, column: str = "t
         hits = [bool(matcher(doc)) for doc in docs_for(df, column, pipeline)]
         return np.where(np.asarray(hits, dtype=bool), label, ABSTAIN)
 
-    return LabelingFunction(name, phrase_votes, columns=[column], vectorized=True)
+    def phrase_spans(text: str) -> list[tuple[int, int]]:
+        from spacy.matcher import PhraseMatcher
+
+        nlp = get_pipeline(pipeline)
+        matcher = PhraseMatcher(nlp.vocab, attr=attr)
+        matcher.add(name, [nlp.make_doc(p) for p in words])
+        doc = nlp(text)
+        return [(doc[a:b].start_char, doc[a:b].end_char) for _, a, b in matcher(doc)]
+
+    lf = LabelingFunction(name, phrase_votes, columns=[column], vectorized=True)
+    lf.spans, lf.span_column = phrase_spans, column
+    return lf

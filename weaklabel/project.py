@@ -20,6 +20,9 @@ strategy = "conflict"
 overlap = 1
 audit_fraction = 0.05       # share of the queue drawn at random: honest metrics, and the only
                             # expert rows the model trains on (queue rows override their own rows)
+leads = ["ana"]             # experts who resolve disagreements between experts (adjudication)
+guidelines = "guidelines.md"  # markdown shown beside every item (rendered without raw HTML)
+label_descriptions = { HAM = "on-topic comment", SPAM = "advertising or off-topic" }
 ```
 """
 
@@ -58,6 +61,9 @@ class Project:
     strategy: str = "conflict"
     overlap: int = 1
     audit_fraction: float = 0.05
+    leads: list[str] = field(default_factory=list)
+    guidelines: str = ""
+    label_descriptions: dict[str, str] = field(default_factory=dict)
     root: Path = field(default=Path("."), repr=False)
 
     # -- file I/O ---------------------------------------------------------
@@ -90,6 +96,9 @@ class Project:
                 raise InputError(f"project: key {key!r} in {path} must be a string, got {value!r}")
             if expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 raise InputError(f"project: key {key!r} in {path} must be a list of strings, got {value!r}")
+            if expected is dict and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+                raise InputError(f"project: key {key!r} in {path} must be a table of strings "
+                                 f"(label = \"description\"), got {value!r}")
             values[key] = float(value) if expected is float else value
         proj = cls(**values, root=path.resolve().parent)
         if proj.refit_every < 1 or proj.overlap < 1:
@@ -110,6 +119,9 @@ class Project:
                 lines.append(f'{key} = "{_toml_escape(value)}"')
             elif isinstance(value, list):
                 lines.append(f"{key} = [" + ", ".join(f'"{_toml_escape(v)}"' for v in value) + "]")
+            elif isinstance(value, dict):
+                lines.append(f"{key} = {{" + ", ".join(f'"{_toml_escape(k)}" = "{_toml_escape(v)}"'
+                                                      for k, v in value.items()) + "}")
             else:
                 lines.append(f"{key} = {value}")
         with atomic_path(path) as tmp:
@@ -143,6 +155,15 @@ class Project:
         data = self.data if self.data in DATASETS else self._path(self.data)
         return load_items(data, split=self.split, data_dir=self._path(self.data_dir) if self.data_dir else None,
                           id_column=self.id_column or None, gold_column=None, labels=self.suite().labels)
+
+    def guidelines_text(self) -> str:
+        """The guidelines markdown ("" when none is set); a missing file is an error naming it."""
+        if not self.guidelines:
+            return ""
+        path = Path(self._path(self.guidelines))
+        if not path.is_file():
+            raise InputError(f"guidelines: no file {str(path)!r}; fix guidelines in weaklabel.toml")
+        return path.read_text(encoding="utf-8")
 
     def open_store(self):
         from .store import ExpertLabelStore

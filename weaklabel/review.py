@@ -6,6 +6,7 @@ tests and scripts drive the same object.
 
 from __future__ import annotations
 
+import html
 import warnings
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,11 @@ class ReviewSession:
         if missing:
             raise InputError(f"display_columns: {missing} are not columns of the project's data "
                              f"{[str(c) for c in self.df.columns]}; fix display_columns in weaklabel.toml")
+        unknown = sorted(set(project.label_descriptions) - set(self.labels.names))
+        if unknown:
+            raise InputError(f"label_descriptions: {unknown} are not labels of this project "
+                             f"{list(self.labels.names)}; fix label_descriptions in weaklabel.toml")
+        project.guidelines_text()  # a missing guidelines file is an error now, not in front of an expert
         self.L = apply_lfs(self.suite.lfs, self.df, label_space=self.labels, fault_tolerant=True)
         self.store = project.open_store()
         self._row_pos = {str(r): i for i, r in enumerate(self.L.row_ids.tolist())}
@@ -200,14 +206,31 @@ class ReviewSession:
         i = self._row_pos[str(row_id)]
         votes = self.L.votes[i]
         cols = self.project.display_columns or [c for c in self.df.columns if c != "label"]
+        content = {c: self.df.iloc[i][c] for c in cols}
         return {
             "row_id": self.L.row_ids[i],
-            "content": {c: self.df.iloc[i][c] for c in cols},
+            "content": content,
+            "spans": self._evidence(votes, content),
             "votes": {name: self.labels.name(int(v)) for name, v in zip(self.L.lf_names, votes) if v >= 0},
             "probs": {name: float(p) for name, p in zip(self.labels.names, self.probs[i])},
             "reason": None if queue_row is None else queue_row["reason"],
             "source": "queue" if queue_row is None else queue_row["source"],
         }
+
+    def _evidence(self, votes: np.ndarray, content: dict[str, Any]) -> dict[str, list[tuple[int, int, str, str]]]:
+        """Where each LF that voted on this item matched: column -> [(start, end, LF, class)],
+        for the LFs that can tell (keyword, regex and phrase templates)."""
+        out: dict[str, list[tuple[int, int, str, str]]] = {}
+        for lf, v in zip(self.suite.lfs, votes):
+            col = getattr(lf, "span_column", None)
+            if v < 0 or lf.spans is None or not isinstance(content.get(col), str):
+                continue
+            try:
+                found = lf.spans(html.unescape(content[col]))  # offsets into the text as shown
+            except Exception:  # noqa: BLE001 - evidence is a courtesy; never block labeling on it
+                continue
+            out.setdefault(col, []).extend((a, b, lf.name, self.labels.name(int(v))) for a, b in found)
+        return out
 
     def media_path(self, value: Any) -> Path | None:
         """The image file a text cell names, if it is one *inside the project's folder*;
@@ -254,6 +277,55 @@ class ReviewSession:
         left = self.store.available(self._queue_ids(), annotator, overlap=self.project.overlap)
         return {"labeled": int(cur["row_id"].nunique()) if len(cur) else 0, "remaining": len(left),
                 "mine": int(len(mine)), "agreement_with_model": agree}
+
+    # -- what experts and their lead look at ------------------------------------
+    def texts(self) -> pd.Series:
+        """row id (str) -> the item's text (its text column, else its first display column)."""
+        col = self.project.text_column or (self.project.display_columns or [None])[0]
+        if col is None or col not in self.df.columns:
+            return pd.Series(dtype=str)
+        return pd.Series(self.df[col].astype(str).to_numpy(), index=[str(r) for r in self.L.row_ids])
+
+    def label_history(self, annotator: str, **filters: Any) -> pd.DataFrame:
+        """The expert's labels in force, newest first (see :func:`weaklabel.review_tables.history`)."""
+        from .review_tables import history
+
+        return history(self.store.events(), annotator, self.labels, texts=self.texts(), **filters)
+
+    def change_label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None) -> None:
+        """Change one of the expert's past labels: a new event, the old one stays in the log.
+        The row keeps the source it was labeled under (an audit row stays an audit row)."""
+        cur = self.store.current_labels(adjudications=False)
+        mine = cur[(cur["annotator"] == annotator) & (cur["row_id"] == str(row_id))]
+        if mine.empty:
+            raise InputError(f"row_id: {annotator!r} has no label on row {row_id!r} to change")
+        self.store.add_label(row_id, label, annotator, source=str(mine["source"].iloc[-1]), note=note,
+                             model_version=f"{self.project.model}@{len(self.history)}")
+
+    def disagreements(self) -> pd.DataFrame:
+        """Rows where experts differ, with each one's label and note (unresolved first)."""
+        from .review_tables import disagreements
+
+        return disagreements(self.store.events(), self.labels, texts=self.texts())
+
+    def is_lead(self, annotator: str) -> bool:
+        return annotator in self.project.leads
+
+    def adjudicate(self, row_id: Any, label: Any, lead: str, *, note: str | None = None) -> None:
+        """A lead's ruling on a row where experts differ (``labels export --policy adjudicated``
+        then gives it)."""
+        if not self.is_lead(lead):
+            raise InputError(f"lead: {lead!r} is not a lead of this project; add the name to leads "
+                             "in weaklabel.toml")
+        self.store.add_label(row_id, label, lead, source="adjudication", note=note)
+
+    def annotator_stats(self) -> pd.DataFrame:
+        """Per expert: labels, median seconds per item, kappa with peers, agreement with the model."""
+        from .review_tables import annotator_stats
+
+        preds = pd.Series(probs_to_preds(self.probs, tie_break_policy="random"),
+                          index=[str(r) for r in self.L.row_ids])
+        return annotator_stats(self.store.events(), preds)
 
     def final_labels(self) -> pd.DataFrame:
         """Every row's label: the experts' where they exist, else the model's."""

@@ -247,19 +247,24 @@ class ExpertLabelStore(_Leases):
         cols = [col.name for col in self._events.columns]
         return pd.DataFrame([dict(r) for r in rows], columns=cols)
 
-    def current_labels(self) -> pd.DataFrame:
-        """Labels in force: the latest non-undone label per (row, annotator)."""
+    def current_labels(self, *, adjudications: bool = True) -> pd.DataFrame:
+        """Labels in force: the latest non-undone label per (row, annotator), and a lead's
+        adjudication of a row kept apart from their own label on it (``adjudications=False``
+        leaves adjudications out)."""
         ev = self.events()
         if ev.empty:
             return pd.DataFrame(columns=["row_id", "annotator", "label", "source", "id"])
         undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
         lab = ev[(ev["kind"] == "label") & ~ev["id"].isin(undone)]
-        lab = lab.sort_values("id").groupby(["row_id", "annotator"], as_index=False).last()
-        return lab[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
+        lab = lab.assign(_adj=lab["source"] == "adjudication")
+        if not adjudications:
+            lab = lab[~lab["_adj"]]
+        lab = lab.sort_values("id").groupby(["row_id", "annotator", "_adj"], as_index=False).last()
+        return lab.sort_values("id")[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
 
     def label_counts(self) -> pd.Series:
-        """row_id -> number of experts whose label is in force."""
-        cur = self.current_labels()
+        """row_id -> number of experts whose label is in force (adjudications aside)."""
+        cur = self.current_labels(adjudications=False)
         return cur.groupby("row_id")["annotator"].nunique() if len(cur) else pd.Series(dtype="int64")
 
     def gold(self, policy: str = "majority") -> pd.Series:
@@ -313,7 +318,7 @@ class ExpertLabelStore(_Leases):
         """
         from .evaluate import cohen_kappa, krippendorff_alpha
 
-        cur = self.current_labels()
+        cur = self.current_labels(adjudications=False)  # a lead's ruling is not a rater's label
         if cur.empty:
             return {"kappa": pd.DataFrame(), "alpha": float("nan"), "n_rows_multi": 0}
         wide = cur.pivot(index="row_id", columns="annotator", values="label")

@@ -107,8 +107,9 @@ def keyword_lf(*keywords: str, label: int, column: str = "text", name: str | Non
     def keyword_votes(df: pd.DataFrame) -> np.ndarray:
         return np.where(_contains(df, column, pattern, ignore_case), label, ABSTAIN)
 
-    return LabelingFunction(name or check_lf_name("keyword_" + _slug(keywords[0])), keyword_votes,
-                            columns=[column], vectorized=True)
+    lf = LabelingFunction(name or check_lf_name("keyword_" + _slug(keywords[0])), keyword_votes,
+                          columns=[column], vectorized=True)
+    return _with_spans(lf, pattern, re.IGNORECASE if ignore_case else 0, column)
 
 
 def regex_lf(pattern: str, *, label: int, column: str = "text", name: str | None = None,
@@ -130,8 +131,21 @@ def regex_lf(pattern: str, *, label: int, column: str = "text", name: str | None
     def regex_votes(df: pd.DataFrame) -> np.ndarray:
         return np.where(_contains(df, column, full, ignore_case), label, ABSTAIN)
 
-    return LabelingFunction(name or check_lf_name("regex_" + _slug(pattern)[:40]), regex_votes,
-                            columns=[column], vectorized=True)
+    lf = LabelingFunction(name or check_lf_name("regex_" + _slug(pattern)[:40]), regex_votes,
+                          columns=[column], vectorized=True)
+    return _with_spans(lf, pattern, flags, column)
+
+
+def _with_spans(lf: LabelingFunction, pattern: str, flags: int, column: str) -> LabelingFunction:
+    """Let the LF say where it matched: ``lf.spans(text)`` gives (start, end) character
+    offsets in ``lf.span_column``, for highlighting the evidence in the review app."""
+    rx = re.compile(pattern, flags)
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in rx.finditer(text) if m.end() > m.start()]
+
+    lf.spans, lf.span_column = spans, column
+    return lf
 
 
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,

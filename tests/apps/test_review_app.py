@@ -113,18 +113,35 @@ def test_two_experts_do_not_get_the_same_leased_item(app):
 
 def test_html_in_item_text_is_shown_inert(app):
     at = app("ana")
-    payload = "<script>alert('xss')</script><b>bold</b> check out my channel, great song"
     assert _current_item(at) == "c0"
-    assert payload in [t.value for t in at.text]               # shown as plain text
+    # c0 has matches (promo: "check out", fan: "song"), so it is shown highlighted: as HTML in
+    # which every character of the data is escaped and the only tags are our <mark>s
+    (elem,) = at.get("html")
+    body = elem.proto.body
+    assert ("&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; "
+            in body)
+    assert "<script" not in body and "<b>" not in body
+    assert 'title="promo → SPAM">check out</mark>' in body and 'title="fan → HAM">song</mark>' in body
     rendered = [m.value for m in at.markdown] + [c.value for c in at.caption]
     assert not any("<script>" in v for v in rendered)
-    assert not at.get("html")                                   # no raw HTML element at all
+
+
+def test_plain_text_items_and_entities(app, spam_project):
+    at = app("ana")
+    store = _store(spam_project)
+    # an item no LF matched is plain st.text; HTML entities show as their characters
+    sess_item = {"row_id": "x", "content": {"text": "it&#39;s &lt;fine&gt;"}, "spans": {}, "votes": {},
+                 "probs": {"HAM": 0.5, "SPAM": 0.5}, "reason": "test", "source": "queue"}
+    at.session_state["item"] = sess_item
+    at.run()
+    assert "it's <fine>" in [t.value for t in at.text] and not at.get("html")
+    assert store.events().empty
 
 
 def test_other_pages_render(app):
     at = app("ana")
     at.button(key="label-1").click().run()
-    assert len(at.tabs) == 4
+    assert len(at.tabs) == 5
     assert at.selectbox(key="drill-lf").options == ["promo", "link", "fan"]
     assert "incorrect" in at.selectbox(key="drill-kind").options  # an expert label exists now
     assert any(m.label == "rows labeled by 2+ experts" for m in at.metric)
@@ -166,3 +183,49 @@ def test_an_unreachable_store_never_shows_its_password(spam_project, monkeypatch
     at = AppTest.from_file(APP, default_timeout=60).run()
     shown = " ".join(str(e.value) for e in at.error)
     assert "Cannot open the project" in shown and "s3cret" not in shown and "ana:***@" in shown
+
+
+def _project_with(spam_project, **settings):
+    proj = Project.load(spam_project)
+    for k, v in settings.items():
+        setattr(proj, k, v)
+    proj.save(spam_project)
+
+
+def test_guidelines_and_label_descriptions_are_shown_without_raw_html(app, spam_project):
+    (spam_project.parent / "guide.md").write_text("# How to label\n\nAds are **SPAM**. <img src=x onerror=alert(1)>")
+    _project_with(spam_project, guidelines="guide.md",
+                  label_descriptions={"HAM": "on-topic comment", "SPAM": "ads or links"})
+    at = app("ana")
+    md = [m.value for m in at.sidebar.markdown]
+    assert "**SPAM**: ads or links" in md
+    assert any("Ads are **SPAM**" in m.value for m in at.sidebar.markdown)  # markdown, not HTML:
+    assert all(not m.proto.allow_html for m in at.sidebar.markdown)        # raw HTML is never rendered
+    assert at.button(key="label-1").proto.help == "ads or links"
+
+
+def test_history_tab_lists_and_changes_a_past_label(app, spam_project):
+    at = app("ana")
+    first = _current_item(at)
+    at.button(key="label-1").click().run()
+    at.text_input(key="hist-search").input(first).run()
+    assert at.selectbox(key="hist-row").options == [first]
+    at.selectbox(key="hist-new").select("HAM").run()
+    at.button(key="hist-change").click().run()
+    assert _store(spam_project).gold().to_dict()[first] == 0
+    assert _store(spam_project).events()["kind"].tolist() == ["label", "label"]
+
+
+def test_a_lead_resolves_a_disagreement_in_the_agreement_tab(spam_project, monkeypatch):
+    _project_with(spam_project, overlap=2, leads=["lea"])
+    store = _store(spam_project)
+    store.add_label("c5", 1, "ana", note="ad")
+    store.add_label("c5", 0, "ben")
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
+    ana = _sign_in(AppTest.from_file(APP, default_timeout=60).run(), "ana")
+    assert "adjudicate-1" not in [b.key for b in ana.button]   # not a lead: nothing to press
+    lea = _sign_in(AppTest.from_file(APP, default_timeout=60).run(), "lea")
+    assert any("ana: SPAM (ad); ben: HAM" in c.value for c in lea.caption)
+    lea.button(key="adjudicate-1").click().run()
+    assert store.gold("adjudicated").to_dict()["c5"] == 1
+    assert store.events()["source"].tolist()[-1] == "adjudication"

@@ -1,0 +1,48 @@
+"""Item text with the LFs' evidence highlighted, as inert HTML: every piece of the text is
+escaped, and the only markup is our own ``<mark>`` tags."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+PALETTE = ("#ffe08a", "#a8d8ff", "#c3f0c8", "#ffc4d6", "#e3d0ff", "#ffd3a8")
+
+
+def highlight_html(text: str, spans: Sequence[tuple[int, int, str, str]], class_names: Sequence[str]) -> str:
+    """``text`` as HTML with each matched span marked: color by the class the LF voted,
+    the LF names on hover, and a legend of LF -> class below.
+
+    Parameters
+    ----------
+    text : str
+        Already entity-decoded (spans are offsets into it).
+    spans : sequence of (start, end, lf_name, class_name)
+    class_names : sequence of str
+        For a stable color per class.
+    """
+    n = len(text)
+    owners: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    for a, b, lf, cls in spans:
+        for i in range(max(0, a), min(n, b)):
+            owners[i].append((lf, cls))
+    parts, i = [], 0
+    while i < n:
+        j = i
+        while j < n and owners[j] == owners[i]:
+            j += 1
+        chunk = html.escape(text[i:j])
+        if owners[i]:
+            cls = owners[i][0][1]
+            color = PALETTE[list(class_names).index(cls) % len(PALETTE)] if cls in class_names else PALETTE[0]
+            title = html.escape(", ".join(sorted({f"{lf} → {c}" for lf, c in owners[i]})), quote=True)
+            parts.append(f'<mark style="background:{color};padding:0 2px;border-radius:3px" '
+                         f'title="{title}">{chunk}</mark>')
+        else:
+            parts.append(chunk)
+        i = j
+    legend = sorted({(lf, cls) for _, _, lf, cls in spans})
+    key = " · ".join(f'<mark style="background:{PALETTE[list(class_names).index(c) % len(PALETTE)] if c in class_names else PALETTE[0]};'
+                     f'padding:0 2px;border-radius:3px">{html.escape(lf)}</mark> → {html.escape(c)}' for lf, c in legend)
+    return (f'<div style="white-space:pre-wrap;font-size:1.05rem;line-height:1.6">{"".join(parts)}</div>'
+            + (f'<div style="font-size:0.8rem;color:#666;margin-top:4px">evidence: {key}</div>' if key else ""))
