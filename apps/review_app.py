@@ -300,18 +300,18 @@ def main() -> None:
     st.subheader(f"weaklabel review: {sess.project.name}")
     annotator = _signed_in(policy, sess)
     _guidelines(sess)
-    label_tab, history_tab, agreement_tab, analysis_tab, export_tab = st.tabs(
-        ["Label", "My history", "Agreement", "LF analysis", "Export"])
-    with label_tab:
-        _label_tab(sess, lock, annotator)
-    with history_tab:
-        _history_tab(sess, lock, annotator)
-    with agreement_tab:
-        _agreement_tab(sess, lock, annotator)
-    with analysis_tab:
-        _analysis_tab(sess)
-    with export_tab:
-        _export_tab(sess)
+    # Only the open tab is built: switching tabs reruns the app, so every tab shows fresh
+    # numbers, and the label keys exist only while the Label tab is open.
+    names = ["Label", "My history", "Agreement", "LF analysis", "Export"]
+    tabs = st.tabs(names, key="tab", on_change="rerun", default=names[0])
+    active = st.session_state.get("tab") or names[0]
+    views = {"Label": lambda: _label_tab(sess, lock, annotator),
+             "My history": lambda: _history_tab(sess, lock, annotator),
+             "Agreement": lambda: _agreement_tab(sess, lock, annotator),
+             "LF analysis": lambda: _analysis_tab(sess),
+             "Export": lambda: _export_tab(sess)}
+    with tabs[names.index(active)]:
+        views[active]()
 
 
 def _guidelines(sess: ReviewSession) -> None:

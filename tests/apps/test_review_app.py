@@ -34,6 +34,12 @@ def _store(spam_project):
     return Project.load(spam_project).open_store()
 
 
+def _open(at: AppTest, tab: str) -> AppTest:
+    """Switch tabs as a click does (the app builds only the open tab)."""
+    at.session_state["tab"] = tab
+    return at.run()
+
+
 def _current_item(at):
     return at.session_state["item"]["row_id"]
 
@@ -142,9 +148,14 @@ def test_other_pages_render(app):
     at = app("ana")
     at.button(key="label-1").click().run()
     assert len(at.tabs) == 5
+    _open(at, "LF analysis")
     assert at.selectbox(key="drill-lf").options == ["promo", "link", "fan"]
     assert "incorrect" in at.selectbox(key="drill-kind").options  # an expert label exists now
+    assert "label-1" not in [b.key for b in at.button]  # label keys only on the Label tab
+    _open(at, "Agreement")
     assert any(m.label == "rows labeled by 2+ experts" for m in at.metric)
+    _open(at, "Export")
+    assert at.get("download_button")
     assert not at.exception
 
 
@@ -208,6 +219,7 @@ def test_history_tab_lists_and_changes_a_past_label(app, spam_project):
     at = app("ana")
     first = _current_item(at)
     at.button(key="label-1").click().run()
+    _open(at, "My history")
     at.text_input(key="hist-search").input(first).run()
     assert at.selectbox(key="hist-row").options == [first]
     at.selectbox(key="hist-new").select("HAM").run()
@@ -222,9 +234,9 @@ def test_a_lead_resolves_a_disagreement_in_the_agreement_tab(spam_project, monke
     store.add_label("c5", 1, "ana", note="ad")
     store.add_label("c5", 0, "ben")
     monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
-    ana = _sign_in(AppTest.from_file(APP, default_timeout=60).run(), "ana")
+    ana = _open(_sign_in(AppTest.from_file(APP, default_timeout=60).run(), "ana"), "Agreement")
     assert "adjudicate-1" not in [b.key for b in ana.button]   # not a lead: nothing to press
-    lea = _sign_in(AppTest.from_file(APP, default_timeout=60).run(), "lea")
+    lea = _open(_sign_in(AppTest.from_file(APP, default_timeout=60).run(), "lea"), "Agreement")
     assert any("ana: SPAM (ad); ben: HAM" in c.value for c in lea.caption)
     lea.button(key="adjudicate-1").click().run()
     assert store.gold("adjudicated").to_dict()["c5"] == 1
