@@ -50,12 +50,20 @@ def test_round_trip_through_the_store(spam_project, tmp_path, capsys):
     export = tmp_path / "export.json"
     export.write_text(json.dumps(_ls_export(task_list)))
     assert main(["labels", "import", "--project", str(spam_project), "--file", str(export)]) == 0
-    assert "Imported 7 Label Studio annotations" in capsys.readouterr().out
+    assert "7 new, 0 updated, 0 unchanged, 0 retracted" in capsys.readouterr().out
     ev = Project.load(spam_project).open_store().events()
     assert set(ev["annotator"]) == {"ana@lab.org", "ls-user-7"}
-    assert (ev["source"] == "import").all()
+    # each task says whether its row came from the queue or the audit sample, and that is kept
+    sent = {t["data"]["row_id"]: t["data"]["weaklabel_source"] for t in task_list}
+    assert all(t["meta"]["weaklabel_source"] == sent[t["data"]["row_id"]] for t in task_list)
+    assert (ev["source"] == ev["row_id"].map(sent)).all()
     first = task_list[0]["data"]["row_id"]
     assert sorted(ev.loc[ev["row_id"] == first, "label"].tolist()) == [1, 1]
+    assert task_list[0]["predictions"][0]["model_version"].startswith("weaklabel-label_model-")
+    # the same export again changes nothing
+    assert main(["labels", "import", "--project", str(spam_project), "--file", str(export)]) == 0
+    assert "0 new, 0 updated, 7 unchanged, 0 retracted" in capsys.readouterr().out
+    assert len(Project.load(spam_project).open_store().events()) == 7
 
 
 def test_unknown_label_in_an_export_is_named(tmp_path):

@@ -156,13 +156,35 @@ def test_export_is_atomic_csv_and_parquet(store, tmp_path):
 
 def test_schema_is_versioned_and_a_newer_store_is_refused(tmp_path):
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    assert ExpertLabelStore(url).schema_version == 1
+    assert ExpertLabelStore(url).schema_version == 2
     con = sqlite3.connect(tmp_path / "db.sqlite")
     con.execute("UPDATE weaklabel_meta SET value='99' WHERE key='schema_version'")
     con.commit()
     con.close()
     with pytest.raises(StoreError, match="schema v99, newer than this weaklabel supports"):
         ExpertLabelStore(url)
+
+
+def test_a_v1_store_is_migrated_in_place_and_keeps_its_events(tmp_path):
+    db = tmp_path / "v1.sqlite"
+    con = sqlite3.connect(db)  # the v1 schema, as weaklabel 0.1 wrote it, with one event
+    con.executescript("""
+        CREATE TABLE weaklabel_meta (key VARCHAR(64) PRIMARY KEY, value VARCHAR(256) NOT NULL);
+        INSERT INTO weaklabel_meta VALUES ('schema_version', '1');
+        CREATE TABLE label_events (id INTEGER PRIMARY KEY AUTOINCREMENT, project VARCHAR(128) NOT NULL,
+            row_id VARCHAR(256) NOT NULL, kind VARCHAR(16) NOT NULL, label INTEGER, annotator VARCHAR(64) NOT NULL,
+            source VARCHAR(32) NOT NULL, created_at DATETIME NOT NULL, note TEXT, model_version VARCHAR(128),
+            undoes INTEGER);
+        INSERT INTO label_events (project, row_id, kind, label, annotator, source, created_at)
+            VALUES ('default', 'r1', 'label', 1, 'ana', 'queue', '2026-01-01 00:00:00');
+    """)
+    con.commit()
+    con.close()
+    store = ExpertLabelStore(f"sqlite:///{db}")
+    assert store.schema_version == 2
+    assert store.gold().to_dict() == {"r1": 1}
+    store.add_label("r2", 0, "ben")
+    assert {"external_id", "external_version"} <= set(store.events().columns)
 
 
 def test_unreachable_or_corrupt_store_is_a_clear_error(tmp_path):

@@ -12,7 +12,7 @@ import numpy as np
 
 from .exceptions import InputError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # v2: external_id/external_version on events (idempotent imports)
 # Letters of any script (José, Zoë, 李), digits, space and . _ @ - +: email addresses and
 # real names, but no markup or control characters.
 _NAME_RE = re.compile(r"^[^\W_][\w .@+-]{0,63}$")
@@ -39,6 +39,10 @@ def _tables(sa: Any) -> tuple[Any, ...]:
         sa.Column("note", sa.Text, nullable=True),
         sa.Column("model_version", sa.String(128), nullable=True),
         sa.Column("undoes", sa.Integer, nullable=True),
+        # where an imported label came from (e.g. "ls:<project>:<annotation id>") and which
+        # version of it (its updated_at): re-importing the same version changes nothing
+        sa.Column("external_id", sa.String(128), nullable=True),
+        sa.Column("external_version", sa.String(64), nullable=True),
         sa.Index("ix_events_project_row", "project", "row_id"),
         sa.Index("ix_events_project_annotator", "project", "annotator"),
     )

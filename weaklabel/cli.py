@@ -146,9 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--out", required=True, help="tasks JSON; the labeling config is written beside it")
     q.add_argument("--n", type=positive_int, default=100)
-    q = lsub.add_parser("import", help="CSV (row_id, label, annotator) or a Label Studio JSON export")
+    q = lsub.add_parser("import", help="CSV (row_id, label, annotator) or a Label Studio export "
+                                       "(JSON, JSON_MIN, CSV, TSV; re-importing is idempotent)")
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--file", required=True)
+    q.add_argument("--annotator-map", help="Label Studio user id -> email: a CSV (id,email) or JSON object")
+    q.add_argument("--label-map", help="Label Studio value or alias -> label, e.g. ham=HAM,spam=SPAM")
+    q.add_argument("--from-name", help="the Choices control to read (default: any; 'label' in flat exports)")
+    q.add_argument("--ls-project", default="default",
+                   help="names the Label Studio project the export comes from (keys its annotation ids)")
     q.add_argument("--allow-unknown-ids", action="store_true",
                    help="import labels for row ids the project's data does not have (refused by default)")
 

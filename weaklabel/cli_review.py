@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ._render import print_table
+from .exceptions import InputError
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -66,15 +67,19 @@ def cmd_labels(args: argparse.Namespace) -> int:
         text = proj.text_column or "text"
         out = labelstudio.write_tasks(args.out, labelstudio.tasks(
             sess.df, q["row_id"].tolist(), sess.probs, sess.labels.names, text_column=text,
-            model_version=f"weaklabel-{proj.model}"))
+            model_version=f"weaklabel-{sess.model_version}", sources=q["source"].tolist()))
         config = Path(args.out).with_suffix(".xml")
         config.write_text(labelstudio.labeling_config(sess.labels.names, text_column=text), encoding="utf-8")
         print(f"Wrote {len(q)} tasks to {out} and the labeling config to {config}")
         return 0
-    if str(args.file).lower().endswith(".json"):
+    ls_export = _is_label_studio_export(args.file)
+    if ls_export:
         from . import labelstudio
 
-        records = list(labelstudio.read_annotations(args.file, store.label_space.names))
+        amap = labelstudio.read_annotator_map(args.annotator_map) if args.annotator_map else None
+        found = labelstudio.read_export(args.file, store.label_space.names, from_name=args.from_name,
+                                        label_map=_pairs(args.label_map, "label-map"), annotator_map=amap)
+        records = [(r["row_id"], r["label"], r["annotator"]) for r in found]
         what = "Label Studio annotations"
     else:
         from .io import read_table
@@ -101,9 +106,42 @@ def cmd_labels(args: argparse.Namespace) -> int:
                   f"({unknown[:5]}); nothing imported. Fix the ids (they are compared as text: '7' is not "
                   "'007'), or pass --allow-unknown-ids", file=sys.stderr)
             return 1
+    if ls_export:
+        c = store.import_external(found, origin=f"ls:{args.ls_project}")
+        print(f"Imported {what} into {proj.name}: {c['added']} new, {c['updated']} updated, "
+              f"{c['unchanged']} unchanged, {c['retracted']} retracted (gone from the export)")
+        return 0
     n = store.add_labels(records, source="import")
     print(f"Imported {n} {what} into {proj.name}")
     return 0
+
+
+def _is_label_studio_export(path: str) -> bool:
+    """A Label Studio export: JSON (full or JSON_MIN), TSV, or a CSV with annotation ids."""
+    low = str(path).lower()
+    if low.endswith((".json", ".tsv")):
+        return True
+    if low.endswith(".csv"):
+        try:
+            with open(path, encoding="utf-8-sig") as f:
+                header = f.readline()
+        except OSError:
+            return False
+        return "annotation_id" in header
+    return False
+
+
+def _pairs(spec: str | None, arg: str) -> dict[str, str]:
+    """``"ham=HAM,spam=SPAM"`` -> ``{"ham": "HAM", "spam": "SPAM"}``."""
+    if not spec:
+        return {}
+    out = {}
+    for part in spec.split(","):
+        if "=" not in part or not part.split("=", 1)[0].strip():
+            raise InputError(f"{arg}: expected value=LABEL pairs separated by commas, got {part!r}")
+        k, v = part.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
 
 
 def cmd_app(args: argparse.Namespace) -> int:

@@ -110,6 +110,16 @@ class ReviewSession:
         self.history.append(info)
         return info
 
+    @property
+    def model_version(self) -> str:
+        """Names the current fit: the model, a digest of the votes and of its parameters,
+        and the number of fits so far (it changes at every refit)."""
+        import hashlib
+
+        h = hashlib.sha256(self.L.votes.tobytes())
+        h.update(repr(sorted(self.model.get_params().items())).encode())
+        return f"{self.project.model}-{h.hexdigest()[:10]}-fit{len(self.history)}"
+
     def issue_scores(self) -> np.ndarray | None:
         """A text model's doubt about each row's current label (for ``label_issues``), or
         None while that cannot be computed yet; :attr:`notice` then says why."""
@@ -250,8 +260,7 @@ class ReviewSession:
     def label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None,
               source: str = "queue") -> dict[str, Any] | None:
         """Record a label; refits every ``refit_every`` labels (returns the refit info then)."""
-        self.store.add_label(row_id, label, annotator, source=source, note=note,
-                             model_version=f"{self.project.model}@{len(self.history)}")
+        self.store.add_label(row_id, label, annotator, source=source, note=note, model_version=self.model_version)
         self.since_refit += 1
         if self.since_refit >= self.project.refit_every:
             return self.refit()
@@ -300,7 +309,7 @@ class ReviewSession:
         if mine.empty:
             raise InputError(f"row_id: {annotator!r} has no label on row {row_id!r} to change")
         self.store.add_label(row_id, label, annotator, source=str(mine["source"].iloc[-1]), note=note,
-                             model_version=f"{self.project.model}@{len(self.history)}")
+                             model_version=self.model_version)
 
     def disagreements(self) -> pd.DataFrame:
         """Rows where experts differ, with each one's label and note (unresolved first)."""

@@ -22,6 +22,7 @@ from ._store_schema import (  # noqa: F401  (check_annotator, default_url are pu
     SCHEMA_VERSION, _check_text, _now, _redact, _row_key, _tables, check_annotator, check_note,
     default_url,
 )
+from ._store_imports import _Imports
 from ._store_leases import _Leases
 from .exceptions import InputError, WeakLabelError
 from .labels import LabelSpace
@@ -34,7 +35,7 @@ class StoreError(WeakLabelError, RuntimeError):
     """The label store cannot be opened, migrated or written."""
 
 
-class ExpertLabelStore(_Leases):
+class ExpertLabelStore(_Leases, _Imports):
     """Expert labels for one project, in SQLite or PostgreSQL.
 
     Parameters
@@ -147,6 +148,12 @@ class ExpertLabelStore(_Leases):
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(f"the label store at {_redact(self.url)} has schema v{row[0]}, newer than this "
                                  f"weaklabel supports (v{SCHEMA_VERSION}); upgrade weaklabel")
+            elif int(row[0]) < 2:  # v1 -> v2: two nullable columns; every event is kept as it is
+                have = {col["name"] for col in sa.inspect(c).get_columns("label_events")}
+                for name, typ in (("external_id", "VARCHAR(128)"), ("external_version", "VARCHAR(64)")):
+                    if name not in have:
+                        c.execute(sa.text(f"ALTER TABLE label_events ADD COLUMN {name} {typ}"))
+                c.execute(self._meta.update().where(self._meta.c.key == "schema_version").values(value="2"))
 
     @property
     def schema_version(self) -> int:
