@@ -3,8 +3,12 @@ whether compressing rows to patterns pays, and the sparse vote one-hot."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # scipy loads on first use: `import weaklabel` stays light
+    from scipy import sparse
 
 from ..matrix import compress
 
@@ -67,6 +71,8 @@ def _one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
     np.cumsum(counts, out=indptr[1:])
     if indptr[-1] < 2**31:
         indptr = indptr.astype(np.int32)
+    from scipy import sparse
+
     return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(p, m * k))
 
 

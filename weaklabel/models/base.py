@@ -11,13 +11,13 @@ import warnings
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
 from .._validation import check_cardinality, check_gold, check_in_options, check_label_array
 from ..evaluate import metric_scores
 from ..exceptions import InputError, NotFittedError
 from ..labels import ABSTAIN, LabelSpace
 from ..matrix import LabelMatrix
+from ._estimator import Estimator
 
 TIE_BREAK_POLICIES = ("abstain", "random", "true-random", "prior")
 
@@ -111,7 +111,7 @@ def probs_to_preds(probs: np.ndarray, *, tie_break_policy: str = "abstain",
     return pred
 
 
-class BaseLabelModel(BaseEstimator):
+class BaseLabelModel(Estimator):
     """Base class of label models.
 
     Subclasses implement ``_fit(votes, y, k)`` and ``_predict_proba(votes)`` on

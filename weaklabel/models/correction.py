@@ -4,8 +4,12 @@ strength chosen by cross-validation (see ``DawidSkene(gold_correction=...)``).""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # scipy loads on first use
+    from scipy import sparse
 
 from .base import _log_normalize
 
@@ -19,6 +23,8 @@ def outcome_one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
     p, m = patterns.shape
     cols = (patterns.astype(np.int64) + 1 + np.arange(m, dtype=np.int64) * (k + 1)).ravel()
     indptr = np.arange(0, p * m + 1, m, dtype=np.int64)
+    from scipy import sparse
+
     return sparse.csr_matrix((np.ones(p * m), cols, indptr), shape=(p, m * (k + 1)))
 
 

@@ -21,9 +21,12 @@ only ever vote one class) and *sparse* (they fire on < 1% of rows):
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # scipy loads on first use
+    from scipy import sparse
 
 from .._validation import check_in_options
 from ..exceptions import InputError

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp
 
 from ..matrix import compress
 from .base import BaseLabelModel, accuracy_weights
@@ -82,6 +81,8 @@ class WeightedMajorityVote(BaseLabelModel):
 
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
         s = self._scores(votes)
+        from scipy.special import logsumexp
+
         return np.exp(s - logsumexp(s, axis=1, keepdims=True))
 
     def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
