@@ -14,27 +14,11 @@ import pytest
 pytest.importorskip("streamlit")
 sync_api = pytest.importorskip("playwright.sync_api")
 
+from weaklabel.bench.app import _free_port, _wait_for  # noqa: E402  (one copy of the port helpers)
 from weaklabel.project import Project  # noqa: E402
 
 APP = Path(__file__).resolve().parents[2] / "apps" / "review_app.py"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _wait_for(port: int, seconds: float = 60) -> bool:
-    """Wait until something listens on 127.0.0.1:port; False on timeout."""
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.3)
-    return False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
