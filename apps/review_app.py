@@ -71,6 +71,8 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
         if kind == "refit":
             st.session_state["last_refit"] = sess.refit()
             st.session_state["full_rerun"] = True
+            if item is not None:
+                return  # the expert has not decided yet: the same item stays on screen
         elif item is None:
             return
         elif kind == "label":
