@@ -248,3 +248,21 @@ def test_a_writer_killed_mid_session_loses_only_uncommitted_work(url, project, t
         con = sqlite3.connect(url.removeprefix("sqlite:///"))
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         con.close()
+
+
+def test_keyed_imports_update_and_retract_every_version(store):
+    rec = {"row_id": "r1", "label": 0, "annotator": "ana", "external_id": 5, "version": "v1", "source": "audit"}
+    assert store.import_external([rec], origin="ls:1") == {"added": 1, "updated": 0, "unchanged": 0, "retracted": 0}
+    assert store.import_external([rec], origin="ls:1")["unchanged"] == 1
+    assert store.import_external([{**rec, "label": 1, "version": "v2"}], origin="ls:1")["updated"] == 1
+    assert store.gold("latest").to_dict() == {"r1": 1}
+    # another origin's ids are separate
+    assert store.import_external([rec], origin="ls:2")["added"] == 1
+    # gone from ls:1's export: every version is undone, so v1 does not resurface
+    assert store.import_external([], origin="ls:1")["retracted"] == 1
+    cur = store.current_labels()
+    assert cur["label"].tolist() == [0] and cur["source"].tolist() == ["audit"]   # only ls:2's label
+    with pytest.raises(InputError, match="appear more than once in one export"):
+        store.import_external([rec, rec], origin="ls:3")
+    with pytest.raises(InputError, match="has no external_id"):
+        store.import_external([{**rec, "external_id": None}], origin="ls:3")

@@ -69,10 +69,13 @@ class _Imports:
             undone = sa.select(e.c.undoes).where(sa.and_(e.c.project == self.project, e.c.kind == "undo",
                                                          e.c.undoes.is_not(None)))
             latest: dict[str, Any] = {}
-            for ev in c.execute(sa.select(e.c.id, e.c.external_id, e.c.external_version).where(sa.and_(
+            live: dict[str, list[Any]] = {}  # every event of an annotation still in force
+            for ev in c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id,
+                                          e.c.external_version).where(sa.and_(
                     e.c.project == self.project, e.c.kind == "label", e.c.external_id.like(prefix + "%"),
                     e.c.id.not_in(undone))).order_by(e.c.id)):
                 latest[ev.external_id] = ev  # the version in force
+                live.setdefault(ev.external_id, []).append(ev)
             now = _now()
             for r in rows:
                 old = latest.pop(r["external_id"], None)
@@ -81,11 +84,32 @@ class _Imports:
                     continue
                 c.execute(e.insert().values(project=self.project, kind="label", created_at=now, **r))
                 counts["updated" if old is not None else "added"] += 1
-            if retract_missing:
-                for ext, ev in latest.items():
-                    row = c.execute(sa.select(e.c.row_id, e.c.annotator).where(e.c.id == ev.id)).first()
-                    c.execute(e.insert().values(project=self.project, row_id=row.row_id, kind="undo",
-                                                annotator=row.annotator, source="import", created_at=now,
-                                                undoes=ev.id, external_id=ext))
+            if retract_missing:  # gone from the export: undo every version, so none resurfaces
+                for ext in latest:
+                    for ev in live[ext]:
+                        c.execute(e.insert().values(project=self.project, row_id=ev.row_id, kind="undo",
+                                                    annotator=ev.annotator, source="import", created_at=now,
+                                                    undoes=ev.id, external_id=ext))
                     counts["retracted"] += 1
         return counts
+
+    def retract_external(self, external_ids: Iterable[str]) -> int:
+        """Undo the labels in force that came from these external ids (e.g. annotations
+        deleted in Label Studio), every version of each; returns how many annotations."""
+        ids = [str(x) for x in external_ids]
+        if not ids:
+            return 0
+        sa, e = self._sa, self._events
+        with self._write() as c:
+            undone = sa.select(e.c.undoes).where(sa.and_(e.c.project == self.project, e.c.kind == "undo",
+                                                         e.c.undoes.is_not(None)))
+            rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id).where(sa.and_(
+                e.c.project == self.project, e.c.kind == "label", e.c.external_id.in_(ids),
+                e.c.id.not_in(undone)))).all()
+            now = _now()
+            for r in rows:
+                c.execute(e.insert().values(project=self.project, row_id=r.row_id, kind="undo",
+                                            annotator=r.annotator, source="import", created_at=now,
+                                            undoes=r.id, external_id=r.external_id))
+            n = len({r.external_id for r in rows})
+        return n

@@ -196,11 +196,21 @@ def read_export(path: str | os.PathLike[str], label_names: Sequence[str], *, fro
         exported = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise InputError(f"file: {path} is not a Label Studio JSON export ({exc})") from exc
+    return parse_export(exported, label_names, from_name=from_name, label_map=label_map,
+                        annotator_map=annotator_map, name=path)
+
+
+def parse_export(exported: Any, label_names: Sequence[str], *, from_name: str | None = None,
+                 label_map: dict[str, str] | None = None, annotator_map: dict[str, str] | None = None,
+                 name: Any = "export") -> list[dict[str, Any]]:
+    """:func:`read_export` on an export already in memory (a JSON or JSON_MIN list), e.g.
+    one fetched through the API; ``name`` labels it in messages."""
+    res = _Resolver(label_names, label_map, annotator_map)
     if not isinstance(exported, list):
-        raise InputError(f"file: {path}: expected a JSON array of tasks (Label Studio's JSON export)")
+        raise InputError(f"file: {name}: expected a JSON array of tasks (Label Studio's JSON export)")
     if exported and all(isinstance(t, dict) and "annotation_id" in t and "data" not in t for t in exported):
-        return _flat(exported, path, res, from_name)  # JSON_MIN
-    return _full(exported, path, res, from_name)
+        return _flat(exported, name, res, from_name)  # JSON_MIN
+    return _full(exported, name, res, from_name)
 
 
 def _flat(records: list[dict[str, Any]], path: Path, res: _Resolver, from_name: str | None) -> list[dict[str, Any]]:

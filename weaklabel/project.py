@@ -23,6 +23,11 @@ audit_fraction = 0.05       # share of the queue drawn at random: honest metrics
 leads = ["ana"]             # experts who resolve disagreements between experts (adjudication)
 guidelines = "guidelines.md"  # markdown shown beside every item (rendered without raw HTML)
 label_descriptions = { HAM = "on-topic comment", SPAM = "advertising or off-topic" }
+
+[labelstudio]               # optional: `weaklabel ls push/pull/serve`
+url = "http://127.0.0.1:8080"
+project = "youtube-spam"    # the Label Studio project's title (created by `ls push`)
+token_env = "WEAKLABEL_LS_TOKEN"  # the variable that holds the API token; never the token itself
 ```
 """
 
@@ -64,6 +69,7 @@ class Project:
     leads: list[str] = field(default_factory=list)
     guidelines: str = ""
     label_descriptions: dict[str, str] = field(default_factory=dict)
+    labelstudio: dict[str, str] = field(default_factory=dict)
     root: Path = field(default=Path("."), repr=False)
 
     # -- file I/O ---------------------------------------------------------
@@ -80,7 +86,7 @@ class Project:
         section = raw.get("project")
         if not isinstance(section, dict):
             raise InputError(f"project: {path} needs a [project] table")
-        known = {f.name: f for f in fields(cls) if f.name != "root"}
+        known = {f.name: f for f in fields(cls) if f.name not in ("root", "labelstudio")}
         unknown = sorted(set(section) - set(known))
         if unknown:
             raise InputError(f"project: unknown key(s) {unknown} in {path}; valid keys are {sorted(known)}")
@@ -100,7 +106,8 @@ class Project:
                 raise InputError(f"project: key {key!r} in {path} must be a table of strings "
                                  f"(label = \"description\"), got {value!r}")
             values[key] = float(value) if expected is float else value
-        proj = cls(**values, root=path.resolve().parent)
+        proj = cls(**values, labelstudio=_labelstudio_section(raw.get("labelstudio"), path),
+                   root=path.resolve().parent)
         if proj.refit_every < 1 or proj.overlap < 1:
             raise InputError(f"project: refit_every and overlap in {path} must be >= 1")
         if not 0 <= proj.audit_fraction < 1:
@@ -113,7 +120,7 @@ class Project:
         path = Path(path)
         lines = ["[project]"]
         for key, value in asdict(self).items():
-            if key == "root":
+            if key in ("root", "labelstudio"):
                 continue
             if isinstance(value, str):
                 lines.append(f'{key} = "{_toml_escape(value)}"')
@@ -124,6 +131,8 @@ class Project:
                                                       for k, v in value.items()) + "}")
             else:
                 lines.append(f"{key} = {value}")
+        if self.labelstudio:
+            lines += ["", "[labelstudio]"] + [f'{k} = "{_toml_escape(str(v))}"' for k, v in self.labelstudio.items()]
         with atomic_path(path) as tmp:
             tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
@@ -169,6 +178,28 @@ class Project:
         from .store import ExpertLabelStore
 
         return ExpertLabelStore(self.store_url, project=self.name, label_space=self.suite().labels)
+
+
+LS_KEYS = ("url", "project", "token_env")
+
+
+def _labelstudio_section(section: Any, path: Path) -> dict[str, str]:
+    """The optional [labelstudio] table: url, project and token_env, all strings. A token
+    itself is refused: files get shared and committed; the environment does not."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise InputError(f"labelstudio: [labelstudio] in {path} must be a table")
+    if "token" in section or "api_key" in section:
+        raise InputError(f"labelstudio: {path} holds an API token; remove it and put it in the environment "
+                         "variable named by token_env (default WEAKLABEL_LS_TOKEN)")
+    unknown = sorted(set(section) - set(LS_KEYS))
+    if unknown:
+        raise InputError(f"labelstudio: unknown key(s) {unknown} in {path}; valid keys are {list(LS_KEYS)}")
+    bad = [k for k, v in section.items() if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise InputError(f"labelstudio: key(s) {bad} in {path} must be non-empty strings")
+    return dict(section)
 
 
 def _anchor_sqlite(url: str, root: Path) -> str:

@@ -1,0 +1,217 @@
+"""The whole Label Studio loop against a real Label Studio server.
+
+Starts `label-studio` (from $WEAKLABEL_TEST_LS_BIN; `.ci/run` installs it into a cached
+venv) on 127.0.0.1 with a throwaway data dir, then: `weaklabel ls push` (twice: no
+duplicate tasks), two annotators through the API with an update, a cancel and a
+deletion, `weaklabel ls pull` (twice: idempotent; then a deletion is retracted), and
+`weaklabel ls serve`'s backend registered as the project's ML backend, with predictions
+fetched through Label Studio and an annotation webhook landing in the store.
+"""
+
+import json
+import os
+import re
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+
+from weaklabel.bench.app import _free_port
+from weaklabel.cli import main
+from weaklabel.project import Project
+
+LS_BIN = os.environ.get("WEAKLABEL_TEST_LS_BIN", "")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    not (LS_BIN and Path(LS_BIN).exists()),
+    reason="set WEAKLABEL_TEST_LS_BIN to a label-studio executable (.ci/run installs one)")]
+ADMIN, PASSWORD = "admin@example.com", "adminpass123"
+
+
+class Browser:
+    """A logged-in Label Studio web session (cookies + CSRF), as a person's browser has."""
+
+    def __init__(self, base: str, email: str, password: str, *, signup: bool = False) -> None:
+        self.base = base
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = "/user/signup/" if signup else "/user/login/"
+        html = self.opener.open(base + page).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        form = urllib.parse.urlencode({"email": email, "password": password, "csrfmiddlewaretoken": token}).encode()
+        self.opener.open(urllib.request.Request(base + page, data=form, headers={"Referer": base + page}))
+
+    def call(self, method: str, path: str, body=None):
+        csrf = next((c.value for c in self.jar if c.name == "csrftoken"), "")
+        req = urllib.request.Request(self.base + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json", "X-CSRFToken": csrf,
+                                              "Referer": self.base})
+        with self.opener.open(req, timeout=120) as r:
+            raw = r.read()
+        return json.loads(raw) if raw.strip() else None
+
+
+def _wait_http(url: str, seconds: float) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(1)
+    return False
+
+
+@pytest.fixture(scope="module")
+def label_studio(tmp_path_factory):
+    data = tmp_path_factory.mktemp("lsdata")
+    port = _free_port()
+    # USE_DEFAULT_BANNED_SUBNETS=false: Label Studio refuses to call an ML backend or webhook on
+    # 127.0.0.0/8 unless told that this local setup is intended (its SSRF guard)
+    env = dict(os.environ, LABEL_STUDIO_BASE_DATA_DIR=str(data), DJANGO_DB="sqlite", LOG_LEVEL="ERROR",
+               USE_DEFAULT_BANNED_SUBNETS="false")
+    env.pop("HOST", None)
+    server = subprocess.Popen([LS_BIN, "start", "--no-browser", "--port", str(port), "--internal-host", "127.0.0.1",
+                               "--username", ADMIN, "--password", PASSWORD], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        if not _wait_http(base + "/user/login/", 300):
+            pytest.fail("Label Studio did not start within 300 s")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def _screenshot(base: str, pid: int, task_id: int) -> None:
+    """The task open in Label Studio's labeling UI with weaklabel's live prediction, saved as
+    docs/label-studio-prediction.png (the README shows it)."""
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        return
+    if chromium is None:
+        return
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(base + "/user/login/", timeout=120_000)
+        page.fill("input[name=email]", ADMIN)
+        page.fill("input[name=password]", PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda u: "/user/login" not in u, timeout=120_000)
+        page.goto(f"{base}/projects/{pid}/data?task={task_id}", timeout=120_000)
+        page.get_by_text("check out my channel http://x.io").first.wait_for(timeout=120_000)
+        time.sleep(3)  # the prediction renders after the task
+        docs = Path(__file__).resolve().parents[2] / "docs"
+        page.screenshot(path=str(docs / "label-studio-prediction.png"))
+        browser.close()
+
+
+def _annotate(user: Browser, task_id: int, label: str, **extra):
+    return user.call("POST", f"/api/tasks/{task_id}/annotations", {"result": [
+        {"from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": [label]}}], **extra})
+
+
+def test_push_annotate_pull_and_serve(label_studio, spam_project, monkeypatch, capsys):
+    base = label_studio
+    admin = Browser(base, ADMIN, PASSWORD)
+    pat = admin.call("POST", "/api/token/", {})["token"]             # a personal access token
+    cy = Browser(base, "cy+qa@example.com", "cypass12345", signup=True)
+    proj = Project.load(spam_project)
+    proj.labelstudio = {"url": base, "project": "weaklabel-live"}
+    proj.save(spam_project)
+    monkeypatch.setenv("WEAKLABEL_LS_TOKEN", pat)
+
+    # push: tasks with predictions and LF votes; a second push adds nothing
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "6"]) == 0
+    assert "Pushed 6 new tasks" in capsys.readouterr().out
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "6"]) == 0
+    assert "Pushed 0 new tasks" in capsys.readouterr().out
+    pid = next(p["id"] for p in admin.call("GET", "/api/projects")["results"] if p["title"] == "weaklabel-live")
+    tasks = admin.call("GET", f"/api/tasks?project={pid}&page_size=100")["tasks"]
+    assert len(tasks) == 6
+    t = sorted(tasks, key=lambda x: x["id"])
+    assert t[0]["meta"]["weaklabel_source"] in ("queue", "audit") and "lf_votes" in t[0]["meta"]
+
+    # two annotators: labels, an update, a cancel, a deletion
+    a1 = _annotate(admin, t[0]["id"], "SPAM")
+    a2 = _annotate(admin, t[1]["id"], "HAM")
+    _annotate(cy, t[0]["id"], "HAM")
+    admin.call("PATCH", f"/api/annotations/{a2['id']}", {"result": [
+        {"from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": ["SPAM"]}}]})
+    _annotate(cy, t[2]["id"], "HAM", was_cancelled=True)
+    a4 = _annotate(admin, t[3]["id"], "HAM")
+    admin.call("DELETE", f"/api/annotations/{a4['id']}")
+
+    assert main(["ls", "pull", "--project", str(spam_project)]) == 0
+    assert "3 new, 0 updated, 0 unchanged, 0 retracted" in capsys.readouterr().out
+    assert main(["ls", "pull", "--project", str(spam_project)]) == 0
+    assert "0 new, 0 updated, 3 unchanged, 0 retracted" in capsys.readouterr().out
+    store = Project.load(spam_project).open_store()
+    cur = store.current_labels()
+    assert set(cur["annotator"]) == {ADMIN, "cy+qa@example.com"}      # ids resolved to emails
+    row1 = str(t[1]["data"]["row_id"])
+    assert cur.loc[cur["row_id"] == row1, "label"].tolist() == [1]    # the updated version
+    admin.call("DELETE", f"/api/annotations/{a1['id']}")
+    assert main(["ls", "pull", "--project", str(spam_project)]) == 0
+    assert "0 new, 0 updated, 2 unchanged, 1 retracted" in capsys.readouterr().out
+
+    # serve: register the ML backend, fetch predictions through Label Studio, take a webhook
+    from weaklabel.ls_backend import Backend, make_server
+    from weaklabel.review import ReviewSession
+
+    secret = "s3cret-shared"
+    backend = Backend(ReviewSession(Project.load(spam_project)), origin=f"ls:{pid}")
+    calls = []
+    predict = backend.predict
+    backend.predict = lambda tasks: calls.append(len(tasks)) or predict(tasks)
+    port = _free_port()
+    server = make_server(backend, secret, port=port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(urllib.error.HTTPError, match="401") as denied:   # no secret, no answer
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health")
+        denied.value.close()
+        ml = admin.call("POST", "/api/ml", {"url": f"http://127.0.0.1:{port}", "project": pid, "title": "weaklabel",
+                                            "auth_method": "BASIC_AUTH", "basic_auth_user": "ls",
+                                            "basic_auth_pass": secret})
+        assert ml["id"]
+        assert ml["readable_state"] == "Connected" and ml["model_version"].startswith("weaklabel-")
+        # a task made in Label Studio itself (no weaklabel row): the backend applies the LFs to it
+        admin.call("POST", f"/api/projects/{pid}/import", [{"data": {"text": "check out my channel http://x.io"}}])
+        fresh = max(admin.call("GET", f"/api/tasks?project={pid}&page_size=100")["tasks"], key=lambda x: x["id"])
+        assert not fresh["predictions"] if "predictions" in fresh else True
+        act = admin.call("POST", f"/api/dm/actions?id=retrieve_tasks_predictions&project={pid}",
+                         {"selectedItems": {"all": False, "included": [fresh["id"]]}})
+        got = admin.call("GET", f"/api/tasks/{fresh['id']}")
+        assert calls == [1], act                                         # Label Studio asked the backend
+        (pred,) = got["predictions"]
+        assert pred["model_version"] == ml["model_version"]
+        assert pred["result"][0]["value"]["choices"] == ["SPAM"] and pred["score"] > 0.5
+        _screenshot(base, pid, fresh["id"])
+        admin.call("POST", "/api/webhooks", {"project": pid, "url": f"http://127.0.0.1:{port}/webhook",
+                                             "send_payload": True, "send_for_all_actions": False,
+                                             "headers": {"Authorization": f"Bearer {secret}"},
+                                             "actions": ["ANNOTATION_CREATED", "ANNOTATION_UPDATED",
+                                                         "ANNOTATIONS_DELETED"]})
+        a5 = _annotate(admin, t[4]["id"], "SPAM")
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            ev = store.events()
+            if (ev["external_id"] == f"ls:{pid}:{a5['id']}").any():
+                break
+            time.sleep(0.5)
+        assert (ev["external_id"] == f"ls:{pid}:{a5['id']}").any()
+    finally:
+        server.shutdown()
+        server.server_close()
