@@ -59,14 +59,16 @@ def test_apply_fit_analyze_chain(cli, tmp_path):
     assert code == 0 and out.startswith("| ") and "Emp. Acc." in out
 
 
-def test_errors_go_to_stderr_with_exit_1(cli, tmp_path, monkeypatch):
+def test_errors_go_to_stderr_with_exit_1(cli, tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("WEAKLABEL_DATA", raising=False)
     code, out, err = cli("run", "--data", "youtube", "--lfs", "lfs/spam.py", "--out", str(tmp_path))
     assert code == 1 and err.startswith("Error: dataset 'youtube' needs its data folder")
     code, _, err = cli("run", "--data", "breast_cancer", "--lfs", "lfs/nope.py")
     assert code == 1 and "no such file" in err
-    code, _, err = cli("run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--model", "svm")
-    assert code == 1 and "unknown 'svm'" in err
+    with pytest.raises(SystemExit) as usage:  # an unknown model is a usage error: exit 2, the choices named
+        main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--model", "svm"])
+    assert usage.value.code == 2 and "invalid choice: 'svm' (choose from 'label_model', 'majority'" in \
+        capsys.readouterr().err
     code, _, err = cli("fit", "--L", str(tmp_path / "missing.npz"))
     assert code == 1 and err.startswith("Error:")
     code, _, err = cli("analyze")

@@ -60,3 +60,10 @@ def test_label_models_still_clone_and_refit_with_scikit_learn():
     assert m.tol == 1e-3
     L = np.array([[0, 0, 1], [1, 1, 1], [0, -1, 0], [1, 0, 1]])
     assert c.fit(L).predict(L).shape == (4,)
+
+
+def test_cli_model_choices_are_the_registry():
+    from weaklabel.cli import _model_choices
+    from weaklabel.models import MODELS
+
+    assert _model_choices() == list(MODELS)

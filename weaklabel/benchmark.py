@@ -20,50 +20,24 @@ import pandas as pd
 from .evaluate import metric_scores
 from .exceptions import DatasetNotFoundError, InputError
 from .io import WrenchSplit, read_wrench_labels, read_wrench_split
-from .models import (
-    BaseLabelModel, DawidSkene, LabelModel, MajorityVote, SnorkelLabelModel, TripletModel,
-    WeightedMajorityVote,
-    probs_to_preds,
-)
+from .models import BaseLabelModel, SnorkelLabelModel, probs_to_preds
+from .models.registry import MODELS, PEERS, make_model
 
 SNORKEL_GRID = [dict(lr=lr, n_epochs=ep, l2=l2) for lr in (0.001, 0.01, 0.1) for ep in (100, 500)
                 for l2 in (0.0, 0.1)]
 
+def _factory(name: str) -> Callable[[int], BaseLabelModel]:
+    return lambda seed: make_model(name, random_state=seed)
+
+
+# The registry's models (weaklabel.models.MODELS), plus Snorkel grid-searched on the valid split.
 MODEL_FACTORIES: dict[str, Callable[[int], BaseLabelModel]] = {
-    "majority": lambda seed: MajorityVote(),
-    "weighted_majority": lambda seed: WeightedMajorityVote(),
-    "dawid_skene": lambda seed: DawidSkene(random_state=seed),
-    "dawid_skene_one_coin": lambda seed: DawidSkene(confusion="one_coin", random_state=seed),
-    "triplets": lambda seed: TripletModel(random_state=seed),
-    "label_model": lambda seed: LabelModel(random_state=seed),
-    "snorkel": lambda seed: SnorkelLabelModel(random_state=seed),
-    "snorkel_tuned": lambda seed: SnorkelLabelModel(random_state=seed),  # grid-searched on valid
-}
-
-
-def _crowdkit(method: str) -> Callable[[int], BaseLabelModel]:
-    def make(seed: int) -> BaseLabelModel:
-        from .models.anchors import CrowdKitModel
-
-        return CrowdKitModel(method=method, random_state=seed)
-    return make
-
-
-def _hyperlm(seed: int) -> BaseLabelModel:
-    from .models.anchors import HyperLM
-
-    return HyperLM()
-
-
+    name: _factory(name) for name in MODELS if name not in PEERS or name == "snorkel"}
+MODEL_FACTORIES["snorkel_tuned"] = _factory("snorkel")  # tuned in run(): grid-searched on valid
+DEFAULT_MODELS = tuple(MODEL_FACTORIES)
 # Peers run in the same harness (the optional extra "anchors"); transductive on train + test votes.
 ANCHORS: dict[str, Callable[[int], BaseLabelModel]] = {
-    "crowdkit_ds": _crowdkit("DawidSkene"),
-    "crowdkit_one_coin": _crowdkit("OneCoinDawidSkene"),
-    "crowdkit_glad": _crowdkit("GLAD"),
-    "crowdkit_mace": _crowdkit("MACE"),
-    "hyperlm": _hyperlm,
-}
-DEFAULT_MODELS = tuple(MODEL_FACTORIES)
+    name: _factory(name) for name in PEERS if name != "snorkel"}
 MODEL_FACTORIES.update(ANCHORS)
 ANCHOR_MODELS = ("snorkel", "snorkel_tuned", *ANCHORS)
 _SEEDED = {"snorkel", "snorkel_tuned"}  # the others are deterministic: fit once, vary tie breaks

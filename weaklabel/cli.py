@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="apply LFs, fit a label model, write labels.csv, L.npz, summary.json")
     _add_data_args(p)
-    p.add_argument("--model", default="label_model", help="label_model (default), majority, dawid_skene")
+    p.add_argument("--model", default="label_model", choices=_model_choices(), metavar="MODEL",
+                   help="a label model: " + ", ".join(_model_choices()) + " (default label_model)")
     p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
     p.add_argument("--eval-split", help="also score on this split's gold (e.g. test)")
     p.add_argument("--chunksize", type=positive_int,
@@ -83,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("fit", help="fit a label model on a saved matrix and write labels")
     p.add_argument("--L", required=True, dest="matrix", help="a matrix written by 'weaklabel apply'")
-    p.add_argument("--model", default="label_model", help="label_model (default), majority, dawid_skene")
+    p.add_argument("--model", default="label_model", choices=_model_choices(), metavar="MODEL",
+                   help="a label model: " + ", ".join(_model_choices()) + " (default label_model)")
     p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
 
     p = sub.add_parser("analyze", help="print the LF summary of a saved matrix or of data + LFs")
@@ -93,9 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lfs", help="LF suite to apply to --data")
     _add_source_args(p)
     p.add_argument("--format", default="table", choices=FORMATS)
-    p.add_argument("--model", default="label_model",
-                   help="label model for the estimated columns: label_model (default), majority, "
-                        "dawid_skene, or none")
+    p.add_argument("--model", default="label_model", choices=[*_model_choices(), "none"], metavar="MODEL",
+                   help="label model for the estimated columns: " + ", ".join(_model_choices())
+                        + " (default label_model), or none")
     p.add_argument("--html", help="also write a self-contained HTML report with charts here")
     p.add_argument("--slices", metavar="SFS.py",
                    help="slicing functions (a module): label-model and end-model metrics per slice, "
@@ -221,6 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", help="also write the results here")
     cli_ls.add_parser(sub)
     return parser
+
+
+def _model_choices() -> list[str]:
+    # The registry's names, without importing the models at start-up (they are light, but
+    # `weaklabel --help` should not pay for them).
+    return ["label_model", "majority", "weighted_majority", "dawid_skene", "dawid_skene_one_coin", "triplets",
+            "snorkel", "crowdkit_ds", "crowdkit_one_coin", "crowdkit_glad", "crowdkit_mace", "hyperlm"]
 
 
 def _model_names() -> list[str]:

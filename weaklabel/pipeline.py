@@ -22,20 +22,11 @@ from .exceptions import InputError
 from .io import read_table, write_labels
 from .labels import LabelSpace
 from .matrix import LabelMatrix
-from .models import BaseLabelModel, DawidSkene, LabelModel, MajorityVote
+from .models import BaseLabelModel, MajorityVote
+from .models.registry import MODELS as MODELS, make_model  # the one registry, importable here too
 from .suite import LFSuite, load_suite
 
 log = logging.getLogger(__name__)
-
-MODELS: dict[str, type[BaseLabelModel]] = {
-    "label_model": LabelModel, "majority": MajorityVote, "dawid_skene": DawidSkene}
-
-
-def make_model(name: str, **params: Any) -> BaseLabelModel:
-    """A label model by name (``label_model``, ``majority``, ``dawid_skene``)."""
-    if name not in MODELS:
-        raise InputError(f"model: unknown {name!r}; choose from {list(MODELS)}")
-    return MODELS[name](**params)
 
 
 def load_items(data: str, *, split: str, data_dir: str | None, id_column: str | None,

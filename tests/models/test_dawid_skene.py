@@ -159,7 +159,7 @@ def test_gold_correction_off_below_50_rows_and_when_asked():
 def test_gold_correction_bad_values_are_named():
     L, y = _correlated_suite(seed=2, n=500)
     for bad in (0, -1.0, "yes", True):
-        with pytest.raises(InputError, match="gold_correction: expected 'auto', a number > 0"):
+        with pytest.raises(InputError, match="gold_correction: expected None, one of 'auto' or a number > 0"):
             DawidSkene(gold_correction=bad).fit(L, y)
 
 

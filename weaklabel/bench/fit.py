@@ -38,10 +38,10 @@ def make_problem(n: int, m: int, k: int, *, seed: int = 0) -> tuple[np.ndarray, 
 def _worker(n: int, m: int, k: int, model_name: str) -> dict[str, Any]:
     import warnings
 
-    from ..models import LabelModel, LabelModelWarning, MajorityVote, SnorkelLabelModel, probs_to_preds
+    from ..models import LabelModelWarning, make_model, probs_to_preds
 
     L, y, _ = make_problem(n, m, k)
-    model = {"label_model": LabelModel, "majority": MajorityVote, "snorkel": SnorkelLabelModel}[model_name]()
+    model = make_model(model_name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LabelModelWarning)
         t0 = time.perf_counter()

@@ -11,6 +11,7 @@ from .dawid_skene import ConvergenceWarning, DawidSkene
 from .guardrails import LabelModelWarning
 from .label_model import LabelModel
 from .majority import MajorityVote
+from .registry import MODELS, make_model
 from .snorkel import SnorkelLabelModel
 from .triplets import TripletModel
 from .weighted import WeightedMajorityVote
@@ -18,4 +19,4 @@ from .weighted import WeightedMajorityVote
 
 __all__ = ["BaseLabelModel", "accuracy_weights", "ConvergenceWarning", "CrowdKitModel", "DawidSkene", "HyperLM", "LabelModel", "LabelModelWarning",
            "MajorityVote", "SnorkelLabelModel", "TIE_BREAK_POLICIES", "TripletModel", "WeightedMajorityVote",
-           "probs_to_preds"]
+           "MODELS", "make_model", "probs_to_preds"]

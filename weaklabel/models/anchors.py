@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InputError
+from ._params import Interval, Options
 from .base import BaseLabelModel
 
 CROWDKIT_METHODS = ("DawidSkene", "OneCoinDawidSkene", "GLAD", "MACE")
@@ -77,6 +78,9 @@ class CrowdKitModel(_Transductive):
     cardinality_, n_lfs_in_, lf_names_in_, label_space_
         See :class:`BaseLabelModel`.
     """
+
+    _parameter_constraints = {"method": [Options(CROWDKIT_METHODS)], "n_iter": [Interval("int", 1, None)],
+                              "random_state": [None, Interval("int")]}
 
     def __init__(self, *, method: str = "DawidSkene", cardinality: int | None = None, n_iter: int = 100,
                  random_state: int = 0) -> None:

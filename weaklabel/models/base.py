@@ -18,6 +18,7 @@ from ..exceptions import InputError, NotFittedError
 from ..labels import ABSTAIN, LabelSpace
 from ..matrix import LabelMatrix
 from ._estimator import Estimator
+from ._params import Interval, validate_params
 
 TIE_BREAK_POLICIES = ("abstain", "random", "true-random", "prior")
 
@@ -136,6 +137,8 @@ class BaseLabelModel(Estimator):
     """
 
     # -- fitting ----------------------------------------------------------
+    _parameter_constraints: dict[str, list[Any]] = {"cardinality": [None, Interval("int", 2, 127)]}
+
     def fit(self, L: LabelMatrix | np.ndarray, y: Any = None) -> BaseLabelModel:
         """Learn from the votes ``L`` and optional partial gold ``y``.
 
@@ -151,6 +154,7 @@ class BaseLabelModel(Estimator):
         -------
         self
         """
+        validate_params(self)
         votes = check_label_array(L)
         if votes.shape[0] == 0:
             raise InputError("L: expected at least one row to fit on, got 0 rows")
@@ -203,6 +207,7 @@ class BaseLabelModel(Estimator):
         if not hasattr(self, "_fit_patterns"):
             raise InputError(f"{type(self).__name__} cannot fit from pattern counts; use MajorityVote, "
                              "DawidSkene or LabelModel, or fit(L) on the full matrix")
+        validate_params(self)
         P = check_label_array(patterns, name="patterns")
         c = np.asarray(counts)
         if c.shape != (P.shape[0],) or c.dtype.kind not in "iu" or (c.size and c.min() < 1):

@@ -28,9 +28,9 @@ import numpy as np
 if TYPE_CHECKING:  # scipy loads on first use
     from scipy import sparse
 
-from .._validation import check_in_options
 from ..exceptions import InputError
 from ..matrix import compress
+from ._params import Interval, Options
 from .base import BaseLabelModel, _log_normalize
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
 from .correction import fit_logit, outcome_one_hot, select_sigma
@@ -133,6 +133,14 @@ class DawidSkene(BaseLabelModel):
     array([0, 1, 1, 0])
     """
 
+    _parameter_constraints = {
+        "class_balance": [None, "array-like"], "confusion": [Options(CONFUSIONS)],
+        "model_abstains": [Options((True, False))], "max_iter": [Interval("int", 1, None)],
+        "tol": [Interval("real", 0, None)], "smoothing": [Interval("real", 0, None)],
+        "gold_weight": [Interval("real", 0, None)],
+        "gold_correction": [None, Options(("auto",)), Interval("real", 0, None, closed="neither")],
+        "random_state": [None, Interval("int")]}
+
     def __init__(self, *, cardinality: int | None = None, class_balance=None,
                  confusion: str = "full", model_abstains: bool = True, max_iter: int = 100,
                  tol: float = 1e-5, smoothing: float = 10.0, gold_weight: float = 1.0,
@@ -152,22 +160,8 @@ class DawidSkene(BaseLabelModel):
     _AUTO_STRUCTURE = False  # LabelModel also accepts confusion="auto" and smoothing=None
 
     def _check_params(self, k: int) -> np.ndarray | None:
-        auto = self._AUTO_STRUCTURE
-        check_in_options(self.confusion, CONFUSIONS + (("auto",) if auto else ()), name="confusion")
-        ma = self.model_abstains
-        if not (isinstance(ma, (bool, np.bool_)) or (isinstance(ma, str) and ma == "auto")):
-            raise InputError(f"model_abstains: expected True, False or 'auto', got {ma!r}")
-        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, (int, np.integer)) or self.max_iter < 1:
-            raise InputError(f"max_iter: expected an int >= 1, got {self.max_iter!r}")
-        if not ((auto and self.smoothing is None)
-                or (isinstance(self.smoothing, (int, float, np.number)) and self.smoothing >= 0)):
-            raise InputError(f"smoothing: expected a number >= 0{' or None' if auto else ''}, "
-                             f"got {self.smoothing!r}")
-        gc = self.gold_correction
-        if not (gc is None or (isinstance(gc, str) and gc == "auto")
-                or (isinstance(gc, (int, float, np.number)) and not isinstance(gc, bool) and gc > 0)):
-            raise InputError(f"gold_correction: expected 'auto', a number > 0 (a prior's standard deviation) "
-                             f"or None, got {gc!r}; pass None to switch the correction off")
+        """The fixed class balance, checked against ``k`` (the other parameters are
+        checked in ``fit`` from ``_parameter_constraints``)."""
         if self.class_balance is None:
             return None
         cb = np.asarray(self.class_balance, dtype=float)

@@ -28,7 +28,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._patterns import unipolar_lfs
-from .dawid_skene import DawidSkene
+from ._params import Interval, Options
+from .dawid_skene import CONFUSIONS, DawidSkene
 
 MULTI_SHARE = 0.5      # share of votes from multi-class LFs that selects the confusion regime
 VOTE_SMOOTHING = 100.0  # pseudo-votes toward the shared accuracy in the weighted-vote regime
@@ -86,6 +87,9 @@ class LabelModel(DawidSkene):
                          random_state=random_state)
 
     _AUTO_STRUCTURE = True
+    _parameter_constraints = {"confusion": [Options(("auto", *CONFUSIONS))],
+                              "model_abstains": [Options(("auto", True, False))],
+                              "smoothing": [None, Interval("real", 0, None)]}
 
     def _structure(self, lf_votes: np.ndarray, k: int) -> dict:
         fixed_cb = self._check_params(k)

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from ..exceptions import require
+from ._params import Interval, Options
 from .base import BaseLabelModel
 
 
@@ -46,6 +47,11 @@ class SnorkelLabelModel(BaseLabelModel):
     Snorkel cannot use partial gold as observed labels; gold rows only set its
     class balance (``Y_dev``).
     """
+
+    _parameter_constraints = {"n_epochs": [Interval("int", 1, None)],
+                              "lr": [Interval("real", 0, None, closed="neither")],
+                              "l2": [Interval("real", 0, None)], "optimizer": [Options(("sgd", "adam", "adamax"))],
+                              "class_balance": [None, "array-like"], "random_state": [None, Interval("int")]}
 
     def __init__(self, *, cardinality: int | None = None, n_epochs: int = 100, lr: float = 0.01,
                  l2: float = 0.0, optimizer: str = "sgd", class_balance=None,

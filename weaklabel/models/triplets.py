@@ -13,6 +13,7 @@ import numpy as np
 
 from ..exceptions import InputError
 from ..matrix import compress
+from ._params import Interval
 from .base import BaseLabelModel
 
 _EPS = 1e-6
@@ -67,6 +68,10 @@ class TripletModel(BaseLabelModel):
     The symmetric-accuracy assumption does not hold for unipolar LFs (that only
     vote one class); :class:`LabelModel` handles those.
     """
+
+    _parameter_constraints = {"class_balance": [None, "array-like"],
+                              "prior_accuracy": [Interval("real", 0, 1, closed="neither")],
+                              "max_pairs": [Interval("int", 1, None)], "random_state": [None, Interval("int")]}
 
     def __init__(self, *, cardinality: int | None = None, class_balance=None, prior_accuracy: float = 0.7,
                  max_pairs: int = 200, random_state: int = 0) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..matrix import compress
+from ._params import Interval
 from .base import BaseLabelModel, accuracy_weights
 from .majority import vote_counts
 
@@ -33,6 +34,9 @@ class WeightedMajorityVote(BaseLabelModel):
     cardinality_, n_lfs_in_, lf_names_in_, label_space_
         See :class:`BaseLabelModel`.
     """
+
+    _parameter_constraints = {"smoothing": [Interval("real", 0, None)],
+                              "prior_accuracy": [Interval("real", 0, 1, closed="neither")]}
 
     def __init__(self, *, cardinality: int | None = None, smoothing: float = 2.0,
                  prior_accuracy: float = 0.7) -> None:
