@@ -48,6 +48,9 @@ def _sign_in(browser, port: int, name: str):
     page.get_by_label("Your name").fill(name)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("why this item").first.wait_for(timeout=60_000)
+    # Streamlit attaches key shortcuts just after the buttons first paint; a key pressed in
+    # those milliseconds is dropped (weaklabel bench app documents the same race)
+    time.sleep(0.5)
     return page
 
 

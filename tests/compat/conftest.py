@@ -35,10 +35,19 @@ SKIPS = {
 }
 
 # Tests that read POS tags or named entities: they need a trained English pipeline.
-NEEDS_TRAINED_SPACY = ("spacy_preprocessor", "preprocess/test_nlp.py", "sf/test_nlp.py",
-                       "test_nlp_labeling_function ", "test_nlp_labeling_function_memoized",
-                       "test_labeling_function_serialize", "test_nlp_labeling_function_decorator ",
-                       "test_nlp_labeling_function_shared_cache", "test_nlp_labeling_function_raises")
+NEEDS_TRAINED_SPACY = (
+    "test_lf_applier.py::TestPandasApplier::test_lf_applier_pandas_spacy_preprocessor",
+    "test_lf_applier.py::TestPandasApplier::test_lf_applier_pandas_spacy_preprocessor_memoized",
+    "test_lf_applier.py::TestDaskApplier::test_lf_applier_dask_spacy_preprocessor",
+    "test_lf_applier.py::TestDaskApplier::test_lf_applier_pandas_spacy_preprocessor_memoized",
+    "preprocess/test_nlp.py::TestSpacyPreprocessor::test_spacy_preprocessor",
+    "sf/test_nlp.py::TestNLPSlicingFunction::test_nlp_slicing_function",
+    "sf/test_nlp.py::TestNLPSlicingFunction::test_nlp_slicing_function_decorator",
+    *(f"lf/test_nlp.py::TestNLPLabelingFunction::{t}" for t in (
+        "test_nlp_labeling_function", "test_nlp_labeling_function_memoized", "test_labeling_function_serialize",
+        "test_nlp_labeling_function_decorator", "test_nlp_labeling_function_shared_cache",
+        "test_nlp_labeling_function_raises")),
+)
 
 
 def _has_trained_spacy() -> bool:
@@ -61,9 +70,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.filterwarnings("ignore:Deprecated in 3.0.0:FutureWarning"))  # pyspark's SQLContext
         if key in SKIPS:
             item.add_marker(pytest.mark.skip(reason=SKIPS[key]))
-        elif not trained and ("lf/test_nlp.py" not in item.nodeid or "test_nlp.py::" in item.nodeid) and \
-                any(s in item.nodeid + " " for s in NEEDS_TRAINED_SPACY) and \
-                not item.nodeid.endswith("decorator_no_parens"):
+        elif not trained and item.nodeid.endswith(NEEDS_TRAINED_SPACY):
             item.add_marker(pytest.mark.skip(
                 reason="needs the trained spaCy pipeline en_core_web_sm (POS tags, entities), "
                        "which no package index here carries; runs where it is installed"))
