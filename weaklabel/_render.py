@@ -1,8 +1,54 @@
-"""Render tables for the terminal: aligned text, JSON, CSV or Markdown."""
+"""Render tables for the terminal: aligned text, JSON, CSV or Markdown.
+
+Aligned text fits the terminal (at most 100 columns unless ``--wide``): long column names
+are shortened, long cells cut with "…", and a table wider than that wraps into blocks of
+columns.
+"""
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
+
+MAX_WIDTH = 100
+MAX_CELL = 40
+WIDE = False  # set by `weaklabel --wide`: full names, whole cells, the terminal's width
+
+SHORT = {"Coverage": "Cov", "Overlaps": "Overlap", "Conflicts": "Conflict", "Correct": "Right",
+         "Incorrect": "Wrong", "Emp. Acc.": "EmpAcc", "Est. Acc.": "EstAcc", "Learned Weight": "Weight",
+         "Polarity": "Pol", "coverage_gain": "cov_gain", "score_without": "without", "score_gain": "gain",
+         "score_basis": "basis"}
+
+
+def _short(name: object) -> str:
+    s = str(name)
+    if s in SHORT:
+        return SHORT[s]
+    for long, short in (("Precision ", "P "), ("Recall ", "R "), ("Acc. lo", "lo"), ("Acc. hi", "hi")):
+        if s.startswith(long):
+            return short + s[len(long):]
+    return s
+
+
+def _cut(v: object) -> object:
+    if isinstance(v, str) and len(v) > MAX_CELL:
+        return v[: MAX_CELL - 1] + "…"
+    if isinstance(v, (list, tuple)) and len(str(v)) > MAX_CELL:
+        return str(v)[: MAX_CELL - 1] + "…"
+    return v
+
+
+def fit_to_terminal(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The frame as it is shown (short names, cut cells) and the width to wrap at."""
+    if WIDE:
+        return df, 100_000  # one line per row, whatever its length
+    shown = df.rename(columns=_short)
+    shown = shown.apply(lambda col: col.astype(object).map(_cut)
+                        if col.dtype == object or pd.api.types.is_string_dtype(col) else col)
+    if shown.index.dtype == object or pd.api.types.is_string_dtype(shown.index):
+        shown.index = [_cut(i) for i in shown.index]
+    return shown, min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
 
 
 def print_table(df: pd.DataFrame, fmt: str = "table") -> None:
@@ -14,9 +60,9 @@ def print_table(df: pd.DataFrame, fmt: str = "table") -> None:
     elif fmt == "markdown":
         print(markdown(df))
     else:
-        with pd.option_context("display.max_rows", 500, "display.width", 160,
-                               "display.float_format", "{:.3f}".format):
-            print(df.to_string())
+        shown, width = fit_to_terminal(df)
+        with pd.option_context("display.max_rows", 500, "display.float_format", "{:.3f}".format):
+            print(shown.to_string(line_width=width))
 
 
 def markdown(df: pd.DataFrame) -> str:

@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "expert review, benchmarks.")
     parser.add_argument("--version", action="version", version=f"weaklabel {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    parser.add_argument("--wide", action="store_true",
+                        help="tables with full column names and whole cells (default: fit 100 columns)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("run", help="apply LFs, fit a label model, write labels.csv, L.npz, summary.json")
@@ -241,6 +243,9 @@ def _model_names() -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from . import _render
+
+    _render.WIDE = bool(args.wide)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -46,7 +46,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from .analysis import contribution
 
         proto = make_model("label_model" if args.model == "none" else args.model)
-        _print_table(contribution(L, model=proto, y=gold if has_gold else None), args.format)
+        table = contribution(L, model=proto, y=gold if has_gold else None)
+        _print_table(table, args.format)
+        if args.format == "table" and len(table):
+            basis = str(table["score_basis"].iloc[0])
+            full = float(table["score_without"].iloc[0] + table["score_gain"].iloc[0])
+            print(f"\nscore_without: the {basis} of the label model refit without that LF; score_gain: the full "
+                  f"model's {full:.3f} minus that (positive = the LF helps); coverage_gain: the share of rows "
+                  "only that LF covers.", file=sys.stderr)
         return 0
     model = None if args.model == "none" else make_model(args.model)
     if model is not None:
