@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stream a Parquet file in chunks of this many rows (data larger than memory)")
     p.add_argument("--metric", action="append", dest="metrics",
                    help="metric on gold: accuracy (default), f1, f1_macro, precision, recall")
+    p.add_argument("--engine", default="local", choices=("local", "dask", "spark"),
+                   help="local (default), or a cluster: dask or spark (Parquet in, partitioned Parquet "
+                        "labels out; needs --id-column)")
+    p.add_argument("--scheduler", help="with --engine dask: a scheduler address (default: a local cluster "
+                                       "of 2 workers)")
+    p.add_argument("--master", help="with --engine spark: a Spark master URL (default: local[*])")
 
     p = sub.add_parser("demo", help="run on the embedded breast-cancer data with lfs/cancer.py")
     p.add_argument("--out", default="weaklabel-demo", help="output folder (default: weaklabel-demo)")
@@ -298,6 +304,15 @@ def _cmd_cache(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run
+
+    if args.engine != "local":
+        from .engines import run_distributed
+
+        summary = run_distributed(args.engine, args.data, args.lfs, out=args.out, id_column=args.id_column,
+                                  model=args.model, scheduler=args.scheduler, master=args.master,
+                                  fault_tolerant=args.fault_tolerant)
+        print(json.dumps(summary, indent=2))
+        return 0
 
     if args.chunksize:
         from .outofcore import run_out_of_core

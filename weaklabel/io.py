@@ -162,6 +162,33 @@ def _atomic_write_text(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def labels_frame(row_ids: Any, probs: np.ndarray, preds: np.ndarray, votes: np.ndarray | None,
+                 label_names: Sequence[str], *, expert: np.ndarray | None = None) -> pd.DataFrame:
+    """The labels table (see :func:`write_labels`); the distributed engines build it per partition."""
+    frame = pd.DataFrame({"row_id": row_ids})
+    for c, name in enumerate(label_names):
+        frame[f"p_{name}"] = probs[:, c]
+    final = np.asarray(preds).copy()
+    covered = None if votes is None else (votes >= 0).any(axis=1)
+    if covered is not None:
+        final[~covered] = -1  # no evidence, no label (the prior is not evidence)
+    source = np.full(len(final), "model", dtype=object)
+    if expert is not None:
+        expert = np.asarray(expert)
+        final = np.where(expert >= 0, expert, final)
+        source = np.where(expert >= 0, "expert", source)
+    frame["label"] = [label_names[p] if p >= 0 else "" for p in final.tolist()]
+    frame["confidence"] = probs.max(axis=1)
+    frame["source"] = source
+    if votes is not None:
+        frame["n_votes"] = (votes >= 0).sum(axis=1)
+        lo = np.where(votes >= 0, votes, 127).min(axis=1)
+        hi = votes.max(axis=1)
+        frame["conflict"] = (frame["n_votes"].to_numpy() > 0) & (lo != hi)
+        frame["covered"] = covered
+    return frame
+
+
 def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.ndarray,
                  preds: np.ndarray, L: LabelMatrix | None, label_names: tuple[str, ...], *,
                  expert: np.ndarray | None = None) -> Path:
@@ -177,28 +204,7 @@ def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.nd
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet", ".jsonl"):
         raise InputError(f"path: labels are written as .csv, .parquet or .jsonl, got {suffix or 'no suffix'!r}")
-    frame = pd.DataFrame({"row_id": row_ids})
-    for c, name in enumerate(label_names):
-        frame[f"p_{name}"] = probs[:, c]
-    final = np.asarray(preds).copy()
-    covered = None if L is None else (L.votes >= 0).any(axis=1)
-    if covered is not None:
-        final[~covered] = -1  # no evidence, no label (the prior is not evidence)
-    source = np.full(len(final), "model", dtype=object)
-    if expert is not None:
-        expert = np.asarray(expert)
-        final = np.where(expert >= 0, expert, final)
-        source = np.where(expert >= 0, "expert", source)
-    frame["label"] = [label_names[p] if p >= 0 else "" for p in final.tolist()]
-    frame["confidence"] = probs.max(axis=1)
-    frame["source"] = source
-    if L is not None:
-        v = L.votes
-        frame["n_votes"] = (v >= 0).sum(axis=1)
-        lo = np.where(v >= 0, v, 127).min(axis=1)
-        hi = v.max(axis=1)
-        frame["conflict"] = (frame["n_votes"].to_numpy() > 0) & (lo != hi)
-        frame["covered"] = covered
+    frame = labels_frame(row_ids, probs, preds, None if L is None else L.votes, label_names, expert=expert)
     with atomic_path(path) as tmp:
         if suffix == ".csv":
             frame.to_csv(tmp, index=False)
