@@ -112,7 +112,8 @@ CASES = {
     "wrench-missing-split": (lambda t: read_wrench_split(_wrench(t), "test"), DatasetNotFoundError,
                              r"split 'test' not found: looked for .*test.json; the folder holds \['label', 'train'\]"),
     "dataset-dir-missing": (lambda t: load_dataset("sms", data_dir=t / "nowhere"), DatasetNotFoundError,
-                            r"data_dir='.*nowhere' \(not a folder\). Fix: pass data_dir="),
+                            r"data_dir='.*nowhere' \(not a folder\). Fix: `weaklabel data fetch sms` downloads "
+                            r"it into the cache, or pass data_dir="),
     "label-studio-unknown-label": (lambda t: read_annotations(_tmp(t, "ls.json", json.dumps(
         [{"id": 3, "data": {"row_id": "r"}, "annotations": [{"completed_by": 1, "result": [
             {"type": "choices", "value": {"choices": ["MAYBE"]}}]}]}])), ["ham", "spam"]),

@@ -61,6 +61,7 @@ def test_apply_fit_analyze_chain(cli, tmp_path):
 
 def test_errors_go_to_stderr_with_exit_1(cli, tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("WEAKLABEL_DATA", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no user cache either
     code, out, err = cli("run", "--data", "youtube", "--lfs", "lfs/spam.py", "--out", str(tmp_path))
     assert code == 1 and err.startswith("Error: dataset 'youtube' needs its data folder")
     code, _, err = cli("run", "--data", "breast_cancer", "--lfs", "lfs/nope.py")

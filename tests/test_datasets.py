@@ -15,7 +15,9 @@ def test_breast_cancer_is_offline_and_split_deterministically():
 
 def test_missing_data_dir_says_where_it_looked(monkeypatch, tmp_path):
     monkeypatch.delenv("WEAKLABEL_DATA", raising=False)
-    with pytest.raises(DatasetNotFoundError, match="none was given.*--data-dir.*WEAKLABEL_DATA"):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    with pytest.raises(DatasetNotFoundError, match=r"the cache='.*home/.cache/weaklabel' \(not a folder\). Fix: "
+                                                   r"`weaklabel data fetch youtube`.*--data-dir.*WEAKLABEL_DATA"):
         load_dataset("youtube")
     with pytest.raises(DatasetNotFoundError, match="no WRENCH folder.*label.json"):
         load_dataset("youtube", data_dir=tmp_path)

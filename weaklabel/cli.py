@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import __version__, cli_analysis, cli_bench, cli_ls, cli_model, cli_review
+from . import __version__, cli_analysis, cli_bench, cli_data, cli_ls, cli_model, cli_review
 from ._render import print_table as _print_table
 from .exceptions import WeakLabelError
 
@@ -230,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--models", default="label_model,majority,snorkel")
     b.add_argument("--json", help="also write the results here")
     cli_ls.add_parser(sub)
+    cli_data.add_parser(sub)
     return parser
 
 
@@ -280,7 +281,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                "bench": cli_bench.cmd_bench, "init": cli_review.cmd_init, "queue": cli_review.cmd_queue,
                "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_model.cmd_train,
                "issues": cli_model.cmd_issues, "hash-password": cli_review.cmd_hash_password,
-               "cache": _cmd_cache, "ls": cli_ls.cmd_ls}[args.command]
+               "cache": _cmd_cache, "ls": cli_ls.cmd_ls, "data": cli_data.cmd_data}[args.command]
     return handler(args)
 
 

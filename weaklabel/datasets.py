@@ -56,10 +56,16 @@ class Dataset:
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None, name: str) -> Path:
-    """Folder holding ``name``'s data: ``data_dir``, else ``$WEAKLABEL_DATA``."""
+    """Folder holding ``name``'s data: ``data_dir``, else ``$WEAKLABEL_DATA``, else the
+    user cache ``~/.cache/weaklabel`` that ``weaklabel data fetch`` fills."""
     looked = []
     # An explicit data_dir wins; a wrong one is an error, never silently replaced by the env var.
-    candidates = [("data_dir", data_dir)] if data_dir else [(ENV_VAR, os.environ.get(ENV_VAR))]
+    if data_dir:
+        candidates = [("data_dir", data_dir)]
+    elif os.environ.get(ENV_VAR):
+        candidates = [(ENV_VAR, os.environ.get(ENV_VAR))]
+    else:
+        candidates = [("the cache", str(Path.home() / ".cache" / "weaklabel"))]
     for origin, cand in candidates:
         if cand:
             p = Path(cand).expanduser()
@@ -69,8 +75,16 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None, name: str) -> Path
     raise DatasetNotFoundError(
         f"dataset {name!r} needs its data folder (WRENCH json or raw UCI files), but "
         + ("none was given" if not looked else "; ".join(looked))
-        + f". Fix: pass data_dir=/path/to/datasets (CLI: --data-dir) or set {ENV_VAR}; "
-        "in this project's workspace that is ../shared/datasets")
+        + f". Fix: `weaklabel data fetch {name}` downloads it into the cache, or pass "
+        f"data_dir=/path/to/datasets (CLI: --data-dir), or set {ENV_VAR}")
+
+
+def _verify(folder: Path) -> None:
+    """A folder that `weaklabel data fetch` wrote is checked against its manifest."""
+    from .fetch import MANIFEST, verify
+
+    if (folder / MANIFEST).is_file():
+        verify(folder)
 
 
 def load_dataset(name: str, *, split: str = "train", data_dir: str | os.PathLike[str] | None = None,
@@ -101,6 +115,7 @@ def load_dataset(name: str, *, split: str = "train", data_dir: str | os.PathLike
     if source == "raw":
         return _raw(name, root, split)
     folder = root / name if (root / name).is_dir() else root
+    _verify(folder)
     if not (folder / "label.json").is_file():
         raise DatasetNotFoundError(
             f"no WRENCH folder for {name!r}: looked for {root / name}/label.json and {root}/label.json")
@@ -129,6 +144,7 @@ def _raw(name: str, root: Path, split: str) -> Dataset:
     if split != "all":
         raise InputError(f"split: the raw {name} collection has one split, 'all'; got {split!r}")
     folder = root / _RAW[name] if (root / _RAW[name]).is_dir() else root
+    _verify(folder)
     labels = _RAW_LABELS[name]
     if name == "sms":
         path = folder / "SMSSpamCollection"
