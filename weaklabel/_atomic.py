@@ -44,3 +44,14 @@ def check_out_dir(path: str | os.PathLike[str], arg: str) -> Path:
     if path.exists() and not path.is_dir():
         raise InputError(f"{arg}: {path} is a file; --out needs a folder for the run's outputs")
     return path
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes, read in 1 MiB blocks."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

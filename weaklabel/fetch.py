@@ -10,7 +10,6 @@ workplace, and a pinned value nobody checked is worse than none.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -22,6 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._atomic import sha256_file as _sha256
 from .exceptions import InputError
 
 MANIFEST = "weaklabel-manifest.json"
@@ -63,14 +63,6 @@ def data_home() -> Path:
     """Where datasets live: ``$WEAKLABEL_DATA``, else ``~/.cache/weaklabel``."""
     env = os.environ.get("WEAKLABEL_DATA")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "weaklabel"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _download(url: str, timeout: float = 120) -> bytes:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._atomic import atomic_path, check_out_dir
+from ._atomic import atomic_path, check_out_dir, sha256_file as _sha256
 from . import __version__
 from .analysis import label_counts, lf_report
 from .apply import apply_lfs
@@ -123,16 +123,6 @@ def _scores(est: BaseLabelModel, L: LabelMatrix, y: np.ndarray, metrics: tuple[s
 
 
 RUN_FILES = ("labels.csv", "L.npz", "summary.json")
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _clean_debris(out: Path) -> None:
