@@ -117,3 +117,54 @@ def test_fingerprint_changes_with_logic_not_with_process():
     b = keyword_lf("free", label=1, name="kw")
     c = keyword_lf("win", label=1, name="kw")
     assert a.fingerprint == b.fingerprint != c.fingerprint
+
+
+def test_row_wise_lfs_take_preprocessors():
+    import pandas as pd
+
+    from weaklabel import apply_lfs, labeling_function
+    from weaklabel.compat.snorkel.preprocess import preprocessor
+    from weaklabel.exceptions import InputError, LFError
+
+    calls = []
+
+    @preprocessor(memoize=True)  # Snorkel-style, memoized by value
+    def add_length(x):
+        calls.append(x.text)
+        x.n_words = len(x.text.split())
+        return x
+
+    def shout(row):  # any row -> row callable works too
+        row.loud = row.text.isupper()
+        return row
+
+    @labeling_function(columns=["text"], pre=[add_length, shout])
+    def short_and_loud(row):
+        return 1 if row.n_words < 3 and row.loud else -1
+
+    df = pd.DataFrame({"text": ["HI THERE", "hi there", "HI THERE", "A LONG SHOUTED LINE"]})
+    assert apply_lfs([short_and_loud], df).votes[:, 0].tolist() == [1, -1, 1, -1]
+    assert sorted(set(calls)) == ["A LONG SHOUTED LINE", "HI THERE", "hi there"] and len(calls) == 3  # memoized
+    assert short_and_loud({"text": "YO"}) == 1
+
+    @labeling_function(columns=["text"], pre=[lambda row: None])
+    def broken(row):
+        return 1
+    with pytest.raises(LFError, match="returned None; a preprocessor must return the"):
+        broken({"text": "x"})
+    with pytest.raises(InputError, match="pre: preprocessors run per row"):
+        labeling_function(vectorized=True, pre=[shout])(lambda df: df)
+
+    # what an LF reads through its preprocessors is part of its identity (the vote cache)
+    @labeling_function(name="same", columns=["text"], pre=[shout])
+    def a(row):
+        return 1 if row.loud else -1
+
+    def whisper(row):
+        row.loud = row.text.islower()
+        return row
+
+    @labeling_function(name="same", columns=["text"], pre=[whisper])
+    def b(row):
+        return 1 if row.loud else -1
+    assert a.fingerprint != b.fingerprint or a.fingerprint is None

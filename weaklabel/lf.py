@@ -8,7 +8,6 @@ and ``lf.apply(df)`` (a whole frame).
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import keyword
 import re
@@ -38,6 +37,9 @@ class Row(dict):
                 "(declare the columns the LF reads in columns=[...])"
             ) from None
 
+    def __setattr__(self, key: str, value: Any) -> None:  # what a preprocessor does: x.polarity = ...
+        self[key] = value
+
 
 class LabelingFunction:
     """A named heuristic that votes a class or abstains on each row.
@@ -56,6 +58,10 @@ class LabelingFunction:
         Extra keyword arguments for ``func`` (lexicons, models, thresholds).
     vectorized : bool, default False
         Whether ``func`` takes the whole frame.
+    pre : sequence of callables, optional
+        Preprocessors for a row-wise LF: each maps a row to a (new) row, in order, before
+        ``func`` sees it; e.g. ``@preprocessor`` objects from
+        :mod:`weaklabel.compat.snorkel.preprocess` (memoized ones compute once per value).
 
     Examples
     --------
@@ -72,9 +78,16 @@ class LabelingFunction:
         columns: Sequence[str] | None = None,
         resources: Mapping[str, Any] | None = None,
         vectorized: bool = False,
+        pre: Sequence[Callable[[Any], Any]] | None = None,
     ) -> None:
         if not callable(func):
             raise InputTypeError(f"func: expected a callable, got {type(func).__name__}")
+        self.pre: tuple[Callable[[Any], Any], ...] = tuple(pre or ())
+        if self.pre and vectorized:
+            raise InputError("pre: preprocessors run per row; a vectorized LF derives its columns itself")
+        bad = [p for p in self.pre if not callable(p)]
+        if bad:
+            raise InputTypeError(f"pre: expected callables (row -> row), got {bad[0]!r}")
         self.name = check_lf_name(name)
         self.func = func
         if isinstance(columns, str):
@@ -95,7 +108,8 @@ class LabelingFunction:
         covered faithfully: such an LF is never served from the vote cache."""
         from ._identity import lf_digest
 
-        return lf_digest(self.name, self.func, self.resources)
+        return lf_digest(self.name, self.func, {**self.resources, "__pre__": list(self.pre)} if self.pre
+                         else self.resources)
 
     def __repr__(self) -> str:
         kind = "vectorized" if self.vectorized else "row-wise"
@@ -112,7 +126,7 @@ class LabelingFunction:
             row = Row(row)
         elif hasattr(row, "_asdict"):
             row = Row(row._asdict())
-        vote = self.func(row, **self.resources)
+        vote = self.func(self._preprocess(row), **self.resources)
         return int(check_votes(self.name, [vote], 1, None, index=[0])[0])
 
     def apply(self, df: pd.DataFrame, *, label_space: LabelSpace | None = None) -> np.ndarray:
@@ -152,6 +166,14 @@ class LabelingFunction:
             ) from exc
         return check_votes(self.name, out, len(df), k, index=row_ids, frame_index=df.index), 0
 
+    def _preprocess(self, row: Any) -> Any:
+        for p in self.pre:
+            row = p(row)
+            if row is None:
+                raise LFError(f"preprocessor {getattr(p, 'name', p)!r} of LF {self.name!r} returned None; "
+                              "a preprocessor must return the (updated) row", lf_name=self.name)
+        return row
+
     def _apply_rows(self, df, row_ids, k, fault_tolerant):
         cols = list(self.columns) if self.columns is not None else list(df.columns)
         arrays = [df[c].tolist() for c in cols]  # Python scalars: natural semantics, fast zip
@@ -160,9 +182,11 @@ class LabelingFunction:
         append = out.append
         faults = 0
         # A plain loop over column arrays: ~30x cheaper per row than df.apply(axis=1).
+        prep = self._preprocess if self.pre else None
         for i, values in enumerate(zip(*arrays)):
             try:
-                append(func(Row(zip(cols, values)), **res))
+                row = Row(zip(cols, values))
+                append(func(prep(row) if prep else row, **res))
             except Exception as exc:  # noqa: BLE001 - user code
                 if not fault_tolerant:
                     raise LFError(_row_error(self.name, exc, _py(row_ids[i]), dict(zip(cols, values))),
@@ -310,6 +334,7 @@ def labeling_function(
     columns: Sequence[str] | None = None,
     resources: Mapping[str, Any] | None = None,
     vectorized: bool = False,
+    pre: Sequence[Callable[[Any], Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], LabelingFunction]:
     """Decorator that turns a function into a :class:`LabelingFunction`.
 
@@ -317,7 +342,7 @@ def labeling_function(
     ----------
     name : str, optional
         Defaults to the function's ``__name__``.
-    columns, resources, vectorized
+    columns, resources, vectorized, pre
         See :class:`LabelingFunction`.
 
     Examples
@@ -334,7 +359,7 @@ def labeling_function(
 
     def decorator(f: Callable[..., Any]) -> LabelingFunction:
         lf = LabelingFunction(name or f.__name__, f, columns=columns, resources=resources,
-                              vectorized=vectorized)
+                              vectorized=vectorized, pre=pre)
         lf.__doc__ = f.__doc__
         return lf
 
