@@ -13,7 +13,6 @@ import logging
 import os
 import sys
 import threading
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -24,7 +23,6 @@ from weaklabel.exceptions import WeakLabelError
 from weaklabel.project import PROJECT_FILE, Project
 from weaklabel.review import ReviewSession
 from weaklabel.store import check_annotator
-
 
 
 def _project_path() -> str:

@@ -5,8 +5,15 @@ import pandas as pd
 import pytest
 
 from weaklabel import (
-    ABSTAIN, FaultWarning, InputError, LabelSpace, LFError, MissingColumnError, apply_lfs,
-    keyword_lf, labeling_function,
+    ABSTAIN,
+    FaultWarning,
+    InputError,
+    LabelSpace,
+    LFError,
+    MissingColumnError,
+    apply_lfs,
+    keyword_lf,
+    labeling_function,
 )
 
 LABELS = LabelSpace(["ham", "spam"])

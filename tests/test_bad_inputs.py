@@ -14,10 +14,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from weaklabel import lf_summary
 from weaklabel import (
-    DatasetNotFoundError, FaultWarning, InputError, LabelMatrix, LabelSpace, LFError,
-    MissingColumnError, apply_lfs, keyword_lf, labeling_function, load_dataset,
+    DatasetNotFoundError,
+    FaultWarning,
+    InputError,
+    LabelMatrix,
+    LabelSpace,
+    LFError,
+    MissingColumnError,
+    apply_lfs,
+    keyword_lf,
+    labeling_function,
+    lf_summary,
+    load_dataset,
 )
 from weaklabel.access import AccessPolicy
 from weaklabel.cache import VoteCache

@@ -6,10 +6,9 @@ import pytest
 
 from weaklabel import InputError, LabelMatrix, LabelSpace
 from weaklabel import benchmark as B
+from weaklabel.bench.synthetic import sample_L
 from weaklabel.cli import main
 from weaklabel.io import write_wrench_split
-
-from weaklabel.bench.synthetic import sample_L
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import json
 
 import pandas as pd
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

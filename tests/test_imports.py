@@ -47,9 +47,9 @@ def test_import_and_help_load_no_scientific_stack():
 
 
 def test_label_models_still_clone_and_refit_with_scikit_learn():
+    import numpy as np
     from sklearn.base import clone
 
-    import numpy as np
     from weaklabel.models import DawidSkene
 
     m = DawidSkene(max_iter=200, smoothing=2.0)

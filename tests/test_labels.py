@@ -29,7 +29,7 @@ def test_bad_label_spaces(names, msg):
 def test_unknown_name_lists_valid_ones():
     ls = LabelSpace(["ham", "spam"])
     with pytest.raises(AttributeError, match=r"\['ham', 'spam'\]"):
-        ls.eggs
+        ls.eggs  # noqa: B018 - the attribute access is the test
     with pytest.raises(InputError, match="outside 0..1"):
         ls.name(2)
     with pytest.raises(InputError, match="not in the label space"):

@@ -107,7 +107,7 @@ def test_row_supports_attribute_and_item_access():
     r = Row(text="x")
     assert r.text == r["text"] == "x"
     with pytest.raises(AttributeError):
-        r.missing
+        r.missing  # noqa: B018 - the attribute access is the test
 
 
 def test_fingerprint_changes_with_logic_not_with_process():

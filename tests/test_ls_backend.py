@@ -67,7 +67,8 @@ def test_predictions_for_project_rows_and_for_new_tasks(backend_url):
 
 def _hook(url, action, ann_id, label, updated="2026-11-28T10:00:00Z", user=1, auth="bearer"):
     return _post(url, "/webhook", {"action": action, "project": {"id": 7},
-                                   "task": {"id": 3, "data": {"row_id": "c21", "text": "x", "weaklabel_source": "audit"},
+                                   "task": {"id": 3,
+                                            "data": {"row_id": "c21", "text": "x", "weaklabel_source": "audit"},
                                             "meta": {"weaklabel_source": "audit"}},
                                    "annotation": {"id": ann_id, "completed_by": user, "updated_at": updated,
                                                   "result": [{"type": "choices", "from_name": "label",

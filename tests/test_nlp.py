@@ -3,11 +3,14 @@ import pytest
 
 pytest.importorskip("spacy")
 
-from weaklabel import ABSTAIN, apply_lfs  # noqa: E402
-from weaklabel import nlp  # noqa: E402
-from weaklabel.nlp import matcher_lf, nlp_labeling_function, phrase_lf  # noqa: E402
 import weaklabel  # noqa: E402
+from weaklabel import (  # noqa: E402
+    ABSTAIN,
+    apply_lfs,
+    nlp,  # noqa: E402
+)
 from weaklabel.exceptions import InputTypeError  # noqa: E402
+from weaklabel.nlp import matcher_lf, nlp_labeling_function, phrase_lf  # noqa: E402
 
 
 @nlp_labeling_function(column="text")

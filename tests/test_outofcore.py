@@ -39,7 +39,6 @@ def test_ids_repeated_across_chunks_are_refused_like_in_one_chunk(tmp_path):
 
     from weaklabel import InputError
     from weaklabel.outofcore import run_out_of_core
-
     from weaklabel.suite import load_suite
 
     cols = sorted({c for lf in load_suite("lfs.cancer").lfs for c in lf.columns})

@@ -104,8 +104,9 @@ def test_leases_expire(store):
 
 
 def test_a_fast_clock_in_one_process_does_not_expire_others_leases(store, monkeypatch):
-    import weaklabel.store as store_mod
     from datetime import timedelta
+
+    import weaklabel.store as store_mod
 
     assert store.lease_next(["r1", "r2"], "ana", ttl_seconds=600) == "r1"
     real_now = store_mod._now

@@ -33,8 +33,7 @@ def highlight_html(text: str, spans: Sequence[tuple[int, int, str, str]], class_
             j += 1
         chunk = html.escape(text[i:j])
         if owners[i]:
-            cls = owners[i][0][1]
-            color = PALETTE[list(class_names).index(cls) % len(PALETTE)] if cls in class_names else PALETTE[0]
+            color = _color(owners[i][0][1], class_names)
             title = html.escape(", ".join(sorted({f"{lf} → {c}" for lf, c in owners[i]})), quote=True)
             parts.append(f'<mark style="background:{color};padding:0 2px;border-radius:3px" '
                          f'title="{title}">{chunk}</mark>')
@@ -42,7 +41,12 @@ def highlight_html(text: str, spans: Sequence[tuple[int, int, str, str]], class_
             parts.append(chunk)
         i = j
     legend = sorted({(lf, cls) for _, _, lf, cls in spans})
-    key = " · ".join(f'<mark style="background:{PALETTE[list(class_names).index(c) % len(PALETTE)] if c in class_names else PALETTE[0]};'
-                     f'padding:0 2px;border-radius:3px">{html.escape(lf)}</mark> → {html.escape(c)}' for lf, c in legend)
+    key = " · ".join(f'<mark style="background:{_color(c, class_names)};padding:0 2px;border-radius:3px">'
+                     f"{html.escape(lf)}</mark> → {html.escape(c)}" for lf, c in legend)
     return (f'<div style="white-space:pre-wrap;font-size:1.05rem;line-height:1.6">{"".join(parts)}</div>'
             + (f'<div style="font-size:0.8rem;color:#666;margin-top:4px">evidence: {key}</div>' if key else ""))
+
+
+def _color(cls: str, class_names: Sequence[str]) -> str:
+    names = list(class_names)
+    return PALETTE[names.index(cls) % len(PALETTE)] if cls in names else PALETTE[0]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
 import os
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ _NAME_RE = re.compile(r"^[^\W_][\w .@+-]{0,63}$")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _tables(sa: Any) -> tuple[Any, ...]:
@@ -122,8 +122,8 @@ def db_now(c: Any, is_sqlite: bool) -> datetime:
     process's own (a server running 15 minutes fast must not expire others' leases)."""
     if is_sqlite:
         text = c.exec_driver_sql("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')").scalar()
-        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
     import sqlalchemy as sa
 
     value = c.execute(sa.text("SELECT CURRENT_TIMESTAMP")).scalar()
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

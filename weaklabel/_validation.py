@@ -103,7 +103,7 @@ def check_cardinality(L: np.ndarray, cardinality: int | None, y: np.ndarray | No
     return int(cardinality)
 
 
-def check_gold(y: Any, n_rows: int, *, name: str = "y", label_space: "LabelSpace | None" = None) -> np.ndarray:
+def check_gold(y: Any, n_rows: int, *, name: str = "y", label_space: LabelSpace | None = None) -> np.ndarray:
     """Return gold labels as int64 with -1 for unknown; names are encoded via ``label_space``."""
     if hasattr(y, "to_numpy"):
         y = y.to_numpy()
@@ -126,7 +126,8 @@ def check_gold(y: Any, n_rows: int, *, name: str = "y", label_space: "LabelSpace
     if arr.dtype.kind == "f":
         nan = np.isnan(arr)
         if np.isinf(arr).any():
-            raise InputError(f"{name}: labels must be -1 (unknown) or 0..k-1, got {describe_values(arr[np.isinf(arr)])}")
+            raise InputError(f"{name}: labels must be -1 (unknown) or 0..k-1, "
+                             f"got {describe_values(arr[np.isinf(arr)])}")
         if np.any(arr[~nan] != np.round(arr[~nan])):
             raise InputTypeError(f"{name}: expected integer labels, got fractional values")
         arr = np.where(nan, -1, arr)
@@ -140,7 +141,7 @@ def check_gold(y: Any, n_rows: int, *, name: str = "y", label_space: "LabelSpace
     return arr
 
 
-def check_columns(df: "pd.DataFrame", columns: Sequence[str], *, who: str) -> None:
+def check_columns(df: pd.DataFrame, columns: Sequence[str], *, who: str) -> None:
     """Raise ``MissingColumnError`` naming the missing columns and near matches."""
     import difflib
 

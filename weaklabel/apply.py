@@ -15,10 +15,10 @@ import pandas as pd
 
 from ._runcache import run_scope
 from ._validation import check_columns
+from .cache import VoteCache
 from .exceptions import InputError, InputTypeError
 from .labels import LabelSpace
 from .lf import LabelingFunction, as_labeling_function
-from .cache import VoteCache
 from .matrix import ApplyReport, LabelMatrix
 
 log = logging.getLogger(__name__)

@@ -277,7 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     handler = {"run": _cmd_run, "demo": _cmd_demo, "apply": _cmd_apply, "fit": _cmd_fit,
-               "analyze": cli_analysis.cmd_analyze, "compare": cli_analysis.cmd_compare, "benchmark": cli_bench.cmd_benchmark,
+               "analyze": cli_analysis.cmd_analyze, "compare": cli_analysis.cmd_compare,
+               "benchmark": cli_bench.cmd_benchmark,
                "bench": cli_bench.cmd_bench, "init": cli_review.cmd_init, "queue": cli_review.cmd_queue,
                "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_model.cmd_train,
                "issues": cli_model.cmd_issues, "hash-password": cli_review.cmd_hash_password,

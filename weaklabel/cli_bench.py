@@ -25,7 +25,8 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
             stats = curve.groupby("gold_rows")["score"].agg(["mean", "std", "count"])
             table = pd.DataFrame({"test score x100": [
-                f"{100 * m:.1f}" + (f" ± {100 * sd:.1f}" if n > 1 else "") for m, sd, n in stats.itertuples(index=False)],
+                f"{100 * m:.1f}" + (f" ± {100 * sd:.1f}" if n > 1 else "")
+                for m, sd, n in stats.itertuples(index=False)],
                 "draws": stats["count"].astype(int)}, index=stats.index)
             print(f"{Path(d).name}: LabelModel test {curve['metric'].iloc[0]} vs gold rows drawn from train "
                   "(mean ± std over draws; one draw where there is nothing to draw)")
@@ -76,7 +77,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             results.to_json(args.json, orient="records", indent=2)
         return 0
     if args.bench == "analysis":
-        from .bench.analysis import format_result as fmt, run_analysis_bench
+        from .bench.analysis import format_result as fmt
+        from .bench.analysis import run_analysis_bench
 
         res = run_analysis_bench(args.rows, args.lfs)
         print(fmt(res))

@@ -51,8 +51,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_issues(args: argparse.Namespace) -> int:
-    from .quality import find_label_issues
     from .models import probs_to_preds
+    from .quality import find_label_issues
 
     suite, df, _, L, lm, text = _weak_labels(args)
     labels = probs_to_preds(lm.predict_proba(L), tie_break_policy="random")

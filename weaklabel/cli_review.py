@@ -11,9 +11,8 @@ from .exceptions import InputError
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .project import Project
-
     from ._atomic import check_out_file
+    from .project import Project
 
     path = check_out_file(args.path, "path")
     if path.exists() and not args.force:
@@ -148,10 +147,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     import importlib.util
     import os
 
+    from .access import AccessPolicy
     from .exceptions import require
     from .project import Project
-
-    from .access import AccessPolicy
 
     require("streamlit", extra="app", feature="the review app")
     Project.load(args.project)  # a clear error now rather than inside the browser

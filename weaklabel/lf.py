@@ -194,7 +194,7 @@ class LabelingFunction:
                 faults += 1
                 append(ABSTAIN)
         if not arrays:  # an LF that reads no column still votes once per row
-            for i in range(len(df)):
+            for _ in range(len(df)):
                 append(func(Row(), **res))
         return check_votes(self.name, out, len(df), k, index=row_ids), faults
 

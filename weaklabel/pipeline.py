@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._atomic import atomic_path, check_out_dir, sha256_file as _sha256
 from . import __version__
+from ._atomic import atomic_path, check_out_dir
+from ._atomic import sha256_file as _sha256
 from .analysis import label_counts, lf_report
 from .apply import apply_lfs
 from .datasets import DATASETS, load_dataset
@@ -23,7 +24,8 @@ from .io import read_table, write_labels
 from .labels import LabelSpace
 from .matrix import LabelMatrix
 from .models import BaseLabelModel, MajorityVote
-from .models.registry import MODELS as MODELS, make_model  # the one registry, importable here too
+from .models.registry import MODELS as MODELS  # the one registry, importable here too
+from .models.registry import make_model
 from .suite import LFSuite, load_suite
 
 log = logging.getLogger(__name__)
@@ -129,7 +131,8 @@ def _clean_debris(out: Path) -> None:
     """Remove temporary files that an interrupted run of ours left (``.<name>.<pid>.tmp``)."""
     import re
 
-    pattern = re.compile(r"^\.(%s)\.(\d+)\.tmp$" % "|".join(re.escape(n) for n in RUN_FILES))
+    names = "|".join(re.escape(n) for n in RUN_FILES)
+    pattern = re.compile(rf"^\.({names})\.(\d+)\.tmp$")
     for p in out.iterdir():
         m = pattern.match(p.name)
         if m and not _pid_alive(int(m.group(2))):
@@ -165,7 +168,7 @@ def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:
         raise InputError(f"out: {out} has no summary.json, so its outputs are not one finished run "
                          "(a run was interrupted?); run again")
     summary = json.loads(path.read_text(encoding="utf-8"))
-    for name, meta in (summary.get("files") or {}).items():
+    for _name, meta in (summary.get("files") or {}).items():
         f = out / meta["file"]
         if not f.is_file() or _sha256(f) != meta["sha256"]:
             raise InputError(f"out: {f.name} in {out} is not the file of run {summary.get('run_id')} "

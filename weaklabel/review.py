@@ -21,7 +21,6 @@ from .pipeline import make_model
 from .project import Project
 from .queue import conflict_weights, drawn_at_random, rank
 
-
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 

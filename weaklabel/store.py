@@ -18,12 +18,19 @@ import numpy as np
 import pandas as pd
 
 from ._atomic import atomic_path
-from ._store_schema import (  # noqa: F401  (check_annotator, default_url are public here)
-    SCHEMA_VERSION, _check_text, _now, _redact, _row_key, _tables, check_annotator, check_note,
-    default_url,
-)
 from ._store_imports import _Imports
 from ._store_leases import _Leases
+from ._store_schema import (  # noqa: F401  (check_annotator, default_url are public here)
+    SCHEMA_VERSION,
+    _check_text,
+    _now,
+    _redact,
+    _row_key,
+    _tables,
+    check_annotator,
+    check_note,
+    default_url,
+)
 from .exceptions import InputError, WeakLabelError
 from .labels import LabelSpace
 

@@ -188,7 +188,8 @@ def threshold_lf(column: str, op: str, value: float, *, label: int,
             hit = compare(x, value) & ~np.isnan(x)
         return np.where(hit, label, ABSTAIN)
 
-    default = f"{_slug(column)}_{ {'>': 'gt', '>=': 'ge', '<': 'lt', '<=': 'le', '==': 'eq', '!=': 'ne'}[op] }_{_slug(str(value))}"
+    op_name = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "==": "eq", "!=": "ne"}[op]
+    default = f"{_slug(column)}_{op_name}_{_slug(str(value))}"
     return LabelingFunction(name or check_lf_name(default.replace(" ", "")), threshold_votes,
                             columns=[column], vectorized=True)
 

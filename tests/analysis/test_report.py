@@ -7,7 +7,13 @@ from hypothesis.extra.numpy import arrays
 
 from weaklabel import InputError, LabelMatrix, LabelSpace
 from weaklabel.analysis import (
-    contribution, dependent_pairs, explain, lf_report, lf_rows, pairwise, wilson_interval,
+    contribution,
+    dependent_pairs,
+    explain,
+    lf_report,
+    lf_rows,
+    pairwise,
+    wilson_interval,
 )
 from weaklabel.bench.synthetic import sample_L
 from weaklabel.models import DawidSkene, LabelModel, MajorityVote, TripletModel, WeightedMajorityVote

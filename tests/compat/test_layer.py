@@ -46,7 +46,7 @@ def test_rows_read_like_pandas_rows_and_take_new_fields():
     # memoization keys ignore the index label, as Snorkel's do for a Series
     assert get_hashable(DataRow([("a", 1)], name=1)) == get_hashable(DataRow([("a", 1)], name=2))
     with pytest.raises(AttributeError, match="no field 'missing'"):
-        x.missing
+        x.missing  # noqa: B018 - the attribute access is the test
 
 
 def test_weaklabel_lfs_mix_in_and_compat_lfs_run_in_weaklabel():

@@ -10,12 +10,16 @@ from hypothesis.extra.numpy import arrays
 from sklearn.base import clone
 
 from weaklabel import InputError, LabelMatrix, LabelSpace, NotFittedError
+from weaklabel.bench.synthetic import sample_L
 from weaklabel.models import (
-    TIE_BREAK_POLICIES, DawidSkene, LabelModel, MajorityVote, SnorkelLabelModel, TripletModel,
+    TIE_BREAK_POLICIES,
+    DawidSkene,
+    LabelModel,
+    MajorityVote,
+    SnorkelLabelModel,
+    TripletModel,
     WeightedMajorityVote,
 )
-
-from weaklabel.bench.synthetic import sample_L
 
 MODELS = [MajorityVote(), WeightedMajorityVote(), DawidSkene(), DawidSkene(confusion="one_coin"),
           DawidSkene(confusion="class_conditional"), DawidSkene(model_abstains=False), TripletModel(),

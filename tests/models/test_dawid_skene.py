@@ -4,10 +4,9 @@ import numpy as np
 import pytest
 
 from weaklabel import InputError
+from weaklabel.bench.synthetic import sample_L
 from weaklabel.evaluate import metric_scores
 from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
-
-from weaklabel.bench.synthetic import sample_L
 
 
 def test_hand_example_from_docstring():

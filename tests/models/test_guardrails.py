@@ -2,10 +2,9 @@ import numpy as np
 import pytest
 
 from weaklabel import LabelMatrix
+from weaklabel.bench.synthetic import sample_L
 from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
 from weaklabel.models.guardrails import near_copies
-
-from weaklabel.bench.synthetic import sample_L
 
 
 def test_fewer_than_three_lfs_warns():

@@ -1,7 +1,7 @@
 """Hand-computed values, asymmetric fixtures and a property per ordering and filter: each test
 here kills a mutant that survived the rest of the suite (issue 13's mutation run)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -79,8 +79,8 @@ def test_a_renewed_lease_runs_forward(db):
     with s.engine.connect() as c:
         (expires,) = c.execute(s._sa.select(s._leases.c.expires_at)).one()
     if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=timezone.utc)
-    assert expires > datetime.now(timezone.utc) + timedelta(seconds=590)
+        expires = expires.replace(tzinfo=UTC)
+    assert expires > datetime.now(UTC) + timedelta(seconds=590)
 
 
 # -- analysis/summary.py: Wilson interval and per-class precision by hand -------------------

@@ -8,11 +8,11 @@
 * :func:`contribution`: leave-one-LF-out changes in coverage and score.
 """
 
+from .contribution import contribution
 from .drilldown import DRILL_KINDS, lf_rows
 from .explain import explain
 from .pairwise import PAIRWISE_KINDS, dependent_pairs, pairwise
 from .report import html_report, write_html_report
-from .contribution import contribution
 from .summary import coverage, label_counts, lf_report, lf_summary, wilson_interval
 
 __all__ = ["DRILL_KINDS", "PAIRWISE_KINDS", "contribution", "coverage", "dependent_pairs", "explain",

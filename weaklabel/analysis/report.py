@@ -26,7 +26,8 @@ from .summary import lf_report
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;max-width:1200px}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:.85rem}td,th{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:right}
+table{border-collapse:collapse;font-size:.85rem}
+td,th{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:right}
 th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}.kpi{display:flex;gap:2rem}
 .kpi div{background:#f6f8fa;padding:.6rem 1rem;border-radius:6px}.warn{color:#9a3412}
 img{max-width:100%;height:auto}

@@ -16,7 +16,7 @@ from .snorkel import SnorkelLabelModel
 from .triplets import TripletModel
 from .weighted import WeightedMajorityVote
 
-
-__all__ = ["BaseLabelModel", "accuracy_weights", "ConvergenceWarning", "CrowdKitModel", "DawidSkene", "HyperLM", "LabelModel", "LabelModelWarning",
+__all__ = ["BaseLabelModel", "accuracy_weights", "ConvergenceWarning", "CrowdKitModel", "DawidSkene", "HyperLM",
+           "LabelModel", "LabelModelWarning",
            "MajorityVote", "SnorkelLabelModel", "TIE_BREAK_POLICIES", "TripletModel", "WeightedMajorityVote",
            "MODELS", "make_model", "probs_to_preds"]

@@ -31,8 +31,8 @@ if TYPE_CHECKING:  # scipy loads on first use
 from ..exceptions import InputError
 from ..matrix import compress
 from ._params import Interval, Options
-from .base import BaseLabelModel, _log_normalize
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
+from .base import BaseLabelModel, _log_normalize
 from .correction import fit_logit, outcome_one_hot, select_sigma
 
 CONFUSIONS = ("full", "class_conditional", "one_coin")
@@ -211,7 +211,7 @@ class DawidSkene(BaseLabelModel):
         n = counts.sum()
         T = clamp_gold(self._initial_posterior(X, counts, m, k), gold, k)
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
-        for it in range(1, self.max_iter + 1):
+        for it in range(1, self.max_iter + 1):  # noqa: B007 - `it` is the iteration count after the loop
             cb, emission, precision, shared = self._m_step(X, T, counts, n_votes, fixed_cb, m, k)
             norm, T = _log_normalize(self._log_joint(X, np.log(cb), w * np.log(emission)))
             ll = float((counts * norm).sum() / n)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-
 MIN_LFS = 3
 MIN_VOTES = 20          # an LF needs this many votes before we call it worse than random
 COPY_JACCARD = 0.9      # fire on nearly the same rows ...

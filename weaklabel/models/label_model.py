@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._patterns import unipolar_lfs
 from ._params import Interval, Options
+from ._patterns import unipolar_lfs
 from .dawid_skene import CONFUSIONS, DawidSkene
 
 MULTI_SHARE = 0.5      # share of votes from multi-class LFs that selects the confusion regime

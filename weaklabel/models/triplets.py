@@ -19,7 +19,8 @@ from .base import BaseLabelModel
 _EPS = 1e-6
 
 
-def _triplet_accuracy(S: np.ndarray, c: np.ndarray, *, max_pairs: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _triplet_accuracy(S: np.ndarray, c: np.ndarray, *, max_pairs: int,
+                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Per-LF |a_j| by triplet medians, and P(LF fires); S is (patterns, m) in {-1,0,1}."""
     n = c.sum()
     M = (S * c[:, None]).T @ S / n

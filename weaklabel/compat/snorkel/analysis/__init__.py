@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from weaklabel.evaluate import METRICS, metric_scores
+
 from ..utils import filter_labels, to_int_label_array
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from weaklabel.exceptions import OptionalDependencyError, require
+
 from ..map.core import BaseMapper, Mapper
 from ..types import FieldMap, HashingFunction
 

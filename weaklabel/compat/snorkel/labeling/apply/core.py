@@ -19,6 +19,7 @@ import pandas as pd
 
 from weaklabel.labels import ABSTAIN
 from weaklabel.lf import check_votes
+
 from ...types import DataPoint
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from weaklabel.exceptions import require
+
 from .core import BaseLFApplier, _FunctionCaller, votes_matrix
 from .pandas import apply_frame
 

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from weaklabel.models.label_model import LabelModel as _WeakLabelModel
+
 from ...utils import probs_to_preds
 from .base_labeler import BaseLabeler
 
