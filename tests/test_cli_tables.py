@@ -44,3 +44,15 @@ def test_gold_curve_prints_mean_and_std_over_draws(capsys):
     out = capsys.readouterr().out
     assert "mean ± std over draws" in out and "±" in out.split("\n", 2)[2]
     assert "count" not in out and "nan" not in out
+
+
+def test_progress_bars_only_for_a_watching_person(monkeypatch, capsys):
+    from weaklabel import _progress
+
+    items = [1, 2, 3]
+    assert _progress.progress(items) is items              # stderr is not a terminal under pytest
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert list(_progress.progress(items, desc="x")) == items and _progress.progress(items) is not items
+    assert main(["--quiet", "analyze", *YT]) == 0           # --quiet switches them off
+    assert _progress.QUIET is True and _progress.progress(items) is items
+    _progress.QUIET = False

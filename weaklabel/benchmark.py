@@ -203,8 +203,10 @@ def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None 
         raise InputError(f"seeds: expected >= 1, got {seeds}")
     sources = expand_sources(dirs)
     rows = []
-    bar = tqdm(total=len(sources) * len(models), disable=not (sys.stderr.isatty() if progress is None else progress),
-               unit="fit")
+    from ._progress import QUIET
+
+    show = (sys.stderr.isatty() and not QUIET) if progress is None else progress
+    bar = tqdm(total=len(sources) * len(models), disable=not show, unit="fit")
     for folder in sources:
         splits = _splits(folder, lfs)
         test, k = splits["test"], splits["train"].L.label_space.cardinality

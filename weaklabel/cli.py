@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "expert review, benchmarks.")
     parser.add_argument("--version", action="version", version=f"weaklabel {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     parser.add_argument("--wide", action="store_true",
                         help="tables with full column names and whole cells (default: fit 100 columns)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -253,6 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from . import _render
 
     _render.WIDE = bool(args.wide)
+    from . import _progress
+
+    _progress.QUIET = bool(args.quiet)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -57,7 +57,9 @@ def compare_suites(suites: Sequence[str], data: str, *, split: str = "train", ev
         ev_df, ev_gold = load_items(data, split=eval_split, data_dir=data_dir, id_column=id_column,
                                     gold_column=gold_column, labels=loaded[0].labels)
     rows = []
-    for spec, suite in zip(suites, loaded):
+    from ._progress import progress
+
+    for spec, suite in progress(list(zip(suites, loaded)), desc="LF suites"):
         t0 = time.perf_counter()
         L = apply_lfs(suite.lfs, df, label_space=suite.labels)
         apply_s = time.perf_counter() - t0

@@ -68,7 +68,9 @@ def run_one(n: int, m: int, k: int, model_name: str, *, timeout: float = 3600) -
 def run_fit_bench(problems=DEFAULT_PROBLEMS, models=DEFAULT_MODELS, *,
                   snorkel_max_rows: int = SNORKEL_MAX_ROWS, log=print) -> list[dict[str, Any]]:
     results = []
-    for n, m, k in problems:
+    from .._progress import progress
+
+    for n, m, k in progress(problems, desc="fit problems"):
         for name in models:
             if name == "snorkel" and n > snorkel_max_rows:
                 results.append({"rows": n, "lfs": m, "classes": k, "model": name,

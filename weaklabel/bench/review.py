@@ -102,7 +102,9 @@ def run_review_bench(dirs: Sequence[str | Path], *, strategies: Sequence[str] = 
         texts = tr.df["text"].astype(str).to_numpy()[known] if "text" in tr.df else None
         k = tr.L.label_space.cardinality
         metric = auto_metric(te.y, k)
-        for s in strategies:
+        from .._progress import progress
+
+        for s in progress(strategies, desc=f"strategies on {Path(d).name}"):
             if s == "label_issues" and texts is None:
                 continue
             for seed in range(random_seeds if s == "random" else 1):
