@@ -108,3 +108,38 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
+
+
+def add_parser(sub, positive_int) -> None:
+    """The `bench` command group (speed, as ratios against Snorkel)."""
+    p = sub.add_parser("bench", help="speed benchmarks against Snorkel, reported as ratios")
+    bsub = p.add_subparsers(dest="bench", required=True, metavar="BENCH")
+    b = bsub.add_parser("apply", help="10 keyword/regex LFs on N rows: weaklabel vs Snorkel PandasLFApplier")
+    b.add_argument("--rows", type=positive_int, default=100_000)
+    b.add_argument("--repeat", type=positive_int, default=3, help="weaklabel runs to take the best of")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("analysis", help="lf_summary vs Snorkel's LFAnalysis on a 1M x 50 matrix")
+    b.add_argument("--rows", type=positive_int, default=1_000_000)
+    b.add_argument("--lfs", type=positive_int, default=50)
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("scale", help="out-of-core 10M x 50, cached re-apply, n_jobs=2 vs serial vs Snorkel")
+    b.add_argument("--rows", type=positive_int, default=10_000_000)
+    b.add_argument("--lfs", type=positive_int, default=50)
+    b.add_argument("--chunksize", type=positive_int, default=1_000_000)
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("review", help="simulated expert study: queue strategies vs random labels")
+    b.add_argument("dirs", nargs="+", help="WRENCH folders with train gold (the oracle) and a test split")
+    b.add_argument("--budgets", default="25,50,100,200")
+    b.add_argument("--strategies", default="conflict,entropy,margin,disagreement,uncovered,label_issues,random")
+    b.add_argument("--audit-fraction", type=float, default=0.0,
+                   help="share of each batch drawn at random (audit rows: the only ones that train the model)")
+    b.add_argument("--json", help="also write the per-run results here")
+    b = bsub.add_parser("app", help="the review app in headless Chromium: keypress -> next item latency")
+    b.add_argument("--items", type=positive_int, default=10_000, help="synthetic items in the project")
+    b.add_argument("--decisions", type=positive_int, default=60, help="label keypresses to time")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
+    b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",
+                   help="comma-separated ROWSxLFSxCLASSES")
+    b.add_argument("--models", default="label_model,majority,snorkel")
+    b.add_argument("--json", help="also write the results here")
