@@ -88,7 +88,7 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
                                          else "Nothing to undo.")
             if undone is None:
                 return
-            sess.store.release(item["row_id"], annotator)
+            sess.release(item["row_id"], annotator)
             nxt = sess.item_for(undone, annotator)  # the undone item comes back on screen
         if nxt is None:
             nxt = sess.next_item(annotator)
@@ -172,7 +172,7 @@ def _analysis_tab(sess: ReviewSession) -> None:
 
 
 def _agreement_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> None:
-    ag = sess.store.agreement()
+    ag = sess.agreement()
     c1, c2 = st.columns(2)
     c1.metric("rows labeled by 2+ experts", ag["n_rows_multi"])
     c2.metric("Krippendorff's alpha", "-" if pd.isna(ag["alpha"]) else f"{ag['alpha']:.3f}")

@@ -173,3 +173,14 @@ def test_agreement_with_model_lines_up_rows_after_an_import_of_unknown_ids(spam_
     # an unknown id first, then two rows: one the model agrees with, one it does not
     sess.store.add_labels([("0-ghost", 1 - row["c1"], "ana"), ("c1", row["c1"], "ana"), ("c45", 1 - row["c45"], "ana")])
     assert sess.progress("ana")["agreement_with_model"] == 0.5
+
+
+def test_progress_aligns_labels_and_predictions_when_an_imported_row_is_absent(spam_project):
+    # regression: an imported label on a row the project lacks shifted labels against predictions
+    sess = ReviewSession(Project.load(spam_project))
+    pos = {str(r): i for i, r in enumerate(sess.L.row_ids)}
+    pred = {r: int(sess.probs[i].argmax()) for r, i in pos.items()}
+    sess.store.add_labels([("zz-gone", 1 - pred["c1"], "ana"), ("c1", pred["c1"], "ana"),
+                           ("c2", pred["c2"], "ana")], source="import")
+    prog = sess.progress("ana")
+    assert prog["mine"] == 3 and prog["agreement_with_model"] == 1.0   # only c1 and c2 are scored

@@ -114,6 +114,21 @@ def _reasons(strategy: str, idx: np.ndarray, L: LabelMatrix, probs: np.ndarray |
     return out
 
 
+# strategy -> f(votes, k, weights, probs, mv_probs, scores, rng) -> one score per row (higher first)
+SCORERS: dict[str, Any] = {
+    "conflict": lambda v, k, w, p, mv, sc, rng: conflict_score(v, k, w),
+    "entropy": lambda v, k, w, p, mv, sc, rng: entropy_score(p),
+    "margin": lambda v, k, w, p, mv, sc, rng: margin_score(p),
+    "disagreement": lambda v, k, w, p, mv, sc, rng: disagreement_score(p, mv),
+    "uncovered": lambda v, k, w, p, mv, sc, rng: uncovered_score(v),
+    "label_issues": lambda v, k, w, p, mv, sc, rng: np.asarray(sc, dtype=float),
+    "random": lambda v, k, w, p, mv, sc, rng: rng.random(v.shape[0]),
+}
+# what each strategy needs besides the votes
+NEEDS: dict[str, tuple[str, ...]] = {"entropy": ("probs",), "margin": ("probs",),
+                                     "disagreement": ("probs", "mv_probs"), "label_issues": ("scores",)}
+
+
 def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.ndarray | None = None,
          mv_probs: np.ndarray | None = None, weights: np.ndarray | None = None,
          scores: np.ndarray | None = None, label_counts: Mapping[Any, int] | pd.Series | None = None,
@@ -164,25 +179,12 @@ def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.n
          (probs.shape[1] if probs is not None else max(int(Lm.votes.max()) + 1, 2)))
     names = list(label_names or (Lm.label_space.names if Lm.label_space is not None else range(k)))
     names = [str(x) for x in names]
-    for arg, need in (("probs", ("entropy", "margin", "disagreement")), ("mv_probs", ("disagreement",)),
-                      ("scores", ("label_issues",))):
-        if strategy in need and locals()[arg] is None:
+    given = {"probs": probs, "mv_probs": mv_probs, "scores": scores}
+    for arg in NEEDS.get(strategy, ()):
+        if given[arg] is None:
             raise InputError(f"{arg}: strategy {strategy!r} needs {arg}=...")
     rng = np.random.default_rng(random_state)
-    if strategy == "conflict":
-        s = conflict_score(Lm.votes, k, weights)
-    elif strategy == "entropy":
-        s = entropy_score(probs)
-    elif strategy == "margin":
-        s = margin_score(probs)
-    elif strategy == "disagreement":
-        s = disagreement_score(probs, mv_probs)
-    elif strategy == "uncovered":
-        s = uncovered_score(Lm.votes)
-    elif strategy == "label_issues":
-        s = np.asarray(scores, dtype=float)
-    else:
-        s = rng.random(n_rows)
+    s = SCORERS[strategy](Lm.votes, k, weights, probs, mv_probs, scores, rng)
     if s.shape != (n_rows,):
         raise InputError(f"scores: expected one score per row ({n_rows}), got shape {s.shape}")
     eligible = np.ones(n_rows, dtype=bool)

@@ -268,6 +268,14 @@ class ReviewSession:
     def skip(self, row_id: Any, annotator: str) -> None:
         self.store.skip(row_id, annotator)
 
+    def release(self, row_id: Any, annotator: str) -> None:
+        """Give an item back to the queue (e.g. the one on screen when undo brings another)."""
+        self.store.release(row_id, annotator)
+
+    def agreement(self) -> dict[str, Any]:
+        """Inter-expert agreement (see :meth:`ExpertLabelStore.agreement`)."""
+        return self.store.agreement()
+
     def undo(self, annotator: str) -> str | None:
         """Undo the expert's latest label; returns its row id (None when nothing to undo)."""
         done = self.store.undo_last(annotator)
