@@ -29,6 +29,8 @@ class LabelSpace:
     """
 
     __slots__ = ("_names", "_index")
+    _names: tuple[str, ...]  # declared so type checkers do not route them through __getattr__
+    _index: dict[str, int]
 
     def __init__(self, names: Sequence[str]) -> None:
         if isinstance(names, str) or not isinstance(names, Iterable):
@@ -92,7 +94,7 @@ class LabelSpace:
             elif isinstance(v, str):
                 out.append(self.index(v))
             else:
-                iv = int(v)
+                iv = int(v)  # type: ignore[call-overload]  # numbers and numpy scalars
                 if iv != ABSTAIN:
                     self.name(iv)
                 out.append(iv)
