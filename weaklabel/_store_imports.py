@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ._store_schema import _now, _row_key, check_annotator
+from ._store_schema import _now, _row_key, check_annotator, undone_ids
 from .exceptions import InputError
 
 SOURCES_IN = ("queue", "audit", "import")
@@ -66,8 +66,7 @@ class _Imports:
         sa, e = self._sa, self._events
         counts = {"added": 0, "updated": 0, "unchanged": 0, "retracted": 0}
         with self._write() as c:
-            undone = sa.select(e.c.undoes).where(sa.and_(e.c.project == self.project, e.c.kind == "undo",
-                                                         e.c.undoes.is_not(None)))
+            undone = undone_ids(sa, e, self.project)
             latest: dict[str, Any] = {}
             live: dict[str, list[Any]] = {}  # every event of an annotation still in force
             for ev in c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id,
@@ -85,13 +84,18 @@ class _Imports:
                 c.execute(e.insert().values(project=self.project, kind="label", created_at=now, **r))
                 counts["updated" if old is not None else "added"] += 1
             if retract_missing:  # gone from the export: undo every version, so none resurfaces
-                for ext in latest:
-                    for ev in live[ext]:
-                        c.execute(e.insert().values(project=self.project, row_id=ev.row_id, kind="undo",
-                                                    annotator=ev.annotator, source="import", created_at=now,
-                                                    undoes=ev.id, external_id=ext))
-                    counts["retracted"] += 1
+                counts["retracted"] = self._undo_all(c, [ev for ext in latest for ev in live[ext]], now)
         return counts
+
+    def _undo_all(self, c: Any, events: list[Any], now: Any) -> int:
+        """Undo these label events (rows with id, row_id, annotator, external_id); returns how
+        many distinct external ids (annotations) that retracted."""
+        e = self._events
+        for ev in events:
+            c.execute(e.insert().values(project=self.project, row_id=ev.row_id, kind="undo",
+                                        annotator=ev.annotator, source="import", created_at=now,
+                                        undoes=ev.id, external_id=ev.external_id))
+        return len({ev.external_id for ev in events})
 
     def retract_external(self, external_ids: Iterable[str]) -> int:
         """Undo the labels in force that came from these external ids (e.g. annotations
@@ -101,15 +105,7 @@ class _Imports:
             return 0
         sa, e = self._sa, self._events
         with self._write() as c:
-            undone = sa.select(e.c.undoes).where(sa.and_(e.c.project == self.project, e.c.kind == "undo",
-                                                         e.c.undoes.is_not(None)))
             rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id).where(sa.and_(
                 e.c.project == self.project, e.c.kind == "label", e.c.external_id.in_(ids),
-                e.c.id.not_in(undone)))).all()
-            now = _now()
-            for r in rows:
-                c.execute(e.insert().values(project=self.project, row_id=r.row_id, kind="undo",
-                                            annotator=r.annotator, source="import", created_at=now,
-                                            undoes=r.id, external_id=r.external_id))
-            n = len({r.external_id for r in rows})
-        return n
+                e.c.id.not_in(undone_ids(sa, e, self.project))))).all()
+            return self._undo_all(c, list(rows), _now())

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from ._store_schema import check_annotator, db_now
+from ._store_schema import check_annotator, db_now, undone_ids
 from .exceptions import InputError
 
 
@@ -30,8 +30,7 @@ class _Leases:
         """
         sa = self._sa
         e, le = self._events, self._leases
-        undone = sa.select(e.c.undoes).where(sa.and_(e.c.project == self.project, e.c.kind == "undo",
-                                                     e.c.undoes.is_not(None)))
+        undone = undone_ids(sa, e, self.project)
         blocked = set(c.execute(sa.select(e.c.row_id).where(sa.and_(
             e.c.project == self.project, e.c.annotator == name, e.c.kind.in_(("label", "skip")),
             e.c.id.not_in(undone)))).scalars())

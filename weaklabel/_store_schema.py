@@ -127,3 +127,20 @@ def db_now(c: Any, is_sqlite: bool) -> datetime:
 
     value = c.execute(sa.text("SELECT CURRENT_TIMESTAMP")).scalar()
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def undone_ids(sa: Any, events: Any, project: str) -> Any:
+    """SQL subquery: the ids of a project's events that an ``undo`` event retracted."""
+    return sa.select(events.c.undoes).where(sa.and_(events.c.project == project, events.c.kind == "undo",
+                                                    events.c.undoes.is_not(None)))
+
+
+def labels_in_force(events: Any) -> Any:
+    """Label events not undone, the latest per (row, annotator, adjudication or not), oldest
+    first, with an ``adjudication`` column: what every reader of the event log counts."""
+    ev = events
+    undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
+    lab = ev[(ev["kind"] == "label") & ~ev["id"].isin(undone)]
+    lab = lab.assign(adjudication=lab["source"] == "adjudication")
+    lab = lab.sort_values("id").groupby(["row_id", "annotator", "adjudication"], as_index=False).last()
+    return lab.sort_values("id").reset_index(drop=True)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._store_schema import labels_in_force as _in_force
 from .evaluate import cohen_kappa
 from .labels import LabelSpace
 
@@ -23,10 +24,7 @@ def labels_in_force(events: pd.DataFrame) -> pd.DataFrame:
     """Label events not undone, the latest per (row, annotator, adjudication or not)."""
     if events.empty:
         return events.assign(adjudication=pd.Series(dtype=bool))
-    undone = set(events.loc[events["kind"] == "undo", "undoes"].dropna().astype(int))
-    lab = events[(events["kind"] == "label") & ~events["id"].isin(undone)]
-    lab = lab.assign(adjudication=lab["source"] == "adjudication")
-    return lab.sort_values("id").groupby(["row_id", "annotator", "adjudication"], as_index=False).last()
+    return _in_force(events)
 
 
 def history(events: pd.DataFrame, annotator: str, labels: LabelSpace, *, texts: pd.Series | None = None,

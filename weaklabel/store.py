@@ -30,6 +30,8 @@ from ._store_schema import (  # noqa: F401  (check_annotator, default_url are pu
     check_annotator,
     check_note,
     default_url,
+    labels_in_force,
+    undone_ids,
 )
 from .exceptions import InputError, WeakLabelError
 from .labels import LabelSpace
@@ -239,8 +241,7 @@ class ExpertLabelStore(_Leases, _Imports):
         name = check_annotator(annotator)
         sa = self._sa
         e = self._events
-        undone = sa.select(e.c.undoes).where(sa.and_(e.c.project == self.project, e.c.kind == "undo",
-                                                     e.c.undoes.is_not(None)))
+        undone = undone_ids(sa, e, self.project)
         with self._write() as c:
             last = c.execute(sa.select(e.c.id, e.c.row_id).where(sa.and_(
                 e.c.project == self.project, e.c.annotator == name, e.c.kind == "label",
@@ -268,13 +269,10 @@ class ExpertLabelStore(_Leases, _Imports):
         ev = self.events()
         if ev.empty:
             return pd.DataFrame(columns=["row_id", "annotator", "label", "source", "id"])
-        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
-        lab = ev[(ev["kind"] == "label") & ~ev["id"].isin(undone)]
-        lab = lab.assign(_adj=lab["source"] == "adjudication")
+        lab = labels_in_force(ev)
         if not adjudications:
-            lab = lab[~lab["_adj"]]
-        lab = lab.sort_values("id").groupby(["row_id", "annotator", "_adj"], as_index=False).last()
-        return lab.sort_values("id")[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
+            lab = lab[~lab["adjudication"]]
+        return lab[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
 
     def label_counts(self) -> pd.Series:
         """row_id -> number of experts whose label is in force (adjudications aside)."""

@@ -88,10 +88,7 @@ def _describe(c: Any) -> str:
 
 def validate_params(model: Any) -> None:
     """Check every parameter of ``model`` against its class's ``_parameter_constraints``."""
-    constraints: dict[str, list[Any]] = {}
-    for cls in reversed(type(model).__mro__):  # subclasses extend or override their bases'
-        constraints.update(getattr(cls, "_parameter_constraints", {}) or {})
-    for name, allowed in constraints.items():
+    for name, allowed in all_constraints(type(model)).items():
         value = getattr(model, name)
         if not any(_accepts(c, value) for c in allowed):
             raise InputError(f"{name}: expected {_join([_describe(c) for c in allowed])}, got {value!r} "
@@ -103,7 +100,7 @@ def _join(parts: list[str]) -> str:
 
 
 def all_constraints(cls: type) -> dict[str, list[Any]]:
-    """The merged constraints of a class (its own and its bases')."""
+    """The merged constraints of a class: its bases', extended or overridden by its own."""
     out: dict[str, list[Any]] = {}
     for c in reversed(cls.__mro__):
         out.update(getattr(c, "_parameter_constraints", {}) or {})
