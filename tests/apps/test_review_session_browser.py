@@ -122,6 +122,7 @@ def test_two_experts_and_a_lead_in_chromium(spam_project, tmp_path):
             lea.get_by_role("tab", name="Agreement").click()
             lea.get_by_text(re.compile("ana: SPAM.*lea: HAM")).first.wait_for(timeout=30_000)
             lea.screenshot(path=str(tmp_path / "agreement.png"), full_page=True)
+            time.sleep(0.5)  # the tab's buttons just painted: let Streamlit attach their shortcuts
             lea.keyboard.press("Alt+2")                                 # resolve as SPAM
             deadline = time.time() + 20
             while store.gold("adjudicated").get(first, -1) != 1 and time.time() < deadline:
