@@ -17,12 +17,12 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from weaklabel._highlight import highlight_html
-from weaklabel.access import AccessPolicy, session_key, sign_identity, verify_identity
 from weaklabel.exceptions import WeakLabelError
-from weaklabel.project import PROJECT_FILE, Project
-from weaklabel.review import ReviewSession
-from weaklabel.store import check_annotator
+from weaklabel.review._highlight import highlight_html
+from weaklabel.review.access import AccessPolicy, session_key, sign_identity, verify_identity
+from weaklabel.review.project import PROJECT_FILE, Project
+from weaklabel.review.session import ReviewSession
+from weaklabel.review.store import check_annotator
 
 
 def _project_path() -> str:

@@ -18,7 +18,7 @@ import re
 import pandas as pd
 
 # [weaklabel] data loading
-from weaklabel.datasets import load_dataset
+from weaklabel.io.datasets import load_dataset
 
 DATA = os.environ.get("WEAKLABEL_DATA", os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets"))
 _train, _test = (load_dataset("youtube", split=s, data_dir=DATA) for s in ("train", "test"))

@@ -58,7 +58,7 @@ def L_small() -> np.ndarray:
 @pytest.fixture
 def spam_project(tmp_path):
     """A small text project: 60 comments (with an HTML/JS payload among them) and 3 LFs."""
-    from weaklabel.project import Project
+    from weaklabel.review.project import Project
 
     # the payload row is first among the conflicting rows, so the app serves it first
     texts = (["<script>alert('xss')</script><b>bold</b> check out my channel, great song"]

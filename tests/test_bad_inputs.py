@@ -28,14 +28,15 @@ from weaklabel import (
     lf_summary,
     load_dataset,
 )
-from weaklabel.access import AccessPolicy
 from weaklabel.cache import VoteCache
 from weaklabel.cli import build_parser, main
-from weaklabel.io import read_table, read_wrench_split
-from weaklabel.labelstudio import read_annotations
+from weaklabel.io.labelstudio import read_annotations
+from weaklabel.io.tables import read_table
+from weaklabel.io.wrench import read_wrench_split
 from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
-from weaklabel.project import Project
-from weaklabel.store import ExpertLabelStore, StoreError
+from weaklabel.review.access import AccessPolicy
+from weaklabel.review.project import Project
+from weaklabel.review.store import ExpertLabelStore, StoreError
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 TEXT = pd.DataFrame({"text": ["a b", "c d"]}, index=[7, 8])
@@ -321,7 +322,7 @@ def _init_force_keeps_old(t):
 def _bad_mat(t):
     from scipy.io import savemat
 
-    from weaklabel.matfile import read_mat_splits
+    from weaklabel.io.matfile import read_mat_splits
 
     savemat(t / "x.mat", {"test_pred": np.zeros((2, 2))})
     read_mat_splits(t / "x.mat")
@@ -435,7 +436,7 @@ def _clock_skew(t):
     from datetime import timedelta
     from unittest import mock
 
-    import weaklabel.store as store_mod
+    import weaklabel.review.store as store_mod
 
     store = ExpertLabelStore(f"sqlite:///{t / 's.db'}")
     assert store.lease_next(["r1", "r2"], "ana", ttl_seconds=600) == "r1"
@@ -490,7 +491,7 @@ def _tiny_project(t, **kw):
 
 
 def _media(t):
-    from weaklabel.review import ReviewSession
+    from weaklabel.review.session import ReviewSession
 
     (t / "proj").mkdir()
     sess = ReviewSession(_tiny_project(t / "proj"))
@@ -500,14 +501,14 @@ def _media(t):
 
 
 def _display_missing(t):
-    from weaklabel.review import ReviewSession
+    from weaklabel.review.session import ReviewSession
 
     ReviewSession(_tiny_project(t, display_columns=["nope"]))
 
 
 def _ooc_dupes(t):
-    from weaklabel.outofcore import run_out_of_core
-    from weaklabel.suite import load_suite
+    from weaklabel.backends.outofcore import run_out_of_core
+    from weaklabel.io.suite import load_suite
 
     cols = sorted({c for f in load_suite("lfs.cancer").lfs for c in f.columns})
     pd.DataFrame({"id": ["a", "b", "c", "a"], **{c: [10.0, 20.0, 15.0, 12.0] for c in cols}}).to_parquet(t / "d.parquet")
@@ -524,7 +525,7 @@ def _mixed_run(t):
 
 
 def _lfs_raise(t):
-    from weaklabel.suite import load_suite
+    from weaklabel.io.suite import load_suite
 
     load_suite(str(_tmp(t, "boom.py", "x = 1 / 0\n")))
 
@@ -553,7 +554,7 @@ def _read_only_store(t):
 
 
 def _agreement_after_import(t):
-    from weaklabel.review import ReviewSession
+    from weaklabel.review.session import ReviewSession
 
     sess = ReviewSession(_tiny_project(t))
     pred = {str(r): int(p) for r, p in zip(sess.L.row_ids, sess.model.predict(sess.L, tie_break_policy="random"))}
@@ -562,7 +563,7 @@ def _agreement_after_import(t):
 
 
 def _guessing(t):
-    import weaklabel.access as access
+    import weaklabel.review.access as access
 
     pol = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "tok"})
     for i in range(access.MAX_FAILURES):
@@ -573,7 +574,7 @@ def _guessing(t):
 def _mat(t, content):
     from scipy.io import savemat
 
-    from weaklabel.matfile import read_mat_splits
+    from weaklabel.io.matfile import read_mat_splits
 
     savemat(t / "m.mat", content)
     read_mat_splits(t / "m.mat")

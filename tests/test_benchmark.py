@@ -8,7 +8,7 @@ from weaklabel import InputError, LabelMatrix, LabelSpace
 from weaklabel import benchmark as B
 from weaklabel.bench.synthetic import sample_L
 from weaklabel.cli import main
-from weaklabel.io import write_wrench_split
+from weaklabel.io.wrench import write_wrench_split
 
 
 @pytest.fixture

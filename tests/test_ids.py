@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from weaklabel import InputError
 from weaklabel.cli import main
-from weaklabel.io import read_table
-from weaklabel.project import Project
-from weaklabel.queue import rank
+from weaklabel.io.tables import read_table
+from weaklabel.review.project import Project
+from weaklabel.review.queue import rank
 
 SUITE = '''
 from weaklabel import LabelSpace, keyword_lf

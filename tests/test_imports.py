@@ -63,7 +63,7 @@ def test_label_models_still_clone_and_refit_with_scikit_learn():
 
 
 def test_cli_model_choices_are_the_registry():
-    from weaklabel.cli import _model_choices
+    from weaklabel.cli.parser import _model_choices
     from weaklabel.models import MODELS
 
     assert _model_choices() == list(MODELS)

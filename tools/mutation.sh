@@ -7,15 +7,15 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 declare -A TESTS=(
-  [evaluate]="tests/mutants tests/models/test_majority.py tests/test_benchmark.py tests/test_store.py"
+  [evaluate]="tests/mutants tests/models/test_majority.py tests/test_benchmark.py tests/review/test_store.py"
   [analysis/summary]="tests/mutants tests/analysis"
   [models/majority]="tests/mutants tests/models/test_majority.py"
   [models/base]="tests/mutants tests/models/test_majority.py tests/models/test_snorkel_ports.py"
-  [queue]="tests/mutants tests/test_queue.py"
-  [store]="tests/mutants tests/test_store.py"
+  [review/queue]="tests/mutants tests/review/test_queue.py"
+  [review/store]="tests/mutants tests/review/test_store.py"
 )
 modules=("$@")
-[ ${#modules[@]} -eq 0 ] && modules=(evaluate analysis/summary models/majority models/base queue store)
+[ ${#modules[@]} -eq 0 ] && modules=(evaluate analysis/summary models/majority models/base review/queue review/store)
 printf "%-20s %7s %8s %8s %6s\n" module killed survived notests score
 for mod in "${modules[@]}"; do
   work="$(mktemp -d)"

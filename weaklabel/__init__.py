@@ -10,7 +10,6 @@ from typing import Any
 
 from .analysis import lf_summary
 from .apply import FaultWarning, apply_lfs
-from .datasets import Dataset, load_dataset
 from .exceptions import (
     DatasetNotFoundError,
     InputError,
@@ -21,6 +20,7 @@ from .exceptions import (
     OptionalDependencyError,
     WeakLabelError,
 )
+from .io.datasets import Dataset, load_dataset
 from .labels import ABSTAIN, LabelSpace
 from .lf import LabelingFunction, labeling_function
 from .matrix import ApplyReport, LabelMatrix
@@ -28,6 +28,10 @@ from .models import DawidSkene, LabelModel, MajorityVote
 from .templates import keyword_lf, lookup_lf, regex_lf, threshold_lf
 
 __version__ = "0.1.0"
+
+from . import _moved  # noqa: E402 - old flat module paths resolve to the subpackages
+
+_moved.install(__name__)
 
 _LAZY = {"nlp_labeling_function": "nlp", "matcher_lf": "nlp", "phrase_lf": "nlp"}
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .evaluate import metric_scores
 from .exceptions import DatasetNotFoundError, InputError
-from .io import WrenchSplit, read_wrench_labels, read_wrench_split
+from .io.wrench import WrenchSplit, read_wrench_labels, read_wrench_split
 from .models import BaseLabelModel, SnorkelLabelModel, probs_to_preds
 from .models.registry import MODELS, PEERS, make_model
 
@@ -89,7 +89,7 @@ def _splits(folder: Path, lfs: Any) -> dict[str, WrenchSplit]:
     if folder.suffix == ".mat":
         if lfs is not None:
             raise InputError(f"lfs: {folder} holds label matrices only (no texts to re-apply LFs to)")
-        from .matfile import read_mat_splits
+        from .io.matfile import read_mat_splits
 
         out = read_mat_splits(folder)
         out.setdefault("test", out["train"])
@@ -104,7 +104,7 @@ def _splits(folder: Path, lfs: Any) -> dict[str, WrenchSplit]:
                 raise
     if lfs is not None:  # re-apply an LF suite to the texts instead of the stored votes
         from .apply import apply_lfs
-        from .suite import load_suite
+        from .io.suite import load_suite
 
         suite = load_suite(lfs) if isinstance(lfs, str) else lfs
         for s in out.values():

@@ -374,7 +374,7 @@ def as_labeling_function(obj: Any) -> LabelingFunction:
     if type(obj).__module__.startswith("weaklabel.compat.snorkel.") and hasattr(obj, "name") and callable(obj):
         # weaklabel's Snorkel-compatible LFs: rows built from column arrays (no iterrows).
         def run_compat(df: pd.DataFrame, _lf: Any = obj) -> np.ndarray:
-            from .compat.snorkel.labeling.apply.core import frame_rows
+            from ._rows import frame_rows
 
             return np.fromiter((_lf(x) for x in frame_rows(df)), dtype=np.int64, count=len(df))
 

@@ -18,15 +18,15 @@ from ._atomic import atomic_path, check_out_dir
 from ._atomic import sha256_file as _sha256
 from .analysis import label_counts, lf_report
 from .apply import apply_lfs
-from .datasets import DATASETS, load_dataset
 from .exceptions import InputError
-from .io import read_table, write_labels
+from .io.datasets import DATASETS, load_dataset
+from .io.suite import LFSuite, load_suite
+from .io.tables import read_table, write_labels
 from .labels import LabelSpace
 from .matrix import LabelMatrix
 from .models import BaseLabelModel, MajorityVote
 from .models.registry import MODELS as MODELS  # the one registry, importable here too
 from .models.registry import make_model
-from .suite import LFSuite, load_suite
 
 log = logging.getLogger(__name__)
 

@@ -71,7 +71,7 @@ def _as_slice(obj: Any) -> LabelingFunction:
     module = type(obj).__module__
     if (module.startswith("snorkel.slicing") or module.startswith("weaklabel.compat.snorkel.slicing")) \
             and hasattr(obj, "name"):
-        from .compat.snorkel.labeling.apply.core import frame_rows
+        from ._rows import frame_rows
 
         return SlicingFunction(obj.name, lambda df, _sf=obj: np.fromiter(
             (bool(_sf(x)) for x in frame_rows(df)), dtype=bool, count=len(df)), vectorized=True)
@@ -147,7 +147,7 @@ def slice_scores(S: pd.DataFrame, y: Any, preds: Any, *, metrics: Sequence[str] 
 def load_slices(spec: str) -> list[LabelingFunction]:
     """The slicing functions of a module (file path or dotted name): its ``SFS`` list,
     else every :class:`SlicingFunction` (weaklabel's or Snorkel-style) at module level."""
-    from .suite import _import
+    from .io.suite import _import
 
     module = _import(spec, arg="slices")
     if hasattr(module, "SFS"):

@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from weaklabel.project import Project  # noqa: E402
+from weaklabel.review.project import Project  # noqa: E402
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
 
@@ -160,7 +160,7 @@ def test_other_pages_render(app):
 
 
 def test_access_control_with_per_annotator_passwords(spam_project, monkeypatch):
-    from weaklabel.access import hash_password
+    from weaklabel.review.access import hash_password
 
     monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
     monkeypatch.setenv("WEAKLABEL_APP_USERS", f"ana={hash_password('s3cret')}")

@@ -15,7 +15,7 @@ pytest.importorskip("streamlit")
 sync_api = pytest.importorskip("playwright.sync_api")
 
 from weaklabel.bench.app import _free_port, _wait_for  # noqa: E402  (one copy of the port helpers)
-from weaklabel.project import Project  # noqa: E402
+from weaklabel.review.project import Project  # noqa: E402
 
 APP = Path(__file__).resolve().parents[2] / "apps" / "review_app.py"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -103,7 +103,7 @@ def test_weaklabel_app_listens_on_loopback_only_by_default(spam_project):
 
 
 def test_serving_the_network_without_access_control_warns(spam_project, capsys, monkeypatch):
-    import weaklabel.cli_review as cli_review
+    import weaklabel.cli.review as cli_review
     from weaklabel.cli import main
 
     monkeypatch.setattr(cli_review, "_run_forwarding_signals", lambda cmd, env: 0)  # do not start a server
@@ -115,7 +115,7 @@ def test_serving_the_network_without_access_control_warns(spam_project, capsys, 
 
 
 def test_weaklabel_app_hides_streamlits_toolbar(spam_project, monkeypatch):
-    import weaklabel.cli_review as cli_review
+    import weaklabel.cli.review as cli_review
     from weaklabel.cli import main
 
     seen = {}

@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("streamlit")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from weaklabel.project import Project  # noqa: E402
+from weaklabel.review.project import Project  # noqa: E402
 
 from .test_review_app_browser import CHROMIUM, _free_port, _wait_for  # noqa: E402
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from weaklabel.cli import main
-from weaklabel.datasets import load_dataset
+from weaklabel.io.datasets import load_dataset
 
 from ..conftest import SHARED_DATA
 

@@ -23,7 +23,7 @@ import pytest
 
 from weaklabel.bench.app import _free_port
 from weaklabel.cli import main
-from weaklabel.project import Project
+from weaklabel.review.project import Project
 
 LS_BIN = os.environ.get("WEAKLABEL_TEST_LS_BIN", "")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
@@ -167,8 +167,8 @@ def test_push_annotate_pull_and_serve(label_studio, spam_project, monkeypatch, c
     assert "0 new, 0 updated, 2 unchanged, 1 retracted" in capsys.readouterr().out
 
     # serve: register the ML backend, fetch predictions through Label Studio, take a webhook
-    from weaklabel.ls_backend import Backend, make_server
-    from weaklabel.review import ReviewSession
+    from weaklabel.review.ls_backend import Backend, make_server
+    from weaklabel.review.session import ReviewSession
 
     secret = "s3cret-shared"
     backend = Backend(ReviewSession(Project.load(spam_project)), origin=f"ls:{pid}")

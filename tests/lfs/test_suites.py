@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from weaklabel import LabelingFunction, apply_lfs, load_dataset
-from weaklabel.suite import load_suite
+from weaklabel.io.suite import load_suite
 
 
 @pytest.mark.parametrize("spec", ["lfs.cancer", "lfs/spam.py", "lfs.sms"])

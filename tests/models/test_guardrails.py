@@ -62,7 +62,7 @@ def test_an_lf_accurate_on_gold_is_never_called_worse_than_random(data_dir):
     other LFs is no evidence of an inverted rule, so no warning names it."""
     import warnings
 
-    from weaklabel.io import read_wrench_split
+    from weaklabel.io.wrench import read_wrench_split
 
     train = read_wrench_split(data_dir / "youtube", "train")
     with warnings.catch_warnings(record=True) as caught:

@@ -76,7 +76,7 @@ def test_gold_weight_moves_the_fit_toward_the_gold_rows():
 def test_queue_chosen_gold_does_not_hurt_the_default():
     """Experts label the rows a queue picked from the votes (selection depends on L only):
     with unweighted gold rows that selection is ignorable and the fit stays sound."""
-    from weaklabel.queue import conflict_score
+    from weaklabel.review.queue import conflict_score
 
     L, y = sample_L(20_000, [0.85, 0.75, 0.7, 0.65, 0.8], [0.5, 0.4, 0.5, 0.6, 0.3], [0.6, 0.4], seed=8)
     base = _acc(LabelModel().fit(L), L, y)

@@ -102,7 +102,7 @@ def test_trec_test_split_differs_from_valid_so_valid_gold_does_not_transfer(data
     """Pins why the default with valid gold trails tuned Snorkel on trec (issue 12, item 4):
     a correction fitted on half of valid's gold predicts the other half much better and
     the test split much worse, and the class shares of valid and test differ."""
-    from weaklabel.io import read_wrench_split
+    from weaklabel.io.wrench import read_wrench_split
 
     split = {s: read_wrench_split(data_dir / "trec", s) for s in ("train", "valid", "test")}
     yv, yt = split["valid"].y, split["test"].y

@@ -12,8 +12,8 @@ from weaklabel.analysis.summary import lf_report, wilson_interval
 from weaklabel.evaluate import metric_scores
 from weaklabel.matrix import LabelMatrix
 from weaklabel.models import MajorityVote, probs_to_preds
-from weaklabel.queue import rank
-from weaklabel.store import ExpertLabelStore
+from weaklabel.review.queue import rank
+from weaklabel.review.store import ExpertLabelStore
 
 
 # -- queue.py: best first ------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ..exceptions import InputError, require
 from ..labels import LabelSpace
 from ..lf import as_labeling_function
 from ..matrix import compress
-from ..outofcore import merge_patterns
+from .outofcore import merge_patterns
 
 require("dask.dataframe", extra="dask", feature="the Dask backend")
 

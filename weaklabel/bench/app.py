@@ -34,7 +34,7 @@ WORDS = ("check out my channel", "subscribe", "great song", "love it", "http://s
 
 def make_project(root: Path, n_items: int, seed: int = 0) -> Path:
     """A text project of ``n_items`` synthetic comments with conflicting keyword LFs."""
-    from ..project import Project
+    from ..review.project import Project
 
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(WORDS), size=(n_items, 3))
@@ -90,7 +90,7 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
     chromium = chromium or shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         raise OptionalDependencyError("bench app needs a Chromium binary on PATH (apt install chromium)")
-    from ..project import Project
+    from ..review.project import Project
 
     with tempfile.TemporaryDirectory() as tmp:
         path = make_project(Path(tmp), n_items)

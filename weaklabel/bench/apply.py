@@ -43,7 +43,7 @@ def bench_texts(n_rows: int, *, seed: int = 0) -> tuple[pd.DataFrame, str]:
     root = os.environ.get("WEAKLABEL_DATA")
     if root:
         try:
-            from ..datasets import load_dataset
+            from ..io.datasets import load_dataset
 
             base = load_dataset("youtube", source="raw", split="all", data_dir=root).df["text"].tolist()
             reps = -(-n_rows // len(base))

@@ -19,9 +19,9 @@ import pandas as pd
 
 from ..benchmark import auto_metric
 from ..evaluate import metric_scores
-from ..io import read_wrench_split
+from ..io.wrench import read_wrench_split
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
-from ..queue import conflict_weights, drawn_at_random, rank
+from ..review.queue import conflict_weights, drawn_at_random, rank
 
 STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
@@ -57,7 +57,7 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
         if strategy == "label_issues":
             if texts is None:
                 raise ValueError("strategy 'label_issues' needs texts")
-            from ..quality import label_issue_scores
+            from ..learn.quality import label_issue_scores
 
             weak = probs_to_preds(model.predict_proba(L_tr), tie_break_policy="random")
             issue_scores = label_issue_scores(pd.DataFrame({"text": list(texts)}), weak, text_column="text")

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ..apply import apply_lfs
+from ..io.suite import LFSuite
 from ..labels import ABSTAIN, LabelSpace
 from ..lf import labeling_function
-from ..suite import LFSuite
 from ..templates import threshold_lf
 
 N_COLS = 10
@@ -51,7 +51,7 @@ def write_parquet(path: Path, n_rows: int, *, chunk: int = 1_000_000, seed: int 
 
 
 def _child_out_of_core(path: str, n_lfs: int, out: str, chunksize: int) -> dict[str, Any]:
-    from ..outofcore import run_out_of_core
+    from ..backends.outofcore import run_out_of_core
 
     return run_out_of_core(path, threshold_suite(n_lfs), out=out, chunksize=chunksize)
 

@@ -1,0 +1,58 @@
+"""Every table the CLI prints fits 100 columns by default; --wide shows it whole."""
+
+import pytest
+
+from weaklabel.cli import main
+
+from ..conftest import SHARED_DATA
+
+pytestmark = pytest.mark.skipif(not (SHARED_DATA / "youtube").is_dir(), reason="needs ../shared/datasets/youtube")
+YT = ["--data", "youtube", "--data-dir", str(SHARED_DATA)]
+
+
+@pytest.mark.parametrize("args", [
+    ["analyze", *YT],
+    ["analyze", *YT, "--drill", "keyword_song", "--kind", "incorrect"],
+    ["analyze", *YT, "--contribution"],
+    ["apply", *YT, "--lfs", "lfs/spam.py", "--out", "{tmp}/L.npz"],
+    ["run", *YT, "--lfs", "lfs/spam.py", "--eval-split", "test", "--out", "{tmp}/run"],
+])
+def test_tables_fit_100_columns(args, tmp_path, capsys):
+    assert main([a.replace("{tmp}", str(tmp_path)) for a in args]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith("Wrote ")]  # paths are paths
+    widest = max(len(line) for line in lines)
+    assert widest <= 100, f"{widest} columns:\n" + next(line for line in lines if len(line) == widest)
+
+
+def test_long_texts_are_cut_and_wide_shows_them_whole(capsys):
+    assert main(["analyze", *YT, "--drill", "keyword_song", "--limit", "50"]) == 0
+    assert "…" in capsys.readouterr().out
+    assert main(["--wide", "analyze", *YT, "--drill", "keyword_song", "--limit", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out and max(len(line) for line in out.splitlines()) > 100
+
+
+def test_contribution_says_what_its_numbers_are(capsys):
+    assert main(["analyze", *YT, "--contribution"]) == 0
+    err = capsys.readouterr().err
+    assert "score_without: the gold accuracy of the label model refit without that LF" in err
+    assert "minus that (positive = the LF helps)" in err
+
+
+def test_gold_curve_prints_mean_and_std_over_draws(capsys):
+    assert main(["benchmark", str(SHARED_DATA / "youtube"), "--gold-curve", "0,25"]) == 0
+    out = capsys.readouterr().out
+    assert "mean ± std over draws" in out and "±" in out.split("\n", 2)[2]
+    assert "count" not in out and "nan" not in out
+
+
+def test_progress_bars_only_for_a_watching_person(monkeypatch, capsys):
+    from weaklabel import _progress
+
+    items = [1, 2, 3]
+    assert _progress.progress(items) is items              # stderr is not a terminal under pytest
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert list(_progress.progress(items, desc="x")) == items and _progress.progress(items) is not items
+    assert main(["--quiet", "analyze", *YT]) == 0           # --quiet switches them off
+    assert _progress.QUIET is True and _progress.progress(items) is items
+    _progress.QUIET = False

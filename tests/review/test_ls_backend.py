@@ -1,0 +1,111 @@
+"""`weaklabel ls serve`'s ML backend and the `ls` commands' checks, without a Label Studio."""
+
+import base64
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+from weaklabel.bench.app import _free_port
+from weaklabel.cli import main
+from weaklabel.exceptions import InputError
+from weaklabel.review.ls_backend import Backend, make_server
+from weaklabel.review.project import Project
+from weaklabel.review.session import ReviewSession
+
+SECRET = "shared-secret"
+
+
+@pytest.fixture
+def backend_url(spam_project):
+    proj = Project.load(spam_project)
+    proj.refit_every = 2
+    backend = Backend(ReviewSession(proj), origin="ls:7")
+    server = make_server(backend, SECRET, port=_free_port())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", backend
+    server.shutdown()
+    server.server_close()
+
+
+def _post(url, path, body=None, auth="basic"):
+    headers = {"Content-Type": "application/json"}
+    if auth == "basic":
+        headers["Authorization"] = "Basic " + base64.b64encode(f"ls:{SECRET}".encode()).decode()
+    elif auth == "bearer":
+        headers["Authorization"] = f"Bearer {SECRET}"
+    req = urllib.request.Request(url + path, method="GET" if body is None else "POST", headers=headers,
+                                 data=None if body is None else json.dumps(body).encode())
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def test_only_requests_with_the_secret_are_answered(backend_url):
+    url, _ = backend_url
+    for auth in (None, "wrong"):
+        req = urllib.request.Request(url + "/health", headers={} if auth is None else {"Authorization": "Bearer x"})
+        with pytest.raises(urllib.error.HTTPError, match="401") as exc:
+            urllib.request.urlopen(req)
+        exc.value.close()
+    assert _post(url, "/health")["status"] == "UP"
+    assert _post(url, "/setup", {"project": "1.0", "schema": "<View/>"})["model_version"].startswith("weaklabel-")
+
+
+def test_predictions_for_project_rows_and_for_new_tasks(backend_url):
+    url, backend = backend_url
+    out = _post(url, "/predict", {"tasks": [{"id": 1, "data": {"row_id": "c1", "text": "ignored: the row counts"}},
+                                            {"id": 2, "data": {"text": "great song, love it"}}]})
+    first, second = out["results"]
+    assert first["result"][0]["value"]["choices"] == ["SPAM"] and first["lf_votes"] == {"promo": "SPAM",
+                                                                                        "link": "SPAM"}
+    assert second["result"][0]["value"]["choices"] == ["HAM"] and second["lf_votes"] == {"fan": "HAM"}
+    assert first["model_version"] == out["model_version"] == f"weaklabel-{backend.sess.model_version}"
+    assert abs(sum(first["probabilities"].values()) - 1) < 1e-3
+
+
+def _hook(url, action, ann_id, label, updated="2026-11-28T10:00:00Z", user=1, auth="bearer"):
+    return _post(url, "/webhook", {"action": action, "project": {"id": 7},
+                                   "task": {"id": 3,
+                                            "data": {"row_id": "c21", "text": "x", "weaklabel_source": "audit"},
+                                            "meta": {"weaklabel_source": "audit"}},
+                                   "annotation": {"id": ann_id, "completed_by": user, "updated_at": updated,
+                                                  "result": [{"type": "choices", "from_name": "label",
+                                                              "value": {"choices": [label]}}]}}, auth=auth)
+
+
+def test_webhooks_append_update_retract_and_refit(backend_url):
+    url, backend = backend_url
+    store = backend.sess.store
+    assert _hook(url, "ANNOTATION_CREATED", 11, "HAM") == {"added": 1, "updated": 0, "unchanged": 0,
+                                                            "retracted": 0, "refit": False}
+    assert _hook(url, "ANNOTATION_CREATED", 11, "HAM")["unchanged"] == 1        # a retried delivery
+    out = _hook(url, "ANNOTATION_UPDATED", 11, "SPAM", updated="2026-11-28T11:00:00Z")
+    assert out["updated"] == 1 and out["refit"] is True                          # refit_every = 2
+    assert store.current_labels().loc[0, ["row_id", "label", "source"]].tolist() == ["c21", 1, "audit"]
+    assert _post(url, "/webhook", {"action": "ANNOTATIONS_DELETED", "annotations": [{"id": 11}]},
+                 auth="bearer") == {"retracted": 1}
+    assert store.current_labels().empty
+    assert _post(url, "/webhook", {"action": "PROJECT_UPDATED"}, auth="bearer") == {"ignored": "PROJECT_UPDATED"}
+
+
+def test_ls_commands_need_settings_and_a_token_from_the_environment(spam_project, monkeypatch, capsys):
+    assert main(["ls", "pull", "--project", str(spam_project)]) == 1
+    assert "needs a [labelstudio] table" in capsys.readouterr().err
+    proj = Project.load(spam_project)
+    proj.labelstudio = {"url": "http://127.0.0.1:1", "project": "p"}
+    proj.save(spam_project)
+    monkeypatch.delenv("WEAKLABEL_LS_TOKEN", raising=False)
+    assert main(["ls", "push", "--project", str(spam_project)]) == 1
+    assert "set the Label Studio API token in $WEAKLABEL_LS_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "abc")
+    assert main(["ls", "push", "--project", str(spam_project)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot reach Label Studio at http://127.0.0.1:1" in err and "abc" not in err
+    monkeypatch.delenv("WEAKLABEL_LS_SECRET", raising=False)
+    assert main(["ls", "serve", "--project", str(spam_project)]) == 1
+    assert "WEAKLABEL_LS_SECRET: set a shared secret" in capsys.readouterr().err
+    spam_project.write_text(spam_project.read_text() + 'token = "abc"\n')
+    with pytest.raises(InputError, match="holds an API token; remove it"):
+        Project.load(spam_project)

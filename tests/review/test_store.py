@@ -1,0 +1,269 @@
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import InputError, LabelSpace
+from weaklabel.evaluate import cohen_kappa, krippendorff_alpha
+from weaklabel.review.store import ExpertLabelStore, StoreError
+
+LABELS = LabelSpace(["ham", "spam"])
+PG_URL = os.environ.get("WEAKLABEL_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
+    not PG_URL, reason="set WEAKLABEL_TEST_POSTGRES_URL to run the store suite on PostgreSQL (.ci/run does)"))]
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path):
+    return f"sqlite:///{tmp_path / 'labels.db'}" if request.param == "sqlite" else PG_URL
+
+
+@pytest.fixture
+def project():
+    return f"p-{uuid.uuid4().hex[:10]}"  # PostgreSQL is shared between tests: a fresh project each
+
+
+@pytest.fixture
+def store(url, project):
+    return ExpertLabelStore(url, project=project, label_space=LABELS)
+
+
+def test_events_are_appended_and_undo_is_a_new_event(store):
+    a = store.add_label("r1", "spam", "ana", note="obvious ad", model_version="lm-1")
+    store.add_label("r2", 0, "ana")
+    u = store.undo("ana")
+    assert u is not None and u > a
+    ev = store.events()
+    assert ev["kind"].tolist() == ["label", "label", "undo"]
+    assert ev.loc[2, "undoes"] == ev.loc[1, "id"]
+    assert ev.loc[0, "note"] == "obvious ad" and ev.loc[0, "model_version"] == "lm-1"
+    assert store.gold().to_dict() == {"r1": 1}
+    store.undo("ana")
+    assert store.gold().empty and len(store.events()) == 4  # nothing is deleted
+    assert store.undo("ana") is None
+
+
+def test_gold_policies(store):
+    store.add_labels([("r1", 1, "ana"), ("r1", 1, "ben"), ("r1", 0, "cy"),   # majority spam
+                      ("r2", 0, "ana"), ("r2", 1, "ben"),                     # tie
+                      ("r3", 0, "ana")])
+    store.add_label("r3", 1, "ana")   # ana changed her mind: her latest label counts
+    assert store.gold("majority").to_dict() == {"r1": 1, "r2": -1, "r3": 1}
+    store.add_label("r2", 1, "judge", source="adjudication")
+    assert store.gold("adjudicated").to_dict() == {"r1": 1, "r2": 1, "r3": 1}
+    assert store.gold("majority")["r2"] == -1  # adjudications do not vote
+    assert store.gold("latest")["r2"] == 1
+    store.undo("judge")
+    assert store.gold("adjudicated")["r2"] == -1
+    store.add_label("r1", 0, "judge", source="adjudication")
+    assert store.gold("adjudicated")["r1"] == 0 and store.gold("majority")["r1"] == 1
+    # a lead's ruling is not a rater's label: it does not count toward overlap
+    assert store.label_counts().to_dict() == {"r1": 3, "r2": 2, "r3": 1}
+    assert store.gold_array(["r1", "r9", "r3"]).tolist() == [1, -1, 1]
+
+
+@pytest.mark.parametrize("label, annotator, msg", [
+    (2, "ana", r"label: 2 is outside the label space 0..1"),
+    ("eggs", "ana", "not in the label space"),
+    (True, "ana", "expected a class index or name"),
+    (1, "", "annotator: expected a name"),
+    (1, "<script>", "annotator: expected a name"),
+])
+def test_bad_labels_and_annotators_are_rejected(store, label, annotator, msg):
+    with pytest.raises(InputError, match=msg):
+        store.add_label("r1", label, annotator)
+    assert store.events().empty
+
+
+def test_leases_keep_two_experts_off_the_same_item(store):
+    cands = ["r1", "r2", "r3"]
+    assert store.lease_next(cands, "ana") == "r1"
+    assert store.lease_next(cands, "ben") == "r2"        # r1 is leased to ana
+    assert store.lease_next(cands, "ana") == "r1"        # ana keeps hers
+    store.add_label("r1", 1, "ana")
+    assert store.lease_next(cands, "ana") == "r3"        # labeled and leased rows are not served
+    assert store.lease_next(cands, "cy") is None
+    store.release("r2", "ben")
+    assert store.lease_next(cands, "cy") == "r2"
+    # overlap=2: a second expert may take a row someone else labeled
+    assert store.lease_next(["r1"], "ben", overlap=2) == "r1"
+
+
+def test_leases_expire(store):
+    assert store.lease_next(["r1"], "ana", ttl_seconds=0.2) == "r1"
+    assert store.lease_next(["r1"], "ben") is None
+    time.sleep(0.3)
+    assert store.lease_next(["r1"], "ben") == "r1"
+
+
+def test_a_fast_clock_in_one_process_does_not_expire_others_leases(store, monkeypatch):
+    from datetime import timedelta
+
+    import weaklabel.review.store as store_mod
+
+    assert store.lease_next(["r1", "r2"], "ana", ttl_seconds=600) == "r1"
+    real_now = store_mod._now
+    monkeypatch.setattr(store_mod, "_now", lambda: real_now() + timedelta(minutes=15))  # ben's server
+    assert store.lease_next(["r1", "r2"], "ben") == "r2"  # ana's lease is alive by the database's clock
+
+
+def test_skip_takes_an_item_out_of_that_experts_queue(store):
+    store.skip("r1", "ana")
+    assert store.lease_next(["r1", "r2"], "ana") == "r2"
+    assert store.lease_next(["r1"], "ben") == "r1"
+
+
+def test_agreement_statistics(store):
+    store.add_labels([(f"r{i}", lab, "ana") for i, lab in enumerate([0, 0, 1, 1, 0, 1])])
+    store.add_labels([(f"r{i}", lab, "ben") for i, lab in enumerate([0, 0, 1, 0, 0, 1])])
+    ag = store.agreement()
+    # by hand: po = 5/6; ana 3x0 3x1, ben 4x0 2x1 -> pe = 3/6*4/6 + 3/6*2/6 = 1/2 -> kappa = (5/6-1/2)/(1/2) = 2/3
+    assert ag["kappa"].loc["ana", "ben"] == pytest.approx(2 / 3)
+    # alpha (nominal, 2 coders, 6 units): 12 pairable values, D_o = 2/12 * ... = 1 - (n-1) * o_disagree / e_disagree
+    # coincidences: o_00 = 6, o_11 = 4, o_01 = o_10 = 1; n_0 = 7, n_1 = 5, n = 12
+    # alpha = 1 - (n - 1) * o_01 * 2 / (n_0 * n_1 * 2) = 1 - 11 * 1 / 35
+    assert ag["n_rows_multi"] == 6 and ag["alpha"] == pytest.approx(1 - 11 / 35)
+
+
+def test_kappa_and_alpha_hand_computed():
+    # po = 4/6, pe = (3/6*4/6 + 3/6*2/6) = 1/2  -> kappa = (2/3 - 1/2) / (1/2) = 1/3
+    assert cohen_kappa(np.array([0, 0, 1, 1, 0, 1]), np.array([0, 0, 1, 0, 0, 0])) == pytest.approx(1 / 3)
+    assert krippendorff_alpha(np.array([[0, 0], [1, 1], [0, 0], [1, 1]], float)) == pytest.approx(1.0)
+    # Krippendorff (2011) nominal example: 4 coders, 12 units -> alpha = 0.743
+    data = np.array([
+        [1, 1, np.nan, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
+        [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [np.nan, 5, 5, 5], [np.nan, np.nan, 1, 1],
+        [np.nan, np.nan, 3, np.nan]])
+    assert krippendorff_alpha(data) == pytest.approx(0.743, abs=1e-3)
+
+
+def test_export_is_atomic_csv_and_parquet(store, tmp_path):
+    store.add_labels([("r1", 1, "ana"), ("r2", 0, "ana")])
+    out = pd.read_csv(store.export(tmp_path / "gold.csv"))
+    assert out.to_dict("list") == {"row_id": ["r1", "r2"], "label": [1, 0], "label_name": ["spam", "ham"],
+                                   "n_experts": [1, 1]}
+    assert len(pd.read_parquet(store.export(tmp_path / "gold.parquet"))) == 2
+    assert not list(tmp_path.glob("*.tmp"))
+    with pytest.raises(InputError, match="export to .csv or .parquet"):
+        store.export(tmp_path / "gold.xlsx")
+
+
+def test_schema_is_versioned_and_a_newer_store_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    assert ExpertLabelStore(url).schema_version == 2
+    con = sqlite3.connect(tmp_path / "db.sqlite")
+    con.execute("UPDATE weaklabel_meta SET value='99' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="schema v99, newer than this weaklabel supports"):
+        ExpertLabelStore(url)
+
+
+def test_a_v1_store_is_migrated_in_place_and_keeps_its_events(tmp_path):
+    db = tmp_path / "v1.sqlite"
+    con = sqlite3.connect(db)  # the v1 schema, as weaklabel 0.1 wrote it, with one event
+    con.executescript("""
+        CREATE TABLE weaklabel_meta (key VARCHAR(64) PRIMARY KEY, value VARCHAR(256) NOT NULL);
+        INSERT INTO weaklabel_meta VALUES ('schema_version', '1');
+        CREATE TABLE label_events (id INTEGER PRIMARY KEY AUTOINCREMENT, project VARCHAR(128) NOT NULL,
+            row_id VARCHAR(256) NOT NULL, kind VARCHAR(16) NOT NULL, label INTEGER, annotator VARCHAR(64) NOT NULL,
+            source VARCHAR(32) NOT NULL, created_at DATETIME NOT NULL, note TEXT, model_version VARCHAR(128),
+            undoes INTEGER);
+        INSERT INTO label_events (project, row_id, kind, label, annotator, source, created_at)
+            VALUES ('default', 'r1', 'label', 1, 'ana', 'queue', '2026-01-01 00:00:00');
+    """)
+    con.commit()
+    con.close()
+    store = ExpertLabelStore(f"sqlite:///{db}")
+    assert store.schema_version == 2
+    assert store.gold().to_dict() == {"r1": 1}
+    store.add_label("r2", 0, "ben")
+    assert {"external_id", "external_version"} <= set(store.events().columns)
+
+
+def test_unreachable_or_corrupt_store_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="cannot open the label store"):
+        ExpertLabelStore(f"sqlite:///{tmp_path / 'missing-dir' / 'x.db'}")
+    bad = tmp_path / "corrupt.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open the label store"):
+        ExpertLabelStore(f"sqlite:///{bad}")
+
+
+def test_projects_share_a_database_without_mixing(url, project):
+    a, b = ExpertLabelStore(url, project=project + "a"), ExpertLabelStore(url, project=project + "b")
+    a.add_label("r1", 1, "ana")
+    assert b.gold().empty and a.gold().to_dict() == {"r1": 1}
+
+
+WRITER = ("import sys; from weaklabel.review.store import ExpertLabelStore\n"
+          "url, w, n, project = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]\n"
+          "s = ExpertLabelStore(url, project=project)\n"
+          "for i in range(n):\n"
+          "    s.add_label(f'w{w}-{i}', i % 2, f'expert{w}')\n")
+
+
+@pytest.mark.slow
+def test_eight_concurrent_writers_lose_nothing(url, project):
+    ExpertLabelStore(url, project=project)
+    # separate interpreters (not multiprocessing): nothing of the test process leaks in
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, str(w), "500", project],
+                              stderr=subprocess.PIPE, text=True) for w in range(8)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, errors
+    ev = ExpertLabelStore(url, project=project).events()
+    assert len(ev) == 4000 and ev["row_id"].is_unique
+    assert ev.groupby("annotator").size().tolist() == [500] * 8
+
+
+@pytest.mark.slow
+def test_a_writer_killed_mid_session_loses_only_uncommitted_work(url, project, tmp_path):
+    ExpertLabelStore(url, project=project)
+    code = ("import sys; from weaklabel.review.store import ExpertLabelStore\n"
+            f"s = ExpertLabelStore({url!r}, project={project!r})\n"
+            "i = 0\n"
+            "while True:\n"
+            "    s.add_label(f'k{i}', i % 2, 'victim'); i += 1\n"
+            "    print(i, flush=True)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    acknowledged = 0
+    for line in proc.stdout:
+        acknowledged = int(line)
+        if acknowledged >= 300:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    ev = ExpertLabelStore(url, project=project).events()   # the store opens cleanly
+    assert len(ev) >= acknowledged  # every label the writer saw committed is there
+    ids = sorted(int(r[1:]) for r in ev["row_id"])
+    assert ids == list(range(len(ids)))  # no gaps: nothing committed went missing
+    if url.startswith("sqlite"):
+        con = sqlite3.connect(url.removeprefix("sqlite:///"))
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
+
+
+def test_keyed_imports_update_and_retract_every_version(store):
+    rec = {"row_id": "r1", "label": 0, "annotator": "ana", "external_id": 5, "version": "v1", "source": "audit"}
+    assert store.import_external([rec], origin="ls:1") == {"added": 1, "updated": 0, "unchanged": 0, "retracted": 0}
+    assert store.import_external([rec], origin="ls:1")["unchanged"] == 1
+    assert store.import_external([{**rec, "label": 1, "version": "v2"}], origin="ls:1")["updated"] == 1
+    assert store.gold("latest").to_dict() == {"r1": 1}
+    # another origin's ids are separate
+    assert store.import_external([rec], origin="ls:2")["added"] == 1
+    # gone from ls:1's export: every version is undone, so v1 does not resurface
+    assert store.import_external([], origin="ls:1")["retracted"] == 1
+    cur = store.current_labels()
+    assert cur["label"].tolist() == [0] and cur["source"].tolist() == ["audit"]   # only ls:2's label
+    with pytest.raises(InputError, match="appear more than once in one export"):
+        store.import_external([rec, rec], origin="ls:3")
+    with pytest.raises(InputError, match="has no external_id"):
+        store.import_external([{**rec, "external_id": None}], origin="ls:3")

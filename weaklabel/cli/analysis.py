@@ -1,0 +1,126 @@
+"""The analysis commands of ``weaklabel``: analyze (LF report, drill-down, contribution,
+HTML) and compare (LF suites side by side)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ._render import print_table as _print_table
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import time
+
+    from ..analysis import lf_report, lf_rows, write_html_report
+    from ..apply import apply_lfs
+    from ..pipeline import load_run_matrix, make_model
+
+    t0 = time.perf_counter()
+    data = gold = None
+    if args.matrix:
+        L = load_run_matrix(args.matrix)
+    elif args.data and args.lfs:
+        from .pipeline import suite_and_items
+
+        suite, data, gold = suite_and_items(args)
+        L = apply_lfs(suite.lfs, data, label_space=suite.labels)
+    elif args.data:  # a WRENCH dataset's stored votes
+        from ..io.datasets import load_dataset
+
+        ds = load_dataset(args.data, split=args.split, data_dir=args.data_dir)
+        if ds.L is None:
+            print(f"Error: dataset {args.data!r} has no stored votes; pass --lfs", file=sys.stderr)
+            return 2
+        L, data, gold = ds.L, ds.df, ds.y
+    else:
+        print("Error: analyze needs --L FILE, or --data (with --lfs unless it is a WRENCH dataset)",
+              file=sys.stderr)
+        return 2
+    has_gold = gold is not None and (gold >= 0).any()
+    if args.drill:
+        rows = lf_rows(L, args.drill, args.kind, y=gold if has_gold else None, data=data, limit=args.limit)
+        _print_table(rows, args.format)
+        return 0
+    if args.contribution:
+        from ..analysis import contribution
+
+        proto = make_model("label_model" if args.model == "none" else args.model)
+        table = contribution(L, model=proto, y=gold if has_gold else None)
+        _print_table(table, args.format)
+        if args.format == "table" and len(table):
+            basis = str(table["score_basis"].iloc[0])
+            full = float(table["score_without"].iloc[0] + table["score_gain"].iloc[0])
+            print(f"\nscore_without: the {basis} of the label model refit without that LF; score_gain: the full "
+                  f"model's {full:.3f} minus that (positive = the LF helps); coverage_gain: the share of rows "
+                  "only that LF covers.", file=sys.stderr)
+        return 0
+    model = None if args.model == "none" else make_model(args.model)
+    if model is not None:
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(L)
+        for w in caught:
+            print(f"warning: {w.message}", file=sys.stderr)
+    report = lf_report(L, gold if has_gold else None, model=model)
+    _print_table(report, args.format)
+    if args.format == "table":
+        print(f"\n{L.n_rows} rows x {L.n_lfs} LFs; summary computed in {time.perf_counter() - t0:.3f}s",
+              file=sys.stderr)
+    slices = None
+    if getattr(args, "slices", None):
+        slices = _slice_tables(args.slices, L, data, gold if has_gold else None, model)
+        for what, table in slices.items():
+            print(f"\nSlices: {what}")
+            _print_table(table, args.format)
+    if args.html:
+        path = write_html_report(args.html, L, y=gold if has_gold else None, model=model, slices=slices,
+                                 title=f"weaklabel report: {args.lfs or args.matrix} on {args.data or ''}")
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _slice_tables(spec: str, L, data, gold, model) -> dict:
+    """Per-slice scores of the label model and of an end model trained on its labels."""
+    import numpy as np
+
+    from ..exceptions import InputError
+    from ..slicing import apply_slices, load_slices, slice_scores
+
+    if data is None:
+        raise InputError("--slices: slicing functions read the items; pass --data (not only --L)")
+    if gold is None:
+        raise InputError("--slices: per-slice metrics need gold labels; give --data a gold column "
+                         "(--gold-column) or a dataset split with labels")
+    if model is None:
+        raise InputError("--slices: needs a label model (--model other than none)")
+    S = apply_slices(load_slices(spec), data)
+    k = L.label_space.cardinality if L.label_space is not None else model.cardinality_
+    metrics = ("accuracy", "coverage", "f1_macro")
+    preds, probs = model.predict(L, tie_break_policy="abstain", return_probs=True)
+    tables = {"label model": slice_scores(S, gold, preds, metrics=metrics, k=k)}
+    try:
+        from ..learn.endmodel import EndModel
+
+        covered = np.asarray((L.votes >= 0).any(axis=1))
+        end = EndModel(text_column="text" if "text" in data.columns else None).fit(data, probs, covered=covered)
+        tables["end model (trained on the label model's labels)"] = slice_scores(
+            S, gold, end.predict(data), metrics=metrics, k=k)
+    except InputError as exc:  # e.g. no usable feature column
+        print(f"note: no end-model slice table ({exc})", file=sys.stderr)
+    return tables
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from ..analysis.compare import compare_suites
+
+    text_column = args.text_column
+    if args.end_model and text_column is None and args.data in ("youtube", "sms"):
+        text_column = "text"
+    table = compare_suites(args.suites, args.data, split=args.split, eval_split=args.eval_split,
+                           data_dir=args.data_dir, id_column=args.id_column, gold_column=args.gold_column,
+                           end_model=args.end_model, text_column=text_column)
+    _print_table(table, args.format)
+    return 0

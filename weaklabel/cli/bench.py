@@ -1,0 +1,145 @@
+"""The research commands of ``weaklabel``: benchmark (quality) and bench (speed)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ._render import markdown as _markdown
+
+
+def cmd_benchmark(args: argparse.Namespace) -> int:
+    from .. import benchmark
+
+    if args.gold_curve:
+        try:
+            sizes = [int(x) for x in args.gold_curve.split(",")]
+        except ValueError:
+            print(f"Error: --gold-curve expects integers like 0,25,50, got {args.gold_curve!r}", file=sys.stderr)
+            return 2
+        for d in args.dirs:
+            curve = benchmark.gold_curve(d, sizes=sizes, metric=args.metric, lfs=args.lfs)
+            import pandas as pd
+
+            stats = curve.groupby("gold_rows")["score"].agg(["mean", "std", "count"])
+            table = pd.DataFrame({"test score x100": [
+                f"{100 * m:.1f}" + (f" ± {100 * sd:.1f}" if n > 1 else "")
+                for m, sd, n in stats.itertuples(index=False)],
+                "draws": stats["count"].astype(int)}, index=stats.index)
+            print(f"{Path(d).name}: LabelModel test {curve['metric'].iloc[0]} vs gold rows drawn from train "
+                  "(mean ± std over draws; one draw where there is nothing to draw)")
+            print(_markdown(table))
+        return 0
+    models = args.models.split(",") if args.models else None
+    results = benchmark.run(args.dirs, models=models, seeds=args.seeds, use_valid_gold=args.use_valid_gold,
+                            metric=args.metric, lfs=args.lfs, anchors=args.anchors)
+    print(_markdown(benchmark.summarize(results, show_time=args.times)))
+    print(f"\n{'valid gold as partial labels' if args.use_valid_gold else 'unsupervised'}; test scores x100, "
+          f"mean ± std over {args.seeds} seeds (random tie breaks); '< MV-1': datasets where the model is "
+          "more than 1 point below majority vote")
+    if args.json:
+        results.to_json(args.json, orient="records", indent=2)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "app":
+        from ..bench.app import run_app_bench
+
+        res = run_app_bench(args.items, args.decisions)
+        print(json.dumps(res, indent=2))
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
+    if args.bench == "scale":
+        from ..bench.scale import cached_reapply, out_of_core, parallel_rowwise
+
+        res = {"out_of_core": out_of_core(args.rows, args.lfs, args.chunksize),
+               "cached_reapply": cached_reapply(), "parallel_rowwise": parallel_rowwise()}
+        print(json.dumps(res, indent=2))
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
+    if args.bench == "review":
+        from ..bench.review import lift_ratios, run_review_bench, summarize
+
+        budgets = [int(b) for b in args.budgets.split(",")]
+        results = run_review_bench(args.dirs, strategies=args.strategies.split(","), budgets=budgets,
+                                   audit_fraction=args.audit_fraction)
+        summary = summarize(results)
+        print(_markdown(summary.set_index("dataset").round(4)))
+        if 50 in budgets and "random" in args.strategies:
+            print("\nTrain-label accuracy lift at 50 labels, relative to random labels:")
+            print(_markdown(lift_ratios(summary, 50).set_index("dataset").round(3)))
+        if args.json:
+            results.to_json(args.json, orient="records", indent=2)
+        return 0
+    if args.bench == "analysis":
+        from ..bench.analysis import format_result as fmt
+        from ..bench.analysis import run_analysis_bench
+
+        res = run_analysis_bench(args.rows, args.lfs)
+        print(fmt(res))
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
+    if args.bench == "fit":
+        from ..bench.fit import format_ratios, run_fit_bench
+
+        try:
+            problems = [tuple(int(x) for x in p.split("x")) for p in args.problems.split(",")]
+        except ValueError:
+            print(f"Error: --problems expects ROWSxLFSxCLASSES items, got {args.problems!r}", file=sys.stderr)
+            return 2
+        if any(len(p) != 3 for p in problems):
+            print("Error: --problems items need three numbers: ROWSxLFSxCLASSES", file=sys.stderr)
+            return 2
+        results = run_fit_bench(problems, tuple(args.models.split(",")))
+        print("\n" + format_ratios(results))
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return 0
+    from ..bench.apply import format_result, run_apply_bench
+
+    result = run_apply_bench(n_rows=args.rows, repeat=args.repeat)
+    print(format_result(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+def add_parser(sub, positive_int) -> None:
+    """The `bench` command group (speed, as ratios against Snorkel)."""
+    p = sub.add_parser("bench", help="speed benchmarks against Snorkel, reported as ratios")
+    bsub = p.add_subparsers(dest="bench", required=True, metavar="BENCH")
+    b = bsub.add_parser("apply", help="10 keyword/regex LFs on N rows: weaklabel vs Snorkel PandasLFApplier")
+    b.add_argument("--rows", type=positive_int, default=100_000)
+    b.add_argument("--repeat", type=positive_int, default=3, help="weaklabel runs to take the best of")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("analysis", help="lf_summary vs Snorkel's LFAnalysis on a 1M x 50 matrix")
+    b.add_argument("--rows", type=positive_int, default=1_000_000)
+    b.add_argument("--lfs", type=positive_int, default=50)
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("scale", help="out-of-core 10M x 50, cached re-apply, n_jobs=2 vs serial vs Snorkel")
+    b.add_argument("--rows", type=positive_int, default=10_000_000)
+    b.add_argument("--lfs", type=positive_int, default=50)
+    b.add_argument("--chunksize", type=positive_int, default=1_000_000)
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("review", help="simulated expert study: queue strategies vs random labels")
+    b.add_argument("dirs", nargs="+", help="WRENCH folders with train gold (the oracle) and a test split")
+    b.add_argument("--budgets", default="25,50,100,200")
+    b.add_argument("--strategies", default="conflict,entropy,margin,disagreement,uncovered,label_issues,random")
+    b.add_argument("--audit-fraction", type=float, default=0.0,
+                   help="share of each batch drawn at random (audit rows: the only ones that train the model)")
+    b.add_argument("--json", help="also write the per-run results here")
+    b = bsub.add_parser("app", help="the review app in headless Chromium: keypress -> next item latency")
+    b.add_argument("--items", type=positive_int, default=10_000, help="synthetic items in the project")
+    b.add_argument("--decisions", type=positive_int, default=60, help="label keypresses to time")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
+    b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",
+                   help="comma-separated ROWSxLFSxCLASSES")
+    b.add_argument("--models", default="label_model,majority,snorkel")
+    b.add_argument("--json", help="also write the results here")

@@ -1,0 +1,120 @@
+"""The pipeline commands: ``run``, ``demo``, ``apply``, ``fit`` and ``cache``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ._render import print_table as _print_table
+
+
+def _render_run(res: Any) -> None:
+    print(f"LF summary ({res.L.n_rows} rows x {res.L.n_lfs} LFs):")
+    _print_table(res.summary)
+    print(f"\nLabels from {type(res.model).__name__} (ties left as ABSTAIN):")
+    print(res.counts.to_string())
+    for split, sc in res.scores.items():
+        print(f"\nScore on {split} gold: " + ", ".join(f"{k}={v:.4f}" for k, v in sc.items()))
+    if res.files:
+        print("\nWrote " + ", ".join(str(p) for p in res.files.values()))
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from ..cache import VoteCache
+
+    print(f"Removed {VoteCache(args.cache).clear()} cached vote columns from {args.cache}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..pipeline import run
+
+    if args.engine != "local":
+        from ..backends.engines import run_distributed
+
+        summary = run_distributed(args.engine, args.data, args.lfs, out=args.out, id_column=args.id_column,
+                                  model=args.model, scheduler=args.scheduler, master=args.master,
+                                  fault_tolerant=args.fault_tolerant)
+        print(json.dumps(summary, indent=2))
+        return 0
+
+    if args.chunksize:
+        from ..backends.outofcore import run_out_of_core
+
+        if not str(args.data).lower().endswith(".parquet"):
+            print("Error: --chunksize streams Parquet files; convert the data to .parquet", file=sys.stderr)
+            return 1
+        summary = run_out_of_core(args.data, args.lfs, out=args.out, chunksize=args.chunksize,
+                                  model=args.model, id_column=args.id_column,
+                                  fault_tolerant=args.fault_tolerant)
+        print(json.dumps(summary, indent=2))
+        return 0
+
+    res = run(args.data, args.lfs, out=args.out, split=args.split, data_dir=args.data_dir,
+              model=args.model, id_column=args.id_column, gold_column=args.gold_column,
+              fault_tolerant=args.fault_tolerant, eval_split=args.eval_split,
+              metrics=tuple(args.metrics or ("accuracy",)), n_jobs=args.n_jobs,
+              cache=None if args.no_cache else args.cache)
+    report = res.L.apply_report
+    if report is not None and (report.cache_hits or report.cache_misses):
+        print(f"\nvote cache: {len(report.cache_hits)} hits, {len(report.cache_misses)} misses", file=sys.stderr)
+    _render_run(res)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..pipeline import run
+
+    print("weaklabel demo: 10 threshold LFs (lfs/cancer.py) label scikit-learn's breast-cancer data\n")
+    res = run("breast_cancer", "lfs.cancer", out=args.out, split="all")
+    _render_run(res)
+    return 0
+
+
+def suite_and_items(args: argparse.Namespace):
+    from ..io.suite import load_suite
+    from ..pipeline import load_items
+
+    suite = load_suite(args.lfs)
+    df, gold = load_items(args.data, split=args.split, data_dir=args.data_dir, id_column=args.id_column,
+                          gold_column=args.gold_column, labels=suite.labels)
+    return suite, df, gold
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from ..analysis import lf_summary
+    from ..apply import apply_lfs
+
+    suite, df, gold = suite_and_items(args)
+    L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=args.fault_tolerant,
+                  n_jobs=args.n_jobs, cache=None if args.no_cache else args.cache)
+    _print_table(lf_summary(L, gold if gold is not None and (gold >= 0).any() else None))
+    rep = L.apply_report
+    if rep is not None:
+        report = rep.to_frame()
+        print(f"\napplied in {report['seconds'].sum():.3f}s; faults: {int(report['faults'].sum())}; "
+              f"vote cache: {len(rep.cache_hits)} hits, {len(rep.cache_misses)} misses")
+    from .._atomic import check_out_file
+
+    print(f"Wrote {L.save(check_out_file(args.out, 'out'))}")
+    return 0
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    from ..analysis import label_counts
+    from ..io.tables import write_labels
+    from ..pipeline import load_run_matrix, make_model
+
+    L = load_run_matrix(args.matrix)
+    model = make_model(args.model).fit(L)
+    preds, probs = model.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
+    from .._atomic import check_out_dir
+
+    out = check_out_dir(args.out, "out")
+    out.mkdir(parents=True, exist_ok=True)
+    path = write_labels(out / "labels.csv", L.row_ids, probs, preds, L, model.label_names_)
+    print(label_counts(preds, model.label_names_).to_string())
+    print(f"Wrote {path}")
+    return 0

@@ -1,0 +1,210 @@
+"""The review-loop commands of ``weaklabel``: init, queue, labels export/import, app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..exceptions import InputError
+from ._render import print_table
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .._atomic import check_out_file
+    from ..review.project import Project
+
+    path = check_out_file(args.path, "path")
+    if path.exists() and not args.force:
+        print(f"Error: {path} exists; pass --force to overwrite", file=sys.stderr)
+        return 1
+    proj = Project(name=args.name, data=args.data, split=args.split, data_dir=args.data_dir,
+                   id_column=args.id_column, text_column=args.text_column,
+                   display_columns=[args.text_column] if args.text_column else [], lfs=args.lfs,
+                   store=args.store)
+    from .._atomic import atomic_path
+
+    # Validate everything before the old file is touched: write beside it, load that back
+    # (keys, types), import the LF module and read the data; only then replace the file.
+    with atomic_path(path) as tmp:
+        proj.save(tmp)
+        staged = Project.load(tmp)
+        staged.suite()
+        staged.items()
+    print(f"Wrote {path}; start labeling with: weaklabel app --project {path}")
+    return 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    from ..review.project import Project
+    from ..review.session import ReviewSession
+
+    sess = ReviewSession(Project.load(args.project))
+    q = sess.queue(n=args.n, strategy=args.strategy)
+    if args.export:
+        q.to_csv(args.export, index=False)
+        print(f"Wrote {len(q)} items to {args.export}")
+    else:
+        print_table(q.set_index("row_id"))
+    return 0
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    from ..review.project import Project
+
+    proj = Project.load(args.project)
+    store = proj.open_store()
+    if args.labels_command == "export":
+        print(f"Wrote {store.export(args.out, policy=args.policy)}")
+        return 0
+    if args.labels_command == "export-ls":
+        from ..io import labelstudio
+        from ..review.session import ReviewSession
+
+        sess = ReviewSession(proj)
+        q = sess.queue(n=args.n)
+        text = proj.text_column or "text"
+        out = labelstudio.write_tasks(args.out, labelstudio.tasks(
+            sess.df, q["row_id"].tolist(), sess.probs, sess.labels.names, text_column=text,
+            model_version=f"weaklabel-{sess.model_version}", sources=q["source"].tolist()))
+        config = Path(args.out).with_suffix(".xml")
+        config.write_text(labelstudio.labeling_config(sess.labels.names, text_column=text), encoding="utf-8")
+        print(f"Wrote {len(q)} tasks to {out} and the labeling config to {config}")
+        return 0
+    ls_export = _is_label_studio_export(args.file)
+    if ls_export:
+        from ..io import labelstudio
+
+        amap = labelstudio.read_annotator_map(args.annotator_map) if args.annotator_map else None
+        found = labelstudio.read_export(args.file, store.label_space.names, from_name=args.from_name,
+                                        label_map=_pairs(args.label_map, "label-map"), annotator_map=amap)
+        records = [(r["row_id"], r["label"], r["annotator"]) for r in found]
+        what = "Label Studio annotations"
+    else:
+        from ..io.tables import read_table
+
+        table = read_table(args.file, text_columns=("row_id", "label", "annotator"))
+        missing = [c for c in ("row_id", "label", "annotator") if c not in table.columns]
+        if missing:
+            print(f"Error: --file needs columns row_id, label, annotator; {args.file} lacks {missing}",
+                  file=sys.stderr)
+            return 1
+        blank = [i + 2 for i, v in enumerate(table["row_id"]) if v is None or not str(v).strip()]
+        if blank:
+            print(f"Error: --file has {len(blank)} row(s) without a row_id (lines {blank[:5]}); nothing imported",
+                  file=sys.stderr)
+            return 1
+        labels = [_label_value(v, store.label_space.names, i + 2) for i, v in enumerate(table["label"])]
+        records = list(zip(table["row_id"], labels, table["annotator"]))
+        what = "label events"
+    if not args.allow_unknown_ids:
+        known = {str(r) for r in proj.items()[0].index}
+        unknown = sorted({str(r) for r, _, _ in records} - known)
+        if unknown:
+            print(f"Error: {len(unknown)} row id(s) in {args.file} are not items of project {proj.name!r} "
+                  f"({unknown[:5]}); nothing imported. Fix the ids (they are compared as text: '7' is not "
+                  "'007'), or pass --allow-unknown-ids", file=sys.stderr)
+            return 1
+    if ls_export:
+        c = store.import_external(found, origin=f"ls:{args.ls_project}")
+        print(f"Imported {what} into {proj.name}: {c['added']} new, {c['updated']} updated, "
+              f"{c['unchanged']} unchanged, {c['retracted']} retracted (gone from the export)")
+        return 0
+    n = store.add_labels(records, source="import")
+    print(f"Imported {n} {what} into {proj.name}")
+    return 0
+
+
+def _is_label_studio_export(path: str) -> bool:
+    """A Label Studio export: JSON (full or JSON_MIN), TSV, or a CSV with annotation ids."""
+    low = str(path).lower()
+    if low.endswith((".json", ".tsv")):
+        return True
+    if low.endswith(".csv"):
+        try:
+            with open(path, encoding="utf-8-sig") as f:
+                header = f.readline()
+        except OSError:
+            return False
+        return "annotation_id" in header
+    return False
+
+
+def _pairs(spec: str | None, arg: str) -> dict[str, str]:
+    """``"ham=HAM,spam=SPAM"`` -> ``{"ham": "HAM", "spam": "SPAM"}``."""
+    if not spec:
+        return {}
+    out = {}
+    for part in spec.split(","):
+        if "=" not in part or not part.split("=", 1)[0].strip():
+            raise InputError(f"{arg}: expected value=LABEL pairs separated by commas, got {part!r}")
+        k, v = part.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    import importlib.util
+    import os
+
+    from ..exceptions import require
+    from ..review.access import AccessPolicy
+    from ..review.project import Project
+
+    require("streamlit", extra="app", feature="the review app")
+    Project.load(args.project)  # a clear error now rather than inside the browser
+    policy = AccessPolicy.from_env()  # a misconfigured secret stops the server from starting
+    if args.address not in ("127.0.0.1", "localhost", "::1") and not policy.required:
+        print(f"Warning: serving on {args.address} with no access control: anyone who can reach this "
+              "address can label. Set WEAKLABEL_APP_TOKEN or WEAKLABEL_APP_USERS.", file=sys.stderr)
+    spec = importlib.util.find_spec("apps.review_app")
+    if spec is None or spec.origin is None:
+        print("Error: the review app (apps/review_app.py) is not installed with this weaklabel", file=sys.stderr)
+        return 1
+    env = dict(os.environ, WEAKLABEL_PROJECT=str(Path(args.project).resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.port", str(args.port),
+           "--server.address", args.address,
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--client.toolbarMode", "viewer"]  # no Deploy/Stop menu for experts
+    return _run_forwarding_signals(cmd, env)
+
+
+def _run_forwarding_signals(cmd: list[str], env: dict[str, str]) -> int:
+    """Run the server as a child and pass SIGTERM/SIGINT on to it, so stopping
+    ``weaklabel app`` stops Streamlit too (a leftover server would keep the port and
+    serve a stale store)."""
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(cmd, env=env)
+    previous = {sig: signal.signal(sig, lambda s, _f: proc.send_signal(s))
+                for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return proc.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _label_value(v, names, line: int):
+    """A CSV label cell: a class name first (names like "1".."5" are names), else a class index."""
+    from ..exceptions import InputError
+
+    text = "" if v is None else str(v).strip()
+    if text in names:
+        return text
+    if text.isdigit() and int(text) < len(names):
+        return int(text)
+    raise InputError(f"--file line {line}: label {text!r} is neither a class name {list(names)} nor an index "
+                     f"0..{len(names) - 1}; nothing imported")
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    """Print ``name=<hash>`` for WEAKLABEL_APP_USERS; the password comes from stdin."""
+    from ..review.access import hash_password
+    from ..review.store import check_annotator
+
+    name = check_annotator(args.name)
+    password = sys.stdin.readline().rstrip("\n")
+    print(f"{name}={hash_password(password)}")
+    return 0

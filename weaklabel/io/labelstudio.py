@@ -1,0 +1,295 @@
+"""Label Studio interop: queue items out as tasks with predictions, annotations back in
+as expert label events.
+
+Tasks follow Label Studio's import format (``data`` + ``meta`` + ``predictions`` with
+``model_version``, ``score`` and a ``choices`` result). Annotations come back from any of
+its exports for choices (JSON, JSON_MIN, CSV, TSV), keyed by annotation id and
+``updated_at`` so that re-importing is idempotent (see ``ExpertLabelStore.import_external``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._atomic import atomic_path
+from ..exceptions import InputError
+from .wrench import _jsonable
+
+SOURCE_KEY = "weaklabel_source"  # in task meta and data: did the row come from the queue or the audit sample?
+
+
+def labeling_config(label_names: Sequence[str], *, text_column: str = "text", from_name: str = "label") -> str:
+    """The Label Studio labeling config (XML) matching the exported tasks."""
+    choices = "".join(f'<Choice value="{escape(n, quote=True)}"/>' for n in label_names)
+    return (f'<View><Text name="{escape(text_column)}" value="${escape(text_column)}"/>'
+            f'<Choices name="{escape(from_name)}" toName="{escape(text_column)}" choice="single">'
+            f"{choices}</Choices></View>")
+
+
+def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, label_names: Sequence[str], *,
+          data_columns: Sequence[str] | None = None, text_column: str = "text", from_name: str = "label",
+          model_version: str = "weaklabel", sources: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Label Studio tasks for ``row_ids`` (e.g. the review queue's top items).
+
+    Parameters
+    ----------
+    df : DataFrame indexed by row id
+    row_ids : sequence
+    probs : ndarray of shape (len(df), k), optional
+        The label model's probabilities (rows aligned with ``df``); each task gets a
+        prediction with the argmax class and its probability as ``score``.
+    label_names : sequence of str
+    model_version : str
+        Names the model fit behind the predictions (it should change at every refit).
+    sources : sequence of str, optional
+        "queue" or "audit" per row id: written to the task's ``meta`` and ``data``
+        (flat exports keep only data), and honoured on import so audit labels train
+        the model.
+    """
+    if sources is not None and len(sources) != len(row_ids):
+        raise InputError(f"sources: expected one per row id ({len(row_ids)}), got {len(sources)}")
+    pos = {r: i for i, r in enumerate(df.index)}
+    cols = list(data_columns) if data_columns is not None else [text_column]
+    out = []
+    for rid in row_ids:
+        if rid not in pos:
+            raise InputError(f"row_ids: {rid!r} is not in df's index")
+        i = pos[rid]
+        data = {c: _jsonable(df.iloc[i][c]) for c in cols}
+        data["row_id"] = _jsonable(rid)
+        task: dict[str, Any] = {"data": data}
+        if sources is not None:
+            data[SOURCE_KEY] = str(sources[len(out)])
+            task["meta"] = {SOURCE_KEY: str(sources[len(out)])}
+        if probs is not None:
+            c = int(np.argmax(probs[i]))
+            task["predictions"] = [{
+                "model_version": model_version, "score": float(probs[i, c]),
+                "result": [{"from_name": from_name, "to_name": text_column, "type": "choices",
+                            "value": {"choices": [label_names[c]]}}]}]
+        out.append(task)
+    return out
+
+
+def write_tasks(path: str | os.PathLike[str], task_list: list[dict[str, Any]]) -> Path:
+    """Write tasks as a JSON array, atomically."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(task_list, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def read_annotator_map(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Label Studio user id -> annotator (an email), from a CSV with ``id`` and ``email``
+    columns (e.g. Label Studio's user list) or a JSON object ``{"1": "ana@example.com"}``."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".json":
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(raw, dict):
+                raise InputError(f"annotator-map: {path} must be a JSON object of id -> email")
+            return {str(k): str(v) for k, v in raw.items()}
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"annotator-map: cannot read {path} ({exc})") from exc
+    if not {"id", "email"} <= set(table.columns):
+        raise InputError(f"annotator-map: {path} needs columns id and email; it has {list(table.columns)}")
+    return dict(zip(table["id"].str.strip(), table["email"].str.strip()))
+
+
+class _Resolver:
+    """Label Studio's choice values and user ids -> weaklabel's label names and annotators."""
+
+    def __init__(self, label_names: Sequence[str], label_map: dict[str, str] | None,
+                 annotator_map: dict[str, str] | None) -> None:
+        self.names = list(label_names)
+        self.label_map = dict(label_map or {})
+        bad = sorted(set(self.label_map.values()) - set(self.names))
+        if bad:
+            raise InputError(f"label-map: maps to {bad}, which are not labels of this project {self.names}")
+        folded: dict[str, list[str]] = {}
+        for n in self.names:
+            folded.setdefault(n.casefold(), []).append(n)
+        self.folded = {k: v[0] for k, v in folded.items() if len(v) == 1}
+        self.users = dict(annotator_map or {})
+
+    def label(self, value: Any, where: str) -> str:
+        v = str(value)
+        if v in self.label_map:
+            return self.label_map[v]
+        if v in self.names:
+            return v
+        if v.casefold() in self.folded:  # "ham" in Label Studio, "HAM" here
+            return self.folded[v.casefold()]
+        raise InputError(f"{where} has label {v!r}, not one of {sorted(self.names)}; map it with "
+                         f"--label-map {v}=<label>, or fix the labeling config or the LF suite")
+
+    def learn(self, who: Any) -> None:
+        # an export that names a user's email once resolves that user's bare ids elsewhere
+        if isinstance(who, dict) and who.get("email") and who.get("id") is not None:
+            self.users.setdefault(str(who["id"]), str(who["email"]))
+
+    def annotator(self, who: Any, where: str) -> str:
+        if isinstance(who, dict):
+            if who.get("email"):
+                return str(who["email"])
+            who = who.get("id")
+        if who is None or isinstance(who, (list, bool)) or str(who).strip() == "":
+            raise InputError(f"{where}: an annotation has no completed_by email or id, so its annotator is unknown")
+        who = str(who).strip()
+        if "@" in who:
+            return who
+        if who.endswith(".0") and who[:-2].isdigit():
+            who = who[:-2]
+        return self.users.get(who, f"ls-user-{who}")
+
+
+def _source(*places: Any) -> str:
+    for place in places:
+        if isinstance(place, dict) and place.get(SOURCE_KEY) in ("queue", "audit"):
+            return str(place[SOURCE_KEY])
+    return "import"
+
+
+def read_export(path: str | os.PathLike[str], label_names: Sequence[str], *, from_name: str | None = None,
+                label_map: dict[str, str] | None = None,
+                annotator_map: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Annotations from any Label Studio export of a choices task: JSON, JSON_MIN, CSV or TSV.
+
+    Returns one dict per annotation in force: ``row_id``, ``label`` (a label name of this
+    project), ``annotator``, ``external_id`` (the annotation id), ``version`` (its
+    ``updated_at``) and ``source`` ("queue" or "audit" when weaklabel exported the task,
+    else "import"). Cancelled annotations are left out. Every value is checked before
+    anything is returned, so a bad export writes nothing.
+
+    Parameters
+    ----------
+    label_names : sequence of str
+    from_name : str, optional
+        The ``Choices`` control to read (default: any choices result; the column named
+        ``label`` in flat exports).
+    label_map : dict, optional
+        Label Studio value or alias -> label name (``{"ham": "HAM"}``); case-only
+        differences are resolved without it.
+    annotator_map : dict, optional
+        Label Studio user id -> annotator name (see :func:`read_annotator_map`); without
+        it a bare id becomes ``ls-user-<id>``, unless the export names that user's email.
+    """
+    path = Path(path)
+    res = _Resolver(label_names, label_map, annotator_map)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        try:
+            table = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"file: {path} is not a Label Studio CSV/TSV export ({exc})") from exc
+        return _flat(table.to_dict("records"), path, res, from_name)
+    try:
+        exported = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(f"file: {path} is not a Label Studio JSON export ({exc})") from exc
+    return parse_export(exported, label_names, from_name=from_name, label_map=label_map,
+                        annotator_map=annotator_map, name=path)
+
+
+def parse_export(exported: Any, label_names: Sequence[str], *, from_name: str | None = None,
+                 label_map: dict[str, str] | None = None, annotator_map: dict[str, str] | None = None,
+                 name: Any = "export") -> list[dict[str, Any]]:
+    """:func:`read_export` on an export already in memory (a JSON or JSON_MIN list), e.g.
+    one fetched through the API; ``name`` labels it in messages."""
+    res = _Resolver(label_names, label_map, annotator_map)
+    if not isinstance(exported, list):
+        raise InputError(f"file: {name}: expected a JSON array of tasks (Label Studio's JSON export)")
+    if exported and all(isinstance(t, dict) and "annotation_id" in t and "data" not in t for t in exported):
+        return _flat(exported, name, res, from_name)  # JSON_MIN
+    return _full(exported, name, res, from_name)
+
+
+def _flat(records: list[dict[str, Any]], path: Path, res: _Resolver, from_name: str | None) -> list[dict[str, Any]]:
+    """JSON_MIN, CSV and TSV: one record per annotation, data fields flattened beside it."""
+    col = from_name or "label"
+    out = []
+    for i, rec in enumerate(records):
+        where = f"file: {path}: record {i + 1} (task {rec.get('id', '?')})"
+        missing = [c for c in ("row_id", "annotation_id", col) if c not in rec]
+        if missing:
+            raise InputError(f"{where} lacks {missing}; export tasks with weaklabel (labels export-ls) and the "
+                             f"choices control named {col!r} (or pass --from-name)")
+        value = rec[col]
+        if isinstance(value, dict):  # JSON_MIN of a multi-choice control
+            value = value.get("choices")
+        if isinstance(value, list):
+            if len(value) != 1:
+                raise InputError(f"{where} (row {rec['row_id']!r}) has {len(value)} choices {value}; "
+                                 "one label per annotation")
+            value = value[0]
+        if value is None or str(value) == "":
+            continue  # an annotation without a choice for this control
+        out.append({"row_id": str(rec["row_id"]), "label": res.label(value, f"{where} (row {rec['row_id']!r})"),
+                    "annotator": res.annotator(rec.get("annotator"), where),
+                    "external_id": str(rec["annotation_id"]).removesuffix(".0"),
+                    "version": str(rec.get("updated_at") or rec.get("created_at") or ""),
+                    "source": _source(rec)})
+    return out
+
+
+def _full(exported: list[Any], path: Path, res: _Resolver, from_name: str | None) -> list[dict[str, Any]]:
+    """Label Studio's JSON export: tasks with ``data``, ``meta`` and ``annotations``."""
+    for task in exported:
+        for ann in (task.get("annotations") or []) if isinstance(task, dict) else []:
+            if isinstance(ann, dict):
+                res.learn(ann.get("completed_by"))
+    out = []
+    for i, task in enumerate(exported):
+        where = f"file: {path}: task {task.get('id', i) if isinstance(task, dict) else i!r}"
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            raise InputError(f"{where}: expected an object with a 'data' object (Label Studio's JSON export); "
+                             f"got {type(task.get('data') if isinstance(task, dict) else task).__name__}")
+        rid = task["data"].get("row_id")
+        if rid is None or not str(rid).strip():
+            raise InputError(f"{where} has no data.row_id; export tasks with weaklabel "
+                             "(weaklabel labels export-ls) so annotations can be joined back")
+        anns = task.get("annotations") or []
+        if not isinstance(anns, list):
+            raise InputError(f"{where}: 'annotations' must be a list, got {type(anns).__name__}")
+        source = _source(task.get("meta"), task["data"])
+        for j, ann in enumerate(anns):
+            if not isinstance(ann, dict):
+                raise InputError(f"{where}: an annotation must be an object, got {type(ann).__name__}")
+            if ann.get("was_cancelled"):
+                continue
+            annotator = res.annotator(ann.get("completed_by"), where)
+            results = ann.get("result") or []
+            if not isinstance(results, list):
+                raise InputError(f"{where}: an annotation's 'result' must be a list, got {type(results).__name__}")
+            for res_ in results:
+                if not isinstance(res_, dict) or res_.get("type") != "choices" \
+                        or (from_name and res_.get("from_name") != from_name):
+                    continue
+                choices = (res_.get("value") or {}).get("choices") or []
+                if isinstance(choices, str) or not isinstance(choices, list):
+                    raise InputError(f"{where}: value.choices must be a list of labels, got {choices!r}")
+                if len(choices) > 1:
+                    raise InputError(f"{where} (row {rid!r}) has {len(choices)} choices {choices} in one "
+                                     "single-choice result; one label per annotation, so fix it in Label Studio")
+                for choice in choices:
+                    out.append({"row_id": str(rid), "label": res.label(choice, f"{where} (row {rid!r})"),
+                                "annotator": annotator,
+                                "external_id": str(ann.get("id", f"{task.get('id', i)}-{j}")),
+                                "version": str(ann.get("updated_at") or ann.get("created_at") or ""),
+                                "source": source})
+    return out
+
+
+def read_annotations(path: str | os.PathLike[str], label_names: Sequence[str], *,
+                     from_name: str | None = None) -> list[tuple[Any, str, str]]:
+    """``(row_id, label_name, annotator)`` from a Label Studio export (see :func:`read_export`)."""
+    return [(r["row_id"], r["label"], r["annotator"]) for r in read_export(path, label_names, from_name=from_name)]

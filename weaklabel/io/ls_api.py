@@ -1,0 +1,132 @@
+"""A small client for Label Studio's REST API: the calls that `weaklabel ls push/pull` need.
+
+It speaks plain HTTP (the standard library): Label Studio's SDK pulls in OpenCV, NLTK and
+a code generator for what are six JSON calls here. Both token kinds work: a personal
+access token (a JWT, exchanged for short-lived access tokens and refreshed when one
+expires) and a legacy token. The token is never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from ..exceptions import InputError
+
+
+class LabelStudioError(InputError):
+    """Label Studio answered with an error, or could not be reached."""
+
+
+class LabelStudioAPI:
+    """Label Studio at ``url``, authenticated with ``token``.
+
+    Parameters
+    ----------
+    url : str
+        e.g. ``http://127.0.0.1:8080``.
+    token : str
+        A personal access token (Account & Settings) or a legacy token.
+    timeout : float
+        Seconds per request.
+    """
+
+    def __init__(self, url: str, token: str, *, timeout: float = 60.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise InputError(f"url: expected http(s)://host:port of Label Studio, got {url!r}")
+        if not token or not token.strip():
+            raise InputError("token: empty; set the Label Studio API token in the environment variable "
+                             "named by token_env in weaklabel.toml (default WEAKLABEL_LS_TOKEN)")
+        self.url = url.rstrip("/")
+        self._token = token.strip()
+        self._access: str | None = None
+        self.timeout = timeout
+
+    # -- transport --------------------------------------------------------
+    def _is_pat(self) -> bool:
+        return self._token.count(".") == 2  # a JWT: header.payload.signature
+
+    def _refresh(self) -> str:
+        out = self._call("POST", "/api/token/refresh", {"refresh": self._token}, auth=False)
+        if not isinstance(out, dict) or "access" not in out:
+            raise LabelStudioError("Label Studio did not exchange the personal access token; check that it "
+                                   "is current (Account & Settings > Personal Access Token)")
+        return str(out["access"])
+
+    def _auth(self) -> str:
+        if not self._is_pat():
+            return f"Token {self._token}"
+        if self._access is None:
+            self._access = self._refresh()
+        return f"Bearer {self._access}"
+
+    def _call(self, method: str, path: str, body: Any = None, *, params: dict[str, Any] | None = None,
+              auth: bool = True, raw: bool = False) -> Any:
+        url = self.url + path + ("?" + urllib.parse.urlencode(params) if params else "")
+        data = None if body is None else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if auth:
+            headers["Authorization"] = self._auth()
+        req = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                payload = resp.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401 and auth and self._is_pat() and self._access is not None:
+                self._access = None  # an expired access token: refresh once and retry
+                return self._call(method, path, body, params=params, auth=auth, raw=raw)
+            detail = exc.read()[:300].decode(errors="replace")
+            raise LabelStudioError(f"Label Studio {method} {path} -> HTTP {exc.code}: {detail}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise LabelStudioError(f"cannot reach Label Studio at {self.url} ({exc}); is it running?") from None
+        if raw:
+            return payload
+        return json.loads(payload) if payload.strip() else None
+
+    # -- what weaklabel needs --------------------------------------------------
+    def project(self, title: str, label_config: str) -> dict[str, Any]:
+        """The project with this title, created (or its labeling config updated) as needed."""
+        found = self._call("GET", "/api/projects", params={"title": title, "page_size": 1000})
+        items = found.get("results", found) if isinstance(found, dict) else found
+        mine = [p for p in items if p.get("title") == title]
+        if not mine:
+            return self._call("POST", "/api/projects", {"title": title, "label_config": label_config})
+        proj = mine[0]
+        if proj.get("label_config") != label_config:
+            proj = self._call("PATCH", f"/api/projects/{proj['id']}", {"label_config": label_config})
+        return proj
+
+    def tasks(self, project_id: int) -> list[dict[str, Any]]:
+        """Every task of a project (all pages)."""
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            try:
+                got = self._call("GET", "/api/tasks", params={"project": project_id, "page": page, "page_size": 500})
+            except LabelStudioError as exc:
+                if "HTTP 404" in str(exc) and page > 1:  # past the last page
+                    break
+                raise
+            batch = got.get("tasks", []) if isinstance(got, dict) else got
+            out += batch
+            total = got.get("total") if isinstance(got, dict) else None
+            if not batch or len(batch) < 500 or (total is not None and len(out) >= total):
+                break
+            page += 1
+        return out
+
+    def import_tasks(self, project_id: int, tasks: list[dict[str, Any]]) -> None:
+        if tasks:
+            self._call("POST", f"/api/projects/{project_id}/import", tasks)
+
+    def export(self, project_id: int) -> list[dict[str, Any]]:
+        """The project's full JSON export (tasks with their annotations)."""
+        return json.loads(self._call("GET", f"/api/projects/{project_id}/export", params={"exportType": "JSON"},
+                                     raw=True))
+
+    def users(self) -> dict[str, str]:
+        """User id -> email, to turn ``completed_by`` ids into annotators."""
+        return {str(u["id"]): str(u["email"]) for u in self._call("GET", "/api/users") if u.get("email")}

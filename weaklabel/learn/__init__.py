@@ -1,0 +1,21 @@
+"""Learning past the LFs: the end model (``endmodel``), label-issue scores from
+out-of-fold predictions (``quality``) and LFs made from fitted models or lexicons
+(``model_lf``). scikit-learn loads on first use."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY = {"EndModel": "endmodel", "save_model": "endmodel", "load_model": "endmodel",
+         "find_label_issues": "quality", "label_issue_scores": "quality", "out_of_fold_probs": "quality",
+         "model_lf": "model_lf", "lexicon_lf": "model_lf"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = sorted(_LAZY)

@@ -1,0 +1,111 @@
+"""Idempotent imports into the expert label store (a mixin of ``ExpertLabelStore``).
+
+An imported label carries where it came from (``external_id``, e.g. a Label Studio
+annotation) and which version (``external_version``, e.g. its ``updated_at``). Importing
+the same export again changes nothing; a newer version of an annotation is a new event
+that replaces the older; an annotation gone from a full export is retracted (an undo
+event), so nothing is ever deleted from the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..exceptions import InputError
+from ._store_schema import _now, _row_key, check_annotator, undone_ids
+
+SOURCES_IN = ("queue", "audit", "import")
+
+
+class _Imports:
+    """Needs ``_sa``, ``_events``, ``project``, ``engine``, ``_write`` and ``_label_int``."""
+
+    _sa: Any
+    _events: Any
+    project: str
+
+    def import_external(self, records: Iterable[dict[str, Any]], *, origin: str,
+                        retract_missing: bool = True) -> dict[str, int]:
+        """Bring a full export of another tool's annotations in line with the store.
+
+        Parameters
+        ----------
+        records : iterable of dict
+            ``row_id``, ``label``, ``annotator``, ``external_id`` (unique within
+            ``origin``), ``version`` (changes when the annotation changes) and,
+            optionally, ``source`` ("queue", "audit" or "import") and ``note``.
+        origin : str
+            A prefix naming the export's home, e.g. ``"ls:42"`` for Label Studio project 42.
+        retract_missing : bool, default True
+            Undo labels imported earlier from ``origin`` whose annotation is no longer in
+            this export (deleted or cancelled there).
+
+        Returns
+        -------
+        dict with the counts ``added``, ``updated``, ``unchanged`` and ``retracted``.
+        """
+        if not isinstance(origin, str) or not origin.strip() or len(origin) > 100:
+            raise InputError(f"origin: expected a short name for the export's home, got {origin!r}")
+        prefix = origin.rstrip(":") + ":"
+        rows = []
+        for i, rec in enumerate(records):
+            ext = rec.get("external_id")
+            if ext is None or str(ext) == "":
+                raise InputError(f"records: item {i} has no external_id; each imported label needs one")
+            source = rec.get("source") or "import"
+            if source not in SOURCES_IN:
+                raise InputError(f"records: item {i} has source {source!r}; expected one of {list(SOURCES_IN)}")
+            rows.append({"row_id": _row_key(rec["row_id"]), "label": self._label_int(rec["label"]),
+                         "annotator": check_annotator(rec["annotator"]), "source": source,
+                         "external_id": prefix + str(ext), "external_version": str(rec.get("version") or ""),
+                         "note": rec.get("note")})
+        dup = {r["external_id"] for r in rows if sum(x["external_id"] == r["external_id"] for x in rows) > 1}
+        if dup:
+            raise InputError(f"records: external ids {sorted(dup)[:5]} appear more than once in one export")
+        sa, e = self._sa, self._events
+        counts = {"added": 0, "updated": 0, "unchanged": 0, "retracted": 0}
+        with self._write() as c:
+            undone = undone_ids(sa, e, self.project)
+            latest: dict[str, Any] = {}
+            live: dict[str, list[Any]] = {}  # every event of an annotation still in force
+            for ev in c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id,
+                                          e.c.external_version).where(sa.and_(
+                    e.c.project == self.project, e.c.kind == "label", e.c.external_id.like(prefix + "%"),
+                    e.c.id.not_in(undone))).order_by(e.c.id)):
+                latest[ev.external_id] = ev  # the version in force
+                live.setdefault(ev.external_id, []).append(ev)
+            now = _now()
+            for r in rows:
+                old = latest.pop(r["external_id"], None)
+                if old is not None and old.external_version == r["external_version"]:
+                    counts["unchanged"] += 1
+                    continue
+                c.execute(e.insert().values(project=self.project, kind="label", created_at=now, **r))
+                counts["updated" if old is not None else "added"] += 1
+            if retract_missing:  # gone from the export: undo every version, so none resurfaces
+                counts["retracted"] = self._undo_all(c, [ev for ext in latest for ev in live[ext]], now)
+        return counts
+
+    def _undo_all(self, c: Any, events: list[Any], now: Any) -> int:
+        """Undo these label events (rows with id, row_id, annotator, external_id); returns how
+        many distinct external ids (annotations) that retracted."""
+        e = self._events
+        for ev in events:
+            c.execute(e.insert().values(project=self.project, row_id=ev.row_id, kind="undo",
+                                        annotator=ev.annotator, source="import", created_at=now,
+                                        undoes=ev.id, external_id=ev.external_id))
+        return len({ev.external_id for ev in events})
+
+    def retract_external(self, external_ids: Iterable[str]) -> int:
+        """Undo the labels in force that came from these external ids (e.g. annotations
+        deleted in Label Studio), every version of each; returns how many annotations."""
+        ids = [str(x) for x in external_ids]
+        if not ids:
+            return 0
+        sa, e = self._sa, self._events
+        with self._write() as c:
+            rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id).where(sa.and_(
+                e.c.project == self.project, e.c.kind == "label", e.c.external_id.in_(ids),
+                e.c.id.not_in(undone_ids(sa, e, self.project))))).all()
+            return self._undo_all(c, list(rows), _now())

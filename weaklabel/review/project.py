@@ -1,0 +1,230 @@
+"""A project: data + LF suite + labels + store + model, described by ``weaklabel.toml``.
+
+Every command and the app read the same file, so an expert's app and a
+researcher's CLI see the same items, the same LFs and the same label store.
+
+```toml
+[project]
+name = "youtube-spam"
+data = "youtube"            # dataset name or a CSV/Parquet/JSONL path (relative to this file)
+split = "train"
+data_dir = "../shared/datasets"
+id_column = ""              # files: column with stable row ids ("" = row order)
+text_column = "text"
+display_columns = ["text"]
+lfs = "lfs/spam.py"
+store = ""                  # SQLAlchemy URL; "" = weaklabel-labels.db beside this file
+model = "label_model"
+refit_every = 10            # the app refits after this many new expert labels
+strategy = "conflict"
+overlap = 1
+audit_fraction = 0.05       # share of the queue drawn at random: honest metrics, and the only
+                            # expert rows the model trains on (queue rows override their own rows)
+leads = ["ana"]             # experts who resolve disagreements between experts (adjudication)
+guidelines = "guidelines.md"  # markdown shown beside every item (rendered without raw HTML)
+label_descriptions = { HAM = "on-topic comment", SPAM = "advertising or off-topic" }
+
+[labelstudio]               # optional: `weaklabel ls push/pull/serve`
+url = "http://127.0.0.1:8080"
+project = "youtube-spam"    # the Label Studio project's title (created by `ls push`)
+token_env = "WEAKLABEL_LS_TOKEN"  # the variable that holds the API token; never the token itself
+```
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._atomic import atomic_path
+from ..exceptions import InputError
+
+PROJECT_FILE = "weaklabel.toml"
+
+
+@dataclass
+class Project:
+    """Settings of one labeling project (see the module docstring for the file format)."""
+
+    name: str = "weaklabel"
+    data: str = "breast_cancer"
+    split: str = "train"
+    data_dir: str = ""
+    id_column: str = ""
+    text_column: str = ""
+    display_columns: list[str] = field(default_factory=list)
+    lfs: str = "lfs.cancer"
+    store: str = ""
+    model: str = "label_model"
+    refit_every: int = 10
+    strategy: str = "conflict"
+    overlap: int = 1
+    audit_fraction: float = 0.05
+    leads: list[str] = field(default_factory=list)
+    guidelines: str = ""
+    label_descriptions: dict[str, str] = field(default_factory=dict)
+    labelstudio: dict[str, str] = field(default_factory=dict)
+    root: Path = field(default=Path("."), repr=False)
+
+    # -- file I/O ---------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] = PROJECT_FILE) -> Project:
+        """Read ``weaklabel.toml``; unknown keys and wrong types are errors that name the key."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"project: no project file at {str(path)!r}; create one with `weaklabel init`")
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"project: {path} is not valid TOML ({exc})") from exc
+        section = raw.get("project")
+        if not isinstance(section, dict):
+            raise InputError(f"project: {path} needs a [project] table")
+        known = {f.name: f for f in fields(cls) if f.name not in ("root", "labelstudio")}
+        unknown = sorted(set(section) - set(known))
+        if unknown:
+            raise InputError(f"project: unknown key(s) {unknown} in {path}; valid keys are {sorted(known)}")
+        values: dict[str, Any] = {}
+        defaults = cls()
+        for key, value in section.items():
+            expected = type(getattr(defaults, key))
+            if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+                raise InputError(f"project: key {key!r} in {path} must be an integer, got {value!r}")
+            if expected is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise InputError(f"project: key {key!r} in {path} must be a number, got {value!r}")
+            if expected is str and not isinstance(value, str):
+                raise InputError(f"project: key {key!r} in {path} must be a string, got {value!r}")
+            if expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise InputError(f"project: key {key!r} in {path} must be a list of strings, got {value!r}")
+            if expected is dict and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+                raise InputError(f"project: key {key!r} in {path} must be a table of strings "
+                                 f"(label = \"description\"), got {value!r}")
+            values[key] = float(value) if expected is float else value
+        proj = cls(**values, labelstudio=_labelstudio_section(raw.get("labelstudio"), path),
+                   root=path.resolve().parent)
+        if proj.refit_every < 1 or proj.overlap < 1:
+            raise InputError(f"project: refit_every and overlap in {path} must be >= 1")
+        if not 0 <= proj.audit_fraction < 1:
+            raise InputError(f"project: audit_fraction in {path} must be a share in [0, 1), "
+                             f"got {proj.audit_fraction}")
+        return proj
+
+    def save(self, path: str | os.PathLike[str] = PROJECT_FILE) -> Path:
+        """Write the settings as ``weaklabel.toml`` (atomically)."""
+        path = Path(path)
+        lines = ["[project]"]
+        for key, value in asdict(self).items():
+            if key in ("root", "labelstudio"):
+                continue
+            if isinstance(value, str):
+                lines.append(f'{key} = "{_toml_escape(value)}"')
+            elif isinstance(value, list):
+                lines.append(f"{key} = [" + ", ".join(f'"{_toml_escape(v)}"' for v in value) + "]")
+            elif isinstance(value, dict):
+                lines.append(f"{key} = {{" + ", ".join(f'"{_toml_escape(k)}" = "{_toml_escape(v)}"'
+                                                      for k, v in value.items()) + "}")
+            else:
+                lines.append(f"{key} = {value}")
+        if self.labelstudio:
+            lines += ["", "[labelstudio]"] + [f'{k} = "{_toml_escape(str(v))}"' for k, v in self.labelstudio.items()]
+        with atomic_path(path) as tmp:
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    # -- resolved pieces --------------------------------------------------
+    def _path(self, value: str) -> str:
+        p = Path(value)
+        return str(p if p.is_absolute() else (self.root / p))
+
+    @property
+    def store_url(self) -> str:
+        from .store import default_url
+
+        if not self.store:
+            return default_url(self.root)
+        return _anchor_sqlite(self.store, self.root)
+
+    def suite(self):
+        from ..io.suite import load_suite
+
+        spec = self.lfs
+        return load_suite(self._path(spec) if spec.endswith(".py") else spec)
+
+    def items(self) -> tuple[pd.DataFrame, np.ndarray | None]:
+        """The project's items (indexed by row id) and gold, if the data carries it."""
+        from ..io.datasets import DATASETS
+        from ..pipeline import load_items
+
+        data = self.data if self.data in DATASETS else self._path(self.data)
+        return load_items(data, split=self.split, data_dir=self._path(self.data_dir) if self.data_dir else None,
+                          id_column=self.id_column or None, gold_column=None, labels=self.suite().labels)
+
+    def guidelines_text(self) -> str:
+        """The guidelines markdown ("" when none is set); a missing file is an error naming it."""
+        if not self.guidelines:
+            return ""
+        path = Path(self._path(self.guidelines))
+        if not path.is_file():
+            raise InputError(f"guidelines: no file {str(path)!r}; fix guidelines in weaklabel.toml")
+        return path.read_text(encoding="utf-8")
+
+    def open_store(self):
+        from .store import ExpertLabelStore
+
+        return ExpertLabelStore(self.store_url, project=self.name, label_space=self.suite().labels)
+
+
+LS_KEYS = ("url", "project", "token_env")
+
+
+def _labelstudio_section(section: Any, path: Path) -> dict[str, str]:
+    """The optional [labelstudio] table: url, project and token_env, all strings. A token
+    itself is refused: files get shared and committed; the environment does not."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise InputError(f"labelstudio: [labelstudio] in {path} must be a table")
+    if "token" in section or "api_key" in section:
+        raise InputError(f"labelstudio: {path} holds an API token; remove it and put it in the environment "
+                         "variable named by token_env (default WEAKLABEL_LS_TOKEN)")
+    unknown = sorted(set(section) - set(LS_KEYS))
+    if unknown:
+        raise InputError(f"labelstudio: unknown key(s) {unknown} in {path}; valid keys are {list(LS_KEYS)}")
+    bad = [k for k, v in section.items() if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise InputError(f"labelstudio: key(s) {bad} in {path} must be non-empty strings")
+    return dict(section)
+
+
+def _anchor_sqlite(url: str, root: Path) -> str:
+    """A relative SQLite path in ``store`` is relative to the project file, like every
+    other path in it (not to the working directory of whoever runs the command)."""
+    if not url.startswith("sqlite:"):
+        return url
+    import sqlalchemy as sa
+
+    u = sa.engine.make_url(url)
+    if not u.database or u.database == ":memory:" or Path(u.database).is_absolute():
+        return url
+    return u.set(database=str((root / u.database).resolve())).render_as_string(hide_password=False)
+
+
+def _toml_escape(s: str) -> str:
+    """A TOML basic string's body: backslash, quote and every control character escaped."""
+    out = []
+    for ch in s:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)

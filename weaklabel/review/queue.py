@@ -1,0 +1,213 @@
+"""Review queue: which items should experts label first?
+
+Pure scoring functions (higher = more worth an expert's time) and :func:`rank`,
+which returns ``(row_id, score, reason, source)`` rows, mixes in a small random
+**audit** sample (queue-chosen rows are a biased sample; metrics should be read
+on audit rows), and never returns rows that already have enough labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_in_options, check_label_array
+from ..exceptions import InputError
+from ..matrix import LabelMatrix
+
+STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
+
+
+def drawn_at_random(sources: Any, strategy: str) -> np.ndarray:
+    """Which labeled rows were drawn at random, from each label's ``source``.
+
+    Audit rows are; under the ``random`` strategy the queue rows are too. Only such
+    rows may train a label model: rows chosen for conflict or doubt are a biased
+    sample of their votes, and imported rows were chosen in an unknown way.
+    """
+    src = np.asarray(sources, dtype=object)
+    return (src == "audit") | ((src == "queue") & (strategy == "random"))
+
+
+def conflict_score(votes: np.ndarray, k: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Weighted vote mass against each row's leading class (0 when LFs agree).
+
+    Parameters
+    ----------
+    votes : ndarray of shape (n_rows, n_lfs)
+    k : int
+    weights : ndarray of shape (n_lfs,), optional
+        How much each LF's vote counts (e.g. a label model's log-odds weights,
+        clipped at 0); default 1 each, so the score counts dissenting LFs.
+    """
+    votes = check_label_array(votes, name="votes")
+    w = np.ones(votes.shape[1]) if weights is None else np.clip(np.asarray(weights, float), 0, None)
+    mass = np.zeros((votes.shape[0], k))
+    for c in range(k):
+        mass[:, c] = (votes == c) @ w
+    return mass.sum(axis=1) - mass.max(axis=1)
+
+
+def conflict_weights(model: Any, k: int) -> np.ndarray | None:
+    """Weights for :func:`conflict_score` from a fitted model's ``lf_accuracy_``.
+
+    Log-odds of each LF's estimated accuracy, floored at 0.1: an LF the model
+    distrusts still signals a disagreement worth a look.
+    """
+    acc = getattr(model, "lf_accuracy_", None)
+    if acc is None:
+        return None
+    from ..models.base import accuracy_weights
+
+    return np.maximum(accuracy_weights(acc, k), 0.1)
+
+
+def entropy_score(probs: np.ndarray) -> np.ndarray:
+    """Posterior entropy normalised to [0, 1] (1 = uniform)."""
+    p = np.clip(np.asarray(probs, float), 1e-12, 1)
+    return -(p * np.log(p)).sum(axis=1) / np.log(p.shape[1])
+
+
+def margin_score(probs: np.ndarray) -> np.ndarray:
+    """1 - (top probability - runner-up): 1 = a coin flip between two classes."""
+    s = np.sort(np.asarray(probs, float), axis=1)
+    return 1.0 - (s[:, -1] - s[:, -2])
+
+
+def disagreement_score(probs: np.ndarray, mv_probs: np.ndarray) -> np.ndarray:
+    """Total-variation distance between the label model and majority vote, in [0, 1]."""
+    return 0.5 * np.abs(np.asarray(probs, float) - np.asarray(mv_probs, float)).sum(axis=1)
+
+
+def uncovered_score(votes: np.ndarray) -> np.ndarray:
+    """1 for rows no LF voted on (where LFs need new ideas), else 0."""
+    return (check_label_array(votes, name="votes") < 0).all(axis=1).astype(float)
+
+
+def _reasons(strategy: str, idx: np.ndarray, L: LabelMatrix, probs: np.ndarray | None,
+             mv_probs: np.ndarray | None, names: Sequence[str]) -> list[str]:
+    out = []
+    for i in idx.tolist():
+        row = L.votes[i]
+        if strategy == "conflict":
+            groups: dict[int, list[str]] = {}
+            for j in np.flatnonzero(row >= 0):
+                groups.setdefault(int(row[j]), []).append(L.lf_names[j])
+            out.append("LFs disagree: " + " vs ".join(
+                f"{names[c]} ({', '.join(lfs[:3])}{', ...' if len(lfs) > 3 else ''})" for c, lfs in groups.items()))
+        elif strategy in ("entropy", "margin"):
+            top = np.argsort(probs[i])[::-1][:2]
+            out.append("model unsure: " + " / ".join(f"{names[c]} {probs[i, c]:.2f}" for c in top))
+        elif strategy == "disagreement":
+            a, b = int(np.argmax(probs[i])), int(np.argmax(mv_probs[i]))
+            out.append(f"label model says {names[a]} ({probs[i, a]:.2f}), majority vote "
+                       f"{names[b]} ({mv_probs[i, b]:.2f})")
+        elif strategy == "uncovered":
+            out.append("no LF voted: a gap in the LF suite")
+        elif strategy == "label_issues":
+            out.append("end model disagrees with this row's label")
+        else:
+            out.append("random sample")
+    return out
+
+
+# strategy -> f(votes, k, weights, probs, mv_probs, scores, rng) -> one score per row (higher first)
+SCORERS: dict[str, Any] = {
+    "conflict": lambda v, k, w, p, mv, sc, rng: conflict_score(v, k, w),
+    "entropy": lambda v, k, w, p, mv, sc, rng: entropy_score(p),
+    "margin": lambda v, k, w, p, mv, sc, rng: margin_score(p),
+    "disagreement": lambda v, k, w, p, mv, sc, rng: disagreement_score(p, mv),
+    "uncovered": lambda v, k, w, p, mv, sc, rng: uncovered_score(v),
+    "label_issues": lambda v, k, w, p, mv, sc, rng: np.asarray(sc, dtype=float),
+    "random": lambda v, k, w, p, mv, sc, rng: rng.random(v.shape[0]),
+}
+# what each strategy needs besides the votes
+NEEDS: dict[str, tuple[str, ...]] = {"entropy": ("probs",), "margin": ("probs",),
+                                     "disagreement": ("probs", "mv_probs"), "label_issues": ("scores",)}
+
+
+def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.ndarray | None = None,
+         mv_probs: np.ndarray | None = None, weights: np.ndarray | None = None,
+         scores: np.ndarray | None = None, label_counts: Mapping[Any, int] | pd.Series | None = None,
+         overlap: int = 1, audit_fraction: float = 0.05, n: int | None = None,
+         label_names: Sequence[str] | None = None, random_state: int = 0) -> pd.DataFrame:
+    """Rank rows for expert review.
+
+    Parameters
+    ----------
+    L : LabelMatrix or ndarray of shape (n_rows, n_lfs)
+    strategy : {"conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random"}
+        ``entropy``/``margin`` need ``probs``; ``disagreement`` needs ``probs`` and
+        ``mv_probs``; ``label_issues`` needs ``scores`` (e.g. one
+        minus an end model's out-of-fold probability of each row's label).
+    probs, mv_probs : ndarray of shape (n_rows, k), optional
+        Label model and majority-vote probabilities.
+    weights : ndarray of shape (n_lfs,), optional
+        LF weights for ``conflict``.
+    scores : ndarray of shape (n_rows,), optional
+        Precomputed scores for ``label_issues``.
+    label_counts : mapping or Series row_id -> number of experts who labeled it
+        Rows with ``>= overlap`` labels are left out.
+    overlap : int, default 1
+        Labels wanted per row (> 1 for agreement studies).
+    audit_fraction : float, default 0.05
+        Share of the queue given to a uniform random sample of unlabeled rows
+        (``source="audit"``), interleaved evenly.
+    n : int, optional
+        Length of the queue (default: every eligible row with a positive score,
+        plus audit rows).
+    label_names : sequence of str, optional
+        For the human-readable ``reason``.
+    random_state : int, default 0
+
+    Returns
+    -------
+    DataFrame with columns ``row_id``, ``score``, ``reason``, ``source`` ("queue" or
+    "audit"), best first.
+    """
+    check_in_options(strategy, STRATEGIES, name="strategy")
+    if not 0 <= audit_fraction < 1:
+        raise InputError(f"audit_fraction: expected a share in [0, 1), got {audit_fraction}")
+    if overlap < 1:
+        raise InputError(f"overlap: expected >= 1 labels per row, got {overlap}")
+    Lm = L if isinstance(L, LabelMatrix) else LabelMatrix(L)
+    n_rows = Lm.n_rows
+    k = (Lm.label_space.cardinality if Lm.label_space is not None else
+         (probs.shape[1] if probs is not None else max(int(Lm.votes.max()) + 1, 2)))
+    names = list(label_names or (Lm.label_space.names if Lm.label_space is not None else range(k)))
+    names = [str(x) for x in names]
+    given = {"probs": probs, "mv_probs": mv_probs, "scores": scores}
+    for arg in NEEDS.get(strategy, ()):
+        if given[arg] is None:
+            raise InputError(f"{arg}: strategy {strategy!r} needs {arg}=...")
+    rng = np.random.default_rng(random_state)
+    s = SCORERS[strategy](Lm.votes, k, weights, probs, mv_probs, scores, rng)
+    if s.shape != (n_rows,):
+        raise InputError(f"scores: expected one score per row ({n_rows}), got shape {s.shape}")
+    eligible = np.ones(n_rows, dtype=bool)
+    if label_counts is not None:
+        counts = pd.Series(label_counts, dtype="int64") if not isinstance(label_counts, pd.Series) else label_counts
+        counts = counts.groupby(counts.index.map(str)).sum()  # ids compare as text (the store's keys)
+        have = pd.Series(Lm.row_ids).map(str).map(counts).fillna(0).to_numpy()
+        eligible &= have < overlap
+    order = np.flatnonzero(eligible & (s > 0))
+    order = order[np.argsort(-s[order], kind="stable")]
+    total = len(order) if n is None else min(n, eligible.sum())
+    n_audit = int(round(total * audit_fraction)) if audit_fraction > 0 else 0
+    pool = np.setdiff1d(np.flatnonzero(eligible), order[: total - n_audit], assume_unique=True)
+    audit = rng.choice(pool, size=min(n_audit, pool.size), replace=False) if n_audit else np.zeros(0, int)
+    main = order[: total - audit.size]
+    # interleave: one audit row every 1/audit_fraction positions
+    sources = np.array(["queue"] * main.size + ["audit"] * audit.size)
+    idx = np.concatenate([main, audit]).astype(int)
+    slots = np.concatenate([np.arange(main.size, dtype=float),
+                            (np.arange(audit.size) + 0.5) * (main.size + audit.size) / max(audit.size, 1)])
+    perm = np.argsort(slots, kind="stable")
+    idx, sources = idx[perm], sources[perm]
+    reasons = _reasons(strategy, idx, Lm, probs, mv_probs, names)
+    reasons = [r if src == "queue" else "audit: random sample for unbiased metrics"
+               for r, src in zip(reasons, sources)]
+    return pd.DataFrame({"row_id": Lm.row_ids[idx], "score": s[idx], "reason": reasons, "source": sources})
