@@ -2,7 +2,10 @@
 # Mutation testing of the modules that issue 13 measured, each against its own tests.
 # Not part of CI's default run (it takes minutes per module). Needs `pip install mutmut`
 # (3.x). Usage: tools/mutation.sh [module ...]   e.g. tools/mutation.sh evaluate models/majority
-# Prints a table: killed / survived / no tests, and the score killed / (killed + survived).
+# Prints a table: killed / survived / no tests / message mutants (left aside, see
+# tools/mutation_kinds.py), and the score killed / (killed + survived + no tests) over code
+# mutants (a timeout counts as killed).
+# The surviving code mutants' diffs go to /tmp/mutation-<module>.survivors.
 # Each module runs in a scratch copy of the repo, so the working tree is never touched.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,7 +19,7 @@ declare -A TESTS=(
 )
 modules=("$@")
 [ ${#modules[@]} -eq 0 ] && modules=(evaluate analysis/summary models/majority models/base review/queue review/store)
-printf "%-20s %7s %8s %8s %6s\n" module killed survived notests score
+printf "%-20s %7s %8s %8s %8s %6s\n" module killed survived notests messages score
 for mod in "${modules[@]}"; do
   work="$(mktemp -d)"
   (cd "$repo" && git ls-files -z | xargs -0 cp --parents -t "$work")  # the tracked files only
@@ -36,12 +39,19 @@ for mod in "${modules[@]}"; do
     echo "    tests"
   } > "$work/setup.cfg"
   (cd "$work" && mutmut run > "$work/mutmut.log" 2>&1 || true)
-  res="$(cd "$work" && mutmut results --all true 2>/dev/null || true)"
-  killed=$(grep -c ": killed" <<<"$res" || true)
-  survived=$(grep -c ": survived" <<<"$res" || true)
-  notests=$(grep -c ": no tests" <<<"$res" || true)
-  score=$(python3 -c "k,s=$killed,$survived; print(f'{100*k/(k+s):.0f}%' if k+s else '-')")
-  printf "%-20s %7s %8s %8s %6s\n" "$mod" "$killed" "$survived" "$notests" "$score"
-  (cd "$work" && grep ": survived" <<<"$res" | sed 's/^/    /') > "/tmp/mutation-$(echo "$mod" | tr / _).survivors" || true
+  # Sort each mutant into code or message (tools/mutation_kinds.py); messages are left aside.
+  kinds="$(cd "$work" && python "$repo/tools/mutation_kinds.py")"
+  killed=$(grep -cE " (killed|timeout) code$" <<<"$kinds" || true)
+  survived=$(grep -c " survived code$" <<<"$kinds" || true)
+  notests=$(grep -c " no_tests code$" <<<"$kinds" || true)
+  messages=$(grep -c " message$" <<<"$kinds" || true)
+  # a mutant no test reaches is a survivor too
+  score=$(python3 -c "k,s=$killed,$survived+$notests; print(f'{100*k/(k+s):.0f}%' if k+s else '-')")
+  printf "%-20s %7s %8s %8s %8s %6s\n" "$mod" "$killed" "$survived" "$notests" "$messages" "$score"
+  survivors="/tmp/mutation-$(echo "$mod" | tr / _).survivors"
+  : > "$survivors"
+  for name in $(grep -E " (survived|no_tests) code$" <<<"$kinds" | cut -d' ' -f1); do
+    (cd "$work" && mutmut show "$name") >> "$survivors" 2>/dev/null || true
+  done
   rm -rf "$work"
 done
