@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ._render import markdown as _markdown
 
@@ -54,10 +56,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
             Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
         return 0
     if args.bench == "scale":
-        from ..bench.scale import cached_reapply, out_of_core, parallel_rowwise
+        import numpy as np
+
+        from ..bench.scale import cached_reapply, dask_engine, out_of_core, parallel_rowwise
 
         res = {"out_of_core": out_of_core(args.rows, args.lfs, args.chunksize),
+               "dask_engine": dask_engine(args.rows, args.lfs, args.chunksize),
                "cached_reapply": cached_reapply(), "parallel_rowwise": parallel_rowwise()}
+        ooc, dsk = res["out_of_core"], res["dask_engine"]
+        if "class_balance" in ooc and "class_balance" in dsk:  # one model, fitted on the same counts
+            res["dask_matches_out_of_core"] = bool(np.allclose(list(ooc["class_balance"]),
+                                                               list(dsk["class_balance"].values())))
         print(json.dumps(res, indent=2))
         if args.json:
             Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
@@ -110,7 +119,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub, positive_int) -> None:
+def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     """The `bench` command group (speed, as ratios against Snorkel)."""
     p = sub.add_parser("bench", help="speed benchmarks against Snorkel, reported as ratios")
     bsub = p.add_subparsers(dest="bench", required=True, metavar="BENCH")
@@ -122,7 +131,8 @@ def add_parser(sub, positive_int) -> None:
     b.add_argument("--rows", type=positive_int, default=1_000_000)
     b.add_argument("--lfs", type=positive_int, default=50)
     b.add_argument("--json", help="also write the results here")
-    b = bsub.add_parser("scale", help="out-of-core 10M x 50, cached re-apply, n_jobs=2 vs serial vs Snorkel")
+    b = bsub.add_parser("scale", help="10M x 50 out of core and on a 2-worker Dask cluster, cached re-apply, "
+                                      "n_jobs=2 vs serial vs Snorkel")
     b.add_argument("--rows", type=positive_int, default=10_000_000)
     b.add_argument("--lfs", type=positive_int, default=50)
     b.add_argument("--chunksize", type=positive_int, default=1_000_000)
