@@ -43,13 +43,15 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
         # The real module, under its new name: one module object, two names.
         module = importlib.import_module(f"{self.package}.{MOVED[spec.name.rpartition('.')[2]]}")
+        assert module.__spec__ is not None  # set by importlib on every imported module
         self._specs[spec.name] = module.__spec__
         return module
 
     def exec_module(self, module: ModuleType) -> None:
         # Already executed under its new name; importlib stamped the alias spec on it,
         # so give the module its own spec back (reload, pickle and tracebacks use it).
-        module.__spec__ = self._specs[module.__spec__.name]
+        alias = module.__spec__.name if module.__spec__ is not None else module.__name__
+        module.__spec__ = self._specs[alias]
 
 
 def install(package: str) -> None:

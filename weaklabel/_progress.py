@@ -17,3 +17,33 @@ def progress(items: Iterable[Any], *, total: int | None = None, desc: str = "") 
     from tqdm.auto import tqdm
 
     return tqdm(items, total=total, desc=desc, leave=False)
+
+
+class Steps:
+    """A bar over the named steps of one command (``weaklabel train``: apply, fit, train, ...).
+
+    ``step(name)`` marks the previous step done and names the one starting; ``close()``
+    ends the bar. Silent under the same rules as :func:`progress`.
+    """
+
+    def __init__(self, total: int, *, desc: str) -> None:
+        self._bar = None
+        self._started = False
+        if not QUIET and sys.stderr.isatty():
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=total, desc=desc, leave=False)
+
+    def step(self, name: str) -> None:
+        if self._bar is None:
+            return
+        if self._started:
+            self._bar.update(1)
+        self._started = True
+        self._bar.set_postfix_str(name)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            if self._started:
+                self._bar.update(1)
+            self._bar.close()

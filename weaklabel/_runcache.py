@@ -38,7 +38,7 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     return store[key]
 
 
-def frame_key(df) -> int:
+def frame_key(df: Any) -> int:
     """The run-cache identity of a frame: that of the caller's frame an LF's protected copy
     was made from (see ``LabelingFunction._apply_vectorized``), else the frame's own."""
     return df.__dict__.get("_weaklabel_origin", id(df))

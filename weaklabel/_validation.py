@@ -6,8 +6,9 @@ private workers that trust their inputs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
 
@@ -165,3 +166,13 @@ def check_in_options(value: Any, options: Sequence[str], *, name: str) -> str:
     if value not in options:
         raise InputError(f"{name}: expected one of {list(options)}, got {value!r}")
     return value
+
+
+def repeated(values: Iterable[Hashable]) -> list[Any]:
+    """The values that occur more than once, sorted: what a uniqueness error names."""
+    return sorted(v for v, n in Counter(values).items() if n > 1)
+
+
+def has_gold(y: np.ndarray | None) -> TypeGuard[np.ndarray]:
+    """Whether ``y`` holds at least one known label (-1 = unknown)."""
+    return y is not None and bool((np.asarray(y) >= 0).any())

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._runcache import run_scope
-from ._validation import check_columns
+from ._validation import check_columns, repeated
 from .cache import VoteCache
 from .exceptions import InputError, InputTypeError
 from .labels import LabelSpace
@@ -75,26 +75,9 @@ def apply_lfs(
         and faults per LF.
     """
     lf_list = _check_lfs(lfs)
-    if not isinstance(df, pd.DataFrame):
-        raise InputTypeError(f"df: expected a pandas DataFrame, got {type(df).__name__}; "
-                             "wrap records with pd.DataFrame(...)")
-    if isinstance(label_space, (list, tuple)):
-        label_space = LabelSpace(label_space)
-    if label_space is not None and not isinstance(label_space, LabelSpace):
-        raise InputTypeError(f"label_space: expected a LabelSpace or list of names, got {label_space!r}")
-    if len(df) == 0:
-        raise InputError(f"df: expected at least one row, got an empty frame with columns "
-                         f"{[str(c) for c in df.columns]}; check the data source or filter")
+    label_space = _check_frame_and_labels(df, label_space)
     row_ids = _row_ids(df, id_column)
-    # Fail fast: every declared column, for every LF, before any LF spends time.
-    needed: dict[str, list[str]] = {}
-    for lf in lf_list:
-        for c in lf.columns or ():
-            needed.setdefault(c, []).append(lf.name)
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        who = sorted({n for c in missing for n in needed[c]})
-        check_columns(df, missing, who=f"LF(s) {who}")
+    _check_declared_columns(lf_list, df)  # fail fast: before any LF spends time
 
     k = label_space.cardinality if label_space is not None else None
     n, m = len(df), len(lf_list)
@@ -108,55 +91,101 @@ def apply_lfs(
         bar = tqdm(total=m, desc="applying LFs", unit="lf")
     store = VoteCache(cache) if cache is not None and not isinstance(cache, VoteCache) else cache
     with run_scope():
-        keys: dict[int, str] = {}
-        todo = []
-        for j, lf in enumerate(lf_list):
-            if store is not None:
-                keys[j] = store.key(lf, df, k)
-                hit = store.get(keys[j], n)
-                if hit is not None:
-                    votes[:, j] = hit
-                    report.seconds[lf.name], report.faults[lf.name] = 0.0, 0
-                    report.cache_hits.append(lf.name)
-                    continue
-                report.cache_misses.append(lf.name)
-            todo.append(j)
+        keys, todo = _from_cache(store, lf_list, df, k, votes, report)
         n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
         rowwise = [j for j in todo if not lf_list[j].vectorized]
-        if n_jobs > 1 and len(rowwise) and n >= 2 * n_jobs:
-            from .parallel import apply_rowwise_parallel
-
-            for j, (col, faults, secs) in apply_rowwise_parallel(
-                    [lf_list[j] for j in rowwise], df, row_ids, k, fault_tolerant, n_jobs).items():
-                jj = rowwise[j]
-                votes[:, jj] = col
-                report.seconds[lf_list[jj].name], report.faults[lf_list[jj].name] = secs, faults
+        if n_jobs > 1 and rowwise and n >= 2 * n_jobs:
+            _run_parallel(lf_list, rowwise, df, row_ids, k, fault_tolerant, n_jobs, votes, report)
             done = set(rowwise)
             todo = [j for j in todo if j not in done]
             if bar is not None:
                 bar.update(len(rowwise))
         for j in todo:
-            lf = lf_list[j]
-            t0 = time.perf_counter()
-            votes[:, j], faults = lf._apply(df, row_ids, k, fault_tolerant=fault_tolerant)
-            report.seconds[lf.name] = time.perf_counter() - t0
-            report.faults[lf.name] = faults
+            _run_one(lf_list[j], j, df, row_ids, k, fault_tolerant, votes, report)
             if bar is not None:
-                bar.set_postfix_str(lf.name)
+                bar.set_postfix_str(lf_list[j].name)
                 bar.update(1)
         if store is not None:
             for j in report_misses(lf_list, report):
                 store.put(keys[j], votes[:, j])
     if bar is not None:
         bar.close()
-    faulty = {k_: v for k_, v in report.faults.items() if v}
+    _warn_faults(report)
+    log.info("applied %d LFs to %d rows in %.3fs", m, n, sum(report.seconds.values()))
+    return LabelMatrix(votes, [lf.name for lf in lf_list], row_ids, label_space, apply_report=report)
+
+
+def _check_frame_and_labels(df: Any, label_space: LabelSpace | Sequence[str] | None) -> LabelSpace | None:
+    if not isinstance(df, pd.DataFrame):
+        raise InputTypeError(f"df: expected a pandas DataFrame, got {type(df).__name__}; "
+                             "wrap records with pd.DataFrame(...)")
+    if isinstance(label_space, (list, tuple)):
+        label_space = LabelSpace(label_space)
+    if label_space is not None and not isinstance(label_space, LabelSpace):
+        raise InputTypeError(f"label_space: expected a LabelSpace or list of names, got {label_space!r}")
+    if len(df) == 0:
+        raise InputError(f"df: expected at least one row, got an empty frame with columns "
+                         f"{[str(c) for c in df.columns]}; check the data source or filter")
+    return label_space
+
+
+def _check_declared_columns(lf_list: list[LabelingFunction], df: pd.DataFrame) -> None:
+    """Every column any LF declares, checked at once, naming the LFs that need the missing ones."""
+    needed: dict[str, list[str]] = {}
+    for lf in lf_list:
+        for c in lf.columns or ():
+            needed.setdefault(c, []).append(lf.name)
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        who = sorted({n for c in missing for n in needed[c]})
+        check_columns(df, missing, who=f"LF(s) {who}")
+
+
+def _from_cache(store: VoteCache | None, lf_list: list[LabelingFunction], df: pd.DataFrame, k: int | None,
+                votes: np.ndarray, report: ApplyReport) -> tuple[dict[int, str | None], list[int]]:
+    """Fill the columns the cache holds; return each LF's cache key and the LFs still to run."""
+    keys: dict[int, str | None] = {}
+    todo = []
+    for j, lf in enumerate(lf_list):
+        if store is not None:
+            keys[j] = store.key(lf, df, k)
+            hit = store.get(keys[j], len(df))
+            if hit is not None:
+                votes[:, j] = hit
+                report.seconds[lf.name], report.faults[lf.name] = 0.0, 0
+                report.cache_hits.append(lf.name)
+                continue
+            report.cache_misses.append(lf.name)
+        todo.append(j)
+    return keys, todo
+
+
+def _run_parallel(lf_list: list[LabelingFunction], rowwise: list[int], df: pd.DataFrame, row_ids: np.ndarray,
+                  k: int | None, fault_tolerant: bool, n_jobs: int, votes: np.ndarray, report: ApplyReport) -> None:
+    from .parallel import apply_rowwise_parallel
+
+    for i, (col, faults, secs) in apply_rowwise_parallel(
+            [lf_list[j] for j in rowwise], df, row_ids, k, fault_tolerant, n_jobs).items():
+        j = rowwise[i]
+        votes[:, j] = col
+        report.seconds[lf_list[j].name], report.faults[lf_list[j].name] = secs, faults
+
+
+def _run_one(lf: LabelingFunction, j: int, df: pd.DataFrame, row_ids: np.ndarray, k: int | None,
+             fault_tolerant: bool, votes: np.ndarray, report: ApplyReport) -> None:
+    t0 = time.perf_counter()
+    votes[:, j], faults = lf._apply(df, row_ids, k, fault_tolerant=fault_tolerant)
+    report.seconds[lf.name] = time.perf_counter() - t0
+    report.faults[lf.name] = faults
+
+
+def _warn_faults(report: ApplyReport) -> None:
+    faulty = {name: n for name, n in report.faults.items() if n}
     if faulty:
         warnings.warn(
             f"{sum(faulty.values())} LF call(s) raised and abstained (fault_tolerant=True): "
             + ", ".join(f"{name}: {cnt} rows" for name, cnt in faulty.items()),
-            FaultWarning, stacklevel=2)
-    log.info("applied %d LFs to %d rows in %.3fs", m, n, sum(report.seconds.values()))
-    return LabelMatrix(votes, [lf.name for lf in lf_list], row_ids, label_space, apply_report=report)
+            FaultWarning, stacklevel=3)
 
 
 def report_misses(lf_list: list[LabelingFunction], report: ApplyReport) -> list[int]:
@@ -171,7 +200,7 @@ def _check_lfs(lfs: Iterable[Any]) -> list[LabelingFunction]:
     if not lf_list:
         raise InputError("lfs: got an empty list; write at least one labeling function")
     names = [lf.name for lf in lf_list]
-    dupes = sorted({x for x in names if names.count(x) > 1})
+    dupes = repeated(names)
     if dupes:
         raise InputError(
             f"lfs: LF names must be unique (they are the matrix columns), but {dupes} appear more "

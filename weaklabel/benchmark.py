@@ -20,11 +20,18 @@ import pandas as pd
 from .evaluate import metric_scores
 from .exceptions import DatasetNotFoundError, InputError
 from .io.wrench import WrenchSplit, read_wrench_labels, read_wrench_split
+from .matrix import LabelMatrix
 from .models import BaseLabelModel, SnorkelLabelModel, probs_to_preds
 from .models.registry import MODELS, PEERS, make_model
 
-SNORKEL_GRID = [dict(lr=lr, n_epochs=ep, l2=l2) for lr in (0.001, 0.01, 0.1) for ep in (100, 500)
+SNORKEL_GRID: list[dict[str, Any]] = [dict(lr=lr, n_epochs=ep, l2=l2) for lr in (0.001, 0.01, 0.1) for ep in (100, 500)
                 for l2 in (0.0, 0.1)]
+
+def _cardinality(L: LabelMatrix) -> int:
+    if L.cardinality is None:
+        raise InputError("a benchmark dataset needs its class names (label.json, or the .mat classes)")
+    return L.cardinality
+
 
 def _factory(name: str) -> Callable[[int], BaseLabelModel]:
     return lambda seed: make_model(name, random_state=seed)
@@ -209,7 +216,7 @@ def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None 
     bar = tqdm(total=len(sources) * len(models), disable=not show, unit="fit")
     for folder in sources:
         splits = _splits(folder, lfs)
-        test, k = splits["test"], splits["train"].L.label_space.cardinality
+        test, k = splits["test"], _cardinality(splits["train"].L)
         met = metric or auto_metric(test.y, k)
         for name in models:
             bar.set_description(f"{_name(folder)}: {name}")
@@ -267,7 +274,7 @@ def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25,
 
     splits = _splits(Path(folder), lfs)
     train, test = splits["train"], splits["test"]
-    k = train.L.label_space.cardinality
+    k = _cardinality(train.L)
     met = metric or auto_metric(test.y, k)
     labeled = np.flatnonzero(train.y >= 0)
     rows = []

@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,7 @@ class VoteCache:
     def __init__(self, folder: str | os.PathLike[str] = DEFAULT_CACHE_DIR) -> None:
         self.folder = Path(folder)
 
-    def key(self, lf, df: pd.DataFrame, k: int | None) -> str | None:
+    def key(self, lf: Any, df: pd.DataFrame, k: int | None) -> str | None:
         """The entry key, or None when the LF's identity cannot be covered (never cached)."""
         ident = lf.fingerprint
         if ident is None:

@@ -3,6 +3,8 @@ generic ``except ValueError`` code keeps working."""
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class WeakLabelError(Exception):
     """Base class of every error raised by weaklabel."""
@@ -39,7 +41,7 @@ class LFError(WeakLabelError, RuntimeError):
         self.lf_name = lf_name
         self.row_id = row_id
 
-    def __reduce__(self):  # crosses process boundaries (apply_lfs(n_jobs=...)) intact
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses process boundaries (apply_lfs(n_jobs=...)) intact
         return (_rebuild_lf_error, (str(self), self.lf_name, self.row_id))
 
 
@@ -61,7 +63,7 @@ class OptionalDependencyError(WeakLabelError, ImportError):
     """An optional extra is needed but not installed."""
 
 
-def require(module: str, *, extra: str, feature: str):
+def require(module: str, *, extra: str, feature: str) -> Any:
     """Import an optional dependency or raise with an install hint.
 
     Parameters

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from .exceptions import InputError, InputTypeError
 
@@ -136,5 +137,5 @@ class LabelSpace:
     def __repr__(self) -> str:
         return f"LabelSpace({list(self._names)!r})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (LabelSpace, (list(self._names),))

@@ -142,14 +142,15 @@ class LabelingFunction:
         votes, _ = self._apply(df, df.index, k, fault_tolerant=False)
         return votes
 
-    def _apply(self, df: pd.DataFrame, row_ids: Sequence[Any], k: int | None, *,
+    def _apply(self, df: pd.DataFrame, row_ids: Sequence[Any] | np.ndarray | pd.Index, k: int | None, *,
                fault_tolerant: bool) -> tuple[np.ndarray, int]:
         """Run on a frame whose columns were checked; return (votes, n_faults)."""
         if self.vectorized:
             return self._apply_vectorized(df, row_ids, k, fault_tolerant)
         return self._apply_rows(df, row_ids, k, fault_tolerant)
 
-    def _apply_vectorized(self, df, row_ids, k, fault_tolerant):
+    def _apply_vectorized(self, df: pd.DataFrame, row_ids: Any, k: int | None,
+                          fault_tolerant: bool) -> tuple[np.ndarray, int]:
         # A copy of just the declared columns (all columns when none are declared): an LF
         # that edits its frame in place cannot change the caller's frame or later LFs' votes.
         # Under pandas' copy-on-write (pandas >= 3) a shallow copy is enough and costs nothing.
@@ -174,7 +175,8 @@ class LabelingFunction:
                               "a preprocessor must return the (updated) row", lf_name=self.name)
         return row
 
-    def _apply_rows(self, df, row_ids, k, fault_tolerant):
+    def _apply_rows(self, df: pd.DataFrame, row_ids: Any, k: int | None,
+                    fault_tolerant: bool) -> tuple[np.ndarray, int]:
         cols = list(self.columns) if self.columns is not None else list(df.columns)
         arrays = [df[c].tolist() for c in cols]  # Python scalars: natural semantics, fast zip
         func, res = self.func, self.resources

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._atomic import atomic_path
-from ._validation import check_label_array
+from ._validation import check_label_array, repeated
 from .exceptions import InputError
 from .labels import ABSTAIN, LabelSpace
 
@@ -49,10 +49,11 @@ def compress(votes: np.ndarray) -> VotePatterns:
         return VotePatterns(votes.copy(), np.zeros(0, np.int64), np.zeros(0, np.intp))
     base = int(votes.max()) + 2
     exact = m * np.log2(base) < 62
+    weights: np.ndarray
     if exact:
         weights = base ** np.arange(m, dtype=np.int64)
     else:  # random odd weights; the product wraps mod 2^64: a hash
-        weights = np.random.default_rng(0x5EED).integers(1, 2**63 - 1, size=m, dtype=np.int64) | 1
+        weights = np.bitwise_or(np.random.default_rng(0x5EED).integers(1, 2**63 - 1, size=m, dtype=np.int64), 1)
     keys = np.empty(n, dtype=np.int64)
     step = max(1, (1 << 22) // m)  # cache-sized blocks: no n x m int64 temporary
     with np.errstate(over="ignore"):
@@ -121,7 +122,7 @@ class LabelMatrix:
         names = tuple(lf_names) if lf_names is not None else tuple(f"lf_{j}" for j in range(m))
         if len(names) != m:
             raise InputError(f"lf_names: expected {m} names (one per column of votes), got {len(names)}")
-        dupes = sorted({x for x in names if names.count(x) > 1})
+        dupes = repeated(names)
         if dupes:
             raise InputError(f"lf_names: LF names must be unique, {dupes} appear more than once")
         ids = np.arange(n) if row_ids is None else np.asarray(row_ids)
@@ -228,11 +229,12 @@ class LabelMatrix:
         ids = self.row_ids
         if ids.dtype.kind not in "iuf":
             ids = ids.astype(str)
-        arrays = {"votes": self.votes, "lf_names": np.array(self.lf_names, dtype=str), "row_ids": ids}
+        arrays: dict[str, np.ndarray] = {"votes": self.votes, "lf_names": np.array(self.lf_names, dtype=str),
+                                         "row_ids": ids}
         if self.label_space is not None:
             arrays["labels"] = np.array(self.label_space.names, dtype=str)
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
         return path
 
     @classmethod

@@ -113,7 +113,7 @@ def matcher_lf(name: str, patterns: Sequence[Sequence[Mapping[str, Any]]], *, la
     """
     if not patterns:
         raise InputError("patterns: expected at least one token pattern")
-    pats = [list(p) for p in patterns]
+    pats = [[dict(tok) for tok in p] for p in patterns]
 
     def matcher_votes(df: pd.DataFrame) -> np.ndarray:
         from spacy.matcher import Matcher

@@ -16,6 +16,7 @@ import pandas as pd
 from . import __version__
 from ._atomic import atomic_path, check_out_dir
 from ._atomic import sha256_file as _sha256
+from ._validation import has_gold
 from .analysis import label_counts, lf_report
 from .apply import apply_lfs
 from .exceptions import InputError
@@ -101,10 +102,10 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
     est.fit(L)  # unsupervised: gold is for scoring only
     fit_seconds = time.perf_counter() - t0
     preds, probs = est.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
-    summary = lf_report(L, gold if gold is not None and (gold >= 0).any() else None, model=est)
+    summary = lf_report(L, gold if has_gold(gold) else None, model=est)
     res = RunResult(L, est, probs, preds, summary, label_counts(preds, suite.labels.names),
                     fit_seconds=fit_seconds)
-    if gold is not None and (gold >= 0).any():
+    if has_gold(gold):
         res.scores[split] = _scores(est, L, gold, metrics)
     if eval_split is not None:
         if data not in DATASETS:

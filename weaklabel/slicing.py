@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._validation import repeated
 from .analysis.summary import wilson_interval
 from .evaluate import metric_scores
 from .exceptions import InputError, InputTypeError
@@ -32,12 +33,13 @@ class SlicingFunction(LabelingFunction):
         if not callable(func):
             raise InputTypeError(f"func: expected a callable, got {type(func).__name__}")
         self.slice_func = func
-        if vectorized:
-            def member(df: pd.DataFrame, **res: Any) -> np.ndarray:
-                return np.where(np.asarray(func(df, **res), dtype=bool), 0, -1)
-        else:
-            def member(row: Any, **res: Any) -> int:
-                return 0 if func(row, **res) else -1
+        def member_rows(df: pd.DataFrame, **res: Any) -> np.ndarray:
+            return np.where(np.asarray(func(df, **res), dtype=bool), 0, -1)
+
+        def member_row(row: Any, **res: Any) -> int:
+            return 0 if func(row, **res) else -1
+
+        member = member_rows if vectorized else member_row
         super().__init__(name, member, columns=columns, resources=resources, vectorized=vectorized)
 
     def __repr__(self) -> str:
@@ -90,7 +92,7 @@ def apply_slices(sfs: Sequence[Any], df: pd.DataFrame) -> pd.DataFrame:
         raise InputError("sfs: expected at least one slicing function")
     funcs = [_as_slice(sf) for sf in sfs]
     names = [f.name for f in funcs]
-    dup = sorted({n for n in names if names.count(n) > 1})
+    dup = repeated(names)
     if dup:
         raise InputError(f"sfs: duplicate slice names {dup}; give each slice a unique name")
     return pd.DataFrame({f.name: f.apply(df) >= 0 for f in funcs}, index=df.index)

@@ -55,16 +55,67 @@ def test_dask_engine_on_a_two_worker_local_cluster(parquet_data, local_labels, t
 
 @pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning",  # PySpark's use of pandas 3, not ours
                             "ignore:toPandas attempted Arrow optimization:UserWarning")
-def test_spark_engine_on_local_2(parquet_data, local_labels, tmp_path):
+def test_spark_engine_on_local_2_named_in_weaklabel_toml(parquet_data, local_labels, tmp_path):
     pytest.importorskip("pyspark")
     if shutil.which("java") is None:
         pytest.skip("Spark needs a Java runtime")
-    assert main(["run", "--engine", "spark", "--master", "local[2]", "--data", str(parquet_data / "parts"),
-                 "--id-column", "id", "--lfs", "lfs/spam.py", "--out", str(tmp_path)]) == 0
-    _check_same(local_labels, tmp_path)
+    config = tmp_path / "weaklabel.toml"  # no --engine, no --master: the file names both
+    config.write_text('[engine]\nname = "spark"\nmaster = "local[2]"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--config", str(config), "--data", str(parquet_data / "parts"),
+                 "--id-column", "id", "--lfs", "lfs/spam.py", "--out", str(out)]) == 0
+    _check_same(local_labels, out)
+    assert json.loads((out / "summary.json").read_text())["engine"] == "spark"
 
 
 def test_cluster_engines_need_an_id_column(parquet_data, tmp_path, capsys):
     assert main(["run", "--engine", "dask", "--data", str(parquet_data / "parts"), "--lfs", "lfs/spam.py",
                  "--out", str(tmp_path)]) == 1
     assert "needs --id-column" in capsys.readouterr().err
+
+
+def _recording(monkeypatch):
+    import weaklabel.backends.engines as engines
+
+    calls = []
+    monkeypatch.setattr(engines, "run_distributed", lambda engine, *a, **kw: calls.append((engine, kw)) or {})
+    return calls
+
+
+def test_the_engine_flags_win_over_weaklabel_toml(tmp_path, monkeypatch):
+    calls = _recording(monkeypatch)
+    config = tmp_path / "weaklabel.toml"
+    config.write_text('[engine]\nname = "dask"\nscheduler = "tcp://10.0.0.5:8786"\n', encoding="utf-8")
+    args = ["run", "--config", str(config), "--data", "x.parquet", "--id-column", "id", "--lfs", "lfs/spam.py",
+            "--out", str(tmp_path / "o")]
+    assert main(args) == 0
+    assert calls[-1][0] == "dask" and calls[-1][1]["scheduler"] == "tcp://10.0.0.5:8786"
+    assert main(args + ["--scheduler", "tcp://other:1"]) == 0
+    assert calls[-1][1]["scheduler"] == "tcp://other:1"
+    assert main(args + ["--engine", "spark", "--master", "local[2]"]) == 0
+    assert calls[-1][0] == "spark" and calls[-1][1]["master"] == "local[2]"
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("table, message", [
+    ('[engine]\nname = "ray"\n', "expected one of ['local', 'dask', 'spark']"),
+    ('[engine]\nworkers = "4"\n', "unknown key(s) ['workers']"),
+    ('[engine]\nname = 3\n', "must be non-empty strings"),
+    ('engine = "dask"\n', "must be a table"),
+])
+def test_a_bad_engine_table_is_an_error_that_names_it(tmp_path, monkeypatch, capsys, table, message):
+    calls = _recording(monkeypatch)
+    config = tmp_path / "weaklabel.toml"
+    config.write_text(table, encoding="utf-8")
+    assert main(["run", "--config", str(config), "--data", "x.parquet", "--lfs", "lfs/spam.py",
+                 "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: engine:") and message in err and calls == []
+
+
+def test_the_engine_table_survives_a_project_save(tmp_path):
+    from weaklabel.review.project import Project, engine_settings
+
+    path = tmp_path / "weaklabel.toml"
+    Project(name="p", data="items.csv", lfs="lfs/spam.py", engine={"name": "dask"}).save(path)
+    assert Project.load(path).engine == {"name": "dask"} and engine_settings(path) == {"name": "dask"}

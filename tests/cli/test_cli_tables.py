@@ -56,3 +56,17 @@ def test_progress_bars_only_for_a_watching_person(monkeypatch, capsys):
     assert main(["--quiet", "analyze", *YT]) == 0           # --quiet switches them off
     assert _progress.QUIET is True and _progress.progress(items) is items
     _progress.QUIET = False
+
+
+def test_long_commands_name_their_steps_on_a_terminal(monkeypatch, capsys):
+    from weaklabel import _progress
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert main(["issues", *YT, "--lfs", "lfs/spam.py", "--n", "3"]) == 0
+    err = capsys.readouterr().err
+    for step in ("applying LFs", "fitting the label model", "cross-fitting the end model", "cross-fitting"):
+        assert step in err
+    assert "5/5" in err  # the five folds of the cross-fit, one bar step each
+    assert main(["--quiet", "issues", *YT, "--lfs", "lfs/spam.py", "--n", "3"]) == 0
+    assert capsys.readouterr().err == ""
+    _progress.QUIET = False

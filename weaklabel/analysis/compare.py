@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._validation import has_gold
 from ..apply import apply_lfs
 from ..exceptions import InputError
 from ..io.suite import load_suite
@@ -74,7 +75,7 @@ def compare_suites(suites: Sequence[str], data: str, *, split: str = "train", ev
             warnings.simplefilter("ignore", LabelModelWarning)
             lm = LabelModel().fit(L)
         row["fit_seconds"] = time.perf_counter() - t0
-        if ev_gold is not None and (ev_gold >= 0).any():
+        if has_gold(ev_gold):
             L_ev = L if eval_split is None else apply_lfs(suite.lfs, ev_df, label_space=suite.labels)
             known = ev_gold >= 0
             for name, model in (("label_model", lm), ("majority", MajorityVote().fit(L))):

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_gold
+from .._validation import check_gold, has_gold
 from ..evaluate import metric_scores
 from ..matrix import LabelMatrix
 
@@ -40,7 +40,8 @@ def contribution(L: LabelMatrix | np.ndarray, *, model: Any = None, y: Any = Non
     proto = model if model is not None else LabelModel()
     votes = Lm.votes
     gold = check_gold(y, Lm.n_rows, label_space=Lm.label_space) if y is not None else None
-    use_gold = gold is not None and (gold >= 0).any()
+    use_gold = has_gold(gold)
+    y = gold if gold is not None else np.zeros(0, dtype=np.int64)  # read only when use_gold
 
     def fit_predict(V: np.ndarray) -> tuple[np.ndarray, int]:
         with warnings.catch_warnings():
@@ -53,7 +54,7 @@ def contribution(L: LabelMatrix | np.ndarray, *, model: Any = None, y: Any = Non
 
     full, k = fit_predict(votes)
     covered = (votes >= 0).any(axis=1)
-    full_score = metric_scores(gold, full, k, [metric])[metric] if use_gold else 1.0
+    full_score = metric_scores(y, full, k, [metric])[metric] if use_gold else 1.0
     rows = []
     for j, name in enumerate(Lm.lf_names):
         rest = np.delete(votes, j, axis=1)
@@ -63,7 +64,7 @@ def contribution(L: LabelMatrix | np.ndarray, *, model: Any = None, y: Any = Non
         else:
             preds, _ = fit_predict(rest)
         if use_gold:
-            score = metric_scores(gold, np.where(preds < 0, (gold + 1) % k, preds), k, [metric])[metric]
+            score = metric_scores(y, np.where(preds < 0, (y + 1) % k, preds), k, [metric])[metric]
         else:
             score = float(np.mean(preds == full))
         rows.append({"lf": name, "coverage_gain": float(covered.mean() - cov_without.mean()),

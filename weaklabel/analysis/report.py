@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import atomic_path
-from .._validation import check_gold
+from .._validation import check_gold, has_gold
 from ..exceptions import require
 from ..matrix import LabelMatrix
 from .pairwise import dependent_pairs, pairwise
@@ -90,7 +90,7 @@ def _charts(L: LabelMatrix, rep: pd.DataFrame, gold: np.ndarray | None, model: A
         fig, ax = plt.subplots(figsize=(5, 3))
         x = np.arange(k)
         ax.bar(x - 0.2, model.class_balance_, width=0.4, label="label model estimate", color="#4c78a8")
-        if gold is not None and (gold >= 0).any():
+        if has_gold(gold):
             g = np.bincount(gold[gold >= 0], minlength=k) / (gold >= 0).sum()
             ax.bar(x + 0.2, g, width=0.4, label="gold", color="#f28e2b")
         ax.set_xticks(x, labels)
@@ -140,20 +140,19 @@ def html_report(L: LabelMatrix | np.ndarray, *, y: Any = None, model: Any = None
     """
     Lm = L if isinstance(L, LabelMatrix) else LabelMatrix(L)
     gold = check_gold(y, Lm.n_rows, label_space=Lm.label_space) if y is not None else None
-    has_gold = gold is not None and (gold >= 0).any()
-    rep = lf_report(Lm, gold if has_gold else None, model=model)
+    rep = lf_report(Lm, gold if has_gold(gold) else None, model=model)
     votes = Lm.votes
     n_votes = (votes >= 0).sum(axis=1)
     lo = np.where(votes >= 0, votes, 127).min(axis=1)
     kpis = {"rows": f"{Lm.n_rows:,}", "LFs": str(Lm.n_lfs), "coverage": f"{(n_votes > 0).mean():.1%}",
             "overlap": f"{(n_votes > 1).mean():.1%}",
             "conflict": f"{((n_votes > 1) & (lo != votes.max(axis=1))).mean():.1%}"}
-    if has_gold and model is not None:
+    if has_gold(gold) and model is not None:
         from ..models import probs_to_preds
 
         known = gold >= 0
         pred = probs_to_preds(model.predict_proba(Lm)[known], tie_break_policy="random")
-        kpis["model accuracy on gold"] = f"{np.mean(pred == gold[known]):.1%} ({int(known.sum())} rows)"
+        kpis["model accuracy on gold"] = f"{np.mean(pred == gold[known]):.1%} ({int(np.sum(known))} rows)"
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
              f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>",
              "<div class='kpi'>" + "".join(f"<div><b>{html.escape(k)}</b><br>{html.escape(v)}</div>"
@@ -166,7 +165,7 @@ def html_report(L: LabelMatrix | np.ndarray, *, y: Any = None, model: Any = None
         parts += [f"<li>{html.escape(r.lf_a)} and {html.escape(r.lf_b)} look dependent (phi {r.phi:.2f}, "
                   f"agreement {r.agreement:.2f} on {r.overlap_rows} rows)</li>" for r in deps.itertuples()]
         parts.append("</ul>")
-    for heading, img in _charts(Lm, rep, gold if has_gold else None, model).items():
+    for heading, img in _charts(Lm, rep, gold if has_gold(gold) else None, model).items():
         parts.append(f"<h2>{html.escape(heading)}</h2>{img}")
     table = rep.copy()
     table["Polarity"] = table["Polarity"].astype(str)

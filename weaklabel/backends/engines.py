@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,8 @@ def run_distributed(engine: str, data: str, lfs: str | LFSuite, *, out: str, id_
     return summary
 
 
-def _run_dask(data, suite, est, names, folder: Path, id_column: str, scheduler, fault_tolerant):
+def _run_dask(data: str, suite: Any, est: Any, names: list[str], folder: Path, id_column: str, scheduler: str | None,
+              fault_tolerant: bool) -> tuple[int, str]:
     dd = require("dask.dataframe", extra="dask", feature="the Dask engine")
     distributed = require("distributed", extra="dask", feature="the Dask engine")
     from .dask import apply_lfs_dask, fit_dask
@@ -114,7 +116,8 @@ def _run_dask(data, suite, est, names, folder: Path, id_column: str, scheduler, 
     return n, where
 
 
-def _run_spark(data, suite, est, names, folder: Path, id_column: str, master, fault_tolerant):
+def _run_spark(data: str, suite: Any, est: Any, names: list[str], folder: Path, id_column: str, master: str | None,
+               fault_tolerant: bool) -> tuple[int, str]:
     require("pyspark", extra="spark", feature="the Spark engine")
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
@@ -140,7 +143,7 @@ def _run_spark(data, suite, est, names, folder: Path, id_column: str, master, fa
                              T.StructField("conflict", T.BooleanType(), False),
                              T.StructField("covered", T.BooleanType(), False)])
 
-    def labels_of(batches):
+    def labels_of(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for pdf in batches:
             if len(pdf):
                 yield _labels_of(pdf[lf_names].to_numpy(dtype=np.int8), pdf[id_column].to_numpy(), est, names)
@@ -148,4 +151,4 @@ def _run_spark(data, suite, est, names, folder: Path, id_column: str, master, fa
     votes.mapInPandas(labels_of, schema=schema).write.mode("overwrite").parquet(str(folder / "labels.parquet"))
     n = votes.count()
     votes.unpersist()
-    return n, spark.sparkContext.master
+    return int(n), str(spark.sparkContext.master)

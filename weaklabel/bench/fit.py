@@ -12,6 +12,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -65,8 +66,9 @@ def run_one(n: int, m: int, k: int, model_name: str, *, timeout: float = 3600) -
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def run_fit_bench(problems=DEFAULT_PROBLEMS, models=DEFAULT_MODELS, *,
-                  snorkel_max_rows: int = SNORKEL_MAX_ROWS, log=print) -> list[dict[str, Any]]:
+def run_fit_bench(problems: Sequence[tuple[Any, ...]] = DEFAULT_PROBLEMS, models: Sequence[str] = DEFAULT_MODELS,
+                  *, snorkel_max_rows: int = SNORKEL_MAX_ROWS,
+                  log: Callable[[str], Any] | None = print) -> list[dict[str, Any]]:
     results = []
     from .._progress import progress
 

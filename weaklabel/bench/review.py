@@ -19,14 +19,15 @@ import pandas as pd
 
 from ..benchmark import auto_metric
 from ..evaluate import metric_scores
-from ..io.wrench import read_wrench_split
+from ..io.wrench import read_wrench_labels, read_wrench_split
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
 from ..review.queue import conflict_weights, drawn_at_random, rank
 
 STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
 
-def _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric):
+def _scores(model: Any, L_tr: np.ndarray, y_tr: np.ndarray, y_exp: np.ndarray, L_te: np.ndarray,
+            y_te: np.ndarray, k: int, metric: str) -> tuple[float, float]:
     train_pred = np.where(y_exp >= 0, y_exp, probs_to_preds(model.predict_proba(L_tr), tie_break_policy="random"))
     test_pred = probs_to_preds(model.predict_proba(L_te), tie_break_policy="random")
     return float(np.mean(train_pred == y_tr)), metric_scores(y_te, test_pred, k, [metric])[metric]
@@ -96,11 +97,12 @@ def run_review_bench(dirs: Sequence[str | Path], *, strategies: Sequence[str] = 
     rows = []
     for d in dirs:
         d = Path(d)
-        tr, te = read_wrench_split(d, "train"), read_wrench_split(d, "test")
+        labels = read_wrench_labels(d)
+        tr, te = read_wrench_split(d, "train", labels), read_wrench_split(d, "test", labels)
         known = tr.y >= 0
         L_tr, y_tr = tr.L.votes[known], tr.y[known]
         texts = tr.df["text"].astype(str).to_numpy()[known] if "text" in tr.df else None
-        k = tr.L.label_space.cardinality
+        k = labels.cardinality
         metric = auto_metric(te.y, k)
         from .._progress import progress
 

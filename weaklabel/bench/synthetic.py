@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
-def sample_L(n: int, accuracies, propensities, class_balance, *, seed: int = 0,
-             unipolar: bool = False, correlated: int = 0, copy_prob: float = 0.5):
+def sample_L(n: int, accuracies: Any, propensities: Any, class_balance: Any, *, seed: int = 0,
+             unipolar: bool = False, correlated: int = 0, copy_prob: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """Draw y ~ class_balance; each LF fires with its propensity and votes y with its
     accuracy, else a uniformly random other class. Conditionally independent LFs.
 

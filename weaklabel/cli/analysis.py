@@ -3,6 +3,11 @@ HTML) and compare (LF suites side by side)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the CLI starts without the scientific stack
+    import pandas as pd
+
 import argparse
 import sys
 
@@ -37,16 +42,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print("Error: analyze needs --L FILE, or --data (with --lfs unless it is a WRENCH dataset)",
               file=sys.stderr)
         return 2
-    has_gold = gold is not None and (gold >= 0).any()
+    from .._validation import has_gold
+
+    gold_known = has_gold(gold)
     if args.drill:
-        rows = lf_rows(L, args.drill, args.kind, y=gold if has_gold else None, data=data, limit=args.limit)
+        rows = lf_rows(L, args.drill, args.kind, y=gold if gold_known else None, data=data, limit=args.limit)
         _print_table(rows, args.format)
         return 0
     if args.contribution:
         from ..analysis import contribution
 
         proto = make_model("label_model" if args.model == "none" else args.model)
-        table = contribution(L, model=proto, y=gold if has_gold else None)
+        table = contribution(L, model=proto, y=gold if gold_known else None)
         _print_table(table, args.format)
         if args.format == "table" and len(table):
             basis = str(table["score_basis"].iloc[0])
@@ -64,25 +71,25 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             model.fit(L)
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
-    report = lf_report(L, gold if has_gold else None, model=model)
+    report = lf_report(L, gold if gold_known else None, model=model)
     _print_table(report, args.format)
     if args.format == "table":
         print(f"\n{L.n_rows} rows x {L.n_lfs} LFs; summary computed in {time.perf_counter() - t0:.3f}s",
               file=sys.stderr)
     slices = None
     if getattr(args, "slices", None):
-        slices = _slice_tables(args.slices, L, data, gold if has_gold else None, model)
+        slices = _slice_tables(args.slices, L, data, gold if gold_known else None, model)
         for what, table in slices.items():
             print(f"\nSlices: {what}")
             _print_table(table, args.format)
     if args.html:
-        path = write_html_report(args.html, L, y=gold if has_gold else None, model=model, slices=slices,
+        path = write_html_report(args.html, L, y=gold if gold_known else None, model=model, slices=slices,
                                  title=f"weaklabel report: {args.lfs or args.matrix} on {args.data or ''}")
         print(f"Wrote {path}", file=sys.stderr)
     return 0
 
 
-def _slice_tables(spec: str, L, data, gold, model) -> dict:
+def _slice_tables(spec: str, L: Any, data: pd.DataFrame, gold: Any, model: Any) -> dict[str, Any]:
     """Per-slice scores of the label model and of an end model trained on its labels."""
     import numpy as np
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -24,7 +25,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Any) -> None:
     p = sub.add_parser("data", help="fetch benchmark datasets (youtube, sms, trec, raw UCI collections)")
     dsub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     q = dsub.add_parser("fetch", help="download a dataset from its public home into the cache")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from ..exceptions import InputError
 
 
-def _settings(proj) -> tuple[str, str, str]:
+def _settings(proj: Any) -> tuple[str, str, str]:
     ls = proj.labelstudio
     missing = [k for k in ("url", "project") if not ls.get(k)]
     if missing:
@@ -67,7 +68,7 @@ def cmd_ls(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(proj, args: argparse.Namespace) -> int:
+def _serve(proj: Any, args: argparse.Namespace) -> int:
     from ..review.ls_backend import Backend, make_server
     from ..review.session import ReviewSession
 
@@ -89,7 +90,7 @@ def _serve(proj, args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: Any) -> None:
     p = sub.add_parser("ls", help="Label Studio: push tasks, pull annotations, serve the model as ML backend")
     lsub = p.add_subparsers(dest="ls_command", required=True, metavar="ACTION")
     q = lsub.add_parser("push", help="create or update the project and push the queue's items as tasks "

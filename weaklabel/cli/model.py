@@ -3,24 +3,36 @@ and the rows whose labels a cross-validated model doubts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI starts without the scientific stack
+    import pandas as pd
+
 import argparse
 import warnings
+from typing import Any
 
 import numpy as np
 
+from .._progress import Steps
+from ..exceptions import InputError
 from ._render import print_table
 
 
-def _weak_labels(args: argparse.Namespace):
+def _weak_labels(args: argparse.Namespace, steps: Steps) -> tuple[Any, pd.DataFrame, Any, Any, Any, str | None]:
     from ..apply import apply_lfs
     from ..io.suite import load_suite
     from ..models import LabelModel, LabelModelWarning
     from ..pipeline import load_items
 
+    steps.step("loading")
     suite = load_suite(args.lfs)
     df, gold = load_items(args.data, split=args.split, data_dir=args.data_dir, id_column=args.id_column,
                           gold_column=None, labels=suite.labels)
+    steps.step("applying LFs")
     L = apply_lfs(suite.lfs, df, label_space=suite.labels)
+    steps.step("fitting the label model")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LabelModelWarning)
         lm = LabelModel().fit(L)
@@ -32,18 +44,27 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..learn.endmodel import EndModel, save_model
     from ..pipeline import load_items
 
-    suite, df, _, L, lm, text = _weak_labels(args)
+    steps = Steps(4 + bool(args.eval_split), desc="train")
+    suite, df, _, L, lm, text = _weak_labels(args, steps)
+    steps.step("training the end model")
     em = EndModel(text_column=text, mode=args.mode).fit(df, lm.predict_proba(L), covered=(L.votes >= 0).any(axis=1))
+    if not args.eval_split:
+        steps.close()
     print(f"end model trained on {em.n_train_rows_} covered rows of {len(df)} ({args.mode} labels)")
     if args.eval_split:
         from ..apply import apply_lfs
 
+        steps.step(f"scoring on {args.eval_split}")
         ev, y = load_items(args.data, split=args.eval_split, data_dir=args.data_dir, id_column=args.id_column,
                            gold_column=None, labels=suite.labels)
-        known = y >= 0
+        known = np.zeros(len(ev), dtype=bool) if y is None else y >= 0
+        if y is None or not known.any():
+            raise InputError(f"--eval-split: split {args.eval_split!r} has no gold labels to score on; "
+                             "pick a split with labels, or leave --eval-split out")
         lm_acc = lm.score(apply_lfs(suite.lfs, ev, label_space=suite.labels).take(known), y[known],
                           tie_break_policy="random")["accuracy"]
         em_acc = em.score(ev[known], y[known])["accuracy"]
+        steps.close()
         print(f"{args.eval_split} accuracy: label model {lm_acc:.4f}, end model {em_acc:.4f}")
     if args.out:
         print(f"Wrote {save_model(em, args.out)}")
@@ -54,17 +75,20 @@ def cmd_issues(args: argparse.Namespace) -> int:
     from ..learn.quality import find_label_issues
     from ..models import probs_to_preds
 
-    suite, df, _, L, lm, text = _weak_labels(args)
+    steps = Steps(4, desc="issues")
+    suite, df, _, L, lm, text = _weak_labels(args, steps)
+    steps.step("cross-fitting the end model")
     labels = probs_to_preds(lm.predict_proba(L), tie_break_policy="random")
     labels = np.where((L.votes >= 0).any(axis=1), labels, -1)  # uncovered rows have no label to doubt
     found = find_label_issues(df, labels, n=args.n, text_column=text, label_names=suite.labels.names)
+    steps.close()
     if text:
         found[text] = df.loc[found.index, text].astype(str).str.slice(0, 80)
     print_table(found, args.format)
     return 0
 
 
-def add_parsers(sub, add_data_args) -> None:
+def add_parsers(sub: Any, add_data_args: Callable[[Any], None]) -> None:
     p = sub.add_parser("train", help="train an end model on the label model's probabilistic labels")
     add_data_args(p)
     p.add_argument("--text-column", help="text feature (default: 'text' if present, else numeric columns)")

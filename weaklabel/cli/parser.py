@@ -81,9 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stream a Parquet file in chunks of this many rows (data larger than memory)")
     p.add_argument("--metric", action="append", dest="metrics",
                    help="metric on gold: accuracy (default), f1, f1_macro, precision, recall")
-    p.add_argument("--engine", default="local", choices=("local", "dask", "spark"),
+    p.add_argument("--engine", choices=("local", "dask", "spark"),
                    help="local (default), or a cluster: dask or spark (Parquet in, partitioned Parquet "
-                        "labels out; needs --id-column)")
+                        "labels out; needs --id-column); default: the [engine] table of --config, else local")
+    p.add_argument("--config", default="weaklabel.toml",
+                   help="a weaklabel.toml whose [engine] table (name, scheduler, master) sets the defaults "
+                        "of --engine, --scheduler and --master (default: ./weaklabel.toml when present)")
     p.add_argument("--scheduler", help="with --engine dask: a scheduler address (default: a local cluster "
                                        "of 2 workers)")
     p.add_argument("--master", help="with --engine spark: a Spark master URL (default: local[*])")

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI starts without the scientific stack
+    import numpy as np
+    import pandas as pd
+
 import argparse
 import json
 import sys
@@ -30,13 +36,16 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ..pipeline import run
+    from ..review.project import engine_settings
 
-    if args.engine != "local":
+    conf = engine_settings(args.config)  # the flags win over the file
+    engine = args.engine or conf.get("name", "local")
+    if engine != "local":
         from ..backends.engines import run_distributed
 
-        summary = run_distributed(args.engine, args.data, args.lfs, out=args.out, id_column=args.id_column,
-                                  model=args.model, scheduler=args.scheduler, master=args.master,
-                                  fault_tolerant=args.fault_tolerant)
+        summary = run_distributed(engine, args.data, args.lfs, out=args.out, id_column=args.id_column,
+                                  model=args.model, scheduler=args.scheduler or conf.get("scheduler"),
+                                  master=args.master or conf.get("master"), fault_tolerant=args.fault_tolerant)
         print(json.dumps(summary, indent=2))
         return 0
 
@@ -73,7 +82,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def suite_and_items(args: argparse.Namespace):
+def suite_and_items(args: argparse.Namespace) -> tuple[Any, pd.DataFrame, np.ndarray | None]:
     from ..io.suite import load_suite
     from ..pipeline import load_items
 
@@ -90,7 +99,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
     suite, df, gold = suite_and_items(args)
     L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=args.fault_tolerant,
                   n_jobs=args.n_jobs, cache=None if args.no_cache else args.cache)
-    _print_table(lf_summary(L, gold if gold is not None and (gold >= 0).any() else None))
+    from .._validation import has_gold
+
+    _print_table(lf_summary(L, gold if has_gold(gold) else None))
     rep = L.apply_report
     if rep is not None:
         report = rep.to_frame()

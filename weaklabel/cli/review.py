@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..exceptions import InputError
 from ._render import print_table
@@ -54,6 +56,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
     proj = Project.load(args.project)
     store = proj.open_store()
+    names = store.label_space.names if store.label_space is not None else ()  # a project store has its labels
     if args.labels_command == "export":
         print(f"Wrote {store.export(args.out, policy=args.policy)}")
         return 0
@@ -76,7 +79,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
         from ..io import labelstudio
 
         amap = labelstudio.read_annotator_map(args.annotator_map) if args.annotator_map else None
-        found = labelstudio.read_export(args.file, store.label_space.names, from_name=args.from_name,
+        found = labelstudio.read_export(args.file, names, from_name=args.from_name,
                                         label_map=_pairs(args.label_map, "label-map"), annotator_map=amap)
         records = [(r["row_id"], r["label"], r["annotator"]) for r in found]
         what = "Label Studio annotations"
@@ -94,7 +97,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
             print(f"Error: --file has {len(blank)} row(s) without a row_id (lines {blank[:5]}); nothing imported",
                   file=sys.stderr)
             return 1
-        labels = [_label_value(v, store.label_space.names, i + 2) for i, v in enumerate(table["label"])]
+        labels = [_label_value(v, names, i + 2) for i, v in enumerate(table["label"])]
         records = list(zip(table["row_id"], labels, table["annotator"]))
         what = "label events"
     if not args.allow_unknown_ids:
@@ -186,7 +189,7 @@ def _run_forwarding_signals(cmd: list[str], env: dict[str, str]) -> int:
             signal.signal(sig, handler)
 
 
-def _label_value(v, names, line: int):
+def _label_value(v: Any, names: Sequence[str], line: int) -> int | str:
     """A CSV label cell: a class name first (names like "1".."5" are names), else a class index."""
     from ..exceptions import InputError
 

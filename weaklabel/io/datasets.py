@@ -19,7 +19,7 @@ import pandas as pd
 from ..exceptions import DatasetNotFoundError, InputError
 from ..labels import LabelSpace
 from ..matrix import LabelMatrix
-from .wrench import read_wrench_split
+from .wrench import read_wrench_labels, read_wrench_split
 
 DATASETS = ("breast_cancer", "youtube", "sms")
 ENV_VAR = "WEAKLABEL_DATA"
@@ -63,7 +63,7 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None, name: str) -> Path
     if data_dir:
         candidates = [("data_dir", data_dir)]
     elif os.environ.get(ENV_VAR):
-        candidates = [(ENV_VAR, os.environ.get(ENV_VAR))]
+        candidates = [(ENV_VAR, os.environ[ENV_VAR])]
     else:
         candidates = [("the cache", str(Path.home() / ".cache" / "weaklabel"))]
     for origin, cand in candidates:
@@ -119,8 +119,9 @@ def load_dataset(name: str, *, split: str = "train", data_dir: str | os.PathLike
     if not (folder / "label.json").is_file():
         raise DatasetNotFoundError(
             f"no WRENCH folder for {name!r}: looked for {root / name}/label.json and {root}/label.json")
-    s = read_wrench_split(folder, split)
-    return Dataset(name, split, s.df, s.L.label_space, s.L, "text" if "text" in s.df else None)
+    labels = read_wrench_labels(folder)
+    s = read_wrench_split(folder, split, labels)
+    return Dataset(name, split, s.df, labels, s.L, "text" if "text" in s.df else None)
 
 
 def _breast_cancer(split: str) -> Dataset:

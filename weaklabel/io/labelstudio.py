@@ -58,7 +58,7 @@ def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, la
         raise InputError(f"sources: expected one per row id ({len(row_ids)}), got {len(sources)}")
     pos = {r: i for i, r in enumerate(df.index)}
     cols = list(data_columns) if data_columns is not None else [text_column]
-    out = []
+    out: list[dict[str, Any]] = []
     for rid in row_ids:
         if rid not in pos:
             raise InputError(f"row_ids: {rid!r} is not in df's index")

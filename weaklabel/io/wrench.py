@@ -111,7 +111,8 @@ def _wrench_lf_names(folder: Path, m: int) -> list[str]:
     """LF names from the readme's 'Labeling functions list' when it names m of them."""
     readme = folder / "readme.txt"
     if readme.is_file():
-        names, started = [], False
+        names: list[str] = []
+        started = False
         for line in readme.read_text(encoding="utf-8", errors="replace").splitlines():
             if "labeling functions list" in line.lower():
                 started = True

@@ -36,7 +36,9 @@ def out_of_fold_probs(df: pd.DataFrame, labels: np.ndarray, *, text_column: str 
     out = np.zeros((len(df), k))
     unknown = np.flatnonzero(labels < 0)
     skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
-    for train_idx, test_idx in skf.split(known, labels[known]):
+    from .._progress import progress
+
+    for train_idx, test_idx in progress(skf.split(known, labels[known]), total=folds, desc="cross-fitting"):
         tr, te = known[train_idx], known[test_idx]
         onehot = np.eye(k)[labels[tr]]
         em = EndModel(estimator, text_column=text_column, feature_columns=feature_columns, mode="hard",

@@ -82,3 +82,11 @@ def clamp_gold(T: np.ndarray, gold: np.ndarray | None, k: int) -> np.ndarray:
         known = gold >= 0
         T[known] = np.eye(k)[gold[known]]
     return T
+
+
+def vote_counts(votes: np.ndarray, k: int) -> np.ndarray:
+    """Number of votes per class for each row, shape (n_rows, k)."""
+    counts = np.zeros((votes.shape[0], k), dtype=np.float64)
+    for c in range(k):
+        counts[:, c] = (votes == c).sum(axis=1)
+    return counts

@@ -8,7 +8,7 @@ and the LF count/names first.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Literal, Self, overload
 
 import numpy as np
 
@@ -20,7 +20,8 @@ from ..matrix import LabelMatrix
 from ._estimator import Estimator
 from ._params import Interval, validate_params
 
-TIE_BREAK_POLICIES = ("abstain", "random", "true-random", "prior")
+TieBreakPolicy = Literal["abstain", "random", "true-random", "prior"]
+TIE_BREAK_POLICIES: tuple[TieBreakPolicy, ...] = ("abstain", "random", "true-random", "prior")
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
@@ -63,7 +64,7 @@ def _log_normalize(logT: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.log(s) + mx, e
 
 
-def probs_to_preds(probs: np.ndarray, *, tie_break_policy: str = "abstain",
+def probs_to_preds(probs: np.ndarray, *, tie_break_policy: TieBreakPolicy = "abstain",
                    prior: np.ndarray | None = None, tol: float = 1e-5,
                    random_state: int | None = 0) -> np.ndarray:
     """Turn probabilistic labels into hard labels, breaking ties by policy.
@@ -136,10 +137,18 @@ class BaseLabelModel(Estimator):
         below majority vote on the given gold.
     """
 
+    # Learned in fit (declared for type checkers; unset until then).
+    cardinality_: int
+    n_lfs_in_: int
+    lf_names_in_: tuple[str, ...] | None
+    label_space_: LabelSpace | None
+    class_balance_: np.ndarray
+    warnings_: list[str]
+
     # -- fitting ----------------------------------------------------------
     _parameter_constraints: dict[str, list[Any]] = {"cardinality": [None, Interval("int", 2, 127)]}
 
-    def fit(self, L: LabelMatrix | np.ndarray, y: Any = None) -> BaseLabelModel:
+    def fit(self, L: LabelMatrix | np.ndarray, y: Any = None) -> Self:
         """Learn from the votes ``L`` and optional partial gold ``y``.
 
         Parameters
@@ -184,7 +193,7 @@ class BaseLabelModel(Estimator):
         return self
 
     def fit_patterns(self, patterns: Any, counts: Any, *, lf_names: Any = None,
-                     label_space: LabelSpace | None = None) -> BaseLabelModel:
+                     label_space: LabelSpace | None = None) -> Self:
         """Fit from unique vote patterns and their row counts (no gold).
 
         This is how data larger than memory is fitted: count patterns chunk by chunk
@@ -267,7 +276,15 @@ class BaseLabelModel(Estimator):
         """
         return self._predict_proba(self._check_predict_input(L))
 
-    def predict(self, L: LabelMatrix | np.ndarray, *, tie_break_policy: str = "abstain",
+    @overload
+    def predict(self, L: LabelMatrix | np.ndarray, *, tie_break_policy: TieBreakPolicy = ...,
+                return_probs: Literal[False] = ...) -> np.ndarray: ...
+
+    @overload
+    def predict(self, L: LabelMatrix | np.ndarray, *, tie_break_policy: TieBreakPolicy = ...,
+                return_probs: Literal[True]) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def predict(self, L: LabelMatrix | np.ndarray, *, tie_break_policy: TieBreakPolicy = "abstain",
                 return_probs: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Hard labels: argmax of :meth:`predict_proba` with ties broken by policy.
 
@@ -293,7 +310,7 @@ class BaseLabelModel(Estimator):
         return (preds, probs) if return_probs else preds
 
     def score(self, L: LabelMatrix | np.ndarray, y: Any, *, metrics: Any = ("accuracy",),
-              tie_break_policy: str = "abstain") -> dict[str, float]:
+              tie_break_policy: TieBreakPolicy = "abstain") -> dict[str, float]:
         """Score predictions on rows with known gold ``y`` (-1 rows are ignored).
 
         Rows predicted -1 are left out of every metric but ``coverage``, as in Snorkel.

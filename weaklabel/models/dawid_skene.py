@@ -21,7 +21,7 @@ only ever vote one class) and *sparse* (they fire on < 1% of rows):
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -141,7 +141,7 @@ class DawidSkene(BaseLabelModel):
         "gold_correction": [None, Options(("auto",)), Interval("real", 0, None, closed="neither")],
         "random_state": [None, Interval("int")]}
 
-    def __init__(self, *, cardinality: int | None = None, class_balance=None,
+    def __init__(self, *, cardinality: int | None = None, class_balance: Any = None,
                  confusion: str = "full", model_abstains: bool = True, max_iter: int = 100,
                  tol: float = 1e-5, smoothing: float = 10.0, gold_weight: float = 1.0,
                  gold_correction: float | str | None = "auto", random_state: int = 0) -> None:
@@ -236,7 +236,7 @@ class DawidSkene(BaseLabelModel):
         self.log_likelihood_ = ll
         self.correction_ = np.zeros((m, k + 1, k))
         self.correction_bias_ = np.zeros(k)
-        self.gold_correction_ = None
+        self.gold_correction_: float | None = None
         if gold is not None and self.gold_correction is not None:
             known = gold >= 0
             self._fit_correction(patterns[known], raw_counts[known], gold[known], k)
@@ -249,9 +249,8 @@ class DawidSkene(BaseLabelModel):
         log_cb, log_emission = self._log_params(corrected=False)
         offset = self._log_joint(_one_hot(patterns, k), log_cb, log_emission)
         Z = outcome_one_hot(patterns, k)
-        sigma = self.gold_correction
-        if sigma == "auto":
-            sigma = select_sigma(offset, Z, gold, counts, self.random_state)
+        sigma = (select_sigma(offset, Z, gold, counts, self.random_state) if self.gold_correction == "auto"
+                 else None if self.gold_correction is None else float(self.gold_correction))
         self.gold_correction_ = sigma
         if sigma is not None:
             theta = fit_logit(offset, Z, gold, counts.astype(float), 0.5 / float(sigma) ** 2)
@@ -285,7 +284,8 @@ class DawidSkene(BaseLabelModel):
             T[~covered] = balance / balance.sum()
         return T
 
-    def _m_step(self, X, T, counts, n_votes, fixed_cb, m, k):
+    def _m_step(self, X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed_cb: np.ndarray | None,
+                m: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         st = self.structure_
         s, confusion, mask = st["smoothing"], st["confusion"], st["abstain_mask"]
         weighted = T * counts[:, None]
@@ -340,7 +340,7 @@ class DawidSkene(BaseLabelModel):
         return cb, np.maximum(emission, _EPS), precision, shared
 
     @staticmethod
-    def _log_joint(X, log_cb, log_emission):
+    def _log_joint(X: Any, log_cb: np.ndarray, log_emission: np.ndarray) -> np.ndarray:
         """Unnormalised log P(y, pattern) for each pattern, shape (n_patterns, k).
 
         sum_j log P(outcome_j | y) = sum_j log P(abstain_j | y)
@@ -361,10 +361,13 @@ class DawidSkene(BaseLabelModel):
         log_cb, log_emission = self._log_params()
         for start in range(0, votes.shape[0], _CHUNK):
             chunk = votes[start:start + _CHUNK]
-            vp = compress(chunk) if squeeze else None
-            X = _one_hot(vp.patterns if squeeze else chunk, self.cardinality_)
-            _, P = _log_normalize(self._log_joint(X, log_cb, log_emission))
-            out[start:start + chunk.shape[0]] = P[vp.inverse] if squeeze else P
+            if squeeze:  # score each distinct vote pattern once
+                vp = compress(chunk)
+                _, P = _log_normalize(self._log_joint(_one_hot(vp.patterns, self.cardinality_), log_cb, log_emission))
+                out[start:start + chunk.shape[0]] = P[vp.inverse]
+            else:
+                _, P = _log_normalize(self._log_joint(_one_hot(chunk, self.cardinality_), log_cb, log_emission))
+                out[start:start + chunk.shape[0]] = P
         # No vote, no evidence: such a row gets the class prior, not what the model
         # makes of a pattern of abstains (which leans on LF correlations it cannot see).
         uncovered = ~(votes >= 0).any(axis=1)

@@ -4,8 +4,11 @@ model that scores below majority vote on the gold it was given."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+
+from ._patterns import vote_counts
 
 MIN_LFS = 3
 MIN_VOTES = 20          # an LF needs this many votes before we call it worse than random
@@ -48,9 +51,7 @@ def agreement_lift(votes: np.ndarray, k: int, lfs: Sequence[int] | None = None) 
     todo = range(m) if lfs is None else lfs
     if len(todo) == 0:
         return z
-    counts = np.zeros((votes.shape[0], k))
-    for c in range(k):
-        counts[:, c] = (votes == c).sum(axis=1)
+    counts = vote_counts(votes, k)
     share = counts.sum(axis=0) / max(counts.sum(), 1.0)
     for j in todo:
         rows = np.flatnonzero(votes[:, j] >= 0)
@@ -85,7 +86,7 @@ def _against_the_rest(votes: np.ndarray, y: np.ndarray | None, acc: np.ndarray, 
     cand = [j for j in range(votes.shape[1]) if n_fired[j] >= MIN_VOTES and (acc[j] < chance or gold_n[j] >= MIN_VOTES)]
     z_votes = agreement_lift(votes, k, cand)
     for j in range(votes.shape[1]):
-        if gold_n[j] >= MIN_VOTES:
+        if y is not None and gold_n[j] >= MIN_VOTES:
             on = fired[:, j] & (y >= 0)
             right = (votes[on, j] == y[on]).sum()
             z = (right - chance * gold_n[j]) / np.sqrt(gold_n[j] * chance * (1 - chance))
@@ -104,7 +105,7 @@ def _against_the_rest(votes: np.ndarray, y: np.ndarray | None, acc: np.ndarray, 
     return out
 
 
-def fit_warnings(model, votes: np.ndarray, y: np.ndarray | None) -> list[str]:
+def fit_warnings(model: Any, votes: np.ndarray, y: np.ndarray | None) -> list[str]:
     """Messages for the checks that fail on this fit (empty when all is well)."""
     from .base import probs_to_preds
     from .majority import MajorityVote
@@ -121,8 +122,8 @@ def fit_warnings(model, votes: np.ndarray, y: np.ndarray | None) -> list[str]:
     silent = [c for c in range(k) if not (votes == c).any()]
     if silent:
         ls = getattr(model, "label_space_", None)
-        shown = [ls.name(c) if ls is not None else c for c in silent]
-        msgs.append(f"class(es) {shown} get no vote from any LF, so only the class prior can assign them; "
+        silent_names = [ls.name(c) if ls is not None else c for c in silent]
+        msgs.append(f"class(es) {silent_names} get no vote from any LF, so only the class prior can assign them; "
                     "write an LF that votes for them or drop them from the label space")
     copies = near_copies(votes, names)
     if copies:

@@ -25,6 +25,8 @@ the third (k > 2). ``structure_`` records the choice.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ._params import Interval, Options
@@ -77,14 +79,21 @@ class LabelModel(DawidSkene):
     Other parameters and attributes: see :class:`DawidSkene`.
     """
 
-    def __init__(self, *, cardinality: int | None = None, class_balance=None,
+    def __init__(self, *, cardinality: int | None = None, class_balance: Any = None,
                  confusion: str = "auto", model_abstains: bool | str = "auto", max_iter: int = 500,
                  tol: float = 1e-5, smoothing: float | None = None, gold_weight: float = 1.0,
                  gold_correction: float | str | None = "auto", random_state: int = 0) -> None:
-        super().__init__(cardinality=cardinality, class_balance=class_balance, confusion=confusion,
-                         model_abstains=model_abstains, max_iter=max_iter, tol=tol,
-                         smoothing=smoothing, gold_weight=gold_weight, gold_correction=gold_correction,
-                         random_state=random_state)
+        # Stored as given (scikit-learn's contract); "auto" and None are resolved in fit.
+        self.cardinality = cardinality
+        self.class_balance = class_balance
+        self.confusion = confusion
+        self.model_abstains: bool | str = model_abstains  # type: ignore[assignment]  # wider than DawidSkene's
+        self.max_iter = max_iter
+        self.tol = tol
+        self.smoothing: float | None = smoothing  # type: ignore[assignment]
+        self.gold_weight = gold_weight
+        self.gold_correction = gold_correction
+        self.random_state = random_state
 
     _AUTO_STRUCTURE = True
     _parameter_constraints = {"confusion": [Options(("auto", *CONFUSIONS))],

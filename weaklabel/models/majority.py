@@ -5,15 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..matrix import compress
+from ._patterns import vote_counts
 from .base import BaseLabelModel
-
-
-def vote_counts(votes: np.ndarray, k: int) -> np.ndarray:
-    """Number of votes per class for each row, shape (n_rows, k)."""
-    counts = np.zeros((votes.shape[0], k), dtype=np.float64)
-    for c in range(k):
-        counts[:, c] = (votes == c).sum(axis=1)
-    return counts
 
 
 class MajorityVote(BaseLabelModel):

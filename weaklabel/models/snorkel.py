@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ class SnorkelLabelModel(BaseLabelModel):
                               "class_balance": [None, "array-like"], "random_state": [None, Interval("int")]}
 
     def __init__(self, *, cardinality: int | None = None, n_epochs: int = 100, lr: float = 0.01,
-                 l2: float = 0.0, optimizer: str = "sgd", class_balance=None,
+                 l2: float = 0.0, optimizer: str = "sgd", class_balance: Any = None,
                  random_state: int = 0) -> None:
         self.cardinality = cardinality
         self.n_epochs = n_epochs

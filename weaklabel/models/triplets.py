@@ -9,6 +9,8 @@ medians. k > 2 runs one binary problem per class (one-vs-rest) and normalises.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..exceptions import InputError
@@ -74,7 +76,7 @@ class TripletModel(BaseLabelModel):
                               "prior_accuracy": [Interval("real", 0, 1, closed="neither")],
                               "max_pairs": [Interval("int", 1, None)], "random_state": [None, Interval("int")]}
 
-    def __init__(self, *, cardinality: int | None = None, class_balance=None, prior_accuracy: float = 0.7,
+    def __init__(self, *, cardinality: int | None = None, class_balance: Any = None, prior_accuracy: float = 0.7,
                  max_pairs: int = 200, random_state: int = 0) -> None:
         self.cardinality = cardinality
         self.class_balance = class_balance

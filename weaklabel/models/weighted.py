@@ -6,8 +6,8 @@ import numpy as np
 
 from ..matrix import compress
 from ._params import Interval
+from ._patterns import vote_counts
 from .base import BaseLabelModel, accuracy_weights
-from .majority import vote_counts
 
 
 class WeightedMajorityVote(BaseLabelModel):

@@ -10,8 +10,10 @@ event), so nothing is ever deleted from the log.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
+from .._validation import repeated
 from ..exceptions import InputError
 from ._store_schema import _now, _row_key, check_annotator, undone_ids
 
@@ -24,6 +26,11 @@ class _Imports:
     _sa: Any
     _events: Any
     project: str
+
+    if TYPE_CHECKING:  # provided by ExpertLabelStore
+        def _write(self) -> AbstractContextManager[Any]: ...
+
+        def _label_int(self, label: Any) -> int: ...
 
     def import_external(self, records: Iterable[dict[str, Any]], *, origin: str,
                         retract_missing: bool = True) -> dict[str, int]:
@@ -48,7 +55,7 @@ class _Imports:
         if not isinstance(origin, str) or not origin.strip() or len(origin) > 100:
             raise InputError(f"origin: expected a short name for the export's home, got {origin!r}")
         prefix = origin.rstrip(":") + ":"
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i, rec in enumerate(records):
             ext = rec.get("external_id")
             if ext is None or str(ext) == "":
@@ -60,9 +67,9 @@ class _Imports:
                          "annotator": check_annotator(rec["annotator"]), "source": source,
                          "external_id": prefix + str(ext), "external_version": str(rec.get("version") or ""),
                          "note": rec.get("note")})
-        dup = {r["external_id"] for r in rows if sum(x["external_id"] == r["external_id"] for x in rows) > 1}
+        dup = repeated(r["external_id"] for r in rows)
         if dup:
-            raise InputError(f"records: external ids {sorted(dup)[:5]} appear more than once in one export")
+            raise InputError(f"records: external ids {dup[:5]} appear more than once in one export")
         sa, e = self._sa, self._events
         counts = {"added": 0, "updated": 0, "unchanged": 0, "retracted": 0}
         with self._write() as c:

@@ -4,8 +4,9 @@ expert may be given next. A mixin of :class:`weaklabel.review.store.ExpertLabelS
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InputError
 from ._store_schema import check_annotator, db_now, undone_ids
@@ -20,6 +21,9 @@ class _Leases:
     project: str
     engine: Any
     is_sqlite: bool
+
+    if TYPE_CHECKING:  # provided by ExpertLabelStore
+        def _write(self) -> AbstractContextManager[Any]: ...
 
     def _blocked(self, c: Any, name: str, overlap: int, now: Any) -> set[str]:
         """Row ids ``name`` may not be given: done by them (labeled or skipped, an undone

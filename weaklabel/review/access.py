@@ -152,7 +152,7 @@ class AccessPolicy:
             ok = verify_password(secret or "", encoded if encoded is not None else _dummy_hash())
             ok = encoded is not None and ok
         else:
-            ok = hmac.compare_digest((secret or "").encode(), self.token.encode())
+            ok = hmac.compare_digest((secret or "").encode(), (self.token or "").encode())
         if not ok:
             _LOCKOUT.failed(annotator, now)
         return ok

@@ -28,6 +28,11 @@ label_descriptions = { HAM = "on-topic comment", SPAM = "advertising or off-topi
 url = "http://127.0.0.1:8080"
 project = "youtube-spam"    # the Label Studio project's title (created by `ls push`)
 token_env = "WEAKLABEL_LS_TOKEN"  # the variable that holds the API token; never the token itself
+
+[engine]                    # optional: where `weaklabel run` computes (its flags win)
+name = "dask"               # local | dask | spark
+scheduler = "tcp://10.0.0.5:8786"  # dask: a scheduler address (default: a local cluster)
+master = "spark://host:7077"       # spark: a master URL (default: local[*])
 ```
 """
 
@@ -37,7 +42,11 @@ import os
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # loaded lazily at run time
+    from ..io.suite import LFSuite
+    from .store import ExpertLabelStore
 
 import numpy as np
 import pandas as pd
@@ -70,6 +79,7 @@ class Project:
     guidelines: str = ""
     label_descriptions: dict[str, str] = field(default_factory=dict)
     labelstudio: dict[str, str] = field(default_factory=dict)
+    engine: dict[str, str] = field(default_factory=dict)
     root: Path = field(default=Path("."), repr=False)
 
     # -- file I/O ---------------------------------------------------------
@@ -77,37 +87,18 @@ class Project:
     def load(cls, path: str | os.PathLike[str] = PROJECT_FILE) -> Project:
         """Read ``weaklabel.toml``; unknown keys and wrong types are errors that name the key."""
         path = Path(path)
-        if not path.is_file():
-            raise InputError(f"project: no project file at {str(path)!r}; create one with `weaklabel init`")
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"project: {path} is not valid TOML ({exc})") from exc
+        raw = _read_toml(path)
         section = raw.get("project")
         if not isinstance(section, dict):
             raise InputError(f"project: {path} needs a [project] table")
-        known = {f.name: f for f in fields(cls) if f.name not in ("root", "labelstudio")}
-        unknown = sorted(set(section) - set(known))
+        known = {f.name for f in fields(cls)} - {"root", "labelstudio", "engine"}
+        unknown = sorted(set(section) - known)
         if unknown:
             raise InputError(f"project: unknown key(s) {unknown} in {path}; valid keys are {sorted(known)}")
-        values: dict[str, Any] = {}
         defaults = cls()
-        for key, value in section.items():
-            expected = type(getattr(defaults, key))
-            if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-                raise InputError(f"project: key {key!r} in {path} must be an integer, got {value!r}")
-            if expected is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise InputError(f"project: key {key!r} in {path} must be a number, got {value!r}")
-            if expected is str and not isinstance(value, str):
-                raise InputError(f"project: key {key!r} in {path} must be a string, got {value!r}")
-            if expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                raise InputError(f"project: key {key!r} in {path} must be a list of strings, got {value!r}")
-            if expected is dict and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
-                raise InputError(f"project: key {key!r} in {path} must be a table of strings "
-                                 f"(label = \"description\"), got {value!r}")
-            values[key] = float(value) if expected is float else value
+        values = {key: _checked(key, value, type(getattr(defaults, key)), path) for key, value in section.items()}
         proj = cls(**values, labelstudio=_labelstudio_section(raw.get("labelstudio"), path),
-                   root=path.resolve().parent)
+                   engine=_engine_section(raw.get("engine"), path), root=path.resolve().parent)
         if proj.refit_every < 1 or proj.overlap < 1:
             raise InputError(f"project: refit_every and overlap in {path} must be >= 1")
         if not 0 <= proj.audit_fraction < 1:
@@ -120,7 +111,7 @@ class Project:
         path = Path(path)
         lines = ["[project]"]
         for key, value in asdict(self).items():
-            if key in ("root", "labelstudio"):
+            if key in ("root", "labelstudio", "engine"):
                 continue
             if isinstance(value, str):
                 lines.append(f'{key} = "{_toml_escape(value)}"')
@@ -133,6 +124,8 @@ class Project:
                 lines.append(f"{key} = {value}")
         if self.labelstudio:
             lines += ["", "[labelstudio]"] + [f'{k} = "{_toml_escape(str(v))}"' for k, v in self.labelstudio.items()]
+        if self.engine:
+            lines += ["", "[engine]"] + [f'{k} = "{_toml_escape(str(v))}"' for k, v in self.engine.items()]
         with atomic_path(path) as tmp:
             tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
@@ -150,7 +143,7 @@ class Project:
             return default_url(self.root)
         return _anchor_sqlite(self.store, self.root)
 
-    def suite(self):
+    def suite(self) -> LFSuite:
         from ..io.suite import load_suite
 
         spec = self.lfs
@@ -174,13 +167,38 @@ class Project:
             raise InputError(f"guidelines: no file {str(path)!r}; fix guidelines in weaklabel.toml")
         return path.read_text(encoding="utf-8")
 
-    def open_store(self):
+    def open_store(self) -> ExpertLabelStore:
         from .store import ExpertLabelStore
 
         return ExpertLabelStore(self.store_url, project=self.name, label_space=self.suite().labels)
 
 
 LS_KEYS = ("url", "project", "token_env")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputError(f"project: no project file at {str(path)!r}; create one with `weaklabel init`")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"project: {path} is not valid TOML ({exc})") from exc
+
+
+def _checked(key: str, value: Any, expected: type, path: Path) -> Any:
+    """A [project] value of the type its default has (ints are accepted as floats)."""
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise InputError(f"project: key {key!r} in {path} must be an integer, got {value!r}")
+    if expected is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise InputError(f"project: key {key!r} in {path} must be a number, got {value!r}")
+    if expected is str and not isinstance(value, str):
+        raise InputError(f"project: key {key!r} in {path} must be a string, got {value!r}")
+    if expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise InputError(f"project: key {key!r} in {path} must be a list of strings, got {value!r}")
+    if expected is dict and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+        raise InputError(f"project: key {key!r} in {path} must be a table of strings "
+                         f"(label = \"description\"), got {value!r}")
+    return float(value) if expected is float else value
 
 
 def _labelstudio_section(section: Any, path: Path) -> dict[str, str]:
@@ -200,6 +218,36 @@ def _labelstudio_section(section: Any, path: Path) -> dict[str, str]:
     if bad:
         raise InputError(f"labelstudio: key(s) {bad} in {path} must be non-empty strings")
     return dict(section)
+
+
+ENGINES = ("local", "dask", "spark")
+ENGINE_KEYS = ("name", "scheduler", "master")
+
+
+def _engine_section(section: Any, path: Path) -> dict[str, str]:
+    """The optional [engine] table: name (local, dask or spark), scheduler and master."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise InputError(f"engine: [engine] in {path} must be a table")
+    unknown = sorted(set(section) - set(ENGINE_KEYS))
+    if unknown:
+        raise InputError(f"engine: unknown key(s) {unknown} in {path}; valid keys are {list(ENGINE_KEYS)}")
+    bad = [k for k, v in section.items() if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise InputError(f"engine: key(s) {bad} in {path} must be non-empty strings")
+    if section.get("name", "local") not in ENGINES:
+        raise InputError(f"engine: name = {section['name']!r} in {path}; expected one of {list(ENGINES)}")
+    return dict(section)
+
+
+def engine_settings(path: str | os.PathLike[str] = PROJECT_FILE) -> dict[str, str]:
+    """The [engine] table of a ``weaklabel.toml`` ({} when the file or the table is absent).
+
+    Only that table is read, so a file made for ``weaklabel run`` needs no [project] table.
+    """
+    path = Path(path)
+    return _engine_section(_read_toml(path).get("engine"), path) if path.is_file() else {}
 
 
 def _anchor_sqlite(url: str, root: Path) -> str:

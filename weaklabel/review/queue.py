@@ -98,10 +98,10 @@ def _reasons(strategy: str, idx: np.ndarray, L: LabelMatrix, probs: np.ndarray |
                 groups.setdefault(int(row[j]), []).append(L.lf_names[j])
             out.append("LFs disagree: " + " vs ".join(
                 f"{names[c]} ({', '.join(lfs[:3])}{', ...' if len(lfs) > 3 else ''})" for c, lfs in groups.items()))
-        elif strategy in ("entropy", "margin"):
+        elif strategy in ("entropy", "margin") and probs is not None:  # NEEDS: rank checked they came
             top = np.argsort(probs[i])[::-1][:2]
             out.append("model unsure: " + " / ".join(f"{names[c]} {probs[i, c]:.2f}" for c in top))
-        elif strategy == "disagreement":
+        elif strategy == "disagreement" and probs is not None and mv_probs is not None:
             a, b = int(np.argmax(probs[i])), int(np.argmax(mv_probs[i]))
             out.append(f"label model says {names[a]} ({probs[i, a]:.2f}), majority vote "
                        f"{names[b]} ({mv_probs[i, b]:.2f})")
@@ -177,8 +177,7 @@ def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.n
     n_rows = Lm.n_rows
     k = (Lm.label_space.cardinality if Lm.label_space is not None else
          (probs.shape[1] if probs is not None else max(int(Lm.votes.max()) + 1, 2)))
-    names = list(label_names or (Lm.label_space.names if Lm.label_space is not None else range(k)))
-    names = [str(x) for x in names]
+    names = [str(x) for x in (label_names or (Lm.label_space.names if Lm.label_space is not None else range(k)))]
     given = {"probs": probs, "mv_probs": mv_probs, "scores": scores}
     for arg in NEEDS.get(strategy, ()):
         if given[arg] is None:

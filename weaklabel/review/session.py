@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..apply import apply_lfs
 from ..exceptions import InputError
-from ..models import LabelModelWarning, MajorityVote, probs_to_preds
+from ..models import BaseLabelModel, LabelModelWarning, MajorityVote, probs_to_preds
 from ..pipeline import make_model
 from .project import Project
 from .queue import conflict_weights, drawn_at_random, rank
@@ -31,6 +31,9 @@ class ReviewSession:
     ----------
     project : Project
     """
+
+    model: BaseLabelModel  # the label model of the last refit
+    probs: np.ndarray  # its P(y | votes) per row
 
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -49,13 +52,11 @@ class ReviewSession:
         self.L = apply_lfs(self.suite.lfs, self.df, label_space=self.labels, fault_tolerant=True)
         self.store = project.open_store()
         self._row_pos = {str(r): i for i, r in enumerate(self.L.row_ids.tolist())}
-        self.model = None
-        self.probs: np.ndarray | None = None
         # majority vote ignores expert labels: computed once, not at every refit
         self.mv_probs = MajorityVote(cardinality=self.labels.cardinality).fit(self.L).predict_proba(self.L)
         self.since_refit = 0
         self.history: list[dict[str, Any]] = []
-        self.refit()
+        self.refit()  # the first fit sets self.model and self.probs
 
     # -- model ------------------------------------------------------------
     def expert_gold(self) -> np.ndarray:
@@ -92,7 +93,8 @@ class ReviewSession:
             model.fit(self.L, y_fit if (y_fit >= 0).any() else None)
         probs = model.predict_proba(self.L)
         new = probs_to_preds(probs, tie_break_policy="random")
-        old = probs_to_preds(self.probs, tie_break_policy="random") if self.probs is not None else new
+        previous = getattr(self, "probs", None)  # None before the first fit
+        old = probs_to_preds(previous, tie_break_policy="random") if previous is not None else new
         known = y >= 0
         moved = np.flatnonzero(new != old)
         info = {"changed": int(moved.size), "expert_labels": int(known.sum()),
@@ -203,7 +205,9 @@ class ReviewSession:
         rid = self.store.lease_next(ids, annotator, overlap=self.project.overlap)
         if rid is None:
             return None
-        return self.describe(rid, self._ranked.set_index("row_id").loc[rid])
+        ranked = self._ranked
+        assert ranked is not None  # _queue_ids() above ranked the queue
+        return self.describe(rid, ranked.set_index("row_id").loc[rid])
 
     def item_for(self, row_id: Any, annotator: str) -> dict[str, Any]:
         """Lease a given row to ``annotator`` (e.g. after an undo) and describe it."""
@@ -232,7 +236,7 @@ class ReviewSession:
         out: dict[str, list[tuple[int, int, str, str]]] = {}
         for lf, v in zip(self.suite.lfs, votes):
             col = getattr(lf, "span_column", None)
-            if v < 0 or lf.spans is None or not isinstance(content.get(col), str):
+            if v < 0 or col is None or lf.spans is None or not isinstance(content.get(col), str):
                 continue
             try:
                 found = lf.spans(html.unescape(content[col]))  # offsets into the text as shown
@@ -297,7 +301,7 @@ class ReviewSession:
     # -- what experts and their lead look at ------------------------------------
     def texts(self) -> pd.Series:
         """row id (str) -> the item's text (its text column, else its first display column)."""
-        col = self.project.text_column or (self.project.display_columns or [None])[0]
+        col = self.project.text_column or next(iter(self.project.display_columns), None)
         if col is None or col not in self.df.columns:
             return pd.Series(dtype=str)
         return pd.Series(self.df[col].astype(str).to_numpy(), index=[str(r) for r in self.L.row_ids])

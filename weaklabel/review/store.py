@@ -10,7 +10,8 @@ the same item at once; ``gold(policy=...)`` resolves the history into one label.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -118,12 +119,12 @@ class ExpertLabelStore(_Leases, _Imports):
             raise StoreError(f"url: cannot open the label store at {_redact(self.url)} ({exc.__class__.__name__}: "
                              f"{_redact(self.url, first)}); {fix}") from None
 
-    def _write(self):
+    def _write(self) -> AbstractContextManager[Any]:
         """A write transaction whose database failures become StoreError (nothing half-saved)."""
         from contextlib import contextmanager
 
         @contextmanager
-        def tx():
+        def tx() -> Iterator[Any]:
             try:
                 with self.engine.begin() as c:
                     yield c
@@ -178,9 +179,9 @@ class ExpertLabelStore(_Leases, _Imports):
             return self.label_space.index(label)
         if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
             raise InputError(f"label: expected a class index or name, got {label!r}")
-        k = self.label_space.cardinality if self.label_space is not None else None
-        if label < 0 or (k is not None and label >= k):
-            allowed = f"0..{k - 1} ({list(self.label_space.names)})" if k is not None else ">= 0"
+        space = self.label_space
+        if label < 0 or (space is not None and label >= space.cardinality):
+            allowed = f"0..{space.cardinality - 1} ({list(space.names)})" if space is not None else ">= 0"
             raise InputError(f"label: {label} is outside the label space {allowed}")
         return int(label)
 
@@ -314,7 +315,7 @@ class ExpertLabelStore(_Leases, _Imports):
             out.loc[adj.index] = adj.astype("int64")
         return out.rename("label")
 
-    def gold_array(self, row_ids: Sequence[Any], policy: str = "majority") -> np.ndarray:
+    def gold_array(self, row_ids: Sequence[Any] | np.ndarray, policy: str = "majority") -> np.ndarray:
         """Gold aligned to ``row_ids`` (e.g. ``L.row_ids``), -1 where unknown: ready for ``fit(L, y)``."""
         g = self.gold(policy)
         return pd.Series([str(r) for r in row_ids]).map(g).fillna(-1).astype("int64").to_numpy()

@@ -95,7 +95,7 @@ class Scorer:
         golds, preds = np.asarray(golds), np.asarray(preds)
         probs = None if probs is None else np.asarray(probs)
         out: dict[str, dict[str, float]] = {"overall": self.score(golds, preds, probs)}
-        for name in S.dtype.names:
+        for name in S.dtype.names or ():
             mask = np.asarray(S[name]).astype(bool)
             out[name] = self.score(golds[mask], preds[mask], None if probs is None else probs[mask]) \
                 if mask.any() else {m: float("nan") for m in self.metrics}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .core import Mapper
 
 
-def _update_spark_fields(x: Any, mapped_fields: dict[str, Any]) -> Any:
+def _update_spark_fields(x: Any, mapped_fields: Mapping[str, Any]) -> Any:
     from pyspark.sql import Row
 
     return Row(**{**x.asDict(), **mapped_fields})
@@ -15,7 +16,7 @@ def _update_spark_fields(x: Any, mapped_fields: dict[str, Any]) -> Any:
 
 def make_spark_mapper(mapper: Mapper) -> Mapper:
     """Let a :class:`Mapper` (``run`` returning new fields) work on ``pyspark.sql.Row``."""
-    mapper._update_fields = _update_spark_fields  # type: ignore[method-assign]
+    mapper._update_fields = _update_spark_fields  # type: ignore[method-assign, assignment]  # an instance attribute: no self
     return mapper
 
 

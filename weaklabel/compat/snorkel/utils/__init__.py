@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from weaklabel.models.base import TieBreakPolicy
 from weaklabel.models.base import probs_to_preds as _probs_to_preds
 
 
@@ -45,7 +46,8 @@ def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: flo
     if tie_break_policy not in ("random", "true-random", "abstain"):
         raise ValueError(f"tie_break_policy={tie_break_policy} policy not recognized.")
     if tie_break_policy != "random":
-        return _probs_to_preds(probs, tie_break_policy=tie_break_policy, tol=tol, random_state=None)
+        policy: TieBreakPolicy = "abstain" if tie_break_policy == "abstain" else "true-random"
+        return _probs_to_preds(probs, tie_break_policy=policy, tol=tol, random_state=None)
     tied = np.abs(probs - probs.max(axis=1, keepdims=True)) < tol
     preds = np.argmax(probs, axis=1).astype(np.int64)
     for i in np.flatnonzero(tied.sum(axis=1) > 1).tolist():

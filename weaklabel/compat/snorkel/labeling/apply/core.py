@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from weaklabel._rows import DataRow, frame_rows
+from weaklabel._validation import repeated
 from weaklabel.labels import ABSTAIN
 from weaklabel.lf import check_votes
 
@@ -65,7 +66,7 @@ def _is_native(lf: Any) -> bool:
 
 
 def check_unique_names(names: Sequence[str], what: str = "LF") -> None:
-    dup = sorted({n for n in names if list(names).count(n) > 1})
+    dup = repeated(names)
     if dup:
         raise ValueError(f"Found duplicate {what} names: {dup}; give each {what} a unique name")
 
@@ -114,7 +115,7 @@ class BaseLFApplier:
                 return_meta: bool) -> np.ndarray | tuple[np.ndarray, ApplierMetadata]:
         L = votes_matrix(columns, self._lf_names, n, bools=self._use_recarray)
         if self._use_recarray:
-            L = np.rec.fromarrays(L.T, names=self._lf_names) if self._lf_names else L
+            L = np.rec.fromarrays(list(L.T), dtype=[(n, L.dtype) for n in self._lf_names]) if self._lf_names else L
         return (L, ApplierMetadata(dict(caller.fault_counts))) if return_meta else L
 
 

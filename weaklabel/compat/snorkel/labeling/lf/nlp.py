@@ -93,7 +93,7 @@ class base_nlp_labeling_function(labeling_function):  # noqa: N801 - Snorkel's n
         self.text_field, self.doc_field, self.language = text_field, doc_field, language
         self.disable, self.memoize, self.memoize_key, self.gpu = disable, memoize, memoize_key, gpu
 
-    def __call__(self, f: Callable[..., int]) -> BaseNLPLabelingFunction:  # type: ignore[override]
+    def __call__(self, f: Callable[..., int]) -> BaseNLPLabelingFunction:
         if self._lf_cls is None:
             raise NotImplementedError("_lf_cls must be defined")
         return self._lf_cls(name=self.name or f.__name__, f=f, resources=self.resources, pre=self.pre,

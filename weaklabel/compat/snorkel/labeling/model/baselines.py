@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from weaklabel.models._patterns import vote_counts
+
 from .base_labeler import BaseLabeler
 
 
@@ -53,7 +55,7 @@ class MajorityLabelVoter(BaseLabeler):
 
     def predict_proba(self, L: np.ndarray) -> np.ndarray:
         L = _check_L(L, self.cardinality)
-        counts = np.stack([(L == c).sum(axis=1) for c in range(self.cardinality)], axis=1)
+        counts = vote_counts(L, self.cardinality)
         top = (counts == counts.max(axis=1, keepdims=True)).astype(float)
         return top / top.sum(axis=1, keepdims=True)
 

@@ -10,7 +10,7 @@ from ...labeling.apply.dask import DaskLFApplier, PandasParallelLFApplier
 
 
 def _as_recarray(S: np.ndarray, names: list[str]) -> np.recarray:
-    return np.rec.fromarrays(S.T, names=names)
+    return np.rec.fromarrays(list(S.T), dtype=[(n, S.dtype) for n in names])
 
 
 class DaskSFApplier(DaskLFApplier):

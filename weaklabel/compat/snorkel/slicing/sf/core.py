@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ...labeling.lf.core import LabelingFunction, labeling_function
 
 
@@ -13,7 +16,7 @@ class SlicingFunction(LabelingFunction):
 class slicing_function(labeling_function):  # noqa: N801 - Snorkel's name
     """Decorator: ``@slicing_function(name=None, resources=None, pre=None)``."""
 
-    def __call__(self, f):  # type: ignore[no-untyped-def,override]
+    def __call__(self, f: Callable[..., Any]) -> SlicingFunction:
         return SlicingFunction(name=self.name or f.__name__, f=f, resources=self.resources, pre=self.pre)
 
 
