@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from .analysis import lf_summary
-from .apply import FaultWarning, apply_lfs
+from .apply import apply_lfs
 from .exceptions import (
     DatasetNotFoundError,
+    FaultWarning,
     InputError,
     InputTypeError,
     LFError,
@@ -19,6 +20,7 @@ from .exceptions import (
     NotFittedError,
     OptionalDependencyError,
     WeakLabelError,
+    WeakLabelWarning,
 )
 from .io.datasets import Dataset, load_dataset
 from .labels import ABSTAIN, LabelSpace
@@ -49,7 +51,7 @@ __all__ = [
     "ABSTAIN", "ApplyReport", "Dataset", "DatasetNotFoundError", "DawidSkene", "FaultWarning",
     "InputError", "InputTypeError", "LFError", "LabelMatrix", "LabelModel", "LabelSpace",
     "LabelingFunction", "MajorityVote", "MissingColumnError", "NotFittedError",
-    "OptionalDependencyError", "WeakLabelError", "__version__", "apply_lfs", "keyword_lf",
+    "OptionalDependencyError", "WeakLabelError", "WeakLabelWarning", "__version__", "apply_lfs", "keyword_lf",
     "labeling_function", "lf_summary", "load_dataset", "lookup_lf", "matcher_lf",
     "nlp_labeling_function", "phrase_lf", "regex_lf", "threshold_lf",
 ]

@@ -16,7 +16,7 @@ import pandas as pd
 from ._runcache import run_scope
 from ._validation import check_columns, repeated
 from .cache import VoteCache
-from .exceptions import InputError, InputTypeError
+from .exceptions import FaultWarning, InputError, InputTypeError
 from .labels import LabelSpace
 from .lf import LabelingFunction, as_labeling_function
 from .matrix import ApplyReport, LabelMatrix
@@ -25,10 +25,6 @@ log = logging.getLogger(__name__)
 
 # Show a progress bar by default only when the work is large and a person is watching.
 _PROGRESS_MIN_CELLS = 2_000_000
-
-
-class FaultWarning(UserWarning):
-    """Some LFs raised on some rows and abstained there (``fault_tolerant=True``)."""
 
 
 def apply_lfs(

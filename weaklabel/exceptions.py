@@ -63,6 +63,28 @@ class OptionalDependencyError(WeakLabelError, ImportError):
     """An optional extra is needed but not installed."""
 
 
+# -- warnings: results came out, but read the message --------------------------
+
+class WeakLabelWarning(UserWarning):
+    """Base class of weaklabel's warnings (filter them all with this one)."""
+
+
+class FaultWarning(WeakLabelWarning):
+    """Some LFs raised on some rows and abstained there (``fault_tolerant=True``)."""
+
+
+class LabelModelWarning(WeakLabelWarning):
+    """A fitted label model may not be trustworthy; the message says why and what to do."""
+
+
+class ConvergenceWarning(WeakLabelWarning):
+    """EM stopped at ``max_iter`` before the log-likelihood settled.
+
+    The same name and meaning as scikit-learn's, which is not imported here: scikit-learn
+    would add 0.6 s to ``import weaklabel``.
+    """
+
+
 def require(module: str, *, extra: str, feature: str) -> Any:
     """Import an optional dependency or raise with an install hint.
 

@@ -206,3 +206,24 @@ def test_crowdkit_wrapper_rejects_unknown_methods():
 
     with pytest.raises(InputError, match="DawidSkene"):
         CrowdKitModel(method="Wawa").fit(L_TOY)
+
+
+def test_the_base_class_is_abstract_and_pattern_support_is_declared():
+    from weaklabel.models import BaseLabelModel
+
+    with pytest.raises(TypeError, match="abstract"):
+        BaseLabelModel()
+    from weaklabel.models.registry import make_model
+
+    supports = {name: make_model(name)._supports_patterns for name in ("majority", "dawid_skene", "label_model",
+                                                                       "weighted_majority", "triplets")}
+    assert supports == {"majority": True, "dawid_skene": True, "label_model": True,
+                        "weighted_majority": False, "triplets": False}
+
+
+def test_every_warning_is_a_weaklabel_warning():
+    import weaklabel
+    from weaklabel.models import ConvergenceWarning, LabelModelWarning
+
+    for w in (weaklabel.FaultWarning, LabelModelWarning, ConvergenceWarning):
+        assert issubclass(w, weaklabel.WeakLabelWarning) and issubclass(w, UserWarning)

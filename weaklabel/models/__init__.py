@@ -5,10 +5,10 @@ self, ``predict_proba(L)`` gives (n, k) rows summing to 1, ``predict`` breaks ti
 by ``tie_break_policy``. ``LabelModel`` names the recommended default.
 """
 
+from ..exceptions import ConvergenceWarning, LabelModelWarning
 from .anchors import CrowdKitModel, HyperLM  # optional peers: their packages load only when fitted
 from .base import TIE_BREAK_POLICIES, BaseLabelModel, accuracy_weights, probs_to_preds
-from .dawid_skene import ConvergenceWarning, DawidSkene
-from .guardrails import LabelModelWarning
+from .dawid_skene import DawidSkene
 from .label_model import LabelModel
 from .majority import MajorityVote
 from .registry import MODELS, make_model

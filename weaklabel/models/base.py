@@ -8,6 +8,7 @@ and the LF count/names first.
 from __future__ import annotations
 
 import warnings
+from abc import ABC, abstractmethod
 from typing import Any, Literal, Self, overload
 
 import numpy as np
@@ -113,7 +114,7 @@ def probs_to_preds(probs: np.ndarray, *, tie_break_policy: TieBreakPolicy = "abs
     return pred
 
 
-class BaseLabelModel(Estimator):
+class BaseLabelModel(Estimator, ABC):
     """Base class of label models.
 
     Subclasses implement ``_fit(votes, y, k)`` and ``_predict_proba(votes)`` on
@@ -136,6 +137,10 @@ class BaseLabelModel(Estimator):
         fewer than 3 LFs, LFs worse than random (on gold) or voting against the rest, near-copy LFs, a model
         below majority vote on the given gold.
     """
+
+    # Whether fit_patterns works (the model overrides _fit_patterns): what makes
+    # out-of-core, Dask and Spark fits exact.
+    _supports_patterns: bool = False
 
     # Learned in fit (declared for type checkers; unset until then).
     cardinality_: int
@@ -185,7 +190,8 @@ class BaseLabelModel(Estimator):
         self.label_space_ = label_space
         gold = y_arr if y_arr is not None and (y_arr >= 0).any() else None
         self._fit(votes, gold, self.cardinality_)
-        from .guardrails import LabelModelWarning, fit_warnings
+        from ..exceptions import LabelModelWarning
+        from .guardrails import fit_warnings
 
         self.warnings_ = fit_warnings(self, votes, gold)
         for msg in self.warnings_:
@@ -213,7 +219,7 @@ class BaseLabelModel(Estimator):
         -------
         self
         """
-        if not hasattr(self, "_fit_patterns"):
+        if not self._supports_patterns:
             raise InputError(f"{type(self).__name__} cannot fit from pattern counts; use MajorityVote, "
                              "DawidSkene or LabelModel, or fit(L) on the full matrix")
         validate_params(self)
@@ -232,11 +238,18 @@ class BaseLabelModel(Estimator):
         self.warnings_ = []
         return self
 
-    def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
+        """Learn from validated int8 votes, partial gold ``y`` (-1 = unknown) and ``k`` classes."""
 
-    def _predict_proba(self, votes: np.ndarray) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
+        """P(y | votes) for validated int8 votes, shape (n_rows, k)."""
+
+    def _fit_patterns(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray | None, k: int) -> None:
+        """Learn from unique vote patterns and their counts; models that can set
+        ``_supports_patterns = True`` and override this."""
+        raise NotImplementedError  # pragma: no cover - fit_patterns checks _supports_patterns first
 
     # -- prediction -------------------------------------------------------
     def _check_fitted(self) -> None:

@@ -28,7 +28,7 @@ import numpy as np
 if TYPE_CHECKING:  # scipy loads on first use
     from scipy import sparse
 
-from ..exceptions import InputError
+from ..exceptions import ConvergenceWarning, InputError
 from ..matrix import compress
 from ._params import Interval, Options
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
@@ -38,10 +38,6 @@ from .correction import fit_logit, outcome_one_hot, select_sigma
 CONFUSIONS = ("full", "class_conditional", "one_coin")
 _EPS = 1e-9
 _CHUNK = 1 << 20  # rows per prediction chunk
-
-
-class ConvergenceWarning(UserWarning):
-    """EM stopped at ``max_iter`` before the log-likelihood settled."""
 
 
 class DawidSkene(BaseLabelModel):
@@ -190,6 +186,8 @@ class DawidSkene(BaseLabelModel):
         else:
             vp = compress(votes)
             self._fit_patterns(vp.patterns, vp.counts, None, k)
+
+    _supports_patterns = True
 
     def _fit_patterns(self, patterns: np.ndarray, raw_counts: np.ndarray, gold: np.ndarray | None,
                       k: int) -> None:

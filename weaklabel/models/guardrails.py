@@ -17,10 +17,6 @@ COPY_AGREEMENT = 0.95   # ... and vote the same there
 MIN_GOLD = 20
 
 
-class LabelModelWarning(UserWarning):
-    """A fitted label model may not be trustworthy; the message says why and what to do."""
-
-
 def near_copies(votes: np.ndarray, lf_names: Sequence[str]) -> list[tuple[str, str, float]]:
     """Pairs of LFs that fire on nearly the same rows and agree there: (a, b, jaccard)."""
     F = (votes >= 0).astype(np.float32)

@@ -45,6 +45,8 @@ class MajorityVote(BaseLabelModel):
         counts += 1.0  # Laplace: no class gets zero prior
         self.class_balance_ = counts / counts.sum()
 
+    _supports_patterns = True
+
     def _fit_patterns(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray | None, k: int) -> None:
         c = vote_counts(patterns, k)
         decided = c.max(axis=1, keepdims=True)
