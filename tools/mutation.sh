@@ -41,6 +41,7 @@ for mod in "${modules[@]}"; do
   (cd "$work" && mutmut run > "$work/mutmut.log" 2>&1 || true)
   # Sort each mutant into code or message (tools/mutation_kinds.py); messages are left aside.
   kinds="$(cd "$work" && python "$repo/tools/mutation_kinds.py")"
+  echo "$kinds" > "/tmp/mutation-$(echo "$mod" | tr / _).kinds"
   killed=$(grep -cE " (killed|timeout) code$" <<<"$kinds" || true)
   survived=$(grep -c " survived code$" <<<"$kinds" || true)
   notests=$(grep -c " no_tests code$" <<<"$kinds" || true)
@@ -53,5 +54,5 @@ for mod in "${modules[@]}"; do
   for name in $(grep -E " (survived|no_tests) code$" <<<"$kinds" | cut -d' ' -f1); do
     (cd "$work" && mutmut show "$name") >> "$survivors" 2>/dev/null || true
   done
-  rm -rf "$work"
+  if [ -n "${KEEP:-}" ]; then echo "    kept $work" >&2; else rm -rf "$work"; fi
 done

@@ -28,7 +28,7 @@ def drawn_at_random(sources: Any, strategy: str) -> np.ndarray:
     rows may train a label model: rows chosen for conflict or doubt are a biased
     sample of their votes, and imported rows were chosen in an unknown way.
     """
-    src = np.asarray(sources, dtype=object)
+    src = np.asarray(sources)
     return (src == "audit") | ((src == "queue") & (strategy == "random"))
 
 
@@ -44,7 +44,7 @@ def conflict_score(votes: np.ndarray, k: int, weights: np.ndarray | None = None)
         clipped at 0); default 1 each, so the score counts dissenting LFs.
     """
     votes = check_label_array(votes, name="votes")
-    w = np.ones(votes.shape[1]) if weights is None else np.clip(np.asarray(weights, float), 0, None)
+    w = np.ones(votes.shape[1]) if weights is None else np.maximum(weights, 0.0)
     mass = np.zeros((votes.shape[0], k))
     for c in range(k):
         mass[:, c] = (votes == c) @ w
@@ -67,24 +67,24 @@ def conflict_weights(model: Any, k: int) -> np.ndarray | None:
 
 def entropy_score(probs: np.ndarray) -> np.ndarray:
     """Posterior entropy normalised to [0, 1] (1 = uniform)."""
-    p = np.clip(np.asarray(probs, float), 1e-12, 1)
+    p = np.maximum(probs, 1e-12)  # 0 log 0 = 0
     return -(p * np.log(p)).sum(axis=1) / np.log(p.shape[1])
 
 
 def margin_score(probs: np.ndarray) -> np.ndarray:
     """1 - (top probability - runner-up): 1 = a coin flip between two classes."""
-    s = np.sort(np.asarray(probs, float), axis=1)
+    s = np.sort(probs)  # each row ascending
     return 1.0 - (s[:, -1] - s[:, -2])
 
 
 def disagreement_score(probs: np.ndarray, mv_probs: np.ndarray) -> np.ndarray:
     """Total-variation distance between the label model and majority vote, in [0, 1]."""
-    return 0.5 * np.abs(np.asarray(probs, float) - np.asarray(mv_probs, float)).sum(axis=1)
+    return 0.5 * np.abs(np.subtract(probs, mv_probs)).sum(axis=1)
 
 
 def uncovered_score(votes: np.ndarray) -> np.ndarray:
     """1 for rows no LF voted on (where LFs need new ideas), else 0."""
-    return (check_label_array(votes, name="votes") < 0).all(axis=1).astype(float)
+    return np.where((check_label_array(votes, name="votes") < 0).all(axis=1), 1.0, 0.0)
 
 
 def _reasons(strategy: str, idx: np.ndarray, L: LabelMatrix, probs: np.ndarray | None,
@@ -115,6 +115,15 @@ def _reasons(strategy: str, idx: np.ndarray, L: LabelMatrix, probs: np.ndarray |
 
 
 # strategy -> f(votes, k, weights, probs, mv_probs, scores, rng) -> one score per row (higher first)
+def _labels_had(row_ids: np.ndarray, label_counts: Mapping[Any, int] | pd.Series | None) -> np.ndarray:
+    """Expert labels each row already has; ids compare as text (the store's keys)."""
+    if label_counts is None:
+        return np.zeros(len(row_ids))
+    counts = pd.Series(label_counts, dtype="int64")
+    counts = counts.groupby(counts.index.map(str)).sum()
+    return pd.Series(row_ids).map(str).map(counts).fillna(0).to_numpy()
+
+
 SCORERS: dict[str, Any] = {
     "conflict": lambda v, k, w, p, mv, sc, rng: conflict_score(v, k, w),
     "entropy": lambda v, k, w, p, mv, sc, rng: entropy_score(p),
@@ -186,25 +195,20 @@ def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.n
     s = SCORERS[strategy](Lm.votes, k, weights, probs, mv_probs, scores, rng)
     if s.shape != (n_rows,):
         raise InputError(f"scores: expected one score per row ({n_rows}), got shape {s.shape}")
-    eligible = np.ones(n_rows, dtype=bool)
-    if label_counts is not None:
-        counts = pd.Series(label_counts, dtype="int64") if not isinstance(label_counts, pd.Series) else label_counts
-        counts = counts.groupby(counts.index.map(str)).sum()  # ids compare as text (the store's keys)
-        have = pd.Series(Lm.row_ids).map(str).map(counts).fillna(0).to_numpy()
-        eligible &= have < overlap
+    eligible = _labels_had(Lm.row_ids, label_counts) < overlap
     order = np.flatnonzero(eligible & (s > 0))
-    order = order[np.argsort(-s[order], kind="stable")]
-    total = len(order) if n is None else min(n, eligible.sum())
-    n_audit = int(round(total * audit_fraction)) if audit_fraction > 0 else 0
-    pool = np.setdiff1d(np.flatnonzero(eligible), order[: total - n_audit], assume_unique=True)
-    audit = rng.choice(pool, size=min(n_audit, pool.size), replace=False) if n_audit else np.zeros(0, int)
+    order = order[np.argsort(-s[order], stable=True)]  # ties keep row order
+    total = len(order) if n is None else min(n, int(eligible.sum()))
+    n_audit = int(round(total * audit_fraction))
+    pool = np.setdiff1d(np.flatnonzero(eligible), order[: total - n_audit])
+    audit = rng.permutation(pool)[:n_audit]  # a uniform sample without replacement
     main = order[: total - audit.size]
     # interleave: one audit row every 1/audit_fraction positions
     sources = np.array(["queue"] * main.size + ["audit"] * audit.size)
     idx = np.concatenate([main, audit]).astype(int)
-    slots = np.concatenate([np.arange(main.size, dtype=float),
+    slots = np.concatenate([np.arange(main.size),
                             (np.arange(audit.size) + 0.5) * (main.size + audit.size) / max(audit.size, 1)])
-    perm = np.argsort(slots, kind="stable")
+    perm = np.argsort(slots, stable=True)
     idx, sources = idx[perm], sources[perm]
     reasons = _reasons(strategy, idx, Lm, probs, mv_probs, names)
     reasons = [r if src == "queue" else "audit: random sample for unbiased metrics"
