@@ -204,19 +204,24 @@ def _checked(key: str, value: Any, expected: type, path: Path) -> Any:
 def _labelstudio_section(section: Any, path: Path) -> dict[str, str]:
     """The optional [labelstudio] table: url, project and token_env, all strings. A token
     itself is refused: files get shared and committed; the environment does not."""
+    if isinstance(section, dict) and ("token" in section or "api_key" in section):
+        raise InputError(f"labelstudio: {path} holds an API token; remove it and put it in the environment "
+                         "variable named by token_env (default WEAKLABEL_LS_TOKEN)")
+    return _string_table(section, "labelstudio", LS_KEYS, path)
+
+
+def _string_table(section: Any, name: str, keys: tuple[str, ...], path: Path) -> dict[str, str]:
+    """An optional [name] table whose values are non-empty strings under known keys ({} when absent)."""
     if section is None:
         return {}
     if not isinstance(section, dict):
-        raise InputError(f"labelstudio: [labelstudio] in {path} must be a table")
-    if "token" in section or "api_key" in section:
-        raise InputError(f"labelstudio: {path} holds an API token; remove it and put it in the environment "
-                         "variable named by token_env (default WEAKLABEL_LS_TOKEN)")
-    unknown = sorted(set(section) - set(LS_KEYS))
+        raise InputError(f"{name}: [{name}] in {path} must be a table")
+    unknown = sorted(set(section) - set(keys))
     if unknown:
-        raise InputError(f"labelstudio: unknown key(s) {unknown} in {path}; valid keys are {list(LS_KEYS)}")
+        raise InputError(f"{name}: unknown key(s) {unknown} in {path}; valid keys are {list(keys)}")
     bad = [k for k, v in section.items() if not isinstance(v, str) or not v.strip()]
     if bad:
-        raise InputError(f"labelstudio: key(s) {bad} in {path} must be non-empty strings")
+        raise InputError(f"{name}: key(s) {bad} in {path} must be non-empty strings")
     return dict(section)
 
 
@@ -226,19 +231,10 @@ ENGINE_KEYS = ("name", "scheduler", "master")
 
 def _engine_section(section: Any, path: Path) -> dict[str, str]:
     """The optional [engine] table: name (local, dask or spark), scheduler and master."""
-    if section is None:
-        return {}
-    if not isinstance(section, dict):
-        raise InputError(f"engine: [engine] in {path} must be a table")
-    unknown = sorted(set(section) - set(ENGINE_KEYS))
-    if unknown:
-        raise InputError(f"engine: unknown key(s) {unknown} in {path}; valid keys are {list(ENGINE_KEYS)}")
-    bad = [k for k, v in section.items() if not isinstance(v, str) or not v.strip()]
-    if bad:
-        raise InputError(f"engine: key(s) {bad} in {path} must be non-empty strings")
-    if section.get("name", "local") not in ENGINES:
-        raise InputError(f"engine: name = {section['name']!r} in {path}; expected one of {list(ENGINES)}")
-    return dict(section)
+    table = _string_table(section, "engine", ENGINE_KEYS, path)
+    if table.get("name", "local") not in ENGINES:
+        raise InputError(f"engine: name = {table['name']!r} in {path}; expected one of {list(ENGINES)}")
+    return table
 
 
 def engine_settings(path: str | os.PathLike[str] = PROJECT_FILE) -> dict[str, str]:
