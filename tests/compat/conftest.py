@@ -66,7 +66,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         key = item.nodeid.split("/")[-1]
         # weaklabel's guardrail advice (LabelModelWarning) is not an error in Snorkel's suite.
-        item.add_marker(pytest.mark.filterwarnings("ignore::weaklabel.models.guardrails.LabelModelWarning"))
+        item.add_marker(pytest.mark.filterwarnings("ignore::weaklabel.exceptions.LabelModelWarning"))
         item.add_marker(pytest.mark.filterwarnings("ignore:Deprecated in 3.0.0:FutureWarning"))  # pyspark's SQLContext
         if key in SKIPS:
             item.add_marker(pytest.mark.skip(reason=SKIPS[key]))

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..exceptions import LabelModelWarning  # noqa: F401 - importable from its old home too
 from ._patterns import vote_counts
 
 MIN_LFS = 3
