@@ -147,8 +147,8 @@ def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float:
     k = int(max(a.max(), b.max())) + 1
     po = float(np.mean(a == b))
     pe = float((np.bincount(a, minlength=k) / a.size) @ (np.bincount(b, minlength=k) / b.size))
-    if np.isclose(pe, 1.0):
-        return 1.0 if np.isclose(po, 1.0) else float("nan")
+    if np.isclose(pe, 1.0):  # both raters gave one and the same class throughout: they agree
+        return 1.0
     return (po - pe) / (1 - pe)
 
 
@@ -161,7 +161,7 @@ def krippendorff_alpha(ratings: np.ndarray) -> float:
         Class indices, NaN where a rater did not label the item.
     """
     R = np.asarray(ratings, dtype=float)
-    values = np.unique(R[~np.isnan(R)]).astype(int) if R.size else np.zeros(0, int)
+    values = np.unique(R[~np.isnan(R)]).astype(int)
     if values.size == 0:
         return float("nan")
     index = {v: i for i, v in enumerate(values)}
@@ -181,6 +181,6 @@ def krippendorff_alpha(ratings: np.ndarray) -> float:
     nc = o.sum(axis=0)
     d_o = (n - np.trace(o)) / n
     d_e = (n * n - (nc ** 2).sum()) / (n * (n - 1))
-    if d_e == 0:
-        return 1.0 if d_o == 0 else float("nan")
+    if d_e == 0:  # every pairable label is one value, so nothing disagrees
+        return 1.0
     return float(1 - d_o / d_e)

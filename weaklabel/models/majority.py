@@ -35,14 +35,11 @@ class MajorityVote(BaseLabelModel):
         self.cardinality = cardinality
 
     def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
-        if y is not None:
-            known = y[y >= 0]
-            counts = np.bincount(known, minlength=k).astype(float)
-        else:
+        if y is None:
             vp = compress(votes)
             self._fit_patterns(vp.patterns, vp.counts, None, k)
             return
-        counts += 1.0  # Laplace: no class gets zero prior
+        counts = np.bincount(y[y >= 0], minlength=k) + 1.0  # Laplace: no class gets zero prior
         self.class_balance_ = counts / counts.sum()
 
     _supports_patterns = True
