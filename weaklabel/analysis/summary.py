@@ -78,13 +78,12 @@ def lf_summary(L: LabelMatrix | np.ndarray, y: Any = None, *,
         gold = check_gold(y, n, label_space=label_space)
         known = gold >= 0
         voted = fires & known[:, None]
-        correct = (votes == gold[:, None].astype(votes.dtype)) & voted
+        correct = (votes == gold[:, None]) & voted
         n_correct = correct.sum(axis=0)
         n_voted = voted.sum(axis=0)
         data["Correct"] = n_correct
         data["Incorrect"] = n_voted - n_correct
-        with np.errstate(invalid="ignore", divide="ignore"):
-            data["Emp. Acc."] = np.where(n_voted > 0, n_correct / np.maximum(n_voted, 1), np.nan)
+        data["Emp. Acc."] = np.where(n_voted > 0, n_correct / np.maximum(n_voted, 1), np.nan)
     if est_weights is not None:
         w = np.asarray(est_weights, dtype=float)
         if w.shape != (m,):
@@ -163,7 +162,7 @@ def lf_report(L: LabelMatrix | np.ndarray, y: Any = None, *, model: Any = None,
         for c in range(k):
             voted_c = (votes == c) & known[:, None]
             right = voted_c & (gold[:, None] == c)
-            with np.errstate(invalid="ignore", divide="ignore"):
+            with np.errstate(invalid="ignore"):  # 0/0 where the LF never voted c on gold: NaN
                 report[f"Precision {names[c]}"] = np.where(voted_c.sum(0) > 0, right.sum(0) / voted_c.sum(0), np.nan)
                 n_c = (gold == c).sum()
                 report[f"Recall {names[c]}"] = right.sum(0) / n_c if n_c else np.nan
