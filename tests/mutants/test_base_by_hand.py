@@ -103,7 +103,8 @@ def test_fit_patterns_records_what_it_saw_and_checks_its_input():
     assert mv.cardinality_ == 3 and mv.n_lfs_in_ == 2 and mv.lf_names_in_ == ("a", "b")
     assert mv.label_space_ is SPACE and mv.warnings_ == []
     assert MajorityVote(cardinality=4).fit_patterns(P, c).cardinality_ == 4
-    assert MajorityVote().fit_patterns(P, c).cardinality_ == 2 and MajorityVote().fit_patterns(P, c).lf_names_in_ is None
+    plain = MajorityVote().fit_patterns(P, c)
+    assert plain.cardinality_ == 2 and plain.lf_names_in_ is None
     for counts in (np.array([3]), np.array([3.0, 1.0]), np.array([3, 0])):
         with pytest.raises(InputError, match="^counts: expected 2 positive integer row counts"):
             MajorityVote().fit_patterns(P, counts)
