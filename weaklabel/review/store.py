@@ -311,8 +311,7 @@ class ExpertLabelStore(_Leases, _Imports):
         out = regular.groupby("row_id")["label"].agg(vote).astype("int64")
         if policy == "adjudicated":
             adj = cur[cur["source"] == "adjudication"].sort_values("id").groupby("row_id")["label"].last()
-            out = out.reindex(out.index.union(adj.index), fill_value=-1)
-            out.loc[adj.index] = adj.astype("int64")
+            out = adj.combine_first(out).astype("int64")  # a lead's ruling wins
         return out.rename("label")
 
     def gold_array(self, row_ids: Sequence[Any] | np.ndarray, policy: str = "majority") -> np.ndarray:

@@ -1,0 +1,86 @@
+"""The label store's reductions by hand: gold under each policy, agreement, export,
+in-memory databases and the constructor's checks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import InputError
+from weaklabel.review.store import ExpertLabelStore
+
+
+@pytest.mark.parametrize("url", ["sqlite:///:memory:", "sqlite://"])
+def test_an_in_memory_store_keeps_its_labels_between_calls(url):
+    store = ExpertLabelStore(url, label_space=["ham", "spam"])
+    store.add_label("r1", "spam", annotator="ana")
+    store.add_label("r2", 0, annotator="ben")
+    assert store.gold().to_dict() == {"r1": 1, "r2": 0}
+    assert store.label_space.names == ("ham", "spam")
+
+
+@pytest.mark.parametrize("project", ["", "   ", "x" * 129, 7])
+def test_the_project_name_is_checked(project):
+    with pytest.raises(InputError, match="^project: expected a non-empty name"):
+        ExpertLabelStore("sqlite://", project=project)
+
+
+@pytest.fixture
+def store():
+    s = ExpertLabelStore("sqlite://", label_space=["ham", "spam", "eggs"])
+    # r1: ana ham, ben ham, cy spam -> majority ham; latest spam
+    # r2: ana spam, ben eggs -> a tie (-1); the lead rules eggs
+    # r3: only the lead's ruling (spam)
+    for row, label, who in [("r1", 0, "ana"), ("r2", 1, "ana"), ("r1", 0, "ben"), ("r2", 2, "ben"),
+                            ("r1", 1, "cy")]:
+        s.add_label(row, label, annotator=who)
+    s.add_label("r2", 2, annotator="lead", source="adjudication")
+    s.add_label("r3", 1, annotator="lead", source="adjudication")
+    return s
+
+
+def test_gold_under_each_policy(store):
+    majority, latest, adjudicated = (store.gold(p) for p in ("majority", "latest", "adjudicated"))
+    assert majority.to_dict() == {"r1": 0, "r2": -1}
+    assert latest.to_dict() == {"r1": 1, "r2": 2, "r3": 1}
+    assert adjudicated.to_dict() == {"r1": 0, "r2": 2, "r3": 1}
+    for g in (majority, latest, adjudicated):
+        assert g.dtype == np.int64 and g.name == "label"
+    assert store.gold_array(["r3", "r1", "zz"], policy="adjudicated").tolist() == [1, 0, -1]
+
+
+def test_an_empty_store(tmp_path):
+    s = ExpertLabelStore("sqlite://")
+    g = s.gold()
+    assert g.empty and g.dtype == np.int64 and g.name == "label"
+    a = s.agreement()
+    assert set(a) == {"kappa", "alpha", "n_rows_multi"} and a["n_rows_multi"] == 0
+    assert a["kappa"].empty and np.isnan(a["alpha"])
+
+
+def test_agreement_by_hand_leaves_the_lead_out(store):
+    a = store.agreement()
+    assert list(a["kappa"].index) == ["ana", "ben", "cy"] and a["n_rows_multi"] == 2
+    k = a["kappa"]
+    assert k.loc["ana", "ana"] == 1.0 and k.loc["cy", "cy"] == 1.0
+    # ana vs ben on r1 (0, 0) and r2 (1, 2): po = 1/2, pe = (1/2)(1/2) + (1/2)(0) = 1/4 -> 1/3
+    assert k.loc["ana", "ben"] == pytest.approx(1 / 3) and k.loc["ben", "ana"] == pytest.approx(1 / 3)
+    # ana vs cy share r1 only (0 vs 1): po = 0, pe = 0 -> kappa 0
+    assert k.loc["ana", "cy"] == 0.0
+    # alpha over r1 (0, 0, 1) and r2 (1, 2): o00 = 1, o01 = o10 = 1, o12 = o21 = 1; n = 5, trace 1
+    # n_0 = 2, n_1 = 2, n_2 = 1; D_o = 4/5, D_e = (25 - 4 - 4 - 1) / 20 = 16/20: no better than chance
+    assert a["alpha"] == pytest.approx(1 - (4 / 5) / (16 / 20), abs=1e-12)
+
+
+def test_export_by_hand(store, tmp_path):
+    store.export(tmp_path / "gold.csv", policy="adjudicated")
+    csv = pd.read_csv(tmp_path / "gold.csv", dtype={"row_id": str}, keep_default_na=False)
+    assert list(csv.columns) == ["row_id", "label", "label_name", "n_experts"]
+    assert csv.to_dict("list") == {"row_id": ["r1", "r2", "r3"], "label": [0, 2, 1],
+                                   "label_name": ["ham", "eggs", "spam"], "n_experts": [3, 2, 0]}
+    store.export(tmp_path / "gold.parquet")
+    pq = pd.read_parquet(tmp_path / "gold.parquet")
+    assert list(pq.columns) == ["row_id", "label", "label_name", "n_experts"]
+    assert pq.to_dict("list") == {"row_id": ["r1", "r2"], "label": [0, -1], "label_name": ["ham", ""],
+                                  "n_experts": [3, 2]}
+    with pytest.raises(InputError, match=r"export to \.csv or \.parquet, got '\.txt'"):
+        store.export(tmp_path / "gold.txt")
