@@ -84,3 +84,56 @@ def test_export_by_hand(store, tmp_path):
                                   "n_experts": [3, 2]}
     with pytest.raises(InputError, match=r"export to \.csv or \.parquet, got '\.txt'"):
         store.export(tmp_path / "gold.txt")
+
+
+def test_a_label_releases_only_that_experts_lease_on_that_row_in_that_project(tmp_path):
+    url = f"sqlite:///{tmp_path / 'labels.db'}"
+    s, other = ExpertLabelStore(url), ExpertLabelStore(url, project="other")
+    assert s.lease_next(["r1"], "ana", overlap=2) == "r1" and s.lease_next(["r1"], "ben", overlap=2) == "r1"
+    assert s.lease_next(["r2"], "ana") == "r2"
+    assert other.lease_next(["r1"], "ana") == "r1"
+    s.add_label("r1", 1, annotator="ana")
+    assert s.lease_next(["r1"], "cy", overlap=2) is None   # ana's label and ben's lease still count
+    assert s.lease_next(["r2"], "ben") is None             # ana's lease on r2 is untouched
+    assert other.lease_next(["r1"], "ben") is None         # and so is her lease in the other project
+
+
+def test_a_skip_releases_the_lease_and_records_the_note():
+    s = ExpertLabelStore("sqlite://")
+    assert s.lease_next(["r1"], "ana") == "r1"
+    s.skip("r1", "ana", note="unreadable")
+    assert s.lease_next(["r1"], "ben") == "r1"
+    ev = s.events()
+    assert ev[["row_id", "kind", "annotator", "source", "note"]].to_dict("records") == [
+        {"row_id": "r1", "kind": "skip", "annotator": "ana", "source": "app", "note": "unreadable"}]
+
+
+def test_bulk_labels_are_imports_and_must_be_triples():
+    s = ExpertLabelStore("sqlite://")
+    assert s.add_labels([("r1", 1, "ana"), ["r2", 0, "ben"]]) == 2
+    assert s.events()["source"].tolist() == ["import", "import"]
+    for bad in [("r3", 1), "r3", ("r3", 1, "ana", "extra")]:
+        with pytest.raises(InputError, match=r"^records: item 0 is .*expected \(row_id, label, annotator\)"):
+            s.add_labels([bad])
+
+
+def test_undo_last_names_the_row_and_is_an_app_event():
+    s = ExpertLabelStore("sqlite://")
+    s.add_label("r1", 1, annotator="ana")
+    first = s.add_label("r2", 0, annotator="ana")
+    undo_id, row = s.undo_last("ana")
+    assert row == "r2" and undo_id > first
+    ev = s.events().set_index("id")
+    assert ev.loc[undo_id, "kind"] == "undo" and ev.loc[undo_id, "source"] == "app"
+    assert ev.loc[undo_id, "undoes"] == first
+    assert s.current_labels()["row_id"].tolist() == ["r1"]
+
+
+def test_empty_tables_have_their_columns():
+    s = ExpertLabelStore("sqlite://")
+    assert list(s.current_labels().columns) == ["row_id", "annotator", "label", "source", "id"]
+    assert {"id", "project", "row_id", "kind", "label", "annotator", "source", "created_at", "note",
+            "undoes"} <= set(s.events().columns)
+    s.add_label("b", 1, annotator="ana")
+    s.add_label("a", 0, annotator="ana")
+    assert s.events()["row_id"].tolist() == ["b", "a"]  # in the order they happened
