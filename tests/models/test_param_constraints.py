@@ -53,4 +53,4 @@ def test_the_values_the_issue_found_accepted(model, msg):
     with pytest.raises(InputError, match=msg):
         model.fit(L)
     with pytest.raises(InputError, match=msg):
-        model.fit_patterns(L, np.ones(len(L), dtype=int)) if hasattr(model, "_fit_patterns") else model.fit(L)
+        model.fit_patterns(L, np.ones(len(L), dtype=int)) if model._supports_patterns else model.fit(L)
