@@ -31,8 +31,9 @@ def _recall(cm: np.ndarray, c: int) -> float:
     return float(cm[c, c] / row) if row else 0.0
 
 
-def _fbeta(cm: np.ndarray, beta: float = 1.0, c: int = 1) -> float:
-    p, r = _precision(cm, c), _recall(cm, c)
+def _fbeta(cm: np.ndarray, beta: float) -> float:
+    """F-beta of class 1 (the positive class, as in the binary metrics)."""
+    p, r = _precision(cm, 1), _recall(cm, 1)
     b2 = beta * beta
     return float((1 + b2) * p * r / (b2 * p + r)) if (b2 * p + r) > 0 else 0.0
 
@@ -42,7 +43,7 @@ def _mcc(cm: np.ndarray) -> float:
     t, p = cm.sum(axis=1).astype(float), cm.sum(axis=0).astype(float)
     c, s = float(np.trace(cm)), float(cm.sum())
     denom = np.sqrt((s * s - p @ p) * (s * s - t @ t))
-    return float((c * s - t @ p) / denom) if denom > 0 else 0.0
+    return float((c * s - t @ p) / denom) if denom else 0.0
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

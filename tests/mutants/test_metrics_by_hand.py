@@ -20,6 +20,10 @@ def test_fbeta_by_hand(beta, expected):
     assert metric_scores(Y, P, 2, ("fbeta",), beta=beta)["fbeta"] == pytest.approx(expected)
 
 
+def test_fbeta_defaults_to_f1():
+    assert metric_scores(Y, P, 2, ("fbeta", "f1")) == pytest.approx({"fbeta": 2 / 3, "f1": 2 / 3})
+
+
 def test_fbeta_is_zero_when_nothing_is_right():
     assert metric_scores(np.array([1, 0]), np.array([0, 1]), 2, ("fbeta",)) == {"fbeta": 0.0}
 
