@@ -75,8 +75,21 @@ def test_prior_policy_needs_a_prior_only_when_something_ties():
     assert probs_to_preds(np.array([[0.2, 0.8]]), tie_break_policy="prior").tolist() == [1]
     with pytest.raises(InputError, match="needs a fitted class balance"):
         probs_to_preds(np.array([[0.5, 0.5]]), tie_break_policy="prior")
-    with pytest.raises(WeakLabelError, match="tie_break_policy"):
+    with pytest.raises(WeakLabelError, match="^tie_break_policy"):
         probs_to_preds(np.array([[0.5, 0.5]]), tie_break_policy="coin")
+
+
+def test_prior_breaks_each_rows_own_tie():
+    probs = np.array([[0.5, 0.5, 0.0], [0.4, 0.2, 0.4]])  # tied {0, 1} and {0, 2}
+    assert probs_to_preds(probs, tie_break_policy="prior", prior=np.array([0.2, 0.7, 0.1])).tolist() == [1, 0]
+
+
+def test_log_normalize_rows_of_very_different_scale():
+    for k in (3, 10):
+        logT = np.zeros((2, k))
+        logT[0, 0] = 800.0
+        lse, p = _log_normalize(logT)
+        assert lse == pytest.approx([800.0, np.log(k)]) and p[1] == pytest.approx(np.full(k, 1 / k))
 
 
 VOTES = np.array([[0, 1, 0], [1, 1, -1], [0, -1, 0], [1, 0, 1]])
@@ -124,6 +137,53 @@ def test_predict_checks_names_and_classes():
     two = MajorityVote().fit(VOTES)
     with pytest.raises(InputError, match="holds class 2 but the model was fitted with cardinality 2"):
         two.predict(np.array([[2, 0, 0]]))
+
+
+class SeededVote(MajorityVote):
+    def __init__(self, *, cardinality=None, random_state=0):
+        self.cardinality = cardinality
+        self.random_state = random_state
+
+
+TIES = np.array([[0, 1, -1], [1, 0, -1], [-1, 0, 1]] * 40)  # every row a tie
+
+
+@FEW_LFS
+def test_predict_draws_true_random_ties_with_the_models_seed_or_zero():
+    seeded = SeededVote(random_state=3).fit(TIES)
+    probs = seeded.predict_proba(TIES)
+    with_3 = probs_to_preds(probs, tie_break_policy="true-random", random_state=3).tolist()
+    with_0 = probs_to_preds(probs, tie_break_policy="true-random", random_state=0).tolist()
+    assert with_3 != with_0
+    assert seeded.predict(TIES, tie_break_policy="true-random").tolist() == with_3
+    plain = MajorityVote().fit(TIES)  # no random_state: seed 0, every time
+    assert plain.predict(TIES, tie_break_policy="true-random").tolist() == with_0
+
+
+@FEW_LFS
+def test_fit_edges_by_hand():
+    with pytest.raises(WeakLabelError, match="^cardinality"):
+        MajorityVote(cardinality=1).fit(VOTES)
+    with pytest.raises(WeakLabelError, match="^cardinality"):
+        MajorityVote(cardinality=1).fit_patterns(np.array([[0, 1]]), np.array([2]))
+    assert MajorityVote().fit(np.array([[0, 1, 1]])).cardinality_ == 2          # one row is enough
+    assert MajorityVote(cardinality=2).fit(np.array([[0, -1], [-1, 0]])).cardinality_ == 2  # only class 0 voted
+    with pytest.raises(InputError, match="^y: holds class 2 but no LF votes above 1"):  # gold is checked too
+        MajorityVote().fit(VOTES, [0, 2, -1, -1])
+    assert MajorityVote(cardinality=3).fit(VOTES, [0, 2, -1, -1]).cardinality_ == 3
+    # gold with only class 0 known still counts as gold: (2, 0) + 1 each
+    assert MajorityVote().fit(VOTES, [0, -1, -1, 0]).class_balance_ == pytest.approx([3 / 4, 1 / 4])
+    one = MajorityVote().fit_patterns(np.array([[0]]), np.array([5]))  # a single pattern of a single LF
+    assert one.cardinality_ == 2 and one.class_balance_ == pytest.approx([6 / 7, 1 / 7])
+    assert MajorityVote(cardinality=2).fit_patterns(np.array([[0, -1]]), np.array([3])).n_lfs_in_ == 2
+
+
+@FEW_LFS
+def test_score_reads_gold_names_through_the_matrix_it_is_given():
+    mv = MajorityVote().fit(VOTES)  # fitted without a label space
+    L = LabelMatrix(VOTES, ["a", "b", "c"], label_space=LabelSpace(["ham", "spam"]))
+    assert mv.score(L, ["ham", "spam", "ham", "spam"], metrics=("accuracy", "f1"), tie_break_policy="random") == \
+        mv.score(VOTES, [0, 1, 0, 1], metrics=("accuracy", "f1"), tie_break_policy="random")
 
 
 def test_predict_and_score_pass_the_models_seed_and_gold_names():
