@@ -137,3 +137,36 @@ def test_empty_tables_have_their_columns():
     s.add_label("b", 1, annotator="ana")
     s.add_label("a", 0, annotator="ana")
     assert s.events()["row_id"].tolist() == ["b", "a"]  # in the order they happened
+
+
+def test_opening_errors_say_what_to_check(tmp_path):
+    from weaklabel.review.store import StoreError
+
+    with pytest.raises(StoreError, match=r"unable to open database file.*read-only or missing"):
+        ExpertLabelStore(f"sqlite:///{tmp_path / 'no-such-folder' / 'labels.db'}")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a SQLite database, only text " * 200)
+    with pytest.raises(StoreError, match=r"not a database\); check the path \(is it a SQLite database\?\)$"):
+        ExpertLabelStore(f"sqlite:///{junk}")
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError, match=r"\); check the server address, database name and credentials$") as err:
+        ExpertLabelStore("postgresql+psycopg://ana:s3cret@127.0.0.1:9/labels")  # port 9: nothing listens
+    assert "s3cret" not in str(err.value)
+
+
+def test_empty_counts_and_unshared_pairs_keep_their_types():
+    s = ExpertLabelStore("sqlite://")
+    counts = s.label_counts()
+    assert counts.empty and counts.dtype == np.int64
+    s.add_label("r1", 1, annotator="ana")
+    s.add_label("r2", 0, annotator="ben")  # ana and ben share no row
+    a = s.agreement()
+    assert (a["kappa"].dtypes == np.float64).all() and np.isnan(a["kappa"].loc["ana", "ben"])
+    assert a["n_rows_multi"] == 0 and np.isnan(a["alpha"])
+
+
+def test_parquet_export_has_no_index_column(store, tmp_path):
+    import pyarrow.parquet as pq
+
+    store.export(tmp_path / "gold.parquet")
+    assert pq.read_table(tmp_path / "gold.parquet").column_names == ["row_id", "label", "label_name", "n_experts"]
