@@ -23,8 +23,7 @@ from ..exceptions import InputError, require
 from ..io.suite import LFSuite, load_suite
 from ..io.tables import labels_frame
 from ..models.registry import make_model
-
-ENGINES = ("local", "dask", "spark")
+from . import ENGINES
 
 
 def _meta(label_names: list[str]) -> pd.DataFrame:

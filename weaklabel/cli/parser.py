@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..backends import ENGINES
 from ..exceptions import WeakLabelError
 from . import analysis as cli_analysis
 from . import bench as cli_bench
@@ -81,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stream a Parquet file in chunks of this many rows (data larger than memory)")
     p.add_argument("--metric", action="append", dest="metrics",
                    help="metric on gold: accuracy (default), f1, f1_macro, precision, recall")
-    p.add_argument("--engine", choices=("local", "dask", "spark"),
+    p.add_argument("--engine", choices=ENGINES,
                    help="local (default), or a cluster: dask or spark (Parquet in, partitioned Parquet "
                         "labels out; needs --id-column); default: the [engine] table of --config, else local")
     p.add_argument("--config", default="weaklabel.toml",

@@ -184,14 +184,13 @@ def read_export(path: str | os.PathLike[str], label_names: Sequence[str], *, fro
         it a bare id becomes ``ls-user-<id>``, unless the export names that user's email.
     """
     path = Path(path)
-    res = _Resolver(label_names, label_map, annotator_map)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         try:
             table = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
         except (OSError, ValueError) as exc:
             raise InputError(f"file: {path} is not a Label Studio CSV/TSV export ({exc})") from exc
-        return _flat(table.to_dict("records"), path, res, from_name)
+        return _flat(table.to_dict("records"), path, _Resolver(label_names, label_map, annotator_map), from_name)
     try:
         exported = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:

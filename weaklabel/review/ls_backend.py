@@ -72,9 +72,9 @@ class Backend:
         version = f"weaklabel-{self.sess.model_version}"
         results = []
         with self.lock:
-            for task in tasks:
-                votes = self._votes_for(task.get("data") or {})
-                probs = self.sess.model.predict_proba(votes.reshape(1, -1))[0]
+            V = [self._votes_for(task.get("data") or {}) for task in tasks]
+            P = self.sess.model.predict_proba(np.vstack(V)) if V else np.zeros((0, self.sess.labels.cardinality))
+            for votes, probs in zip(V, P):  # one model call for the whole batch
                 c = int(np.argmax(probs))
                 fired = {lf.name: self.sess.labels.name(int(v)) for lf, v in zip(self.sess.suite.lfs, votes)
                          if v != ABSTAIN}

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import atomic_path
+from ..backends import ENGINES
 from ..exceptions import InputError
 
 PROJECT_FILE = "weaklabel.toml"
@@ -225,7 +226,6 @@ def _string_table(section: Any, name: str, keys: tuple[str, ...], path: Path) ->
     return dict(section)
 
 
-ENGINES = ("local", "dask", "spark")
 ENGINE_KEYS = ("name", "scheduler", "master")
 
 
