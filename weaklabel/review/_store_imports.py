@@ -83,13 +83,16 @@ class _Imports:
                 latest[ev.external_id] = ev  # the version in force
                 live.setdefault(ev.external_id, []).append(ev)
             now = _now()
+            new = []
             for r in rows:
                 old = latest.pop(r["external_id"], None)
                 if old is not None and old.external_version == r["external_version"]:
                     counts["unchanged"] += 1
                     continue
-                c.execute(e.insert().values(project=self.project, kind="label", created_at=now, **r))
+                new.append({"project": self.project, "kind": "label", "created_at": now, **r})
                 counts["updated" if old is not None else "added"] += 1
+            if new:
+                c.execute(e.insert(), new)  # one executemany, not a round trip per label
             if retract_missing:  # gone from the export: undo every version, so none resurfaces
                 counts["retracted"] = self._undo_all(c, [ev for ext in latest for ev in live[ext]], now)
         return counts
@@ -97,11 +100,11 @@ class _Imports:
     def _undo_all(self, c: Any, events: list[Any], now: Any) -> int:
         """Undo these label events (rows with id, row_id, annotator, external_id); returns how
         many distinct external ids (annotations) that retracted."""
-        e = self._events
-        for ev in events:
-            c.execute(e.insert().values(project=self.project, row_id=ev.row_id, kind="undo",
-                                        annotator=ev.annotator, source="import", created_at=now,
-                                        undoes=ev.id, external_id=ev.external_id))
+        if events:
+            c.execute(self._events.insert(), [
+                {"project": self.project, "row_id": ev.row_id, "kind": "undo", "annotator": ev.annotator,
+                 "source": "import", "created_at": now, "undoes": ev.id, "external_id": ev.external_id}
+                for ev in events])
         return len({ev.external_id for ev in events})
 
     def retract_external(self, external_ids: Iterable[str]) -> int:
