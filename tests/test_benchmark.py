@@ -134,3 +134,18 @@ def test_default_meets_majority_vote_on_the_shared_label_matrices(data_dir):
     gap = means.loc["label_model"] - means.loc["majority"]
     assert (gap >= -0.01).all(), gap
     assert means.loc["label_model"].mean() >= means.loc["majority"].mean() + 0.04
+
+
+def test_with_valid_gold_the_default_meets_tuned_snorkel(data_dir):
+    """Issue 12, item 4, on every dev matrix with a valid split but trec, whose test split
+    differs from valid so that no gold layer learned on valid carries over to it
+    (tests/models/test_structure.py::test_trec_test_split_differs_from_valid_so_valid_gold_does_not_transfer)."""
+    if not B._has_snorkel():
+        pytest.skip("tuned Snorkel needs the snorkel extra: pip install 'weaklabel[snorkel]'")
+    sources = [data_dir / "youtube"] + [data_dir / "labelmatrices" / f"{name}.mat"
+                                        for name in ("aa2", "breast_cancer", "cardio", "domain", "obs")]
+    res = B.run(sources, models=["label_model", "snorkel_tuned"], seeds=5, use_valid_gold=True)
+    means = res.groupby(["model", "dataset"])["score"].mean().unstack()
+    assert len(means.columns) == 6
+    gap = means.loc["label_model"] - means.loc["snorkel_tuned"]
+    assert (gap >= 0).all(), gap

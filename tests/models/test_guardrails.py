@@ -34,14 +34,14 @@ def test_model_below_majority_vote_on_gold_warns():
     L, y = sample_L(3000, [0.85, 0.8, 0.75], [0.6, 0.6, 0.6], [0.5, 0.5], seed=4)
     gold = np.where(np.arange(3000) < 300, y, -1)
     with pytest.warns(LabelModelWarning, match="below majority vote on the 300 gold rows"):
-        DawidSkene(class_balance=[0.995, 0.005], gold_correction=None).fit(L, gold)
+        DawidSkene(class_balance=[0.995, 0.005], gold_correction=None, pattern_prior=None).fit(L, gold)
 
 
 def test_gold_correction_repairs_a_wrong_class_prior():
     # Same bad prior as above: with the default correction the 300 gold rows fix it.
     L, y = sample_L(3000, [0.85, 0.8, 0.75], [0.6, 0.6, 0.6], [0.5, 0.5], seed=4)
     gold = np.where(np.arange(3000) < 300, y, -1)
-    bad = DawidSkene(class_balance=[0.995, 0.005], gold_correction=None)
+    bad = DawidSkene(class_balance=[0.995, 0.005], gold_correction=None, pattern_prior=None)
     with pytest.warns(LabelModelWarning):
         bad.fit(L, gold)
     fixed = DawidSkene(class_balance=[0.995, 0.005]).fit(L, gold)

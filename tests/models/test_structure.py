@@ -100,7 +100,7 @@ def test_regime_generator_rejects_unknown_names():
 
 def test_trec_test_split_differs_from_valid_so_valid_gold_does_not_transfer(data_dir):
     """Pins why the default with valid gold trails tuned Snorkel on trec (issue 12, item 4):
-    a correction fitted on half of valid's gold predicts the other half much better and
+    the gold layers fitted on half of valid's gold predict the other half much better and
     the test split much worse, and the class shares of valid and test differ."""
     from weaklabel.io.wrench import read_wrench_split
 
@@ -117,7 +117,7 @@ def test_trec_test_split_differs_from_valid_so_valid_gold_does_not_transfer(data
     for gc in ("auto", None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            lm = LabelModel(gold_correction=gc).fit(Lfit, yfit)
+            lm = LabelModel(gold_correction=gc, pattern_prior=gc).fit(Lfit, yfit)
         scores[gc] = (_acc(lm, split["valid"].L.votes[b], yv[b]), _acc(lm, split["test"].L.votes, yt))
     assert scores["auto"][0] > scores[None][0] + 0.05   # better on held-out valid
     assert scores["auto"][1] < scores[None][1] - 0.05   # worse on test

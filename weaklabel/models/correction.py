@@ -1,10 +1,20 @@
-"""Gold correction for the Dawid-Skene family: a penalised logistic regression on the LF
-outcomes with the generative model's log joint as offset, fitted on gold rows, its
-strength chosen by cross-validation (see ``DawidSkene(gold_correction=...)``)."""
+"""Gold correction for the Dawid-Skene family, in two layers fitted on the gold rows.
+
+1. A penalised logistic regression on the LF outcomes with the generative model's log
+   joint as offset (``DawidSkene(gold_correction=...)``): it re-weighs each LF outcome,
+   one additive term each, so it cannot see how LFs interact.
+2. Per vote pattern, the gold rows' label counts mixed with the (corrected) posterior as
+   a Dirichlet prior worth ``pattern_prior`` rows (``DawidSkene(pattern_prior=...)``):
+   P(y | pattern) = (s q_y + n_y) / (s + n). Where a suite has few LFs, patterns repeat
+   and their gold counts estimate what the LFs mean *together* (two correlated LFs that
+   agree, one LF outvoted by two that nest), which no per-LF weight can express. Where
+   patterns are all distinct it changes nothing.
+
+Both strengths are chosen together by cross-validated log-likelihood on the gold rows."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,6 +24,7 @@ if TYPE_CHECKING:  # scipy loads on first use
 from .base import _log_normalize
 
 GOLD_CORRECTION_GRID = (0.25, 0.5, 1.0, 2.0)  # prior scales (log-odds) tried by gold_correction="auto"
+PATTERN_PRIOR_GRID = (0.5, 2.0, 8.0, 32.0)  # the model's weight in rows, tried by pattern_prior="auto"
 MIN_GOLD_FOR_CORRECTION = 50  # ten held-out rows per fold; fewer cannot tell a correction from noise
 _CV_FOLDS = 5
 
@@ -57,32 +68,104 @@ def fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts
     return minimize(objective, np.zeros(n_w + k), jac=True, method="L-BFGS-B").x
 
 
-def _log_lik(theta: np.ndarray | None, offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray,
-             counts: np.ndarray) -> float:
-    """Summed conditional log-likelihood of the gold rows under the (corrected) model."""
-    A = offset if theta is None else _logits(theta, offset, Z)
-    norm, _ = _log_normalize(A)
-    return float((counts * (A[np.arange(gold.size), gold] - norm)).sum())
+def pattern_keys(votes: np.ndarray, k: int) -> np.ndarray:
+    """One bytes key per row, so that equal vote patterns compare equal and sort together
+    (one byte per vote when the k classes fit in int8)."""
+    v = np.ascontiguousarray(votes, dtype=np.int8 if k < 128 else np.int32)
+    return v.view(np.dtype((np.void, v.itemsize * v.shape[1]))).ravel()
 
 
-def select_sigma(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts: np.ndarray,
-                  seed: int) -> float | None:
-    """Prior scale of the correction by 5-fold cross-validation on the gold rows; None (no
-    correction) unless a correction predicts held-out gold rows better.
+def mix_pattern_counts(P: np.ndarray, keys: np.ndarray, gold_keys: np.ndarray, gold_counts: np.ndarray,
+                       strength: float) -> np.ndarray:
+    """Posteriors ``P`` of rows with ``keys`` mixed with the gold label counts of their vote
+    pattern: (s P + n_y) / (s + n). Rows whose pattern has no gold keep ``P``.
+
+    ``gold_keys`` is sorted and unique (``pattern_keys`` of the gold patterns), ``gold_counts``
+    their (n_patterns, k) label counts.
+    """
+    if gold_keys.size == 0:
+        return P
+    pos = np.minimum(np.searchsorted(gold_keys, keys), gold_keys.size - 1)
+    hit = gold_keys[pos] == keys
+    if not hit.any():
+        return P
+    C = gold_counts[pos[hit]]
+    out = P.copy()
+    out[hit] = (strength * P[hit] + C) / (strength + C.sum(axis=1, keepdims=True))
+    return out
+
+
+def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarray, covered: np.ndarray,
+                      gold: np.ndarray, counts: np.ndarray, seed: int, sigmas: tuple[float | None, ...],
+                      strengths: tuple[float | None, ...]) -> tuple[float | None, float | None]:
+    """(correction scale, pattern prior) by 5-fold cross-validated log-likelihood on the gold rows.
+
+    ``offset`` is the model's log joint of each gold pattern (a unique (votes, label) pair
+    with ``counts`` rows), ``group`` its vote pattern's id and ``covered`` whether any LF
+    voted in it (rows without votes are left to the class prior, so the pattern layer
+    skips them). ``None`` in ``sigmas`` or ``strengths`` is "off"; ties go to the earlier
+    candidate, so "off" wins unless a layer predicts held-out gold better. Below 50 gold
+    rows both are off.
 
     Rows, not patterns, are split into folds (each pattern's count is spread over the
     folds at random), so duplicated rows never sit on both sides of a split.
     """
     if counts.sum() < MIN_GOLD_FOR_CORRECTION:
-        return None
+        return None, None
+    k = offset.shape[1]
+    rows = np.arange(gold.size)
     rng = np.random.default_rng(seed)
     folds = rng.multinomial(counts.astype(np.int64), np.full(_CV_FOLDS, 1.0 / _CV_FOLDS))  # (n, folds)
-    scores = {}
-    for sigma in (None, *GOLD_CORRECTION_GRID):
-        total = 0.0
-        for f in range(_CV_FOLDS):
-            held, train = folds[:, f].astype(float), (counts - folds[:, f]).astype(float)
+    scores: dict[tuple[float | None, float | None], float] = {}
+    for f in range(_CV_FOLDS):
+        held, train = folds[:, f].astype(float), (counts - folds[:, f]).astype(float)
+        C = np.zeros((int(group.max()) + 1, k))
+        np.add.at(C, (group, gold), train)      # training rows' labels per vote pattern
+        c_own, c_all = C[group, gold], C[group].sum(axis=1)
+        for sigma in sigmas:
             theta = None if sigma is None else fit_logit(offset, Z, gold, train, 0.5 / sigma ** 2)
-            total += _log_lik(theta, offset, Z, gold, held)
-        scores[sigma] = total
-    return max(scores, key=lambda s: scores[s])  # dicts keep order: None wins ties
+            A = offset if theta is None else _logits(theta, offset, Z)
+            norm, P = _log_normalize(A)
+            log_q = A[rows, gold] - norm
+            for s in strengths:
+                if s is None:
+                    log_p = log_q
+                else:
+                    mixed = (s * P[rows, gold] + c_own) / (s + c_all)
+                    log_p = np.where(covered, np.log(np.maximum(mixed, 1e-300)), log_q)
+                key = (sigma, s)
+                scores[key] = scores.get(key, 0.0) + float((held * log_p).sum())
+    return max(scores, key=lambda t: scores[t])  # dicts keep order: "off" comes first and wins ties
+
+
+def fit_gold_layers(offset: np.ndarray, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray,
+                    gold_correction: float | str | None, pattern_prior: float | str | None,
+                    seed: int) -> dict[str, Any]:
+    """Both gold layers for gold patterns (unique (votes, label) pairs with row ``counts``) whose
+    model log joint is ``offset``: the fitted attributes of ``DawidSkene`` they set."""
+    k = offset.shape[1]
+    Z = outcome_one_hot(patterns, k)
+    keys, first, group = np.unique(pattern_keys(patterns, k), return_index=True, return_inverse=True)
+    covered: np.ndarray = np.asarray((patterns >= 0).any(axis=1))
+
+    def candidates(value: float | str | None, grid: tuple[float, ...]) -> tuple[float | None, ...]:
+        return (None, *grid) if value == "auto" else (None if value is None else float(value),)
+
+    sigmas = candidates(gold_correction, GOLD_CORRECTION_GRID)
+    strengths = candidates(pattern_prior, PATTERN_PRIOR_GRID)
+    sigma, strength = sigmas[0], strengths[0]   # "auto" starts with None (off)
+    if len(sigmas) * len(strengths) > 1 and counts.sum() >= MIN_GOLD_FOR_CORRECTION:
+        sigma, strength = select_correction(offset, Z, group, covered, gold, counts, seed, sigmas, strengths)
+    out: dict[str, Any] = {"gold_correction_": sigma, "pattern_prior_": strength}
+    if sigma is not None:
+        theta = fit_logit(offset, Z, gold, counts.astype(float), 0.5 / float(sigma) ** 2)
+        n_w = Z.shape[1] * k
+        out["correction_"] = theta[:n_w].reshape(patterns.shape[1], k + 1, k)
+        out["correction_bias_"] = theta[n_w:]
+    if strength is not None:
+        C = np.zeros((keys.size, k))
+        np.add.at(C, (group, gold), counts)
+        keep = covered[first]     # rows without votes keep the class prior
+        out["gold_patterns_"] = patterns[first[keep]].astype(np.int64)
+        out["gold_pattern_counts_"] = C[keep]
+    return out

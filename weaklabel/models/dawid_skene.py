@@ -33,7 +33,7 @@ from ..matrix import compress
 from ._params import Interval, Options
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
 from .base import BaseLabelModel, _log_normalize
-from .correction import fit_logit, outcome_one_hot, select_sigma
+from .correction import fit_gold_layers, mix_pattern_counts, pattern_keys
 
 CONFUSIONS = ("full", "class_conditional", "one_coin")
 _EPS = 1e-9
@@ -81,6 +81,17 @@ class DawidSkene(BaseLabelModel):
         picks the scale from (0.25, 0.5, 1, 2) or no correction at all by 5-fold
         cross-validated log-likelihood on the gold rows (no correction below 50
         gold rows, or when it does not predict held-out gold better). None: off.
+    pattern_prior : "auto", float or None, default "auto"
+        With gold rows, a row whose vote pattern (its whole row of votes) matches
+        gold rows gets P(y | pattern) = (s q_y + n_y) / (s + n): the model's
+        posterior q worth ``s`` rows, plus the n gold rows of that pattern, n_y of
+        them labeled y. It captures what the LFs mean together, which the per-LF
+        correction cannot (it matters with few LFs, where patterns repeat). Rows a
+        review queue picked are fine here if the queue ranks by votes alone, since
+        rows of one pattern are then picked alike. ``"auto"`` chooses ``s`` from
+        (0.5, 2, 8, 32) or off, together with ``gold_correction``, by the same
+        cross-validation (off below 50 gold rows). None: off. Rows without votes
+        keep the class prior.
     random_state : int, default 0
         Seed for ``tie_break_policy="true-random"``. EM itself is deterministic:
         it starts from the soft majority vote.
@@ -109,6 +120,12 @@ class DawidSkene(BaseLabelModel):
         ``j``; zeros unless a gold correction was fitted.
     correction_bias_ : ndarray of shape (k,)
         Added to ``log class_balance_`` at prediction.
+    pattern_prior_ : float or None
+        The model's weight in rows against a pattern's gold labels (None: off).
+    gold_patterns_ : ndarray of shape (n_patterns, n_lfs)
+        The vote patterns with gold rows (rows with no vote left out); empty when off.
+    gold_pattern_counts_ : ndarray of shape (n_patterns, k)
+        Their gold rows per class.
     structure_ : dict
         The structure fitted: ``confusion``, ``abstain_mask`` (per LF, True where
         P(abstain | y) is modelled), ``smoothing``, ``class_balance`` (fixed, or None)
@@ -135,12 +152,14 @@ class DawidSkene(BaseLabelModel):
         "tol": [Interval("real", 0, None)], "smoothing": [Interval("real", 0, None)],
         "gold_weight": [Interval("real", 0, None)],
         "gold_correction": [None, Options(("auto",)), Interval("real", 0, None, closed="neither")],
+        "pattern_prior": [None, Options(("auto",)), Interval("real", 0, None, closed="neither")],
         "random_state": [None, Interval("int")]}
 
     def __init__(self, *, cardinality: int | None = None, class_balance: Any = None,
                  confusion: str = "full", model_abstains: bool = True, max_iter: int = 100,
                  tol: float = 1e-5, smoothing: float = 10.0, gold_weight: float = 1.0,
-                 gold_correction: float | str | None = "auto", random_state: int = 0) -> None:
+                 gold_correction: float | str | None = "auto", pattern_prior: float | str | None = "auto",
+                 random_state: int = 0) -> None:
         self.cardinality = cardinality
         self.class_balance = class_balance
         self.confusion = confusion
@@ -150,6 +169,7 @@ class DawidSkene(BaseLabelModel):
         self.smoothing = smoothing
         self.gold_weight = gold_weight
         self.gold_correction = gold_correction
+        self.pattern_prior = pattern_prior
         self.random_state = random_state
 
     # -- fitting ----------------------------------------------------------
@@ -235,7 +255,10 @@ class DawidSkene(BaseLabelModel):
         self.correction_ = np.zeros((m, k + 1, k))
         self.correction_bias_ = np.zeros(k)
         self.gold_correction_: float | None = None
-        if gold is not None and self.gold_correction is not None:
+        self.pattern_prior_: float | None = None
+        self.gold_patterns_ = np.empty((0, m), dtype=np.int64)
+        self.gold_pattern_counts_ = np.zeros((0, k))
+        if gold is not None:
             known = gold >= 0
             self._fit_correction(patterns[known], raw_counts[known], gold[known], k)
         if not converged:
@@ -243,18 +266,13 @@ class DawidSkene(BaseLabelModel):
                           f"(tol={self.tol}); raise max_iter", ConvergenceWarning, stacklevel=3)
 
     def _fit_correction(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray, k: int) -> None:
-        """Correct the EM model's log terms by the gold rows' conditional likelihood (see ``gold_correction``)."""
+        """Fit the two gold layers (``gold_correction``, ``pattern_prior``; see ``correction.py``)."""
         log_cb, log_emission = self._log_params(corrected=False)
         offset = self._log_joint(_one_hot(patterns, k), log_cb, log_emission)
-        Z = outcome_one_hot(patterns, k)
-        sigma = (select_sigma(offset, Z, gold, counts, self.random_state) if self.gold_correction == "auto"
-                 else None if self.gold_correction is None else float(self.gold_correction))
-        self.gold_correction_ = sigma
-        if sigma is not None:
-            theta = fit_logit(offset, Z, gold, counts.astype(float), 0.5 / float(sigma) ** 2)
-            n_w = Z.shape[1] * k
-            self.correction_ = theta[:n_w].reshape(patterns.shape[1], k + 1, k)
-            self.correction_bias_ = theta[n_w:]
+        fitted = fit_gold_layers(offset, patterns, counts, gold, self.gold_correction, self.pattern_prior,
+                                 self.random_state)
+        for name, value in fitted.items():
+            setattr(self, name, value)
 
     def _log_params(self, corrected: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(log prior (k,), log terms (n_lfs, k, k + 1)): copies weighted, gold correction folded in."""
@@ -356,22 +374,30 @@ class DawidSkene(BaseLabelModel):
         out = np.empty((votes.shape[0], self.cardinality_))
         # Chunks bound memory (the sparse one-hot of 10M x 50 votes alone is ~1.6 GB).
         squeeze = getattr(self, "_compress_predict", True)
-        log_cb, log_emission = self._log_params()
+        log_params = self._log_params()
         for start in range(0, votes.shape[0], _CHUNK):
             chunk = votes[start:start + _CHUNK]
             if squeeze:  # score each distinct vote pattern once
                 vp = compress(chunk)
-                _, P = _log_normalize(self._log_joint(_one_hot(vp.patterns, self.cardinality_), log_cb, log_emission))
-                out[start:start + chunk.shape[0]] = P[vp.inverse]
+                out[start:start + chunk.shape[0]] = self._posterior(vp.patterns, log_params)[vp.inverse]
             else:
-                _, P = _log_normalize(self._log_joint(_one_hot(chunk, self.cardinality_), log_cb, log_emission))
-                out[start:start + chunk.shape[0]] = P
+                out[start:start + chunk.shape[0]] = self._posterior(chunk, log_params)
         # No vote, no evidence: such a row gets the class prior, not what the model
         # makes of a pattern of abstains (which leans on LF correlations it cannot see).
         uncovered = ~(votes >= 0).any(axis=1)
         if uncovered.any():
             out[uncovered] = self.prior_
         return out
+
+    def _posterior(self, votes: np.ndarray, log_params: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """P(y | votes) per row: the corrected model, mixed with the gold rows of the same pattern."""
+        k = self.cardinality_
+        _, P = _log_normalize(self._log_joint(_one_hot(votes, k), *log_params))
+        strength = getattr(self, "pattern_prior_", None)
+        if strength is None:
+            return P
+        return mix_pattern_counts(P, pattern_keys(votes, k), pattern_keys(self.gold_patterns_, k),
+                                  self.gold_pattern_counts_, strength)
 
     @property
     def prior_(self) -> np.ndarray:
@@ -384,11 +410,21 @@ class DawidSkene(BaseLabelModel):
         """(log class balance (k,), per-LF terms log P(outcome_j | y) (n_lfs, k)).
 
         Abstains are outcomes too. Softmax of the prior plus the summed terms is
-        ``predict_proba`` for the row (gold correction included).
+        ``predict_proba`` for the row (gold correction included). Where gold rows
+        share the row's vote pattern (``pattern_prior_``), the shift their labels
+        make is added to the prior term, so the sum still holds.
         """
         self._check_fitted()
         outcome = np.asarray(votes_row, dtype=np.int64) + 1  # 0 = abstain
         log_cb, log_emission = self._log_params()
         if not (outcome > 0).any():  # no votes: the prior alone (see _predict_proba)
             return log_cb, np.zeros((outcome.size, self.cardinality_))
-        return log_cb, log_emission[np.arange(outcome.size), :, outcome]
+        terms = log_emission[np.arange(outcome.size), :, outcome]
+        strength = getattr(self, "pattern_prior_", None)
+        if strength is None:
+            return log_cb, terms
+        k = self.cardinality_
+        _, q = _log_normalize((log_cb + terms.sum(axis=0))[None, :])
+        mixed = mix_pattern_counts(q, pattern_keys(outcome[None, :] - 1, k), pattern_keys(self.gold_patterns_, k),
+                                   self.gold_pattern_counts_, strength)
+        return log_cb + np.log(np.maximum(mixed[0], 1e-300)) - np.log(np.maximum(q[0], 1e-300)), terms

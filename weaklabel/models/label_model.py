@@ -59,8 +59,11 @@ class LabelModel(DawidSkene):
     and ``predict`` with ``tie_break_policy="abstain"`` returns ABSTAIN.
 
     Gold rows passed to ``fit(L, y)`` are observed labels with weight 1. With 50
-    or more gold rows drawn at random, a cross-validated correction fitted on them
-    (``gold_correction``) repairs LF weights that EM got wrong; pass
+    or more gold rows drawn at random, two layers fitted on them repair what EM got
+    wrong, each only as strongly as 5-fold cross-validation on the gold rows supports:
+    a correction of each LF's weight (``gold_correction``), and, for rows whose whole
+    vote pattern has gold rows, a mix of the model's posterior with those rows' labels
+    (``pattern_prior``), which captures how LFs interact. Pass
     ``gold_correction=None`` for rows a review queue chose. What the model is may
     improve between releases; its contract will not.
 
@@ -82,7 +85,8 @@ class LabelModel(DawidSkene):
     def __init__(self, *, cardinality: int | None = None, class_balance: Any = None,
                  confusion: str = "auto", model_abstains: bool | str = "auto", max_iter: int = 500,
                  tol: float = 1e-5, smoothing: float | None = None, gold_weight: float = 1.0,
-                 gold_correction: float | str | None = "auto", random_state: int = 0) -> None:
+                 gold_correction: float | str | None = "auto", pattern_prior: float | str | None = "auto",
+                 random_state: int = 0) -> None:
         # Stored as given (scikit-learn's contract); "auto" and None are resolved in fit.
         self.cardinality = cardinality
         self.class_balance = class_balance
@@ -93,6 +97,7 @@ class LabelModel(DawidSkene):
         self.smoothing: float | None = smoothing  # type: ignore[assignment]
         self.gold_weight = gold_weight
         self.gold_correction = gold_correction
+        self.pattern_prior = pattern_prior
         self.random_state = random_state
 
     _AUTO_STRUCTURE = True
