@@ -157,6 +157,9 @@ class HyperLM(_Transductive):
             probs = np.asarray(model.unsupervised_HyperLM.predict_prob(votes), dtype=float)
         if probs.shape[1] < k:
             probs = np.hstack([probs, np.zeros((probs.shape[0], k - probs.shape[1]))])
+        # It sizes its output by the last row with a vote: trailing rows without one are dropped.
+        if probs.shape[0] < votes.shape[0]:
+            probs = np.vstack([probs, np.full((votes.shape[0] - probs.shape[0], k), 1.0 / k)])
         probs = np.nan_to_num(probs, nan=1.0 / k)
         probs = np.clip(probs, 1e-12, None)
         return probs / probs.sum(axis=1, keepdims=True)
