@@ -24,7 +24,9 @@ if TYPE_CHECKING:  # scipy loads on first use
 from .base import _log_normalize
 
 GOLD_CORRECTION_GRID = (0.25, 0.5, 1.0, 2.0)  # prior scales (log-odds) tried by gold_correction="auto"
-PATTERN_PRIOR_GRID = (0.5, 2.0, 8.0, 32.0)  # the model's weight in rows, tried by pattern_prior="auto"
+# The model's weight in gold rows, tried by pattern_prior="auto": from 1 (one gold row never
+# outweighs the model) to 64 (a pattern's gold moves it only when there is a lot of it).
+PATTERN_PRIOR_GRID = (1.0, 4.0, 16.0, 64.0)
 MIN_GOLD_FOR_CORRECTION = 50  # ten held-out rows per fold; fewer cannot tell a correction from noise
 _CV_FOLDS = 5
 

@@ -89,7 +89,7 @@ class DawidSkene(BaseLabelModel):
         correction cannot (it matters with few LFs, where patterns repeat). Rows a
         review queue picked are fine here if the queue ranks by votes alone, since
         rows of one pattern are then picked alike. ``"auto"`` chooses ``s`` from
-        (0.5, 2, 8, 32) or off, together with ``gold_correction``, by the same
+        (1, 4, 16, 64) or off, together with ``gold_correction``, by the same
         cross-validation (off below 50 gold rows). None: off. Rows without votes
         keep the class prior.
     random_state : int, default 0
