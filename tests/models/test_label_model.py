@@ -84,3 +84,18 @@ def test_queue_chosen_gold_does_not_hurt_the_default():
     gold = np.full(len(y), -1)
     gold[top] = y[top]
     assert _acc(LabelModel().fit(L, gold), L, y) >= base - 0.002
+
+
+@pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")  # the wrong LF is the point
+@pytest.mark.parametrize("share", [0.1, 0.2, 0.4])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_an_always_wrong_one_class_lf_does_not_take_the_model_down(share, seed):
+    """Four good one-class LFs, and one that votes 1 on a share of the class-0 rows only.
+    Assuming every LF better than random (pooling an LF's two rates when its vote would
+    count against its class) collapsed EM here to 0.49 by pooling the good class-0 LFs
+    instead; the default must keep above majority vote (0.63-0.75 here)."""
+    L, y = sample_L(4000, [0.85, 0.8, 0.75, 0.8], [0.5, 0.5, 0.5, 0.5], [0.5, 0.5], seed=seed, unipolar=True)
+    fires = (y == 0) & (np.random.default_rng(seed).random(4000) < share)
+    L = np.column_stack([L, np.where(fires, 1, -1)])
+    ours, mv = _acc(LabelModel().fit(L), L, y), _acc(MajorityVote().fit(L), L, y)
+    assert ours >= mv and ours > 0.74
