@@ -21,22 +21,19 @@ only ever vote one class) and *sparse* (they fire on < 1% of rows):
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:  # scipy loads on first use
-    from scipy import sparse
-
 from ..exceptions import ConvergenceWarning, InputError
 from ..matrix import compress
+from ._em import _EPS, initial_posterior, log_joint, m_step
 from ._params import Interval, Options
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
 from .base import BaseLabelModel, _log_normalize
 from .correction import fit_gold_layers, mix_pattern_counts, pattern_keys
 
 CONFUSIONS = ("full", "class_conditional", "one_coin")
-_EPS = 1e-9
 _CHUNK = 1 << 20  # rows per prediction chunk
 
 
@@ -227,10 +224,10 @@ class DawidSkene(BaseLabelModel):
         fixed_cb = self.structure_["class_balance"]
         w = self.structure_["copy_weight"][:, None, None]
         n = counts.sum()
-        T = clamp_gold(self._initial_posterior(X, counts, m, k), gold, k)
+        T = clamp_gold(initial_posterior(X, counts, m, k), gold, k)
         ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
         for it in range(1, self.max_iter + 1):  # noqa: B007 - `it` is the iteration count after the loop
-            cb, emission, precision, shared = self._m_step(X, T, counts, n_votes, fixed_cb, m, k)
+            cb, emission, precision, shared = m_step(X, T, counts, n_votes, fixed_cb, self.structure_, m, k)
             norm, T = _log_normalize(self._log_joint(X, np.log(cb), w * np.log(emission)))
             ll = float((counts * norm).sum() / n)
             T = clamp_gold(T, gold, k)
@@ -282,92 +279,7 @@ class DawidSkene(BaseLabelModel):
         return (np.log(self.class_balance_) + self.correction_bias_,
                 w * np.log(self.emission_) + self.correction_.transpose(0, 2, 1))
 
-    @staticmethod
-    def _initial_posterior(X: sparse.csr_matrix, counts: np.ndarray, m: int, k: int) -> np.ndarray:
-        """Soft majority vote; rows without votes start at the majority-vote class balance.
-
-        Anchoring to what the LFs say resists label switching; starting uncovered
-        rows at 1/k instead would drag the class balance toward uniform.
-        """
-        V = X @ np.tile(np.eye(k), (m, 1))  # votes per class and pattern, from the one-hot
-        covered = V.sum(axis=1) > 0
-        T = V + 0.1
-        T /= T.sum(axis=1, keepdims=True)
-        if covered.any() and not covered.all():
-            mv = (V[covered] == V[covered].max(axis=1, keepdims=True)).astype(float)
-            mv /= mv.sum(axis=1, keepdims=True)
-            balance = (mv * counts[covered, None]).sum(axis=0) + 1.0
-            T[~covered] = balance / balance.sum()
-        return T
-
-    def _m_step(self, X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed_cb: np.ndarray | None,
-                m: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-        st = self.structure_
-        s, confusion, mask = st["smoothing"], st["confusion"], st["abstain_mask"]
-        weighted = T * counts[:, None]
-        n_y = weighted.sum(axis=0)
-        n = counts.sum()
-        cb = fixed_cb if fixed_cb is not None else (n_y + s) / (n + k * s)
-        # C[j, l, y]: expected rows of class y among those where LF j voted l
-        C = np.asarray(X.T @ weighted).reshape(m, k, k)
-        total = n_votes.sum()
-        shared = float(np.einsum("jll->", C) / total) if total > 0 else 1.0 / k
-        shared = min(max(shared, 1.0 / k + 0.05), 0.99)  # above chance, never certain
-        if confusion == "full":
-            # Prior on precision P(y | vote l): informative for unipolar, sparse LFs.
-            prior = np.full((k, k), (1.0 - shared) / (k - 1))
-            np.fill_diagonal(prior, shared)
-            precision = (C + s * prior[None]) / np.maximum(n_votes + s, _EPS)[:, :, None]
-            # Bayes: P(vote l | y) = P(vote l) P(y | vote l) / P(y)
-            vote_e = ((n_votes / n)[:, :, None] * precision / cb[None, None, :]).transpose(0, 2, 1)
-        else:
-            # Accuracy per LF (one_coin) or per LF and class, errors spread evenly,
-            # times the class-conditional propensity P(LF fires | y).
-            N = C.transpose(0, 2, 1)                     # [j, y, l]
-            voted = N.sum(axis=2)                        # [j, y]
-            diag = np.einsum("jyy->jy", N)
-            if confusion == "one_coin":
-                acc = (diag.sum(axis=1) + s * shared) / (voted.sum(axis=1) + s)
-                acc = np.repeat(acc[:, None], k, axis=1)
-            else:
-                acc = (diag + s * shared) / (voted + s)
-            conf = np.repeat(((1.0 - acc) / (k - 1))[:, :, None], k, axis=2)
-            idx = np.arange(k)
-            conf[:, idx, idx] = acc
-            prop = (voted + s * (n_votes.sum(axis=1) / n)[:, None]) / (n_y[None, :] + s)
-            vote_e = prop[:, :, None] * conf
-            joint = cb[None, :, None] * vote_e          # P(y, vote l) -> P(y | vote l)
-            precision = (joint / np.maximum(joint.sum(axis=1, keepdims=True), _EPS)).transpose(0, 2, 1)
-        fire = vote_e.sum(axis=2)
-        if not mask.all():
-            # Abstains carry no class information for these LFs: P(fires | y) is the LF's
-            # firing rate for every y, and the vote given firing is normalised, so the
-            # abstain term cancels in the posterior (classic Dawid-Skene for them).
-            rate = np.minimum(n_votes.sum(axis=1) / n, 1 - 1e-6)
-            free = ~mask
-            vote_e[free] = vote_e[free] / np.maximum(fire[free], _EPS)[:, :, None] * rate[free, None, None]
-            fire = vote_e.sum(axis=2)
-        over = fire > 1 - 1e-6   # the prior can push a dense LF past 1: renormalise
-        if over.any():
-            vote_e[over] *= ((1 - 1e-6) / fire[over])[:, None]
-            fire = vote_e.sum(axis=2)
-        abstain = 1.0 - fire
-        emission = np.concatenate([abstain[:, :, None], vote_e], axis=2)
-        return cb, np.maximum(emission, _EPS), precision, shared
-
-    @staticmethod
-    def _log_joint(X: Any, log_cb: np.ndarray, log_emission: np.ndarray) -> np.ndarray:
-        """Unnormalised log P(y, pattern) for each pattern, shape (n_patterns, k).
-
-        sum_j log P(outcome_j | y) = sum_j log P(abstain_j | y)
-                                     + sum_{j votes l} [log P(l | y) - log P(abstain_j | y)],
-        so only the sparse vote indicators X are touched (no dense abstain matrix).
-        """
-        m, k = log_emission.shape[0], log_emission.shape[1]
-        log_abstain = log_emission[:, :, 0]                            # [j, y]
-        log_vote = log_emission[:, :, 1:] - log_abstain[:, :, None]    # [j, y, l]
-        log_vote = log_vote.transpose(0, 2, 1).reshape(m * k, k)
-        return (log_cb + log_abstain.sum(axis=0))[None, :] + X @ log_vote
+    _log_joint = staticmethod(log_joint)  # used by the gold layers and by tools/
 
     # -- prediction -------------------------------------------------------
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
@@ -391,11 +303,15 @@ class DawidSkene(BaseLabelModel):
 
     def _posterior(self, votes: np.ndarray, log_params: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """P(y | votes) per row: the corrected model, mixed with the gold rows of the same pattern."""
-        k = self.cardinality_
-        _, P = _log_normalize(self._log_joint(_one_hot(votes, k), *log_params))
+        _, P = _log_normalize(self._log_joint(_one_hot(votes, self.cardinality_), *log_params))
+        return self._mix_gold_patterns(P, votes)
+
+    def _mix_gold_patterns(self, P: np.ndarray, votes: np.ndarray) -> np.ndarray:
+        """``P`` mixed with the gold labels of each row's vote pattern (``pattern_prior_``; off: ``P``)."""
         strength = getattr(self, "pattern_prior_", None)
         if strength is None:
             return P
+        k = self.cardinality_
         return mix_pattern_counts(P, pattern_keys(votes, k), pattern_keys(self.gold_patterns_, k),
                                   self.gold_pattern_counts_, strength)
 
@@ -404,7 +320,6 @@ class DawidSkene(BaseLabelModel):
         """The class prior used for rows without votes: ``class_balance_`` with any gold correction."""
         _, p = _log_normalize((np.log(self.class_balance_) + self.correction_bias_)[None, :])
         return p[0]
-
 
     def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(log class balance (k,), per-LF terms log P(outcome_j | y) (n_lfs, k)).
@@ -420,11 +335,8 @@ class DawidSkene(BaseLabelModel):
         if not (outcome > 0).any():  # no votes: the prior alone (see _predict_proba)
             return log_cb, np.zeros((outcome.size, self.cardinality_))
         terms = log_emission[np.arange(outcome.size), :, outcome]
-        strength = getattr(self, "pattern_prior_", None)
-        if strength is None:
+        if getattr(self, "pattern_prior_", None) is None:
             return log_cb, terms
-        k = self.cardinality_
         _, q = _log_normalize((log_cb + terms.sum(axis=0))[None, :])
-        mixed = mix_pattern_counts(q, pattern_keys(outcome[None, :] - 1, k), pattern_keys(self.gold_patterns_, k),
-                                   self.gold_pattern_counts_, strength)
+        mixed = self._mix_gold_patterns(q, outcome[None, :] - 1)
         return log_cb + np.log(np.maximum(mixed[0], 1e-300)) - np.log(np.maximum(q[0], 1e-300)), terms
