@@ -106,14 +106,12 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
     with ``counts`` rows), ``group`` its vote pattern's id and ``covered`` whether any LF
     voted in it (rows without votes are left to the class prior, so the pattern layer
     skips them). ``None`` in ``sigmas`` or ``strengths`` is "off"; ties go to the earlier
-    candidate, so "off" wins unless a layer predicts held-out gold better. Below 50 gold
-    rows both are off.
+    candidate, so "off" wins unless a layer predicts held-out gold better. The caller
+    (``fit_gold_layers``) runs it only on 50 or more gold rows.
 
     Rows, not patterns, are split into folds (each pattern's count is spread over the
     folds at random), so duplicated rows never sit on both sides of a split.
     """
-    if counts.sum() < MIN_GOLD_FOR_CORRECTION:
-        return None, None
     k = offset.shape[1]
     rows = np.arange(gold.size)
     rng = np.random.default_rng(seed)
