@@ -48,7 +48,34 @@ def sample_L(n: int, accuracies: Any, propensities: Any, class_balance: Any, *, 
     return L, y
 
 
-REGIMES = ("sparse_unipolar", "nested_thresholds", "class_confusion", "duplicated", "adversarial")
+REGIMES = ("sparse_unipolar", "nested_thresholds", "class_confusion", "duplicated", "adversarial",
+           "one_sided", "weak_multiclass", "low_coverage", "model_lf", "imbalanced")
+
+
+def one_sided_L(n: int, n_per_class: Any, class_balance: Any, *, seed: int = 0,
+                coverage: tuple[float, float] = (0.05, 0.4),
+                ratio: tuple[float, float] = (0.1, 0.5)) -> tuple[np.ndarray, np.ndarray]:
+    """Independent one-class LFs that are all better than chance (the textbook case).
+
+    LF of class c fires on a ``rate`` ~ U(coverage) share of class-c rows and on
+    ``rate * r``, r ~ U(ratio) < 1, of the other rows: firing always raises the odds of c.
+    ``n_per_class[c]`` LFs vote class c.
+
+    Returns
+    -------
+    L : ndarray of int8, shape (n, sum(n_per_class))
+    y : ndarray of int64, shape (n,)
+    """
+    rng = np.random.default_rng(seed)
+    cb = np.asarray(class_balance, float)
+    y = rng.choice(cb.size, size=n, p=cb)
+    cols = []
+    for c, count in enumerate(n_per_class):
+        for _ in range(int(count)):
+            rate, r = rng.uniform(*coverage), rng.uniform(*ratio)
+            fire = rng.random(n) < np.where(y == c, rate, rate * r)
+            cols.append(np.where(fire, c, -1))
+    return np.column_stack(cols).astype(np.int8), y
 
 
 def regime_L(regime: str, n: int = 3000, k: int = 2, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -70,6 +97,17 @@ def regime_L(regime: str, n: int = 3000, k: int = 2, *, seed: int = 0) -> tuple[
     ``adversarial``
         Independent LFs of accuracy 0.6-0.9 plus a dense LF that is right only
         30% of the time.
+    ``one_sided``
+        The textbook case: 1-5 independent one-class LFs per class, each better than
+        chance (:func:`one_sided_L`), balanced or 30/70 classes.
+    ``weak_multiclass``
+        Multi-class LFs better than chance (1/k) but right less than half the time.
+    ``low_coverage``
+        One-class LFs that fire on 0.5-3% of rows.
+    ``model_lf``
+        A model as an LF (votes on every row, 70-80% right) beside sparse one-class rules.
+    ``imbalanced``
+        One class ten times as common as the others; one-class LFs.
 
     Returns
     -------
@@ -121,4 +159,23 @@ def regime_L(regime: str, n: int = 3000, k: int = 2, *, seed: int = 0) -> tuple[
         acc = np.r_[rng.uniform(0.6, 0.9, size=5), 0.3]
         prop = np.r_[rng.uniform(0.3, 0.8, size=5), 0.9]
         return sample_L(n, acc, prop, np.full(k, 1.0 / k), seed=seed)
+    if regime == "one_sided":
+        cb = np.full(k, 1.0 / k) if rng.random() < 0.5 else np.r_[0.7, np.full(k - 1, 0.3 / (k - 1))]
+        return one_sided_L(n, rng.integers(1, 6, size=k), cb, seed=seed)
+    if regime == "weak_multiclass":
+        kk = max(k, 3)  # below 50% but above chance needs three classes or more
+        m = int(rng.integers(5, 10))
+        return sample_L(n, rng.uniform(1.0 / kk + 0.08, 0.5, size=m), rng.uniform(0.3, 0.9, size=m),
+                        np.full(kk, 1.0 / kk), seed=seed)
+    if regime == "low_coverage":
+        return one_sided_L(n, rng.integers(3, 8, size=k), np.full(k, 1.0 / k), seed=seed, coverage=(0.005, 0.03))
+    if regime == "model_lf":
+        cb = np.full(k, 1.0 / k)
+        L, y = one_sided_L(n, rng.integers(2, 5, size=k), cb, seed=seed)
+        right = rng.random(n) < rng.uniform(0.7, 0.8)
+        model = np.where(right, y, (y + rng.integers(1, k, size=n)) % k).astype(np.int8)
+        return np.column_stack([L, model]), y
+    if regime == "imbalanced":
+        cb = np.r_[10.0, np.ones(k - 1)]
+        return one_sided_L(n, rng.integers(2, 5, size=k), cb / cb.sum(), seed=seed)
     raise ValueError(f"regime: expected one of {list(REGIMES)}, got {regime!r}")

@@ -40,7 +40,11 @@ def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed
     weighted = T * counts[:, None]
     n_y = weighted.sum(axis=0)
     n = counts.sum()
-    cb = fixed_cb if fixed_cb is not None else (n_y + s) / (n + k * s)
+    shared_only = bool(np.isinf(s))  # infinite smoothing: every LF has the shared accuracy
+    if fixed_cb is not None:
+        cb = fixed_cb
+    else:
+        cb = np.full(k, 1.0 / k) if shared_only else (n_y + s) / (n + k * s)
     # C[j, l, y]: expected rows of class y among those where LF j voted l
     C = np.asarray(X.T @ weighted).reshape(m, k, k)
     total = n_votes.sum()
@@ -50,7 +54,10 @@ def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed
         # Prior on precision P(y | vote l): informative for unipolar, sparse LFs.
         prior = np.full((k, k), (1.0 - shared) / (k - 1))
         np.fill_diagonal(prior, shared)
-        precision = (C + s * prior[None]) / np.maximum(n_votes + s, _EPS)[:, :, None]
+        if shared_only:
+            precision = np.broadcast_to(prior, (m, k, k)).copy()
+        else:
+            precision = (C + s * prior[None]) / np.maximum(n_votes + s, _EPS)[:, :, None]
         # Bayes: P(vote l | y) = P(vote l) P(y | vote l) / P(y)
         vote_e = ((n_votes / n)[:, :, None] * precision / cb[None, None, :]).transpose(0, 2, 1)
     else:
@@ -59,7 +66,9 @@ def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed
         N = C.transpose(0, 2, 1)                     # [j, y, l]
         voted = N.sum(axis=2)                        # [j, y]
         diag = np.einsum("jyy->jy", N)
-        if confusion == "one_coin":
+        if shared_only:
+            acc = np.full((m, k), shared)
+        elif confusion == "one_coin":
             acc = (diag.sum(axis=1) + s * shared) / (voted.sum(axis=1) + s)
             acc = np.repeat(acc[:, None], k, axis=1)
         else:
@@ -67,7 +76,8 @@ def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed
         conf = np.repeat(((1.0 - acc) / (k - 1))[:, :, None], k, axis=2)
         idx = np.arange(k)
         conf[:, idx, idx] = acc
-        prop = (voted + s * (n_votes.sum(axis=1) / n)[:, None]) / (n_y[None, :] + s)
+        rate = n_votes.sum(axis=1) / n
+        prop = np.repeat(rate[:, None], k, axis=1) if shared_only else (voted + s * rate[:, None]) / (n_y[None, :] + s)
         vote_e = prop[:, :, None] * conf
         joint = cb[None, :, None] * vote_e          # P(y, vote l) -> P(y | vote l)
         precision = (joint / np.maximum(joint.sum(axis=1, keepdims=True), _EPS)).transpose(0, 2, 1)

@@ -90,3 +90,49 @@ def vote_counts(votes: np.ndarray, k: int) -> np.ndarray:
     for c in range(k):
         counts[:, c] = (votes == c).sum(axis=1)
     return counts
+
+
+NEST_CONTAIN = 0.95  # share of LF a's rows on which LF b also fires for b to count as implied by a
+NEST_MIN_ROWS = 20   # rows LF a must fire on before its containment in b is trusted
+
+
+def nested_pairs(patterns: np.ndarray, counts: np.ndarray, unipolar: np.ndarray) -> np.ndarray:
+    """Pairs ``(a, b)`` where one-class LF ``b`` fires on (nearly) every row that LF ``a`` fires
+    on, and votes another class there.
+
+    There, b's vote is implied by a firing, whatever the class: P(b votes | a votes, y) is
+    about 1 for every y, so it carries no evidence (a keyword rule and a narrower rule
+    inside it; thresholds on one score). Counting it anyway double-counts agreeing
+    nested rules and makes a narrow rule look wrong wherever the broad rule outvotes it.
+    Pairs that agree are left alone: there the broad rule's vote acts as extra weight for
+    rows deep inside both (thresholds on one score), which the shared-accuracy vote needs.
+    ``b`` must be strictly broader than ``a`` (or, for near-copies, of equal reach and a
+    later column), so the pairs never mask both LFs of a pair.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_pairs, 2)
+    """
+    fired = (patterns >= 0).astype(np.float64)
+    co = fired.T @ (fired * np.asarray(counts, dtype=np.float64)[:, None])  # co[a, b]: rows both fire
+    n = np.diag(co).copy()
+    contained = co >= NEST_CONTAIN * n[:, None]
+    idx = np.arange(n.size)
+    broader = (n[None, :] > n[:, None]) | ((n[None, :] == n[:, None]) & (idx[None, :] > idx[:, None]))
+    ok = contained & broader & (n[:, None] >= NEST_MIN_ROWS) & np.asarray(unipolar)[None, :]
+    # b's class (it is one-class) must differ from a's main class
+    main = np.stack([((patterns == c) * np.asarray(counts)[:, None]).sum(axis=0)
+                     for c in range(max(int(patterns.max()) + 1, 1))], axis=1).argmax(axis=1)
+    ok &= main[:, None] != main[None, :]
+    np.fill_diagonal(ok, False)
+    return np.argwhere(ok).astype(np.int64)
+
+
+def mask_nested(votes: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """``votes`` with LF b's vote removed (ABSTAIN) on the rows where LF a fires, for each pair (a, b)."""
+    if pairs.size == 0:
+        return votes
+    out = votes.copy()
+    for a, b in pairs:
+        out[votes[:, a] >= 0, b] = -1
+    return out

@@ -225,16 +225,24 @@ class DawidSkene(BaseLabelModel):
         w = self.structure_["copy_weight"][:, None, None]
         n = counts.sum()
         T = clamp_gold(initial_posterior(X, counts, m, k), gold, k)
-        ll_prev, converged, it, ll = -np.inf, False, 0, -np.inf
-        for it in range(1, self.max_iter + 1):  # noqa: B007 - `it` is the iteration count after the loop
-            cb, emission, precision, shared = m_step(X, T, counts, n_votes, fixed_cb, self.structure_, m, k)
-            norm, T = _log_normalize(self._log_joint(X, np.log(cb), w * np.log(emission)))
-            ll = float((counts * norm).sum() / n)
-            T = clamp_gold(T, gold, k)
-            if abs(ll - ll_prev) < self.tol:
-                converged = True
-                break
-            ll_prev = ll
+        # "warm": EM first with the class balance held uniform (majority vote's assumption),
+        # then with it free, from there; EM never lowers the likelihood, so the free fit can
+        # only leave the uniform one for a better-fitting balance.
+        stages = [np.full(k, 1.0 / k), None] if isinstance(fixed_cb, str) else [fixed_cb]
+        it_total, converged, ll = 0, False, -np.inf
+        for stage_cb in stages:
+            ll_prev, converged = -np.inf, False
+            for _ in range(self.max_iter):
+                it_total += 1
+                cb, emission, precision, shared = m_step(X, T, counts, n_votes, stage_cb, self.structure_, m, k)
+                norm, T = _log_normalize(self._log_joint(X, np.log(cb), w * np.log(emission)))
+                ll = float((counts * norm).sum() / n)
+                T = clamp_gold(T, gold, k)
+                if abs(ll - ll_prev) < self.tol:
+                    converged = True
+                    break
+                ll_prev = ll
+        it = it_total
         self.class_balance_ = cb
         self.emission_ = emission
         self.lf_precision_ = precision
