@@ -56,7 +56,9 @@ def test_cli_benchmark_markdown_and_json(wrench_dir, tmp_path, capsys):
                  "--json", str(out_json)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("| model") or "| label_model |" in out
-    assert len(json.loads(out_json.read_text())) == 4
+    assert out.count("Calibration of the test probabilities") == 3 and "<= MV" in out
+    records = json.loads(out_json.read_text())
+    assert len(records) == 4 and all(0 <= r["ece"] <= 1 and r["brier"] >= 0 for r in records)
     assert main(["benchmark", str(wrench_dir), "--gold-curve", "0,10"]) == 0
     assert "gold rows" in capsys.readouterr().out
 

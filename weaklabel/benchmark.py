@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .evaluate import metric_scores
+from .evaluate import calibration_scores, metric_scores
 from .exceptions import DatasetNotFoundError, InputError
 from .io.wrench import WrenchSplit, read_wrench_labels, read_wrench_split
 from .matrix import LabelMatrix
@@ -195,7 +195,9 @@ def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None 
     Returns
     -------
     DataFrame
-        One row per (dataset, model, seed): ``metric``, ``score``, ``fit_seconds``.
+        One row per (dataset, model, seed): ``metric``, ``score``, ``fit_seconds``, and the
+        calibration of the test probabilities (``log_loss``, ``brier``, ``ece`` with 10 bins;
+        see :func:`weaklabel.evaluate.calibration_scores`).
         ``snorkel_tuned`` is left out on sources without a valid split.
     """
     import sys
@@ -227,17 +229,18 @@ def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None 
             bar.update(1)
             if name == "snorkel_tuned" and "valid" not in splits:
                 continue
-            probs, fit_s = None, 0.0
+            probs, fit_s, cal = None, 0.0, {}
             for seed in range(seeds):
                 if probs is None or name in _SEEDED:  # deterministic models: fit and predict once
                     t0 = time.perf_counter()
                     model = _fit(name, seed, splits, use_valid_gold, met, k)
                     probs = model.predict_proba(test.L)
                     fit_s = time.perf_counter() - t0
+                    cal = calibration_scores(test.y, probs)
                 preds = probs_to_preds(probs, tie_break_policy="true-random", random_state=seed)
                 rows.append({"dataset": _name(folder), "model": name, "seed": seed, "metric": met,
                              "score": metric_scores(test.y, preds, k, [met])[met],
-                             "fit_seconds": fit_s})
+                             "fit_seconds": fit_s, **cal})
     bar.close()
     return pd.DataFrame(rows)
 
@@ -263,6 +266,23 @@ def summarize(results: pd.DataFrame, *, show_time: bool = True) -> pd.DataFrame:
         below = (means.lt(means.loc["majority"] - 0.01)) & means.notna()
         table["< MV-1"] = below.sum(axis=1).astype(int)
     return table.fillna("—")
+
+
+def summarize_calibration(results: pd.DataFrame, measure: str = "ece") -> pd.DataFrame:
+    """Models x datasets table of one calibration measure (``log_loss``, ``brier`` or ``ece``,
+    x100 but for log-loss), with a ``mean`` column and, when ``majority`` was run, ``<= MV``:
+    on how many datasets the model is at least as well calibrated as majority vote's soft labels
+    (its vote shares)."""
+    if measure not in ("log_loss", "brier", "ece"):
+        raise InputError(f"measure: expected 'log_loss', 'brier' or 'ece', got {measure!r}")
+    scale = 1.0 if measure == "log_loss" else 100.0
+    values = results.groupby(["model", "dataset"], sort=False)[measure].mean().unstack()
+    values = values.reindex(index=results["model"].drop_duplicates(), columns=results["dataset"].drop_duplicates())
+    table = values.map(lambda v: "—" if v != v else f"{scale * v:.{3 if measure == 'log_loss' else 1}f}")
+    table["mean"] = [f"{scale * r.mean():.{3 if measure == 'log_loss' else 1}f}" for _, r in values.iterrows()]
+    if "majority" in values.index:
+        table["<= MV"] = (values.le(values.loc["majority"] + 1e-12) & values.notna()).sum(axis=1).astype(int)
+    return table
 
 
 def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25, 50, 100, 200),

@@ -139,6 +139,54 @@ def metric_scores(y: np.ndarray, pred: np.ndarray, k: int,
     return out
 
 
+CALIBRATION: tuple[str, ...] = ("log_loss", "brier", "ece")
+
+
+def calibration_scores(y: np.ndarray, probs: np.ndarray, *, n_bins: int = 10) -> dict[str, float]:
+    """How well probabilistic labels are calibrated, on the rows with gold (``y >= 0``).
+
+    Parameters
+    ----------
+    y : ndarray of int, shape (n,)
+        Gold, -1 = unknown (ignored).
+    probs : ndarray of shape (n, k)
+    n_bins : int, default 10
+        Equal-width confidence bins for the expected calibration error.
+
+    Returns
+    -------
+    dict with ``log_loss`` (mean -log p(y), p clipped at 1e-15), ``brier`` (mean squared
+    distance to the one-hot gold, summed over classes) and ``ece`` (sum over bins of the
+    bin's share of rows times |accuracy - mean confidence| of its argmax).
+
+    Examples
+    --------
+    >>> r = calibration_scores(np.array([0, 1]), np.array([[0.8, 0.2], [0.4, 0.6]]))
+    >>> round(r["brier"], 2), round(r["ece"], 2)
+    (0.2, 0.3)
+    """
+    y = np.asarray(y, dtype=np.int64)
+    P = np.asarray(probs, dtype=float)
+    known = y >= 0
+    if not known.any():
+        raise InputError("y: no gold labels (all -1); cannot score calibration")
+    y, P = y[known], P[known]
+    n, k = P.shape
+    if y.max() >= k:
+        raise InputError(f"y: holds class {int(y.max())} but probs has {k} columns")
+    p_true = P[np.arange(n), y]
+    onehot = np.zeros_like(P)
+    onehot[np.arange(n), y] = 1.0
+    conf = P.max(axis=1)
+    right = (P.argmax(axis=1) == y).astype(float)
+    bins = np.minimum((conf * n_bins).astype(np.int64), n_bins - 1)
+    size = np.bincount(bins, minlength=n_bins)
+    gap = np.abs(np.bincount(bins, weights=right, minlength=n_bins) - np.bincount(bins, weights=conf, minlength=n_bins))
+    return {"log_loss": float(-np.log(np.clip(p_true, 1e-15, 1.0)).mean()),
+            "brier": float(((P - onehot) ** 2).sum(axis=1).mean()),
+            "ece": float(gap.sum() / n) if size.sum() else float("nan")}
+
+
 def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float:
     """Cohen's kappa between two raters' labels on the same items (1 = perfect, 0 = chance)."""
     a = np.asarray(a, dtype=np.int64)

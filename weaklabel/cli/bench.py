@@ -41,6 +41,13 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     print(f"\n{'valid gold as partial labels' if args.use_valid_gold else 'unsupervised'}; test scores x100, "
           f"mean ± std over {args.seeds} seeds (random tie breaks); '< MV-1': datasets where the model is "
           "more than 1 point below majority vote")
+    for measure, what in (("ece", "expected calibration error x100 (10 bins)"), ("brier", "Brier score x100"),
+                          ("log_loss", "log-loss (probabilities clipped at 1e-15)")):
+        if measure not in results.columns:
+            continue
+        print(f"\nCalibration of the test probabilities: {what}; lower is better; '<= MV': datasets where the "
+              "model is at least as well calibrated as majority vote's vote shares")
+        print(_markdown(benchmark.summarize_calibration(results, measure)))
     if args.json:
         results.to_json(args.json, orient="records", indent=2)
     return 0
