@@ -188,7 +188,7 @@ def test_train_and_issues_commands(cli, tmp_path, data_dir):
                          "--eval-split", "test", "--out", str(tmp_path / "em.skops"))
     assert code == 0, err
     lm_acc, em_acc = (float(x) for x in re.findall(r"(?:label model|end model) ([0-9.]+)", out))
-    assert em_acc >= max(lm_acc, 0.944) and (tmp_path / "em.skops").exists()
+    assert em_acc >= max(lm_acc + 0.03, 0.93) and (tmp_path / "em.skops").exists()
     code, out, err = cli("issues", "--data", "youtube", "--lfs", "lfs/spam.py", "--data-dir", str(data_dir),
                          "--n", "5", "--format", "json")
     assert code == 0, err

@@ -57,4 +57,6 @@ def test_the_shared_label_matrices(data_dir):
         shapes[path.stem] = (splits["train"].L.n_rows, splits["train"].L.n_lfs, sorted(splits))
     assert shapes["domain"] == (2587, 5, ["test", "train", "valid"])
     assert shapes["rte"] == (800, 164, ["train"]) and shapes["bird"] == (108, 39, ["train"])
-    assert len(shapes) == 7
+    assert shapes["yelp"] == (30400, 8, ["test", "train", "valid"])
+    assert shapes["basketball"] == (17970, 4, ["test", "train", "valid"])
+    assert len(shapes) == 9

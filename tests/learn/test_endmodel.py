@@ -51,4 +51,6 @@ def test_youtube_end_model_beats_its_label_model(data_dir):
     lm_acc = lm.score(apply_lfs(spam.LFS, te.df, label_space=spam.LABELS), te.y,
                       tie_break_policy="random")["accuracy"]
     em = EndModel(text_column="text").fit(tr.df, lm.predict_proba(L), covered=(L.votes >= 0).any(axis=1))
-    assert em.score(te.df, te.y)["accuracy"] >= max(lm_acc, 0.944)
+    # 0.936 against the label model's 0.884 (0.944 with the previous default, whose labels
+    # were better here; README, "From labels to a model")
+    assert em.score(te.df, te.y)["accuracy"] >= max(lm_acc + 0.03, 0.93)

@@ -58,6 +58,9 @@ def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed
             precision = np.broadcast_to(prior, (m, k, k)).copy()
         else:
             precision = (C + s * prior[None]) / np.maximum(n_votes + s, _EPS)[:, :, None]
+        floor = structure.get("chance_floor")
+        if floor is not None and floor.any():
+            precision[floor] = _at_least_chance(precision[floor], cb)
         # Bayes: P(vote l | y) = P(vote l) P(y | vote l) / P(y)
         vote_e = ((n_votes / n)[:, :, None] * precision / cb[None, None, :]).transpose(0, 2, 1)
     else:
@@ -97,6 +100,21 @@ def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed
     abstain = 1.0 - fire
     emission = np.concatenate([abstain[:, :, None], vote_e], axis=2)
     return cb, np.maximum(emission, _EPS), precision, shared
+
+
+def _at_least_chance(precision: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """Precisions ``[j, l, y]`` = P(y | LF j votes l) with P(l | vote l) raised to at least the
+    prior P(l), the other classes scaled down to make room: a vote never lowers the odds of
+    the class it names (the LF is at least as good as chance)."""
+    k = cb.size
+    idx = np.arange(k)
+    diag = precision[:, idx, idx]
+    target = np.maximum(diag, cb[None, :])
+    rest = 1.0 - diag
+    scale = np.divide(1.0 - target, rest, out=np.zeros_like(rest), where=rest > 0)
+    out = precision * scale[:, :, None]
+    out[:, idx, idx] = target
+    return out
 
 
 def log_joint(X: Any, log_cb: np.ndarray, log_emission: np.ndarray) -> np.ndarray:

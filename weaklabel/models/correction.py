@@ -10,7 +10,8 @@
    agree, one LF outvoted by two that nest), which no per-LF weight can express. Where
    patterns are all distinct it changes nothing.
 
-Both strengths are chosen together by cross-validated log-likelihood on the gold rows."""
+Both strengths are chosen together by cross-validation on the gold rows, and a layer is
+taken only when held-out gold clearly supports it (``select_correction``)."""
 
 from __future__ import annotations
 
@@ -100,42 +101,62 @@ def mix_pattern_counts(P: np.ndarray, keys: np.ndarray, gold_keys: np.ndarray, g
 def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarray, covered: np.ndarray,
                       gold: np.ndarray, counts: np.ndarray, seed: int, sigmas: tuple[float | None, ...],
                       strengths: tuple[float | None, ...]) -> tuple[float | None, float | None]:
-    """(correction scale, pattern prior) by 5-fold cross-validated log-likelihood on the gold rows.
+    """(correction scale, pattern prior) by 5-fold cross-validation on the gold rows.
 
     ``offset`` is the model's log joint of each gold pattern (a unique (votes, label) pair
     with ``counts`` rows), ``group`` its vote pattern's id and ``covered`` whether any LF
     voted in it (rows without votes are left to the class prior, so the pattern layer
-    skips them). ``None`` in ``sigmas`` or ``strengths`` is "off"; ties go to the earlier
-    candidate, so "off" wins unless a layer predicts held-out gold better. The caller
-    (``fit_gold_layers``) runs it only on 50 or more gold rows.
+    skips them). ``None`` in ``sigmas`` or ``strengths`` is "off", which is the first
+    candidate. The caller (``fit_gold_layers``) runs it only on 50 or more gold rows.
+
+    A layer is taken only when held-out gold says so clearly, so that a little gold
+    cannot pull the model away from its unsupervised fit: its gain in held-out
+    log-likelihood over "off" must pass a one-sided paired z test at 5%, Bonferroni-
+    corrected for the number of candidates (picking the best of many noisy scores is
+    otherwise optimistic), and it must not lower held-out accuracy. Among those that
+    pass, the best log-likelihood wins.
 
     Rows, not patterns, are split into folds (each pattern's count is spread over the
     folds at random), so duplicated rows never sit on both sides of a split.
     """
+    from scipy.stats import norm as _norm
+
     k = offset.shape[1]
     rows = np.arange(gold.size)
     rng = np.random.default_rng(seed)
     folds = rng.multinomial(counts.astype(np.int64), np.full(_CV_FOLDS, 1.0 / _CV_FOLDS))  # (n, folds)
-    scores: dict[tuple[float | None, float | None], float] = {}
+    keys = [(sigma, s) for sigma in sigmas for s in strengths]
+    # per candidate, per (fold, gold pattern) cell: held-out log-likelihood and correctness of one row
+    loglik: dict[tuple[float | None, float | None], list[np.ndarray]] = {key: [] for key in keys}
+    right: dict[tuple[float | None, float | None], list[np.ndarray]] = {key: [] for key in keys}
+    weights = []
     for f in range(_CV_FOLDS):
         held, train = folds[:, f].astype(float), (counts - folds[:, f]).astype(float)
+        weights.append(held)
         C = np.zeros((int(group.max()) + 1, k))
         np.add.at(C, (group, gold), train)      # training rows' labels per vote pattern
-        c_own, c_all = C[group, gold], C[group].sum(axis=1)
+        c_all = C[group].sum(axis=1)
         for sigma in sigmas:
             theta = None if sigma is None else fit_logit(offset, Z, gold, train, 0.5 / sigma ** 2)
             A = offset if theta is None else _logits(theta, offset, Z)
-            norm, P = _log_normalize(A)
-            log_q = A[rows, gold] - norm
+            _, P = _log_normalize(A)
             for s in strengths:
-                if s is None:
-                    log_p = log_q
-                else:
-                    mixed = (s * P[rows, gold] + c_own) / (s + c_all)
-                    log_p = np.where(covered, np.log(np.maximum(mixed, 1e-300)), log_q)
-                key = (sigma, s)
-                scores[key] = scores.get(key, 0.0) + float((held * log_p).sum())
-    return max(scores, key=lambda t: scores[t])  # dicts keep order: "off" comes first and wins ties
+                Q = P if s is None else np.where(covered[:, None], (s * P + C[group]) / (s + c_all)[:, None], P)
+                loglik[(sigma, s)].append(np.log(np.maximum(Q[rows, gold], 1e-300)))
+                right[(sigma, s)].append((Q.argmax(axis=1) == gold).astype(float))
+    w = np.concatenate(weights)
+    off = keys[0]
+    ll_off, acc_off = np.concatenate(loglik[off]), np.concatenate(right[off])
+    z_crit = float(_norm.ppf(1 - 0.05 / max(len(keys) - 1, 1)))
+    best, best_gain = off, 0.0
+    for key in keys[1:]:
+        d = np.concatenate(loglik[key]) - ll_off
+        gain = float((w * d).sum())
+        se = float(np.sqrt((w * (d - gain / w.sum()) ** 2).sum()))
+        acc_gain = float((w * (np.concatenate(right[key]) - acc_off)).sum())
+        if se > 0 and gain / se > z_crit and acc_gain >= 0 and gain > best_gain:
+            best, best_gain = key, gain
+    return best
 
 
 def fit_gold_layers(offset: np.ndarray, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray,

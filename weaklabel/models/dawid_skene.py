@@ -37,6 +37,19 @@ CONFUSIONS = ("full", "class_conditional", "one_coin")
 _CHUNK = 1 << 20  # rows per prediction chunk
 
 
+def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, structure: dict,
+                 min_votes: int = 20) -> bool:
+    """Whether the chance floor holds some LF's vote at chance (P(l | votes l) = P(l)) for a
+    class it votes at least ``min_votes`` times."""
+    floor = structure.get("chance_floor")
+    if floor is None:
+        return False
+    k = cb.size
+    diag = np.einsum("jll->jl", precision)
+    at_chance = diag <= cb[None, :] + 1e-9
+    return bool((at_chance & (n_votes >= min_votes) & floor[:, None]).any())
+
+
 class DawidSkene(BaseLabelModel):
     """Dawid-Skene label model fitted by EM on vote patterns.
 
@@ -230,6 +243,7 @@ class DawidSkene(BaseLabelModel):
         # only leave the uniform one for a better-fitting balance.
         stages = [np.full(k, 1.0 / k), None] if isinstance(fixed_cb, str) else [fixed_cb]
         it_total, converged, ll = 0, False, -np.inf
+        uniform_fit: tuple | None = None
         for stage_cb in stages:
             ll_prev, converged = -np.inf, False
             for _ in range(self.max_iter):
@@ -242,6 +256,14 @@ class DawidSkene(BaseLabelModel):
                     converged = True
                     break
                 ll_prev = ll
+            if stage_cb is not None and len(stages) > 1:
+                uniform_fit = (cb, emission, precision, shared, T, ll, converged)
+        self.structure_["class_balance_freed"] = uniform_fit is not None
+        if uniform_fit is not None and _floor_binds(precision, cb, n_votes, self.structure_):
+            # Freeing the balance made an LF no better than chance: the new balance relabels
+            # what the classes mean (correlated LFs), it is not evidence. Keep the uniform fit.
+            cb, emission, precision, shared, T, ll, converged = uniform_fit
+            self.structure_["class_balance_freed"] = False
         it = it_total
         self.class_balance_ = cb
         self.emission_ = emission

@@ -38,25 +38,28 @@ def near_copies(votes: np.ndarray, lf_names: Sequence[str]) -> list[tuple[str, s
     return out
 
 
-def agreement_lift(votes: np.ndarray, k: int, lfs: Sequence[int] | None = None) -> np.ndarray:
+def agreement_lift(votes: np.ndarray, k: int, lfs: Sequence[int] | None = None,
+                   weights: np.ndarray | None = None) -> np.ndarray:
     """Per LF (or for the LFs in ``lfs``; the others get 0): z score of how often the
     other LFs' votes on its rows match its vote, against how often they would if its
     vote were unrelated to theirs (the share of each class among all votes). Strongly
-    negative: the LF votes against the rest."""
+    negative: the LF votes against the rest. ``weights``: rows per row of ``votes`` (vote
+    patterns with their counts)."""
     m = votes.shape[1]
     z = np.zeros(m)
     todo = range(m) if lfs is None else lfs
     if len(todo) == 0:
         return z
+    w = np.ones(votes.shape[0]) if weights is None else np.asarray(weights, dtype=float)
     counts = vote_counts(votes, k)
-    share = counts.sum(axis=0) / max(counts.sum(), 1.0)
+    share = (counts * w[:, None]).sum(axis=0) / max((counts * w[:, None]).sum(), 1.0)
     for j in todo:
         rows = np.flatnonzero(votes[:, j] >= 0)
         lab = votes[rows, j]
         n_other = counts[rows].sum(axis=1) - 1
-        obs = (counts[rows, lab] - 1).sum()
+        obs = (w[rows] * (counts[rows, lab] - 1)).sum()
         p = share[lab]
-        exp, var = (n_other * p).sum(), (n_other * p * (1 - p)).sum()
+        exp, var = (w[rows] * n_other * p).sum(), (w[rows] * n_other * p * (1 - p)).sum()
         z[j] = (obs - exp) / np.sqrt(var) if var > 0 else 0.0
     return z
 
@@ -80,7 +83,8 @@ def _against_the_rest(votes: np.ndarray, y: np.ndarray | None, acc: np.ndarray, 
     proven, suspect = [], []
     n_fired = fired.sum(axis=0)
     # the z test is a pass over the rows per LF: only for LFs that are candidates at all
-    cand = [j for j in range(votes.shape[1]) if n_fired[j] >= MIN_VOTES and (acc[j] < chance or gold_n[j] >= MIN_VOTES)]
+    at_most = acc <= chance + 1e-6  # LabelModel holds a one-class rule at chance rather than below it
+    cand = [j for j in range(votes.shape[1]) if n_fired[j] >= MIN_VOTES and (at_most[j] or gold_n[j] >= MIN_VOTES)]
     z_votes = agreement_lift(votes, k, cand)
     for j in range(votes.shape[1]):
         if y is not None and gold_n[j] >= MIN_VOTES:
@@ -89,7 +93,7 @@ def _against_the_rest(votes: np.ndarray, y: np.ndarray | None, acc: np.ndarray, 
             z = (right - chance * gold_n[j]) / np.sqrt(gold_n[j] * chance * (1 - chance))
             if z < -2.33 and z_votes[j] < -2.33:  # queue-chosen gold alone is a biased sample
                 proven.append(names[j])
-        elif fired[:, j].sum() >= MIN_VOTES and acc[j] < chance and z_votes[j] < -2.33:
+        elif fired[:, j].sum() >= MIN_VOTES and at_most[j] and z_votes[j] < -2.33:
             suspect.append(names[j])
     out = []
     if proven:
@@ -97,7 +101,8 @@ def _against_the_rest(votes: np.ndarray, y: np.ndarray | None, acc: np.ndarray, 
                    "against the other LFs; check their logic (an inverted label?) on their rows, or drop them")
     if suspect:
         out.append(f"LF(s) {suspect} vote against the other LFs on their rows, so the model weighs them "
-                   f"below chance (accuracy < 1/{k}); either they or the LFs they contradict are wrong: "
+                   f"at or below chance (accuracy <= 1/{k}: their votes count for nothing or against their "
+                   "class); either they or the LFs they contradict are wrong: "
                    "label about 20 of their rows (fit(L, y)) to tell, and check for an inverted label")
     return out
 

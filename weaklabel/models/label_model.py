@@ -45,9 +45,11 @@ import numpy as np
 
 from ._params import Interval, Options
 from ._patterns import mask_nested, nested_pairs, unipolar_lfs
+from .correction import MIN_GOLD_FOR_CORRECTION
 from .dawid_skene import CONFUSIONS, DawidSkene
 
 MULTI_SHARE = 0.5      # share of votes from multi-class LFs that selects the confusion regime
+CHANCE_Z = -2.33        # agreement z below which an LF's votes are taken to contradict the rest (1%, one-sided)
 VOTE_SMOOTHING = np.inf  # weighted-vote regime: every LF has the shared accuracy (majority vote, calibrated)
 
 
@@ -132,12 +134,18 @@ class LabelModel(DawidSkene):
 
     def _structure(self, lf_votes: np.ndarray, k: int) -> dict:
         fixed_cb = self._check_params(k)
+        if fixed_cb is None:
+            fixed_cb = getattr(self, "_gold_balance", None)
         uniform = np.full(k, 1.0 / k)
         unipolar = unipolar_lfs(lf_votes)
         total = lf_votes.sum()
         multi_share = float(lf_votes[~unipolar].sum() / total) if total > 0 else 0.0
         cb: np.ndarray | str
-        if multi_share >= MULTI_SHARE:
+        if (lf_votes.sum(axis=0) == 0).any():
+            # A class no LF votes for can only be told by who abstains, which the votes cannot
+            # calibrate: majority vote over the classes that get votes (as Snorkel's tests expect).
+            regime, conf, mask, s, cb = "weighted_vote", "one_coin", np.zeros_like(unipolar), VOTE_SMOOTHING, uniform
+        elif multi_share >= MULTI_SHARE:
             # the balance stays uniform: with dependent multi-class LFs, EM's estimate follows
             # their correlations (yelp: 0.22 / 0.78 for a 50 / 50 truth)
             regime, conf, mask, s, cb = "confusion", "full", unipolar, 10.0, uniform
@@ -154,7 +162,8 @@ class LabelModel(DawidSkene):
                 "abstain_mask": mask,
                 "smoothing": s if self.smoothing is None else float(self.smoothing),
                 "class_balance": fixed_cb if fixed_cb is not None else cb,
-                "copy_weight": np.ones(unipolar.shape), "copies": "merge"}
+                "copy_weight": np.ones(unipolar.shape), "copies": "merge",
+                "chance_floor": getattr(self, "_chance_floor", np.ones(unipolar.shape, dtype=bool))}
 
     # -- nested LFs: a broad one-class LF's vote is implied wherever a narrower LF inside it fires
     def _fit_patterns(self, patterns: np.ndarray, raw_counts: np.ndarray, gold: np.ndarray | None,
@@ -163,7 +172,24 @@ class LabelModel(DawidSkene):
 
         lf_votes = np.asarray(_one_hot(patterns, k).T @ raw_counts.astype(float)).reshape(patterns.shape[1], k)
         self.nested_ = nested_pairs(patterns, raw_counts, unipolar_lfs(lf_votes))
-        super()._fit_patterns(mask_nested(patterns, self.nested_), raw_counts, gold, k)
+        masked = mask_nested(patterns, self.nested_)
+        # A vote never lowers the odds of the class it names, unless the LF votes several
+        # classes and its votes contradict the other LFs' (one-sided z test at 1%). A one-class
+        # rule gets no such exception: its disagreement with the rest is mostly who it fires
+        # with (youtube's keyword_link, 94% precise, fires with the short-comment ham rule).
+        from .guardrails import agreement_lift
+
+        one_class = unipolar_lfs(np.asarray(_one_hot(masked, k).T @ raw_counts.astype(float)).reshape(-1, k))
+        self._chance_floor = one_class | (agreement_lift(masked, k, weights=raw_counts) >= CHANCE_Z)
+        self._gold_balance = None
+        if gold is not None and self.gold_correction is not None:
+            # Random gold rows (the same assumption the gold layers make) estimate the class
+            # balance directly: the posterior mean under a uniform Dirichlet prior.
+            known = gold >= 0
+            n_gold = np.bincount(gold[known], weights=raw_counts[known], minlength=k)
+            if n_gold.sum() >= MIN_GOLD_FOR_CORRECTION:
+                self._gold_balance = (n_gold + 1.0) / (n_gold.sum() + k)
+        super()._fit_patterns(masked, raw_counts, gold, k)
         self.structure_["nested"] = self.nested_
 
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
