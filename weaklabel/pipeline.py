@@ -65,6 +65,7 @@ class RunResult:
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     fit_seconds: float = 0.0
+    selection: Any = None  # a ModelSelection when model="auto"
 
 
 def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "weaklabel-out",
@@ -84,7 +85,10 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
         Output folder; None writes nothing.
     split : str
         Dataset split to fit on (dataset names only).
-    model : {"label_model", "majority", "dawid_skene"}
+    model : str
+        A name from :data:`weaklabel.models.MODELS`, or ``"auto"``: chosen by cross-validated
+        score on the fit split's gold (:func:`weaklabel.models.select_model`), then fitted with
+        that gold as partial labels (its scores on the fit split are then not held out).
     eval_split : str, optional
         Also apply the LFs to this split and score the model and majority vote on its gold.
     metrics : tuple of str
@@ -97,14 +101,26 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
                           gold_column=gold_column, labels=suite.labels)
     L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=fault_tolerant, n_jobs=n_jobs,
                   cache=cache)
-    est = make_model(model)
+    selection = None
     t0 = time.perf_counter()
-    est.fit(L)  # unsupervised: gold is for scoring only
+    if model == "auto":  # gold chooses the model, and is then given to it as partial labels
+        from .models.select import select_model
+
+        if not has_gold(gold):
+            raise InputError("model: 'auto' chooses a label model by cross-validated score on the fit split's "
+                             "gold, and this data has none; give it a gold column (--gold-column) or pick a "
+                             "split with labels, or name a model (label_model is the default)")
+        selection = select_model(L, gold)
+        est = make_model(selection.name)
+        est.fit(L, gold)
+    else:
+        est = make_model(model)
+        est.fit(L)  # unsupervised: gold is for scoring only
     fit_seconds = time.perf_counter() - t0
     preds, probs = est.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
     summary = lf_report(L, gold if has_gold(gold) else None, model=est)
     res = RunResult(L, est, probs, preds, summary, label_counts(preds, suite.labels.names),
-                    fit_seconds=fit_seconds)
+                    fit_seconds=fit_seconds, selection=selection)
     if has_gold(gold):
         res.scores[split] = _scores(est, L, gold, metrics)
     if eval_split is not None:
@@ -216,7 +232,10 @@ def _write(out: Path, res: RunResult, suite: LFSuite, data: str, model: str) -> 
         "n_rows": res.L.n_rows,
         "n_lfs": res.L.n_lfs,
         "labels": list(suite.labels.names),
-        "model": {"name": model, "class": type(res.model).__name__,
+        **({"model_selection": {"chosen": res.selection.name, "runner_up": res.selection.runner_up,
+                                "cv": json.loads(res.selection.table.to_json(orient="index"))}}
+           if res.selection is not None else {}),
+        "model": {"name": model if res.selection is None else res.selection.name, "class": type(res.model).__name__,
                   "params": {k: _jsonable(v) for k, v in res.model.get_params().items()},
                   "fit_seconds": res.fit_seconds,
                   "class_balance": res.model.class_balance_.tolist()},

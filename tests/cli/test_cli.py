@@ -237,3 +237,61 @@ def test_a_run_folder_holds_one_whole_run(tmp_path, monkeypatch):
     LabelMatrix(first.L.votes[:10]).save(out / "L.npz")  # a file from another run
     with pytest.raises(InputError, match="L.npz .* is not the file of run"):
         verify_run(out)
+
+
+def test_fit_model_auto_with_gold_prints_choice_and_runner_up(cli, tmp_path):
+    from weaklabel import LabelMatrix, LabelSpace
+    from weaklabel.bench.synthetic import sample_L
+
+    L, y = sample_L(1200, [0.97, 0.55, 0.55, 0.55], [1.0, 0.9, 0.9, 0.9], [0.5, 0.5], seed=1)
+    LabelMatrix(L, label_space=LabelSpace(["no", "yes"])).save(tmp_path / "L.npz")
+    rows = np.arange(0, 1200, 4)
+    pd.DataFrame({"row_id": rows.astype(str), "label": np.where(y[rows] == 1, "yes", "no")}).to_csv(
+        tmp_path / "gold.csv", index=False)
+    code, out, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--model", "auto", "--gold", str(tmp_path / "gold.csv"),
+                         "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert re.match(r"model auto: (\w+) \(cross-validated accuracy 0\.\d+ on 300 gold rows\); runner-up \w+", first)
+    assert "majority" in out and not first.startswith("model auto: majority")
+    # errors: auto without gold (usage), gold naming unknown rows or classes (input)
+    assert cli("fit", "--L", str(tmp_path / "L.npz"), "--model", "auto")[0] == 2
+    (tmp_path / "bad.csv").write_text("row_id,label\n9999,yes\n")
+    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
+    assert code == 1 and "'9999'" in err and "not rows of the matrix" in err
+    (tmp_path / "bad.csv").write_text("row_id,label\n3,maybe\n")
+    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
+    assert code == 1 and "'maybe' is neither a class name ['no', 'yes']" in err
+    (tmp_path / "bad.csv").write_text("id,label\n3,yes\n")
+    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
+    assert code == 1 and "needs columns row_id and label" in err
+
+
+def test_run_and_analyze_model_auto_use_the_data_gold(cli, tmp_path):
+    code, out, err = cli("run", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer", "--model", "auto",
+                         "--out", str(tmp_path))
+    assert code == 0, err
+    assert re.search(r"^model auto: \w+ \(cross-validated accuracy 0\.\d+ on 569 gold rows\)", out, flags=re.M)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["model_selection"]["chosen"] == summary["model"]["name"] != "auto"
+    assert set(summary["model_selection"]["cv"]) >= {"label_model", "majority"}
+    code, _, err = cli("analyze", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer", "--model", "auto")
+    assert code == 0 and "model auto:" in err
+    # a file without a gold column: auto has nothing to choose by
+    from weaklabel import load_dataset
+
+    load_dataset("breast_cancer", split="all").df.drop(columns="label").to_csv(tmp_path / "x.csv", index=False)
+    code, _, err = cli("run", "--data", str(tmp_path / "x.csv"), "--lfs", "lfs.cancer", "--model", "auto",
+                       "--out", str(tmp_path / "o"))
+    assert code == 1 and "'auto' chooses a label model by cross-validated score" in err
+
+
+def test_fit_says_when_the_model_overrules_majority_vote_often(cli, tmp_path, data_dir):
+    """cardio: three weak classifiers; the model overrules majority vote on 41% of the decided rows."""
+    from weaklabel.io.matfile import read_mat_splits
+
+    read_mat_splits(data_dir / "labelmatrices" / "cardio.mat")["train"].L.save(tmp_path / "L.npz")
+    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--out", str(tmp_path / "out"))
+    assert code == 0 and re.search(r"warning: LabelModel overrules majority vote on 41% of the 289 covered", err)
+    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--model", "majority", "--out", str(tmp_path / "o2"))
+    assert code == 0 and "overrules" not in err

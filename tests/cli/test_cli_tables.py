@@ -40,10 +40,13 @@ def test_contribution_says_what_its_numbers_are(capsys):
 
 
 def test_gold_curve_prints_mean_and_std_over_draws(capsys):
-    assert main(["benchmark", str(SHARED_DATA / "youtube"), "--gold-curve", "0,25"]) == 0
+    assert main(["benchmark", str(SHARED_DATA / "youtube"), "--gold-curve", "0,25", "--draws", "3"]) == 0
     out = capsys.readouterr().out
     assert "mean ± std over draws" in out and "±" in out.split("\n", 2)[2]
     assert "count" not in out and "nan" not in out
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
+    assert set(rows) >= {"given", "none", "balance", "25 rows"} and rows["25 rows"].rstrip("| ").endswith("3")
+    assert rows["none"].count("+0.0") == 2  # the unsupervised fit against itself
 
 
 def test_progress_bars_only_for_a_watching_person(monkeypatch, capsys):

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from weaklabel import InputError
@@ -105,19 +106,41 @@ def test_remaining_is_exact_for_each_expert(spam_project):
     assert n == start - 1 and sess.progress("ana")["remaining"] == 0
 
 
-def test_only_randomly_drawn_expert_labels_train_the_model(spam_project):
+def test_which_expert_labels_train_the_model(spam_project):
     sess = ReviewSession(Project.load(spam_project))
+    assert sess.project.strategy == "conflict"
     rows = list(sess.L.row_ids[:4])
-    sess.label(rows[0], 1, "ana")                        # queue rows fix their own rows only
+    sess.label(rows[0], 1, "ana")                        # a votes-only queue: its rows teach
     info = sess.label(rows[1], 0, "ana")
-    assert info["expert_labels"] == 2 and info["fitted_on"] == 0
-    sess.label(rows[2], 1, "ana", source="audit")        # audit rows are a random sample: fitted
+    assert info["expert_labels"] == 2 and info["fitted_on"] == 2
+    # ... through the per-pattern layer and the prior of rows without votes, not EM or the balance
+    assert sess.model.gold_weight == 0.0 and sess.model.gold_correction is None
+    sess.label(rows[2], 1, "ana", source="audit")        # audit rows are a random sample
     info = sess.label(rows[3], 0, "ana", source="audit")
-    assert info["expert_labels"] == 4 and info["fitted_on"] == 2
+    assert info["expert_labels"] == 4 and info["fitted_on"] == 4
     assert list(sess.sampled_gold()[:4]) == [-1, -1, 1, 0]
+    y_fit, random_sample = sess.fit_labels()
+    assert list(y_fit[:4]) == [1, 0, 1, 0] and not random_sample
     final = sess.final_labels().set_index("row_id")
     assert (final.loc[rows, "source"] == "expert").all()  # every expert label overrides its row
     assert list(final.loc[rows, "label"]) == ["SPAM", "HAM", "SPAM", "HAM"]
+    # label_issues ranks by a text model's doubt: only its audit rows teach
+    sess.project.strategy = "label_issues"
+    y_fit, random_sample = sess.fit_labels()
+    assert list(y_fit[:4]) == [-1, -1, 1, 0] and random_sample
+
+
+def test_fit_gold_by_strategy_and_source():
+    from weaklabel.review.queue import fit_gold
+
+    y = np.array([1, 0, 1, 0, -1])
+    src = np.array(["queue", "audit", "import", "queue", ""])
+    assert fit_gold(src, "conflict", y)[0].tolist() == [1, 0, -1, 0, -1]
+    assert fit_gold(src, "conflict", y)[1] is False
+    assert fit_gold(src, "random", y)[0].tolist() == [1, 0, -1, 0, -1]
+    assert fit_gold(src, "random", y)[1] is True              # under random the queue is a random draw
+    assert fit_gold(src, "label_issues", y)[0].tolist() == [-1, 0, -1, -1, -1]
+    assert fit_gold(src, "label_issues", y)[1] is True
 
 
 def test_audit_fraction_is_a_project_setting(spam_project, tmp_path):

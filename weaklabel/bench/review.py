@@ -21,16 +21,36 @@ from ..benchmark import auto_metric
 from ..evaluate import metric_scores
 from ..io.wrench import read_wrench_labels, read_wrench_split
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
-from ..review.queue import conflict_weights, drawn_at_random, rank
+from ..review.queue import BY_VOTES, conflict_weights, drawn_at_random, rank
 
 STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
 
 def _scores(model: Any, L_tr: np.ndarray, y_tr: np.ndarray, y_exp: np.ndarray, L_te: np.ndarray,
-            y_te: np.ndarray, k: int, metric: str) -> tuple[float, float]:
-    train_pred = np.where(y_exp >= 0, y_exp, probs_to_preds(model.predict_proba(L_tr), tie_break_policy="random"))
+            y_te: np.ndarray, k: int, metric: str) -> tuple[float, float, float]:
+    """(train labels' accuracy with expert overrides, the model's own accuracy on the train rows
+    no expert labeled, test score)."""
+    model_pred = probs_to_preds(model.predict_proba(L_tr), tie_break_policy="random")
+    train_pred = np.where(y_exp >= 0, y_exp, model_pred)
     test_pred = probs_to_preds(model.predict_proba(L_te), tie_break_policy="random")
-    return float(np.mean(train_pred == y_tr)), metric_scores(y_te, test_pred, k, [metric])[metric]
+    rest = y_exp < 0
+    return (float(np.mean(train_pred == y_tr)), float(np.mean(model_pred[rest] == y_tr[rest])),
+            metric_scores(y_te, test_pred, k, [metric])[metric])
+
+
+def _refit(L_tr: np.ndarray, y_exp: np.ndarray, drawn: np.ndarray, strategy: str, k: int) -> Any:
+    """The label model after a batch, as the review app refits it (``weaklabel.review.queue.fit_gold``):
+    rows a votes-only strategy picked teach it as observed labels (ignorable selection), with
+    the layers that assume a random sample off unless every label was drawn at random."""
+    if strategy in BY_VOTES:
+        random_sample = bool(drawn[y_exp >= 0].all())
+        y_fit = y_exp
+    else:
+        random_sample, y_fit = True, np.where(drawn, y_exp, -1)
+    # votes-chosen rows: fair within each vote pattern, not across them, so they teach through
+    # the per-pattern layer and the prior of rows without votes, not through EM or the balance
+    params: dict[str, Any] = {} if random_sample else {"gold_correction": None, "gold_weight": 0.0}
+    return LabelModel(cardinality=k, **params).fit(L_tr, y_fit if (y_fit >= 0).any() else None)
 
 
 def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndarray, strategy: str, *,
@@ -39,9 +59,11 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
              audit_fraction: float = 0.0) -> list[dict[str, Any]]:
     """Run one strategy up to ``max(budgets)`` oracle labels; one record per budget (and 0).
 
-    As in the review app, expert labels override their rows, and only randomly drawn
-    rows (the ``audit_fraction`` of each batch, or every row of ``random``) train the
-    label model.
+    As in the review app, expert labels override their rows and refit the label model:
+    all of them under a strategy that ranks by the votes alone, only the randomly drawn
+    ones (the ``audit_fraction`` of each batch) under ``label_issues``. Reported per
+    budget: the train labels' accuracy (expert labels where given), the model's own
+    accuracy on the train rows no expert labeled, and its test score.
 
     ``label_issues`` needs ``texts``: a cross-validated text model scores how much it
     doubts each row's weak label, once, before the study.
@@ -53,7 +75,7 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
         warnings.simplefilter("ignore", LabelModelWarning)
         model = LabelModel(cardinality=k).fit(L_tr)
         mv_probs = MajorityVote(cardinality=k).fit(L_tr).predict_proba(L_tr)
-        tr0, te0 = _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric)
+        tr0, md0, te0 = _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric)
         issue_scores = None
         if strategy == "label_issues":
             if texts is None:
@@ -62,7 +84,8 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
 
             weak = probs_to_preds(model.predict_proba(L_tr), tie_break_policy="random")
             issue_scores = label_issue_scores(pd.DataFrame({"text": list(texts)}), weak, text_column="text")
-        out = [{"strategy": strategy, "labels": 0, "seed": seed, "train_accuracy": tr0, f"test_{metric}": te0}]
+        out = [{"strategy": strategy, "labels": 0, "seed": seed, "train_accuracy": tr0, "model_accuracy": md0,
+                f"test_{metric}": te0}]
         labeled = 0
         for budget in sorted(budgets):
             while labeled < budget:
@@ -81,12 +104,10 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
                 y_exp[rows] = y_tr[rows]
                 drawn[random_rows] = True
                 labeled += take
-                # queue-chosen rows would teach the model the queue's bias: they only override
-                y_fit = np.where(drawn, y_exp, -1)
-                model = LabelModel(cardinality=k).fit(L_tr, y_fit if drawn.any() else None)
-            tr, te = _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric)
+                model = _refit(L_tr, y_exp, drawn, strategy, k)
+            tr, md, te = _scores(model, L_tr, y_tr, y_exp, L_te, y_te, k, metric)
             out.append({"strategy": strategy, "labels": budget, "seed": seed, "train_accuracy": tr,
-                        f"test_{metric}": te})
+                        "model_accuracy": md, f"test_{metric}": te})
     return out
 
 
@@ -119,7 +140,8 @@ def run_review_bench(dirs: Sequence[str | Path], *, strategies: Sequence[str] = 
 def summarize(results: pd.DataFrame) -> pd.DataFrame:
     """Mean train-label accuracy lift over the 0-label start, per dataset/strategy/budget."""
     test_cols = [c for c in results.columns if c.startswith("test_")]
-    g = results.groupby(["dataset", "strategy", "labels"], sort=False)[["train_accuracy", *test_cols]].mean()
+    cols = ["train_accuracy", *(["model_accuracy"] if "model_accuracy" in results else []), *test_cols]
+    g = results.groupby(["dataset", "strategy", "labels"], sort=False)[cols].mean()
     base = g.xs(0, level="labels")["train_accuracy"]
     g["train_lift"] = g["train_accuracy"] - base.reindex(g.index.droplevel("labels")).to_numpy()
     return g.reset_index()

@@ -62,15 +62,30 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                   f"model's {full:.3f} minus that (positive = the LF helps); coverage_gain: the share of rows "
                   "only that LF covers.", file=sys.stderr)
         return 0
-    model = None if args.model == "none" else make_model(args.model)
+    fit_gold = None
+    model: Any = None
+    if args.model == "auto":
+        if not gold_known:
+            print("Error: --model auto chooses by cross-validated score on gold; this data has none (give it a "
+                  "gold column, or a dataset split with labels), or name a model", file=sys.stderr)
+            return 2
+        from ..models.select import select_model
+
+        selection = select_model(L, gold)
+        print(selection.describe(), file=sys.stderr)
+        model, fit_gold = make_model(selection.name), gold
+    elif args.model != "none":
+        model = make_model(args.model)
     if model is not None:
         import warnings
 
+        from ..models.guardrails import review_notes
+
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            model.fit(L)
-        for w in caught:
-            print(f"warning: {w.message}", file=sys.stderr)
+            model.fit(L, fit_gold)
+        for msg in [str(w.message) for w in caught] + review_notes(model, L.votes):
+            print(f"warning: {msg}", file=sys.stderr)
     report = lf_report(L, gold if gold_known else None, model=model)
     _print_table(report, args.format)
     if args.format == "table":

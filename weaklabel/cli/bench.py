@@ -22,17 +22,12 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
             print(f"Error: --gold-curve expects integers like 0,25,50, got {args.gold_curve!r}", file=sys.stderr)
             return 2
         for d in args.dirs:
-            curve = benchmark.gold_curve(d, sizes=sizes, metric=args.metric, lfs=args.lfs)
-            import pandas as pd
-
-            stats = curve.groupby("gold_rows")["score"].agg(["mean", "std", "count"])
-            table = pd.DataFrame({"test score x100": [
-                f"{100 * m:.1f}" + (f" ± {100 * sd:.1f}" if n > 1 else "")
-                for m, sd, n in stats.itertuples(index=False)],
-                "draws": stats["count"].astype(int)}, index=stats.index)
-            print(f"{Path(d).name}: LabelModel test {curve['metric'].iloc[0]} vs gold rows drawn from train "
-                  "(mean ± std over draws; one draw where there is nothing to draw)")
-            print(_markdown(table))
+            curve = benchmark.gold_curve(d, sizes=sizes, draws=args.draws, metric=args.metric, lfs=args.lfs,
+                                         balance=True)
+            print(f"{Path(d).name}: LabelModel {curve['metric'].iloc[0]} x100 given random train gold rows or "
+                  "train's class balance (mean ± std over draws); 'held-out train': train rows with gold that "
+                  "were not given")
+            print(_markdown(_gold_table(curve)))
         return 0
     models = args.models.split(",") if args.models else None
     results = benchmark.run(args.dirs, models=models, seeds=args.seeds, use_valid_gold=args.use_valid_gold,
@@ -51,6 +46,31 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     if args.json:
         results.to_json(args.json, orient="records", indent=2)
     return 0
+
+
+def _gold_table(curve: Any) -> Any:
+    """Per 'given': test and held-out train scores (mean ± std over draws) and their change
+    from the unsupervised fit."""
+    import pandas as pd
+
+    order = curve["given"].drop_duplicates()
+    g = curve.groupby("given", sort=False)
+    base = curve[curve["given"] == "none"][["score", "held_out"]].mean() if (curve["given"] == "none").any() else None
+
+    def cell(values: pd.Series) -> str:
+        m, sd, n = values.mean(), values.std(), values.count()
+        return f"{100 * m:.1f}" + (f" ± {100 * sd:.1f}" if n > 1 else "") if n else "—"
+
+    table = pd.DataFrame({
+        "test": [cell(g.get_group(o)["score"]) for o in order],
+        "Δ test": [f"{100 * (g.get_group(o)['score'].mean() - base['score']):+.1f}" if base is not None else "—"
+                   for o in order],
+        "held-out train": [cell(g.get_group(o)["held_out"]) for o in order],
+        "Δ held-out": [f"{100 * (g.get_group(o)['held_out'].mean() - base['held_out']):+.1f}"
+                       if base is not None else "—" for o in order],
+        "draws": [int(g.get_group(o)["draw"].count()) for o in order]}, index=list(order))
+    table.index.name = "given"
+    return table
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -74,8 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="apply LFs, fit a label model, write labels.csv, L.npz, summary.json")
     _add_data_args(p)
-    p.add_argument("--model", default="label_model", choices=_model_choices(), metavar="MODEL",
-                   help="a label model: " + ", ".join(_model_choices()) + " (default label_model)")
+    p.add_argument("--model", default="label_model", choices=[*_model_choices(), "auto"], metavar="MODEL",
+                   help="a label model: " + ", ".join(_model_choices()) + " (default label_model), or auto: "
+                        "chosen by cross-validated score on the fit split's gold")
     p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
     p.add_argument("--eval-split", help="also score on this split's gold (e.g. test)")
     p.add_argument("--chunksize", type=positive_int,
@@ -101,8 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("fit", help="fit a label model on a saved matrix and write labels")
     p.add_argument("--L", required=True, dest="matrix", help="a matrix written by 'weaklabel apply'")
-    p.add_argument("--model", default="label_model", choices=_model_choices(), metavar="MODEL",
-                   help="a label model: " + ", ".join(_model_choices()) + " (default label_model)")
+    p.add_argument("--model", default="label_model", choices=[*_model_choices(), "auto"], metavar="MODEL",
+                   help="a label model: " + ", ".join(_model_choices()) + " (default label_model), or auto: "
+                        "chosen by cross-validated score on --gold")
+    p.add_argument("--gold", help="CSV of known labels (row_id,label): partial labels for the fit, and what "
+                                  "--model auto chooses by")
     p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
 
     p = sub.add_parser("analyze", help="print the LF summary of a saved matrix or of data + LFs")
@@ -112,9 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lfs", help="LF suite to apply to --data")
     _add_source_args(p)
     p.add_argument("--format", default="table", choices=FORMATS)
-    p.add_argument("--model", default="label_model", choices=[*_model_choices(), "none"], metavar="MODEL",
+    p.add_argument("--model", default="label_model", choices=[*_model_choices(), "auto", "none"], metavar="MODEL",
                    help="label model for the estimated columns: " + ", ".join(_model_choices())
-                        + " (default label_model), or none")
+                        + " (default label_model), auto (chosen by cross-validated score on the data's gold), "
+                          "or none")
     p.add_argument("--html", help="also write a self-contained HTML report with charts here")
     p.add_argument("--slices", metavar="SFS.py",
                    help="slicing functions (a module): label-model and end-model metrics per slice, "
@@ -204,7 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--use-valid-gold", action="store_true", help="fit with the valid split's gold as partial labels")
     p.add_argument("--metric", help="accuracy, f1, f1_macro, ...; default: F1 for rare-positive binary sets")
     p.add_argument("--lfs", help="re-apply this LF suite to the texts instead of the stored votes")
-    p.add_argument("--gold-curve", help="e.g. 0,25,50,100,200: the default model's test score vs gold rows")
+    p.add_argument("--gold-curve", help="e.g. 0,50,100,200: the default model's test score vs random gold rows "
+                                        "(and given the class balance), on test and on held-out train rows")
+    p.add_argument("--draws", type=positive_int, default=10, help="random gold draws per size (default 10)")
     p.add_argument("--json", help="also write the per-seed results here")
 
     cli_bench.add_parser(sub, positive_int)

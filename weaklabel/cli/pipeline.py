@@ -19,6 +19,9 @@ from ._render import print_table as _print_table
 def _render_run(res: Any) -> None:
     print(f"LF summary ({res.L.n_rows} rows x {res.L.n_lfs} LFs):")
     _print_table(res.summary)
+    if getattr(res, "selection", None) is not None:
+        print("\n" + res.selection.describe())
+        print(res.selection.table.round(4).to_string())
     print(f"\nLabels from {type(res.model).__name__} (ties left as ABSTAIN):")
     print(res.counts.to_string())
     for split, sc in res.scores.items():
@@ -113,13 +116,74 @@ def cmd_apply(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_gold(path: str, L: Any) -> Any:
+    """Gold for ``L``'s rows from a CSV with ``row_id`` and ``label`` columns (class names or
+    indices); rows it does not list are -1 (unknown)."""
+    import numpy as np
+    import pandas as pd
+
+    from ..exceptions import InputError
+
+    try:
+        table = pd.read_csv(path, dtype={"row_id": str})
+    except (OSError, ValueError) as exc:
+        raise InputError(f"--gold: cannot read {path} as CSV ({exc})") from exc
+    missing = {"row_id", "label"} - set(table.columns)
+    if missing:
+        raise InputError(f"--gold: {path} needs columns row_id and label; missing {sorted(missing)} "
+                         f"(found {list(table.columns)})")
+    pos = pd.Series(np.arange(L.n_rows), index=pd.Index(np.asarray(L.row_ids).astype(str)))
+    unknown = table.loc[~table["row_id"].isin(pos.index), "row_id"].tolist()
+    if unknown:
+        raise InputError(f"--gold: {len(unknown)} row ids are not rows of the matrix (first: {unknown[0]!r}); "
+                         "use the row ids of the data the matrix was applied to")
+    names = list(L.label_space.names) if L.label_space is not None else []
+
+    def code(value: Any) -> int:
+        text = str(value).strip()
+        if text in names:
+            return names.index(text)
+        try:
+            return int(float(text))
+        except ValueError:
+            raise InputError(f"--gold: label {text!r} is neither a class name {names} nor a class index") from None
+
+    y = np.full(L.n_rows, -1, dtype=np.int64)
+    y[pos[table["row_id"]].to_numpy()] = [code(v) for v in table["label"]]
+    from .._validation import check_gold
+
+    return check_gold(y, L.n_rows, name="--gold", label_space=L.label_space)
+
+
 def cmd_fit(args: argparse.Namespace) -> int:
     from ..analysis import label_counts
     from ..io.tables import write_labels
     from ..pipeline import load_run_matrix, make_model
 
     L = load_run_matrix(args.matrix)
-    model = make_model(args.model).fit(L)
+    gold = _read_gold(args.gold, L) if args.gold else None
+    if args.model == "auto":
+        from ..models.select import select_model
+
+        if gold is None:
+            print("Error: --model auto chooses by cross-validated score on gold rows; pass --gold FILE "
+                  "(row_id,label) or name a model", file=sys.stderr)
+            return 2
+        selection = select_model(L, gold)
+        print(selection.describe())
+        print(selection.table.round(4).to_string())
+        model = make_model(selection.name)
+    else:
+        model = make_model(args.model)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:  # shown as the analyze command shows them
+        warnings.simplefilter("always")
+        model.fit(L, gold)
+    from ..models.guardrails import review_notes
+
+    for msg in [str(w.message) for w in caught] + review_notes(model, L.votes):
+        print(f"warning: {msg}", file=sys.stderr)
     preds, probs = model.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
     from .._atomic import check_out_dir
 

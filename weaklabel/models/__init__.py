@@ -12,11 +12,13 @@ from .dawid_skene import DawidSkene
 from .label_model import LabelModel
 from .majority import MajorityVote
 from .registry import MODELS, make_model
+from .select import AUTO_CANDIDATES, ModelSelection, select_model
 from .snorkel import SnorkelLabelModel
 from .triplets import TripletModel
 from .weighted import WeightedMajorityVote
 
-__all__ = ["BaseLabelModel", "accuracy_weights", "ConvergenceWarning", "CrowdKitModel", "DawidSkene", "HyperLM",
+__all__ = ["AUTO_CANDIDATES", "ModelSelection", "select_model",
+           "BaseLabelModel", "accuracy_weights", "ConvergenceWarning", "CrowdKitModel", "DawidSkene", "HyperLM",
            "LabelModel", "LabelModelWarning",
            "MajorityVote", "SnorkelLabelModel", "TIE_BREAK_POLICIES", "TripletModel", "WeightedMajorityVote",
            "MODELS", "make_model", "probs_to_preds"]

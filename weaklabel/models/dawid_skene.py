@@ -44,7 +44,6 @@ def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, str
     floor = structure.get("chance_floor")
     if floor is None:
         return False
-    k = cb.size
     diag = np.einsum("jll->jl", precision)
     at_chance = diag <= cb[None, :] + 1e-9
     return bool((at_chance & (n_votes >= min_votes) & floor[:, None]).any())
@@ -136,6 +135,9 @@ class DawidSkene(BaseLabelModel):
         The vote patterns with gold rows (rows with no vote left out); empty when off.
     gold_pattern_counts_ : ndarray of shape (n_patterns, k)
         Their gold rows per class.
+    uncovered_counts_ : ndarray of shape (k,)
+        Gold rows without any vote, per class (zeros without gold): they move ``prior_``,
+        the prior of rows without votes.
     structure_ : dict
         The structure fitted: ``confusion``, ``abstain_mask`` (per LF, True where
         P(abstain | y) is modelled), ``smoothing``, ``class_balance`` (fixed, or None)
@@ -285,9 +287,15 @@ class DawidSkene(BaseLabelModel):
         self.pattern_prior_: float | None = None
         self.gold_patterns_ = np.empty((0, m), dtype=np.int64)
         self.gold_pattern_counts_ = np.zeros((0, k))
+        self.uncovered_counts_ = np.zeros(k)
         if gold is not None:
             known = gold >= 0
             self._fit_correction(patterns[known], raw_counts[known], gold[known], k)
+            # What rows without votes tend to be. Rows of one vote pattern are alike to any rule
+            # that picks by the votes (a review queue too), so their labels are a fair sample of it.
+            silent = known & ~(patterns >= 0).any(axis=1)
+            self.uncovered_counts_ = np.bincount(gold[silent], weights=raw_counts[silent].astype(float),
+                                                 minlength=k).astype(float)
         if not converged:
             warnings.warn(f"DawidSkene EM stopped at max_iter={self.max_iter} before converging "
                           f"(tol={self.tol}); raise max_iter", ConvergenceWarning, stacklevel=3)
@@ -347,9 +355,16 @@ class DawidSkene(BaseLabelModel):
 
     @property
     def prior_(self) -> np.ndarray:
-        """The class prior used for rows without votes: ``class_balance_`` with any gold correction."""
+        """The class prior used for rows without votes: ``class_balance_`` with any gold correction,
+        updated by the labels of the gold rows without votes (``uncovered_counts_``) as a Dirichlet
+        prior worth k rows. Rows no LF fires on are often of one kind (youtube: mostly ham, where
+        the class balance says spam)."""
         _, p = _log_normalize((np.log(self.class_balance_) + self.correction_bias_)[None, :])
-        return p[0]
+        counts = getattr(self, "uncovered_counts_", None)
+        if counts is None or counts.sum() == 0:
+            return p[0]
+        k = p.shape[1]
+        return (counts + k * p[0]) / (counts.sum() + k)
 
     def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(log class balance (k,), per-LF terms log P(outcome_j | y) (n_lfs, k)).
@@ -363,7 +378,7 @@ class DawidSkene(BaseLabelModel):
         outcome = np.asarray(votes_row, dtype=np.int64) + 1  # 0 = abstain
         log_cb, log_emission = self._log_params()
         if not (outcome > 0).any():  # no votes: the prior alone (see _predict_proba)
-            return log_cb, np.zeros((outcome.size, self.cardinality_))
+            return np.log(self.prior_), np.zeros((outcome.size, self.cardinality_))
         terms = log_emission[np.arange(outcome.size), :, outcome]
         if getattr(self, "pattern_prior_", None) is None:
             return log_cb, terms

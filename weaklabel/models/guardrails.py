@@ -16,6 +16,22 @@ MIN_VOTES = 20          # an LF needs this many votes before we call it worse th
 COPY_JACCARD = 0.9      # fire on nearly the same rows ...
 COPY_AGREEMENT = 0.95   # ... and vote the same there
 MIN_GOLD = 20
+DISAGREE_SHARE = 0.2    # share of decided covered rows on which a model may overrule majority vote unremarked
+DISAGREE_SAMPLE = 100_000
+
+
+def disagreement_with_majority(model: Any, votes: np.ndarray) -> tuple[float, int]:
+    """(share, rows): on the covered rows where majority vote names one class, the share where
+    ``model``'s most probable class is another (a fixed sample of 100,000 rows on larger L)."""
+    if votes.shape[0] > DISAGREE_SAMPLE:
+        votes = votes[np.random.default_rng(0).choice(votes.shape[0], DISAGREE_SAMPLE, replace=False)]
+    counts = vote_counts(votes, model.cardinality_)
+    top = counts.max(axis=1)
+    decided = (top > 0) & ((counts == top[:, None]).sum(axis=1) == 1)
+    if not decided.any():
+        return 0.0, 0
+    probs = model._predict_proba(votes[decided])
+    return float((probs.argmax(axis=1) != counts[decided].argmax(axis=1)).mean()), int(decided.sum())
 
 
 def near_copies(votes: np.ndarray, lf_names: Sequence[str]) -> list[tuple[str, str, float]]:
@@ -105,6 +121,23 @@ def _against_the_rest(votes: np.ndarray, y: np.ndarray | None, acc: np.ndarray, 
                    "class); either they or the LFs they contradict are wrong: "
                    "label about 20 of their rows (fit(L, y)) to tell, and check for an inverted label")
     return out
+
+
+def review_notes(model: Any, votes: np.ndarray) -> list[str]:
+    """What the command line says after a fit, beyond the fit's own warnings: a model that
+    overrules majority vote on more than ``DISAGREE_SHARE`` of the decided covered rows (the
+    fit's warnings already name LFs held at or below chance)."""
+    from .majority import MajorityVote
+
+    if isinstance(model, MajorityVote):
+        return []
+    share, n_decided = disagreement_with_majority(model, votes)
+    if n_decided < MIN_GOLD or share <= DISAGREE_SHARE:
+        return []
+    return [f"{type(model).__name__} overrules majority vote on {share:.0%} of the {n_decided} covered rows where "
+            "majority vote names one class: it trusts some LFs far more than others. That is what a label model "
+            "is for when LFs differ, but check it: label about 50 random rows and fit with them (or compare the "
+            "models on them: weaklabel fit --model auto --gold FILE)"]
 
 
 def fit_warnings(model: Any, votes: np.ndarray, y: np.ndarray | None) -> list[str]:

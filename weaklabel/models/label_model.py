@@ -50,6 +50,7 @@ from .dawid_skene import CONFUSIONS, DawidSkene
 
 MULTI_SHARE = 0.5      # share of votes from multi-class LFs that selects the confusion regime
 CHANCE_Z = -2.33        # agreement z below which an LF's votes are taken to contradict the rest (1%, one-sided)
+SMOOTHING = 10.0        # pseudo-votes toward the shared accuracy in the confusion and one-class regimes
 VOTE_SMOOTHING = np.inf  # weighted-vote regime: every LF has the shared accuracy (majority vote, calibrated)
 
 
@@ -148,11 +149,11 @@ class LabelModel(DawidSkene):
         elif multi_share >= MULTI_SHARE:
             # the balance stays uniform: with dependent multi-class LFs, EM's estimate follows
             # their correlations (yelp: 0.22 / 0.78 for a 50 / 50 truth)
-            regime, conf, mask, s, cb = "confusion", "full", unipolar, 10.0, uniform
+            regime, conf, mask, s, cb = "confusion", "full", unipolar, SMOOTHING, uniform
         elif k == 2:
             # one-class LFs: P(fires | y) per class; the balance is freed only after a fit with it
             # uniform ("warm"), so EM leaves majority vote's assumption only for a likelier balance
-            regime, conf, mask, s, cb = "one_class", "full", np.ones_like(unipolar), 10.0, "warm"
+            regime, conf, mask, s, cb = "one_class", "full", np.ones_like(unipolar), SMOOTHING, "warm"
         else:
             regime, conf, mask, s, cb = "weighted_vote", "one_coin", np.zeros_like(unipolar), VOTE_SMOOTHING, uniform
         if self.model_abstains != "auto":

@@ -21,6 +21,32 @@ from ..matrix import LabelMatrix
 STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
 
+# Strategies that rank rows from the votes alone (and from models fitted to the votes): a label on
+# a row they picked is missing at random given L, so the label model's likelihood may use it as
+# it is (Rubin's ignorability); it must not feed what assumes a random sample (class balance, the
+# CV-chosen per-LF correction). label_issues ranks by a text model's doubt: not ignorable.
+BY_VOTES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "random")
+
+
+def fit_gold(sources: Any, strategy: str, y: np.ndarray) -> tuple[np.ndarray, bool]:
+    """(labels a label model may fit to, whether they are a random sample).
+
+    ``y`` holds each row's expert label (-1 none), ``sources`` each labeled row's source in
+    the same order (anything for unlabeled rows). Rows picked by a votes-only strategy (and
+    audit rows) all teach the model; under ``label_issues`` only the audit rows do. The
+    flag is True when every fitted row was drawn at random (audit rows, the random strategy).
+    """
+    y = np.asarray(y)
+    src = np.asarray(sources)
+    labeled = y >= 0
+    random_rows = drawn_at_random(src, strategy)
+    if strategy in BY_VOTES:
+        keep = labeled & (random_rows | (src == "queue"))
+    else:
+        keep = labeled & random_rows
+    return np.where(keep, y, -1), bool((random_rows | ~keep).all())
+
+
 def drawn_at_random(sources: Any, strategy: str) -> np.ndarray:
     """Which labeled rows were drawn at random, from each label's ``source``.
 

@@ -72,22 +72,45 @@ class ReviewSession:
         drawn = set(cur.loc[drawn_at_random(cur["source"], self.project.strategy), "row_id"].astype(str))
         return np.where(pd.Series(self.L.row_ids.astype(str)).isin(drawn).to_numpy(), y, -1)
 
+    def fit_labels(self, y: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+        """(expert gold the model fits to, -1 elsewhere; whether those rows were all drawn at
+        random). See :func:`weaklabel.review.queue.fit_gold`: under a strategy that ranks by the
+        votes, queue rows count too; under ``label_issues`` only audit rows do."""
+        from .queue import fit_gold
+
+        y = self.expert_gold() if y is None else y
+        cur = self.store.current_labels()
+        rows = pd.Series(self.L.row_ids.astype(str))
+        # a row labeled by several experts: drawn at random if any of its labels was
+        c = cur.assign(row_id=cur["row_id"].astype(str), r=cur["source"].map({"audit": 0, "queue": 1}).fillna(2))
+        best = c.sort_values("r", kind="stable").drop_duplicates("row_id").set_index("row_id")["source"]
+        sources = rows.map(best).astype(object).where(rows.isin(best.index), "").to_numpy()
+        return fit_gold(sources, self.project.strategy, y)
+
     def refit(self) -> dict[str, Any]:
         """Refit the label model and re-rank.
 
-        Every expert label overrides its row's output (:meth:`final_labels`); only
-        labels on randomly drawn rows (:meth:`sampled_gold`) train the model. Queue rows
-        were chosen for conflict or doubt, and fitting to them learns the queue's bias:
-        in ``weaklabel bench review`` 150 label-issue rows on sms took train accuracy
-        from 0.93 to 0.46, while on youtube fitting to queue rows gained nothing over
-        using them as overrides only.
+        Every expert label overrides its row's output (:meth:`final_labels`), and the
+        labels of :meth:`fit_labels` train the model: rows drawn at random fully; rows a
+        votes-only strategy picked through the per-pattern layer and the prior of rows
+        without votes (within a vote pattern the queue picks rows alike, so their labels
+        are a fair sample of it; across patterns they are not). Rows ``label_issues``
+        picked (by a text model's doubt) do not train it: in ``weaklabel bench review`` 150
+        of them on sms took train accuracy from 0.93 to 0.46.
 
         Returns how the labels moved: rows whose label changed, expert labels, the
         labels fitted on, and the model's accuracy on the expert-labeled rows.
         """
         y = self.expert_gold()
-        y_fit = self.sampled_gold(y)
-        model = make_model(self.project.model)
+        y_fit, random_sample = self.fit_labels(y)
+        # votes-chosen rows are fair within each vote pattern, not across them: they teach
+        # through the per-pattern layer and the prior of rows without votes, not through EM
+        # or the class balance (weaklabel.review.queue.fit_gold)
+        params: dict[str, Any] = {} if random_sample else {"gold_correction": None, "gold_weight": 0.0}
+        from ..models.registry import MODELS, _accepts
+
+        model = make_model(self.project.model, **{k: v for k, v in params.items()
+                                                  if _accepts(MODELS[self.project.model], k)})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LabelModelWarning)
             model.fit(self.L, y_fit if (y_fit >= 0).any() else None)
