@@ -16,20 +16,26 @@ visible in ``L`` itself:
   is: one accuracy shared by all LFs. Its argmax is majority vote; its
   probabilities are calibrated by that accuracy. Gold rows teach it more.
 
-Three rules hold in every regime:
+Rules that hold in every regime:
 
 * **Nested rules.** Where a one-class LF ``b`` fires on (nearly) every row that a
   narrower LF ``a`` fires on, and votes another class, b's vote there is implied by
   a firing, so it is no evidence and is dropped on a's rows (``nested_``). Counting
   it made the narrow rule look wrong wherever the broad one outvoted it (semeval:
   71.0 -> 82.2).
-* **Class balance.** Held uniform unless given (majority vote's and Snorkel's
-  assumption): with dependent LFs EM's estimate follows their correlations (yelp:
-  0.22 / 0.78 for a 50 / 50 truth). Two-class one-class LFs are the exception: EM
-  first fits with the balance uniform, then frees it from there, so it only moves
-  to a balance that explains the votes better (EM never lowers the likelihood);
-  fitting it free from the start collapsed to one class on textbook matrices.
-* Rows without votes get the prior and no label.
+* **A vote never lowers the odds of the class it names** (a floor at chance), for
+  one-class rules always, for multi-class LFs unless their votes contradict the
+  other LFs' (agreement z < ``CHANCE_Z``): only then do the votes themselves say an
+  LF is worse than chance.
+* **Class balance.** Held uniform unless given, or estimated from 50 or more random
+  gold rows (majority vote's and Snorkel's assumption): with dependent LFs EM's
+  estimate follows their correlations (yelp: 0.22 / 0.78 for a 50 / 50 truth).
+  Two-class one-class LFs are the exception: EM first fits with the balance
+  uniform, then frees it, and keeps the freed balance only if no LF had to be held
+  at chance for it (a balance that makes a rule useless relabels the classes; fitting
+  it free from the start collapsed to one class on textbook matrices).
+* A class no LF votes for: majority vote over the others (calibrated).
+* Rows without votes get the prior (moved by gold rows without votes) and no label.
 
 The regime is chosen by who casts the votes: when LFs that vote more than one
 class cast at least half of them, the first; otherwise the second (k = 2) or
