@@ -21,10 +21,12 @@ from ..matrix import LabelMatrix
 STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
 
-# Strategies that rank rows from the votes alone (and from models fitted to the votes): a label on
-# a row they picked is missing at random given L, so the label model's likelihood may use it as
-# it is (Rubin's ignorability); it must not feed what assumes a random sample (class balance, the
-# CV-chosen per-LF correction). label_issues ranks by a text model's doubt: not ignorable.
+# Strategies that rank rows from the votes alone (and from models fitted to the votes): they pick
+# the rows of one vote pattern alike, so the labels of the rows they picked are a fair sample of
+# each pattern (missing at random given L), though not of the rows at large. They may teach what
+# is estimated per pattern (the pattern layer, the prior of rows without votes), not what assumes
+# a random sample of rows (EM's fit, the class balance, the CV-chosen per-LF correction).
+# label_issues ranks by a text model's doubt: its rows are not a fair sample of their pattern.
 BY_VOTES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "random")
 
 
