@@ -262,6 +262,12 @@ def test_fit_model_auto_with_gold_prints_choice_and_runner_up(cli, tmp_path):
     (tmp_path / "bad.csv").write_text("row_id,label\n3,maybe\n")
     code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
     assert code == 1 and "'maybe' is neither a class name ['no', 'yes']" in err
+    (tmp_path / "bad.csv").write_text("row_id,label\n3,yes\n3,no\n")
+    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
+    assert code == 1 and "row id '3' is listed 2 times" in err
+    (tmp_path / "bad.csv").write_text("row_id,label\n3,\n4,yes\n")
+    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
+    assert code == 1 and "1 rows have no label (first: row id '3')" in err
     (tmp_path / "bad.csv").write_text("id,label\n3,yes\n")
     code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
     assert code == 1 and "needs columns row_id and label" in err

@@ -132,6 +132,15 @@ def _read_gold(path: str, L: Any) -> Any:
     if missing:
         raise InputError(f"--gold: {path} needs columns row_id and label; missing {sorted(missing)} "
                          f"(found {list(table.columns)})")
+    dup = table["row_id"][table["row_id"].duplicated()].unique().tolist()
+    if dup:
+        raise InputError(f"--gold: row id {dup[0]!r} is listed {int((table['row_id'] == dup[0]).sum())} times "
+                         f"({len(dup)} ids repeat); give each row one label (resolve the experts' labels first: "
+                         "weaklabel labels export)")
+    empty = table["row_id"][table["label"].isna()].tolist()
+    if empty:
+        raise InputError(f"--gold: {len(empty)} rows have no label (first: row id {empty[0]!r}); drop them or "
+                         "label them")
     pos = pd.Series(np.arange(L.n_rows), index=pd.Index(np.asarray(L.row_ids).astype(str)))
     unknown = table.loc[~table["row_id"].isin(pos.index), "row_id"].tolist()
     if unknown:
