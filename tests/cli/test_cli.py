@@ -256,21 +256,14 @@ def test_fit_model_auto_with_gold_prints_choice_and_runner_up(cli, tmp_path):
     assert "majority" in out and not first.startswith("model auto: majority")
     # errors: auto without gold (usage), gold naming unknown rows or classes (input)
     assert cli("fit", "--L", str(tmp_path / "L.npz"), "--model", "auto")[0] == 2
-    (tmp_path / "bad.csv").write_text("row_id,label\n9999,yes\n")
-    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
-    assert code == 1 and "'9999'" in err and "not rows of the matrix" in err
-    (tmp_path / "bad.csv").write_text("row_id,label\n3,maybe\n")
-    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
-    assert code == 1 and "'maybe' is neither a class name ['no', 'yes']" in err
-    (tmp_path / "bad.csv").write_text("row_id,label\n3,yes\n3,no\n")
-    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
-    assert code == 1 and "row id '3' is listed 2 times" in err
-    (tmp_path / "bad.csv").write_text("row_id,label\n3,\n4,yes\n")
-    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
-    assert code == 1 and "1 rows have no label (first: row id '3')" in err
-    (tmp_path / "bad.csv").write_text("id,label\n3,yes\n")
-    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
-    assert code == 1 and "needs columns row_id and label" in err
+    for content, message in (("row_id,label\n9999,yes\n", "row ids are not rows of the matrix (first: '9999')"),
+                             ("row_id,label\n3,maybe\n", "'maybe' is neither a class name ['no', 'yes']"),
+                             ("row_id,label\n3,yes\n3,no\n", "row id '3' is listed 2 times"),
+                             ("row_id,label\n3,\n4,yes\n", "1 rows have no label (first: row id '3')"),
+                             ("id,label\n3,yes\n", "needs columns row_id and label")):
+        (tmp_path / "bad.csv").write_text(content)
+        code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--gold", str(tmp_path / "bad.csv"))
+        assert code == 1 and message in err, (content, err)
 
 
 def test_run_and_analyze_model_auto_use_the_data_gold(cli, tmp_path):
