@@ -244,12 +244,12 @@ class DawidSkene(BaseLabelModel):
         # then with it free, from there; EM never lowers the likelihood, so the free fit can
         # only leave the uniform one for a better-fitting balance.
         stages = [np.full(k, 1.0 / k), None] if isinstance(fixed_cb, str) else [fixed_cb]
-        it_total, converged, ll = 0, False, -np.inf
+        it, converged, ll = 0, False, -np.inf
         uniform_fit: tuple | None = None
         for stage_cb in stages:
             ll_prev, converged = -np.inf, False
             for _ in range(self.max_iter):
-                it_total += 1
+                it += 1
                 cb, emission, precision, shared = m_step(X, T, counts, n_votes, stage_cb, self.structure_, m, k)
                 norm, T = _log_normalize(self._log_joint(X, np.log(cb), w * np.log(emission)))
                 ll = float((counts * norm).sum() / n)
@@ -266,7 +266,6 @@ class DawidSkene(BaseLabelModel):
             # what the classes mean (correlated LFs), it is not evidence. Keep the uniform fit.
             cb, emission, precision, shared, T, ll, converged = uniform_fit
             self.structure_["class_balance_freed"] = False
-        it = it_total
         self.class_balance_ = cb
         self.emission_ = emission
         self.lf_precision_ = precision

@@ -178,7 +178,8 @@ class LabelModel(DawidSkene):
         from ._patterns import _one_hot
 
         lf_votes = np.asarray(_one_hot(patterns, k).T @ raw_counts.astype(float)).reshape(patterns.shape[1], k)
-        self.nested_ = nested_pairs(patterns, raw_counts, unipolar_lfs(lf_votes))
+        one_class = unipolar_lfs(lf_votes)  # masking only drops votes of one-class LFs: it stays true
+        self.nested_ = nested_pairs(patterns, raw_counts, one_class)
         masked = mask_nested(patterns, self.nested_)
         # A vote never lowers the odds of the class it names, unless the LF votes several
         # classes and its votes contradict the other LFs' (one-sided z test at 1%). A one-class
@@ -186,8 +187,8 @@ class LabelModel(DawidSkene):
         # with (youtube's keyword_link, 94% precise, fires with the short-comment ham rule).
         from .guardrails import agreement_lift
 
-        one_class = unipolar_lfs(np.asarray(_one_hot(masked, k).T @ raw_counts.astype(float)).reshape(-1, k))
-        self._chance_floor = one_class | (agreement_lift(masked, k, weights=raw_counts) >= CHANCE_Z)
+        multi = np.flatnonzero(~one_class).tolist()  # the z test is a pass over the patterns per LF: only where used
+        self._chance_floor = one_class | (agreement_lift(masked, k, multi, weights=raw_counts) >= CHANCE_Z)
         self._gold_balance = None
         if gold is not None and self.gold_correction is not None:
             # Random gold rows (the same assumption the gold layers make) estimate the class
