@@ -167,3 +167,23 @@ def test_random_gold_helps_the_rows_it_was_drawn_from(data_dir):
         mean = curve.groupby("gold_rows")[["score", "held_out"]].mean()
         assert mean.loc[200, "held_out"] > mean.loc[0, "held_out"] + 0.02, name
         assert (mean.loc[200, "score"] > mean.loc[0, "score"]) == test_moves_up, name
+
+
+@pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")
+def test_with_valid_gold_the_default_is_calibrated_at_least_as_well_as_majority_vote(data_dir):
+    """Issue 23, item 5: where valid gold exists, the temperature fitted on it brings the default's
+    ECE to majority vote's or below, on the sets where, unsupervised, dense correlated classifiers
+    make it too sure (breast_cancer, domain, obs, cardio, basketball)."""
+    from weaklabel.evaluate import calibration_scores
+    from weaklabel.models import LabelModel, MajorityVote
+
+    for name in ("basketball", "breast_cancer", "cardio", "domain", "obs"):
+        splits = B._splits(data_dir / "labelmatrices" / f"{name}.mat", None)
+        train, valid, test = splits["train"], splits["valid"], splits["test"]
+        L = np.vstack([train.L.votes, valid.L.votes])
+        y = np.concatenate([np.full(train.L.n_rows, -1), valid.y])
+        lm = LabelModel().fit(L, y)
+        mv = MajorityVote().fit(train.L)
+        ece = calibration_scores(test.y, lm.predict_proba(test.L.votes))["ece"]
+        assert ece <= calibration_scores(test.y, mv.predict_proba(test.L))["ece"], name
+        assert lm.temperature_ != 1.0, name

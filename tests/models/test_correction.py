@@ -122,3 +122,73 @@ def test_mixed_posterior_lies_between_the_model_and_the_gold_shares(n_classes, s
     assert np.all(out >= lo - 1e-12) and np.all(out <= hi + 1e-12)
     weaker = mix_pattern_counts(P, pattern_keys(votes, k), pattern_keys(gold_votes, k), C, strength * 2)
     assert np.all(np.abs(weaker - P) <= np.abs(out - P) + 1e-12)   # more weight on the model: closer to it
+
+
+def _echo_suite(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Four LFs that repeat one 70%-right signal, each copy flipped on 3% of rows: the model,
+    taking them as independent, is near-certain on rows where only 70% are right."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    signal = np.where(rng.random(n) < 0.7, y, 1 - y)
+    return np.column_stack([np.where(rng.random(n) < 0.03, 1 - signal, signal) for _ in range(4)]), y
+
+
+def _ece(y: np.ndarray, P: np.ndarray) -> float:
+    from weaklabel.evaluate import calibration_scores
+
+    return calibration_scores(y, P)["ece"]
+
+
+@pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")
+def test_temperature_softens_a_model_made_too_sure_by_correlated_lfs():
+    L, y = _echo_suite(4000, seed=0)
+    gold = np.where(np.arange(4000) < 200, y, -1)
+    rest = slice(200, None)
+    layers_off = {"gold_correction": None, "pattern_prior": None}   # the temperature alone
+    sure = LabelModel(temperature=None, **layers_off).fit(L, gold)
+    tempered = LabelModel(**layers_off).fit(L, gold)
+    assert sure.temperature_ == 1.0 and tempered.temperature_ > 5.0
+    assert _ece(y[rest], sure.predict_proba(L[rest])) > 0.25
+    assert _ece(y[rest], tempered.predict_proba(L[rest])) < 0.06
+    # it never changes the predicted class
+    assert (sure.predict(L, tie_break_policy="random") == tempered.predict(L, tie_break_policy="random")).all()
+    # with every layer on (the default), the result is as well calibrated
+    assert _ece(y[rest], LabelModel().fit(L, gold).predict_proba(L[rest])) < 0.06
+
+
+@pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")
+def test_temperature_needs_50_random_gold_rows_and_a_fixed_one_is_applied_as_given():
+    L, y = _echo_suite(2000, seed=1)
+    assert LabelModel().fit(L).temperature_ == 1.0                                  # no gold
+    assert LabelModel().fit(L, np.where(np.arange(2000) < 40, y, -1)).temperature_ == 1.0
+    gold = np.where(np.arange(2000) < 100, y, -1)
+    base = LabelModel(temperature=None).fit(L, gold)
+    fixed = LabelModel(temperature=2.0).fit(L, gold)
+    assert fixed.temperature_ == 2.0
+    logp = np.log(base.predict_proba(L)) / 2.0
+    expect = np.exp(logp - logp.max(axis=1, keepdims=True))
+    assert np.allclose(fixed.predict_proba(L), expect / expect.sum(axis=1, keepdims=True))
+    for row in np.unique(L, axis=0):        # explain_terms still add up to predict_proba
+        prior, terms = fixed.explain_terms(row)
+        logit = prior + terms.sum(axis=0)
+        post = np.exp(logit - logit.max())
+        assert np.allclose(post / post.sum(), fixed.predict_proba(row[None])[0])
+
+
+def test_temperature_shrinks_toward_one_when_gold_is_scarce():
+    from weaklabel.models.correction import fit_temperature
+
+    log_p = np.log(np.array([[0.99, 0.01]] * 10))    # sure of class 0, right 6 times in 10
+    gold = np.array([0] * 6 + [1] * 4)
+    few, many = fit_temperature(log_p, gold, np.ones(10)), fit_temperature(log_p, gold, np.full(10, 1000.0))
+    exact = np.log(99) / np.log(1.5)                 # softmax(log_p / T) = (0.6, 0.4)
+    assert 1.0 < few < many < exact and abs(many - exact) < 0.05 * exact
+    right = np.array([0] * 10)                       # always right: sharpen, never soften
+    assert fit_temperature(log_p, right, np.full(10, 100.0)) < 1.0
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, "yes"])
+def test_bad_temperature_is_named(bad):
+    L, y = _xor_suite(200, seed=3)
+    with pytest.raises(InputError, match="temperature: expected None, one of 'auto' or a number > 0"):
+        LabelModel(temperature=bad).fit(L, y)

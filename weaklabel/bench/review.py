@@ -49,7 +49,7 @@ def _refit(L_tr: np.ndarray, y_exp: np.ndarray, drawn: np.ndarray, strategy: str
         random_sample, y_fit = True, np.where(drawn, y_exp, -1)
     # votes-chosen rows: fair within each vote pattern, not across them, so they teach through
     # the per-pattern layer and the prior of rows without votes, not through EM or the balance
-    params: dict[str, Any] = {} if random_sample else {"gold_correction": None, "gold_weight": 0.0}
+    params: dict[str, Any] = {} if random_sample else {"gold_correction": None, "temperature": None, "gold_weight": 0.0}
     return LabelModel(cardinality=k, **params).fit(L_tr, y_fit if (y_fit >= 0).any() else None)
 
 

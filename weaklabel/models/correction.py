@@ -11,7 +11,13 @@
    patterns are all distinct it changes nothing.
 
 Both strengths are chosen together by cross-validation on the gold rows, and a layer is
-taken only when held-out gold clearly supports it (``select_correction``)."""
+taken only when held-out gold clearly supports it (``select_correction``).
+
+3. A temperature on the final log posterior (``DawidSkene(temperature=...)``), fitted on the
+   same cross-validation's held-out posteriors (``fit_temperature``). Correlated LFs make the
+   model multiply evidence it has counted once already (breast_cancer, obs: nearly every row
+   at 0.99 for 60-70% accuracy); one scalar learned from gold fixes most of that, and it
+   cannot change which class is predicted."""
 
 from __future__ import annotations
 
@@ -30,6 +36,10 @@ GOLD_CORRECTION_GRID = (0.25, 0.5, 1.0, 2.0)  # prior scales (log-odds) tried by
 PATTERN_PRIOR_GRID = (1.0, 4.0, 16.0, 64.0)
 MIN_GOLD_FOR_CORRECTION = 50  # ten held-out rows per fold; fewer cannot tell a correction from noise
 _CV_FOLDS = 5
+# Prior on log(temperature): normal, sd 1 (T within 0.14-7.4 at 95%), so a few gold rows shrink
+# it toward 1 (the unsupervised fit); bounds keep the 1-D search finite.
+TEMPERATURE_LOG_SD = 1.0
+_LOG_T_BOUNDS = (-5.0, 5.0)
 
 
 def outcome_one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
@@ -100,8 +110,12 @@ def mix_pattern_counts(P: np.ndarray, keys: np.ndarray, gold_keys: np.ndarray, g
 
 def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarray, covered: np.ndarray,
                       gold: np.ndarray, counts: np.ndarray, seed: int, sigmas: tuple[float | None, ...],
-                      strengths: tuple[float | None, ...]) -> tuple[float | None, float | None]:
-    """(correction scale, pattern prior) by 5-fold cross-validation on the gold rows.
+                      strengths: tuple[float | None, ...]
+                      ) -> tuple[tuple[float | None, float | None], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """((correction scale, pattern prior), held-out posteriors) by 5-fold cross-validation on the
+    gold rows. The held-out posteriors of the chosen layers are ``(log P (cells, k), gold label
+    per cell, rows per cell)``, one cell per fold and gold pattern: what ``fit_temperature``
+    learns from.
 
     ``offset`` is the model's log joint of each gold pattern (a unique (votes, label) pair
     with ``counts`` rows), ``group`` its vote pattern's id and ``covered`` whether any LF
@@ -129,6 +143,7 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
     # per candidate, per (fold, gold pattern) cell: held-out log-likelihood and correctness of one row
     loglik: dict[tuple[float | None, float | None], list[np.ndarray]] = {key: [] for key in keys}
     right: dict[tuple[float | None, float | None], list[np.ndarray]] = {key: [] for key in keys}
+    logq: dict[tuple[float | None, float | None], list[np.ndarray]] = {key: [] for key in keys}
     weights = []
     for f in range(_CV_FOLDS):
         held, train = folds[:, f].astype(float), (counts - folds[:, f]).astype(float)
@@ -142,7 +157,8 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
             _, P = _log_normalize(A)
             for s in strengths:
                 Q = P if s is None else np.where(covered[:, None], (s * P + C[group]) / (s + c_all)[:, None], P)
-                loglik[(sigma, s)].append(np.log(np.maximum(Q[rows, gold], 1e-300)))
+                logq[(sigma, s)].append(np.log(np.maximum(Q, 1e-300)))
+                loglik[(sigma, s)].append(logq[(sigma, s)][-1][rows, gold])
                 right[(sigma, s)].append((Q.argmax(axis=1) == gold).astype(float))
     w = np.concatenate(weights)
     off = keys[0]
@@ -156,13 +172,42 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
         acc_gain = float((w * (np.concatenate(right[key]) - acc_off)).sum())
         if se > 0 and gain / se > z_crit and acc_gain >= 0 and gain > best_gain:
             best, best_gain = key, gain
-    return best
+    return best, (np.concatenate(logq[best]), np.tile(gold, _CV_FOLDS), w)
+
+
+def fit_temperature(log_p: np.ndarray, gold: np.ndarray, weights: np.ndarray) -> float:
+    """The temperature ``T`` that maximises the gold rows' likelihood under softmax(log_p / T),
+    with a normal prior on log T (sd ``TEMPERATURE_LOG_SD``) that shrinks it toward 1 when gold
+    is scarce. ``log_p`` should be held-out posteriors: in-sample ones (fitted on the same rows)
+    are too sure of the gold and would sharpen instead of soften.
+
+    Examples
+    --------
+    >>> log_p = np.log(np.array([[0.99, 0.01]] * 10))   # sure of class 0, right 6 times in 10
+    >>> gold = np.array([0] * 6 + [1] * 4)
+    >>> round(fit_temperature(log_p, gold, np.full(10, 100.0)), 1)   # 1000 rows: 0.99 becomes 0.61
+    10.7
+    >>> round(fit_temperature(log_p, gold, np.ones(10)), 1)          # 10 rows: shrunk toward 1
+    4.4
+    """
+    from scipy.optimize import minimize_scalar
+
+    rows = np.arange(gold.size)
+    keep = weights > 0
+    centred = log_p - log_p.max(axis=1, keepdims=True)
+
+    def objective(log_t: float) -> float:
+        norm, _ = _log_normalize(centred / np.exp(log_t))
+        ll = (weights * (centred[rows, gold] / np.exp(log_t) - norm))[keep].sum()
+        return float(-ll + 0.5 * (log_t / TEMPERATURE_LOG_SD) ** 2)
+
+    return float(np.exp(minimize_scalar(objective, bounds=_LOG_T_BOUNDS, method="bounded").x))
 
 
 def fit_gold_layers(offset: np.ndarray, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray,
                     gold_correction: float | str | None, pattern_prior: float | str | None,
-                    seed: int) -> dict[str, Any]:
-    """Both gold layers for gold patterns (unique (votes, label) pairs with row ``counts``) whose
+                    seed: int, temperature: float | str | None = None) -> dict[str, Any]:
+    """The gold layers for gold patterns (unique (votes, label) pairs with row ``counts``) whose
     model log joint is ``offset``: the fitted attributes of ``DawidSkene`` they set."""
     k = offset.shape[1]
     Z = outcome_one_hot(patterns, k)
@@ -175,9 +220,13 @@ def fit_gold_layers(offset: np.ndarray, patterns: np.ndarray, counts: np.ndarray
     sigmas = candidates(gold_correction, GOLD_CORRECTION_GRID)
     strengths = candidates(pattern_prior, PATTERN_PRIOR_GRID)
     sigma, strength = sigmas[0], strengths[0]   # "auto" starts with None (off)
-    if len(sigmas) * len(strengths) > 1 and counts.sum() >= MIN_GOLD_FOR_CORRECTION:
-        sigma, strength = select_correction(offset, Z, group, covered, gold, counts, seed, sigmas, strengths)
-    out: dict[str, Any] = {"gold_correction_": sigma, "pattern_prior_": strength}
+    t = 1.0 if temperature is None or temperature == "auto" else float(temperature)
+    if (len(sigmas) * len(strengths) > 1 or temperature == "auto") and counts.sum() >= MIN_GOLD_FOR_CORRECTION:
+        (sigma, strength), held_out = select_correction(offset, Z, group, covered, gold, counts, seed,
+                                                        sigmas, strengths)
+        if temperature == "auto":
+            t = fit_temperature(*held_out)
+    out: dict[str, Any] = {"gold_correction_": sigma, "pattern_prior_": strength, "temperature_": t}
     if sigma is not None:
         theta = fit_logit(offset, Z, gold, counts.astype(float), 0.5 / float(sigma) ** 2)
         n_w = Z.shape[1] * k

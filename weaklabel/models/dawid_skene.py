@@ -101,6 +101,14 @@ class DawidSkene(BaseLabelModel):
         (1, 4, 16, 64) or off, together with ``gold_correction``, by the same
         cross-validation (off below 50 gold rows). None: off. Rows without votes
         keep the class prior.
+    temperature : "auto", float or None, default "auto"
+        With 50 or more random gold rows, the predicted probabilities are
+        softmax(log P / T): ``"auto"`` fits ``T`` to the gold rows' held-out
+        posteriors from the same cross-validation (a normal prior on log T with
+        sd 1 keeps it near 1 when gold is scarce). Correlated LFs make the model
+        too sure; T > 1 softens it. It never changes the predicted class. A float
+        fixes T; None (or fewer gold rows): T = 1. Like ``gold_correction``, it
+        assumes random gold rows: pass None for rows a review queue picked.
     random_state : int, default 0
         Seed for ``tie_break_policy="true-random"``. EM itself is deterministic:
         it starts from the soft majority vote.
@@ -131,6 +139,8 @@ class DawidSkene(BaseLabelModel):
         Added to ``log class_balance_`` at prediction.
     pattern_prior_ : float or None
         The model's weight in rows against a pattern's gold labels (None: off).
+    temperature_ : float
+        The temperature dividing the log posterior (1 without gold).
     gold_patterns_ : ndarray of shape (n_patterns, n_lfs)
         The vote patterns with gold rows (rows with no vote left out); empty when off.
     gold_pattern_counts_ : ndarray of shape (n_patterns, k)
@@ -165,13 +175,14 @@ class DawidSkene(BaseLabelModel):
         "gold_weight": [Interval("real", 0, None)],
         "gold_correction": [None, Options(("auto",)), Interval("real", 0, None, closed="neither")],
         "pattern_prior": [None, Options(("auto",)), Interval("real", 0, None, closed="neither")],
+        "temperature": [None, Options(("auto",)), Interval("real", 0, None, closed="neither")],
         "random_state": [None, Interval("int")]}
 
     def __init__(self, *, cardinality: int | None = None, class_balance: Any = None,
                  confusion: str = "full", model_abstains: bool = True, max_iter: int = 100,
                  tol: float = 1e-5, smoothing: float = 10.0, gold_weight: float = 1.0,
                  gold_correction: float | str | None = "auto", pattern_prior: float | str | None = "auto",
-                 random_state: int = 0) -> None:
+                 temperature: float | str | None = "auto", random_state: int = 0) -> None:
         self.cardinality = cardinality
         self.class_balance = class_balance
         self.confusion = confusion
@@ -182,6 +193,7 @@ class DawidSkene(BaseLabelModel):
         self.gold_weight = gold_weight
         self.gold_correction = gold_correction
         self.pattern_prior = pattern_prior
+        self.temperature = temperature
         self.random_state = random_state
 
     # -- fitting ----------------------------------------------------------
@@ -284,6 +296,7 @@ class DawidSkene(BaseLabelModel):
         self.correction_bias_ = np.zeros(k)
         self.gold_correction_: float | None = None
         self.pattern_prior_: float | None = None
+        self.temperature_ = 1.0
         self.gold_patterns_ = np.empty((0, m), dtype=np.int64)
         self.gold_pattern_counts_ = np.zeros((0, k))
         self.uncovered_counts_ = np.zeros(k)
@@ -304,7 +317,7 @@ class DawidSkene(BaseLabelModel):
         log_cb, log_emission = self._log_params(corrected=False)
         offset = self._log_joint(_one_hot(patterns, k), log_cb, log_emission)
         fitted = fit_gold_layers(offset, patterns, counts, gold, self.gold_correction, self.pattern_prior,
-                                 self.random_state)
+                                 self.random_state, getattr(self, "temperature", None))
         for name, value in fitted.items():
             setattr(self, name, value)
 
@@ -339,9 +352,14 @@ class DawidSkene(BaseLabelModel):
         return out
 
     def _posterior(self, votes: np.ndarray, log_params: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        """P(y | votes) per row: the corrected model, mixed with the gold rows of the same pattern."""
+        """P(y | votes) per row: the corrected model, mixed with the gold rows of the same pattern,
+        at the fitted temperature."""
         _, P = _log_normalize(self._log_joint(_one_hot(votes, self.cardinality_), *log_params))
-        return self._mix_gold_patterns(P, votes)
+        P = self._mix_gold_patterns(P, votes)
+        t = getattr(self, "temperature_", 1.0)
+        if t != 1.0:
+            _, P = _log_normalize(np.log(np.maximum(P, 1e-300)) / t)
+        return P
 
     def _mix_gold_patterns(self, P: np.ndarray, votes: np.ndarray) -> np.ndarray:
         """``P`` mixed with the gold labels of each row's vote pattern (``pattern_prior_``; off: ``P``)."""
@@ -371,7 +389,8 @@ class DawidSkene(BaseLabelModel):
         Abstains are outcomes too. Softmax of the prior plus the summed terms is
         ``predict_proba`` for the row (gold correction included). Where gold rows
         share the row's vote pattern (``pattern_prior_``), the shift their labels
-        make is added to the prior term, so the sum still holds.
+        make is added to the prior term, so the sum still holds. Both are divided
+        by ``temperature_``.
         """
         self._check_fitted()
         outcome = np.asarray(votes_row, dtype=np.int64) + 1  # 0 = abstain
@@ -379,8 +398,9 @@ class DawidSkene(BaseLabelModel):
         if not (outcome > 0).any():  # no votes: the prior alone (see _predict_proba)
             return np.log(self.prior_), np.zeros((outcome.size, self.cardinality_))
         terms = log_emission[np.arange(outcome.size), :, outcome]
+        t = getattr(self, "temperature_", 1.0)
         if getattr(self, "pattern_prior_", None) is None:
-            return log_cb, terms
+            return log_cb / t, terms / t
         _, q = _log_normalize((log_cb + terms.sum(axis=0))[None, :])
         mixed = self._mix_gold_patterns(q, outcome[None, :] - 1)
-        return log_cb + np.log(np.maximum(mixed[0], 1e-300)) - np.log(np.maximum(q[0], 1e-300)), terms
+        return (log_cb + np.log(np.maximum(mixed[0], 1e-300)) - np.log(np.maximum(q[0], 1e-300))) / t, terms / t

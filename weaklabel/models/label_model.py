@@ -91,8 +91,10 @@ class LabelModel(DawidSkene):
     wrong, each only as strongly as 5-fold cross-validation on the gold rows supports:
     a correction of each LF's weight (``gold_correction``), and, for rows whose whole
     vote pattern has gold rows, a mix of the model's posterior with those rows' labels
-    (``pattern_prior``), which captures how LFs interact. Pass
-    ``gold_correction=None`` for rows a review queue chose. What the model is may
+    (``pattern_prior``), which captures how LFs interact; and a temperature on the
+    posterior (``temperature``), fitted on the same held-out gold, which softens a
+    model made too sure by correlated LFs. Pass ``gold_correction=None,
+    temperature=None`` for rows a review queue chose. What the model is may
     improve between releases; its contract will not.
 
     Parameters
@@ -120,7 +122,7 @@ class LabelModel(DawidSkene):
                  confusion: str = "auto", model_abstains: bool | str = "auto", max_iter: int = 500,
                  tol: float = 1e-5, smoothing: float | None = None, gold_weight: float = 1.0,
                  gold_correction: float | str | None = "auto", pattern_prior: float | str | None = "auto",
-                 random_state: int = 0) -> None:
+                 temperature: float | str | None = "auto", random_state: int = 0) -> None:
         # Stored as given (scikit-learn's contract); "auto" and None are resolved in fit.
         self.cardinality = cardinality
         self.class_balance = class_balance
@@ -132,6 +134,7 @@ class LabelModel(DawidSkene):
         self.gold_weight = gold_weight
         self.gold_correction = gold_correction
         self.pattern_prior = pattern_prior
+        self.temperature = temperature
         self.random_state = random_state
 
     _AUTO_STRUCTURE = True

@@ -106,7 +106,8 @@ class ReviewSession:
         # votes-chosen rows are fair within each vote pattern, not across them: they teach
         # through the per-pattern layer and the prior of rows without votes, not through EM
         # or the class balance (weaklabel.review.queue.fit_gold)
-        params: dict[str, Any] = {} if random_sample else {"gold_correction": None, "gold_weight": 0.0}
+        params: dict[str, Any] = ({} if random_sample else
+                                  {"gold_correction": None, "temperature": None, "gold_weight": 0.0})
         from ..models.registry import MODELS, _accepts
 
         model = make_model(self.project.model, **{k: v for k, v in params.items()
