@@ -61,11 +61,14 @@ def auto_metric(y: np.ndarray, k: int) -> str:
 def expand_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """Benchmark sources from paths: WRENCH folders, ``.mat`` files, folders of ``.mat`` files, globs.
 
-    A folder with a ``label.json`` is a WRENCH dataset; any other folder stands
-    for the ``.mat`` files in it (sorted). Glob patterns (``*``, ``?``, ``[``) are
-    expanded.
+    A folder with a ``label.json`` is a WRENCH dataset, one with a ``meta.json`` naming
+    ``entity_types`` a WRENCH sequence-labeling set (:func:`is_seq_source`); any other folder
+    stands for the ``.mat`` files in it or, without any, for the datasets in its subfolders (sorted).
+    Glob patterns (``*``, ``?``, ``[``) are expanded.
     """
     import glob
+
+    from .spans.wrench import is_seq_folder
 
     out: list[Path] = []
     for raw in paths:
@@ -74,17 +77,27 @@ def expand_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         if not matches:
             raise DatasetNotFoundError(f"no file or folder matches {text!r}")
         for m in map(Path, matches):
-            if m.is_dir() and not (m / "label.json").is_file():
+            if m.is_dir() and not (m / "label.json").is_file() and not is_seq_folder(m):
                 mats = sorted(m.glob("*.mat"))
-                if not mats:
+                subsets = sorted(d for d in m.iterdir() if d.is_dir()
+                                 and ((d / "label.json").is_file() or is_seq_folder(d)))
+                if not mats and not subsets:
                     raise DatasetNotFoundError(
-                        f"{m} is neither a WRENCH folder (no label.json) nor a folder of .mat label matrices")
-                out.extend(mats)
+                        f"{m} is neither a WRENCH folder (no label.json), a sequence set (no meta.json with "
+                        "entity_types), a folder of .mat label matrices nor a folder of such datasets")
+                out.extend(mats or subsets)
             elif m.is_dir() or m.suffix == ".mat":
                 out.append(m)
             else:
                 raise InputError(f"{m}: expected a WRENCH folder or a .mat label-matrix file")
     return out
+
+
+def is_seq_source(source: Path) -> bool:
+    """Whether an expanded source is a sequence-labeling set (scored by ``weaklabel.spans``)."""
+    from .spans.wrench import is_seq_folder
+
+    return source.is_dir() and is_seq_folder(source)
 
 
 def _name(source: Path) -> str:
@@ -215,6 +228,10 @@ def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None 
     if seeds < 1:
         raise InputError(f"seeds: expected >= 1, got {seeds}")
     sources = expand_sources(dirs)
+    seq = [s for s in sources if is_seq_source(s)]
+    if seq:
+        raise InputError(f"dirs: {seq[0]} is a sequence-labeling set; score it with "
+                         "weaklabel.spans.benchmark.run_seq (the CLI does both)")
     rows = []
     from ._progress import QUIET
 
@@ -303,8 +320,8 @@ def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25,
     -------
     DataFrame
         One row per (given, draw): ``given`` ("none", "balance" or "<n> rows"),
-        ``gold_rows``, ``draw``, ``metric``, ``score`` (test) and ``held_out``. Size 0 is
-        the unsupervised fit.
+        ``gold_rows``, ``draw``, ``metric``, ``score`` (test), ``held_out`` and ``ece``
+        (test, 10 bins). Size 0 is the unsupervised fit.
     """
     import warnings
 
@@ -343,7 +360,8 @@ def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25,
         rest = np.setdiff1d(labeled, pick)
         rows.append({"given": given, "gold_rows": size, "draw": draw, "metric": met,
                      "score": scores(m, test.L, test.y),
-                     "held_out": scores(m, train.L.votes[rest], train.y[rest]) if rest.size else float("nan")})
+                     "held_out": scores(m, train.L.votes[rest], train.y[rest]) if rest.size else float("nan"),
+                     "ece": calibration_scores(test.y, m.predict_proba(test.L))["ece"]})
     return pd.DataFrame(rows)
 
 

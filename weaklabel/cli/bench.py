@@ -29,8 +29,16 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
                   "were not given")
             print(_markdown(_gold_table(curve)))
         return 0
+    sources = benchmark.expand_sources(args.dirs)
+    seq = [s for s in sources if benchmark.is_seq_source(s)]
+    classes = [s for s in sources if not benchmark.is_seq_source(s)]
+    if seq:
+        _seq_benchmark(seq, args)
+        if not classes:
+            return 0
+        print()
     models = args.models.split(",") if args.models else None
-    results = benchmark.run(args.dirs, models=models, seeds=args.seeds, use_valid_gold=args.use_valid_gold,
+    results = benchmark.run(classes, models=models, seeds=args.seeds, use_valid_gold=args.use_valid_gold,
                             metric=args.metric, lfs=args.lfs, anchors=args.anchors)
     print(_markdown(benchmark.summarize(results, show_time=args.times)))
     print(f"\n{'valid gold as partial labels' if args.use_valid_gold else 'unsupervised'}; test scores x100, "
@@ -46,6 +54,38 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     if args.json:
         results.to_json(args.json, orient="records", indent=2)
     return 0
+
+
+def _seq_benchmark(sources: list[Path], args: argparse.Namespace) -> None:
+    """Sequence sets: entity F1 per model (and skweak's HMM and WRENCH's published rows with --anchors)."""
+    from tqdm.auto import tqdm
+
+    from .. import benchmark
+    from .._progress import QUIET
+    from ..spans.benchmark import SEQ_MODELS, run_seq, summarize_seq
+
+    models = [m for m in args.models.split(",") if m in SEQ_MODELS] if args.models else None
+    bar = tqdm(disable=QUIET or not sys.stderr.isatty(), unit="fit", total=None)
+
+    def progress(what: str) -> None:
+        bar.set_description(what)
+        bar.update(1)
+
+    results = run_seq(sources, models=models, anchors=args.anchors, progress=progress)
+    bar.close()
+    print(_markdown(summarize_seq(results, published=args.anchors)))
+    print("\nsequence sets: entity F1 x100 on test (exact match, micro over types), fitted on train (valid where "
+          "there is no train split) with the LFs of meta.json's lf_rec; '< MV-1': sets where the model is more "
+          "than 1 F1 below token majority vote")
+    if args.times:
+        times = results.pivot_table(index="model", columns="dataset", values="seconds", sort=False).round(2)
+        print("\nfit + predict seconds")
+        print(_markdown(times))
+    if args.json:
+        base = Path(args.json)
+        target = base.with_name(base.stem + ".seq" + base.suffix) if any(
+            not benchmark.is_seq_source(s) for s in benchmark.expand_sources(args.dirs)) else base
+        results.to_json(target, orient="records", indent=2)
 
 
 def _gold_table(curve: Any) -> Any:
@@ -68,6 +108,7 @@ def _gold_table(curve: Any) -> Any:
         "held-out train": [cell(g.get_group(o)["held_out"]) for o in order],
         "Δ held-out": [f"{100 * (g.get_group(o)['held_out'].mean() - base['held_out']):+.1f}"
                        if base is not None else "—" for o in order],
+        "test ECE": [cell(g.get_group(o)["ece"]) if "ece" in curve else "—" for o in order],
         "draws": [int(g.get_group(o)["draw"].count()) for o in order]}, index=list(order))
     table.index.name = "given"
     return table

@@ -1,0 +1,241 @@
+"""A hidden Markov model over BIO tags whose observations are the span LFs' votes.
+
+The hidden state of each token is its true BIO tag; each LF emits its own tag for the token
+(or nothing), independently given the state; states follow a first-order chain whose
+transitions respect BIO (``I-X`` only after ``B-X`` or ``I-X``). EM fits the emissions and
+transitions, starting from majority vote. The forward-backward pass runs over all documents
+at once (documents padded to the longest in a length-sorted batch), one numpy step per
+position, in scaled probabilities.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import InputError
+from .matrix import SpanMatrix
+from .models import SeqLabelModel, TokenMajorityVote
+from .tags import bio_tag_names
+
+_BATCH_TOKENS = 1 << 18     # documents per batch: at most this many padded positions
+
+
+def bio_allowed(n_types: int) -> tuple[np.ndarray, np.ndarray]:
+    """(allowed transitions (S, S), allowed first states (S,)) for BIO: ``I-t`` follows only ``B-t``
+    or ``I-t`` and never starts a document."""
+    S = 1 + 2 * n_types
+    trans = np.ones((S, S), dtype=bool)
+    start = np.ones(S, dtype=bool)
+    for t in range(n_types):
+        i_t = 2 * t + 2
+        trans[:, i_t] = False
+        trans[2 * t + 1, i_t] = trans[i_t, i_t] = True
+        start[i_t] = False
+    return trans, start
+
+
+def forward_backward(log_b: np.ndarray, lengths: np.ndarray, log_start: np.ndarray,
+                     log_trans: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Posterior state marginals of a batch of padded sequences.
+
+    Parameters
+    ----------
+    log_b : ndarray (n_seq, T, S)
+        Log emission likelihood of each position under each state (padding: any value).
+    lengths : ndarray (n_seq,)
+        Real length of each sequence (>= 1).
+    log_start, log_trans : ndarray (S,), (S, S)
+
+    Returns
+    -------
+    gamma : ndarray (n_seq, T, S)
+        P(state at t | all observations); zero on padding.
+    xi : ndarray (S, S)
+        Expected transition counts summed over the batch.
+    log_likelihood : float
+        Sum over sequences of log P(observations).
+    """
+    n, T, S = log_b.shape
+    shift = log_b.max(axis=2, keepdims=True)
+    B = np.exp(log_b - shift)
+    A = np.exp(log_trans)
+    alpha = np.empty((n, T, S))
+    c = np.empty((n, T))
+    a = np.exp(log_start)[None, :] * B[:, 0]
+    c[:, 0] = a.sum(axis=1)
+    alpha[:, 0] = a / c[:, 0:1]
+    for t in range(1, T):
+        a = (alpha[:, t - 1] @ A) * B[:, t]
+        c[:, t] = a.sum(axis=1)
+        alpha[:, t] = a / c[:, t:t + 1]
+    live = np.arange(T)[None, :] < lengths[:, None]          # (n, T)
+    c = np.where(live, c, 1.0)
+    beta = np.ones((n, T, S))
+    for t in range(T - 2, -1, -1):
+        nxt = (B[:, t + 1] * beta[:, t + 1]) @ A.T / c[:, t + 1:t + 2]
+        beta[:, t] = np.where(live[:, t + 1:t + 2], nxt, 1.0)
+    gamma = alpha * beta * live[:, :, None]
+    # xi_t(i, j) = alpha_{t-1}(i) A(i, j) B_t(j) beta_t(j) / c_t, for live t >= 1
+    w = (B[:, 1:] * beta[:, 1:]) / c[:, 1:, None] * live[:, 1:, None]
+    xi = np.einsum("nti,ntj->ij", alpha[:, :-1], w) * A if T > 1 else np.zeros((S, S))
+    ll = float((np.log(c) * live).sum() + (shift[:, :, 0] * live).sum())
+    return gamma, xi, ll
+
+
+class HMM(SeqLabelModel):
+    """Hidden Markov model over BIO tags with one emission matrix per LF, fitted by EM.
+
+    Parameters
+    ----------
+    max_iter : int, default 50
+    tol : float, default 1e-4
+        Stop when the log-likelihood per token changes by less than this.
+    emission_prior : float, default 2.0
+        Dirichlet pseudo-counts per (state, observation), spread as majority vote's
+        initial estimate: they keep rare states from fitting noise.
+    transition_prior : float, default 1.0
+        Dirichlet pseudo-counts per allowed transition.
+
+    Attributes
+    ----------
+    emission_ : ndarray (n_lfs, S, S + 1)
+        P(LF j outputs o | state s); o = 0 is no vote, o = BIO id + 1 otherwise.
+    transition_ : ndarray (S, S)
+    start_ : ndarray (S,)
+    n_iter_, log_likelihood_, converged_
+    """
+
+    _io_output = False
+
+    def __init__(self, *, max_iter: int = 50, tol: float = 1e-4, emission_prior: float = 2.0,
+                 transition_prior: float = 1.0) -> None:
+        self.max_iter = max_iter
+        self.tol = tol
+        self.emission_prior = emission_prior
+        self.transition_prior = transition_prior
+
+    # -- pieces -----------------------------------------------------------
+    @staticmethod
+    def _obs(L: SpanMatrix) -> Any:
+        """Sparse (n_tokens, n_lfs * S) one-hot of each stored vote (column j * S + BIO id)."""
+        from scipy import sparse
+
+        S = 1 + 2 * len(L.types)
+        V = L.votes.tocoo()
+        cols = V.col.astype(np.int64) * S + (V.data.astype(np.int64) - 1)
+        return sparse.csr_matrix((np.ones(cols.size), (V.row, cols)), shape=(L.n_tokens, L.n_lfs * S))
+
+    def _log_b(self, X: Any, m: int, S: int) -> np.ndarray:
+        logE = np.log(self.emission_)                       # (m, S, S + 1)
+        base = logE[:, :, 0].sum(axis=0)                    # every LF silent
+        D = (logE[:, :, 1:] - logE[:, :, :1]).transpose(0, 2, 1).reshape(m * S, S)
+        return base[None, :] + np.asarray(X @ D)
+
+    def _batches(self, offsets: np.ndarray) -> list[np.ndarray]:
+        lengths = np.diff(offsets)
+        order = np.argsort(lengths, kind="stable")
+        out: list[np.ndarray] = []
+        cur: list[int] = []
+        longest = 0
+        for d in order.tolist():
+            longest = max(longest, int(lengths[d]))
+            if cur and longest * (len(cur) + 1) > _BATCH_TOKENS:
+                out.append(np.asarray(cur))
+                cur, longest = [], int(lengths[d])
+            cur.append(d)
+        if cur:
+            out.append(np.asarray(cur))
+        return out
+
+    def _posteriors(self, log_b: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        """gamma (n_tokens, S), xi (S, S), log-likelihood over every non-empty document."""
+        S = log_b.shape[1]
+        gamma = np.zeros_like(log_b)
+        xi = np.zeros((S, S))
+        ll = 0.0
+        lengths = np.diff(offsets)
+        with np.errstate(divide="ignore"):     # log 0 = -inf: the transitions BIO forbids
+            log_start, log_trans = np.log(self.start_), np.log(self.transition_)
+        for docs in self._batches(offsets):
+            docs = docs[lengths[docs] > 0]
+            if docs.size == 0:
+                continue
+            lens = lengths[docs]
+            T = int(lens.max())
+            pos = np.arange(T)[None, :]
+            idx = np.minimum(offsets[docs][:, None] + pos, offsets[docs][:, None] + lens[:, None] - 1)
+            g, x, l_ = forward_backward(log_b[idx], lens, log_start, log_trans)
+            live = pos < lens[:, None]
+            gamma[idx[live]] = g[live]
+            xi += x
+            ll += l_
+        return gamma, xi, ll
+
+    def _m_step(self, X: Any, gamma: np.ndarray, xi: np.ndarray, first: np.ndarray, m: int, S: int) -> None:
+        counts = np.asarray(X.T @ gamma).reshape(m, S, S).transpose(0, 2, 1)     # (m, state, BIO id)
+        total = gamma.sum(axis=0)                                                  # (S,)
+        E = np.empty((m, S, S + 1))
+        E[:, :, 1:] = counts
+        E[:, :, 0] = np.maximum(total[None, :] - counts.sum(axis=2), 0.0)
+        E += self._prior_e + 1e-6           # no outcome impossible: one stray vote cannot zero a path
+        self.emission_ = E / E.sum(axis=2, keepdims=True)
+        trans = np.where(self._allowed, xi + self.transition_prior, 0.0)
+        self.transition_ = trans / trans.sum(axis=1, keepdims=True)
+        start = np.where(self._allowed_start, first + self.transition_prior, 0.0)
+        self.start_ = start / start.sum()
+
+    # -- estimator --------------------------------------------------------
+    def fit(self, L: SpanMatrix, y: Any = None) -> HMM:
+        L = self._check_input(L, fitting=True)
+        if L.n_tokens == 0:
+            raise InputError("L: no tokens to fit on")
+        self._set_shape(L)
+        m, S = L.n_lfs, 1 + 2 * len(L.types)
+        self._allowed, self._allowed_start = bio_allowed(len(L.types))
+        X = self._obs(L)
+        # start from majority vote's tags, hard
+        mv = TokenMajorityVote().fit(L).predict(L)
+        gamma = np.zeros((L.n_tokens, S))
+        gamma[np.arange(L.n_tokens), mv] = 1.0
+        prev = np.concatenate([[0], mv[:-1]])
+        starts = np.zeros(L.n_tokens, dtype=bool)
+        starts[L.doc_offsets[:-1][np.diff(L.doc_offsets) > 0]] = True
+        xi = np.zeros((S, S))
+        np.add.at(xi, (prev[~starts], mv[~starts]), 1.0)
+        first = np.bincount(mv[starts], minlength=S).astype(float)
+        self._prior_e = np.zeros((m, S, S + 1))
+        self._m_step(X, gamma, xi, first, m, S)
+        # the prior: emission_prior pseudo-counts per state, shaped as majority vote's estimate
+        self._prior_e = self.emission_prior * (S + 1) * self.emission_
+        self._m_step(X, gamma, xi, first, m, S)
+        ll_prev, self.converged_ = -np.inf, False
+        n_tok = float(L.n_tokens)
+        for it in range(1, self.max_iter + 1):
+            log_b = self._log_b(X, m, S)
+            gamma, xi, ll = self._posteriors(log_b, L.doc_offsets)
+            first = gamma[L.doc_offsets[:-1][np.diff(L.doc_offsets) > 0]].sum(axis=0)
+            self._m_step(X, gamma, xi, first, m, S)
+            self.n_iter_ = it
+            self.log_likelihood_ = ll / n_tok
+            if abs(ll - ll_prev) / n_tok < self.tol:
+                self.converged_ = True
+                break
+            ll_prev = ll
+        return self
+
+    def predict_proba(self, L: SpanMatrix) -> np.ndarray:
+        """P(BIO tag | all votes in the document) per token; ``O`` where no LF voted."""
+        L = self._check_input(L)
+        m, S = L.n_lfs, 1 + 2 * len(L.types)
+        X = self._obs(L)
+        gamma, _, _ = self._posteriors(self._log_b(X, m, S), L.doc_offsets)
+        silent = np.diff(L.votes.indptr) == 0
+        gamma[silent] = 0.0
+        gamma[silent, 0] = 1.0
+        return gamma
+
+    @property
+    def bio_tags_(self) -> list[str]:
+        return bio_tag_names(self.types_)
