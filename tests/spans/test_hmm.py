@@ -99,3 +99,28 @@ def test_hmm_refuses_matrices_it_was_not_fitted_on():
         m.predict_proba(other)
     with pytest.raises(InputError, match="expected a SpanMatrix"):
         m.predict_proba(np.zeros((3, 3)))
+
+
+def test_a_copied_lf_counts_once():
+    from weaklabel.spans.hmm import duplicate_weights
+
+    L, gold = _toy(seed=3)
+    spans = L.to_spans()
+    doubled = SpanMatrix.from_spans([doc + [doc[2]] for doc in spans], L.doc_lengths(), ["PER"],
+                                    ["a", "b", "c", "c_copy"])
+    assert duplicate_weights(doubled, 0.9).tolist() == [1, 1, 0.5, 0.5]
+    assert duplicate_weights(doubled, 1.0).tolist() == [1, 1, 0.5, 0.5]   # exact copies merge at 1.0 too
+    one, two = HMM().fit(L), HMM().fit(doubled)
+    assert np.allclose(one.predict_proba(L), two.predict_proba(doubled), atol=1e-8)
+    with pytest.raises(InputError, match="duplicate_threshold"):
+        HMM(duplicate_threshold=0).fit(L)
+
+
+def test_near_copies_group_by_jaccard():
+    from weaklabel.spans.hmm import duplicate_weights
+
+    # a tags tokens 0-9, b tags 0-8 (Jaccard 0.9), c tags 5-14 (0.33 with a)
+    L = SpanMatrix.from_spans([[[(0, 10, "PER")], [(0, 9, "PER")], [(5, 15, "PER")], []]], [20], ["PER"],
+                              ["a", "b", "c", "silent"])
+    assert duplicate_weights(L, 0.9).tolist() == [0.5, 0.5, 1, 1]
+    assert duplicate_weights(L, 0.95).tolist() == [1, 1, 1, 1]

@@ -138,17 +138,23 @@ class TokenMajorityVote(SeqLabelModel):
 class TokenDawidSkene(SeqLabelModel):
     """Dawid-Skene per token over IO tags, on WRENCH's token matrix (how WRENCH runs Snorkel and
     Dawid-Skene on sequences): where no LF tags an entity, every LF votes ``O``; where one does,
-    the others abstain. A full confusion matrix per LF is fitted by EM. Tokens no LF voted on
-    stay ``O``.
+    the others abstain. Tokens no LF voted on stay ``O``.
 
     Parameters
     ----------
+    confusion : {"class_conditional", "full", "one_coin"}, default "class_conditional"
+        One accuracy per LF and true tag, errors spread evenly. A full confusion matrix is not
+        identified here: an LF's ``O`` is never seen on entity tokens (it is dropped there), so
+        EM can make a chemical dictionary "always vote Chemical on diseases" (bc5cdr: 38.4 F1
+        with "full", 83.5 with "class_conditional").
     smoothing : float, default 10.0
         Pseudo-votes toward the suite's shared precision (see :class:`weaklabel.DawidSkene`).
     max_iter : int, default 100
     """
 
-    def __init__(self, *, smoothing: float = 10.0, max_iter: int = 100) -> None:
+    def __init__(self, *, confusion: str = "class_conditional", smoothing: float = 10.0,
+                 max_iter: int = 100) -> None:
+        self.confusion = confusion
         self.smoothing = smoothing
         self.max_iter = max_iter
 
@@ -172,7 +178,8 @@ class TokenDawidSkene(SeqLabelModel):
         votes = self._token_votes(L)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LabelModelWarning)
-            self.model_ = DawidSkene(cardinality=1 + len(L.types), model_abstains=False, smoothing=self.smoothing,
+            self.model_ = DawidSkene(cardinality=1 + len(L.types), confusion=self.confusion,
+                                     model_abstains=False, smoothing=self.smoothing,
                                      max_iter=self.max_iter, gold_correction=None, pattern_prior=None,
                                      temperature=None).fit(votes)
         return self
