@@ -55,7 +55,8 @@ def report(df: pd.DataFrame) -> str:
         held = table.loc[tied, ds]
         best_lodo.append(held.max())
         worst_lodo.append(held.min())
-        lines.append(f"held out {ds}: {len(tied)} tied points on the others; held-out F1 {held.min():.2f}-{held.max():.2f}")
+        lines.append(f"held out {ds}: {len(tied)} tied points on the others; "
+                     f"held-out F1 {held.min():.2f}-{held.max():.2f}")
     lines.append(f"leave-one-dataset-out mean: {np.mean(worst_lodo):.2f} (ties broken worst) to "
                  f"{np.mean(best_lodo):.2f} (ties broken best)")
     return "\n".join(lines)
