@@ -25,3 +25,13 @@ def test_readme_states_the_two_setup_commands():
     assert 'python -m pip install -e ".[dev]" && python -m pytest' in text
     ci = (README.parent / ".ci" / "run").read_text()
     assert 'python -m pip install -e ".[dev]" && python -m pytest' in ci
+
+
+def test_span_example_runs_and_prints_what_it_says(capsys):
+    text = README.read_text()
+    section = text[text.index("## Entities and spans"):]
+    code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    for line in re.findall(r"^# (\[.*\])$", code, re.M):     # the output the README shows
+        assert line in out
