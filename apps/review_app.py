@@ -60,9 +60,24 @@ def _show_content(content: dict, sess: ReviewSession, spans: dict | None = None)
         st.dataframe(pd.DataFrame([others]).T.rename(columns={0: "value"}).astype(str))
 
 
-def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, label: int | None = None) -> None:
+def _set_item(item: dict | None) -> None:
+    """Put an item on screen. Each item shown gets a new number (``shown``): the decision
+    buttons carry it, so a press is bound to the item that was on screen when it was made."""
+    st.session_state["item"] = item
+    st.session_state["shown"] = st.session_state.get("shown", 0) + 1
+
+
+def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, label: int | None = None,
+         shown: int | None = None) -> None:
     """A decision, run as the button's callback: the store is written and the next item
-    is leased before the panel re-renders, so one keypress costs one run."""
+    is leased before the panel re-renders, so one keypress costs one run.
+
+    ``shown`` is the number of the item the button was drawn with. A press whose item is no
+    longer on screen (a double press, key repeat, a press during a re-render) is dropped: it
+    was aimed at an item already decided, and must not fall on one the expert never saw."""
+    if kind != "refit" and shown != st.session_state.get("shown"):
+        st.session_state["flash"] = "Ignored a second press: the item it was meant for is already done."
+        return
     item = st.session_state.get("item")
     nxt = None
     with lock:
@@ -92,7 +107,7 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
             nxt = sess.item_for(undone, annotator)  # the undone item comes back on screen
         if nxt is None:
             nxt = sess.next_item(annotator)
-    st.session_state["item"] = nxt
+    _set_item(nxt)
 
 
 @st.fragment
@@ -104,8 +119,9 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
         st.toast(st.session_state.pop("flash"))
     if "item" not in st.session_state or st.session_state["item"] is None:
         with lock:
-            st.session_state["item"] = sess.next_item(annotator)
+            _set_item(sess.next_item(annotator))
     item = st.session_state["item"]
+    shown = st.session_state["shown"]
     if item is None:
         st.success("Nothing left in your queue. Thank you!")
         _progress_line(sess, annotator)
@@ -114,13 +130,14 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
     _show_content(item["content"], sess, item.get("spans"))
     cols = st.columns(len(sess.labels) + 2)
     args = (sess, lock, annotator)
+    # Keys carry the item's number: a press on buttons drawn for an earlier item is stale.
     for i, name in enumerate(sess.labels.names):
-        cols[i].button(name, key=f"label-{i}", shortcut=str(i + 1), type="primary",
+        cols[i].button(name, key=f"label-{i}-{shown}", shortcut=str(i + 1), type="primary",
                        help=sess.project.label_descriptions.get(name),
-                       on_click=_act, args=("label", *args, i), use_container_width=True)
-    cols[-2].button("Skip", key="skip", shortcut="s", on_click=_act, args=("skip", *args),
+                       on_click=_act, args=("label", *args, i, shown), use_container_width=True)
+    cols[-2].button("Skip", key=f"skip-{shown}", shortcut="s", on_click=_act, args=("skip", *args, None, shown),
                     use_container_width=True)
-    cols[-1].button("Undo", key="undo", shortcut="u", on_click=_act, args=("undo", *args),
+    cols[-1].button("Undo", key=f"undo-{shown}", shortcut="u", on_click=_act, args=("undo", *args, None, shown),
                     use_container_width=True)
     st.caption(f"row {item['row_id']} · why this item: {item['reason']}")
     st.text_input("Note (optional; saved with your label)", key=f"note-{item['row_id']}")

@@ -40,6 +40,13 @@ def _open(at: AppTest, tab: str) -> AppTest:
     return at.run()
 
 
+def _decision(at: AppTest, name: str):
+    """The decision button ``name`` (label-i, skip, undo) drawn for the item on screen: its key
+    carries the item's number, so a press on an earlier item's button is stale."""
+    shown = at.session_state["shown"]
+    return at.button(key=f"{name}-{shown}")
+
+
 def _current_item(at):
     return at.session_state["item"]["row_id"]
 
@@ -58,14 +65,14 @@ def test_sign_in_locks_identity_and_survives_a_reload(spam_project, monkeypatch)
     # signed in: no name box anywhere; keys cannot edit the identity any more
     assert not [t for t in at.text_input if t.key in ("sign-in-name", "annotator")]
     assert "Dr. Ana Müller" in [t.value for t in at.sidebar.text]
-    at.button(key="label-1").click().run()
+    _decision(at, "label-1").click().run()
     assert _store(spam_project).events()["annotator"].tolist() == ["Dr. Ana Müller"]
     token = at.query_params["s"]
     # a reload (a new session with the same URL) keeps the signed-in expert
     again = AppTest.from_file(APP, default_timeout=60)
     again.query_params["s"] = token
     again.run()
-    assert again.session_state["identity"] == "Dr. Ana Müller" and again.button(key="label-0")
+    assert again.session_state["identity"] == "Dr. Ana Müller" and _decision(again, "label-0")
     # a forged token is ignored: back to the sign-in form
     forged = AppTest.from_file(APP, default_timeout=60)
     forged.query_params["s"] = token[:-1] + ("0" if token[-1] != "0" else "1")
@@ -79,26 +86,26 @@ def test_sign_in_locks_identity_and_survives_a_reload(spam_project, monkeypatch)
 def test_undo_shows_the_undone_item_again(app, spam_project):
     at = app("ana")
     first = _current_item(at)
-    at.button(key="label-0").click().run()
+    _decision(at, "label-0").click().run()
     assert _current_item(at) != first
-    at.button(key="undo").click().run()
+    _decision(at, "undo").click().run()
     assert _current_item(at) == first
-    at.button(key="label-1").click().run()  # label it again, differently
+    _decision(at, "label-1").click().run()  # label it again, differently
     assert _store(spam_project).gold().to_dict() == {first: 1}
 
 
 def test_label_skip_undo_and_the_event_lands_in_the_database(app, spam_project):
     at = app("ana")
     first = _current_item(at)
-    at.button(key="label-1").click().run()
+    _decision(at, "label-1").click().run()
     ev = _store(spam_project).events()
     assert ev[["row_id", "kind", "label", "annotator"]].values.tolist() == [[first, "label", 1, "ana"]]
     second = _current_item(at)
     assert second != first
-    at.button(key="skip").click().run()
+    _decision(at, "skip").click().run()
     assert _store(spam_project).events()["kind"].tolist() == ["label", "skip"]
     assert _current_item(at) not in (first, second)
-    at.button(key="undo").click().run()
+    _decision(at, "undo").click().run()
     assert _store(spam_project).events()["kind"].tolist() == ["label", "skip", "undo"]
     assert _store(spam_project).gold().empty
 
@@ -106,7 +113,7 @@ def test_label_skip_undo_and_the_event_lands_in_the_database(app, spam_project):
 def test_refit_reranks_the_queue(app, spam_project):
     at = app("ana")
     for _ in range(2):  # refit_every = 2 in the fixture
-        at.button(key="label-0").click().run()
+        _decision(at, "label-0").click().run()
     assert any("Refit with 2 expert labels" in i.value for i in at.info)
     at.button(key="refit").click().run()
     assert at.session_state["last_refit"]["expert_labels"] == 2
@@ -146,7 +153,7 @@ def test_plain_text_items_and_entities(app, spam_project):
 
 def test_other_pages_render(app):
     at = app("ana")
-    at.button(key="label-1").click().run()
+    _decision(at, "label-1").click().run()
     assert len(at.tabs) == 5
     _open(at, "LF analysis")
     assert at.selectbox(key="drill-lf").options == ["promo", "link", "fan"]
@@ -169,7 +176,7 @@ def test_access_control_with_per_annotator_passwords(spam_project, monkeypatch):
     _sign_in(at, "ana", "wrong")
     assert any("Wrong name or password" in e.value for e in at.error) and not at.tabs
     _sign_in(at, "ana", "s3cret")
-    at.button(key="label-1").click().run()
+    _decision(at, "label-1").click().run()
     assert _store(spam_project).events()["annotator"].tolist() == ["ana"]
     at2 = _sign_in(AppTest.from_file(APP, default_timeout=60).run(), "mallory", "s3cret")
     assert any("Wrong name or password" in e.value for e in at2.error)
@@ -212,13 +219,13 @@ def test_guidelines_and_label_descriptions_are_shown_without_raw_html(app, spam_
     assert "**SPAM**: ads or links" in md
     assert any("Ads are **SPAM**" in m.value for m in at.sidebar.markdown)  # markdown, not HTML:
     assert all(not m.proto.allow_html for m in at.sidebar.markdown)        # raw HTML is never rendered
-    assert at.button(key="label-1").proto.help == "ads or links"
+    assert _decision(at, "label-1").proto.help == "ads or links"
 
 
 def test_history_tab_lists_and_changes_a_past_label(app, spam_project):
     at = app("ana")
     first = _current_item(at)
-    at.button(key="label-1").click().run()
+    _decision(at, "label-1").click().run()
     _open(at, "My history")
     at.text_input(key="hist-search").input(first).run()
     assert at.selectbox(key="hist-row").options == [first]

@@ -124,3 +124,74 @@ def test_weaklabel_app_hides_streamlits_toolbar(spam_project, monkeypatch):
     cmd = seen["cmd"]
     assert cmd[cmd.index("--client.toolbarMode") + 1] == "viewer"
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+
+
+def _start_app(project, port):
+    env = dict(os.environ, WEAKLABEL_PROJECT=str(project))
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _shown_row(page) -> str:
+    caption = page.get_by_text(re.compile(r"^row .* · why this item")).first.inner_text()
+    return re.match(r"row (.*) · why this item", caption).group(1)
+
+
+# Every item caption the page ever holds ("row <id> · why this item"), recorded as the DOM changes.
+_WATCH = """() => {
+  window.__seen = [];
+  const grab = () => document.querySelectorAll('[data-testid="stCaptionContainer"]').forEach(e => {
+    const m = e.innerText.match(/^row (.*) · why this item/);
+    if (m && !window.__seen.includes(m[1])) window.__seen.push(m[1]);
+  });
+  grab();
+  new MutationObserver(grab).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_double_press_never_labels_an_item_the_expert_did_not_see(spam_project, tmp_path):
+    """Issue 26, item 1: of two presses 40 ms apart, the second must not fall on an item that was
+    never on the page (before the fix it labeled the next item, which was never painted)."""
+    port = _free_port()
+    server = _start_app(spam_project, port)
+    pairs = 10
+    try:
+        _wait_for(port)
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+            page = browser.new_page(viewport={"width": 1300, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+            page.get_by_label("Your name").wait_for(timeout=60_000)
+            page.get_by_label("Your name").fill("fast-expert")
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("button", name=re.compile(r"^SPAM")).wait_for(timeout=60_000)
+            page.evaluate(_WATCH)
+            for _ in range(pairs):
+                page.get_by_text("why this item").click()        # focus the page, not the note box
+                before = _shown_row(page)
+                page.keyboard.press("2")
+                page.wait_for_timeout(40)
+                page.keyboard.press("2")
+                for _ in range(100):                               # the next item is painted
+                    page.wait_for_timeout(100)
+                    try:
+                        if _shown_row(page) != before:
+                            break
+                    except Exception:  # noqa: BLE001 - mid-render
+                        pass
+            page.wait_for_timeout(1500)
+            seen = page.evaluate("() => window.__seen")
+            page.screenshot(path=str(tmp_path / "double_press.png"), full_page=True)
+            browser.close()
+        ev = Project.load(spam_project).open_store().events()
+        labeled = ev.loc[ev["kind"] == "label", "row_id"].astype(str).tolist()
+        assert pairs <= len(labeled) <= 2 * pairs
+        assert set(labeled) <= set(seen), (labeled, seen)        # nothing labeled that was never shown
+        assert len(set(labeled)) == len(labeled)                  # and nothing labeled twice
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
