@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import threading
+from concurrent.futures import Future
 
 import pandas as pd
 import streamlit as st
@@ -32,10 +33,32 @@ def _project_path() -> str:
     return args.project
 
 
-@st.cache_resource(show_spinner="Applying LFs and fitting the label model...")
+@st.cache_resource(show_spinner=False)
+def _loading(path: str) -> Future:
+    """The review session, built in a background thread from the first page view on: the LFs
+    run and the model fits while the expert signs in. One session per server process: the
+    model is shared, the labels live in the store; refits run in the background too."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="weaklabel-load")
+    return pool.submit(lambda: (ReviewSession(Project.load(path), background_refits=True), threading.Lock()))
+
+
+@st.cache_resource(show_spinner=False)
+def _project(path: str) -> Project:
+    return Project.load(path)
+
+
 def _session(path: str) -> tuple[ReviewSession, threading.Lock]:
-    # One session per server process: the model is shared, the labels live in the store.
-    return ReviewSession(Project.load(path)), threading.Lock()
+    fut = _loading(path)
+    try:
+        if not fut.done():
+            with st.spinner("Applying LFs and fitting the label model..."):
+                return fut.result()
+        return fut.result()
+    except Exception:
+        _loading.clear()   # a failed load is not kept: the next page view tries again
+        raise
 
 
 def _show_content(content: dict, sess: ReviewSession, spans: dict | None = None) -> None:
@@ -82,19 +105,17 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
     nxt = None
     with lock:
         if kind == "refit":
-            st.session_state["last_refit"] = sess.refit()
-            st.session_state["full_rerun"] = True
+            started = sess.refit_in_background()
+            st.session_state["flash"] = ("Refitting in the background: keep labeling." if started
+                                         else "A refit is already running.")
             if item is not None:
                 return  # the expert has not decided yet: the same item stays on screen
         elif item is None:
             return
         elif kind == "label":
             note = st.session_state.get(f"note-{item['row_id']}") or None
-            info = sess.label(item["row_id"], label, annotator, note=note,
-                              source="audit" if item["source"] == "audit" else "queue")
-            if info is not None:  # a refit: the other tabs change too
-                st.session_state["last_refit"] = info
-                st.session_state["full_rerun"] = True
+            sess.label(item["row_id"], label, annotator, note=note,
+                       source="audit" if item["source"] == "audit" else "queue")  # refits in the background
         elif kind == "skip":
             sess.skip(item["row_id"], annotator)
         elif kind == "undo":
@@ -113,8 +134,6 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
 @st.fragment
 def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> None:
     # A fragment: a decision re-renders this panel only, not the analysis and export tabs.
-    if st.session_state.pop("full_rerun", False):
-        st.rerun(scope="app")
     if "flash" in st.session_state:
         st.toast(st.session_state.pop("flash"))
     if "item" not in st.session_state or st.session_state["item"] is None:
@@ -144,8 +163,12 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
     _progress_line(sess, annotator)
     if sess.notice:
         st.caption(sess.notice)
-    if "last_refit" in st.session_state:
-        info = st.session_state["last_refit"]
+    if sess.refitting:
+        st.caption("Refitting the label model in the background; the queue updates when it is done.")
+    if sess.refit_error:
+        st.caption(f"The last refit failed ({sess.refit_error}); the previous model stays.")
+    if len(sess.history) > 1:   # the first fit is the one the app started with
+        info = sess.history[-1]
         moved = ", ".join(f"{r['row_id']} {r['from']}→{r['to']}" for r in info.get("changed_rows", []))
         st.info(f"Refit with {info['expert_labels']} expert labels: {info['changed']} rows changed label"
                 + (f" (e.g. {moved})" if moved else "")
@@ -261,10 +284,10 @@ def _sign_out() -> None:
     st.query_params.pop("s", None)
 
 
-def _signed_in(policy: AccessPolicy, sess: ReviewSession) -> str:
+def _signed_in(policy: AccessPolicy, project: Project) -> str:
     """The signed-in expert. Identity is fixed at sign-in, never read from a text box
     afterwards; a signed token in the URL keeps it across reloads."""
-    key = session_key(sess.project.root)
+    key = session_key(project.root)
     ident = st.session_state.get("identity")
     if ident is None and "s" in st.query_params:
         ident = verify_identity(st.query_params["s"], key)
@@ -310,12 +333,18 @@ def main() -> None:
                  "why in the server log.")
         st.stop()
     try:
+        project = _project(path)
+        _loading(path)   # the LFs run and the model fits while the expert signs in
+    except WeakLabelError as exc:
+        st.error(f"Cannot open the project: {exc}")
+        st.stop()
+    st.subheader(f"weaklabel review: {project.name}")
+    annotator = _signed_in(policy, project)
+    try:
         sess, lock = _session(path)
     except WeakLabelError as exc:
         st.error(f"Cannot open the project: {exc}")
         st.stop()
-    st.subheader(f"weaklabel review: {sess.project.name}")
-    annotator = _signed_in(policy, sess)
     _guidelines(sess)
     # Only the open tab is built: switching tabs reruns the app, so every tab shows fresh
     # numbers, and the label keys exist only while the Label tab is open.

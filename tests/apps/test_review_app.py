@@ -110,13 +110,26 @@ def test_label_skip_undo_and_the_event_lands_in_the_database(app, spam_project):
     assert _store(spam_project).gold().empty
 
 
-def test_refit_reranks_the_queue(app, spam_project):
+def _until(at: AppTest, seen, tries: int = 100) -> AppTest:
+    """Rerun the app until ``seen(at)`` holds (a background refit finishing)."""
+    import time
+
+    for _ in range(tries):
+        if seen(at):
+            return at
+        time.sleep(0.1)
+        at.run()
+    raise AssertionError("the app never showed what was expected")
+
+
+def test_refit_runs_in_the_background_and_reranks_the_queue(app, spam_project):
     at = app("ana")
-    for _ in range(2):  # refit_every = 2 in the fixture
+    for _ in range(2):  # refit_every = 2 in the fixture: the second label starts a refit
         _decision(at, "label-0").click().run()
-    assert any("Refit with 2 expert labels" in i.value for i in at.info)
+    assert at.session_state["item"] is not None      # the next item came at once, before the fit
+    _until(at, lambda a: any("Refit with 2 expert labels" in i.value for i in a.info))
     at.button(key="refit").click().run()
-    assert at.session_state["last_refit"]["expert_labels"] == 2
+    assert any("Refitting in the background" in t.value or "already running" in t.value for t in at.toast)
 
 
 def test_two_experts_do_not_get_the_same_leased_item(app):
@@ -199,6 +212,8 @@ def test_an_unreachable_store_never_shows_its_password(spam_project, monkeypatch
     proj.write_text(text)
     monkeypatch.setenv("WEAKLABEL_PROJECT", str(proj))
     at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.text_input(key="sign-in-name")          # the sign-in shows while the project loads
+    at = _sign_in(at, "ana")
     shown = " ".join(str(e.value) for e in at.error)
     assert "Cannot open the project" in shown and "s3cret" not in shown and "ana:***@" in shown
 

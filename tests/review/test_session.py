@@ -207,3 +207,52 @@ def test_progress_aligns_labels_and_predictions_when_an_imported_row_is_absent(s
                            ("c2", pred["c2"], "ana")], source="import")
     prog = sess.progress("ana")
     assert prog["mine"] == 3 and prog["agreement_with_model"] == 1.0   # only c1 and c2 are scored
+
+
+def test_background_refits_leave_keypresses_alone(spam_project, monkeypatch):
+    """Issue 26, item 3: with background refits, the label that reaches refit_every returns at
+    once; decisions made while the fit runs are all stored and count toward the next refit."""
+    import threading
+
+    sess = ReviewSession(Project.load(spam_project), background_refits=True)
+    gate = threading.Event()
+    slow = sess._fit_snapshot
+
+    def held_fit():
+        gate.wait(10)          # the fit cannot finish until the test lets it
+        return slow()
+
+    monkeypatch.setattr(sess, "_fit_snapshot", held_fit)
+    labeled = []
+    for annotator in ("ana", "ana"):                       # refit_every = 2
+        item = sess.next_item(annotator)
+        assert sess.label(item["row_id"], 1, annotator) is None
+        labeled.append(item["row_id"])
+    assert sess.refitting and len(sess.history) == 1         # the fit runs; nothing swapped yet
+    for _ in range(3):                                       # keep labeling during the fit
+        item = sess.next_item("ana")
+        sess.label(item["row_id"], 0, "ana")
+        labeled.append(item["row_id"])
+    assert not sess.refit_in_background()                    # one refit at a time
+    gate.set()
+    sess.wait_for_refit(30)
+    assert not sess.refitting and len(sess.history) == 2
+    assert sess.history[-1]["expert_labels"] >= 2
+    ev = sess.store.events()
+    assert ev.loc[ev["kind"] == "label", "row_id"].tolist() == labeled       # every decision stored
+    assert not set(labeled) & set(sess.queue()["row_id"])
+    assert sess.since_refit == 3     # the labels made during the fit count toward the next one
+
+
+def test_a_failed_background_refit_keeps_the_model(spam_project, monkeypatch):
+    sess = ReviewSession(Project.load(spam_project), background_refits=True)
+    model = sess.model
+
+    def broken():
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(sess, "_fit_snapshot", broken)
+    assert sess.refit_in_background()
+    sess.wait_for_refit(30)
+    assert sess.refit_error == "RuntimeError: disk full" and sess.model is model
+    assert sess.next_item("ana") is not None

@@ -7,6 +7,7 @@ tests and scripts drive the same object.
 from __future__ import annotations
 
 import html
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -30,13 +31,22 @@ class ReviewSession:
     Parameters
     ----------
     project : Project
+    background_refits : bool, default False
+        Refit every ``refit_every`` labels in a background thread, on a snapshot of the store,
+        and swap the model and the queue in when it is done (:meth:`label` then returns None
+        at once; the refit's summary is appended to :attr:`history`). The app sets it, so no
+        keypress waits for a fit.
     """
 
     model: BaseLabelModel  # the label model of the last refit
     probs: np.ndarray  # its P(y | votes) per row
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, *, background_refits: bool = False) -> None:
         self.project = project
+        self.background_refits = background_refits
+        self._swap = threading.RLock()      # held only while a refit's results are swapped in
+        self._worker: threading.Thread | None = None
+        self.refit_error: str | None = None
         self.suite = project.suite()
         self.labels = self.suite.labels
         self.df, _ = project.items()
@@ -88,7 +98,49 @@ class ReviewSession:
         return fit_gold(sources, self.project.strategy, y)
 
     def refit(self) -> dict[str, Any]:
-        """Refit the label model and re-rank.
+        """Refit the label model and re-rank, now (see :meth:`_fit_snapshot` for what trains it).
+
+        Returns how the labels moved: rows whose label changed, expert labels, the
+        labels fitted on, and the model's accuracy on the expert-labeled rows.
+        """
+        return self._install(self._fit_snapshot())
+
+    def refit_in_background(self) -> bool:
+        """Start a refit in a background thread unless one is running; True if one started.
+
+        The fit reads a snapshot of the store and swaps the model and the queue in when done;
+        decisions made meanwhile go on against the current queue and count toward the next
+        refit. A failure is kept in :attr:`refit_error` (the current model stays)."""
+        with self._swap:
+            if self._worker is not None and self._worker.is_alive():
+                return False
+            self.since_refit = 0   # labels from now on count toward the next refit
+
+            def work() -> None:
+                try:
+                    self._install(self._fit_snapshot())
+                    self.refit_error = None
+                except Exception as exc:  # noqa: BLE001 - a failed refit must not take the app down
+                    self.refit_error = f"{type(exc).__name__}: {exc}"
+
+            self._worker = threading.Thread(target=work, name="weaklabel-refit", daemon=True)
+            self._worker.start()
+            return True
+
+    @property
+    def refitting(self) -> bool:
+        """Whether a background refit is running."""
+        return self._worker is not None and self._worker.is_alive()
+
+    def wait_for_refit(self, timeout: float | None = None) -> None:
+        """Block until the background refit (if any) is done (tests, scripts, shutdown)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    def _fit_snapshot(self) -> dict[str, Any]:
+        """Fit the label model on the store as it is now and rank the queue, without touching
+        the session's state (so it can run beside keypresses).
 
         Every expert label overrides its row's output (:meth:`final_labels`), and the
         labels of :meth:`fit_labels` train the model: rows drawn at random fully; rows a
@@ -97,9 +149,6 @@ class ReviewSession:
         are a fair sample of it; across patterns they are not). Rows ``label_issues``
         picked (by a text model's doubt) do not train it: in ``weaklabel bench review`` 150
         of them on sms took train accuracy from 0.93 to 0.46.
-
-        Returns how the labels moved: rows whose label changed, expert labels, the
-        labels fitted on, and the model's accuracy on the expert-labeled rows.
         """
         y = self.expert_gold()
         y_fit, random_sample = self.fit_labels(y)
@@ -116,24 +165,51 @@ class ReviewSession:
             warnings.simplefilter("ignore", LabelModelWarning)
             model.fit(self.L, y_fit if (y_fit >= 0).any() else None)
         probs = model.predict_proba(self.L)
-        new = probs_to_preds(probs, tie_break_policy="random")
-        previous = getattr(self, "probs", None)  # None before the first fit
-        old = probs_to_preds(previous, tie_break_policy="random") if previous is not None else new
-        known = y >= 0
-        moved = np.flatnonzero(new != old)
-        info = {"changed": int(moved.size), "expert_labels": int(known.sum()),
-                "fitted_on": int((y_fit >= 0).sum()),
-                "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None,
-                "changed_rows": [{"row_id": str(self.L.row_ids[i]), "from": self.labels.name(int(old[i])),
-                                  "to": self.labels.name(int(new[i]))} for i in moved[:5].tolist()]}
-        self.model, self.probs, self.since_refit = model, probs, 0
-        self._ranked: pd.DataFrame | None = None  # the review order, recomputed after each refit
-        self._issue_scores: np.ndarray | None = None
-        self._issue_error: str | None = None
+        scores, error = None, None
         if self.project.strategy == "label_issues":
-            self.issue_scores()
-        self.history.append(info)
+            scores, error = self._issue_scores_for(probs, y)
+        strategy = self.project.strategy if scores is not None or self.project.strategy != "label_issues" \
+            else "conflict"
+        ranked = rank(self.L, strategy, probs=probs, mv_probs=self.mv_probs,
+                      weights=conflict_weights(model, self.labels.cardinality), scores=scores,
+                      overlap=self.project.overlap, audit_fraction=0.0)
+        return {"model": model, "probs": probs, "y": y, "y_fit": y_fit, "ranked": ranked,
+                "issue_scores": scores, "issue_error": error}
+
+    def _install(self, snap: dict[str, Any]) -> dict[str, Any]:
+        """Swap a fitted snapshot in, in one step; returns how the labels moved."""
+        probs, y = snap["probs"], snap["y"]
+        new = probs_to_preds(probs, tie_break_policy="random")
+        with self._swap:
+            previous = getattr(self, "probs", None)  # None before the first fit
+            old = probs_to_preds(previous, tie_break_policy="random") if previous is not None else new
+            known = y >= 0
+            moved = np.flatnonzero(new != old)
+            info = {"changed": int(moved.size), "expert_labels": int(known.sum()),
+                    "fitted_on": int((snap["y_fit"] >= 0).sum()),
+                    "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None,
+                    "changed_rows": [{"row_id": str(self.L.row_ids[i]), "from": self.labels.name(int(old[i])),
+                                      "to": self.labels.name(int(new[i]))} for i in moved[:5].tolist()]}
+            self.model, self.probs = snap["model"], probs
+            if not self.background_refits:
+                self.since_refit = 0
+            self._ranked: pd.DataFrame | None = snap["ranked"]   # the review order of this fit
+            self._issue_scores: np.ndarray | None = snap["issue_scores"]
+            self._issue_error: str | None = snap["issue_error"]
+            self.history.append(info)
         return info
+
+    def _issue_scores_for(self, probs: np.ndarray, y: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+        """(a text model's doubt about each row's label under ``probs``, or None and why not)."""
+        from ..learn.quality import label_issue_scores
+
+        weak = np.where(y >= 0, y, probs_to_preds(probs, tie_break_policy="random"))
+        try:
+            if not self.project.text_column:
+                raise InputError("it needs text_column in weaklabel.toml")
+            return label_issue_scores(self.df, weak, text_column=self.project.text_column), None
+        except InputError as exc:  # e.g. too few rows of some class for cross-validation
+            return None, str(exc)
 
     @property
     def model_version(self) -> str:
@@ -150,16 +226,7 @@ class ReviewSession:
         None while that cannot be computed yet; :attr:`notice` then says why."""
         if self._issue_scores is not None or self._issue_error is not None:
             return self._issue_scores
-        from ..learn.quality import label_issue_scores
-
-        y = self.expert_gold()
-        weak = np.where(y >= 0, y, probs_to_preds(self.probs, tie_break_policy="random"))
-        try:
-            if not self.project.text_column:
-                raise InputError("it needs text_column in weaklabel.toml")
-            self._issue_scores = label_issue_scores(self.df, weak, text_column=self.project.text_column)
-        except InputError as exc:  # e.g. too few rows of some class for cross-validation
-            self._issue_error = str(exc)
+        self._issue_scores, self._issue_error = self._issue_scores_for(self.probs, self.expert_gold())
         return self._issue_scores
 
     @property
@@ -187,13 +254,18 @@ class ReviewSession:
     def _queue_ids(self) -> list[Any]:
         """Row ids of the review queue in order, ranked once per refit; who may take which
         row is the store's business (:meth:`ExpertLabelStore.lease_next`)."""
-        if self._ranked is None:
-            strategy = self._strategy(None)
-            self._ranked = rank(self.L, strategy, probs=self.probs, mv_probs=self.mv_probs,
-                                weights=conflict_weights(self.model, self.labels.cardinality),
-                                scores=self._issue_scores if strategy == "label_issues" else None,
-                                overlap=self.project.overlap, audit_fraction=0.0)
-        return self._ranked["row_id"].tolist()
+        return self._ranking()["row_id"].tolist()
+
+    def _ranking(self) -> pd.DataFrame:
+        """The current review order (ranked by the refit that installed the model)."""
+        with self._swap:
+            if self._ranked is None:
+                strategy = self._strategy(None)
+                self._ranked = rank(self.L, strategy, probs=self.probs, mv_probs=self.mv_probs,
+                                    weights=conflict_weights(self.model, self.labels.cardinality),
+                                    scores=self._issue_scores if strategy == "label_issues" else None,
+                                    overlap=self.project.overlap, audit_fraction=0.0)
+            return self._ranked
 
     def _audit_due(self, annotator: str) -> bool:
         """Whether this expert's next item should be an audit row: one every
@@ -218,7 +290,8 @@ class ReviewSession:
         Every 1/audit_fraction-th decision of each expert is an audit row: drawn uniformly
         at random, so the model can learn from it and metrics read on it are unbiased.
         """
-        ids = self._queue_ids()
+        ranked = self._ranking()   # one ranking for this call, even if a refit swaps a new one in
+        ids = ranked["row_id"].tolist()
         if not ids:
             return None
         if self._audit_due(annotator):
@@ -229,8 +302,6 @@ class ReviewSession:
         rid = self.store.lease_next(ids, annotator, overlap=self.project.overlap)
         if rid is None:
             return None
-        ranked = self._ranked
-        assert ranked is not None  # _queue_ids() above ranked the queue
         return self.describe(rid, ranked.set_index("row_id").loc[rid])
 
     def item_for(self, row_id: Any, annotator: str) -> dict[str, Any]:
@@ -286,10 +357,14 @@ class ReviewSession:
     # -- decisions --------------------------------------------------------
     def label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None,
               source: str = "queue") -> dict[str, Any] | None:
-        """Record a label; refits every ``refit_every`` labels (returns the refit info then)."""
+        """Record a label; refits every ``refit_every`` labels (returns the refit info then; with
+        ``background_refits``, starts the refit in the background and returns None)."""
         self.store.add_label(row_id, label, annotator, source=source, note=note, model_version=self.model_version)
         self.since_refit += 1
         if self.since_refit >= self.project.refit_every:
+            if self.background_refits:
+                self.refit_in_background()
+                return None
             return self.refit()
         return None
 
