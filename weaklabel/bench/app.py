@@ -32,8 +32,10 @@ WORDS = ("check out my channel", "subscribe", "great song", "love it", "http://s
          "please", "free gift", "the singer", "amazing voice", "click here", "first")
 
 
-def make_project(root: Path, n_items: int, seed: int = 0) -> Path:
-    """A text project of ``n_items`` synthetic comments with conflicting keyword LFs."""
+def make_project(root: Path, n_items: int, seed: int = 0, *, refit_every: int = 10,
+                 strategy: str = "conflict") -> Path:
+    """A text project of ``n_items`` synthetic comments with conflicting keyword LFs (the app's
+    default refit interval, 10, unless given)."""
     from ..review.project import Project
 
     rng = np.random.default_rng(seed)
@@ -50,8 +52,24 @@ def make_project(root: Path, n_items: int, seed: int = 0) -> Path:
         "       keyword_lf('singer', 'voice', label=LABELS.HAM, name='music'),\n"
         "       keyword_lf('nice video', label=LABELS.HAM, name='praise')]\n")
     proj = Project(name="bench-app", data="items.csv", id_column="id", text_column="text",
-                   display_columns=["text"], lfs="bench_lfs.py", refit_every=50)
+                   display_columns=["text"], lfs="bench_lfs.py", refit_every=refit_every, strategy=strategy)
     return proj.save(root / "weaklabel.toml")
+
+
+def prefill(path: Path, n_events: int, n_items: int, seed: int = 1) -> int:
+    """``n_events`` label events by 30 other experts on random items, as a store has them after
+    weeks of use (every keypress is timed against this, not an empty store)."""
+    from ..review.project import Project
+
+    if n_events <= 0:
+        return 0
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, n_items, n_events)
+    labels = rng.integers(0, 2, n_events)
+    experts = rng.integers(0, 30, n_events)
+    store = Project.load(path).open_store()
+    return store.add_labels(((f"r{r}", int(lab), f"expert{e}") for r, lab, e in zip(rows, labels, experts)),
+                            source="queue")
 
 
 def _free_port() -> int:
@@ -80,9 +98,11 @@ def _row_on_screen(page: Any) -> str | None:
     return m.group(1) if m else None
 
 
-def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | None = None) -> dict[str, Any]:
-    """Latency percentiles (seconds) of keypress -> next item, first-load times, and
-    labels stored against keys pressed."""
+def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | None = None, *,
+                  prior_events: int = 0, strategy: str = "conflict", refit_every: int = 10) -> dict[str, Any]:
+    """Latency percentiles (seconds) of keypress -> next item, first-load times (``cold_sign_in_s``:
+    server start to the sign-in form, with the model still loading), and labels stored against
+    keys pressed, on a store pre-filled with ``prior_events`` label events."""
     try:
         from playwright import sync_api
     except ImportError as exc:
@@ -93,23 +113,25 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
     from ..review.project import Project
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = make_project(Path(tmp), n_items)
+        path = make_project(Path(tmp), n_items, refit_every=refit_every, strategy=strategy)
+        prefill(path, prior_events, n_items)
         port = _free_port()
+        started = time.perf_counter()
         server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(path),
                                    "--port", str(port)], env=dict(os.environ),
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            if not _wait_for(port):
-                raise RuntimeError("weaklabel app did not start within 120 s")
             with sync_api.sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=chromium, headless=True,
                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run",
                                                    "--disable-background-networking"])
+                if not _wait_for(port):
+                    raise RuntimeError("weaklabel app did not start within 120 s")
                 page = browser.new_page(viewport={"width": 1366, "height": 768})
-                # warm the server's cached session (LFs applied, model fitted) once, untimed,
-                # as a running deployment would have it
+                # cold: from the server's start to the sign-in form (the model loads behind it)
                 page.goto(f"http://127.0.0.1:{port}/", timeout=300_000)
                 page.get_by_label("Your name").wait_for(timeout=300_000)
+                cold = time.perf_counter() - started
                 page.close()
                 page = browser.new_page(viewport={"width": 1366, "height": 768})
                 t0 = time.perf_counter()
@@ -139,12 +161,14 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
                     lat.append(time.perf_counter() - t0)
                     current = now
                 browser.close()
-            stored = int((Project.load(path).open_store().events()["kind"] == "label").sum())
+            ev = Project.load(path).open_store().events()
+            stored = int(((ev["kind"] == "label") & (ev["annotator"] == "bench-expert")).sum())
         finally:
             server.terminate()
             server.wait(timeout=30)
     arr = np.array(lat)
-    return {"items": n_items, "decisions": decisions, "labels_stored": stored,
+    return {"items": n_items, "decisions": decisions, "prior_events": prior_events, "strategy": strategy,
+            "refit_every": refit_every, "labels_stored": stored, "cold_sign_in_s": round(cold, 3),
             "first_load_s": round(first_load, 3), "sign_in_to_first_item_s": round(first_item, 3),
             "p50_s": round(float(np.percentile(arr, 50)), 3), "p90_s": round(float(np.percentile(arr, 90)), 3),
             "p99_s": round(float(np.percentile(arr, 99)), 3), "max_s": round(float(arr.max()), 3),

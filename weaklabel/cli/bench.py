@@ -118,7 +118,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.bench == "app":
         from ..bench.app import run_app_bench
 
-        res = run_app_bench(args.items, args.decisions)
+        res = run_app_bench(args.items, args.decisions, prior_events=args.prior_events, strategy=args.strategy,
+                            refit_every=args.refit_every)
         print(json.dumps(res, indent=2))
         if args.json:
             Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
@@ -215,6 +216,10 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b = bsub.add_parser("app", help="the review app in headless Chromium: keypress -> next item latency")
     b.add_argument("--items", type=positive_int, default=10_000, help="synthetic items in the project")
     b.add_argument("--decisions", type=positive_int, default=60, help="label keypresses to time")
+    b.add_argument("--prior-events", type=int, default=30_000,
+                   help="label events by other experts in the store before the run (default 30,000)")
+    b.add_argument("--strategy", default="conflict", help="the project's queue strategy (e.g. label_issues)")
+    b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
     b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",

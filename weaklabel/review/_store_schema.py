@@ -45,6 +45,8 @@ def _tables(sa: Any) -> tuple[Any, ...]:
         sa.Column("external_version", sa.String(64), nullable=True),
         sa.Index("ix_events_project_row", "project", "row_id"),
         sa.Index("ix_events_project_annotator", "project", "annotator"),
+        # per-keypress reads: label events per row (counts, blocked rows) and undo events
+        sa.Index("ix_events_project_kind_row", "project", "kind", "row_id"),
     )
     leases = sa.Table(
         "leases", md,

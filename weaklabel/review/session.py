@@ -273,8 +273,7 @@ class ReviewSession:
         f = self.project.audit_fraction
         if f <= 0:
             return False
-        cur = self.store.current_labels()
-        mine = cur[cur["annotator"] == annotator] if len(cur) else cur
+        mine = self.store.current_labels_of(annotator)
         n_audit = int((mine["source"] == "audit").sum()) if len(mine) else 0
         return n_audit + 1 <= f * (len(mine) + 1) + 1e-9
 
@@ -385,8 +384,9 @@ class ReviewSession:
         return None if done is None else done[1]
 
     def progress(self, annotator: str) -> dict[str, Any]:
-        cur = self.store.current_labels()
-        mine = cur[cur["annotator"] == annotator] if len(cur) else cur
+        # per keypress: this expert's own events and two SQL counts, never the whole log
+        mine = self.store.current_labels_of(annotator)
+        mine = mine[mine["source"] != "adjudication"]
         agree = None
         pos = mine["row_id"].map(self._row_pos) if len(mine) else pd.Series(dtype=float)
         known = pos.notna().to_numpy()
@@ -394,7 +394,7 @@ class ReviewSession:
             pred = probs_to_preds(self.probs[pos[known].astype(int).to_numpy()], tie_break_policy="random")
             agree = float(np.mean(pred == mine["label"].to_numpy()[known]))
         left = self.store.available(self._queue_ids(), annotator, overlap=self.project.overlap)
-        return {"labeled": int(cur["row_id"].nunique()) if len(cur) else 0, "remaining": len(left),
+        return {"labeled": self.store.labeled_row_count(), "remaining": len(left),
                 "mine": int(len(mine)), "agreement_with_model": agree}
 
     # -- what experts and their lead look at ------------------------------------

@@ -152,6 +152,8 @@ class ExpertLabelStore(_Leases, _Imports):
         sa = self._sa
         with self.engine.begin() as c:
             self._md.create_all(c)
+            for index in self._events.indexes:   # an older store gains indexes added since
+                index.create(c, checkfirst=True)
             row = c.execute(sa.select(self._meta.c.value).where(self._meta.c.key == "schema_version")).first()
             if row is None:
                 c.execute(self._meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
@@ -274,6 +276,31 @@ class ExpertLabelStore(_Leases, _Imports):
         if not adjudications:
             lab = lab[~lab["adjudication"]]
         return lab[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
+
+    def current_labels_of(self, annotator: str) -> pd.DataFrame:
+        """One expert's labels in force (as :meth:`current_labels` has them for that expert),
+        read from that expert's events only: what a keypress needs, at a cost that follows the
+        expert's own history, not the whole store's."""
+        sa = self._sa
+        e = self._events
+        name = check_annotator(annotator)
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.label, e.c.source).where(sa.and_(
+                e.c.project == self.project, e.c.annotator == name, e.c.kind == "label",
+                e.c.id.not_in(undone_ids(sa, e, self.project)))).order_by(e.c.id)).all()
+        lab = pd.DataFrame(rows, columns=["id", "row_id", "label", "source"])
+        lab = lab.assign(annotator=name, adjudication=lab["source"] == "adjudication")
+        lab = lab.drop_duplicates(["row_id", "adjudication"], keep="last")
+        return lab[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
+
+    def labeled_row_count(self) -> int:
+        """How many rows have a label in force from any expert (one SQL count)."""
+        sa = self._sa
+        e = self._events
+        with self.engine.connect() as c:
+            return int(c.execute(sa.select(sa.func.count(sa.distinct(e.c.row_id))).where(sa.and_(
+                e.c.project == self.project, e.c.kind == "label",
+                e.c.id.not_in(undone_ids(sa, e, self.project))))).scalar_one())
 
     def label_counts(self) -> pd.Series:
         """row_id -> number of experts whose label is in force (adjudications aside)."""
