@@ -9,6 +9,8 @@ import uuid
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from weaklabel import InputError, LabelSpace
 from weaklabel.evaluate import cohen_kappa, krippendorff_alpha
@@ -267,3 +269,23 @@ def test_keyed_imports_update_and_retract_every_version(store):
         store.import_external([rec, rec], origin="ls:3")
     with pytest.raises(InputError, match="has no external_id"):
         store.import_external([{**rec, "external_id": None}], origin="ls:3")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3"]), st.integers(0, 2),
+                          st.sampled_from(["ana", "ben", "cy", "dee"])), min_size=1, max_size=25))
+def test_majority_gold_matches_a_count_by_hand(tmp_path_factory, events):
+    store = ExpertLabelStore(f"sqlite:///{tmp_path_factory.mktemp('g') / 'labels.db'}",
+                             project="p", label_space=LabelSpace(["a", "b", "c"]))
+    store.add_labels(events)
+    latest = {}
+    for row, label, who in events:          # each expert's latest label per row is in force
+        latest[(row, who)] = label
+    expect = {}
+    for row in {r for r, _ in latest}:
+        votes = [lab for (r, _), lab in latest.items() if r == row]
+        counts = {lab: votes.count(lab) for lab in set(votes)}
+        top = max(counts.values())
+        winners = [lab for lab, n in counts.items() if n == top]
+        expect[row] = winners[0] if len(winners) == 1 else -1
+    assert store.gold("majority").to_dict() == expect

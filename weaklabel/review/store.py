@@ -259,11 +259,12 @@ class ExpertLabelStore(_Leases, _Imports):
     def events(self) -> pd.DataFrame:
         """Every event of the project, oldest first."""
         sa = self._sa
+        cols = [col.name for col in self._events.columns]
         with self.engine.connect() as c:
             rows = c.execute(sa.select(self._events).where(self._events.c.project == self.project)
-                             .order_by(self._events.c.id)).mappings().all()
-        cols = [col.name for col in self._events.columns]
-        return pd.DataFrame([dict(r) for r in rows], columns=cols)
+                             .order_by(self._events.c.id)).all()
+        # tuples, not a dict per row: the log is read whole by refits and exports
+        return pd.DataFrame.from_records([tuple(r) for r in rows], columns=cols)
 
     def current_labels(self, *, adjudications: bool = True) -> pd.DataFrame:
         """Labels in force: the latest non-undone label per (row, annotator), and a lead's
@@ -330,12 +331,14 @@ class ExpertLabelStore(_Leases, _Imports):
         if policy == "latest":
             return cur.sort_values("id").groupby("row_id")["label"].last().astype("int64")
 
-        def vote(labels: pd.Series) -> int:
-            counts = labels.value_counts()
-            return int(counts.index[0]) if (counts == counts.iloc[0]).sum() == 1 else -1
-
         regular = cur[cur["source"] != "adjudication"]
-        out = regular.groupby("row_id")["label"].agg(vote).astype("int64")
+        # the most common label per row, -1 on a tie: counts per (row, label), vectorised
+        counts = regular.groupby(["row_id", "label"]).size().rename("n").reset_index()
+        top = counts.groupby("row_id")["n"].transform("max")
+        best = counts[counts["n"] == top]
+        n_best = best.groupby("row_id")["label"].transform("size")
+        out = best.assign(label=best["label"].where(n_best == 1, -1)).drop_duplicates("row_id") \
+            .set_index("row_id")["label"].astype("int64")
         if policy == "adjudicated":
             adj = cur[cur["source"] == "adjudication"].sort_values("id").groupby("row_id")["label"].last()
             out = adj.combine_first(out).astype("int64")  # a lead's ruling wins
