@@ -242,6 +242,7 @@ def test_background_refits_leave_keypresses_alone(spam_project, monkeypatch):
     assert ev.loc[ev["kind"] == "label", "row_id"].tolist() == labeled       # every decision stored
     assert not set(labeled) & set(sess.queue()["row_id"])
     assert sess.since_refit == 3     # the labels made during the fit count toward the next one
+    sess.close()
 
 
 def test_a_failed_background_refit_keeps_the_model(spam_project, monkeypatch):
@@ -256,3 +257,20 @@ def test_a_failed_background_refit_keeps_the_model(spam_project, monkeypatch):
     sess.wait_for_refit(30)
     assert sess.refit_error == "RuntimeError: disk full" and sess.model is model
     assert sess.next_item("ana") is not None
+
+
+def test_a_background_refit_fits_in_a_worker_process_like_a_refit_here(spam_project):
+    here = ReviewSession(Project.load(spam_project))
+    there = ReviewSession(Project.load(spam_project), background_refits=True)
+    for _ in range(2):                                          # refit_every = 2
+        item = there.next_item("ana")
+        there.label(item["row_id"], 1, "ana")
+    there.wait_for_refit(120)
+    assert there.refit_error is None and len(there.history) == 2
+    assert there._worker_process.alive                           # the fit ran in the worker
+    here.refit()                                                 # same store, same labels, in-process
+    assert np.allclose(here.probs, there.probs)
+    assert here._ranked["row_id"].tolist() == there._ranked["row_id"].tolist()
+    worker = there._worker_process
+    there.close()
+    assert not worker.alive

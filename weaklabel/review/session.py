@@ -46,6 +46,7 @@ class ReviewSession:
         self.background_refits = background_refits
         self._swap = threading.RLock()      # held only while a refit's results are swapped in
         self._worker: threading.Thread | None = None
+        self._worker_process: _RefitProcess | None = None
         self.refit_error: str | None = None
         self.suite = project.suite()
         self.labels = self.suite.labels
@@ -132,6 +133,13 @@ class ReviewSession:
         """Whether a background refit is running."""
         return self._worker is not None and self._worker.is_alive()
 
+    def close(self) -> None:
+        """Stop the refit worker process, if one was started (the session stays usable)."""
+        self.wait_for_refit()
+        if self._worker_process is not None:
+            self._worker_process.close()
+            self._worker_process = None
+
     def wait_for_refit(self, timeout: float | None = None) -> None:
         """Block until the background refit (if any) is done (tests, scripts, shutdown)."""
         worker = self._worker
@@ -140,7 +148,9 @@ class ReviewSession:
 
     def _fit_snapshot(self) -> dict[str, Any]:
         """Fit the label model on the store as it is now and rank the queue, without touching
-        the session's state (so it can run beside keypresses).
+        the session's state (so it can run beside keypresses). With ``background_refits`` the
+        fit runs in a worker process (:func:`_refit_worker`), so it takes no time from the
+        server process that answers keypresses.
 
         Every expert label overrides its row's output (:meth:`final_labels`), and the
         labels of :meth:`fit_labels` train the model: rows drawn at random fully; rows a
@@ -152,29 +162,24 @@ class ReviewSession:
         """
         y = self.expert_gold()
         y_fit, random_sample = self.fit_labels(y)
-        # votes-chosen rows are fair within each vote pattern, not across them: they teach
-        # through the per-pattern layer and the prior of rows without votes, not through EM
-        # or the class balance (weaklabel.review.queue.fit_gold)
-        params: dict[str, Any] = ({} if random_sample else
-                                  {"gold_correction": None, "temperature": None, "gold_weight": 0.0})
-        from ..models.registry import MODELS, _accepts
+        if not self.background_refits:
+            out = _fit_and_rank(self._fit_state(), y, y_fit, random_sample)
+        else:
+            out = self._refit_process().run(y, y_fit, random_sample)
+        return {**out, "y": y, "y_fit": y_fit}
 
-        model = make_model(self.project.model, **{k: v for k, v in params.items()
-                                                  if _accepts(MODELS[self.project.model], k)})
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", LabelModelWarning)
-            model.fit(self.L, y_fit if (y_fit >= 0).any() else None)
-        probs = model.predict_proba(self.L)
-        scores, error = None, None
-        if self.project.strategy == "label_issues":
-            scores, error = self._issue_scores_for(probs, y)
-        strategy = self.project.strategy if scores is not None or self.project.strategy != "label_issues" \
-            else "conflict"
-        ranked = rank(self.L, strategy, probs=probs, mv_probs=self.mv_probs,
-                      weights=conflict_weights(model, self.labels.cardinality), scores=scores,
-                      overlap=self.project.overlap, audit_fraction=0.0)
-        return {"model": model, "probs": probs, "y": y, "y_fit": y_fit, "ranked": ranked,
-                "issue_scores": scores, "issue_error": error}
+    def _fit_state(self) -> dict[str, Any]:
+        """What a fit needs besides the labels (sent to the worker process once)."""
+        p = self.project
+        return {"L": self.L, "df": self.df if p.strategy == "label_issues" else None, "mv_probs": self.mv_probs,
+                "model": p.model, "strategy": p.strategy, "overlap": p.overlap, "text_column": p.text_column,
+                "k": self.labels.cardinality}
+
+    def _refit_process(self) -> _RefitProcess:
+        """The session's refit worker process, started on first use (and again if it died)."""
+        if self._worker_process is None or not self._worker_process.alive:
+            self._worker_process = _RefitProcess(self._fit_state())
+        return self._worker_process
 
     def _install(self, snap: dict[str, Any]) -> dict[str, Any]:
         """Swap a fitted snapshot in, in one step; returns how the labels moved."""
@@ -201,15 +206,7 @@ class ReviewSession:
 
     def _issue_scores_for(self, probs: np.ndarray, y: np.ndarray) -> tuple[np.ndarray | None, str | None]:
         """(a text model's doubt about each row's label under ``probs``, or None and why not)."""
-        from ..learn.quality import label_issue_scores
-
-        weak = np.where(y >= 0, y, probs_to_preds(probs, tie_break_policy="random"))
-        try:
-            if not self.project.text_column:
-                raise InputError("it needs text_column in weaklabel.toml")
-            return label_issue_scores(self.df, weak, text_column=self.project.text_column), None
-        except InputError as exc:  # e.g. too few rows of some class for cross-validation
-            return None, str(exc)
+        return _issue_scores(self.df, self.project.text_column, probs, y)
 
     @property
     def model_version(self) -> str:
@@ -457,3 +454,93 @@ class ReviewSession:
         out["label"] = [self.labels.name(v) if v >= 0 else "" for v in final]
         out["source"] = np.where(y >= 0, "expert", "model")
         return out
+
+
+# -- refits, in this process or in a worker --------------------------------------------------
+def _issue_scores(df: pd.DataFrame, text_column: str | None, probs: np.ndarray,
+                  y: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+    from ..learn.quality import label_issue_scores
+
+    weak = np.where(y >= 0, y, probs_to_preds(probs, tie_break_policy="random"))
+    try:
+        if not text_column:
+            raise InputError("it needs text_column in weaklabel.toml")
+        return label_issue_scores(df, weak, text_column=text_column), None
+    except InputError as exc:  # e.g. too few rows of some class for cross-validation
+        return None, str(exc)
+
+
+def _fit_and_rank(state: dict[str, Any], y: np.ndarray, y_fit: np.ndarray, random_sample: bool) -> dict[str, Any]:
+    """Fit the project's model to the labels and rank the queue: a pure function of its inputs."""
+    from ..models.registry import MODELS, _accepts
+
+    # votes-chosen rows are fair within each vote pattern, not across them: they teach
+    # through the per-pattern layer and the prior of rows without votes, not through EM
+    # or the class balance (weaklabel.review.queue.fit_gold)
+    params: dict[str, Any] = ({} if random_sample else
+                              {"gold_correction": None, "temperature": None, "gold_weight": 0.0})
+    model = make_model(state["model"], **{k: v for k, v in params.items() if _accepts(MODELS[state["model"]], k)})
+    L = state["L"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LabelModelWarning)
+        model.fit(L, y_fit if (y_fit >= 0).any() else None)
+    probs = model.predict_proba(L)
+    scores, error = None, None
+    strategy = state["strategy"]
+    if strategy == "label_issues":
+        scores, error = _issue_scores(state["df"], state["text_column"], probs, y)
+        if scores is None:
+            strategy = "conflict"   # the fallback the app's notice names
+    ranked = rank(L, strategy, probs=probs, mv_probs=state["mv_probs"], weights=conflict_weights(model, state["k"]),
+                  scores=scores, overlap=state["overlap"], audit_fraction=0.0)
+    return {"model": model, "probs": probs, "ranked": ranked, "issue_scores": scores, "issue_error": error}
+
+
+class _RefitProcess:
+    """The refit worker process of a session (``weaklabel/review/_refit_worker.py``). The fit's
+    inputs besides the labels are sent once, at start; it exits when the server closes its
+    stdin, and never holds up the server's exit."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        import pickle
+        import subprocess
+        import sys
+
+        self._proc = subprocess.Popen([sys.executable, "-m", "weaklabel.review._refit_worker"],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._stdin, self._stdout = self._proc.stdin, self._proc.stdout
+        pickle.dump(state, self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self._stdin.flush()
+        import weakref
+
+        # stopped when the session goes away or the server exits, even mid-fit
+        self._finalizer = weakref.finalize(self, _stop_process, self._proc)
+
+    @property
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def run(self, y: np.ndarray, y_fit: np.ndarray, random_sample: bool) -> dict[str, Any]:
+        import pickle
+
+        try:
+            pickle.dump((y, y_fit, random_sample), self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._stdin.flush()
+            ok, payload = pickle.load(self._stdout)
+        except (EOFError, OSError) as exc:
+            raise RuntimeError("the refit worker process died") from exc
+        if not ok:
+            raise RuntimeError(payload)
+        return payload
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _stop_process(proc: Any) -> None:
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            stream.close()
+    proc.kill()
+    proc.wait(5)
