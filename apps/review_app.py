@@ -15,6 +15,7 @@ import sys
 import threading
 from concurrent.futures import Future
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -196,11 +197,29 @@ def _analysis_tab(sess: ReviewSession) -> None:
 
     gold = sess.expert_gold()
     has_gold = bool((gold >= 0).any())
-    report = lf_report(sess.L, gold if has_gold else None, model=sess.model)
-    st.caption("Empirical accuracy is measured on the experts' labels." if has_gold else
-               "No expert labels yet: accuracies are the label model's estimates.")
+    # Empirical accuracy on the rows drawn at random only: rows the queue chose are where LFs
+    # disagree, so an LF's accuracy there says little about its accuracy overall.
+    sampled = sess.sampled_gold(gold)
+    n_random = int((sampled >= 0).sum())
+    report = lf_report(sess.L, sampled if n_random else None, model=sess.model)
+    if n_random:
+        st.caption(f"Empirical accuracy (with its 95% interval) is measured on the {n_random} expert-labeled "
+                   "rows drawn at random (audit rows), the only unbiased sample.")
+    elif has_gold:
+        st.caption("No expert-labeled audit rows yet (rows drawn at random): accuracies are the label model's "
+                   "estimates. Raise audit_fraction in weaklabel.toml to measure LFs.")
+    else:
+        st.caption("No expert labels yet: accuracies are the label model's estimates.")
     names = sess.labels.names
     st.dataframe(report.assign(Polarity=report["Polarity"].map(lambda p: ", ".join(names[c] for c in p))))
+    chosen = np.where((gold >= 0) & (sampled < 0), gold, -1)
+    if (chosen >= 0).any():
+        with st.expander(f"On the {int((chosen >= 0).sum())} rows the queue chose (biased)"):
+            st.caption("The queue picks the rows where LFs disagree or the model is unsure, so accuracies here "
+                       "run lower than on all rows. Use them to find what an LF gets wrong, not how often.")
+            biased = lf_report(sess.L, chosen)
+            st.dataframe(biased[[c for c in ("Coverage", "Correct", "Incorrect", "Emp. Acc.", "Acc. lo",
+                                             "Acc. hi") if c in biased]])
     cols = [c for c in ("Coverage", "Emp. Acc.", "Est. Acc.") if c in report]
     # grouped, not stacked (each measure is a share in [0, 1]); horizontal so LF names are readable
     st.bar_chart(report[cols], stack=False, horizontal=True, height=max(240, 28 * len(report)))

@@ -263,3 +263,24 @@ def test_a_lead_resolves_a_disagreement_in_the_agreement_tab(spam_project, monke
     lea.button(key="adjudicate-1").click().run()
     assert store.gold("adjudicated").to_dict()["c5"] == 1
     assert store.events()["source"].tolist()[-1] == "adjudication"
+
+
+def test_lf_accuracy_is_measured_on_audit_rows_and_queue_rows_are_shown_apart(app, spam_project):
+    """Issue 26, item 5: queue rows are where LFs disagree; an LF's accuracy on them misleads."""
+    at = app("ana")
+    for _ in range(2):
+        if at.session_state["item"]["source"] == "queue":
+            _decision(at, "label-1").click().run()
+    _open(at, "LF analysis")
+    captions = " ".join(c.value for c in at.caption)
+    store = _store(spam_project)
+    sources = set(store.current_labels()["source"])
+    if "audit" not in sources:
+        assert "No expert-labeled audit rows yet" in captions
+    assert any("rows the queue chose (biased)" in e.label for e in at.expander)
+    # an audit label (drawn at random) is what empirical accuracy is measured on
+    row = store.current_labels()["row_id"].iloc[0]
+    store.add_label(f"{row}", 1, "ben", source="audit")
+    _open(at, "Label")
+    _open(at, "LF analysis")
+    assert "measured on the 1 expert-labeled rows drawn at random" in " ".join(c.value for c in at.caption)
