@@ -27,6 +27,16 @@ from weaklabel.review.session import ReviewSession
 from weaklabel.review.store import check_annotator
 
 
+def _md(value: object) -> str:
+    """Data (ids, notes, reasons, class names) made inert for Streamlit's markdown elements
+    (caption, info, toast, write): every ASCII punctuation character is backslash-escaped, so no
+    emphasis, link, image (which a browser would fetch) or autolink can form."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(value))
+
+
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&=\"'/?@%^;,")
+
+
 def _project_path() -> str:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--project", default=os.environ.get("WEAKLABEL_PROJECT", PROJECT_FILE))
@@ -159,18 +169,18 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
                     use_container_width=True)
     cols[-1].button("Undo", key=f"undo-{shown}", shortcut="u", on_click=_act, args=("undo", *args, None, shown),
                     use_container_width=True)
-    st.caption(f"row {item['row_id']} · why this item: {item['reason']}")
+    st.caption(f"row {_md(item['row_id'])} · why this item: {_md(item['reason'])}")
     st.text_input("Note (optional; saved with your label)", key=f"note-{item['row_id']}")
     _progress_line(sess, annotator)
     if sess.notice:
-        st.caption(sess.notice)
+        st.caption(_md(sess.notice))
     if sess.refitting:
         st.caption("Refitting the label model in the background; the queue updates when it is done.")
     if sess.refit_error:
-        st.caption(f"The last refit failed ({sess.refit_error}); the previous model stays.")
+        st.caption(f"The last refit failed ({_md(sess.refit_error)}); the previous model stays.")
     if len(sess.history) > 1:   # the first fit is the one the app started with
         info = sess.history[-1]
-        moved = ", ".join(f"{r['row_id']} {r['from']}→{r['to']}" for r in info.get("changed_rows", []))
+        moved = ", ".join(f"{_md(r['row_id'])} {_md(r['from'])}→{_md(r['to'])}" for r in info.get("changed_rows", []))
         st.info(f"Refit with {info['expert_labels']} expert labels: {info['changed']} rows changed label"
                 + (f" (e.g. {moved})" if moved else "")
                 + ("" if info["accuracy_on_expert_labels"] is None else
@@ -248,9 +258,9 @@ def _agreement_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) ->
     open_rows = dis[dis["resolved"] == ""] if len(dis) else dis
     if sess.is_lead(annotator) and len(open_rows):
         row = open_rows.iloc[0]
-        st.write(f"Resolve row **{row['row_id']}** as lead (keys Alt+1..Alt+{len(sess.labels)}):")
+        st.write(f"Resolve row **{_md(row['row_id'])}** as lead (keys Alt+1..Alt+{len(sess.labels)}):")
         st.text(html.unescape(str(row.get("text", ""))))
-        st.caption(row["experts"])
+        st.caption(_md(row["experts"]))
         cols = st.columns(len(sess.labels))
         for i, name in enumerate(sess.labels.names):
             cols[i].button(name, key=f"adjudicate-{i}", shortcut=f"Alt+{i + 1}",
@@ -262,7 +272,7 @@ def _agreement_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) ->
 def _adjudicate(sess: ReviewSession, lock: threading.Lock, row_id: str, label: int, lead: str) -> None:
     with lock:
         sess.adjudicate(row_id, label, lead)
-    st.session_state["flash"] = f"Resolved {row_id} as {sess.labels.name(label)}."
+    st.session_state["flash"] = f"Resolved {_md(row_id)} as {_md(sess.labels.name(label))}."
 
 
 def _history_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> None:
@@ -280,7 +290,8 @@ def _history_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> N
         if c3.button("Change label", key="hist-change"):
             with lock:
                 sess.change_label(rid, new, annotator)
-            st.session_state["flash"] = f"Row {rid} is now {new} (a new event; the old label stays in the log)."
+            st.session_state["flash"] = (f"Row {_md(rid)} is now {_md(new)} (a new event; the old label stays "
+                                         "in the log).")
             st.rerun()
 
 
@@ -355,14 +366,14 @@ def main() -> None:
         project = _project(path)
         _loading(path)   # the LFs run and the model fits while the expert signs in
     except WeakLabelError as exc:
-        st.error(f"Cannot open the project: {exc}")
+        st.error(f"Cannot open the project: {_md(exc)}")
         st.stop()
     st.subheader(f"weaklabel review: {project.name}")
     annotator = _signed_in(policy, project)
     try:
         sess, lock = _session(path)
     except WeakLabelError as exc:
-        st.error(f"Cannot open the project: {exc}")
+        st.error(f"Cannot open the project: {_md(exc)}")
         st.stop()
     _guidelines(sess)
     # Only the open tab is built: switching tabs reruns the app, so every tab shows fresh

@@ -214,7 +214,7 @@ def test_an_unreachable_store_never_shows_its_password(spam_project, monkeypatch
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert at.text_input(key="sign-in-name")          # the sign-in shows while the project loads
     at = _sign_in(at, "ana")
-    shown = " ".join(str(e.value) for e in at.error)
+    shown = " ".join(str(e.value) for e in at.error).replace("\\", "")   # as rendered: escapes dropped
     assert "Cannot open the project" in shown and "s3cret" not in shown and "ana:***@" in shown
 
 
@@ -259,7 +259,7 @@ def test_a_lead_resolves_a_disagreement_in_the_agreement_tab(spam_project, monke
     ana = _open(_sign_in(AppTest.from_file(APP, default_timeout=60).run(), "ana"), "Agreement")
     assert "adjudicate-1" not in [b.key for b in ana.button]   # not a lead: nothing to press
     lea = _open(_sign_in(AppTest.from_file(APP, default_timeout=60).run(), "lea"), "Agreement")
-    assert any("ana: SPAM (ad); ben: HAM" in c.value for c in lea.caption)
+    assert any("ana: SPAM (ad); ben: HAM" in c.value.replace("\\", "") for c in lea.caption)  # as rendered
     lea.button(key="adjudicate-1").click().run()
     assert store.gold("adjudicated").to_dict()["c5"] == 1
     assert store.events()["source"].tolist()[-1] == "adjudication"
@@ -284,3 +284,21 @@ def test_lf_accuracy_is_measured_on_audit_rows_and_queue_rows_are_shown_apart(ap
     _open(at, "Label")
     _open(at, "LF analysis")
     assert "measured on the 1 expert-labeled rows drawn at random" in " ".join(c.value for c in at.caption)
+
+
+def test_data_in_markdown_elements_is_escaped():
+    """Issue 26, item 7: ids, notes and reasons go into captions, toasts and banners, which render
+    markdown: nothing from the data may form a link, an image (fetched by the lead's browser) or
+    emphasis."""
+    src = Path(APP).read_text()
+    ns: dict = {}
+    start, end = src.index("def _md("), src.index("def _project_path(")
+    exec(compile(src[start:end], str(APP), "exec"), ns)
+    md = ns["_md"]
+    hostile = "![x](http://evil.example/p.png) **bold** [link](javascript:alert(1)) <b>html</b> _i_ `c`"
+    out = md(hostile)
+    import re
+
+    assert not re.search(r"(?<!\\)[!\[\]()*_`<>:]", out)          # every special is escaped
+    assert out.replace("\\", "") == hostile                         # and nothing else changes
+    assert md("c41") == "c41" and md(7) == "7"
