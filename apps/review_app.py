@@ -23,7 +23,7 @@ from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import highlight_html
 from weaklabel.review.access import AccessPolicy, session_key, sign_identity, verify_identity
 from weaklabel.review.project import PROJECT_FILE, Project
-from weaklabel.review.session import ReviewSession
+from weaklabel.review.session import ReviewSession, StaleDecision
 from weaklabel.review.store import check_annotator
 
 
@@ -123,12 +123,18 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
                 return  # the expert has not decided yet: the same item stays on screen
         elif item is None:
             return
-        elif kind == "label":
-            note = st.session_state.get(f"note-{item['row_id']}") or None
-            sess.label(item["row_id"], label, annotator, note=note,
-                       source="audit" if item["source"] == "audit" else "queue")  # refits in the background
-        elif kind == "skip":
-            sess.skip(item["row_id"], annotator)
+        elif kind in ("label", "skip"):
+            try:
+                if kind == "label":
+                    note = st.session_state.get(f"note-{item['row_id']}") or None
+                    sess.label(item["row_id"], label, annotator, note=note,  # refits in the background
+                               source="audit" if item["source"] == "audit" else "queue",
+                               seen_after=item.get("seen_after"))
+                else:
+                    sess.skip(item["row_id"], annotator, seen_after=item.get("seen_after"))
+            except StaleDecision:
+                st.session_state["flash"] = ("You already decided that item in another tab: "
+                                             "nothing recorded here. Here is your next one.")
         elif kind == "undo":
             undone = sess.undo(annotator)
             st.session_state["flash"] = ("Undid your last label: here it is again." if undone is not None

@@ -274,3 +274,25 @@ def test_a_background_refit_fits_in_a_worker_process_like_a_refit_here(spam_proj
     worker = there._worker_process
     there.close()
     assert not worker.alive
+
+
+def test_a_second_tab_cannot_overwrite_what_the_first_decided(spam_project):
+    """Issue 26, item 8: two tabs of one expert show the same item; once one tab decides it, a
+    press in the stale tab is refused instead of silently replacing the label."""
+    from weaklabel.review.session import StaleDecision
+
+    sess = ReviewSession(Project.load(spam_project))
+    tab_a, tab_b = sess.next_item("ana"), sess.next_item("ana")
+    assert tab_a["row_id"] == tab_b["row_id"]                    # the expert's lease, renewed
+    sess.label(tab_a["row_id"], 1, "ana", seen_after=tab_a["seen_after"])
+    with pytest.raises(StaleDecision, match="already decided this item"):
+        sess.label(tab_b["row_id"], 0, "ana", seen_after=tab_b["seen_after"])
+    with pytest.raises(StaleDecision):
+        sess.skip(tab_b["row_id"], "ana", seen_after=tab_b["seen_after"])
+    ev = sess.store.events()
+    assert ev["kind"].tolist() == ["label"] and ev["label"].tolist() == [1]
+    # undo brings the item back, stamped afresh: labeling it again is a decision, not a stale one
+    undone = sess.undo("ana")
+    again = sess.item_for(undone, "ana")
+    sess.label(again["row_id"], 0, "ana", seen_after=again["seen_after"])
+    assert sess.store.gold().to_dict() == {str(tab_a["row_id"]): 0}

@@ -16,13 +16,17 @@ import numpy as np
 import pandas as pd
 
 from ..apply import apply_lfs
-from ..exceptions import InputError
+from ..exceptions import InputError, WeakLabelError
 from ..models import BaseLabelModel, LabelModelWarning, MajorityVote, probs_to_preds
 from ..pipeline import make_model
 from .project import Project
 from .queue import conflict_weights, drawn_at_random, rank
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+class StaleDecision(WeakLabelError):
+    """A decision on an item the expert already decided since it was shown (another tab)."""
 
 
 class ReviewSession:
@@ -293,18 +297,24 @@ class ReviewSession:
         if self._audit_due(annotator):
             rid = self.store.lease_next(self._audit_order(), annotator, overlap=self.project.overlap)
             if rid is not None:
-                return self.describe(rid, pd.Series({"reason": "audit: random sample for unbiased metrics",
-                                                     "source": "audit"}))
+                return self._shown_to(self.describe(rid, pd.Series({
+                    "reason": "audit: random sample for unbiased metrics", "source": "audit"})), annotator)
         rid = self.store.lease_next(ids, annotator, overlap=self.project.overlap)
         if rid is None:
             return None
-        return self.describe(rid, ranked.set_index("row_id").loc[rid])
+        return self._shown_to(self.describe(rid, ranked.set_index("row_id").loc[rid]), annotator)
+
+    def _shown_to(self, item: dict[str, Any], annotator: str) -> dict[str, Any]:
+        """Stamp an item with the expert's latest event when it is shown (``seen_after``): a decision
+        on it is refused if they decided it since, elsewhere (:class:`StaleDecision`)."""
+        item["seen_after"] = self.store.latest_event_id(annotator)
+        return item
 
     def item_for(self, row_id: Any, annotator: str) -> dict[str, Any]:
         """Lease a given row to ``annotator`` (e.g. after an undo) and describe it."""
         self.store.lease_next([row_id], annotator, overlap=self.project.overlap)
-        return self.describe(row_id, pd.Series({"reason": "you undid your label on this item",
-                                                "source": "queue"}))
+        return self._shown_to(self.describe(row_id, pd.Series({"reason": "you undid your label on this item",
+                                                                "source": "queue"})), annotator)
 
     def describe(self, row_id: Any, queue_row: pd.Series | None = None) -> dict[str, Any]:
         i = self._row_pos[str(row_id)]
@@ -351,10 +361,19 @@ class ReviewSession:
         return path
 
     # -- decisions --------------------------------------------------------
+    def _check_fresh(self, row_id: Any, annotator: str, seen_after: int | None) -> None:
+        if seen_after is not None and self.store.decided_after(row_id, annotator, seen_after):
+            raise StaleDecision(f"row {row_id}: you already decided this item since it was shown here "
+                                "(in another tab?); nothing was recorded")
+
     def label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None,
-              source: str = "queue") -> dict[str, Any] | None:
+              source: str = "queue", seen_after: int | None = None) -> dict[str, Any] | None:
         """Record a label; refits every ``refit_every`` labels (returns the refit info then; with
-        ``background_refits``, starts the refit in the background and returns None)."""
+        ``background_refits``, starts the refit in the background and returns None).
+
+        ``seen_after`` (an item's ``"seen_after"``): refuse with :class:`StaleDecision` if the
+        expert labeled or skipped the row since it was shown (say, in another browser tab)."""
+        self._check_fresh(row_id, annotator, seen_after)
         self.store.add_label(row_id, label, annotator, source=source, note=note, model_version=self.model_version)
         self.since_refit += 1
         if self.since_refit >= self.project.refit_every:
@@ -364,7 +383,8 @@ class ReviewSession:
             return self.refit()
         return None
 
-    def skip(self, row_id: Any, annotator: str) -> None:
+    def skip(self, row_id: Any, annotator: str, *, seen_after: int | None = None) -> None:
+        self._check_fresh(row_id, annotator, seen_after)
         self.store.skip(row_id, annotator)
 
     def release(self, row_id: Any, annotator: str) -> None:

@@ -294,6 +294,26 @@ class ExpertLabelStore(_Leases, _Imports):
         lab = lab.drop_duplicates(["row_id", "adjudication"], keep="last")
         return lab[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
 
+    def latest_event_id(self, annotator: str) -> int:
+        """The id of the expert's latest event (0 if none): where "what they had done when an item
+        was shown" ends."""
+        sa = self._sa
+        e = self._events
+        with self.engine.connect() as c:
+            return int(c.execute(sa.select(sa.func.coalesce(sa.func.max(e.c.id), 0)).where(sa.and_(
+                e.c.project == self.project, e.c.annotator == check_annotator(annotator)))).scalar_one())
+
+    def decided_after(self, row_id: Any, annotator: str, event_id: int) -> bool:
+        """Whether the expert labeled or skipped ``row_id`` in an event after ``event_id`` (say, in
+        another browser tab, after this one showed the item)."""
+        sa = self._sa
+        e = self._events
+        with self.engine.connect() as c:
+            return c.execute(sa.select(e.c.id).where(sa.and_(
+                e.c.project == self.project, e.c.annotator == check_annotator(annotator),
+                e.c.row_id == _row_key(row_id), e.c.kind.in_(("label", "skip")), e.c.id > int(event_id)))
+                .limit(1)).first() is not None
+
     def labeled_row_count(self) -> int:
         """How many rows have a label in force from any expert (one SQL count)."""
         sa = self._sa
