@@ -294,3 +294,31 @@ def test_fit_says_when_the_model_overrules_majority_vote_often(cli, tmp_path, da
     assert code == 0 and re.search(r"warning: LabelModel overrules majority vote on 41% of the 289 covered", err)
     code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--model", "majority", "--out", str(tmp_path / "o2"))
     assert code == 0 and "overrules" not in err
+
+
+def test_init_sets_the_review_options_and_checks_them(cli, tmp_path):
+    """Issue 26, item 8: overlap, leads, guidelines, label descriptions and a token from the
+    command line, not typed into weaklabel.toml by hand."""
+    from weaklabel.review.project import Project
+
+    (tmp_path / "guide.md").write_text("# How to label\n")
+    path = tmp_path / "weaklabel.toml"
+    code, out, err = cli("init", "--path", str(path), "--overlap", "2", "--lead", "ana", "--lead", "ben",
+                         "--guidelines", "guide.md", "--label-description", "malignant=a cancerous tumour",
+                         "--strategy", "entropy", "--refit-every", "25", "--audit-fraction", "0.1", "--token")
+    assert code == 0, err
+    proj = Project.load(path)
+    assert (proj.overlap, proj.leads, proj.guidelines, proj.strategy, proj.refit_every, proj.audit_fraction) == (
+        2, ["ana", "ben"], "guide.md", "entropy", 25, 0.1)
+    assert proj.label_descriptions == {"malignant": "a cancerous tumour"}
+    token = re.search(r"WEAKLABEL_APP_TOKEN=(\S+)", out).group(1)
+    assert len(token) >= 32 and token not in path.read_text()        # printed, never stored
+    before = path.read_text()
+    for bad, message in ((["--label-description", "nope=x"], "not labels of this project"),
+                         (["--label-description", "no-equals"], "expects LABEL=TEXT"),
+                         (["--guidelines", "missing.md"], "guidelines: no file"),
+                         (["--strategy", "bogus"], "--strategy: expected one of"),
+                         (["--audit-fraction", "1.5"], "--audit-fraction")):
+        code, _, err = cli("init", "--path", str(path), "--force", *bad)
+        assert code in (1, 2) and message in err, (bad, err)
+        assert path.read_text() == before                             # a refused init leaves the file alone

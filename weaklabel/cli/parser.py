@@ -152,6 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id-column", default="")
     p.add_argument("--text-column", default="")
     p.add_argument("--store", default="", help="SQLAlchemy URL (default: a SQLite file beside the project)")
+    p.add_argument("--strategy", default="conflict",
+                   help="review queue: conflict, entropy, margin, disagreement, uncovered, label_issues, random")
+    p.add_argument("--refit-every", type=positive_int, default=10, help="refit after this many expert labels")
+    p.add_argument("--overlap", type=positive_int, default=1, help="experts per item (2 = double labeling)")
+    p.add_argument("--audit-fraction", type=float, default=0.05,
+                   help="share of items drawn at random (unbiased metrics; they train the model)")
+    p.add_argument("--lead", action="append", default=[], help="an expert who resolves disagreements (repeatable)")
+    p.add_argument("--guidelines", default="", help="a markdown file beside the project, shown to experts")
+    p.add_argument("--label-description", action="append", default=[], metavar="LABEL=TEXT",
+                   help="what a label means, shown on its button (repeatable)")
+    p.add_argument("--token", action="store_true",
+                   help="generate a strong team token and print how to set it (it is not written to the file)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     p = sub.add_parser("queue", help="print or export the top items for expert review")

@@ -20,10 +20,27 @@ def cmd_init(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         print(f"Error: {path} exists; pass --force to overwrite", file=sys.stderr)
         return 1
+    from ..review.queue import STRATEGIES
+
+    if args.strategy not in STRATEGIES:
+        print(f"Error: --strategy: expected one of {list(STRATEGIES)}, got {args.strategy!r}", file=sys.stderr)
+        return 2
+    if not 0 <= args.audit_fraction < 1:
+        print(f"Error: --audit-fraction: expected a share in [0, 1), got {args.audit_fraction}", file=sys.stderr)
+        return 2
+    descriptions = {}
+    for item in args.label_description:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip() or not text.strip():
+            print(f"Error: --label-description expects LABEL=TEXT, got {item!r}", file=sys.stderr)
+            return 2
+        descriptions[name.strip()] = text.strip()
     proj = Project(name=args.name, data=args.data, split=args.split, data_dir=args.data_dir,
                    id_column=args.id_column, text_column=args.text_column,
                    display_columns=[args.text_column] if args.text_column else [], lfs=args.lfs,
-                   store=args.store)
+                   store=args.store, strategy=args.strategy, refit_every=args.refit_every, overlap=args.overlap,
+                   audit_fraction=args.audit_fraction, leads=list(args.lead), guidelines=args.guidelines,
+                   label_descriptions=descriptions)
     from .._atomic import atomic_path
 
     # Validate everything before the old file is touched: write beside it, load that back
@@ -31,9 +48,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     with atomic_path(path) as tmp:
         proj.save(tmp)
         staged = Project.load(tmp)
-        staged.suite()
+        labels = staged.suite().labels
         staged.items()
+        staged.guidelines_text()   # a missing guidelines file is an error now
+        unknown = sorted(set(descriptions) - set(labels.names))
+        if unknown:
+            raise InputError(f"--label-description: {unknown} are not labels of this project "
+                             f"{list(labels.names)}")
     print(f"Wrote {path}; start labeling with: weaklabel app --project {path}")
+    if args.token:
+        import secrets
+
+        print("Team token (not stored in the project file; give it to your experts):\n"
+              f"  export WEAKLABEL_APP_TOKEN={secrets.token_urlsafe(24)}")
     return 0
 
 
