@@ -36,10 +36,11 @@ class ReviewSession:
     ----------
     project : Project
     background_refits : bool, default False
-        Refit every ``refit_every`` labels in a background thread, on a snapshot of the store,
-        and swap the model and the queue in when it is done (:meth:`label` then returns None
-        at once; the refit's summary is appended to :attr:`history`). The app sets it, so no
-        keypress waits for a fit.
+        Refit every ``refit_every`` labels in the background: a thread takes a snapshot of the
+        store, a worker process fits and ranks (``weaklabel/review/_refit_worker.py``), and the
+        model and the queue are swapped in when it is done (:meth:`label` then returns None at
+        once; the refit's summary is appended to :attr:`history`). The app sets it, so no
+        keypress waits for a fit or competes with one. :meth:`close` stops the worker.
     """
 
     model: BaseLabelModel  # the label model of the last refit
@@ -153,7 +154,7 @@ class ReviewSession:
     def _fit_snapshot(self) -> dict[str, Any]:
         """Fit the label model on the store as it is now and rank the queue, without touching
         the session's state (so it can run beside keypresses). With ``background_refits`` the
-        fit runs in a worker process (:func:`_refit_worker`), so it takes no time from the
+        fit runs in the worker process (:class:`_RefitProcess`), so it takes no time from the
         server process that answers keypresses.
 
         Every expert label overrides its row's output (:meth:`final_labels`), and the
