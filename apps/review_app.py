@@ -310,7 +310,9 @@ def _export_tab(sess: ReviewSession) -> None:
         shown.insert(1, text, sess.df[text].astype(str).str.slice(0, 200).to_numpy())
     shown = shown.sort_values("source", key=lambda s: s != "expert", kind="stable")  # expert labels first
     st.dataframe(shown.head(200), hide_index=True)
-    st.download_button("Download final labels (CSV)", final.to_csv(index=False), file_name="labels.csv",
+    from weaklabel.io.tables import csv_safe
+
+    st.download_button("Download final labels (CSV)", csv_safe(final).to_csv(index=False), file_name="labels.csv",
                        mime="text/csv", key="download")
 
 

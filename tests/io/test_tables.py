@@ -101,3 +101,26 @@ def test_a_crash_while_writing_leaves_no_half_written_output(tmp_path, monkeypat
         run("breast_cancer", "lfs.cancer", out=out, split="all")
     assert (out / "labels.csv").read_bytes() == before       # the old output is intact
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # no debris
+
+
+FORMULA_IDS = ['=HYPERLINK("http://evil.example","click")', "+cmd|'/c calc'!A0", "@SUM(A1:A9)", "-2+3", "\tx"]
+
+
+def test_csv_outputs_neutralise_formulas_and_read_back_as_written(tmp_path):
+    """Issue 25: ids like =HYPERLINK(...) were written as they are and ran in a spreadsheet."""
+    from weaklabel.review.store import ExpertLabelStore
+
+    ids = np.array(FORMULA_IDS + ["-5", "+1.5", "plain"], dtype=object)
+    probs = np.tile([[0.3, 0.7]], (len(ids), 1))
+    path = write_labels(tmp_path / "labels.csv", ids, probs, np.ones(len(ids), dtype=int), None, ("a", "b"))
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)["row_id"].tolist()
+    assert all(cell.startswith("'") for cell in raw[:len(FORMULA_IDS)])     # inert in a spreadsheet
+    assert raw[len(FORMULA_IDS):] == ["-5", "+1.5", "plain"]               # numbers and text unchanged
+    back = read_table(path, text_columns=("row_id",))["row_id"].tolist()
+    assert back == ids.tolist()                                            # and they read back as written
+    store = ExpertLabelStore(f"sqlite:///{tmp_path / 's.db'}", project="p", label_space=LabelSpace(["a", "b"]))
+    store.add_labels([(i, 1, "ana") for i in FORMULA_IDS])
+    store.export(tmp_path / "gold.csv")
+    cells = pd.read_csv(tmp_path / "gold.csv", dtype=str, keep_default_na=False)["row_id"]
+    assert cells.str.startswith("'").all()
+    assert sorted(read_table(tmp_path / "gold.csv", text_columns=("row_id",))["row_id"]) == sorted(FORMULA_IDS)

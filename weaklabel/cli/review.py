@@ -71,7 +71,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
     sess = ReviewSession(Project.load(args.project))
     q = sess.queue(n=args.n, strategy=args.strategy)
     if args.export:
-        q.to_csv(args.export, index=False)
+        from ..io.tables import csv_safe
+
+        csv_safe(q).to_csv(args.export, index=False)
         print(f"Wrote {len(q)} items to {args.export}")
     else:
         print_table(q.set_index("row_id"))

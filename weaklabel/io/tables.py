@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,7 @@ def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.nd
     frame = labels_frame(row_ids, probs, preds, None if L is None else L.votes, label_names, expert=expert)
     with atomic_path(path) as tmp:
         if suffix == ".csv":
-            frame.to_csv(tmp, index=False)
+            csv_safe(frame).to_csv(tmp, index=False)
         elif suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
@@ -69,6 +70,37 @@ def write_labels(path: str | os.PathLike[str], row_ids: np.ndarray, probs: np.nd
 
 
 TABLE_FORMATS = (".csv", ".tsv", ".parquet", ".jsonl", ".json")
+
+# Cells a spreadsheet would run as a formula (OWASP, "CSV injection"): they start with one of
+# these; a plain number ("-5", "+1.5") is data and stays as it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _neutral(v: Any) -> Any:
+    if isinstance(v, str) and v.startswith(_FORMULA_START) and not _NUMBER.match(v):
+        return "'" + v
+    return v
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas: a cell starting with ``=``,
+    ``+``, ``-``, ``@``, tab or CR (and not a number) gets a leading ``'``, as OWASP advises.
+    :func:`read_table` takes the quote off again in id and label columns, so an export re-imports
+    as it was."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_neutral)
+    return out
+
+
+def _unquote(v: Any) -> Any:
+    """Undo :func:`_neutral` on a cell read back."""
+    if isinstance(v, str) and len(v) > 1 and v[0] == "'" and v[1:].startswith(_FORMULA_START) \
+            and not _NUMBER.match(v[1:]):
+        return v[1:]
+    return v
 
 
 def ids_as_text(col: pd.Series) -> pd.Series:
@@ -124,6 +156,8 @@ def read_table(path: str | os.PathLike[str], *, id_column: str | None = None,
     for col in as_text:
         if col in df.columns:
             df[col] = ids_as_text(df[col])
+            if suffix in (".csv", ".tsv"):
+                df[col] = df[col].map(_unquote)   # our own exports neutralise formulas (csv_safe)
     if id_column is not None:
         if id_column not in df.columns:
             raise InputError(f"id_column: {id_column!r} is not a column of {str(path)!r}; columns: "

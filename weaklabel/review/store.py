@@ -409,5 +409,7 @@ class ExpertLabelStore(_Leases, _Imports):
             if path.suffix.lower() == ".parquet":
                 frame.to_parquet(tmp, index=False)
             else:
-                frame.to_csv(tmp, index=False)
+                from ..io.tables import csv_safe
+
+                csv_safe(frame).to_csv(tmp, index=False)
         return path
