@@ -168,3 +168,34 @@ def test_row_wise_lfs_take_preprocessors():
     def b(row):
         return 1 if row.loud else -1
     assert a.fingerprint != b.fingerprint or a.fingerprint is None
+
+
+def test_sys_exit_in_an_lf_is_an_lf_error_not_a_silent_exit():
+    """Issue 25: sys.exit() in an LF's code ended `weaklabel run` with status 0 and nothing written."""
+    import sys
+    import warnings
+
+    from weaklabel import LFError, apply_lfs, labeling_function
+
+    @labeling_function()
+    def quits(x):
+        sys.exit(0)
+
+    @labeling_function(vectorized=True)
+    def quits_on_the_frame(df):
+        sys.exit("bye")
+
+    @labeling_function()
+    def reads_nothing(x):   # an LF that reads no column runs on an empty row, and is caught too
+        raise SystemExit(3)
+
+    df = pd.DataFrame({"text": ["a", "b"]})
+    for lf in (quits, quits_on_the_frame):
+        with pytest.raises(LFError, match=rf"LF '{lf.name}' raised SystemExit"):
+            apply_lfs([lf], df)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        L = apply_lfs([quits], df, fault_tolerant=True)
+    assert (L.votes == -1).all()
+    with pytest.raises(LFError, match="reads_nothing"):
+        apply_lfs([reads_nothing], pd.DataFrame(index=range(2)))
