@@ -114,3 +114,16 @@ def test_import_stays_light():
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'snorkel', 'spacy', 'dask', 'pyspark'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_probs_to_preds_refuses_nan_rows_and_strings():
+    """Issue 25: a NaN row came out as class 0, and string arrays slipped through."""
+    from weaklabel.compat.snorkel.utils import to_int_label_array
+
+    with pytest.raises(ValueError, match="NaN or infinite values in 1 row.*first row 1"):
+        probs_to_preds(np.array([[0.2, 0.8], [np.nan, np.nan], [0.6, 0.4]]))
+    with pytest.raises(ValueError, match="must hold numbers, got dtype <U"):
+        probs_to_preds(np.array([["0.2", "0.8"]]))
+    with pytest.raises(ValueError, match="integer labels, got dtype <U"):
+        to_int_label_array(["1", "0"])
+    assert to_int_label_array([1.0, 0.0]).tolist() == [1, 0]

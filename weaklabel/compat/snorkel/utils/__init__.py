@@ -15,6 +15,9 @@ from weaklabel.models.base import probs_to_preds as _probs_to_preds
 def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
     """``X`` as a 1-D int64 array (a column vector is flattened)."""
     arr = np.asarray(X)
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(f"Input must hold integer labels, got dtype {arr.dtype} (strings are not labels: map "
+                         "them to class indices first)")
     if arr.ndim == 2 and flatten_vector and 1 in arr.shape:
         arr = arr.ravel()
     if arr.ndim != 1:
@@ -40,9 +43,16 @@ def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: flo
     """Hard labels from probabilities; ties within ``tol`` broken by policy:
     "random" (a fixed hash of the row position, the same as Snorkel's), "true-random"
     or "abstain"."""
-    probs = np.asarray(probs, dtype=float)
+    raw = np.asarray(probs)
+    if raw.dtype.kind not in "biuf":
+        raise ValueError(f"probs must hold numbers, got dtype {raw.dtype}")
+    probs = raw.astype(float)
     if probs.ndim != 2 or probs.shape[1] <= 1:
         raise ValueError(f"probs must have probabilities for at least 2 classes; got shape {probs.shape}")
+    bad = np.flatnonzero(~np.isfinite(probs).all(axis=1))
+    if bad.size:   # a NaN row has no argmax: it is not class 0
+        raise ValueError(f"probs has NaN or infinite values in {bad.size} row(s), first row {int(bad[0])}; "
+                         "fix or drop those rows before turning them into labels")
     if tie_break_policy not in ("random", "true-random", "abstain"):
         raise ValueError(f"tie_break_policy={tie_break_policy} policy not recognized.")
     if tie_break_policy != "random":
