@@ -322,3 +322,11 @@ def test_init_sets_the_review_options_and_checks_them(cli, tmp_path):
         code, _, err = cli("init", "--path", str(path), "--force", *bad)
         assert code in (1, 2) and message in err, (bad, err)
         assert path.read_text() == before                             # a refused init leaves the file alone
+
+
+def test_a_blank_row_id_in_an_import_is_named_as_blank_not_as_nan(cli, tmp_path, spam_project):
+    """Issue 25: a blank row_id cell was reported as the unknown id 'nan'."""
+    f = tmp_path / "blank.csv"
+    f.write_text("row_id,label,annotator\n,SPAM,ana\nc1,HAM,ana\n")
+    code, _, err = cli("labels", "import", "--project", str(spam_project), "--file", str(f))
+    assert code == 1 and "1 row(s) without a row_id (lines [2])" in err and "'nan'" not in err

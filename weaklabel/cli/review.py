@@ -113,6 +113,8 @@ def cmd_labels(args: argparse.Namespace) -> int:
         records = [(r["row_id"], r["label"], r["annotator"]) for r in found]
         what = "Label Studio annotations"
     else:
+        import pandas as pd
+
         from ..io.tables import read_table
 
         table = read_table(args.file, text_columns=("row_id", "label", "annotator"))
@@ -121,7 +123,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
             print(f"Error: --file needs columns row_id, label, annotator; {args.file} lacks {missing}",
                   file=sys.stderr)
             return 1
-        blank = [i + 2 for i, v in enumerate(table["row_id"]) if v is None or not str(v).strip()]
+        blank = [i + 2 for i, v in enumerate(table["row_id"]) if pd.isna(v) or not str(v).strip()]
         if blank:
             print(f"Error: --file has {len(blank)} row(s) without a row_id (lines {blank[:5]}); nothing imported",
                   file=sys.stderr)
