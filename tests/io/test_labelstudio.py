@@ -75,3 +75,15 @@ def test_unknown_label_in_an_export_is_named(tmp_path):
     bad.write_text(json.dumps([{"id": 6, "data": {"text": "x"}}]))
     with pytest.raises(InputError, match="has no data.row_id"):
         read_annotations(bad, ["HAM", "SPAM"])
+
+
+def test_a_json_export_saved_with_a_bom_is_read(tmp_path):
+    """Issue 25: a JSON export saved with a UTF-8 BOM was refused (the CSV one was read)."""
+    from weaklabel.io.labelstudio import read_export
+
+    export = [{"id": 5, "data": {"row_id": "r1"}, "annotations": [
+        {"id": 9, "completed_by": 1, "result": [{"type": "choices", "value": {"choices": ["SPAM"]}}]}]}]
+    f = tmp_path / "bom.json"
+    f.write_bytes(b"\xef\xbb\xbf" + json.dumps(export).encode("utf-8"))
+    found = read_export(f, ["HAM", "SPAM"])
+    assert [(r["row_id"], r["label"]) for r in found] == [("r1", "SPAM")]
