@@ -31,3 +31,16 @@ def test_report_without_gold_or_model_still_renders():
     L, _ = sample_L(200, [0.8, 0.7, 0.7], [0.5, 0.5, 0.5], [0.5, 0.5], seed=1)
     text = html_report(L)
     assert text.count("data:image/png;base64,") == 2 and "Class balance" not in text
+
+
+def test_dollar_signs_in_class_and_lf_names_are_text_not_tex(tmp_path):
+    """Issue 25: class names like $10_to_$50 crashed `analyze --html` (matplotlib read them as TeX)."""
+    import warnings
+
+    L, y = sample_L(300, [0.85, 0.8, 0.7], [0.6, 0.5, 0.5], [0.5, 0.5], seed=1)
+    Lm = LabelMatrix(L, ["$a$", "b_$", "c"], label_space=LabelSpace(["$10_to_$50", "$50_to_$100"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LabelModel().fit(Lm)
+    text = write_html_report(tmp_path / "r.html", Lm, y=y, model=model).read_text()
+    assert "$10_to_$50" in text and text.count("data:image/png;base64,") == 4

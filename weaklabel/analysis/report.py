@@ -48,6 +48,12 @@ def _charts(L: LabelMatrix, rep: pd.DataFrame, gold: np.ndarray | None, model: A
     import matplotlib
 
     matplotlib.use("Agg")
+    # Names are data: "$10_to_$50" is a class name, not TeX (mathtext crashed on it).
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _draw(L, rep, gold, model)
+
+
+def _draw(L: LabelMatrix, rep: pd.DataFrame, gold: np.ndarray | None, model: Any) -> dict[str, str]:
     import matplotlib.pyplot as plt
 
     charts = {}
