@@ -259,7 +259,82 @@ CASES = {
     "npz-forged-size": (lambda t: LabelMatrix.load(_forged_npz(t)), InputError,
                         r"is damaged: votes.npy claims shape \(1000000, 1000000\) \(1,000,000,000,000 bytes\) "
                         r"but holds 16"),
+    # round 3 (issue 25)
+    "lf-sys-exit": (lambda t: _apply_sys_exit(), LFError, r"LF 'quits' raised SystemExit"),
+    "compat-probs-nan": (lambda t: _compat_probs([[0.5, 0.5], [np.nan, np.nan]]), ValueError,
+                         r"probs has NaN or infinite values in 1 row\(s\), first row 1"),
+    "compat-probs-strings": (lambda t: _compat_probs([["0.2", "0.8"]]), ValueError,
+                             r"probs must hold numbers, got dtype <U3"),
+    "csv-formula-ids": (lambda t: _csv_formula_ids(t), None, None),
+    "import-blank-row-id": (lambda t: _import_blank_row_id(t), None, None),
+    "ls-export-bom": (lambda t: _ls_export_bom(t), None, None),
+    "html-dollar-names": (lambda t: _html_dollar_names(t), None, None),
 }
+
+
+def _apply_sys_exit():
+    import sys
+
+    from weaklabel import labeling_function
+
+    @labeling_function()
+    def quits(x):
+        sys.exit(0)
+
+    return apply_lfs([quits], pd.DataFrame({"text": ["a"]}))
+
+
+def _compat_probs(rows):
+    from weaklabel.compat.snorkel.utils import probs_to_preds
+
+    return probs_to_preds(np.array(rows))
+
+
+def _csv_formula_ids(t):
+    from weaklabel.io.tables import read_table, write_labels
+
+    ids = np.array(['=HYPERLINK("http://x.example")', "@SUM(A1)", "-5"], dtype=object)
+    path = write_labels(t / "l.csv", ids, np.tile([[0.4, 0.6]], (3, 1)), np.ones(3, dtype=int), None, ("a", "b"))
+    cells = pd.read_csv(path, dtype=str, keep_default_na=False)["row_id"].tolist()
+    assert cells == ["'" + ids[0], "'" + ids[1], "-5"]
+    assert read_table(path, text_columns=("row_id",))["row_id"].tolist() == ids.tolist()
+
+
+def _import_blank_row_id(t):
+    import contextlib
+    import io
+
+    proj = t / "weaklabel.toml"
+    assert main(["init", "--path", str(proj)]) == 0
+    (t / "in.csv").write_text("row_id,label,annotator\n,benign,ana\n")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["labels", "import", "--project", str(proj), "--file", str(t / "in.csv")]) == 1
+    assert "without a row_id (lines [2])" in err.getvalue() and "'nan'" not in err.getvalue()
+
+
+def _ls_export_bom(t):
+    import json
+
+    from weaklabel.io.labelstudio import read_export
+
+    f = t / "e.json"
+    f.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"id": 1, "data": {"row_id": "r1"}, "annotations": [
+        {"id": 2, "completed_by": 1, "result": [{"type": "choices", "value": {"choices": ["b"]}}]}]}]).encode())
+    assert [r["row_id"] for r in read_export(f, ["a", "b"])] == ["r1"]
+
+
+def _html_dollar_names(t):
+    import warnings
+
+    from weaklabel.analysis import write_html_report
+
+    L = LabelMatrix(np.array([[0, 1, 1], [1, 1, 0], [0, 0, -1], [1, -1, 1]] * 10), ["$a$", "b", "c"],
+                    label_space=LabelSpace(["$10_to_$50", "$50_to_$100"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = write_html_report(t / "r.html", L).read_text()    # it crashed before writing anything
+    assert text.count("data:image/png;base64,") >= 1
 
 
 class _Cls(__import__("enum").IntEnum):
