@@ -269,7 +269,20 @@ CASES = {
     "import-blank-row-id": (lambda t: _import_blank_row_id(t), None, None),
     "ls-export-bom": (lambda t: _ls_export_bom(t), None, None),
     "html-dollar-names": (lambda t: _html_dollar_names(t), None, None),
+    "fetch-foreign-folder": (lambda t: _fetch_into_a_foreign_folder(t), InputError,
+                             r"exists and was not made by `weaklabel data fetch` .*nothing was changed"),
 }
+
+
+def _fetch_into_a_foreign_folder(t):
+    from weaklabel.io.fetch import fetch
+
+    (t / "youtube").mkdir()
+    (t / "youtube" / "mine.txt").write_text("keep")
+    try:
+        fetch("youtube", root=t, force=True, mirror=(t / "nowhere").as_uri())
+    finally:
+        assert (t / "youtube" / "mine.txt").read_text() == "keep"
 
 
 def _apply_sys_exit():

@@ -65,3 +65,25 @@ def test_fetch_errors_are_clear(tmp_path):
     with pytest.raises(InputError, match="cannot download file://.*; check the network, or pass --mirror"):
         fetch("sms", root=tmp_path, mirror=(tmp_path / "nowhere").as_uri())
     assert not any(tmp_path.iterdir()) or all(p.name != "sms" for p in tmp_path.iterdir())  # nothing half-written
+
+
+def test_fetch_never_deletes_what_it_did_not_write(mirror, tmp_path):
+    """Issue 25 (data loss): fetch replaced an existing youtube/ folder it had not made, extra files
+    and subfolders included."""
+    root = tmp_path / "c"
+    mine = root / "youtube"
+    (mine / "notes").mkdir(parents=True)
+    (mine / "train.json").write_text("my own work")
+    (mine / "notes" / "n.txt").write_text("keep me")
+    for force in (False, True):
+        with pytest.raises(InputError, match="was not made by `weaklabel data fetch`.*nothing was changed"):
+            fetch("youtube", root=root, mirror=(mirror / "wrench").as_uri(), force=force)
+    assert (mine / "train.json").read_text() == "my own work" and (mine / "notes" / "n.txt").is_file()
+    # a folder fetch made: --force refreshes its files and leaves the user's additions alone
+    other = tmp_path / "d"
+    folder = fetch("youtube", root=other, mirror=(mirror / "wrench").as_uri())
+    (folder / "my_lfs.py").write_text("# mine")
+    (folder / "test.json").write_text("{}")                       # a damaged fetched file
+    fetch("youtube", root=other, mirror=(mirror / "wrench").as_uri(), force=True)
+    assert (folder / "my_lfs.py").read_text() == "# mine"
+    assert len(load_dataset("youtube", split="test", data_dir=other).df) == 250   # verified, restored

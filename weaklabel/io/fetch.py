@@ -95,6 +95,10 @@ def fetch(name: str, *, root: str | os.PathLike[str] | None = None, mirror: str 
     if (dest / MANIFEST).is_file() and not force:
         verify(dest)
         return dest
+    if dest.exists() and not (dest / MANIFEST).is_file():
+        # Not a folder this command made: it never deletes or overwrites what it did not write.
+        raise InputError(f"{dest} exists and was not made by `weaklabel data fetch` (no {MANIFEST}); move it "
+                         f"away, or fetch into another folder with --root (nothing was changed)")
     home = (mirror or src.home).rstrip("/")
     staging = Path(tempfile.mkdtemp(prefix=f".{src.folder}-", dir=_ensure(folder)))
     try:
@@ -119,12 +123,34 @@ def fetch(name: str, *, root: str | os.PathLike[str] | None = None, mirror: str 
                     "sha256": files}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         if dest.exists():
-            shutil.rmtree(dest)
-        staging.rename(dest)
+            _refresh(dest, staging)
+        else:
+            staging.rename(dest)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return dest
+
+
+def _refresh(dest: Path, staging: Path) -> None:
+    """Replace the files an earlier fetch wrote in ``dest`` (those its manifest lists) with the
+    new ones; any other file or folder there (the user's) stays. The manifest goes last, so an
+    interrupted refresh is seen as changed files by :func:`verify`, never as a good copy."""
+    try:
+        old = set(json.loads((dest / MANIFEST).read_text(encoding="utf-8")).get("sha256", {}))
+    except (OSError, ValueError, AttributeError):
+        old = set()
+    new = {f.name for f in staging.iterdir() if f.name != MANIFEST}
+    (dest / MANIFEST).unlink(missing_ok=True)
+    for name in sorted(old - new):                 # files the previous fetch wrote and this one does not
+        if not isinstance(name, str) or Path(name).name != name or name in (".", ".."):
+            continue                               # a plain file name only: never a path out of dest
+        target = dest / name
+        if target.is_file():
+            target.unlink()
+    for name in sorted(new):
+        os.replace(staging / name, dest / name)
+    os.replace(staging / MANIFEST, dest / MANIFEST)
 
 
 def _ensure(folder: Path) -> Path:
