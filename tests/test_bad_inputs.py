@@ -271,7 +271,17 @@ CASES = {
     "html-dollar-names": (lambda t: _html_dollar_names(t), None, None),
     "fetch-foreign-folder": (lambda t: _fetch_into_a_foreign_folder(t), InputError,
                              r"exists and was not made by `weaklabel data fetch` .*nothing was changed"),
+    "ls-export-html": (lambda t: _ls_html_export(), InputError,
+                       r"came back as HTML, not JSON \(a login or proxy page\?\).*nothing imported or retracted"),
 }
+
+
+def _ls_html_export():
+    from weaklabel.io.ls_api import LabelStudioAPI
+
+    api = LabelStudioAPI("http://127.0.0.1:9", "tok")
+    api._call = lambda *a, **k: b"<!doctype html><title>Sign in</title>"  # type: ignore[method-assign]
+    return api.export(1)
 
 
 def _fetch_into_a_foreign_folder(t):

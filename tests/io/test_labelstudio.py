@@ -87,3 +87,34 @@ def test_a_json_export_saved_with_a_bom_is_read(tmp_path):
     f.write_bytes(b"\xef\xbb\xbf" + json.dumps(export).encode("utf-8"))
     found = read_export(f, ["HAM", "SPAM"])
     assert [(r["row_id"], r["label"]) for r in found] == [("r1", "SPAM")]
+
+
+@pytest.mark.parametrize("answer, message", [(b"", "came back empty"), (b"  <!doctype html><html>login", "as HTML"),
+                                             (b'{"detail": "x"}', "not a list of tasks"), (b"[{", "is not JSON")])
+def test_an_export_that_is_not_one_is_an_error_not_an_empty_export(monkeypatch, answer, message):
+    """Issue 25 (data loss): an empty or HTML answer to the export (an expired session, a proxy
+    page) was read as "no annotations" and retracted every label pulled before."""
+    from weaklabel.io.ls_api import LabelStudioAPI, LabelStudioError
+
+    api = LabelStudioAPI("http://127.0.0.1:9", "tok")
+    monkeypatch.setattr(api, "_call", lambda *a, **k: answer)
+    with pytest.raises(LabelStudioError, match=f"{message}.*nothing imported or retracted"):
+        api.export(3)
+
+
+def test_pull_refuses_an_export_without_the_projects_tasks(spam_project, monkeypatch, capsys):
+    from weaklabel.io.ls_api import LabelStudioAPI
+
+    store = Project.load(spam_project).open_store()
+    store.import_external([{"row_id": "c1", "label": "SPAM", "annotator": "ana", "external_id": "7",
+                            "external_version": "v1"}], origin="ls:3")
+    text = spam_project.read_text() + '\n[labelstudio]\nurl = "http://127.0.0.1:9"\nproject = "spam"\n'
+    spam_project.write_text(text)
+    monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "tok")
+    monkeypatch.setattr(LabelStudioAPI, "project", lambda self, title, config: {"id": 3})
+    monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid: [])
+    monkeypatch.setattr(LabelStudioAPI, "tasks", lambda self, pid: [{"id": 1}, {"id": 2}])
+    monkeypatch.setattr(LabelStudioAPI, "users", lambda self: {})
+    assert main(["ls", "pull", "--project", str(spam_project)]) == 1
+    assert "has 2 tasks but its export holds none; nothing imported or retracted" in capsys.readouterr().err
+    assert store.gold().to_dict() == {"c1": 1}                    # the pulled label is still in force

@@ -55,7 +55,15 @@ def cmd_ls(args: argparse.Namespace) -> int:
               f"{len(have)} were there already")
         return 0
     # pull: the full export each time; keyed imports make it idempotent and catch deletions
-    found = labelstudio.parse_export(api.export(pid), sess.labels.names, annotator_map=api.users(),
+    exported = api.export(pid)
+    if not exported:
+        n_tasks = len(api.tasks(pid))
+        if n_tasks:   # an export without the project's tasks is a failed export, not deleted annotations
+            from ..io.ls_api import LabelStudioError
+
+            raise LabelStudioError(f"Label Studio project {pid} has {n_tasks} tasks but its export holds none; "
+                                   "nothing imported or retracted (try again, or check the export in Label Studio)")
+    found = labelstudio.parse_export(exported, sess.labels.names, annotator_map=api.users(),
                                      name=f"Label Studio project {pid}")
     if not args.allow_unknown_ids:
         unknown = sorted({r["row_id"] for r in found} - set(sess._row_pos))

@@ -123,9 +123,27 @@ class LabelStudioAPI:
             self._call("POST", f"/api/projects/{project_id}/import", tasks)
 
     def export(self, project_id: int) -> list[dict[str, Any]]:
-        """The project's full JSON export (tasks with their annotations)."""
-        return json.loads(self._call("GET", f"/api/projects/{project_id}/export", params={"exportType": "JSON"},
-                                     raw=True))
+        """The project's full JSON export (tasks with their annotations).
+
+        An answer that is not one (empty, an HTML login or proxy page, other JSON) is an error
+        that says so: read as "no annotations", it would retract every label pulled before."""
+        raw = self._call("GET", f"/api/projects/{project_id}/export", params={"exportType": "JSON"}, raw=True)
+        where = f"Label Studio's export of project {project_id} at {self.url}"
+        head = raw.lstrip()[:1]
+        if not head:
+            raise LabelStudioError(f"{where} came back empty (an expired session, or a proxy?); nothing imported "
+                                   "or retracted")
+        if head == b"<":
+            raise LabelStudioError(f"{where} came back as HTML, not JSON (a login or proxy page?); check the URL and "
+                                   "token; nothing imported or retracted")
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise LabelStudioError(f"{where} is not JSON ({exc}); nothing imported or retracted") from None
+        if not isinstance(data, list) or not all(isinstance(t, dict) for t in data):
+            raise LabelStudioError(f"{where} is not a list of tasks (got {type(data).__name__}); nothing imported "
+                                   "or retracted")
+        return data
 
     def users(self) -> dict[str, str]:
         """User id -> email, to turn ``completed_by`` ids into annotators."""
