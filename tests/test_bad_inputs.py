@@ -271,9 +271,32 @@ CASES = {
     "html-dollar-names": (lambda t: _html_dollar_names(t), None, None),
     "fetch-foreign-folder": (lambda t: _fetch_into_a_foreign_folder(t), InputError,
                              r"exists and was not made by `weaklabel data fetch` .*nothing was changed"),
+    "cache-disk-full": (lambda t: _cache_disk_full(t), None, None),
     "ls-export-html": (lambda t: _ls_html_export(), InputError,
                        r"came back as HTML, not JSON \(a login or proxy page\?\).*nothing imported or retracted"),
 }
+
+
+def _cache_disk_full(t):
+    import errno
+    import warnings
+    from unittest import mock
+
+    from weaklabel import labeling_function
+    from weaklabel.exceptions import WeakLabelWarning
+
+    @labeling_function()
+    def has_a(x):
+        return 1 if "a" in x.text else -1
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with mock.patch("numpy.savez", full), warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        L = apply_lfs([has_a], pd.DataFrame({"text": ["a", "b"]}), cache=t / "cache")
+    assert L.votes[:, 0].tolist() == [1, -1]
+    assert [w.category for w in rec] == [WeakLabelWarning] and "uncached" in str(rec[0].message)
 
 
 def _ls_html_export():

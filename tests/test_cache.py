@@ -159,3 +159,31 @@ def test_cache_never_serves_a_stale_vote_under_random_edits(tmp_path_factory, ed
         cached = apply_lfs([lf], df, cache=cache)
         fresh = apply_lfs([lf], df)
         assert np.array_equal(cached.votes, fresh.votes), (step, threshold, cut, hot)
+
+
+def test_a_full_disk_under_the_cache_warns_and_runs_uncached(tmp_path, monkeypatch):
+    """Issue 25: a full disk under the optional vote cache failed the whole run."""
+    import errno
+
+    from weaklabel.exceptions import WeakLabelWarning
+
+    @labeling_function()
+    def has_a(x):
+        return 1 if "a" in x.text else ABSTAIN
+
+    @labeling_function()
+    def has_b(x):
+        return 0 if "b" in x.text else ABSTAIN
+
+    df = pd.DataFrame({"text": ["a", "b", "ab", "c"]})
+    fresh = apply_lfs([has_a, has_b], df)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", full)
+    with pytest.warns(WeakLabelWarning, match="vote cache: cannot write .*No space left on device.*uncached") as rec:
+        L = apply_lfs([has_a, has_b], df, cache=tmp_path / "cache")
+    assert len([w for w in rec if "vote cache" in str(w.message)]) == 1      # one warning, not one per LF
+    assert (L.votes == fresh.votes).all()
+    assert not list((tmp_path / "cache").glob("*.npz"))                     # nothing half-written

@@ -83,13 +83,24 @@ class VoteCache:
         return votes
 
     def put(self, key: str | None, votes: np.ndarray) -> None:
-        if key is None:
+        """Store an LF's votes. The cache is optional: when it cannot be written (a full disk, a
+        read-only folder), the run goes on uncached with one warning, never fails for it."""
+        if key is None or getattr(self, "_unwritable", False):
             return
-        self._claim()
         votes = np.ascontiguousarray(votes, dtype=np.int8)
         digest = np.frombuffer(hashlib.sha256(votes.tobytes()).digest(), dtype=np.uint8)
-        with atomic_path(self.folder / f"{key}.npz") as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, votes=votes, sha256=digest)
+        try:
+            self._claim()
+            with atomic_path(self.folder / f"{key}.npz") as tmp, open(tmp, "wb") as fh:
+                np.savez(fh, votes=votes, sha256=digest)
+        except OSError as exc:
+            import warnings
+
+            from .exceptions import WeakLabelWarning
+
+            self._unwritable = True
+            warnings.warn(f"vote cache: cannot write to {self.folder} ({exc.strerror or exc}); this run goes on "
+                          "uncached (free space, or pass --no-cache)", WeakLabelWarning, stacklevel=2)
 
     def _claim(self) -> None:
         """Create the folder with its marker, or check that an existing one is ours."""
