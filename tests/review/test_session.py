@@ -296,3 +296,12 @@ def test_a_second_tab_cannot_overwrite_what_the_first_decided(spam_project):
     again = sess.item_for(undone, "ana")
     sess.label(again["row_id"], 0, "ana", seen_after=again["seen_after"])
     assert sess.store.gold().to_dict() == {str(tab_a["row_id"]): 0}
+
+
+@pytest.mark.parametrize("key", ["refit_every", "overlap"])
+def test_a_bad_count_in_weaklabel_toml_names_its_key(tmp_path, key):
+    """Issue 25: "refit_every and overlap must be >= 1" did not say which key was wrong."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f"[project]\n{key} = 0\n")
+    with pytest.raises(InputError, match=rf"key '{key}' in .*bad.toml must be >= 1, got 0"):
+        Project.load(bad)

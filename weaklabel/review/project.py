@@ -100,8 +100,9 @@ class Project:
         values = {key: _checked(key, value, type(getattr(defaults, key)), path) for key, value in section.items()}
         proj = cls(**values, labelstudio=_labelstudio_section(raw.get("labelstudio"), path),
                    engine=_engine_section(raw.get("engine"), path), root=path.resolve().parent)
-        if proj.refit_every < 1 or proj.overlap < 1:
-            raise InputError(f"project: refit_every and overlap in {path} must be >= 1")
+        for key in ("refit_every", "overlap"):
+            if getattr(proj, key) < 1:
+                raise InputError(f"project: key {key!r} in {path} must be >= 1, got {getattr(proj, key)}")
         if not 0 <= proj.audit_fraction < 1:
             raise InputError(f"project: audit_fraction in {path} must be a share in [0, 1), "
                              f"got {proj.audit_fraction}")
