@@ -5,7 +5,8 @@ import pytest
 
 from weaklabel import InputError, NotFittedError
 from weaklabel.spans.matrix import SpanMatrix
-from weaklabel.spans.models import TokenDawidSkene, TokenMajorityVote, _snorkel_hash
+from weaklabel.models.base import snorkel_hash as _snorkel_hash
+from weaklabel.spans.models import TokenDawidSkene, TokenMajorityVote
 
 TYPES = ["PER", "LOC"]
 

@@ -7,6 +7,7 @@ and the LF count/names first.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from abc import ABC, abstractmethod
 from typing import Any, Literal, Self, overload
@@ -23,6 +24,24 @@ from ._params import Interval, validate_params
 
 TieBreakPolicy = Literal["abstain", "random", "true-random", "prior"]
 TIE_BREAK_POLICIES: tuple[TieBreakPolicy, ...] = ("abstain", "random", "true-random", "prior")
+
+
+def snorkel_hash(i: int) -> int:
+    """Snorkel's deterministic tie-break hash of a row position (SHA-1 of its decimal form):
+    what ``snorkel.utils.probs_to_preds(..., "random")`` uses, and WRENCH with it."""
+    return int(hashlib.sha1(str(i).encode("utf-8")).hexdigest(), 16)
+
+
+def snorkel_preds(probs: np.ndarray, tol: float = 1e-5) -> np.ndarray:
+    """Argmax per row, ties within ``tol`` broken exactly as Snorkel's "random" policy does
+    (:func:`snorkel_hash` of the row position picks among the tied classes), so scores match
+    Snorkel's and WRENCH's. The hash runs on tied rows only."""
+    tied = np.abs(probs - probs.max(axis=1, keepdims=True)) < tol
+    preds = np.argmax(probs, axis=1).astype(np.int64)
+    for i in np.flatnonzero(tied.sum(axis=1) > 1).tolist():
+        idx = np.flatnonzero(tied[i])
+        preds[i] = idx[snorkel_hash(i) % len(idx)]
+    return preds
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:

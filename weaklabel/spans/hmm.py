@@ -20,7 +20,6 @@ import numpy as np
 from ..exceptions import InputError
 from .matrix import SpanMatrix
 from .models import SeqLabelModel, TokenMajorityVote
-from .tags import bio_tag_names
 
 _BATCH_TOKENS = 1 << 18     # documents per batch: at most this many padded positions
 
@@ -108,7 +107,7 @@ class HMM(SeqLabelModel):
 
     Parameters
     ----------
-    max_iter : int, default 50
+    max_iter : int, default 100
     tol : float, default 1e-4
         Stop when the log-likelihood per token changes by less than this.
     emission_prior : float, default 2.0
@@ -265,7 +264,3 @@ class HMM(SeqLabelModel):
         gamma[silent] = 0.0
         gamma[silent, 0] = 1.0
         return gamma
-
-    @property
-    def bio_tags_(self) -> list[str]:
-        return bio_tag_names(self.types_)

@@ -17,21 +17,17 @@ another LF tags an entity (on such files it cannot be told from an abstention an
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import numpy as np
 
 from ..exceptions import InputError, NotFittedError
+from ..models._estimator import Estimator
+from ..models.base import snorkel_preds
 from .matrix import SpanMatrix
 from .tags import Span, bio_ids_to_io_ids, bio_ids_to_spans, bio_tag_names, io_ids_to_bio_ids
 
 TIE_BREAKS = ("random", "first")
-
-
-def _snorkel_hash(i: int) -> int:
-    """Snorkel's deterministic tie-break hash (``snorkel.utils.core._hash``), which WRENCH uses."""
-    return int(hashlib.sha1(str(i).encode("utf-8")).hexdigest(), 16)
 
 
 def io_counts(L: SpanMatrix) -> np.ndarray:
@@ -44,8 +40,9 @@ def io_counts(L: SpanMatrix) -> np.ndarray:
     return np.asarray(sparse.csr_matrix((np.ones(io.size), (rows, io)), shape=(L.n_tokens, k)).toarray())
 
 
-class SeqLabelModel:
-    """Shared plumbing of the sequence label models (not used directly)."""
+class SeqLabelModel(Estimator):
+    """Shared plumbing of the sequence label models (not used directly); ``get_params``,
+    ``set_params`` and the repr come from the class models' estimator protocol."""
 
     _io_output = True   # predict_proba over IO tags (False: over BIO tags)
 
@@ -88,10 +85,6 @@ class SeqLabelModel:
         L = self._check_input(L)
         return bio_ids_to_spans(self.predict(L), L.doc_offsets, L.types)
 
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.endswith("_"))
-        return f"{type(self).__name__}({params})"
-
 
 class TokenMajorityVote(SeqLabelModel):
     """Majority vote per token over entity types: WRENCH's rule, reproduced exactly.
@@ -125,14 +118,8 @@ class TokenMajorityVote(SeqLabelModel):
         return C / C.sum(axis=1, keepdims=True)
 
     def _argmax(self, P: np.ndarray) -> np.ndarray:
-        pred = np.argmax(P, axis=1).astype(np.int64)
-        tied: np.ndarray = P >= P.max(axis=1, keepdims=True) - 1e-5
-        rows = np.flatnonzero(tied.sum(axis=1) > 1)
-        if self.tie_break_policy == "random":
-            for i in rows.tolist():     # ties are rare: Snorkel's hash on those rows only
-                options = np.flatnonzero(tied[i])
-                pred[i] = options[_snorkel_hash(i) % options.size]
-        return pred
+        # "random": Snorkel's hash of the token's position in the split, as WRENCH ran it
+        return snorkel_preds(P) if self.tie_break_policy == "random" else np.argmax(P, axis=1).astype(np.int64)
 
 
 class TokenDawidSkene(SeqLabelModel):

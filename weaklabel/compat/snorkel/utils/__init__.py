@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +9,7 @@ import numpy as np
 
 from weaklabel.models.base import TieBreakPolicy
 from weaklabel.models.base import probs_to_preds as _probs_to_preds
+from weaklabel.models.base import snorkel_preds
 
 
 def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
@@ -33,12 +33,6 @@ def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:
     return np.eye(num_classes)[preds]
 
 
-def _row_hash(i: int) -> int:
-    # Snorkel's deterministic tie-break: SHA-1 of the row's position in decimal, so
-    # "random" ties land where they land in Snorkel and scores match it.
-    return int(hashlib.sha1(str(i).encode("utf-8")).hexdigest(), 16)
-
-
 def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: float = 1e-5) -> np.ndarray:
     """Hard labels from probabilities; ties within ``tol`` broken by policy:
     "random" (a fixed hash of the row position, the same as Snorkel's), "true-random"
@@ -58,12 +52,7 @@ def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: flo
     if tie_break_policy != "random":
         policy: TieBreakPolicy = "abstain" if tie_break_policy == "abstain" else "true-random"
         return _probs_to_preds(probs, tie_break_policy=policy, tol=tol, random_state=None)
-    tied = np.abs(probs - probs.max(axis=1, keepdims=True)) < tol
-    preds = np.argmax(probs, axis=1).astype(np.int64)
-    for i in np.flatnonzero(tied.sum(axis=1) > 1).tolist():
-        idx = np.flatnonzero(tied[i])
-        preds[i] = idx[_row_hash(i) % len(idx)]
-    return preds
+    return snorkel_preds(probs, tol)   # ties land where they land in Snorkel, so scores match it
 
 
 def filter_labels(label_dict: Mapping[str, np.ndarray], filter_dict: Mapping[str, list[int]]) -> dict[str, np.ndarray]:
