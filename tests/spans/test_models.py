@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from weaklabel import InputError, NotFittedError
-from weaklabel.spans.matrix import SpanMatrix
 from weaklabel.models.base import snorkel_hash as _snorkel_hash
+from weaklabel.spans.matrix import SpanMatrix
 from weaklabel.spans.models import TokenDawidSkene, TokenMajorityVote
 
 TYPES = ["PER", "LOC"]
