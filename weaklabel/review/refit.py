@@ -1,0 +1,301 @@
+"""Refits of the review loop: fit the label model to the expert labels and rank the queue.
+
+:func:`fit_and_rank` is a pure function of its inputs, so it runs in the server process
+(``ReviewSession.refit``) or in a worker process (:class:`RefitProcess`, with
+``ReviewSession(background_refits=True)``: the app's way, so no keypress waits for a fit or
+competes with one for the GIL).
+
+The worker is this module, started as ``python -m weaklabel.review.refit`` (a plain subprocess,
+not ``multiprocessing``: a spawned child re-imports the parent's main module, and under Streamlit
+that is the app script itself). Protocol over the pipes, pickled: the fit's fixed inputs once,
+then ``(y, y_fit, random_sample)`` per refit, answered by ``(True, snapshot)`` or
+``(False, error)``. It exits when its stdin closes (the server stopped or died).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import warnings
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import InputError
+from ..models import LabelModelWarning, probs_to_preds
+from ..pipeline import make_model
+from .queue import conflict_weights, rank
+
+if TYPE_CHECKING:
+    from ..labels import LabelSpace
+    from ..matrix import LabelMatrix
+    from ..models import BaseLabelModel
+    from .project import Project
+
+
+def issue_scores(df: pd.DataFrame, text_column: str | None, probs: np.ndarray,
+                  y: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+    from ..learn.quality import label_issue_scores
+
+    weak = np.where(y >= 0, y, probs_to_preds(probs, tie_break_policy="random"))
+    try:
+        if not text_column:
+            raise InputError("it needs text_column in weaklabel.toml")
+        return label_issue_scores(df, weak, text_column=text_column), None
+    except InputError as exc:  # e.g. too few rows of some class for cross-validation
+        return None, str(exc)
+
+
+def fit_and_rank(state: dict[str, Any], y: np.ndarray, y_fit: np.ndarray, random_sample: bool) -> dict[str, Any]:
+    """Fit the project's model to the labels and rank the queue: a pure function of its inputs."""
+    from ..models.registry import MODELS, _accepts
+
+    # votes-chosen rows are fair within each vote pattern, not across them: they teach
+    # through the per-pattern layer and the prior of rows without votes, not through EM
+    # or the class balance (weaklabel.review.queue.fit_gold)
+    params: dict[str, Any] = ({} if random_sample else
+                              {"gold_correction": None, "temperature": None, "gold_weight": 0.0})
+    model = make_model(state["model"], **{k: v for k, v in params.items() if _accepts(MODELS[state["model"]], k)})
+    L = state["L"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LabelModelWarning)
+        model.fit(L, y_fit if (y_fit >= 0).any() else None)
+    probs = model.predict_proba(L)
+    scores, error = None, None
+    strategy = state["strategy"]
+    if strategy == "label_issues":
+        scores, error = issue_scores(state["df"], state["text_column"], probs, y)
+        if scores is None:
+            strategy = "conflict"   # the fallback the app's notice names
+    ranked = rank(L, strategy, probs=probs, mv_probs=state["mv_probs"], weights=conflict_weights(model, state["k"]),
+                  scores=scores, overlap=state["overlap"], audit_fraction=0.0)
+    return {"model": model, "probs": probs, "ranked": ranked, "issue_scores": scores, "issue_error": error}
+
+
+class Refits:
+    """The refit half of :class:`~weaklabel.review.session.ReviewSession` (a mixin): fit now or
+    in the background, swap the result in, and name the fit (``model_version``)."""
+
+    if TYPE_CHECKING:  # provided by ReviewSession
+        project: Project
+        L: LabelMatrix
+        df: pd.DataFrame
+        mv_probs: np.ndarray
+        labels: LabelSpace
+        model: BaseLabelModel
+        probs: np.ndarray
+        history: list[dict[str, Any]]
+        since_refit: int
+        background_refits: bool
+        refit_error: str | None
+        _swap: threading.RLock
+        _worker: threading.Thread | None
+        _worker_process: RefitProcess | None
+        _votes_digest: Any
+        _model_version: str
+        _ranked: pd.DataFrame | None
+        _issue_scores: np.ndarray | None
+        _issue_error: str | None
+
+        def expert_gold(self) -> np.ndarray: ...
+
+        def fit_labels(self, y: np.ndarray | None = None) -> tuple[np.ndarray, bool]: ...
+
+    def refit(self) -> dict[str, Any]:
+        """Refit the label model and re-rank, now (see :meth:`_fit_snapshot` for what trains it).
+
+        Returns how the labels moved: rows whose label changed, expert labels, the
+        labels fitted on, and the model's accuracy on the expert-labeled rows.
+        """
+        return self._install(self._fit_snapshot())
+
+    def refit_in_background(self) -> bool:
+        """Start a refit in a background thread unless one is running; True if one started.
+
+        The fit reads a snapshot of the store and swaps the model and the queue in when done;
+        decisions made meanwhile go on against the current queue and count toward the next
+        refit. A failure is kept in :attr:`refit_error` (the current model stays)."""
+        with self._swap:
+            if self._worker is not None and self._worker.is_alive():
+                return False
+            self.since_refit = 0   # labels from now on count toward the next refit
+
+            def work() -> None:
+                try:
+                    self._install(self._fit_snapshot())
+                    self.refit_error = None
+                except Exception as exc:  # noqa: BLE001 - a failed refit must not take the app down
+                    self.refit_error = f"{type(exc).__name__}: {exc}"
+
+            self._worker = threading.Thread(target=work, name="weaklabel-refit", daemon=True)
+            self._worker.start()
+            return True
+
+    @property
+    def refitting(self) -> bool:
+        """Whether a background refit is running."""
+        return self._worker is not None and self._worker.is_alive()
+
+    def close(self) -> None:
+        """Stop the refit worker process, if one was started (the session stays usable)."""
+        self.wait_for_refit()
+        if self._worker_process is not None:
+            self._worker_process.close()
+            self._worker_process = None
+
+    def wait_for_refit(self, timeout: float | None = None) -> None:
+        """Block until the background refit (if any) is done (tests, scripts, shutdown)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    def _fit_snapshot(self) -> dict[str, Any]:
+        """Fit the label model on the store as it is now and rank the queue, without touching
+        the session's state (so it can run beside keypresses). With ``background_refits`` the
+        fit runs in the worker process (:class:`~weaklabel.review.refit.RefitProcess`), so it takes no time from the
+        server process that answers keypresses.
+
+        Every expert label overrides its row's output (:meth:`final_labels`), and the
+        labels of :meth:`fit_labels` train the model: rows drawn at random fully; rows a
+        votes-only strategy picked through the per-pattern layer and the prior of rows
+        without votes (within a vote pattern the queue picks rows alike, so their labels
+        are a fair sample of it; across patterns they are not). Rows ``label_issues``
+        picked (by a text model's doubt) do not train it: in ``weaklabel bench review`` 150
+        of them on sms took train accuracy from 0.93 to 0.46.
+        """
+        y = self.expert_gold()
+        y_fit, random_sample = self.fit_labels(y)
+        if not self.background_refits:
+            out = fit_and_rank(self._fit_state(), y, y_fit, random_sample)
+        else:
+            out = self._refit_process().run(y, y_fit, random_sample)
+        return {**out, "y": y, "y_fit": y_fit}
+
+    def _fit_state(self) -> dict[str, Any]:
+        """What a fit needs besides the labels (sent to the worker process once)."""
+        p = self.project
+        return {"L": self.L, "df": self.df if p.strategy == "label_issues" else None, "mv_probs": self.mv_probs,
+                "model": p.model, "strategy": p.strategy, "overlap": p.overlap, "text_column": p.text_column,
+                "k": self.labels.cardinality}
+
+    def _refit_process(self) -> RefitProcess:
+        """The session's refit worker process, started on first use (and again if it died)."""
+        if self._worker_process is None or not self._worker_process.alive:
+            self._worker_process = RefitProcess(self._fit_state())
+        return self._worker_process
+
+    def _install(self, snap: dict[str, Any]) -> dict[str, Any]:
+        """Swap a fitted snapshot in, in one step; returns how the labels moved."""
+        probs, y = snap["probs"], snap["y"]
+        new = probs_to_preds(probs, tie_break_policy="random")
+        with self._swap:
+            previous = getattr(self, "probs", None)  # None before the first fit
+            old = probs_to_preds(previous, tie_break_policy="random") if previous is not None else new
+            known = y >= 0
+            moved = np.flatnonzero(new != old)
+            info = {"changed": int(moved.size), "expert_labels": int(known.sum()),
+                    "fitted_on": int((snap["y_fit"] >= 0).sum()),
+                    "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None,
+                    "changed_rows": [{"row_id": str(self.L.row_ids[i]), "from": self.labels.name(int(old[i])),
+                                      "to": self.labels.name(int(new[i]))} for i in moved[:5].tolist()]}
+            self.model, self.probs = snap["model"], probs
+            if not self.background_refits:
+                self.since_refit = 0
+            self._ranked: pd.DataFrame | None = snap["ranked"]   # the review order of this fit
+            self._issue_scores: np.ndarray | None = snap["issue_scores"]
+            self._issue_error: str | None = snap["issue_error"]
+            self.history.append(info)
+            h = self._votes_digest.copy()       # the votes never change: hashed once, in __init__
+            h.update(repr(sorted(self.model.get_params().items())).encode())
+            self._model_version = f"{self.project.model}-{h.hexdigest()[:10]}-fit{len(self.history)}"
+        return info
+
+    def _issue_scores_for(self, probs: np.ndarray, y: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+        """(a text model's doubt about each row's label under ``probs``, or None and why not)."""
+        return issue_scores(self.df, self.project.text_column, probs, y)
+
+    @property
+    def model_version(self) -> str:
+        """Names the current fit: the model, a digest of the votes and of its parameters,
+        and the number of fits so far (it changes at every refit). Computed once per fit:
+        every label event carries it."""
+        return self._model_version
+
+    def issue_scores(self) -> np.ndarray | None:
+        """A text model's doubt about each row's current label (for ``label_issues``), or
+        None while that cannot be computed yet; :attr:`notice` then says why."""
+        if self._issue_scores is not None or self._issue_error is not None:
+            return self._issue_scores
+        self._issue_scores, self._issue_error = self._issue_scores_for(self.probs, self.expert_gold())
+        return self._issue_scores
+
+
+class RefitProcess:
+    """The refit worker process of a session (this module run as ``python -m``). The fit's
+    inputs besides the labels are sent once, at start; it exits when the server closes its
+    stdin, and never holds up the server's exit."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self._proc = subprocess.Popen([sys.executable, "-m", "weaklabel.review.refit"],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._stdin, self._stdout = self._proc.stdin, self._proc.stdout
+        pickle.dump(state, self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self._stdin.flush()
+        # stopped when the session goes away or the server exits, even mid-fit
+        self._finalizer = weakref.finalize(self, _stop_process, self._proc)
+
+    @property
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def run(self, y: np.ndarray, y_fit: np.ndarray, random_sample: bool) -> dict[str, Any]:
+        try:
+            pickle.dump((y, y_fit, random_sample), self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._stdin.flush()
+            ok, payload = pickle.load(self._stdout)
+        except (EOFError, OSError) as exc:
+            raise RuntimeError("the refit worker process died") from exc
+        if not ok:
+            raise RuntimeError(payload)
+        return payload
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _stop_process(proc: Any) -> None:
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            stream.close()
+    proc.kill()
+    proc.wait(5)
+
+
+def main() -> None:
+    # The protocol owns the real stdout; anything a library prints goes to stderr instead.
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    inp = sys.stdin.buffer
+    state = pickle.load(inp)
+    while True:
+        try:
+            y, y_fit, random_sample = pickle.load(inp)
+        except EOFError:
+            return
+        reply: tuple[bool, object]
+        try:
+            reply = (True, fit_and_rank(state, y, y_fit, random_sample))
+        except Exception as exc:  # noqa: BLE001 - reported to the server, which keeps its model
+            reply = (False, f"{type(exc).__name__}: {exc}")
+        pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()
