@@ -1,5 +1,7 @@
-"""Leases of the expert label store: which expert holds which item, and which items an
-expert may be given next. A mixin of :class:`weaklabel.review.store.ExpertLabelStore`."""
+"""Leases of the expert label store, and what one expert's keypress reads: which expert holds
+which item, which items an expert may be given next, and that expert's own labels and latest
+event (read from their events only, not the whole log). A mixin of
+:class:`weaklabel.review.store.ExpertLabelStore`."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from ..exceptions import InputError
-from ._store_schema import check_annotator, db_now, undone_ids
+from ._store_schema import _row_key, check_annotator, db_now, undone_ids
 
 
 class _Leases:
@@ -110,3 +114,49 @@ class _Leases:
         with self._write() as c:
             c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.row_id == str(row_id),
                                                 le.c.annotator == check_annotator(annotator))))
+
+    # -- what one expert's keypress reads ---------------------------------
+    def current_labels_of(self, annotator: str) -> pd.DataFrame:
+        """One expert's labels in force (as :meth:`current_labels` has them for that expert),
+        read from that expert's events only: what a keypress needs, at a cost that follows the
+        expert's own history, not the whole store's."""
+        sa = self._sa
+        e = self._events
+        name = check_annotator(annotator)
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.label, e.c.source).where(sa.and_(
+                e.c.project == self.project, e.c.annotator == name, e.c.kind == "label",
+                e.c.id.not_in(undone_ids(sa, e, self.project)))).order_by(e.c.id)).all()
+        lab = pd.DataFrame(rows, columns=["id", "row_id", "label", "source"])
+        lab = lab.assign(annotator=name, adjudication=lab["source"] == "adjudication")
+        lab = lab.drop_duplicates(["row_id", "adjudication"], keep="last")
+        return lab[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
+
+    def latest_event_id(self, annotator: str) -> int:
+        """The id of the expert's latest event (0 if none): where "what they had done when an item
+        was shown" ends."""
+        sa = self._sa
+        e = self._events
+        with self.engine.connect() as c:
+            return int(c.execute(sa.select(sa.func.coalesce(sa.func.max(e.c.id), 0)).where(sa.and_(
+                e.c.project == self.project, e.c.annotator == check_annotator(annotator)))).scalar_one())
+
+    def decided_after(self, row_id: Any, annotator: str, event_id: int) -> bool:
+        """Whether the expert labeled or skipped ``row_id`` in an event after ``event_id`` (say, in
+        another browser tab, after this one showed the item)."""
+        sa = self._sa
+        e = self._events
+        with self.engine.connect() as c:
+            return c.execute(sa.select(e.c.id).where(sa.and_(
+                e.c.project == self.project, e.c.annotator == check_annotator(annotator),
+                e.c.row_id == _row_key(row_id), e.c.kind.in_(("label", "skip")), e.c.id > int(event_id)))
+                .limit(1)).first() is not None
+
+    def labeled_row_count(self) -> int:
+        """How many rows have a label in force from any expert (one SQL count)."""
+        sa = self._sa
+        e = self._events
+        with self.engine.connect() as c:
+            return int(c.execute(sa.select(sa.func.count(sa.distinct(e.c.row_id))).where(sa.and_(
+                e.c.project == self.project, e.c.kind == "label",
+                e.c.id.not_in(undone_ids(sa, e, self.project))))).scalar_one())

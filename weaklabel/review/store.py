@@ -278,51 +278,6 @@ class ExpertLabelStore(_Leases, _Imports):
             lab = lab[~lab["adjudication"]]
         return lab[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
 
-    def current_labels_of(self, annotator: str) -> pd.DataFrame:
-        """One expert's labels in force (as :meth:`current_labels` has them for that expert),
-        read from that expert's events only: what a keypress needs, at a cost that follows the
-        expert's own history, not the whole store's."""
-        sa = self._sa
-        e = self._events
-        name = check_annotator(annotator)
-        with self.engine.connect() as c:
-            rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.label, e.c.source).where(sa.and_(
-                e.c.project == self.project, e.c.annotator == name, e.c.kind == "label",
-                e.c.id.not_in(undone_ids(sa, e, self.project)))).order_by(e.c.id)).all()
-        lab = pd.DataFrame(rows, columns=["id", "row_id", "label", "source"])
-        lab = lab.assign(annotator=name, adjudication=lab["source"] == "adjudication")
-        lab = lab.drop_duplicates(["row_id", "adjudication"], keep="last")
-        return lab[["row_id", "annotator", "label", "source", "id"]].reset_index(drop=True)
-
-    def latest_event_id(self, annotator: str) -> int:
-        """The id of the expert's latest event (0 if none): where "what they had done when an item
-        was shown" ends."""
-        sa = self._sa
-        e = self._events
-        with self.engine.connect() as c:
-            return int(c.execute(sa.select(sa.func.coalesce(sa.func.max(e.c.id), 0)).where(sa.and_(
-                e.c.project == self.project, e.c.annotator == check_annotator(annotator)))).scalar_one())
-
-    def decided_after(self, row_id: Any, annotator: str, event_id: int) -> bool:
-        """Whether the expert labeled or skipped ``row_id`` in an event after ``event_id`` (say, in
-        another browser tab, after this one showed the item)."""
-        sa = self._sa
-        e = self._events
-        with self.engine.connect() as c:
-            return c.execute(sa.select(e.c.id).where(sa.and_(
-                e.c.project == self.project, e.c.annotator == check_annotator(annotator),
-                e.c.row_id == _row_key(row_id), e.c.kind.in_(("label", "skip")), e.c.id > int(event_id)))
-                .limit(1)).first() is not None
-
-    def labeled_row_count(self) -> int:
-        """How many rows have a label in force from any expert (one SQL count)."""
-        sa = self._sa
-        e = self._events
-        with self.engine.connect() as c:
-            return int(c.execute(sa.select(sa.func.count(sa.distinct(e.c.row_id))).where(sa.and_(
-                e.c.project == self.project, e.c.kind == "label",
-                e.c.id.not_in(undone_ids(sa, e, self.project))))).scalar_one())
-
     def label_counts(self) -> pd.Series:
         """row_id -> number of experts whose label is in force (adjudications aside)."""
         cur = self.current_labels(adjudications=False)
