@@ -129,3 +129,15 @@ def log_joint(X: Any, log_cb: np.ndarray, log_emission: np.ndarray) -> np.ndarra
     log_vote = log_emission[:, :, 1:] - log_abstain[:, :, None]    # [j, y, l]
     log_vote = log_vote.transpose(0, 2, 1).reshape(m * k, k)
     return (log_cb + log_abstain.sum(axis=0))[None, :] + X @ log_vote
+
+
+def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, structure: dict,
+                 min_votes: int = 20) -> bool:
+    """Whether the chance floor holds some LF's vote at chance (P(l | votes l) = P(l)) for a
+    class it votes at least ``min_votes`` times."""
+    floor = structure.get("chance_floor")
+    if floor is None:
+        return False
+    diag = np.einsum("jll->jl", precision)
+    at_chance = diag <= cb[None, :] + 1e-9
+    return bool((at_chance & (n_votes >= min_votes) & floor[:, None]).any())

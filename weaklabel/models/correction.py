@@ -140,8 +140,7 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
     rng = np.random.default_rng(seed)
     folds = rng.multinomial(counts.astype(np.int64), np.full(_CV_FOLDS, 1.0 / _CV_FOLDS))  # (n, folds)
     keys = [(sigma, s) for sigma in sigmas for s in strengths]
-    # per candidate, per (fold, gold pattern) cell: held-out log-likelihood and correctness of one row
-    loglik: dict[tuple[float | None, float | None], list[np.ndarray]] = {key: [] for key in keys}
+    # per candidate, per (fold, gold pattern) cell: the held-out log posterior and whether its argmax is right
     right: dict[tuple[float | None, float | None], list[np.ndarray]] = {key: [] for key in keys}
     logq: dict[tuple[float | None, float | None], list[np.ndarray]] = {key: [] for key in keys}
     weights = []
@@ -158,15 +157,16 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
             for s in strengths:
                 Q = P if s is None else np.where(covered[:, None], (s * P + C[group]) / (s + c_all)[:, None], P)
                 logq[(sigma, s)].append(np.log(np.maximum(Q, 1e-300)))
-                loglik[(sigma, s)].append(logq[(sigma, s)][-1][rows, gold])
                 right[(sigma, s)].append((Q.argmax(axis=1) == gold).astype(float))
     w = np.concatenate(weights)
+    cells = np.tile(rows, _CV_FOLDS), np.tile(gold, _CV_FOLDS)
+    loglik = {key: np.concatenate(logq[key])[cells] for key in keys}   # held-out log P(gold) per cell
     off = keys[0]
-    ll_off, acc_off = np.concatenate(loglik[off]), np.concatenate(right[off])
+    ll_off, acc_off = loglik[off], np.concatenate(right[off])
     z_crit = float(_norm.ppf(1 - 0.05 / max(len(keys) - 1, 1)))
     best, best_gain = off, 0.0
     for key in keys[1:]:
-        d = np.concatenate(loglik[key]) - ll_off
+        d = loglik[key] - ll_off
         gain = float((w * d).sum())
         se = float(np.sqrt((w * (d - gain / w.sum()) ** 2).sum()))
         acc_gain = float((w * (np.concatenate(right[key]) - acc_off)).sum())

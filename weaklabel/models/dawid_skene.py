@@ -27,7 +27,7 @@ import numpy as np
 
 from ..exceptions import ConvergenceWarning, InputError
 from ..matrix import compress
-from ._em import _EPS, initial_posterior, log_joint, m_step
+from ._em import _EPS, _floor_binds, initial_posterior, log_joint, m_step
 from ._params import Interval, Options
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
 from .base import BaseLabelModel, _log_normalize
@@ -35,18 +35,6 @@ from .correction import fit_gold_layers, mix_pattern_counts, pattern_keys
 
 CONFUSIONS = ("full", "class_conditional", "one_coin")
 _CHUNK = 1 << 20  # rows per prediction chunk
-
-
-def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, structure: dict,
-                 min_votes: int = 20) -> bool:
-    """Whether the chance floor holds some LF's vote at chance (P(l | votes l) = P(l)) for a
-    class it votes at least ``min_votes`` times."""
-    floor = structure.get("chance_floor")
-    if floor is None:
-        return False
-    diag = np.einsum("jll->jl", precision)
-    at_chance = diag <= cb[None, :] + 1e-9
-    return bool((at_chance & (n_votes >= min_votes) & floor[:, None]).any())
 
 
 class DawidSkene(BaseLabelModel):
