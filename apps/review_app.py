@@ -21,20 +21,11 @@ import streamlit as st
 
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import highlight_html
+from weaklabel.review._highlight import md_escape as _md
 from weaklabel.review.access import AccessPolicy, session_key, sign_identity, verify_identity
 from weaklabel.review.project import PROJECT_FILE, Project
 from weaklabel.review.session import ReviewSession, StaleDecision
 from weaklabel.review.store import check_annotator
-
-
-def _md(value: object) -> str:
-    """Data (ids, notes, reasons, class names) made inert for Streamlit's markdown elements
-    (caption, info, toast, write): every ASCII punctuation character is backslash-escaped, so no
-    emphasis, link, image (which a browser would fetch) or autolink can form."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(value))
-
-
-_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&=\"'/?@%^;,")
 
 
 def _project_path() -> str:

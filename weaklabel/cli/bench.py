@@ -33,7 +33,7 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     seq = [s for s in sources if benchmark.is_seq_source(s)]
     classes = [s for s in sources if not benchmark.is_seq_source(s)]
     if seq:
-        _seq_benchmark(seq, args)
+        _seq_benchmark(seq, args, beside_classes=bool(classes))
         if not classes:
             return 0
         print()
@@ -56,11 +56,10 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
-def _seq_benchmark(sources: list[Path], args: argparse.Namespace) -> None:
+def _seq_benchmark(sources: list[Path], args: argparse.Namespace, *, beside_classes: bool) -> None:
     """Sequence sets: entity F1 per model (and skweak's HMM and WRENCH's published rows with --anchors)."""
     from tqdm.auto import tqdm
 
-    from .. import benchmark
     from .._progress import QUIET
     from ..spans.benchmark import SEQ_MODELS, run_seq, summarize_seq
 
@@ -81,10 +80,9 @@ def _seq_benchmark(sources: list[Path], args: argparse.Namespace) -> None:
         times = results.pivot_table(index="model", columns="dataset", values="seconds", sort=False).round(2)
         print("\nfit + predict seconds")
         print(_markdown(times))
-    if args.json:
+    if args.json:   # beside class sets (which take --json), sequence results go to <name>.seq.json
         base = Path(args.json)
-        target = base.with_name(base.stem + ".seq" + base.suffix) if any(
-            not benchmark.is_seq_source(s) for s in benchmark.expand_sources(args.dirs)) else base
+        target = base.with_name(base.stem + ".seq" + base.suffix) if beside_classes else base
         results.to_json(target, orient="records", indent=2)
 
 

@@ -50,3 +50,14 @@ def highlight_html(text: str, spans: Sequence[tuple[int, int, str, str]], class_
 def _color(cls: str, class_names: Sequence[str]) -> str:
     names = list(class_names)
     return PALETTE[names.index(cls) % len(PALETTE)] if cls in names else PALETTE[0]
+
+
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&=\"'/?@%^;,")
+
+
+def md_escape(value: object) -> str:
+    """Data (ids, notes, reasons, class names) made inert for Streamlit's markdown elements
+    (caption, info, toast, write): every ASCII punctuation character is backslash-escaped, so no
+    emphasis, link, image (which a browser would fetch) or autolink can form."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(value))
+
