@@ -136,7 +136,6 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
     from scipy.stats import norm as _norm
 
     k = offset.shape[1]
-    rows = np.arange(gold.size)
     rng = np.random.default_rng(seed)
     folds = rng.multinomial(counts.astype(np.int64), np.full(_CV_FOLDS, 1.0 / _CV_FOLDS))  # (n, folds)
     keys = [(sigma, s) for sigma in sigmas for s in strengths]
@@ -159,7 +158,7 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
                 logq[(sigma, s)].append(np.log(np.maximum(Q, 1e-300)))
                 right[(sigma, s)].append((Q.argmax(axis=1) == gold).astype(float))
     w = np.concatenate(weights)
-    cells = np.tile(rows, _CV_FOLDS), np.tile(gold, _CV_FOLDS)
+    cells = np.arange(_CV_FOLDS * gold.size), np.tile(gold, _CV_FOLDS)   # (row of the stacked folds, gold)
     loglik = {key: np.concatenate(logq[key])[cells] for key in keys}   # held-out log P(gold) per cell
     off = keys[0]
     ll_off, acc_off = loglik[off], np.concatenate(right[off])
