@@ -55,9 +55,9 @@ def L_small() -> np.ndarray:
                      [-1, 0, -1]], dtype=np.int8)
 
 
-@pytest.fixture
-def spam_project(tmp_path):
-    """A small text project: 60 comments (with an HTML/JS payload among them) and 3 LFs."""
+def make_spam_project(folder):
+    """A small text project in ``folder``: 60 comments (with an HTML/JS payload among them) and
+    3 LFs; returns the path of its weaklabel.toml."""
     from weaklabel.review.project import Project
 
     # the payload row is first among the conflicting rows, so the app serves it first
@@ -65,8 +65,8 @@ def spam_project(tmp_path):
              + [f"check out my channel {i} http://spam.example" for i in range(20)]
              + [f"great song {i}, love it" for i in range(20)]
              + [f"please subscribe, great song {i}" for i in range(19)])
-    pd.DataFrame({"id": [f"c{i}" for i in range(60)], "text": texts}).to_csv(tmp_path / "comments.csv", index=False)
-    (tmp_path / "spam_lfs.py").write_text(
+    pd.DataFrame({"id": [f"c{i}" for i in range(60)], "text": texts}).to_csv(folder / "comments.csv", index=False)
+    (folder / "spam_lfs.py").write_text(
         "from weaklabel import LabelSpace, keyword_lf, regex_lf\n"
         "LABELS = LabelSpace(['HAM', 'SPAM'])\n"
         "LFS = [keyword_lf('check out', 'subscribe', label=LABELS.SPAM, name='promo'),\n"
@@ -74,5 +74,10 @@ def spam_project(tmp_path):
         "       keyword_lf('song', 'love', label=LABELS.HAM, name='fan')]\n")
     proj = Project(name="spam-test", data="comments.csv", id_column="id", text_column="text",
                    display_columns=["text"], lfs="spam_lfs.py", refit_every=2)
-    path = proj.save(tmp_path / "weaklabel.toml")
-    return path
+    return proj.save(folder / "weaklabel.toml")
+
+
+@pytest.fixture
+def spam_project(tmp_path):
+    """A small text project: 60 comments (with an HTML/JS payload among them) and 3 LFs."""
+    return make_spam_project(tmp_path)

@@ -38,6 +38,8 @@ from weaklabel.review.access import AccessPolicy
 from weaklabel.review.project import Project
 from weaklabel.review.store import ExpertLabelStore, StoreError
 
+from .conftest import make_spam_project
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 TEXT = pd.DataFrame({"text": ["a b", "c d"]}, index=[7, 8])
 
@@ -274,6 +276,15 @@ CASES = {
     "cache-disk-full": (lambda t: _cache_disk_full(t), None, None),
     "ls-export-html": (lambda t: _ls_html_export(), InputError,
                        r"came back as HTML, not JSON \(a login or proxy page\?\).*nothing imported or retracted"),
+    # -- round 3: webhooks (issue 25) ---------------------------------------------
+    "webhook-late-delivery": (lambda t: _check(_ordered(t, ("2026-11-28T11:00:00Z", 1), ("2026-11-28T10:00:00Z", 0))
+                                               [1] == [1]), None, None),
+    "webhook-deleted-replay": (lambda t: _check(_ordered(t, ("2026-11-28T10:00:00Z", 1), (None, None),
+                                                         ("2026-11-28T10:00:00Z", 1))[1] == []), None, None),
+    "webhook-other-project": (lambda t: _hook(t, project=8), ValueError,
+                              r"webhook from Label Studio project 8; this backend serves project 7"),
+    "webhook-unknown-row": (lambda t: _hook(t, row="zz"), ValueError,
+                            r"row_id 'zz' is not a row of this weaklabel project; nothing was stored"),
 }
 
 
@@ -438,6 +449,30 @@ def _init_force_keeps_old(t):
     before = path.read_text()
     assert main(["init", "--path", str(path), "--force", "--lfs", str(t / "typo.py")]) == 1
     assert path.read_text() == before and not list(t.glob(".weaklabel.toml.*"))
+
+
+def _ordered(t, *versions):
+    """Ordered (webhook) imports of one annotation's versions, in delivery order; the label in force."""
+    store = ExpertLabelStore(f"sqlite:///{t / 'hooks.db'}", label_space=LabelSpace(["ham", "spam"]))
+    out = []
+    for v, label in versions:
+        if label is None:
+            store.retract_external(["ls:7:11"])
+            continue
+        rec = {"row_id": "c1", "label": label, "annotator": "ana", "external_id": 11, "version": v}
+        out.append(store.import_external([rec], origin="ls:7", retract_missing=False, ordered=True))
+    return out, store.current_labels()["label"].tolist()
+
+
+def _hook(t, project=7, row="c21"):
+    from weaklabel.review.ls_backend import Backend
+    from weaklabel.review.session import ReviewSession
+
+    sess = ReviewSession(Project.load(make_spam_project(t)))
+    Backend(sess, origin="ls:7", ls_project_id=7).webhook({
+        "action": "ANNOTATION_CREATED", "project": {"id": project}, "task": {"id": 3, "data": {"row_id": row}},
+        "annotation": {"id": 11, "completed_by": 1, "updated_at": "2026-11-28T10:00:00Z",
+                       "result": [{"type": "choices", "value": {"choices": ["HAM"]}}]}})
 
 
 def _bad_mat(t):

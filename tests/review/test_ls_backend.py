@@ -65,10 +65,11 @@ def test_predictions_for_project_rows_and_for_new_tasks(backend_url):
     assert abs(sum(first["probabilities"].values()) - 1) < 1e-3
 
 
-def _hook(url, action, ann_id, label, updated="2026-11-28T10:00:00Z", user=1, auth="bearer"):
-    return _post(url, "/webhook", {"action": action, "project": {"id": 7},
+def _hook(url, action, ann_id, label, updated="2026-11-28T10:00:00Z", user=1, auth="bearer", project=7,
+          row="c21"):
+    return _post(url, "/webhook", {"action": action, "project": {"id": project},
                                    "task": {"id": 3,
-                                            "data": {"row_id": "c21", "text": "x", "weaklabel_source": "audit"},
+                                            "data": {"row_id": row, "text": "x", "weaklabel_source": "audit"},
                                             "meta": {"weaklabel_source": "audit"}},
                                    "annotation": {"id": ann_id, "completed_by": user, "updated_at": updated,
                                                   "result": [{"type": "choices", "from_name": "label",
@@ -79,7 +80,7 @@ def test_webhooks_append_update_retract_and_refit(backend_url):
     url, backend = backend_url
     store = backend.sess.store
     assert _hook(url, "ANNOTATION_CREATED", 11, "HAM") == {"added": 1, "updated": 0, "unchanged": 0,
-                                                            "retracted": 0, "refit": False}
+                                                            "retracted": 0, "stale": 0, "refit": False}
     assert _hook(url, "ANNOTATION_CREATED", 11, "HAM")["unchanged"] == 1        # a retried delivery
     out = _hook(url, "ANNOTATION_UPDATED", 11, "SPAM", updated="2026-11-28T11:00:00Z")
     assert out["updated"] == 1 and out["refit"] is True                          # refit_every = 2
@@ -88,6 +89,47 @@ def test_webhooks_append_update_retract_and_refit(backend_url):
                  auth="bearer") == {"retracted": 1}
     assert store.current_labels().empty
     assert _post(url, "/webhook", {"action": "PROJECT_UPDATED"}, auth="bearer") == {"ignored": "PROJECT_UPDATED"}
+
+
+def test_replays_and_late_deliveries_change_nothing(backend_url):
+    url, backend = backend_url
+    store = backend.sess.store
+    assert _hook(url, "ANNOTATION_CREATED", 11, "HAM")["added"] == 1
+    assert _hook(url, "ANNOTATION_UPDATED", 11, "SPAM", updated="2026-11-28T11:00:00Z")["updated"] == 1
+    # the creation delivered late: older than what is in force
+    assert _hook(url, "ANNOTATION_CREATED", 11, "HAM")["stale"] == 1
+    assert store.current_labels()["label"].tolist() == [1]
+    # deleted in Label Studio, then the old update replayed: it stays deleted
+    assert _post(url, "/webhook", {"action": "ANNOTATIONS_DELETED", "project": {"id": 7},
+                                   "annotations": [{"id": 11}]}, auth="bearer") == {"retracted": 1}
+    assert _hook(url, "ANNOTATION_UPDATED", 11, "SPAM", updated="2026-11-28T11:00:00Z")["stale"] == 1
+    assert store.current_labels().empty
+    # the same expert annotates the row again (annotation 12); annotation 13's older state arrives late
+    assert _hook(url, "ANNOTATION_CREATED", 12, "HAM", updated="2026-11-28T12:00:00Z")["added"] == 1
+    assert _hook(url, "ANNOTATION_CREATED", 13, "SPAM", updated="2026-11-28T11:30:00Z")["stale"] == 1
+    assert store.current_labels()["label"].tolist() == [0]
+    assert _hook(url, "ANNOTATION_UPDATED", 12, "SPAM", updated="2026-11-28T12:30:00+00:00")["updated"] == 1
+    assert store.current_labels()["label"].tolist() == [1]
+
+
+def test_webhooks_from_another_project_or_for_unknown_rows_are_refused(spam_project):
+    proj = Project.load(spam_project)
+    backend = Backend(ReviewSession(proj), origin="ls:7", ls_project_id=7)
+    server = make_server(backend, SECRET, port=_free_port())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for kwargs, msg in [({"project": 8}, "webhook from Label Studio project 8; this backend serves project 7"),
+                            ({"row": "no-such-row"}, "row_id 'no-such-row' is not a row of this weaklabel project")]:
+            with pytest.raises(urllib.error.HTTPError, match="422") as exc:
+                _hook(url, "ANNOTATION_CREATED", 11, "HAM", **kwargs)
+            assert msg in json.loads(exc.value.read())["error"]
+            exc.value.close()
+        assert backend.sess.store.events().empty
+        assert _hook(url, "ANNOTATION_CREATED", 11, "HAM")["added"] == 1
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_ls_commands_need_settings_and_a_token_from_the_environment(spam_project, monkeypatch, capsys):

@@ -289,3 +289,24 @@ def test_majority_gold_matches_a_count_by_hand(tmp_path_factory, events):
         winners = [lab for lab, n in counts.items() if n == top]
         expect[row] = winners[0] if len(winners) == 1 else -1
     assert store.gold("majority").to_dict() == expect
+
+
+def test_ordered_imports_keep_the_newest_version_whatever_the_delivery_order(store):
+    def rec(ext, label, at, row="r1"):
+        return {"row_id": row, "label": label, "annotator": "ana", "external_id": ext, "version": at}
+
+    def put(*recs):
+        return store.import_external(list(recs), origin="ls:9", retract_missing=False, ordered=True)
+
+    assert put(rec(1, 1, "2026-01-01T10:00:00Z"))["added"] == 1
+    assert put(rec(1, 0, "2026-01-01T09:00:00Z"))["stale"] == 1          # an older version, late
+    assert put(rec(1, 1, "2026-01-01T10:00:00Z"))["unchanged"] == 1      # a replay
+    assert store.retract_external(["ls:9:1"]) == 1
+    assert put(rec(1, 1, "2026-01-01T10:00:00Z"))["stale"] == 1          # deleted stays deleted
+    assert store.current_labels().empty
+    assert put(rec(2, 0, "2026-01-02T10:00:00Z"))["added"] == 1
+    assert put(rec(3, 1, "2026-01-02T08:00:00Z"))["stale"] == 1          # older than annotation 2 in force
+    assert put(rec(3, 1, "2026-01-02T08:00:00Z", row="r2"))["added"] == 1  # another row: no conflict
+    assert store.current_labels().set_index("row_id")["label"].to_dict() == {"r1": 0, "r2": 1}
+    # versions that are not timestamps: the unordered rule (a different version replaces)
+    assert put(rec(4, 1, "v1", row="r3"))["added"] == 1 and put(rec(4, 0, "v0", row="r3"))["updated"] == 1

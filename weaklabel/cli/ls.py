@@ -85,7 +85,7 @@ def _serve(proj: Any, args: argparse.Namespace) -> int:
         raise InputError("WEAKLABEL_LS_SECRET: set a shared secret; give the same one to Label Studio "
                          "(Model > Basic auth password) so only it can call this backend")
     origin = f"ls:{args.ls_project_id}" if args.ls_project_id else "ls:default"
-    backend = Backend(ReviewSession(proj), origin=origin)
+    backend = Backend(ReviewSession(proj), origin=origin, ls_project_id=args.ls_project_id)
     server = make_server(backend, secret, address=args.address, port=args.port)
     print(f"weaklabel ML backend on http://{args.address}:{server.server_address[1]} "
           f"(model {backend.sess.model_version}); Ctrl+C stops it", file=sys.stderr, flush=True)

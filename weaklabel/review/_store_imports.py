@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .._validation import repeated
@@ -32,8 +33,10 @@ class _Imports:
 
         def _label_int(self, label: Any) -> int: ...
 
+        def _lock_project(self, c: Any) -> None: ...
+
     def import_external(self, records: Iterable[dict[str, Any]], *, origin: str,
-                        retract_missing: bool = True) -> dict[str, int]:
+                        retract_missing: bool = True, ordered: bool = False) -> dict[str, int]:
         """Bring a full export of another tool's annotations in line with the store.
 
         Parameters
@@ -47,10 +50,19 @@ class _Imports:
         retract_missing : bool, default True
             Undo labels imported earlier from ``origin`` whose annotation is no longer in
             this export (deleted or cancelled there).
+        ordered : bool, default False
+            For deliveries that may come late, twice or out of order (webhooks), where
+            versions are timestamps (Label Studio's ``updated_at``): a record whose version is
+            not newer than the newest this annotation ever had (a replay, a late delivery, or
+            the creation of an annotation deleted since) is ``stale`` and changes nothing; so
+            is one older than another annotation of the same expert on the same row, in force
+            from ``origin`` (ties by annotation id). Versions that are not timestamps
+            fall back to the unordered rule.
 
         Returns
         -------
-        dict with the counts ``added``, ``updated``, ``unchanged`` and ``retracted``.
+        dict with the counts ``added``, ``updated``, ``unchanged``, ``retracted`` and, with
+        ``ordered``, ``stale``.
         """
         if not isinstance(origin, str) or not origin.strip() or len(origin) > 100:
             raise InputError(f"origin: expected a short name for the export's home, got {origin!r}")
@@ -72,7 +84,10 @@ class _Imports:
             raise InputError(f"records: external ids {dup[:5]} appear more than once in one export")
         sa, e = self._sa, self._events
         counts = {"added": 0, "updated": 0, "unchanged": 0, "retracted": 0}
+        if ordered:
+            counts["stale"] = 0
         with self._write() as c:
+            self._lock_project(c)  # two imports of one export at once: the second sees the first's
             undone = undone_ids(sa, e, self.project)
             latest: dict[str, Any] = {}
             live: dict[str, list[Any]] = {}  # every event of an annotation still in force
@@ -82,12 +97,22 @@ class _Imports:
                     e.c.id.not_in(undone))).order_by(e.c.id)):
                 latest[ev.external_id] = ev  # the version in force
                 live.setdefault(ev.external_id, []).append(ev)
+            if ordered:
+                newest = self._newest_versions(c, prefix)
+                in_force: dict[tuple[str, str], Any] = {}  # the newest annotation per (row, expert)
+                for ev in latest.values():
+                    k, v = (ev.row_id, ev.annotator), _order_key(ev.external_version, ev.external_id)
+                    if k not in in_force or v > in_force[k]:
+                        in_force[k] = v
             now = _now()
             new = []
             for r in rows:
                 old = latest.pop(r["external_id"], None)
                 if old is not None and old.external_version == r["external_version"]:
                     counts["unchanged"] += 1
+                    continue
+                if ordered and _stale(r, newest, in_force):
+                    counts["stale"] += 1
                     continue
                 new.append({"project": self.project, "kind": "label", "created_at": now, **r})
                 counts["updated" if old is not None else "added"] += 1
@@ -96,6 +121,17 @@ class _Imports:
             if retract_missing:  # gone from the export: undo every version, so none resurfaces
                 counts["retracted"] = self._undo_all(c, [ev for ext in latest for ev in live[ext]], now)
         return counts
+
+    def _newest_versions(self, c: Any, prefix: str) -> dict[str, str]:
+        """Per external id from this origin, the newest version any of its label events had,
+        undone ones included (a deleted annotation's last version)."""
+        sa, e = self._sa, self._events
+        out: dict[str, str] = {}
+        for ext, ver in c.execute(sa.select(e.c.external_id, e.c.external_version).where(sa.and_(
+                e.c.project == self.project, e.c.kind == "label", e.c.external_id.like(prefix + "%")))):
+            if ext not in out or _order_key(ver, ext) > _order_key(out[ext], ext):
+                out[ext] = ver
+        return out
 
     def _undo_all(self, c: Any, events: list[Any], now: Any) -> int:
         """Undo these label events (rows with id, row_id, annotator, external_id); returns how
@@ -115,7 +151,38 @@ class _Imports:
             return 0
         sa, e = self._sa, self._events
         with self._write() as c:
+            self._lock_project(c)
             rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id).where(sa.and_(
                 e.c.project == self.project, e.c.kind == "label", e.c.external_id.in_(ids),
                 e.c.id.not_in(undone_ids(sa, e, self.project))))).all()
             return self._undo_all(c, list(rows), _now())
+
+
+def _timestamp(version: str | None) -> datetime | None:
+    try:
+        t = datetime.fromisoformat(str(version))
+    except ValueError:
+        return None
+    return t if t.tzinfo is not None else t.replace(tzinfo=datetime.now().astimezone().tzinfo)
+
+
+def _order_key(version: str | None, external_id: str) -> tuple[Any, ...]:
+    """Sort key of an annotation version: its timestamp, then the annotation id (numeric
+    when it is a number). Versions that are not timestamps sort first and compare equal."""
+    tail = str(external_id).rsplit(":", 1)[-1]
+    ident = (0, int(tail), "") if tail.isdigit() else (1, 0, tail)
+    t = _timestamp(version)
+    return (0, 0.0, ident) if t is None else (1, t.timestamp(), ident)
+
+
+def _stale(rec: dict[str, Any], newest: dict[str, str], in_force: dict[tuple[str, str], Any]) -> bool:
+    """Whether an ordered delivery is older than what the store already knows (see
+    :meth:`_Imports.import_external`)."""
+    if _timestamp(rec["external_version"]) is None:
+        return False
+    key = _order_key(rec["external_version"], rec["external_id"])
+    seen = newest.get(rec["external_id"])
+    if seen is not None and _timestamp(seen) is not None and key[:2] <= _order_key(seen, rec["external_id"])[:2]:
+        return True
+    other = in_force.get((rec["row_id"], rec["annotator"]))
+    return other is not None and other[0] == 1 and key < other

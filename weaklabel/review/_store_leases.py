@@ -29,28 +29,35 @@ class _Leases:
     if TYPE_CHECKING:  # provided by ExpertLabelStore
         def _write(self) -> AbstractContextManager[Any]: ...
 
+        def _lock_project(self, c: Any) -> None: ...
+
     def _blocked(self, c: Any, name: str, overlap: int, now: Any) -> set[str]:
         """Row ids ``name`` may not be given: done by them (labeled or skipped, an undone
         label does not count), or held by ``overlap`` other experts (labels and live leases).
 
-        Three project-wide queries, then set arithmetic: the cost follows the number of
-        events, not the length of the queue.
+        One statement, so one snapshot: on PostgreSQL (read committed) three statements could
+        see an expert's label not yet committed and, a moment later, that expert's lease
+        already gone with the same commit, and hand the row out again. The cost follows the
+        number of events, not the length of the queue.
         """
         sa = self._sa
         e, le = self._events, self._leases
         undone = undone_ids(sa, e, self.project)
-        blocked = set(c.execute(sa.select(e.c.row_id).where(sa.and_(
+        mine = sa.select(e.c.row_id, sa.literal(-1).label("n")).where(sa.and_(
             e.c.project == self.project, e.c.annotator == name, e.c.kind.in_(("label", "skip")),
-            e.c.id.not_in(undone)))).scalars())
+            e.c.id.not_in(undone)))
+        labels = sa.select(e.c.row_id, sa.func.count(sa.distinct(e.c.annotator)).label("n")).where(sa.and_(
+            e.c.project == self.project, e.c.kind == "label", e.c.annotator != name,
+            e.c.id.not_in(undone))).group_by(e.c.row_id)
+        leases = sa.select(le.c.row_id, sa.func.count().label("n")).where(sa.and_(
+            le.c.project == self.project, le.c.annotator != name, le.c.expires_at >= now)).group_by(le.c.row_id)
+        blocked: set[str] = set()
         others: dict[str, int] = {}
-        for rid, n in c.execute(sa.select(e.c.row_id, sa.func.count(sa.distinct(e.c.annotator))).where(
-                sa.and_(e.c.project == self.project, e.c.kind == "label", e.c.annotator != name,
-                        e.c.id.not_in(undone))).group_by(e.c.row_id)):
-            others[rid] = others.get(rid, 0) + n
-        for rid, n in c.execute(sa.select(le.c.row_id, sa.func.count()).where(sa.and_(
-                le.c.project == self.project, le.c.annotator != name, le.c.expires_at >= now))
-                .group_by(le.c.row_id)):
-            others[rid] = others.get(rid, 0) + n
+        for rid, n in c.execute(sa.union_all(mine, labels, leases)):
+            if n < 0:
+                blocked.add(rid)
+            else:
+                others[rid] = others.get(rid, 0) + n
         return blocked | {rid for rid, n in others.items() if n >= overlap}
 
     def _available(self, c: Any, candidates: Sequence[Any], name: str, overlap: int, now: Any,
@@ -88,8 +95,7 @@ class _Leases:
         sa = self._sa
         le = self._leases
         with self._write() as c:
-            if not self.is_sqlite:  # serialise lease assignment per project
-                c.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": self.project})
+            self._lock_project(c)  # serialise lease assignment per project
             now = db_now(c, self.is_sqlite)  # one clock for every process: the database's
             c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.expires_at < now)))
             first = self._available(c, candidates, name, overlap, now, first_only=True)

@@ -40,13 +40,16 @@ class Backend:
         Keys imported annotations (``ls:<origin>:<annotation id>``), as ``ls pull`` does.
     annotator_map : dict, optional
         Label Studio user id -> annotator name.
+    ls_project_id : int, optional
+        The Label Studio project this backend serves: webhooks from any other are refused.
     """
 
     def __init__(self, session: ReviewSession, *, origin: str = "ls:default",
                  annotator_map: dict[str, str] | None = None, from_name: str = "label",
-                 to_name: str | None = None) -> None:
+                 to_name: str | None = None, ls_project_id: int | None = None) -> None:
         self.sess = session
         self.origin = origin
+        self.ls_project_id = ls_project_id
         self.resolver = _Resolver(session.labels.names, None, annotator_map)
         self.from_name = from_name
         self.to_name = to_name or session.project.text_column or "text"
@@ -88,18 +91,33 @@ class Backend:
         return {"results": results, "model_version": version}
 
     def webhook(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Store what one Label Studio webhook reports. Deliveries may come twice, late or out of
+        order: they are ordered by the annotation's ``updated_at`` and id, and a stale one
+        changes nothing (``{"stale": 1}``). A delivery from another Label Studio project, or
+        for a row this project does not have, is refused with :class:`WebhookRejected`."""
+        if not isinstance(payload, dict):
+            raise WebhookRejected(f"webhook body: expected a JSON object, got {type(payload).__name__}")
         action = payload.get("action")
         store = self.sess.store
+        if action not in DELETE_ACTIONS + ANNOTATION_ACTIONS:
+            return {"ignored": action}
+        project = payload.get("project")
+        pid = project.get("id") if isinstance(project, dict) else project
+        if self.ls_project_id is not None and str(pid) != str(self.ls_project_id):
+            raise WebhookRejected(f"webhook from Label Studio project {pid!r}; this backend serves project "
+                                  f"{self.ls_project_id} (point that project's webhook elsewhere)")
         if action in DELETE_ACTIONS:
             ids = [a.get("id") for a in payload.get("annotations", [])] or [payload.get("annotation", {}).get("id")]
-            done = store.retract_external([f"{self.origin}:{i}" for i in ids if i is not None])
+            with self.lock:
+                done = store.retract_external([f"{self.origin}:{i}" for i in ids if i is not None])
             return {"retracted": done}
-        if action not in ANNOTATION_ACTIONS:
-            return {"ignored": action}
         ann, task = payload.get("annotation") or {}, payload.get("task") or {}
         data = task.get("data") or {}
         if ann.get("was_cancelled") or not data.get("row_id"):
             return {"ignored": "cancelled or not a weaklabel task"}
+        if str(data["row_id"]) not in self.sess._row_pos:
+            raise WebhookRejected(f"task {task.get('id')!r}: row_id {str(data['row_id'])[:80]!r} is not a row of "
+                                  "this weaklabel project; nothing was stored")
         labels = [c for r in ann.get("result") or [] if r.get("type") == "choices"
                   for c in (r.get("value") or {}).get("choices") or []]
         if len(labels) != 1:
@@ -109,13 +127,17 @@ class Backend:
                "external_id": ann.get("id"), "version": str(ann.get("updated_at") or ann.get("created_at") or ""),
                "source": _source(task.get("meta"), data)}
         with self.lock:
-            counts = store.import_external([rec], origin=self.origin, retract_missing=False)
+            counts = store.import_external([rec], origin=self.origin, retract_missing=False, ordered=True)
             self.since_refit += counts["added"] + counts["updated"]
             refit = None
             if self.since_refit >= self.sess.project.refit_every:
                 refit = self.sess.refit()
                 self.since_refit = 0
         return {**counts, "refit": refit is not None}
+
+
+class WebhookRejected(ValueError):
+    """A webhook this backend refuses (another project, an unknown row): answered 422 with the reason."""
 
 
 def make_server(backend: Backend, secret: str, *, address: str = "127.0.0.1", port: int = 9090) -> ThreadingHTTPServer:
@@ -172,6 +194,8 @@ def make_server(backend: Backend, secret: str, *, address: str = "127.0.0.1", po
                     return self._reply(200, backend.predict(body.get("tasks") or []))
                 if route == "/webhook":
                     return self._reply(200, backend.webhook(body))
+            except WebhookRejected as exc:
+                return self._reply(422, {"error": str(exc)})
             except (ValueError, KeyError, TypeError) as exc:
                 return self._reply(400, {"error": str(exc)})
             except Exception as exc:  # noqa: BLE001 - report, do not kill the server
@@ -184,4 +208,4 @@ def make_server(backend: Backend, secret: str, *, address: str = "127.0.0.1", po
     return ThreadingHTTPServer((address, port), Handler)
 
 
-__all__ = ["Backend", "SOURCE_KEY", "make_server"]
+__all__ = ["Backend", "SOURCE_KEY", "WebhookRejected", "make_server"]

@@ -137,6 +137,13 @@ class ExpertLabelStore(_Leases, _Imports):
                                  f"({reason}); nothing was saved, retry") from exc
         return tx()
 
+    def _lock_project(self, c: Any) -> None:
+        """Hold this project's lock until the transaction ends. SQLite needs none: ``BEGIN
+        IMMEDIATE`` already makes one writer at a time. PostgreSQL runs writers side by side, so
+        read-then-write transactions (leases, keyed imports) take an advisory lock per project."""
+        if not self.is_sqlite:
+            c.execute(self._sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": self.project})
+
     def close(self) -> None:
         """Close pooled connections (only an in-memory SQLite store keeps one)."""
         self.engine.dispose()

@@ -1,0 +1,91 @@
+"""The label store under concurrency, on SQLite and PostgreSQL: leases never hand a row to more
+experts than the overlap allows, and imports of one export stay idempotent, with many processes
+and random timing. Each worker is a separate interpreter, so nothing of the test process leaks in."""
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from weaklabel.review.store import ExpertLabelStore
+
+from .test_store import project, url  # noqa: F401  (fixtures: both databases, a fresh project)
+
+# An expert who leases, waits a random while, labels, and repeats until the queue is dry.
+EXPERT = textwrap.dedent("""
+    import random, sys, time
+    from weaklabel.review.store import ExpertLabelStore
+    url, project, name, n_rows, overlap, seed, start = sys.argv[1:8]
+    rnd = random.Random(int(seed))
+    s = ExpertLabelStore(url, project=project)
+    time.sleep(max(0.0, float(start) - time.time()))  # all start together
+    rows = [f"r{i}" for i in range(int(n_rows))]
+    while True:
+        rid = s.lease_next(rows, name, overlap=int(overlap))
+        if rid is None:
+            break
+        time.sleep(rnd.random() * 0.004)
+        if rnd.random() < 0.1:
+            s.skip(rid, name)
+        else:
+            s.add_label(rid, rnd.randrange(2), name)
+""")
+
+IMPORT = textwrap.dedent("""
+    import json, sys, time
+    from weaklabel.review.store import ExpertLabelStore
+    url, project, path, start = sys.argv[1:5]
+    s = ExpertLabelStore(url, project=project)
+    records = json.load(open(path))
+    time.sleep(max(0.0, float(start) - time.time()))  # all start together
+    print(json.dumps(s.import_external(records, origin="ls:7")))
+""")
+
+
+def _start() -> str:
+    return str(time.time() + 4.0)  # after every interpreter has imported weaklabel
+
+
+def _run(scripts: list[list[str]]) -> list[str]:
+    procs = [subprocess.Popen([sys.executable, "-c", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for args in scripts]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0] * len(procs), [e for _, e in outs]
+    return [o for o, _ in outs]
+
+
+@pytest.mark.slow
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n_experts=st.integers(3, 6), overlap=st.integers(1, 2), seed=st.integers(0, 10**6))
+def test_no_row_is_given_to_more_experts_than_the_overlap(url, project, n_experts, overlap, seed):  # noqa: F811
+    proj = f"{project}-{seed}-{n_experts}-{overlap}"
+    ExpertLabelStore(url, project=proj)
+    n_rows = 60
+    start = _start()
+    _run([[EXPERT, url, proj, f"e{k}", str(n_rows), str(overlap), str(seed + k), start] for k in range(n_experts)])
+    ev = ExpertLabelStore(url, project=proj).events()
+    labels = ev[ev["kind"] == "label"]
+    per_row = labels.groupby("row_id")["annotator"].nunique()
+    assert per_row.max() <= overlap, per_row[per_row > overlap].to_dict()
+    # nobody labeled a row twice, and every row got its labels unless skipped
+    assert not labels.duplicated(["row_id", "annotator"]).any()
+
+
+@pytest.mark.slow
+def test_concurrent_imports_of_one_export_store_it_once(url, project, tmp_path):  # noqa: F811
+    ExpertLabelStore(url, project=project)
+    records = [{"row_id": f"r{i}", "label": i % 2, "annotator": f"a{i % 3}", "external_id": i, "version": "v1"}
+               for i in range(2000)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(records))
+    start = _start()
+    outs = _run([[IMPORT, url, project, str(path), start] for _ in range(3)])
+    counts = [json.loads(o) for o in outs]
+    assert sum(c["added"] for c in counts) == 2000, counts
+    assert sorted(c["unchanged"] for c in counts).count(2000) == 2
+    assert len(ExpertLabelStore(url, project=project).events()) == 2000
