@@ -285,6 +285,9 @@ CASES = {
                               r"webhook from Label Studio project 8; this backend serves project 7"),
     "webhook-unknown-row": (lambda t: _hook(t, row="zz"), ValueError,
                             r"row_id 'zz' is not a row of this weaklabel project; nothing was stored"),
+    "ls-serve-weak-secret": (lambda t: _weak_secret(t), InputError,
+                             r"secret: expected at least 16 characters, 8 of them different"),
+    "ls-serve-guessing": (lambda t: _guess(t), None, None),
 }
 
 
@@ -473,6 +476,33 @@ def _hook(t, project=7, row="c21"):
         "action": "ANNOTATION_CREATED", "project": {"id": project}, "task": {"id": 3, "data": {"row_id": row}},
         "annotation": {"id": 11, "completed_by": 1, "updated_at": "2026-11-28T10:00:00Z",
                        "result": [{"type": "choices", "value": {"choices": ["HAM"]}}]}})
+
+
+def _backend(t):
+    from weaklabel.review.ls_backend import Backend
+    from weaklabel.review.session import ReviewSession
+
+    return Backend(ReviewSession(Project.load(make_spam_project(t))))
+
+
+def _weak_secret(t):
+    from weaklabel.review.ls_backend import make_server
+
+    make_server(_backend(t), "s3cret", port=0)
+
+
+def _guess(t):
+    """Eleven wrong secrets from one client, then the right one: the WSGI app's answers."""
+    import io
+
+    from weaklabel.review.ls_backend import make_app
+
+    app = make_app(_backend(t), "right-secret-0123456789")
+    codes = []
+    for key in [f"guess{i}" for i in range(10)] + ["right-secret-0123456789"]:
+        app({"HTTP_AUTHORIZATION": f"Bearer {key}", "REMOTE_ADDR": "10.0.0.9", "PATH_INFO": "/health",
+             "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()}, lambda status, headers: codes.append(status[:3]))
+    assert codes == ["401"] * 10 + ["429"], codes
 
 
 def _bad_mat(t):

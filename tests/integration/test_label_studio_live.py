@@ -170,7 +170,7 @@ def test_push_annotate_pull_and_serve(label_studio, spam_project, monkeypatch, c
     from weaklabel.review.ls_backend import Backend, make_server
     from weaklabel.review.session import ReviewSession
 
-    secret = "s3cret-shared"
+    secret = "s3cret-shared-for-the-live-test"
     backend = Backend(ReviewSession(Project.load(spam_project)), origin=f"ls:{pid}")
     calls = []
     predict = backend.predict

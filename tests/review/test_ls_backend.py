@@ -15,7 +15,7 @@ from weaklabel.review.ls_backend import Backend, make_server
 from weaklabel.review.project import Project
 from weaklabel.review.session import ReviewSession
 
-SECRET = "shared-secret"
+SECRET = "shared-secret-0123456789"
 
 
 @pytest.fixture
@@ -151,3 +151,82 @@ def test_ls_commands_need_settings_and_a_token_from_the_environment(spam_project
     spam_project.write_text(spam_project.read_text() + 'token = "abc"\n')
     with pytest.raises(InputError, match="holds an API token; remove it"):
         Project.load(spam_project)
+
+
+def test_a_weak_secret_is_refused(spam_project, monkeypatch, capsys):
+    backend = Backend(ReviewSession(Project.load(spam_project)))
+    for weak in ("s3cret", "a" * 40, "abababababababababab"):
+        with pytest.raises(InputError, match="secret: expected at least 16 characters, 8 of them different"):
+            make_server(backend, weak, port=_free_port())
+    monkeypatch.setenv("WEAKLABEL_LS_SECRET", "letmein")
+    assert main(["ls", "serve", "--project", str(spam_project)]) == 1
+    assert "WEAKLABEL_LS_SECRET: expected at least 16 characters" in capsys.readouterr().err
+
+
+@pytest.fixture
+def hardened(spam_project):
+    """A backend with short timeouts, for the hostile-client tests."""
+    backend = Backend(ReviewSession(Project.load(spam_project)))
+    server = make_server(backend, SECRET, port=_free_port(), timeout=2)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def _status(port, headers=None, body=b"", source="127.0.0.1", path="/health", method="GET"):
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
+    try:
+        conn.request(method, path, body=body or None, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def test_guessing_the_secret_locks_that_client_out(hardened):
+    good = {"Authorization": f"Bearer {SECRET}"}
+    assert [_status(hardened, {"Authorization": f"Bearer guess{i}"})[0] for i in range(10)] == [401] * 10
+    status, body = _status(hardened, good)           # locked: the right secret included
+    assert status == 429 and b"too many wrong secrets from 127.0.0.1" in body
+    assert _status(hardened, good, source="127.0.0.2")[0] == 200   # another client is not
+
+
+def test_lying_content_lengths_are_refused_not_trusted(hardened):
+    import socket
+
+    auth = f"Authorization: Bearer {SECRET}\r\n".encode()
+    for length in (b"-1", b"99999999999", b"abc"):
+        with socket.create_connection(("127.0.0.1", hardened), timeout=10) as s:
+            s.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\n" + auth + b"Content-Length: " + length
+                      + b"\r\nContent-Type: application/json\r\n\r\n{}")
+            head = s.recv(200)
+        assert head.split(b" ")[1] in (b"400", b"413"), (length, head)
+    assert _status(hardened, {"Authorization": f"Bearer {SECRET}"})[0] == 200
+
+
+@pytest.mark.slow
+def test_a_thousand_slow_connections_hold_no_threads_and_do_not_block_others(hardened):
+    import socket
+    import time
+
+    before = threading.active_count()
+    slow = []
+    for _ in range(1000):                    # each sends half a request line, then nothing
+        s = socket.create_connection(("127.0.0.1", hardened), timeout=10)
+        s.sendall(b"POST /predict HTTP/1.1\r\nHost:")
+        slow.append(s)
+    t0 = time.perf_counter()
+    assert _status(hardened, {"Authorization": f"Bearer {SECRET}"})[0] == 200
+    assert time.perf_counter() - t0 < 2.0
+    assert threading.active_count() <= before       # the worker pool did not grow
+    time.sleep(4.5)                                  # past the 2 s idle timeout (checked every second)
+    closed = 0
+    for s in slow:
+        try:
+            closed += s.recv(1) == b""
+        except OSError:
+            closed += 1
+        s.close()
+    assert closed == 1000

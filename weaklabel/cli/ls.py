@@ -77,13 +77,14 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
 
 def _serve(proj: Any, args: argparse.Namespace) -> int:
-    from ..review.ls_backend import Backend, make_server
+    from ..review.ls_backend import Backend, check_secret, make_server
     from ..review.session import ReviewSession
 
     secret = os.environ.get("WEAKLABEL_LS_SECRET", "")
     if not secret.strip():
         raise InputError("WEAKLABEL_LS_SECRET: set a shared secret; give the same one to Label Studio "
                          "(Model > Basic auth password) so only it can call this backend")
+    check_secret(secret, "WEAKLABEL_LS_SECRET")
     origin = f"ls:{args.ls_project_id}" if args.ls_project_id else "ls:default"
     backend = Backend(ReviewSession(proj), origin=origin, ls_project_id=args.ls_project_id)
     server = make_server(backend, secret, address=args.address, port=args.port)

@@ -5,9 +5,10 @@ It speaks Label Studio's ML backend protocol: ``GET /health``, ``POST /setup``,
 ``POST /predict`` (``{"tasks": [...]}`` -> ``{"results": [prediction, ...]}``) and
 ``POST /webhook`` (annotation created, updated or deleted). Every request must carry the
 shared secret as HTTP Basic auth (Label Studio's "Basic auth" connection setting; any
-user name) or as ``Authorization: Bearer <secret>`` (webhook headers). It binds
-127.0.0.1 unless told otherwise, and runs on the standard library's threading HTTP
-server: four JSON endpoints need no web framework.
+user name) or as ``Authorization: Bearer <secret>`` (webhook headers); ten wrong secrets in a
+minute lock that client out for the minute. It binds 127.0.0.1 unless told otherwise, and runs
+on waitress, with a bounded worker pool, timeouts and a body cap: four JSON endpoints need no
+web framework, but a hand-rolled server cannot hold up to slow or hostile clients.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ import base64
 import hmac
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
+from collections import deque
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..exceptions import InputError, OptionalDependencyError
 from ..io.labelstudio import SOURCE_KEY, _Resolver, _source
 from ..labels import ABSTAIN
 from .session import ReviewSession
@@ -140,72 +145,175 @@ class WebhookRejected(ValueError):
     """A webhook this backend refuses (another project, an unknown row): answered 422 with the reason."""
 
 
-def make_server(backend: Backend, secret: str, *, address: str = "127.0.0.1", port: int = 9090) -> ThreadingHTTPServer:
-    """An HTTP server for ``backend`` that answers only requests carrying ``secret``."""
-    if not secret:
-        raise ValueError("secret: a shared secret is required")
-    expected = secret.encode()
+MIN_SECRET_LENGTH = 16
 
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "weaklabel-ml-backend"
 
-        def _authorized(self) -> bool:
-            auth = self.headers.get("Authorization", "")
-            given = b""
-            if auth.startswith("Basic "):
-                try:
-                    given = base64.b64decode(auth[6:]).split(b":", 1)[-1]
-                except ValueError:
-                    given = b""
-            elif auth.startswith("Bearer "):
-                given = auth[7:].encode()
-            return hmac.compare_digest(given, expected)
+def check_secret(secret: str, name: str = "secret") -> bytes:
+    """The shared secret as bytes, refused when short or repetitive enough to guess (``name``
+    is what the error calls it)."""
+    if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 8:
+        raise InputError(f"{name}: expected at least {MIN_SECRET_LENGTH} characters, 8 of them different, got "
+                         f"{len(secret) if isinstance(secret, str) else type(secret).__name__} characters; make one "
+                         'with python -c "import secrets; print(secrets.token_urlsafe(24))"')
+    return secret.encode()
 
-        def _reply(self, code: int, body: Any) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
 
-        def _body(self) -> Any:
-            n = int(self.headers.get("Content-Length") or 0)
-            if n > 50_000_000:
-                raise ValueError("request too large")
-            return json.loads(self.rfile.read(n) or b"{}")
+class _Guard:
+    """Wrong-secret lockout per client address: ``limit`` failures within ``window`` seconds lock
+    that client out (429, the right secret included) until the window passes."""
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            if not self._authorized():
-                return self._reply(401, {"error": "unauthorized: send the shared secret"})
-            if self.path.split("?")[0] in ("/health", "/"):
-                return self._reply(200, backend.health())
-            return self._reply(404, {"error": f"no such endpoint {self.path}"})
+    def __init__(self, limit: int = 10, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self.failures: dict[str, deque[float]] = {}
+        self.lock = threading.Lock()
 
-        def do_POST(self) -> None:  # noqa: N802
-            if not self._authorized():
-                return self._reply(401, {"error": "unauthorized: send the shared secret"})
-            route = self.path.split("?")[0]
+    def _recent(self, client: str, now: float) -> deque[float]:
+        q = self.failures.setdefault(client, deque())
+        while q and q[0] < now - self.window:
+            q.popleft()
+        return q
+
+    def locked(self, client: str) -> float:
+        """Seconds until ``client`` may try again (0: not locked)."""
+        now = time.monotonic()
+        with self.lock:
+            q = self._recent(client, now)
+            return q[0] + self.window - now if len(q) >= self.limit else 0.0
+
+    def fail(self, client: str) -> None:
+        now = time.monotonic()
+        with self.lock:
+            self._recent(client, now).append(now)
+            if len(self.failures) > 10_000:  # forget quiet clients, so the table stays small
+                for c in [c for c, q in self.failures.items() if not q or q[-1] < now - self.window]:
+                    del self.failures[c]
+
+
+def make_app(backend: Backend, secret: str, *, guard: _Guard | None = None) -> Callable[..., Any]:
+    """The backend as a WSGI application that answers only requests carrying ``secret``."""
+    expected = check_secret(secret)
+    guard = guard or _Guard()
+
+    def authorized(environ: dict[str, Any]) -> bool:
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        given = b""
+        if auth.startswith("Basic "):
             try:
-                body = self._body()
-                if route == "/setup":
-                    return self._reply(200, {"model_version": f"weaklabel-{backend.sess.model_version}"})
-                if route == "/predict":
-                    return self._reply(200, backend.predict(body.get("tasks") or []))
-                if route == "/webhook":
-                    return self._reply(200, backend.webhook(body))
-            except WebhookRejected as exc:
-                return self._reply(422, {"error": str(exc)})
-            except (ValueError, KeyError, TypeError) as exc:
-                return self._reply(400, {"error": str(exc)})
-            except Exception as exc:  # noqa: BLE001 - report, do not kill the server
-                return self._reply(500, {"error": f"{type(exc).__name__}: {exc}"})
-            return self._reply(404, {"error": f"no such endpoint {route}"})
+                given = base64.b64decode(auth[6:]).split(b":", 1)[-1]
+            except ValueError:
+                given = b""
+        elif auth.startswith("Bearer "):
+            given = auth[7:].encode()
+        return hmac.compare_digest(given, expected)
 
-        def log_message(self, fmt: str, *args: Any) -> None:  # quiet; errors come back as JSON
-            pass
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        def reply(code: int, body: Any, extra: list[tuple[str, str]] | None = None) -> list[bytes]:
+            raw = json.dumps(body).encode()
+            start_response(f"{code} {HTTPStatus(code).phrase}", [
+                ("Content-Type", "application/json"), ("Content-Length", str(len(raw))), *(extra or [])])
+            return [raw]
 
-    return ThreadingHTTPServer((address, port), Handler)
+        client = environ.get("REMOTE_ADDR", "?")
+        wait = guard.locked(client)
+        if wait:
+            return reply(429, {"error": f"too many wrong secrets from {client}; try again in {wait:.0f} s"},
+                         [("Retry-After", str(int(wait) + 1))])
+        if not authorized(environ):
+            guard.fail(client)
+            return reply(401, {"error": "unauthorized: send the shared secret"})
+        route, method = environ.get("PATH_INFO", "/"), environ.get("REQUEST_METHOD", "GET")
+        if method == "GET":
+            if route in ("/health", "/"):
+                return reply(200, backend.health())
+            return reply(404, {"error": f"no such endpoint {route}"})
+        if method != "POST":
+            return reply(405, {"error": f"{method} is not supported; use GET or POST"})
+        try:
+            n = int(environ.get("CONTENT_LENGTH") or 0)
+            body = json.loads(environ["wsgi.input"].read(n) or b"{}") if n > 0 else {}
+            if route == "/setup":
+                return reply(200, {"model_version": f"weaklabel-{backend.sess.model_version}"})
+            if route == "/predict":
+                return reply(200, backend.predict(body.get("tasks") or []))
+            if route == "/webhook":
+                return reply(200, backend.webhook(body))
+        except WebhookRejected as exc:
+            return reply(422, {"error": str(exc)})
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            return reply(400, {"error": f"bad request: {exc}"})
+        except Exception as exc:  # noqa: BLE001 - report, do not kill the server
+            return reply(500, {"error": f"{type(exc).__name__}: {exc}"})
+        return reply(404, {"error": f"no such endpoint {route}"})
+
+    return app
 
 
-__all__ = ["Backend", "SOURCE_KEY", "WebhookRejected", "make_server"]
+class BackendServer:
+    """The backend behind waitress, a production WSGI server: a fixed pool of ``threads``
+    workers (a slow or half-open connection holds no worker), idle connections closed after
+    ``timeout`` seconds, at most ``connection_limit`` connections and ``max_body`` bytes per
+    request (a missing or negative Content-Length cannot skip it)."""
+
+    def __init__(self, app: Callable[..., Any], *, address: str, port: int, threads: int = 4,
+                 timeout: int = 30, connection_limit: int = 4000, max_body: int = 50_000_000) -> None:
+        try:
+            from waitress.server import create_server
+        except ImportError as e:
+            raise OptionalDependencyError("weaklabel ls serve runs on waitress: pip install "
+                                          "'weaklabel[labelstudio]'") from e
+        _raise_open_files_limit(connection_limit + 64)
+        # poll(), not select(): select cannot watch descriptors past 1024
+        self._srv = create_server(app, host=address, port=port, threads=threads, channel_timeout=timeout,
+                                  connection_limit=connection_limit, max_request_body_size=max_body,
+                                  asyncore_use_poll=True,
+                                  cleanup_interval=max(1, timeout // 2), ident="weaklabel-ml-backend",
+                                  expose_tracebacks=False)
+        self.server_address = (address, int(self._srv.effective_port))
+        self._serving, self._stopped = threading.Event(), threading.Event()
+
+    def serve_forever(self) -> None:
+        self._serving.set()
+        try:
+            self._srv.run()
+        finally:
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        """Stop serving: close every socket from inside the server's loop, which then ends."""
+        def stop() -> None:
+            for obj in list(self._srv._map.values()):
+                obj.close()
+        if self._serving.is_set() and not self._stopped.is_set():
+            self._srv.trigger.pull_trigger(stop)
+            self._stopped.wait(10)
+        self._srv.task_dispatcher.shutdown()
+
+    def server_close(self) -> None:
+        """Close the listening socket of a server that is not serving (after :meth:`shutdown`, a no-op)."""
+        if not self._serving.is_set():
+            self._srv.close()
+            self._srv.task_dispatcher.shutdown()
+
+
+def _raise_open_files_limit(wanted: int) -> None:
+    """Raise this process's soft limit on open files towards ``wanted`` (within the hard limit):
+    many slow clients then cost sockets, not refused connections for everyone."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def make_server(backend: Backend, secret: str, *, address: str = "127.0.0.1", port: int = 9090,
+                threads: int = 4, timeout: int = 30, guard: _Guard | None = None) -> BackendServer:
+    """A server for ``backend`` that answers only requests carrying ``secret`` (see
+    :class:`BackendServer` for the limits, :func:`check_secret` for the secret)."""
+    return BackendServer(make_app(backend, secret, guard=guard), address=address, port=port, threads=threads,
+                         timeout=timeout)
+
+
+__all__ = ["Backend", "BackendServer", "SOURCE_KEY", "WebhookRejected", "check_secret", "make_app", "make_server"]
