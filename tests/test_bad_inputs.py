@@ -288,6 +288,11 @@ CASES = {
     "ls-serve-weak-secret": (lambda t: _weak_secret(t), InputError,
                              r"secret: expected at least 16 characters, 8 of them different"),
     "ls-serve-guessing": (lambda t: _guess(t), None, None),
+    "ls-push-same-title": (lambda t: _ls_same_title(t), Exception,
+                           r"already has 1 project\(s\) titled 'spam' \(ids \[5\]\) that this weaklabel project did "
+                           r"not create; if one is yours, set project_id = 5"),
+    "export-ls-xml-out": (lambda t: _export_ls_xml(t), InputError,
+                          r"--out: expected a .json file for the tasks \(the labeling config is written beside it"),
 }
 
 
@@ -483,6 +488,34 @@ def _backend(t):
     from weaklabel.review.session import ReviewSession
 
     return Backend(ReviewSession(Project.load(make_spam_project(t))))
+
+
+def _ls_same_title(t):
+    """`ls push` where Label Studio already has another team's project with our title: refused
+    before any write."""
+    import os
+    from unittest import mock
+
+    from weaklabel.cli.ls import cmd_ls
+    from weaklabel.io.ls_api import LabelStudioAPI
+
+    path = make_spam_project(t)
+    path.write_text(path.read_text() + '\n[labelstudio]\nurl = "http://127.0.0.1:9"\nproject = "spam"\n')
+    theirs = {"results": [{"id": 5, "title": "spam", "label_config": "<View/>"}]}
+    with mock.patch.dict(os.environ, {"WEAKLABEL_LS_TOKEN": "tok"}), \
+            mock.patch.object(LabelStudioAPI, "_call", return_value=theirs) as call:
+        try:
+            cmd_ls(build_parser().parse_args(["ls", "push", "--project", str(path)]))
+        finally:
+            assert all(c.args[0] == "GET" for c in call.call_args_list), call.call_args_list
+
+
+def _export_ls_xml(t):
+    from weaklabel.cli.review import cmd_labels
+
+    path = make_spam_project(t)
+    cmd_labels(build_parser().parse_args(["labels", "export-ls", "--project", str(path), "--out",
+                                          str(t / "tasks.xml")]))
 
 
 def _weak_secret(t):

@@ -108,13 +108,125 @@ def test_pull_refuses_an_export_without_the_projects_tasks(spam_project, monkeyp
     store = Project.load(spam_project).open_store()
     store.import_external([{"row_id": "c1", "label": "SPAM", "annotator": "ana", "external_id": "7",
                             "external_version": "v1"}], origin="ls:3")
-    text = spam_project.read_text() + '\n[labelstudio]\nurl = "http://127.0.0.1:9"\nproject = "spam"\n'
+    text = spam_project.read_text() + '\n[labelstudio]\nurl = "http://127.0.0.1:9"\nproject_id = 3\n'
     spam_project.write_text(text)
     monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "tok")
-    monkeypatch.setattr(LabelStudioAPI, "project", lambda self, title, config: {"id": 3})
+    monkeypatch.setattr(LabelStudioAPI, "get_project", lambda self, pid: {"id": 3, "title": "spam"})
     monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid: [])
     monkeypatch.setattr(LabelStudioAPI, "tasks", lambda self, pid: [{"id": 1}, {"id": 2}])
     monkeypatch.setattr(LabelStudioAPI, "users", lambda self: {})
     assert main(["ls", "pull", "--project", str(spam_project)]) == 1
     assert "has 2 tasks but its export holds none; nothing imported or retracted" in capsys.readouterr().err
     assert store.gold().to_dict() == {"c1": 1}                    # the pulled label is still in force
+
+
+class FakeLabelStudio:
+    """Label Studio's project endpoints in memory: enough for push and pull to find, create and
+    (not) patch projects. Records every write."""
+
+    def __init__(self, projects=()):
+        self.projects = {p["id"]: dict(p) for p in projects}
+        self.tasks = {pid: [] for pid in self.projects}
+        self.writes = []
+
+    def __call__(self, api, method, path, body=None, *, params=None, auth=True, raw=False):
+        parts = path.strip("/").split("/")
+        if method in ("POST", "PATCH", "PUT", "DELETE"):
+            self.writes.append((method, path))
+        if path == "/api/projects" and method == "GET":
+            return {"results": [p for p in self.projects.values() if p["title"] == params.get("title")]}
+        if path == "/api/projects" and method == "POST":
+            pid = max(self.projects, default=0) + 1
+            self.projects[pid] = {"id": pid, **body}
+            self.tasks[pid] = []
+            return self.projects[pid]
+        if parts[:2] == ["api", "projects"] and len(parts) == 3 and method == "GET":
+            from weaklabel.io.ls_api import LabelStudioError
+
+            if int(parts[2]) not in self.projects:
+                raise LabelStudioError(f"Label Studio GET {path} -> HTTP 404: not found")
+            return self.projects[int(parts[2])]
+        if parts[-1] == "import":
+            self.tasks[int(parts[2])] += [{"id": i, **t} for i, t in enumerate(body)]
+            return {}
+        if path == "/api/tasks":
+            return {"tasks": self.tasks[params["project"]], "total": len(self.tasks[params["project"]])}
+        if parts[-1] == "export":
+            return json.dumps([{**t, "annotations": []} for t in self.tasks[int(parts[2])]]).encode()
+        if path == "/api/users":
+            return []
+        raise AssertionError(f"unexpected call {method} {path}")
+
+
+@pytest.fixture
+def fake_ls(spam_project, monkeypatch):
+    from weaklabel.io.ls_api import LabelStudioAPI
+
+    def install(projects=(), section='project = "spam"'):
+        fake = FakeLabelStudio(projects)
+        monkeypatch.setattr(LabelStudioAPI, "_call", lambda self, *a, **k: fake(self, *a, **k))
+        monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "tok")
+        base = spam_project.read_text().split("\n[labelstudio]")[0]
+        spam_project.write_text(base + f'\n[labelstudio]\nurl = "http://127.0.0.1:9"\n{section}\n')
+        return fake
+    return install
+
+
+def test_push_never_takes_another_teams_project_by_its_title(spam_project, fake_ls, capsys):
+    theirs = {"id": 5, "title": "spam", "label_config": "<View><Text name='t' value='$t'/></View>"}
+    fake = fake_ls([theirs])
+    for cmd in ("push", "pull"):
+        assert main(["ls", cmd, "--project", str(spam_project)]) == 1
+        err = capsys.readouterr().err
+        assert "already has 1 project(s) titled 'spam' (ids [5]) that this weaklabel project did not create" in err
+        assert "set project_id = 5 under [labelstudio]" in err
+    assert fake.writes == [] and fake.projects[5] == theirs     # no task, no config change
+
+
+def test_push_creates_once_then_keeps_to_its_project_whatever_the_titles(spam_project, fake_ls, capsys):
+    fake = fake_ls()
+    assert main(["ls", "pull", "--project", str(spam_project)]) == 1
+    assert "no Label Studio project for 'spam-test' yet: run weaklabel ls push first" in capsys.readouterr().err
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "3"]) == 0
+    assert list(fake.projects) == [1] and len(fake.tasks[1]) == 3
+    fake.projects[2] = {"id": 2, "title": "spam", "label_config": "<View/>"}   # another team's, same title
+    fake.tasks[2] = []
+    fake.projects[1]["title"] = "spam (renamed in Label Studio)"
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "5"]) == 0
+    assert len(fake.tasks[1]) == 5 and fake.tasks[2] == []
+    assert main(["ls", "pull", "--project", str(spam_project)]) == 0
+    assert not [w for w in fake.writes if w[0] == "PATCH"]
+
+
+def test_a_config_edited_in_label_studio_is_never_rewritten(spam_project, fake_ls, capsys):
+    edited = ('<View><Header value="Is it spam?"/><Text name="text" value="$text"/>'
+              '<Choices name="label" toName="text" choice="single" showInline="true">'
+              '<Choice value="SPAM" hotkey="s"/><Choice value="HAM" hotkey="h"/></Choices></View>')
+    fake = fake_ls([{"id": 9, "title": "team", "label_config": edited}], section="project_id = 9")
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "2"]) == 0
+    assert main(["ls", "pull", "--project", str(spam_project)]) == 0
+    assert fake.projects[9]["label_config"] == edited and not [w for w in fake.writes if w[0] == "PATCH"]
+    fake.projects[9]["label_config"] = edited.replace('<Choice value="HAM" hotkey="h"/>', "")
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "4"]) == 1
+    err = capsys.readouterr().err
+    assert "project 9's labeling config offers no choice for ['HAM']" in err and "nothing pushed" in err
+    assert len(fake.tasks[9]) == 2
+
+
+def test_project_id_must_be_an_id(spam_project, fake_ls, capsys):
+    fake_ls(section='project_id = "three"')
+    assert main(["ls", "push", "--project", str(spam_project)]) == 1
+    assert "project_id in" in capsys.readouterr().err
+
+
+def test_export_ls_keeps_an_edited_config_and_never_writes_tasks_over_it(spam_project, tmp_path, capsys):
+    assert main(["labels", "export-ls", "--project", str(spam_project), "--out", str(tmp_path / "tasks.xml")]) == 1
+    assert "--out: expected a .json file for the tasks" in capsys.readouterr().err
+    out = tmp_path / "tasks.json"
+    assert main(["labels", "export-ls", "--project", str(spam_project), "--out", str(out), "--n", "3"]) == 0
+    config = tmp_path / "tasks.xml"
+    edited = config.read_text().replace("<View>", '<View><Header value="Spam?"/>')
+    config.write_text(edited)
+    assert main(["labels", "export-ls", "--project", str(spam_project), "--out", str(out), "--n", "4"]) == 0
+    assert "kept the edited labeling config" in capsys.readouterr().out
+    assert config.read_text() == edited and len(json.loads(out.read_text())) == 4

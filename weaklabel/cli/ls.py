@@ -13,16 +13,62 @@ from ..exceptions import InputError
 
 def _settings(proj: Any) -> tuple[str, str, str]:
     ls = proj.labelstudio
-    missing = [k for k in ("url", "project") if not ls.get(k)]
+    missing = [k for k in ("url",) if not ls.get(k)] + ([] if ls.get("project") or ls.get("project_id")
+                                                         else ["project"])
     if missing:
         raise InputError(f"labelstudio: weaklabel.toml needs a [labelstudio] table with {missing} "
-                         "(url = \"http://127.0.0.1:8080\", project = \"<title>\")")
+                         "(url = \"http://127.0.0.1:8080\", project = \"<title>\" or project_id = <id>)")
     env = ls.get("token_env", "WEAKLABEL_LS_TOKEN")
     token = os.environ.get(env, "")
     if not token.strip():
         raise InputError(f"labelstudio: set the Label Studio API token in ${env} (a personal access token "
                          "from Account & Settings); it is never read from weaklabel.toml")
-    return ls["url"], ls["project"], token
+    return ls["url"], str(ls.get("project") or ""), token
+
+
+def _ls_project(api: Any, proj: Any, sess: Any, url: str, title: str, *, create: bool) -> dict[str, Any]:
+    """The Label Studio project this weaklabel project works with, never one found by title alone.
+
+    ``project_id`` in ``[labelstudio]`` names it; else the project this store created on its
+    first push (its id is kept in the store). A title match that this store did not create is
+    another team's project as far as weaklabel can tell: refused, with the way to claim it.
+    A team's labeling config is never rewritten; push only checks that it offers every label.
+    """
+    from ..io import labelstudio
+    from ..io.ls_api import LabelStudioError
+
+    key = f"labelstudio:{url.rstrip('/')}"
+    configured, bound = proj.labelstudio.get("project_id"), sess.store.setting(key)
+    if configured is not None or bound is not None:
+        pid = int(configured if configured is not None else bound)
+        found = api.get_project(pid)
+        if found is None:
+            where = "project_id in [labelstudio]" if configured is not None else "this store's first push"
+            raise LabelStudioError(f"Label Studio at {url} has no project {pid} (from {where}); it was deleted "
+                                   "or the URL is another server. Set project_id to the right one")
+        if configured is not None and str(configured) != str(bound):
+            sess.store.set_setting(key, str(pid))
+        if create:
+            lacking = labelstudio.missing_choices(str(found.get("label_config") or ""), sess.labels.names)
+            if lacking:
+                raise LabelStudioError(f"Label Studio project {pid}'s labeling config offers no choice for "
+                                       f"{lacking}; add them in its Settings > Labeling Interface (weaklabel "
+                                       "does not rewrite a team's config); nothing pushed")
+        return found
+    same = api.projects_titled(title)
+    if same:
+        ids = [p.get("id") for p in same]
+        raise LabelStudioError(f"Label Studio already has {len(same)} project(s) titled {title!r} (ids {ids}) that "
+                               f"this weaklabel project did not create; if one is yours, set project_id = {ids[0]} "
+                               "under [labelstudio], else choose another title. Nothing was pushed or pulled")
+    if not create:
+        raise LabelStudioError(f"no Label Studio project for {proj.name!r} yet: run weaklabel ls push first, or set "
+                               "project_id under [labelstudio]")
+    text = proj.text_column or "text"
+    made = api.create_project(title, labelstudio.labeling_config(sess.labels.names, text_column=text),
+                              description=f"Created by weaklabel for its project {proj.name!r}.")
+    sess.store.set_setting(key, str(made["id"]))
+    return made
 
 
 def cmd_ls(args: argparse.Namespace) -> int:
@@ -38,8 +84,9 @@ def cmd_ls(args: argparse.Namespace) -> int:
     api = LabelStudioAPI(url, token)
     sess = ReviewSession(proj)
     text = proj.text_column or "text"
-    ls_project = api.project(title, labelstudio.labeling_config(sess.labels.names, text_column=text))
+    ls_project = _ls_project(api, proj, sess, url, title, create=args.ls_command == "push")
     pid = ls_project["id"]
+    title = ls_project.get("title") or title
     if args.ls_command == "push":
         q = sess.queue(n=args.n)
         have = {str((t.get("data") or {}).get("row_id")) for t in api.tasks(pid)}

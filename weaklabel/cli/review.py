@@ -93,6 +93,9 @@ def cmd_labels(args: argparse.Namespace) -> int:
         from ..io import labelstudio
         from ..review.session import ReviewSession
 
+        if Path(args.out).suffix.lower() != ".json":
+            raise InputError(f"--out: expected a .json file for the tasks (the labeling config is written beside "
+                             f"it as .xml), got {args.out!r}")
         sess = ReviewSession(proj)
         q = sess.queue(n=args.n)
         text = proj.text_column or "text"
@@ -100,7 +103,17 @@ def cmd_labels(args: argparse.Namespace) -> int:
             sess.df, q["row_id"].tolist(), sess.probs, sess.labels.names, text_column=text,
             model_version=f"weaklabel-{sess.model_version}", sources=q["source"].tolist()))
         config = Path(args.out).with_suffix(".xml")
-        config.write_text(labelstudio.labeling_config(sess.labels.names, text_column=text), encoding="utf-8")
+        ours = labelstudio.labeling_config(sess.labels.names, text_column=text)
+        if config.exists() and config.read_text(encoding="utf-8", errors="replace") != ours:
+            lacking = labelstudio.missing_choices(config.read_text(encoding="utf-8", errors="replace"),
+                                                  sess.labels.names)
+            note = f"; it offers no choice for {lacking}: add them" if lacking else ""
+            print(f"Wrote {len(q)} tasks to {out}; kept the edited labeling config {config}{note}")
+            return 0
+        from .._atomic import atomic_path
+
+        with atomic_path(config) as tmp:
+            tmp.write_text(ours, encoding="utf-8")
         print(f"Wrote {len(q)} tasks to {out} and the labeling config to {config}")
         return 0
     ls_export = _is_label_studio_export(args.file)

@@ -34,6 +34,21 @@ def labeling_config(label_names: Sequence[str], *, text_column: str = "text", fr
             f"{choices}</Choices></View>")
 
 
+def missing_choices(label_config: str, label_names: Sequence[str]) -> list[str]:
+    """The label names that no ``<Choices>`` of a Label Studio labeling config offers (all of
+    them when the config is not XML): a team's config may differ from weaklabel's in any other
+    way."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(label_config or "")
+    except ET.ParseError:
+        return list(label_names)
+    offered = [{c.get("value") for c in ch.iter() if c.tag == "Choice"} for ch in root.iter("Choices")]
+    best = max(offered, key=lambda vals: len(vals & set(label_names)), default=set())
+    return [n for n in label_names if n not in best]
+
+
 def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, label_names: Sequence[str], *,
           data_columns: Sequence[str] | None = None, text_column: str = "text", from_name: str = "label",
           model_version: str = "weaklabel", sources: Sequence[str] | None = None) -> list[dict[str, Any]]:

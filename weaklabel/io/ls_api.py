@@ -87,17 +87,30 @@ class LabelStudioAPI:
         return json.loads(payload) if payload.strip() else None
 
     # -- what weaklabel needs --------------------------------------------------
-    def project(self, title: str, label_config: str) -> dict[str, Any]:
-        """The project with this title, created (or its labeling config updated) as needed."""
+    def get_project(self, project_id: int) -> dict[str, Any] | None:
+        """The project with this id, or None when Label Studio has none."""
+        try:
+            out = self._call("GET", f"/api/projects/{int(project_id)}")
+        except LabelStudioError as exc:
+            if "HTTP 404" in str(exc):
+                return None
+            raise
+        if not isinstance(out, dict) or "id" not in out:
+            raise LabelStudioError(f"Label Studio answered GET /api/projects/{project_id} with no project")
+        return out
+
+    def projects_titled(self, title: str) -> list[dict[str, Any]]:
+        """Every project whose title is exactly ``title``."""
         found = self._call("GET", "/api/projects", params={"title": title, "page_size": 1000})
         items = found.get("results", found) if isinstance(found, dict) else found
-        mine = [p for p in items if p.get("title") == title]
-        if not mine:
-            return self._call("POST", "/api/projects", {"title": title, "label_config": label_config})
-        proj = mine[0]
-        if proj.get("label_config") != label_config:
-            proj = self._call("PATCH", f"/api/projects/{proj['id']}", {"label_config": label_config})
-        return proj
+        return [p for p in items or [] if isinstance(p, dict) and p.get("title") == title]
+
+    def create_project(self, title: str, label_config: str, description: str = "") -> dict[str, Any]:
+        out = self._call("POST", "/api/projects", {"title": title, "label_config": label_config,
+                                                   "description": description})
+        if not isinstance(out, dict) or "id" not in out:
+            raise LabelStudioError("Label Studio did not return the project it was asked to create")
+        return out
 
     def tasks(self, project_id: int) -> list[dict[str, Any]]:
         """Every task of a project (all pages)."""

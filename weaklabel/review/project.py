@@ -26,7 +26,8 @@ label_descriptions = { HAM = "on-topic comment", SPAM = "advertising or off-topi
 
 [labelstudio]               # optional: `weaklabel ls push/pull/serve`
 url = "http://127.0.0.1:8080"
-project = "youtube-spam"    # the Label Studio project's title (created by `ls push`)
+project = "youtube-spam"    # the title of the Label Studio project `ls push` creates
+# project_id = 3            # or an existing project (never found by title: titles are not unique)
 token_env = "WEAKLABEL_LS_TOKEN"  # the variable that holds the API token; never the token itself
 
 [engine]                    # optional: where `weaklabel run` computes (its flags win)
@@ -175,7 +176,7 @@ class Project:
         return ExpertLabelStore(self.store_url, project=self.name, label_space=self.suite().labels)
 
 
-LS_KEYS = ("url", "project", "token_env")
+LS_KEYS = ("url", "project", "project_id", "token_env")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -209,6 +210,12 @@ def _labelstudio_section(section: Any, path: Path) -> dict[str, str]:
     if isinstance(section, dict) and ("token" in section or "api_key" in section):
         raise InputError(f"labelstudio: {path} holds an API token; remove it and put it in the environment "
                          "variable named by token_env (default WEAKLABEL_LS_TOKEN)")
+    if isinstance(section, dict) and "project_id" in section:
+        pid = section["project_id"]
+        if isinstance(pid, bool) or not (isinstance(pid, int) and pid > 0 or isinstance(pid, str) and pid.isdigit()):
+            raise InputError(f"labelstudio: project_id in {path} must be a Label Studio project id (a positive "
+                             f"integer, as in its URL /projects/3), got {pid!r}")
+        section = {**section, "project_id": str(int(pid))}
     return _string_table(section, "labelstudio", LS_KEYS, path)
 
 

@@ -137,6 +137,24 @@ class ExpertLabelStore(_Leases, _Imports):
                                  f"({reason}); nothing was saved, retry") from exc
         return tx()
 
+    def setting(self, key: str) -> str | None:
+        """A value this project keeps in the store (e.g. the Label Studio project it is bound to)."""
+        k = self._setting_key(key)
+        with self.engine.connect() as c:
+            return c.execute(self._sa.select(self._meta.c.value).where(self._meta.c.key == k)).scalar()
+
+    def set_setting(self, key: str, value: str) -> None:
+        k = self._setting_key(key)
+        with self._write() as c:
+            c.execute(self._meta.delete().where(self._meta.c.key == k))
+            c.execute(self._meta.insert().values(key=k, value=str(value)[:256]))
+
+    def _setting_key(self, key: str) -> str:
+        import hashlib
+
+        # one meta table for every project in the database: key it by project, within 64 characters
+        return "setting:" + hashlib.sha1(f"{self.project}\n{key}".encode()).hexdigest()
+
     def _lock_project(self, c: Any) -> None:
         """Hold this project's lock until the transaction ends. SQLite needs none: ``BEGIN
         IMMEDIATE`` already makes one writer at a time. PostgreSQL runs writers side by side, so
