@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from ._atomic import atomic_path, check_out_dir
-from ._atomic import sha256_file as _sha256
+from ._atomic import check_out_dir
+from ._runfolder import RunWriter, files_manifest, recover, sha256_path
 from ._validation import has_gold
 from .analysis import label_counts, lf_report
 from .apply import apply_lfs
@@ -141,38 +141,12 @@ def _scores(est: BaseLabelModel, L: LabelMatrix, y: np.ndarray, metrics: tuple[s
     return est.score(L, y, metrics=(*metrics, "coverage"), tie_break_policy="random")
 
 
-RUN_FILES = ("labels.csv", "L.npz", "summary.json")
-
-
-def _clean_debris(out: Path) -> None:
-    """Remove temporary files that an interrupted run of ours left (``.<name>.<pid>.tmp``)."""
-    import re
-
-    names = "|".join(re.escape(n) for n in RUN_FILES)
-    pattern = re.compile(rf"^\.({names})\.(\d+)\.tmp$")
-    for p in out.iterdir():
-        m = pattern.match(p.name)
-        if m and not _pid_alive(int(m.group(2))):
-            p.unlink(missing_ok=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:
     """Check that ``out`` holds one run's outputs, whole; returns its summary.
 
-    ``summary.json`` is written last and lists the sha256 of ``labels.csv`` and ``L.npz``,
-    so a run that was killed half-way (no summary, or files from two runs) is refused.
+    Runs commit their outputs together (``weaklabel._runfolder``): this first finishes a
+    commit that a killed run began. ``summary.json`` lists the sha256 of every output, so
+    files from two runs, or changed since, are refused.
 
     Raises
     ------
@@ -180,6 +154,7 @@ def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:
         The summary is missing or a file does not match it.
     """
     out = Path(out)
+    recover(out)
     path = out / "summary.json"
     if not path.is_file():
         raise InputError(f"out: {out} has no summary.json, so its outputs are not one finished run "
@@ -187,9 +162,9 @@ def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:
     summary = json.loads(path.read_text(encoding="utf-8"))
     for _name, meta in (summary.get("files") or {}).items():
         f = out / meta["file"]
-        if not f.is_file() or _sha256(f) != meta["sha256"]:
+        if not f.exists() or sha256_path(f) != meta["sha256"]:
             raise InputError(f"out: {f.name} in {out} is not the file of run {summary.get('run_id')} "
-                             "(outputs of two runs are mixed: one was interrupted); run again")
+                             "(outputs of two runs are mixed, or it was changed since); run again")
     return summary
 
 
@@ -197,6 +172,7 @@ def load_run_matrix(path: str | os.PathLike[str]) -> LabelMatrix:
     """Load ``--L``; when it is a run's ``L.npz`` (a summary.json lists it), check first
     that the folder holds that one run whole."""
     p = Path(path)
+    recover(p.parent)
     summary = p.parent / "summary.json"
     if summary.is_file():
         try:
@@ -210,46 +186,35 @@ def load_run_matrix(path: str | os.PathLike[str]) -> LabelMatrix:
 
 
 def _write(out: Path, res: RunResult, suite: LFSuite, data: str, model: str) -> dict[str, Path]:
-    import uuid
-
-    out.mkdir(parents=True, exist_ok=True)
-    _clean_debris(out)
-    # The summary is the run's manifest and is written last: while it is missing, the
-    # folder does not hold a finished run (verify_run refuses it).
-    (out / "summary.json").unlink(missing_ok=True)
-    run_id = uuid.uuid4().hex
-    files = {
-        "labels": write_labels(out / "labels.csv", res.L.row_ids, res.probs, res.preds, res.L,
-                               suite.labels.names),
-        "L": res.L.save(out / "L.npz"),
-    }
-    summary = {
-        "run_id": run_id,
-        "files": {k: {"file": p.name, "sha256": _sha256(p)} for k, p in files.items()},
-        "weaklabel_version": __version__,
-        "data": data,
-        "lf_suite": suite.name,
-        "n_rows": res.L.n_rows,
-        "n_lfs": res.L.n_lfs,
-        "labels": list(suite.labels.names),
-        **({"model_selection": {"chosen": res.selection.name, "runner_up": res.selection.runner_up,
-                                "cv": json.loads(res.selection.table.to_json(orient="index"))}}
-           if res.selection is not None else {}),
-        "model": {"name": model if res.selection is None else res.selection.name, "class": type(res.model).__name__,
-                  "params": {k: _jsonable(v) for k, v in res.model.get_params().items()},
-                  "fit_seconds": res.fit_seconds,
-                  "class_balance": res.model.class_balance_.tolist()},
-        "coverage": float((res.L.votes >= 0).any(axis=1).mean()),
-        "label_counts": {str(k): int(v) for k, v in res.counts.items()},
-        "scores": res.scores,
-        "lf_summary": json.loads(res.summary.to_json(orient="index")),
-        "apply": res.L.apply_report.to_frame().to_dict(orient="index") if res.L.apply_report else None,
-    }
-    path = out / "summary.json"
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    files["summary"] = path
-    return files
+    with RunWriter(out) as w:
+        labels = write_labels(w.path("labels.csv"), res.L.row_ids, res.probs, res.preds, res.L, suite.labels.names)
+        matrix = res.L.save(w.path("L.npz"))
+        summary = {
+            "run_id": w.run_id,
+            "files": files_manifest(out, {"labels": labels.name, "L": matrix.name}),
+            "weaklabel_version": __version__,
+            "data": data,
+            "lf_suite": suite.name,
+            "n_rows": res.L.n_rows,
+            "n_lfs": res.L.n_lfs,
+            "labels": list(suite.labels.names),
+            **({"model_selection": {"chosen": res.selection.name, "runner_up": res.selection.runner_up,
+                                    "cv": json.loads(res.selection.table.to_json(orient="index"))}}
+               if res.selection is not None else {}),
+            "model": {"name": model if res.selection is None else res.selection.name,
+                      "class": type(res.model).__name__,
+                      "params": {k: _jsonable(v) for k, v in res.model.get_params().items()},
+                      "fit_seconds": res.fit_seconds,
+                      "class_balance": res.model.class_balance_.tolist()},
+            "coverage": float((res.L.votes >= 0).any(axis=1).mean()),
+            "label_counts": {str(k): int(v) for k, v in res.counts.items()},
+            "scores": res.scores,
+            "lf_summary": json.loads(res.summary.to_json(orient="index")),
+            "apply": res.L.apply_report.to_frame().to_dict(orient="index") if res.L.apply_report else None,
+        }
+        w.path("summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        return {{"labels.csv": "labels", "L.npz": "L", "summary.json": "summary"}[n]: p
+                for n, p in w.commit().items()}
 
 
 def _jsonable(v: Any) -> Any:

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._atomic import atomic_path, check_out_dir
+from .._atomic import check_out_dir
+from .._runfolder import RunWriter, files_manifest
 from ..exceptions import InputError, require
 from ..io.suite import LFSuite, load_suite
 from ..io.tables import labels_frame
@@ -71,19 +72,22 @@ def run_distributed(engine: str, data: str, lfs: str | LFSuite, *, out: str, id_
     est = make_model(model, cardinality=suite.labels.cardinality)
     t0 = time.perf_counter()
     runner = _run_dask if engine == "dask" else _run_spark
-    n_rows, where = runner(data, suite, est, names, folder, id_column, scheduler if engine == "dask" else master,
-                           fault_tolerant)
-    summary = {"engine": engine, "data": str(data), "lfs": suite.name, "model": model, "rows": int(n_rows),
-               "lf_names": list(est.lf_names_in_ or []), "labels": names,
-               "class_balance": dict(zip(names, np.round(est.class_balance_, 6).tolist())),
-               "labels_path": str(folder / "labels.parquet"), "cluster": where,
-               "seconds": round(time.perf_counter() - t0, 3)}
-    with atomic_path(folder / "summary.json") as tmp:
-        tmp.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    with RunWriter(folder) as w:   # the previous run stays whole until this one is
+        labels = w.path("labels.parquet")
+        n_rows, where = runner(data, suite, est, names, labels, id_column,
+                               scheduler if engine == "dask" else master, fault_tolerant)
+        summary = {"run_id": w.run_id, "engine": engine, "data": str(data), "lfs": suite.name, "model": model,
+                   "rows": int(n_rows), "lf_names": list(est.lf_names_in_ or []), "labels": names,
+                   "class_balance": dict(zip(names, np.round(est.class_balance_, 6).tolist())),
+                   "labels_path": str(folder / "labels.parquet"), "cluster": where,
+                   "seconds": round(time.perf_counter() - t0, 3),
+                   "files": files_manifest(folder, {"labels": labels.name})}
+        w.path("summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        w.commit()
     return summary
 
 
-def _run_dask(data: str, suite: Any, est: Any, names: list[str], folder: Path, id_column: str, scheduler: str | None,
+def _run_dask(data: str, suite: Any, est: Any, names: list[str], labels: Path, id_column: str, scheduler: str | None,
               fault_tolerant: bool) -> tuple[int, str]:
     dd = require("dask.dataframe", extra="dask", feature="the Dask engine")
     distributed = require("distributed", extra="dask", feature="the Dask engine")
@@ -105,7 +109,7 @@ def _run_dask(data: str, suite: Any, est: Any, names: list[str], folder: Path, i
         fit_dask(est, votes, label_space=suite.labels)
         frame = votes.map_partitions(lambda p: _labels_of(p.to_numpy(dtype=np.int8), p.index, est, names),
                                      meta=_meta(names))
-        frame.to_parquet(str(folder / "labels.parquet"), write_index=False, overwrite=True)
+        frame.to_parquet(str(labels), write_index=False)
         n = int(votes.shape[0].compute())
         where = client.scheduler.address if hasattr(client.scheduler, "address") else str(client)
     finally:
@@ -115,7 +119,7 @@ def _run_dask(data: str, suite: Any, est: Any, names: list[str], folder: Path, i
     return n, where
 
 
-def _run_spark(data: str, suite: Any, est: Any, names: list[str], folder: Path, id_column: str, master: str | None,
+def _run_spark(data: str, suite: Any, est: Any, names: list[str], labels: Path, id_column: str, master: str | None,
                fault_tolerant: bool) -> tuple[int, str]:
     require("pyspark", extra="spark", feature="the Spark engine")
     from pyspark.sql import SparkSession
@@ -147,7 +151,7 @@ def _run_spark(data: str, suite: Any, est: Any, names: list[str], folder: Path, 
             if len(pdf):
                 yield _labels_of(pdf[lf_names].to_numpy(dtype=np.int8), pdf[id_column].to_numpy(), est, names)
 
-    votes.mapInPandas(labels_of, schema=schema).write.mode("overwrite").parquet(str(folder / "labels.parquet"))
+    votes.mapInPandas(labels_of, schema=schema).write.mode("overwrite").parquet(str(labels))
     n = votes.count()
     votes.unpersist()
     return int(n), str(spark.sparkContext.master)

@@ -3,8 +3,9 @@
 Pass 1 applies the LFs chunk by chunk (pyarrow batches), keeps each chunk's int8
 votes on disk and adds up vote-pattern counts; the label model is fitted once on
 the merged counts (exact for models that fit on patterns). Pass 2 predicts chunk by
-chunk and appends to one Parquet file, written atomically. Memory is bounded by one
-chunk plus the unique patterns.
+chunk and appends to one Parquet file, committed together with ``summary.json``
+(``weaklabel._runfolder``: a kill leaves the previous run or this one). Memory is bounded by
+one chunk plus the unique patterns.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._atomic import atomic_path
+from .._runfolder import RunWriter, files_manifest
 from ..apply import apply_lfs
 from ..exceptions import InputError
 from ..io.suite import LFSuite, load_suite
@@ -100,7 +101,9 @@ def run_out_of_core(path: str | os.PathLike[str], lfs: str | LFSuite, *, out: st
     id_hashes: list[np.ndarray] = []
     parts: list[tuple[np.ndarray, np.ndarray]] = []
     n_rows = 0
-    with tempfile.TemporaryDirectory(prefix="weaklabel-ooc-", dir=out) as tmpdir:
+    w = RunWriter(out)   # the previous run stays whole until this one is
+    # chunk votes go to a scratch folder named like a staged output: removed if this run dies
+    with w, tempfile.TemporaryDirectory(prefix=f".stage-{os.getpid()}-{w.run_id[:12]}-chunks", dir=out) as tmpdir:
         chunk_files = []
         for i, batch in enumerate(pf.iter_batches(batch_size=chunksize)):
             df = batch.to_pandas()
@@ -130,34 +133,35 @@ def run_out_of_core(path: str | os.PathLike[str], lfs: str | LFSuite, *, out: st
         t2 = time.perf_counter()
         names = suite.labels.names
         label_counts = np.zeros(len(names) + 1, dtype=np.int64)
-        with atomic_path(out / "labels.parquet") as tmp:
-            writer = None
-            try:
-                for f in chunk_files:
-                    with np.load(f, allow_pickle=False) as z:
-                        votes, ids = z["votes"], z["row_ids"]
-                    probs = est.predict_proba(votes)
-                    pred = probs.argmax(axis=1)
-                    n_votes = (votes >= 0).sum(axis=1)
-                    lo = np.where(votes >= 0, votes, 127).min(axis=1)
-                    cols = {"row_id": ids, **{f"p_{n}": probs[:, c] for c, n in enumerate(names)},
-                            "label": np.asarray(names, dtype=object)[pred], "confidence": probs.max(axis=1),
-                            "n_votes": n_votes, "conflict": (n_votes > 0) & (lo != votes.max(axis=1))}
-                    table = pa.Table.from_pydict(cols)
-                    writer = writer or pq.ParquetWriter(tmp, table.schema)
-                    writer.write_table(table)
-                    label_counts[: len(names)] += np.bincount(pred, minlength=len(names))
-            finally:
-                if writer is not None:
-                    writer.close()
-    t3 = time.perf_counter()
-    summary = {"rows": n_rows, "chunks": len(chunk_files), "chunksize": chunksize, "lfs": len(suite.lfs),
-               "patterns": int(patterns.shape[0]), "model": type(est).__name__,
-               "class_balance": est.class_balance_.tolist(),
-               "label_counts": {n: int(c) for n, c in zip(names, label_counts)},
-               "seconds": {"apply_and_count": t1 - t0, "fit": t2 - t1, "predict_and_write": t3 - t2,
-                           "total": t3 - t0},
-               "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-    with atomic_path(out / "summary.json") as tmp:
-        tmp.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        labels = w.path("labels.parquet")
+        writer = None
+        try:
+            for f in chunk_files:
+                with np.load(f, allow_pickle=False) as z:
+                    votes, ids = z["votes"], z["row_ids"]
+                probs = est.predict_proba(votes)
+                pred = probs.argmax(axis=1)
+                n_votes = (votes >= 0).sum(axis=1)
+                lo = np.where(votes >= 0, votes, 127).min(axis=1)
+                cols = {"row_id": ids, **{f"p_{n}": probs[:, c] for c, n in enumerate(names)},
+                        "label": np.asarray(names, dtype=object)[pred], "confidence": probs.max(axis=1),
+                        "n_votes": n_votes, "conflict": (n_votes > 0) & (lo != votes.max(axis=1))}
+                table = pa.Table.from_pydict(cols)
+                writer = writer or pq.ParquetWriter(labels, table.schema)
+                writer.write_table(table)
+                label_counts[: len(names)] += np.bincount(pred, minlength=len(names))
+        finally:
+            if writer is not None:
+                writer.close()
+        t3 = time.perf_counter()
+        summary = {"rows": n_rows, "chunks": len(chunk_files), "chunksize": chunksize, "lfs": len(suite.lfs),
+                   "patterns": int(patterns.shape[0]), "model": type(est).__name__,
+                   "class_balance": est.class_balance_.tolist(),
+                   "label_counts": {n: int(c) for n, c in zip(names, label_counts)},
+                   "seconds": {"apply_and_count": t1 - t0, "fit": t2 - t1, "predict_and_write": t3 - t2,
+                               "total": t3 - t0},
+                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        summary |= {"run_id": w.run_id, "files": files_manifest(out, {"labels": labels.name})}
+        w.path("summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        w.commit()
     return summary
