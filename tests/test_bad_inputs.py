@@ -293,6 +293,7 @@ CASES = {
                            r"not create; if one is yours, set project_id = 5"),
     "export-ls-xml-out": (lambda t: _export_ls_xml(t), InputError,
                           r"--out: expected a .json file for the tasks \(the labeling config is written beside it"),
+    "worker-dies-tolerant": (lambda t: _worker_dies_tolerant(t), None, None),
 }
 
 
@@ -769,6 +770,21 @@ def _exit_on_three(row):
 def _worker_dies(t):
     lf_exit = labeling_function(columns=["x"], name="lf_exit")(_exit_on_three)
     apply_lfs([lf_exit], pd.DataFrame({"x": np.arange(20.0)}), n_jobs=2)
+
+
+def _vote_or_exit_on_three(row):
+    import os
+
+    if row.x == 3.0:
+        os._exit(1)
+    return 0
+
+
+def _worker_dies_tolerant(t):
+    lf_exit = labeling_function(columns=["x"], name="lf_exit")(_vote_or_exit_on_three)
+    with pytest.warns(FaultWarning, match="lf_exit: 1 row"):
+        L = apply_lfs([lf_exit], pd.DataFrame({"x": np.arange(20.0)}), n_jobs=2, fault_tolerant=True)
+    assert L.votes[3, 0] == -1 and (np.delete(L.votes[:, 0], 3) == 0).all()
 
 
 def _read_only_store(t):

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from weaklabel import ABSTAIN, LFError, apply_lfs, keyword_lf, labeling_function
+from weaklabel import ABSTAIN, FaultWarning, LFError, apply_lfs, keyword_lf, labeling_function
 from weaklabel.cache import VoteCache
 
 
@@ -82,16 +82,37 @@ def _die_on_row_7(row):
 
     if row.x == 7.0:
         os._exit(3)  # the worker process dies: no exception to catch
-    return ABSTAIN
+    return 1
+
+
+def _die_on_multiples_of_997(row):
+    import os
+
+    if row.x % 997 == 0:
+        os._exit(3)
+    return 1
 
 
 def test_a_worker_killed_by_an_lf_names_that_lf():
-    from weaklabel import FaultWarning, LFError, labeling_function
+    from weaklabel import LFError, labeling_function
 
     killer = labeling_function(columns=["x"], name="lf_killer")(_die_on_row_7)
     df = pd.DataFrame({"x": np.arange(40.0), "text": ["free"] * 40})
     with pytest.raises(LFError, match=r"LF 'lf_killer' killed its worker process"):
         apply_lfs([lf_free, killer], df, n_jobs=2)
-    with pytest.warns(FaultWarning, match="lf_killer: 40 rows"):
+    with pytest.warns(FaultWarning, match="lf_killer: 1 row"):
         L = apply_lfs([lf_free, killer], df, n_jobs=2, fault_tolerant=True)
-    assert (L.votes[:, 1] == -1).all() and np.array_equal(L.votes[:, 0], apply_lfs([lf_free], df).votes[:, 0])
+    # only the deadly row abstains: the LF keeps its votes on the 39 others
+    assert L.votes[7, 1] == -1 and (np.delete(L.votes[:, 1], 7) == 1).all()
+    assert np.array_equal(L.votes[:, 0], apply_lfs([lf_free], df).votes[:, 0])
+
+
+def test_an_lf_that_kills_workers_on_a_few_rows_of_many_loses_only_those():
+    from weaklabel import labeling_function
+
+    killer = labeling_function(columns=["x"], name="lf_killer")(_die_on_multiples_of_997)
+    df = pd.DataFrame({"x": np.arange(3000.0)})
+    with pytest.warns(FaultWarning, match="lf_killer: 4 rows"):
+        L = apply_lfs([killer], df, n_jobs=2, fault_tolerant=True)
+    dead = np.arange(0, 3000, 997)
+    assert (L.votes[dead, 0] == -1).all() and (np.delete(L.votes[:, 0], dead) == 1).all()

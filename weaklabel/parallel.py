@@ -36,7 +36,8 @@ def apply_rowwise_parallel(lfs: list, df: pd.DataFrame, row_ids: np.ndarray, k: 
 
     A worker process that dies (a segfault, ``os._exit``, the OOM killer) is traced to
     the LF that killed it by running each LF alone: that LF raises ``LFError``, or with
-    ``fault_tolerant`` abstains on every row (all counted as faults) while the others run.
+    ``fault_tolerant`` abstains (a fault) on the rows that kill a worker and votes on the
+    others, while the other LFs run as usual.
     """
     from concurrent.futures.process import BrokenProcessPool
 
@@ -55,11 +56,60 @@ def apply_rowwise_parallel(lfs: list, df: pd.DataFrame, row_ids: np.ndarray, k: 
                       "os._exit or running out of memory); run it with n_jobs=1 to see the error, or pass "
                       "fault_tolerant=True to abstain with it", lf_name=name)
     rest = [j for j in range(len(lfs)) if j not in crashing]
-    out = {j: (np.full(len(df), -1, dtype=np.int8), len(df), 0.0) for j in crashing}
+    out = {j: _salvage(lfs[j], df, row_ids, k) for j in crashing}
     if rest:
         done = _run_pool([lfs[j] for j in rest], df, row_ids, k, fault_tolerant, n_jobs)
         out.update({rest[i]: v for i, v in done.items()})
     return out
+
+
+_CHUNK = 256
+
+
+def _salvage(lf: Any, df: pd.DataFrame, row_ids: np.ndarray, k: int | None) -> tuple[np.ndarray, int, float]:
+    """Votes of an LF that kills worker processes on some rows: a child process runs it chunk
+    by chunk and records how far it got in shared memory; when it dies, the chunk it died in
+    is rerun row by row to find the rows that kill it. Those abstain (faults); every other
+    row keeps its vote. Costs one new process per deadly row (and per chunk that held one)."""
+    ctx = mp.get_context("fork")
+    n = len(df)
+    shared = ctx.RawArray("b", max(n, 1))
+    done = ctx.RawValue("q", 0)
+    faults_seen = ctx.RawValue("q", 0)
+    votes = np.frombuffer(shared, dtype=np.int8, count=n)
+    votes[:] = -1
+    t0 = time.perf_counter()
+
+    def run(lo: int, hi: int, step: int) -> None:     # in the child: [lo, hi) in steps, progress after each
+        for a in range(lo, hi, step):
+            b = min(a + step, hi)
+            v, f = lf._apply(df.iloc[a:b], row_ids[a:b], k, fault_tolerant=True)
+            votes[a:b] = v
+            faults_seen.value += f
+            done.value = b
+
+    def child(lo: int, hi: int, step: int) -> tuple[bool, int]:
+        """Run rows [lo, hi) in a child; (whether it finished, the row it got to)."""
+        done.value = lo
+        proc = ctx.Process(target=run, args=(lo, hi, step))
+        proc.start()
+        proc.join()
+        return proc.exitcode == 0, int(done.value)
+
+    deadly, pos = 0, 0
+    while pos < n:
+        finished, reached = child(pos, n, _CHUNK)
+        if finished:
+            break
+        lo, hi = reached, min(reached + _CHUNK, n)   # it died in this chunk: row by row
+        while lo < hi:
+            finished, reached = child(lo, hi, 1)
+            if finished:
+                break
+            deadly += 1                                  # the row at `reached` kills it
+            lo = reached + 1
+        pos = hi
+    return votes.copy(), deadly + int(faults_seen.value), time.perf_counter() - t0
 
 
 def _crashes(lf: Any, df: pd.DataFrame, row_ids: np.ndarray, k: int | None, fault_tolerant: bool) -> bool:
