@@ -294,6 +294,10 @@ CASES = {
     "export-ls-xml-out": (lambda t: _export_ls_xml(t), InputError,
                           r"--out: expected a .json file for the tasks \(the labeling config is written beside it"),
     "worker-dies-tolerant": (lambda t: _worker_dies_tolerant(t), None, None),
+    "fetch-zip-bomb": (lambda t: _fetch_zip(t, lambda zf: zf.writestr("bomb.csv", b"\0" * (40 << 20))), InputError,
+                       r"member 'bomb.csv' unpacks \d+ times its packed size \(a zip bomb\?\); nothing was saved"),
+    "fetch-zip-same-name": (lambda t: _fetch_zip(t, lambda zf: (zf.writestr("a/x.csv", "1"), zf.writestr("b/x.csv", "2"))),
+                            InputError, r"members 'a/x.csv' and 'b/x.csv' would both unpack to 'x.csv'"),
 }
 
 
@@ -785,6 +789,21 @@ def _worker_dies_tolerant(t):
     with pytest.warns(FaultWarning, match="lf_exit: 1 row"):
         L = apply_lfs([lf_exit], pd.DataFrame({"x": np.arange(20.0)}), n_jobs=2, fault_tolerant=True)
     assert L.votes[3, 0] == -1 and (np.delete(L.votes[:, 0], 3) == 0).all()
+
+
+def _fetch_zip(t, build):
+    """`data fetch youtube_raw` from a file:// mirror whose zip ``build(zipfile)`` writes."""
+    import zipfile
+
+    from weaklabel.io.fetch import fetch
+
+    (t / "m" / "380").mkdir(parents=True)
+    with zipfile.ZipFile(t / "m" / "380" / "youtube+spam+collection.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        build(zf)
+    try:
+        fetch("youtube_raw", root=t / "c", mirror=(t / "m").as_uri())
+    finally:
+        assert not (t / "c").exists() or list((t / "c").iterdir()) == []   # nothing saved
 
 
 def _read_only_store(t):

@@ -87,3 +87,42 @@ def test_fetch_never_deletes_what_it_did_not_write(mirror, tmp_path):
     fetch("youtube", root=other, mirror=(mirror / "wrench").as_uri(), force=True)
     assert (folder / "my_lfs.py").read_text() == "# mine"
     assert len(load_dataset("youtube", split="test", data_dir=other).df) == 250   # verified, restored
+
+
+def _zip(mirror, build):
+    """Replace the YouTube zip of the mirror with one ``build(zipfile)`` writes."""
+    path = mirror / "uci" / "380" / "youtube+spam+collection.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        build(zf)
+    return (mirror / "uci").as_uri()
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda zf: zf.writestr("bomb.csv", b"\0" * (40 << 20)), r"'bomb.csv' unpacks \d+ times its packed size"),
+    (lambda zf: (zf.writestr("a/x.csv", b"1"), zf.writestr("b/x.csv", b"2")),
+     r"members 'a/x.csv' and 'b/x.csv' would both unpack to 'x.csv'"),
+])
+def test_hostile_zips_are_refused_and_nothing_is_saved(mirror, tmp_path, build, message):
+    uri = _zip(mirror, build)
+    with pytest.raises(InputError, match=message):
+        fetch("youtube_raw", root=tmp_path / "c", mirror=uri)
+    assert list((tmp_path / "c").iterdir()) == []        # no folder, no staging, no archive left
+
+
+def test_bad_downloads_are_refused(mirror, tmp_path):
+    (mirror / "uci" / "380" / "youtube+spam+collection.zip").write_text("<html>Service unavailable</html>")
+    with pytest.raises(InputError, match=r"is not a zip archive .*an HTML error page\?"):
+        fetch("youtube_raw", root=tmp_path / "c", mirror=(mirror / "uci").as_uri())
+    (mirror / "wrench" / "youtube" / "test.json").write_text("<!DOCTYPE html><p>rate limited</p>")
+    with pytest.raises(InputError, match=r"test.json gave an HTML page, not the dataset file; nothing was saved"):
+        fetch("youtube", root=tmp_path / "c", mirror=(mirror / "wrench").as_uri())
+    assert list((tmp_path / "c").iterdir()) == []
+
+
+def test_downloads_are_capped(mirror, tmp_path, monkeypatch):
+    from weaklabel.io import fetch as F
+
+    monkeypatch.setattr(F, "MAX_DOWNLOAD", 1000)
+    with pytest.raises(InputError, match=r"is \d+\.\d MB, over the 0\.0 MB a dataset file may be"):
+        fetch("youtube", root=tmp_path / "c", mirror=(mirror / "wrench").as_uri())
+    assert list((tmp_path / "c").iterdir()) == []

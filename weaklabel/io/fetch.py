@@ -10,7 +10,7 @@ workplace, and a pinned value nobody checked is worse than none.
 
 from __future__ import annotations
 
-import io
+import http.client
 import json
 import os
 import shutil
@@ -18,6 +18,7 @@ import tempfile
 import time
 import urllib.request
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,12 +66,90 @@ def data_home() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "weaklabel"
 
 
-def _download(url: str, timeout: float = 120) -> bytes:
+MAX_DOWNLOAD = 500 << 20     # bytes: the largest file any source here has is a few MB
+MAX_UNPACKED = 1 << 30       # bytes unpacked from one archive, all members together
+MAX_RATIO = 200              # unpacked / packed size of a member: beyond it, a zip bomb
+_BLOCK = 1 << 20
+
+
+def _download(url: str, target: Path, timeout: float = 120) -> None:
+    """Stream ``url`` into ``target`` (never whole in memory), refusing more than MAX_DOWNLOAD
+    bytes and answers shorter than their Content-Length."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - http(s) or file:// by design
-            return resp.read()
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot download {url} ({exc}); check the network, or pass --mirror") from None
+        with urllib.request.urlopen(url, timeout=timeout) as resp, open(target, "wb") as fh:  # noqa: S310
+            declared = resp.headers.get("Content-Length") if hasattr(resp, "headers") else None
+            if declared is not None and declared.isdigit() and int(declared) > MAX_DOWNLOAD:
+                raise InputError(f"{url} is {_mb(int(declared))}, over the {_mb(MAX_DOWNLOAD)} a dataset file "
+                                 "may be; is the URL (or --mirror) right?")
+            got = 0
+            for block in iter(lambda: resp.read(_BLOCK), b""):
+                got += len(block)
+                if got > MAX_DOWNLOAD:
+                    raise InputError(f"{url} sends more than {_mb(MAX_DOWNLOAD)}, more than a dataset file may "
+                                     "be; stopped (is the URL, or --mirror, right?)")
+                fh.write(block)
+            if declared is not None and declared.isdigit() and got != int(declared):
+                raise InputError(f"{url}: the download stopped at {got} of {declared} bytes; try again")
+    except InputError:
+        raise
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        raise InputError(f"cannot download {url} ({type(exc).__name__}: {exc}); check the network, or pass "
+                         "--mirror") from None
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):.1f} MB"
+
+
+def _check_file(path: Path, url: str) -> None:
+    """Refuse a download that is not what its name says (an HTML error page saved as JSON)."""
+    if path.suffix == ".json":
+        try:
+            with open(path, "rb") as fh:
+                json.loads(fh.read())
+        except (ValueError, RecursionError) as exc:
+            head = path.read_bytes()[:1]
+            what = "an HTML page" if head == b"<" else f"not JSON ({str(exc)[:80]})"
+            raise InputError(f"{url} gave {what}, not the dataset file; nothing was saved (check the URL or "
+                             "--mirror)") from None
+
+
+def _unzip(archive: Path, staging: Path, url: str) -> None:
+    """Unpack ``archive`` flat into ``staging``, member by member and streamed, with caps on
+    each member's size and compression ratio and on the total; two members with one name are
+    refused rather than one overwriting the other."""
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{url} is not a zip archive ({exc}; an HTML error page?); nothing was saved") from None
+    total, seen = 0, {}
+    with zf:
+        for info in zf.infolist():
+            parts = Path(info.filename).parts
+            if info.is_dir() or not parts or "__MACOSX" in parts or parts[-1].startswith("."):
+                continue
+            name = parts[-1]   # flat: no path from the archive reaches the disk
+            if name in seen:
+                raise InputError(f"{url}: members {seen[name]!r} and {info.filename!r} would both unpack to "
+                                 f"{name!r}; nothing was saved")
+            seen[name] = info.filename
+            if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > _BLOCK:
+                ratio = info.file_size // max(info.compress_size, 1)
+                raise InputError(f"{url}: member {info.filename!r} unpacks {ratio} times its packed size (a zip "
+                                 "bomb?); nothing was saved")
+            written = 0
+            try:
+                with zf.open(info) as src, open(staging / name, "wb") as out:
+                    for block in iter(lambda: src.read(_BLOCK), b""):   # count what comes, not the header
+                        written += len(block)
+                        total += len(block)
+                        if total > MAX_UNPACKED or written > MAX_RATIO * max(info.compress_size, 1) + _BLOCK:
+                            raise InputError(f"{url}: member {info.filename!r} unpacks to more than allowed "
+                                             f"({_mb(MAX_UNPACKED)} in all, {MAX_RATIO}x its packed size); "
+                                             "nothing was saved")
+                        out.write(block)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                raise InputError(f"{url}: member {info.filename!r} is damaged ({exc}); nothing was saved") from None
 
 
 def fetch(name: str, *, root: str | os.PathLike[str] | None = None, mirror: str | None = None,
@@ -104,17 +183,18 @@ def fetch(name: str, *, root: str | os.PathLike[str] | None = None, mirror: str 
     try:
         files: dict[str, str] = {}
         for path in src.paths:
-            blob = _download(f"{home}/{path}")
+            url = f"{home}/{path}"
             if path.endswith(".zip"):
-                with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-                    for info in zf.infolist():
-                        parts = Path(info.filename).parts
-                        if info.is_dir() or "__MACOSX" in parts or parts[-1].startswith("."):
-                            continue
-                        target = staging / parts[-1]  # flat: no path from the archive reaches the disk
-                        target.write_bytes(zf.read(info))
+                archive = staging.parent / f"{staging.name}.zip"
+                try:
+                    _download(url, archive)
+                    _unzip(archive, staging, url)
+                finally:
+                    archive.unlink(missing_ok=True)
             else:
-                (staging / Path(path).name).write_bytes(blob)
+                target = staging / Path(path).name
+                _download(url, target)
+                _check_file(target, url)
         for f in sorted(staging.iterdir()):
             files[f.name] = _sha256(f)
         manifest = {"dataset": name, "origin": src.origin, "license": src.license,
