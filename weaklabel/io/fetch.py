@@ -122,7 +122,7 @@ def _unzip(archive: Path, staging: Path, url: str) -> None:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(f"{url} is not a zip archive ({exc}; an HTML error page?); nothing was saved") from None
-    total, seen = 0, {}
+    total, seen = 0, dict[str, str]()
     with zf:
         for info in zf.infolist():
             parts = Path(info.filename).parts
