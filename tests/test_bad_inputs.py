@@ -298,6 +298,18 @@ CASES = {
                        r"member 'bomb.csv' unpacks \d+ times its packed size \(a zip bomb\?\); nothing was saved"),
     "fetch-zip-same-name": (lambda t: _fetch_zip(t, lambda zf: (zf.writestr("a/x.csv", "1"), zf.writestr("b/x.csv", "2"))),
                             InputError, r"members 'a/x.csv' and 'b/x.csv' would both unpack to 'x.csv'"),
+    "store-long-row-id": (lambda t: ExpertLabelStore(f"sqlite:///{t / 'l.db'}").add_label("x" * 300, 0, "ana"),
+                          InputError, r"row_id: ids of at most 256 characters can be stored, got one of 300"),
+    "store-nul-row-id": (lambda t: ExpertLabelStore(f"sqlite:///{t / 'l.db'}").add_label("a\x00b", 0, "ana"),
+                         InputError, r"row_id: 'a\\x00b' holds a NUL byte, which the label store cannot keep"),
+    "json-not-utf8": (lambda t: read_annotations_or_export(_tmp(t, "ls.json", "[{\"a\": \"caf\xe9\"}]".encode("latin-1"))),
+                      InputError, r"file: .*ls.json is not UTF-8 text \(byte 11: invalid continuation byte\)"),
+    "json-too-deep": (lambda t: _seq_folder(t, b"[" * 100_000 + b"]" * 100_000), InputError,
+                      r"test split: .*test.json nests JSON too deeply to be a weaklabel input"),
+    "seq-split-shape": (lambda t: _seq_folder(t, b'{"x": {"y": 1}}'), InputError,
+                        r"test split: .*test.json must be a JSON object of id -> \{\"data\": \{\"text\": \[tokens\]\}"),
+    "run-summary-not-json": (lambda t: _run_with_summary(t, b"<html>"), InputError,
+                             r"out: .*summary.json is an HTML page, not valid JSON"),
 }
 
 
@@ -804,6 +816,30 @@ def _fetch_zip(t, build):
         fetch("youtube_raw", root=t / "c", mirror=(t / "m").as_uri())
     finally:
         assert not (t / "c").exists() or list((t / "c").iterdir()) == []   # nothing saved
+
+
+def read_annotations_or_export(path):
+    from weaklabel.io.labelstudio import read_export
+
+    return read_export(path, ["HAM", "SPAM"])
+
+
+def _seq_folder(t, split_bytes):
+    from weaklabel.spans.wrench import read_seq_splits
+
+    d = t / "seq"
+    d.mkdir()
+    (d / "meta.json").write_text('{"lf": ["a"], "entity_types": ["PER"]}')
+    (d / "test.json").write_bytes(split_bytes)
+    read_seq_splits(d)
+
+
+def _run_with_summary(t, content):
+    from weaklabel.pipeline import load_run_matrix, run
+
+    run("breast_cancer", "lfs.cancer", out=t / "out", split="all")
+    (t / "out" / "summary.json").write_bytes(content)
+    load_run_matrix(t / "out" / "L.npz")
 
 
 def _read_only_store(t):

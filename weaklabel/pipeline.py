@@ -20,6 +20,7 @@ from ._validation import has_gold
 from .analysis import label_counts, lf_report
 from .apply import apply_lfs
 from .exceptions import InputError
+from .io._files import read_json_file
 from .io.datasets import DATASETS, load_dataset
 from .io.suite import LFSuite, load_suite
 from .io.tables import read_table, write_labels
@@ -159,8 +160,12 @@ def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:
     if not path.is_file():
         raise InputError(f"out: {out} has no summary.json, so its outputs are not one finished run "
                          "(a run was interrupted?); run again")
-    summary = json.loads(path.read_text(encoding="utf-8"))
-    for _name, meta in (summary.get("files") or {}).items():
+    summary = read_json_file(path, "out")
+    files = summary.get("files") if isinstance(summary, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(m, dict) and {"file", "sha256"} <= set(m)
+                                              for m in files.values()):
+        raise InputError(f"out: {path} is not a weaklabel run summary (no files with their sha256); run again")
+    for _name, meta in files.items():
         f = out / meta["file"]
         if not f.exists() or sha256_path(f) != meta["sha256"]:
             raise InputError(f"out: {f.name} in {out} is not the file of run {summary.get('run_id')} "
@@ -176,10 +181,9 @@ def load_run_matrix(path: str | os.PathLike[str]) -> LabelMatrix:
     summary = p.parent / "summary.json"
     if summary.is_file():
         try:
-            listed = {m.get("file") for m in (json.loads(summary.read_text(encoding="utf-8")).get("files") or {})
-                      .values()}
-        except (ValueError, AttributeError):
-            listed = set()
+            listed = {m.get("file") for m in (read_json_file(summary, "L").get("files") or {}).values()}
+        except (InputError, AttributeError):
+            listed = {p.name}   # a summary beside it that cannot be read: verify_run says why
         if p.name in listed:
             verify_run(p.parent)
     return LabelMatrix.load(p)

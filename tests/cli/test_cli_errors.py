@@ -54,3 +54,85 @@ def test_broken_inputs_give_error_and_exit_code(broken, argv, capsys):
     assert code in (1, 2), (argv, code, err)
     assert ("Error:" in err or "usage:" in err) and "Traceback" not in err, err
     assert "unexpected" not in err and ".tmp" not in err, err  # a message written for people
+
+
+HOSTILE = {
+    "empty": b"",
+    "binary": bytes(range(256)) * 4,
+    "latin1": "id,text,label\n1,caf\xe9 cr\xe8me,1\n".encode("latin-1"),
+    "deep-array": b"[" * 100_000 + b"]" * 100_000,
+    "deep-object": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+    "html": b"<!DOCTYPE html><html><body>sign in</body></html>",
+    "json-list": b"[1, 2, 3]",
+    "json-object": b'{"x": {"y": 1}}',
+    "nul": b"id,text\n1,a\x00b\n",
+    "broken-zip": b"PK\x03\x04" + b"\x00" * 100,
+    "truncated-json": b'{"0": {"label": 0, "weak_labels": [0',
+}
+
+
+def _hostile_commands(t, good_run, project):
+    """(what, argv) for every CLI argument that reads a file, fed each hostile content."""
+    import shutil
+
+    (t / "ok.csv").write_text("row_id,label,annotator\nc1,HAM,ana\n")
+    for name, blob in HOSTILE.items():
+        for ext in (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".npz", ".mat", ".py", ".toml", ".xlsx"):
+            f = t / f"{name}{ext}"
+            f.write_bytes(blob)
+            yield f"run --data {f.name}", ["run", "--data", str(f), "--lfs", "lfs/spam.py", "--out", str(t / "o")]
+            if ext == ".npz":
+                yield f"fit --L {f.name}", ["fit", "--L", str(f), "--out", str(t / "o")]
+                yield f"analyze --L {f.name}", ["analyze", "--L", str(f)]
+            if ext in (".csv", ".json"):
+                yield f"fit --gold {f.name}", ["fit", "--L", str(good_run / "L.npz"), "--gold", str(f), "--out",
+                                               str(t / "o")]
+                yield f"labels import {f.name}", ["labels", "import", "--project", str(project), "--file", str(f)]
+                yield f"--annotator-map {f.name}", ["labels", "import", "--project", str(project), "--file",
+                                                    str(t / "ok.csv"), "--annotator-map", str(f)]
+            if ext == ".py":
+                yield f"--lfs {f.name}", ["run", "--data", "breast_cancer", "--lfs", str(f), "--out", str(t / "o")]
+            if ext == ".toml":
+                yield f"--project {f.name}", ["queue", "--project", str(f)]
+                yield f"--config {f.name}", ["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--config",
+                                             str(f), "--out", str(t / "o")]
+        w = t / f"wrench-{name}"
+        w.mkdir()
+        (w / "label.json").write_text('{"0": "a", "1": "b"}')
+        (w / "train.json").write_bytes(blob)
+        yield f"WRENCH train.json {name}", ["run", "--data", str(w), "--lfs", "lfs/spam.py", "--out", str(t / "o")]
+        w2 = t / f"wrench-label-{name}"
+        w2.mkdir()
+        (w2 / "label.json").write_bytes(blob)
+        (w2 / "train.json").write_text('{"0": {"label": 0, "weak_labels": [0], "data": {"text": "x"}}}')
+        yield f"WRENCH label.json {name}", ["benchmark", str(w2), "--models", "majority", "--seeds", "1"]
+        r = t / f"run-{name}"
+        shutil.copytree(good_run, r)
+        (r / "summary.json").write_bytes(blob)
+        yield f"summary.json {name}", ["fit", "--L", str(r / "L.npz"), "--out", str(t / "o")]
+        s = t / f"seq-{name}"
+        s.mkdir()
+        (s / "meta.json").write_text('{"lf": ["a"], "entity_types": ["PER"]}')
+        (s / "train.json").write_bytes(blob)
+        (s / "test.json").write_bytes(blob)
+        yield f"sequence split {name}", ["benchmark", str(s)]
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore")   # warnings are printed, as a user sees them, not errors here
+def test_no_hostile_file_ends_in_unexpected(tmp_path, capsys):
+    from tests.conftest import make_spam_project
+
+    (tmp_path / "proj").mkdir()
+    project = make_spam_project(tmp_path / "proj")
+    assert main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out", str(tmp_path / "good"),
+                 "--split", "all"]) == 0
+    capsys.readouterr()
+    bad, n = [], 0
+    for what, argv in _hostile_commands(tmp_path, tmp_path / "good", project):
+        n += 1
+        code = main(["-q", *argv])
+        err = capsys.readouterr().err
+        if code not in (0, 1) or "Error: unexpected" in err or "Traceback" in err:
+            bad.append((what, code, err.strip().splitlines()[-1:]))
+    assert n > 250 and bad == [], bad

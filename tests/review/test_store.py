@@ -310,3 +310,16 @@ def test_ordered_imports_keep_the_newest_version_whatever_the_delivery_order(sto
     assert store.current_labels().set_index("row_id")["label"].to_dict() == {"r1": 0, "r2": 1}
     # versions that are not timestamps: the unordered rule (a different version replaces)
     assert put(rec(4, 1, "v1", row="r3"))["added"] == 1 and put(rec(4, 0, "v0", row="r3"))["updated"] == 1
+
+
+def test_ids_postgresql_cannot_keep_are_refused_on_every_database(store):
+    with pytest.raises(InputError, match=r"row_id: ids of at most 256 characters can be stored, got one of 300"):
+        store.add_label("x" * 300, 0, "ana")
+    with pytest.raises(InputError, match=r"row_id: 'a\\x00b' holds a NUL byte"):
+        store.add_label("a\x00b", 0, "ana")
+    with pytest.raises(InputError, match=r"external id or version the store cannot keep"):
+        store.import_external([{"row_id": "r1", "label": 0, "annotator": "ana", "external_id": "9" * 200,
+                                "version": "v"}], origin="ls:1")
+    store.add_label("r1", 1, "ana", note="a\x00note")   # a NUL in a note is dropped, not a crash
+    assert store.events().loc[0, "note"] == "anote" and len(store.events()) == 1
+    store.add_label("x" * 256, 0, "ana")

@@ -89,3 +89,31 @@ def test_concurrent_imports_of_one_export_store_it_once(url, project, tmp_path):
     assert sum(c["added"] for c in counts) == 2000, counts
     assert sorted(c["unchanged"] for c in counts).count(2000) == 2
     assert len(ExpertLabelStore(url, project=project).events()) == 2000
+
+
+OPEN = textwrap.dedent("""
+    import sys, time
+    from weaklabel.review.store import ExpertLabelStore
+    url, project, start = sys.argv[1:4]
+    time.sleep(max(0.0, float(start) - time.time()))
+    ExpertLabelStore(url, project=project).add_label("r1", 0, "ana")
+""")
+
+
+@pytest.mark.slow
+def test_six_processes_opening_a_new_store_at_once_all_succeed(url, tmp_path):  # noqa: F811
+    for trial in range(3):   # the race is a matter of milliseconds: try it a few times
+        if url.startswith("postgresql"):
+            import sqlalchemy as sa
+
+            schema = f"s{time.time_ns()}"          # a schema of its own: the tables do not exist yet
+            engine = sa.create_engine(url)
+            with engine.begin() as c:
+                c.execute(sa.text(f"CREATE SCHEMA {schema}"))
+            engine.dispose()
+            fresh = f"{url}?options=-csearch_path%3D{schema}"
+        else:
+            fresh = f"sqlite:///{tmp_path / f'new{trial}.db'}"
+        start = _start()
+        _run([[OPEN, fresh, "p", start] for _ in range(6)])
+        assert len(ExpertLabelStore(fresh, project="p").events()) == 6

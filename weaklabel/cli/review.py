@@ -169,7 +169,7 @@ def _is_label_studio_export(path: str) -> bool:
         return True
     if low.endswith(".csv"):
         try:
-            with open(path, encoding="utf-8-sig") as f:
+            with open(path, encoding="utf-8-sig", errors="replace") as f:   # the reader names bad bytes
                 header = f.readline()
         except OSError:
             return False

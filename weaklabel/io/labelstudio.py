@@ -21,6 +21,7 @@ import pandas as pd
 
 from .._atomic import atomic_path
 from ..exceptions import InputError
+from ._files import read_json_file
 from .wrench import _jsonable
 
 SOURCE_KEY = "weaklabel_source"  # in task meta and data: did the row come from the queue or the audit sample?
@@ -108,7 +109,7 @@ def read_annotator_map(path: str | os.PathLike[str]) -> dict[str, str]:
     path = Path(path)
     try:
         if path.suffix.lower() == ".json":
-            raw = json.loads(path.read_text(encoding="utf-8-sig"))   # a BOM (Windows editors) is fine
+            raw = read_json_file(path, "annotator-map")   # a BOM (Windows editors) is fine
             if not isinstance(raw, dict):
                 raise InputError(f"annotator-map: {path} must be a JSON object of id -> email")
             return {str(k): str(v) for k, v in raw.items()}
@@ -206,10 +207,7 @@ def read_export(path: str | os.PathLike[str], label_names: Sequence[str], *, fro
         except (OSError, ValueError) as exc:
             raise InputError(f"file: {path} is not a Label Studio CSV/TSV export ({exc})") from exc
         return _flat(table.to_dict("records"), path, _Resolver(label_names, label_map, annotator_map), from_name)
-    try:
-        exported = json.loads(path.read_text(encoding="utf-8-sig"))   # a BOM (Windows editors) is fine
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(f"file: {path} is not a Label Studio JSON export ({exc})") from exc
+    exported = read_json_file(path, "file")   # a BOM (Windows editors) is fine
     return parse_export(exported, label_names, from_name=from_name, label_map=label_map,
                         annotator_map=annotator_map, name=path)
 

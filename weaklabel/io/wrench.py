@@ -16,6 +16,7 @@ from .._atomic import atomic_path
 from ..exceptions import DatasetNotFoundError, InputError
 from ..labels import LabelSpace
 from ..matrix import LabelMatrix
+from ._files import read_json_file
 
 WRENCH_SPLITS = ("train", "valid", "test")
 
@@ -47,9 +48,9 @@ def read_wrench_labels(folder: str | os.PathLike[str]) -> LabelSpace:
     if not path.is_file():
         raise DatasetNotFoundError(f"WRENCH folder {str(folder)!r} has no label.json (looked at {path})")
     try:
-        mapping = json.loads(path.read_text(encoding="utf-8"))
+        mapping = read_json_file(path, "label.json")
         return LabelSpace([mapping[str(i)] for i in range(len(mapping))])
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (KeyError, TypeError) as exc:
         raise InputError(f"{path}: expected {{\"0\": name, \"1\": name, ...}}, could not read it ({exc})") from exc
 
 
@@ -73,10 +74,7 @@ def read_wrench_split(folder: str | os.PathLike[str], split: str,
             f"WRENCH split {split!r} not found: looked for {path}; the folder holds {have or 'nothing'}")
     if label_space is None:
         label_space = read_wrench_labels(folder)
-    try:
-        raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from exc
+    raw: dict[str, Any] = read_json_file(path, f"{split} split")
     if not isinstance(raw, dict) or not raw:
         raise InputError(f"{path}: expected a non-empty object of id -> item")
     ids, records, votes, gold = [], [], [], []

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validation import repeated
 from ..exceptions import InputError
-from ._store_schema import _now, _row_key, check_annotator, undone_ids
+from ._store_schema import _now, _row_key, check_annotator, check_note, undone_ids
 
 SOURCES_IN = ("queue", "audit", "import")
 
@@ -75,10 +75,13 @@ class _Imports:
             source = rec.get("source") or "import"
             if source not in SOURCES_IN:
                 raise InputError(f"records: item {i} has source {source!r}; expected one of {list(SOURCES_IN)}")
+            key, version = prefix + str(ext), str(rec.get("version") or "")
+            if len(key) > 128 or len(version) > 64 or "\x00" in key + version:
+                raise InputError(f"records: item {i} has an external id or version the store cannot keep (at most "
+                                 f"128 and 64 characters, no NUL): {key[:60]!r}, {version[:40]!r}")
             rows.append({"row_id": _row_key(rec["row_id"]), "label": self._label_int(rec["label"]),
                          "annotator": check_annotator(rec["annotator"]), "source": source,
-                         "external_id": prefix + str(ext), "external_version": str(rec.get("version") or ""),
-                         "note": rec.get("note")})
+                         "external_id": key, "external_version": version, "note": check_note(rec.get("note"))})
         dup = repeated(r["external_id"] for r in rows)
         if dup:
             raise InputError(f"records: external ids {dup[:5]} appear more than once in one export")

@@ -71,10 +71,10 @@ def check_annotator(name: Any) -> str:
 
 
 def check_note(note: Any) -> str | None:
-    """A label's note: None or text."""
+    """A label's note: None or text (a NUL byte, which PostgreSQL cannot store, is dropped)."""
     if note is not None and not isinstance(note, str):
         raise InputError(f"note: expected text or None, got {type(note).__name__} {note!r}")
-    return note
+    return None if note is None else note.replace("\x00", "")
 
 
 def _check_text(value: Any, arg: str) -> str:
@@ -112,11 +112,23 @@ def _redact(url: str, text: str | None = None) -> str:
     return text
 
 
+MAX_ROW_ID = 256   # the column's width; PostgreSQL enforces it, SQLite would not
+
+
 def _row_key(row_id: Any) -> str:
-    """A row id as the store's key (text); None, NaN or a blank id is an error, not "None"."""
+    """A row id as the store's key (text); None, NaN or a blank id is an error, not "None".
+    The same ids are refused on every database: longer than 256 characters, or holding a NUL
+    (which PostgreSQL cannot store)."""
     if row_id is None or (isinstance(row_id, float) and row_id != row_id) or not str(row_id).strip():
         raise InputError(f"row_id: expected the id of an item, got {row_id!r}; every label needs its row's id")
-    return str(row_id.item() if isinstance(row_id, np.generic) else row_id)
+    key = str(row_id.item() if isinstance(row_id, np.generic) else row_id)
+    if len(key) > MAX_ROW_ID:
+        raise InputError(f"row_id: ids of at most {MAX_ROW_ID} characters can be stored, got one of {len(key)} "
+                         f"({key[:40]!r}...); use a shorter id column")
+    if "\x00" in key:
+        raise InputError(f"row_id: {key[:60]!r} holds a NUL byte, which the label store cannot keep; clean the "
+                         "id column")
+    return key
 
 
 def db_now(c: Any, is_sqlite: bool) -> datetime:

@@ -55,6 +55,7 @@ import pandas as pd
 from .._atomic import atomic_path
 from ..backends import ENGINES
 from ..exceptions import InputError
+from ..io._files import read_text_file
 
 PROJECT_FILE = "weaklabel.toml"
 
@@ -168,7 +169,7 @@ class Project:
         path = Path(self._path(self.guidelines))
         if not path.is_file():
             raise InputError(f"guidelines: no file {str(path)!r}; fix guidelines in weaklabel.toml")
-        return path.read_text(encoding="utf-8")
+        return read_text_file(path, "guidelines")
 
     def open_store(self) -> ExpertLabelStore:
         from .store import ExpertLabelStore
@@ -183,7 +184,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputError(f"project: no project file at {str(path)!r}; create one with `weaklabel init`")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_text_file(path, "project"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"project: {path} is not valid TOML ({exc})") from exc
 

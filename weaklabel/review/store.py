@@ -176,6 +176,8 @@ class ExpertLabelStore(_Leases, _Imports):
     def _migrate(self) -> None:
         sa = self._sa
         with self.engine.begin() as c:
+            if not self.is_sqlite:   # one process creates or migrates the tables; the others wait
+                c.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('weaklabel-schema'))"))
             self._md.create_all(c)
             for index in self._events.indexes:   # an older store gains indexes added since
                 index.create(c, checkfirst=True)

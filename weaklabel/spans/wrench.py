@@ -22,6 +22,7 @@ from typing import Any
 
 from .._atomic import atomic_path
 from ..exceptions import DatasetNotFoundError, InputError
+from ..io._files import read_json_file
 from .matrix import SpanMatrix
 from .tags import Span, bio_to_spans, spans_to_bio
 
@@ -46,7 +47,8 @@ def is_seq_folder(folder: str | os.PathLike[str]) -> bool:
     meta = folder / "meta.json"
     if meta.is_file():
         try:
-            if "entity_types" in json.loads(meta.read_text()):
+            found = read_json_file(meta, "meta.json")
+            if isinstance(found, dict) and "entity_types" in found:
                 return True
         except (OSError, ValueError):
             return False
@@ -57,7 +59,9 @@ def read_meta(folder: Path) -> dict[str, Any]:
     path = folder / "meta.json"
     if not path.is_file():
         raise DatasetNotFoundError(f"{folder}: no meta.json (a sequence set names its LFs and entity_types there)")
-    meta = json.loads(path.read_text())
+    meta = read_json_file(path, "meta.json")
+    if not isinstance(meta, dict):
+        raise InputError(f"meta.json: {path} must be a JSON object with 'lf' and 'entity_types'")
     for key in ("lf", "entity_types"):
         if key not in meta:
             raise InputError(f"{path}: missing {key!r}")
@@ -79,7 +83,12 @@ def read_seq_split(folder: str | os.PathLike[str], split: str, *, lfs: str = "re
         raise DatasetNotFoundError(f"{path} not found")
     meta = read_meta(folder)
     types, lf_names = list(meta["entity_types"]), list(meta["lf"])
-    raw = json.loads(path.read_text())
+    raw = read_json_file(path, f"{split} split")
+    if not isinstance(raw, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("data"), dict) and isinstance(v["data"].get("text"), list)
+            and "weak_labels" in v for v in raw.values()):
+        raise InputError(f"{split} split: {path} must be a JSON object of id -> {{\"data\": {{\"text\": [tokens]}}, "
+                         "\"weak_labels\": ..., \"label\": ...}} (WRENCH's sequence format)")
     ids = list(raw)
     tokens = [list(raw[i]["data"]["text"]) for i in ids]
     gold: list[list[Span]] | None = []
