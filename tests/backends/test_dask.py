@@ -48,3 +48,25 @@ def test_ids_repeated_across_partitions_are_refused(client):
     votes = apply_lfs_dask(cancer.LFS, dd.from_pandas(df, npartitions=4, sort=False), label_space=cancer.LABELS)
     with pytest.raises(InputError, match=r"row ids repeat across partitions \['r0', 'r1'"):
         fit_dask(LabelModel(), votes, label_space=cancer.LABELS)
+
+
+def test_an_lf_error_on_dask_is_one_error_line_without_worker_logs(tmp_path):
+    import subprocess
+    import sys
+
+    pytest.importorskip("distributed")
+    (tmp_path / "bad_lfs.py").write_text(
+        "from weaklabel import LabelSpace, labeling_function\n"
+        "LABELS = LabelSpace(['HAM', 'SPAM'])\n"
+        "@labeling_function(columns=['text'])\n"
+        "def boom(x):\n"
+        "    raise ValueError('boom on purpose')\n"
+        "LFS = [boom]\n")
+    pd.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}).to_parquet(tmp_path / "d.parquet")
+    proc = subprocess.run([sys.executable, "-m", "weaklabel", "run", "--engine", "dask", "--data",
+                           str(tmp_path / "d.parquet"), "--id-column", "id", "--lfs", str(tmp_path / "bad_lfs.py"),
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "Error: LF 'boom' raised ValueError: boom on purpose on row id 'a'; pass fault_tolerant=True to abstain on "
+        "failing rows instead"], proc.stderr

@@ -230,3 +230,27 @@ def test_export_ls_keeps_an_edited_config_and_never_writes_tasks_over_it(spam_pr
     assert main(["labels", "export-ls", "--project", str(spam_project), "--out", str(out), "--n", "4"]) == 0
     assert "kept the edited labeling config" in capsys.readouterr().out
     assert config.read_text() == edited and len(json.loads(out.read_text())) == 4
+
+
+@pytest.mark.parametrize("failure, message", [
+    ("incomplete", r"the answer broke off \(IncompleteRead\); nothing was changed"),
+    ("html", r"answered with an HTML page \(a login or proxy page\?\)"),
+])
+def test_broken_answers_from_label_studio_are_clear_errors(monkeypatch, failure, message):
+    import http.client
+    import io
+
+    from weaklabel.io.ls_api import LabelStudioAPI, LabelStudioError
+
+    class Answer(io.BytesIO):
+        def __enter__(self):
+            return self
+
+        def read(self, *a):
+            if failure == "incomplete":
+                raise http.client.IncompleteRead(b"[{", 4000)
+            return b"<html>sign in</html>"
+
+    monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: Answer())
+    with pytest.raises(LabelStudioError, match=message):
+        LabelStudioAPI("http://127.0.0.1:9", "legacy-token").tasks(3)

@@ -10,6 +10,7 @@ Parquet dataset with the columns of ``labels.csv``, plus ``summary.json``.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,7 +98,13 @@ def _run_dask(data: str, suite: Any, est: Any, names: list[str], labels: Path, i
     if scheduler:
         client = distributed.Client(scheduler)
     else:
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+        # quiet unless --verbose: an LF's error reaches the user once, as weaklabel's Error line,
+        # not also as each worker's log and traceback
+        quiet = not logging.getLogger().isEnabledFor(logging.INFO)
+        if quiet:   # the scheduler runs in this process and logs at INFO on its own
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                                           silence_logs=logging.CRITICAL if quiet else logging.INFO)
         client = distributed.Client(cluster)
     try:
         ddf = dd.read_parquet(data)

@@ -8,6 +8,7 @@ expires) and a legacy token. The token is never printed.
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -82,9 +83,17 @@ class LabelStudioAPI:
             raise LabelStudioError(f"Label Studio {method} {path} -> HTTP {exc.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise LabelStudioError(f"cannot reach Label Studio at {self.url} ({exc}); is it running?") from None
+        except http.client.HTTPException as exc:   # IncompleteRead, a bad status line: a cut connection
+            raise LabelStudioError(f"Label Studio {method} {path}: the answer broke off ({type(exc).__name__}); "
+                                   "nothing was changed, try again") from None
         if raw:
             return payload
-        return json.loads(payload) if payload.strip() else None
+        try:
+            return json.loads(payload) if payload.strip() else None
+        except (ValueError, RecursionError):
+            head = "an HTML page" if payload.lstrip()[:1] == b"<" else "not JSON"
+            raise LabelStudioError(f"Label Studio {method} {path} answered with {head} (a login or proxy page?); "
+                                   "check the URL and token; nothing was changed") from None
 
     # -- what weaklabel needs --------------------------------------------------
     def get_project(self, project_id: int) -> dict[str, Any] | None:
