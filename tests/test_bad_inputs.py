@@ -859,10 +859,19 @@ def _agreement_after_import(t):
 def _guessing(t):
     import weaklabel.review.access as access
 
-    pol = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "tok"})
-    for i in range(access.MAX_FAILURES):
-        pol.check("mallory", f"guess{i}", now=1e6 + i)
-    assert not pol.check("mallory", "tok", now=1e6 + 10) and pol.check("mallory", "tok", now=1e6 + 400)
+    store = ExpertLabelStore(f"sqlite:///{t / 'l.db'}", project="p")
+    store.add_account("ana", "correct horse battery")
+    pol, throttle = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "tok"}), access._Throttle()
+    access._THROTTLE, saved = throttle, access._THROTTLE
+    try:
+        for i in range(access.MAX_FAILURES):   # 5 names from one address: the address locks, not ana
+            with pytest.raises(access.SignInRefused):
+                pol.sign_in(store, f"name{i}", f"guess{i}", token="tok", client="6.6.6.6", now=1e6 + i)
+        with pytest.raises(access.SignInRefused, match="Too many failed sign-ins"):
+            pol.sign_in(store, "ana", "correct horse battery", token="tok", client="6.6.6.6", now=1e6 + 10)
+        assert pol.sign_in(store, "ana", "correct horse battery", token="tok", client="10.0.0.2", now=1e6 + 10)
+    finally:
+        access._THROTTLE = saved
 
 
 def _mat(t, content):

@@ -78,9 +78,35 @@ def test_sign_in_locks_identity_and_survives_a_reload(spam_project, monkeypatch)
     forged.query_params["s"] = token[:-1] + ("0" if token[-1] != "0" else "1")
     forged.run()
     assert forged.text_input(key="sign-in-name") and "identity" not in forged.session_state
-    # signing out forgets the identity and the token
+    # signing out forgets the identity, and the copied link no longer signs anyone in
     at.button(key="sign-out").click().run()
     assert at.text_input(key="sign-in-name") and "s" not in at.query_params
+    copied = AppTest.from_file(APP, default_timeout=60)
+    copied.query_params["s"] = token
+    copied.run()
+    assert copied.text_input(key="sign-in-name") and "identity" not in copied.session_state
+
+
+def test_with_the_team_token_each_expert_keeps_their_own_name(spam_project, monkeypatch):
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
+    monkeypatch.setenv("WEAKLABEL_APP_TOKEN", "team-token-123")
+    pw = "correct horse battery"
+
+    def sign_in(name, password, team="team-token-123"):
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.text_input(key="sign-in-token").input(team)
+        return _sign_in(at, name, password)
+
+    ana = sign_in("ana", pw)                           # the first sign-in claims the name
+    assert ana.session_state["identity"] == "ana"
+    for name in ("ana", "Ana", "ＡＮＡ"):                # the token alone does not make anyone ana
+        other = sign_in(name, "not anas password")
+        assert any("Wrong team token, name or password" in e.value for e in other.error) and not other.tabs
+    assert any("Wrong team token" in e.value for e in sign_in("ben", pw, team="guess").error)
+    # a new password (say, after a leak) ends the open session at its next keypress
+    _store(spam_project).set_password("ana", "a brand new password")
+    _decision(ana, "label-1").click().run()
+    assert ana.text_input(key="sign-in-name") and _store(spam_project).events().empty
 
 
 def test_undo_shows_the_undone_item_again(app, spam_project):

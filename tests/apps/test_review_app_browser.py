@@ -197,3 +197,30 @@ def test_a_double_press_never_labels_an_item_the_expert_did_not_see(spam_project
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_page_under_another_host_name_is_refused_dns_rebinding(spam_project):
+    port = _free_port()
+    env = dict(os.environ, WEAKLABEL_PROJECT=str(spam_project))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(port)
+        with sync_api.sync_playwright() as pw:
+            # a hostile page's name that resolves to this machine, as a rebinding DNS server makes it
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                               "--host-resolver-rules=MAP evil.example 127.0.0.1"])
+            page = browser.new_page()
+            page.goto(f"http://evil.example:{port}/", timeout=60_000)
+            page.get_by_text("This app does not answer under").wait_for(timeout=60_000)
+            assert page.get_by_label("Your name").count() == 0
+            page.goto(f"http://localhost:{port}/", timeout=60_000)
+            page.get_by_label("Your name").wait_for(timeout=60_000)     # its own names still work
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

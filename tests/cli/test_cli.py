@@ -331,3 +331,34 @@ def test_a_blank_row_id_in_an_import_is_named_as_blank_not_as_nan(cli, tmp_path,
     f.write_text("row_id,label,annotator\n,SPAM,ana\nc1,HAM,ana\n")
     code, _, err = cli("labels", "import", "--project", str(spam_project), "--file", str(f))
     assert code == 1 and "1 row(s) without a row_id (lines [2])" in err and "'nan'" not in err
+
+
+def test_users_add_list_password_role_remove(tmp_path, monkeypatch, capsys):
+    import io
+
+    from tests.conftest import make_spam_project
+    from weaklabel.review.project import Project
+    from weaklabel.review.store import ExpertLabelStore
+
+    project = make_spam_project(tmp_path)
+    store = ExpertLabelStore(Project.load(project).store_url, project="spam-test")
+
+    def users(*args, stdin=""):
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(["users", *args, "--project", str(project)])
+        return code, capsys.readouterr()
+
+    assert users("add", "Ana", "--role", "lead", stdin="correct horse battery\n")[0] == 0
+    code, out = users("add", "ana", stdin="another password!\n")
+    assert code == 1 and "is taken, or looks like the account 'Ana'" in out.err
+    code, out = users("add", "ben", stdin="short\n")
+    assert code == 1 and "password: expected at least 10 characters" in out.err
+    code, out = users("list")
+    assert code == 0 and "Ana" in out.out and "lead" in out.out and "pbkdf2" not in out.out
+    token = store.open_session("ana")
+    assert users("password", "ANA", stdin="a new password 2\n")[0] == 0
+    assert store.session_name(token) is None and store.verify_account("ana", "a new password 2")
+    assert users("role", "ana", "annotator")[0] == 0 and store.account("ana").role == "annotator"
+    assert users("remove", "ana")[0] == 0 and store.account("ana") is None
+    code, out = users("remove", "ana")
+    assert code == 1 and "no account 'ana'" in out.err

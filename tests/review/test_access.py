@@ -1,7 +1,29 @@
 import pytest
 
 from weaklabel import InputError
-from weaklabel.review.access import AccessPolicy, hash_password, parse_users, verify_password
+from weaklabel.review.access import (
+    AccessPolicy,
+    SignInRefused,
+    allowed_host,
+    hash_password,
+    parse_users,
+    verify_password,
+)
+from weaklabel.review.store import ExpertLabelStore
+
+PW = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle(monkeypatch):
+    import weaklabel.review.access as access
+
+    monkeypatch.setattr(access, "_THROTTLE", access._Throttle())
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ExpertLabelStore(f"sqlite:///{tmp_path / 'l.db'}", project="p")
 
 
 def test_password_hashes_are_salted_and_verified():
@@ -11,12 +33,13 @@ def test_password_hashes_are_salted_and_verified():
     assert verify_password(pw, a) and not verify_password("PASS WORD", a) and not verify_password(pw, "junk")
 
 
-def test_policies():
+def test_policies(store):
     assert not AccessPolicy.from_env({}).required
-    token = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "t0k"})
-    assert token.check("anyone", "t0k") and not token.check("anyone", "nope")
+    assert AccessPolicy.from_env({}).sign_in(store, "anyone", "") == "anyone"         # an open app
     users = AccessPolicy.from_env({"WEAKLABEL_APP_USERS": f"ana={hash_password('x')}"})
-    assert users.check("ana", "x") and not users.check("ben", "x")
+    assert users.sign_in(store, "ana", "x") == "ana"
+    with pytest.raises(SignInRefused, match="Wrong name or password"):
+        users.sign_in(store, "ben", "x")
     with pytest.raises(InputError, match=r"WEAKLABEL_APP_USERS: entry 1 is not 'name=<hash>'") as info:
         parse_users("ana=plaintext")
     assert "plaintext" not in str(info.value)
@@ -38,14 +61,15 @@ def test_an_empty_secret_is_a_configuration_error_not_an_open_app(env):
         AccessPolicy.from_env(env)
 
 
-def test_unknown_names_cost_a_password_check_too(monkeypatch):
+def test_unknown_names_cost_a_password_check_too(monkeypatch, store):
     import weaklabel.review.access as access
 
     calls = []
     real = access.verify_password
     monkeypatch.setattr(access, "verify_password", lambda pw, enc: calls.append(enc) or real(pw, enc))
     users = AccessPolicy.from_env({"WEAKLABEL_APP_USERS": f"ana={hash_password('x')}"})
-    assert not users.check("nobody", "x")
+    with pytest.raises(SignInRefused):
+        users.sign_in(store, "nobody", "x")
     assert len(calls) == 1 and calls[0].startswith("pbkdf2_sha256$")  # the same work as for a known name
 
 
@@ -59,14 +83,56 @@ def test_store_urls_never_show_the_password():
         assert secret not in _redact(url, f"FATAL: password s3cret rejected for {url}")
 
 
-def test_repeated_wrong_secrets_lock_the_name_for_a_while():
+def test_the_team_token_only_opens_the_sign_in(store):
+    pol = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "team-token"})
+    with pytest.raises(SignInRefused, match="Wrong team token"):
+        pol.sign_in(store, "ana", PW, token="nope")
+    with pytest.raises(SignInRefused, match="Choose a password of at least 10 characters"):
+        pol.sign_in(store, "ana", "", token="team-token")
+    assert pol.sign_in(store, "Ana", PW, token="team-token") == "Ana"           # the first sign-in claims it
+    for who in ("ana", "ANA"):                                                  # the token alone is not Ana
+        with pytest.raises(SignInRefused, match="Wrong team token, name or password"):
+            pol.sign_in(store, who, "another password", token="team-token", client=f"10.0.0.{len(who)}")
+    assert pol.sign_in(store, "ana", PW, token="team-token") == "Ana"
+    with pytest.raises(SignInRefused, match="mixes letters of"):
+        pol.sign_in(store, "\u0430na", PW, token="team-token")                 # Cyrillic а + Latin na
+    with pytest.raises(SignInRefused, match="A lead's account is made by the operator"):
+        pol.sign_in(store, "lea", PW, token="team-token", leads=["Lea"])
+    store.add_account("lea", PW, role="lead")
+    assert pol.sign_in(store, "lea", PW, token="team-token", leads=["Lea"]) == "lea"
+
+
+def test_guessing_locks_the_address_not_the_name(store):
     import weaklabel.review.access as access
 
-    pol = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "right-token"})
+    store.add_account("ana", PW)
+    pol = AccessPolicy()
     t0 = 10_000.0
-    for i in range(access.MAX_FAILURES):
-        assert not pol.check("zed", "wrong", now=t0 + i)
-    assert not pol.check("zed", "right-token", now=t0 + 10)          # locked, even with the right token
-    assert AccessPolicy.locked_out("zed", now=t0 + 10)
-    assert pol.check("amy", "right-token", now=t0 + 10)             # other names are not
-    assert pol.check("zed", "right-token", now=t0 + 10 + access.LOCKOUT_SECONDS)  # and it expires
+    for i in range(access.MAX_FAILURES):                 # one address, many names
+        with pytest.raises(SignInRefused, match="Wrong name or password"):
+            pol.sign_in(store, f"name{i}", "guess", client="6.6.6.6", now=t0 + i)
+    with pytest.raises(SignInRefused, match="Too many failed sign-ins"):
+        pol.sign_in(store, "ana", PW, client="6.6.6.6", now=t0 + 10)           # locked, the right password too
+    assert pol.sign_in(store, "ana", PW, client="10.0.0.1", now=t0 + 10) == "ana"   # ana is not locked out
+    assert pol.sign_in(store, "ana", PW, client="6.6.6.6", now=t0 + 10 + access.LOCKOUT_SECONDS) == "ana"
+
+
+def test_guesses_from_many_addresses_are_capped_in_total(store):
+    import weaklabel.review.access as access
+
+    store.add_account("ana", PW)
+    pol = AccessPolicy()
+    for i in range(access.GLOBAL_FAILURES):
+        with pytest.raises(SignInRefused, match="Wrong"):
+            pol.sign_in(store, "ana", f"guess{i}", client=f"10.1.{i}.1", now=5_000.0 + i / 10)
+    with pytest.raises(SignInRefused, match="Too many failed sign-ins; try again in 1 minute"):
+        pol.sign_in(store, "ana", PW, client="10.9.9.9", now=5_010.0)
+    assert pol.sign_in(store, "ana", PW, client="10.9.9.9", now=5_061.0) == "ana"
+
+
+@pytest.mark.parametrize("host, ok", [(None, True), ("127.0.0.1:8501", True), ("localhost:8501", True),
+                                      ("[::1]:8501", True), ("http://localhost:8501", True),
+                                      ("evil.example:8501", False), ("http://evil.example", False),
+                                      ("labels.team.example", True), ("127.0.0.1.evil.example", False)])
+def test_only_this_servers_host_names_are_answered(host, ok):
+    assert allowed_host(host, "127.0.0.1", "labels.team.example") is ok

@@ -202,6 +202,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("hash-password", help="hash a password for WEAKLABEL_APP_USERS (reads stdin)")
     p.add_argument("--name", required=True, help="the annotator the password belongs to")
 
+    p = sub.add_parser("users", help="experts' accounts for the review app: add, list, password, role, remove, "
+                                     "sign-out")
+    usub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    for action, text in (("add", "create an account (the password is read from stdin)"),
+                         ("password", "set a new password (stdin); every session of the account ends"),
+                         ("role", "make the account a lead or an annotator"),
+                         ("remove", "delete the account and end its sessions (its labels stay)"),
+                         ("sign-out", "end every session of the account"),
+                         ("list", "names and roles")):
+        q = usub.add_parser(action, help=text)
+        q.add_argument("--project", default="weaklabel.toml")
+        if action != "list":
+            q.add_argument("name")
+        if action == "add":
+            q.add_argument("--role", default="annotator", choices=["annotator", "lead"])
+        if action == "role":
+            q.add_argument("role", choices=["annotator", "lead"])
+
     p = sub.add_parser("app", help="start the Streamlit review app for a project")
     p.add_argument("--project", default="weaklabel.toml")
     p.add_argument("--port", type=positive_int, default=8501)
@@ -283,6 +301,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                "bench": cli_bench.cmd_bench, "init": cli_review.cmd_init, "queue": cli_review.cmd_queue,
                "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_model.cmd_train,
                "issues": cli_model.cmd_issues, "hash-password": cli_review.cmd_hash_password,
+               "users": cli_review.cmd_users,
                "cache": cli_pipeline.cmd_cache, "ls": cli_ls.cmd_ls, "data": cli_data.cmd_data}[args.command]
     return handler(args)
 

@@ -246,6 +246,50 @@ def _label_value(v: Any, names: Sequence[str], line: int) -> int | str:
                      f"0..{len(names) - 1}; nothing imported")
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """``weaklabel users ACTION``: accounts in the project's label store."""
+    from ..review.project import Project
+    from ..review.store import ExpertLabelStore
+
+    proj = Project.load(args.project)
+    store = ExpertLabelStore(proj.store_url, project=proj.name)
+    action = args.users_command
+    if action == "list":
+        table = store.accounts()
+        print_table(table if not table.empty else table.assign(name=[], role=[]))
+        return 0
+    if action in ("add", "password"):
+        password = _read_password()
+        if action == "add":
+            acc = store.add_account(args.name, password, role=args.role)
+            print(f"Added {acc.name!r} ({acc.role})")
+        else:
+            store.set_password(args.name, password)
+            print(f"New password for {args.name!r}; its sessions ended")
+    elif action == "role":
+        store.set_role(args.name, args.role)
+        print(f"{args.name!r} is now {args.role}; its sessions ended")
+    elif action == "remove":
+        store.remove_account(args.name)
+        print(f"Removed {args.name!r} and ended its sessions; its labels stay in the store")
+    else:
+        store.end_sessions(args.name)
+        print(f"Ended every session of {args.name!r}")
+    return 0
+
+
+def _read_password() -> str:
+    """The password: typed twice at a terminal (not echoed), else one line of stdin."""
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password (10+ characters): ")
+        if getpass.getpass("Again: ") != first:
+            raise InputError("password: the two entries differ; nothing was changed")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
 def cmd_hash_password(args: argparse.Namespace) -> int:
     """Print ``name=<hash>`` for WEAKLABEL_APP_USERS; the password comes from stdin."""
     from ..review.access import hash_password

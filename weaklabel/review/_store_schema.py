@@ -55,7 +55,25 @@ def _tables(sa: Any) -> tuple[Any, ...]:
         sa.Column("annotator", sa.String(64), primary_key=True),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
     )
-    return md, meta, events, leases
+    accounts = sa.Table(
+        "accounts", md,
+        sa.Column("project", sa.String(128), primary_key=True),
+        sa.Column("key", sa.String(64), primary_key=True),        # name_key: one expert per look-alike name
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("password_hash", sa.String(256), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    sessions = sa.Table(
+        "sessions", md,
+        sa.Column("id", sa.String(64), primary_key=True),         # sha256 of the browser's token
+        sa.Column("project", sa.String(128), nullable=False),
+        sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Index("ix_sessions_project_key", "project", "key"),
+    )
+    return md, meta, events, leases, accounts, sessions
 
 
 def default_url(folder: str | os.PathLike[str] = ".") -> str:

@@ -18,7 +18,8 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..exceptions import InputError
 
@@ -80,37 +81,63 @@ def parse_users(spec: str) -> dict[str, str]:
     return users
 
 
-MAX_FAILURES = 5
-FAILURE_WINDOW = 300.0
-LOCKOUT_SECONDS = 300.0
+MAX_FAILURES = 5            # wrong sign-ins per client address ...
+FAILURE_WINDOW = 300.0      # ... within this many seconds lock that address out ...
+LOCKOUT_SECONDS = 300.0     # ... for this long
+GLOBAL_FAILURES = 30        # wrong sign-ins per minute from all addresses together: beyond it,
+                            # every sign-in waits the minute out (sessions already open go on)
 
 
-class _Lockout:
-    """Failed sign-ins per name, and names locked out (thread-safe: Streamlit runs sessions in threads)."""
+class SignInRefused(InputError):
+    """A sign-in that fails; the message is safe to show the visitor."""
+
+
+class _Throttle:
+    """Failed sign-ins per client address and in total (thread-safe: Streamlit runs sessions
+    in threads). Keyed by address, never by the name typed: a lockout per name would let
+    anyone lock a known expert out, and 2,000 guesses under 2,000 names would never lock."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._fails: dict[str, list[float]] = {}
         self._until: dict[str, float] = {}
+        self._all: list[float] = []
 
-    def locked(self, name: str, now: float) -> bool:
+    def wait(self, client: str, now: float) -> float:
+        """Seconds until ``client`` may try again (0: now)."""
         with self._lock:
-            return self._until.get(name, -1.0) > now
+            self._all = [t for t in self._all if now - t < 60.0]
+            mine = max(0.0, self._until.get(client, -1.0) - now)
+            crowd = (self._all[0] + 60.0 - now) if len(self._all) >= GLOBAL_FAILURES else 0.0
+            return max(mine, crowd)
 
-    def failed(self, name: str, now: float) -> None:
+    def failed(self, client: str, now: float) -> None:
         with self._lock:
-            recent = [t for t in self._fails.get(name, []) if now - t < FAILURE_WINDOW] + [now]
+            self._all.append(now)
+            recent = [t for t in self._fails.get(client, []) if now - t < FAILURE_WINDOW] + [now]
             if len(recent) >= MAX_FAILURES:
-                self._until[name] = now + LOCKOUT_SECONDS
+                self._until[client] = now + LOCKOUT_SECONDS
                 recent = []
-            self._fails[name] = recent
+            self._fails[client] = recent
+            if len(self._fails) > 10_000:   # forget quiet addresses
+                for c in [c for c, ts in self._fails.items() if not ts or now - ts[-1] > FAILURE_WINDOW]:
+                    self._fails.pop(c, None)
 
 
-_LOCKOUT = _Lockout()
+_THROTTLE = _Throttle()
 
 
 class AccessPolicy:
-    """Who may label. Built from the environment by :meth:`from_env`."""
+    """Who may label. Built from the environment by :meth:`from_env`.
+
+    * No token, no users: an open app on 127.0.0.1 (``weaklabel app`` warns elsewhere);
+      names with an account in the store still need its password.
+    * ``WEAKLABEL_APP_USERS``: those names and password hashes.
+    * Accounts in the label store (``weaklabel users add``): name, password, role.
+    * ``WEAKLABEL_APP_TOKEN``: the team token only opens the sign-in. Each expert then signs in
+      to their account; a name without one is claimed by its first sign-in, which sets its
+      password (names of leads are not: ``weaklabel users add NAME --role lead``).
+    """
 
     def __init__(self, token: str | None = None, users: Mapping[str, str] | None = None) -> None:
         self.token = token or None
@@ -135,75 +162,91 @@ class AccessPolicy:
     def required(self) -> bool:
         return bool(self.token or self.users)
 
-    def check(self, annotator: str, secret: str, *, now: float | None = None) -> bool:
-        """True when ``annotator`` may label with ``secret`` (their password, or the token).
+    def sign_in(self, store: Any, name: str, password: str, *, token: str = "", client: str = "?",
+                leads: Sequence[str] = (), now: float | None = None) -> str:
+        """The expert ``name`` signs in as, or :class:`SignInRefused`.
 
-        After ``MAX_FAILURES`` wrong secrets for one name within ``FAILURE_WINDOW`` seconds,
-        that name is locked out for ``LOCKOUT_SECONDS`` (every check fails, right or wrong),
-        so guessing costs time. Counts live in this server process.
+        Parameters
+        ----------
+        store : ExpertLabelStore
+            Where accounts live.
+        token : str
+            The team token, when ``WEAKLABEL_APP_TOKEN`` is set.
+        client : str
+            The visitor's address: failures are counted per address and in total.
+        leads : names
+            Leads from weaklabel.toml: their names cannot be claimed at sign-in.
         """
-        if not self.required:
-            return True
+        from ._store_accounts import check_password, name_key
+
         now = time.monotonic() if now is None else now
-        if _LOCKOUT.locked(annotator, now):
-            return False
-        if self.users:
-            encoded = self.users.get(annotator)
-            ok = verify_password(secret or "", encoded if encoded is not None else _dummy_hash())
-            ok = encoded is not None and ok
-        else:
-            ok = hmac.compare_digest((secret or "").encode(), (self.token or "").encode())
-        if not ok:
-            _LOCKOUT.failed(annotator, now)
-        return ok
-
-    @staticmethod
-    def locked_out(annotator: str, *, now: float | None = None) -> bool:
-        """Whether ``annotator`` is locked out after too many wrong secrets."""
-        return _LOCKOUT.locked(annotator, time.monotonic() if now is None else now)
-
-
-# -- signed sign-in tokens: a reload keeps the signed-in expert ---------------
-SESSION_HOURS = 12
-
-
-def session_key(root: str | os.PathLike[str]) -> bytes:
-    """The key that signs sign-in tokens: ``$WEAKLABEL_APP_SECRET``, else a random key kept
-    in ``<project>/.weaklabel/app.key`` (owner-only), created on first use. Deleting the
-    file signs everyone out."""
-    env = os.environ.get("WEAKLABEL_APP_SECRET")
-    if env:
-        return env.encode()
-    from pathlib import Path
-
-    path = Path(root) / ".weaklabel" / "app.key"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_bytes(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(key)
-        return key
+        wait = _THROTTLE.wait(client, now)
+        if wait > 0:
+            raise SignInRefused(f"Too many failed sign-ins; try again in {int(wait // 60) + 1} minute(s).")
+        try:
+            name = check_annotator_name(name)
+            if self.token and not hmac.compare_digest((token or "").encode(), self.token.encode()):
+                raise SignInRefused("Wrong team token, name or password.")
+            if self.users:
+                encoded = self.users.get(name)
+                ok = verify_password(password or "", encoded if encoded is not None else _dummy_hash())
+                if encoded is None or not ok:
+                    raise SignInRefused("Wrong name or password.")
+                return name
+            account = store.account(name)
+            if account is not None:
+                found = store.verify_account(name, password)
+                if found is None:
+                    raise SignInRefused("Wrong team token, name or password." if self.token
+                                        else "Wrong name or password.")
+                return str(found.name)
+            if self.token:   # a new name behind the team token: its first sign-in claims it
+                if name_key(name) in {name_key(n) for n in leads}:
+                    raise SignInRefused("A lead's account is made by the operator (weaklabel users add NAME "
+                                        "--role lead), not at sign-in.")
+                try:
+                    check_password(password)
+                except InputError:
+                    raise SignInRefused("New here? Choose a password of at least 10 characters: it keeps your "
+                                        "name yours.") from None
+                return str(store.add_account(name, password).name)
+            if not store.accounts().empty:
+                raise SignInRefused("Wrong name or password.")
+            return name   # an open app
+        except SignInRefused:
+            _THROTTLE.failed(client, now)
+            raise
+        except InputError as exc:
+            _THROTTLE.failed(client, now)
+            raise SignInRefused(str(exc)) from None
 
 
-def sign_identity(name: str, key: bytes, *, now: float | None = None, hours: float = SESSION_HOURS) -> str:
-    """A token naming the signed-in expert, valid for ``hours``: ``<name>.<expiry>.<mac>``
-    (the name base64url-encoded, so any Unicode name fits)."""
-    expiry = int((time.time() if now is None else now) + hours * 3600)
-    body = f"{base64.urlsafe_b64encode(name.encode()).decode().rstrip('=')}.{expiry}"
-    mac = hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
-    return f"{body}.{mac}"
+def check_annotator_name(name: str) -> str:
+    """A name that can sign in: a valid annotator name in one script (see ``name_key``)."""
+    from ._store_accounts import name_key
+    from ._store_schema import check_annotator
+
+    shown = check_annotator(name)
+    name_key(shown)
+    return shown
 
 
-def verify_identity(token: str, key: bytes, *, now: float | None = None) -> str | None:
-    """The expert a token names, or None when it is forged, damaged or expired."""
-    try:
-        enc, expiry, mac = token.split(".")
-        good = hmac.new(key, f"{enc}.{expiry}".encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(good, mac) or int(expiry) < (time.time() if now is None else now):
-            return None
-        return base64.urlsafe_b64decode(enc + "=" * (-len(enc) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
-        return None
+def allowed_host(host: str | None, address: str, extra: str = "") -> bool:
+    """Whether a request's Host (or Origin) header names this server: 127.0.0.1, localhost, the
+    address it serves on, or one of ``extra`` (comma-separated, ``$WEAKLABEL_APP_HOSTS``). A
+    page on another name that resolves here (DNS rebinding) is refused."""
+    if not host:
+        return True   # not a browser (a health check): nothing to rebind
+    value = host.strip().lower()
+    if "://" in value:
+        value = value.split("://", 1)[1]
+    value = value.split("/", 1)[0]
+    if value.startswith("["):                      # [::1]:8501
+        hostname = value[1:value.find("]")]
+    elif value.count(":") == 1:                    # name:port
+        hostname = value.split(":")[0]
+    else:
+        hostname = value
+    allowed = {"127.0.0.1", "localhost", "::1", address.strip().lower()}
+    allowed |= {h.strip().lower() for h in extra.split(",") if h.strip()}
+    return hostname in allowed

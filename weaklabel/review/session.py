@@ -320,14 +320,21 @@ class ReviewSession(Refits):
         return disagreements(self.store.events(), self.labels, texts=self.texts())
 
     def is_lead(self, annotator: str) -> bool:
-        return annotator in self.project.leads
+        """A lead: named in ``leads`` of weaklabel.toml, or an account with the lead role."""
+        if annotator in self.project.leads:
+            return True
+        try:
+            account = self.store.account(annotator)
+        except InputError:
+            return False
+        return account is not None and account.role == "lead"
 
     def adjudicate(self, row_id: Any, label: Any, lead: str, *, note: str | None = None) -> None:
         """A lead's ruling on a row where experts differ (``labels export --policy adjudicated``
         then gives it)."""
         if not self.is_lead(lead):
             raise InputError(f"lead: {lead!r} is not a lead of this project; add the name to leads "
-                             "in weaklabel.toml")
+                             "in weaklabel.toml, or give the account the role (weaklabel users role NAME lead)")
         self.store.add_label(row_id, label, lead, source="adjudication", note=note)
 
     def annotator_stats(self) -> pd.DataFrame:

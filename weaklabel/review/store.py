@@ -21,6 +21,7 @@ import pandas as pd
 from .._atomic import atomic_path
 from ..exceptions import InputError, WeakLabelError
 from ..labels import LabelSpace
+from ._store_accounts import _Accounts
 from ._store_imports import _Imports
 from ._store_leases import _Leases
 from ._store_schema import (  # noqa: F401  (check_annotator, default_url are public here)
@@ -45,7 +46,7 @@ class StoreError(WeakLabelError, RuntimeError):
     """The label store cannot be opened, migrated or written."""
 
 
-class ExpertLabelStore(_Leases, _Imports):
+class ExpertLabelStore(_Leases, _Imports, _Accounts):
     """Expert labels for one project, in SQLite or PostgreSQL.
 
     Parameters
@@ -77,7 +78,7 @@ class ExpertLabelStore(_Leases, _Imports):
         if label_space is not None and not isinstance(label_space, LabelSpace):
             label_space = LabelSpace(label_space)
         self.label_space = label_space
-        self._md, self._meta, self._events, self._leases = _tables(sa)
+        self._md, self._meta, self._events, self._leases, self._accounts, self._sessions = _tables(sa)
         self.is_sqlite = self.url.startswith("sqlite")
         try:
             if self.is_sqlite:
