@@ -12,6 +12,14 @@ from weaklabel.review.project import Project  # noqa: E402
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
 
 
+@pytest.fixture(autouse=True)
+def fresh_sign_in_throttle(monkeypatch):
+    """AppTest visitors all come from one (unknown) address: each test starts unthrottled."""
+    import weaklabel.review.access as access
+
+    monkeypatch.setattr(access, "_THROTTLE", access._Throttle())
+
+
 @pytest.fixture
 def app(spam_project, monkeypatch):
     monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
@@ -43,11 +51,14 @@ def _open(at: AppTest, tab: str) -> AppTest:
 def _decision(at: AppTest, name: str):
     """The decision button ``name`` (label-i, skip, undo) drawn for the item on screen: its key
     carries the item's number, so a press on an earlier item's button is stale."""
+    assert "shown" in at.session_state, ([e.value for e in at.error], [str(x.value)[:500] for x in at.exception],
+                                         [m.value for m in at.markdown][:6], [t.value for t in at.text_input])
     shown = at.session_state["shown"]
     return at.button(key=f"{name}-{shown}")
 
 
 def _current_item(at):
+    assert "item" in at.session_state, ([e.value for e in at.error], [str(x.value)[:500] for x in at.exception])
     return at.session_state["item"]["row_id"]
 
 

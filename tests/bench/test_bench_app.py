@@ -16,3 +16,15 @@ def test_bench_app_reports_latency_and_loses_no_keypress():
     assert res["labels_stored"] == res["decisions"] == 12   # no keypress lost
     assert 0 < res["p50_s"] <= res["p90_s"] <= res["p99_s"] <= res["max_s"]
     assert res["first_load_s"] > 0 and res["items"] == 400
+
+
+def test_bench_decide_times_the_server_work_of_each_decision(capsys):
+    from weaklabel.cli import main
+
+    assert main(["bench", "decide", "--items", "3000", "--prior-events", "3000", "--decisions", "12"]) == 0
+    import json
+
+    res = json.loads(capsys.readouterr().out)
+    assert res["decisions"] == 12 and res["store"] == "sqlite" and res["prior_events"] == 3000
+    assert 0 < res["p50_ms"] <= res["p90_ms"] <= res["p99_ms"]
+    assert {"label_p50_ms", "next_item_p50_ms", "progress_p50_ms"} <= set(res)

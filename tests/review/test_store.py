@@ -159,7 +159,7 @@ def test_export_is_atomic_csv_and_parquet(store, tmp_path):
 
 def test_schema_is_versioned_and_a_newer_store_is_refused(tmp_path):
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    assert ExpertLabelStore(url).schema_version == 2
+    assert ExpertLabelStore(url).schema_version == 3
     con = sqlite3.connect(tmp_path / "db.sqlite")
     con.execute("UPDATE weaklabel_meta SET value='99' WHERE key='schema_version'")
     con.commit()
@@ -184,8 +184,10 @@ def test_a_v1_store_is_migrated_in_place_and_keeps_its_events(tmp_path):
     con.commit()
     con.close()
     store = ExpertLabelStore(f"sqlite:///{db}")
-    assert store.schema_version == 2
+    assert store.schema_version == 3
     assert store.gold().to_dict() == {"r1": 1}
+    # the row tables were built from the old events: ana's r1 is taken, so ben gets r2
+    assert store.lease_next(["r1", "r2"], "ben") == "r2" and store.labeled_row_count() == 1
     store.add_label("r2", 0, "ben")
     assert {"external_id", "external_version"} <= set(store.events().columns)
 
@@ -323,3 +325,38 @@ def test_ids_postgresql_cannot_keep_are_refused_on_every_database(store):
     store.add_label("r1", 1, "ana", note="a\x00note")   # a NUL in a note is dropped, not a crash
     assert store.events().loc[0, "note"] == "anote" and len(store.events()) == 1
     store.add_label("x" * 256, 0, "ana")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(st.tuples(st.sampled_from(["label", "skip", "undo", "import", "retract"]),
+                              st.integers(0, 5), st.sampled_from(["ana", "ben", "cy"]), st.integers(0, 1)),
+                    max_size=40),
+       overlap=st.integers(1, 3))
+def test_the_row_tables_agree_with_a_count_over_every_event(tmp_path_factory, ops, overlap):
+    """lease_next and available read the row tables; they must give what the whole log says."""
+    db = tmp_path_factory.mktemp("rows") / "l.db"
+    store = ExpertLabelStore(f"sqlite:///{db}", label_space=LABELS)
+    for k, (op, row, who, label) in enumerate(ops):
+        rid = f"r{row}"
+        if op == "label":
+            store.add_label(rid, label, who)
+        elif op == "skip":
+            store.skip(rid, who)
+        elif op == "undo":
+            store.undo(who)
+        elif op == "import":
+            store.import_external([{"row_id": rid, "label": label, "annotator": who, "external_id": k,
+                                    "version": "v"}], origin="ls:1", retract_missing=False)
+        else:
+            store.import_external([], origin="ls:1")
+    ev = store.events()
+    undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
+    live = ev[ev["kind"].isin(["label", "skip"]) & ~ev["id"].isin(undone)]
+    rows = [f"r{i}" for i in range(6)]
+    for who in ("ana", "ben", "cy", "dee"):
+        done = set(live.loc[live["annotator"] == who, "row_id"])
+        labels = live[(live["kind"] == "label") & (live["annotator"] != who)]
+        held = labels.groupby("row_id")["annotator"].nunique()
+        expected = [r for r in rows if r not in done and held.get(r, 0) < overlap]
+        assert store.available(rows, who, overlap=overlap) == expected
+    assert store.labeled_row_count() == live.loc[live["kind"] == "label", "row_id"].nunique()

@@ -173,3 +173,61 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
             "p50_s": round(float(np.percentile(arr, 50)), 3), "p90_s": round(float(np.percentile(arr, 90)), 3),
             "p99_s": round(float(np.percentile(arr, 99)), 3), "max_s": round(float(arr.max()), 3),
             "slow_decisions": [i for i, t in enumerate(lat) if t > 1.0]}
+
+
+def run_decision_bench(n_items: int = 100_000, decisions: int = 200, *, prior_events: int = 100_000,
+                       store_url: str | None = None, strategy: str = "conflict") -> dict[str, Any]:
+    """Server work per decision, without a browser: what the app does on one keypress (store
+    the label, lease the next item, read the progress line), timed on a store pre-filled with
+    ``prior_events`` label events, SQLite by default or ``store_url`` (PostgreSQL).
+
+    Refits run in the background, as in the app; their worker process competes for the CPU
+    like it does there."""
+    import tempfile
+    import time
+    import uuid
+
+    from ..exceptions import InputError
+    from ..review.project import Project
+    from ..review.session import ReviewSession
+
+    with tempfile.TemporaryDirectory(prefix="weaklabel-decide-") as tmp:
+        path = make_project(Path(tmp), n_items, strategy=strategy)
+        if store_url:
+            proj = Project.load(path)
+            proj.store = store_url
+            proj.name = f"bench-{uuid.uuid4().hex[:8]}"   # a shared database: a fresh project each run
+            proj.save(path)
+        prefill(path, prior_events, n_items)
+        sess = ReviewSession(Project.load(path), background_refits=True)
+        try:
+            name = "bench-expert"
+            item = sess.next_item(name)
+            parts: dict[str, list[float]] = {"label": [], "next_item": [], "progress": []}
+            total = []
+            for k in range(decisions):
+                if item is None:
+                    break
+                t0 = time.perf_counter()
+                sess.label(item["row_id"], k % 2, name, source=item["source"] if item["source"] == "audit"
+                           else "queue", seen_after=item.get("seen_after"))
+                t1 = time.perf_counter()
+                item = sess.next_item(name)
+                t2 = time.perf_counter()
+                sess.progress(name)
+                t3 = time.perf_counter()
+                parts["label"].append(t1 - t0)
+                parts["next_item"].append(t2 - t1)
+                parts["progress"].append(t3 - t2)
+                total.append(t3 - t0)
+        finally:
+            sess.close()   # the refit worker
+        if not total:
+            raise InputError(f"items: the {prior_events} prior events left no item to label among {n_items}; "
+                             "give more items")
+        ms = np.asarray(total) * 1000
+        return {"items": n_items, "prior_events": prior_events, "decisions": len(total),
+                "store": "postgresql" if store_url else "sqlite",
+                "p50_ms": float(np.percentile(ms, 50)), "p90_ms": float(np.percentile(ms, 90)),
+                "p99_ms": float(np.percentile(ms, 99)),
+                **{f"{k}_p50_ms": float(np.median(v) * 1000) for k, v in parts.items()}}

@@ -113,6 +113,14 @@ def _gold_table(curve: Any) -> Any:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "decide":
+        from ..bench.app import run_decision_bench
+
+        res = run_decision_bench(args.items, args.decisions, prior_events=args.prior_events, store_url=args.store)
+        print(json.dumps(res, indent=2))
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2))
+        return 0
     if args.bench == "app":
         from ..bench.app import run_app_bench
 
@@ -218,6 +226,13 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
                    help="label events by other experts in the store before the run (default 30,000)")
     b.add_argument("--strategy", default="conflict", help="the project's queue strategy (e.g. label_issues)")
     b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("decide", help="server work per review decision (label, next item, progress) on a "
+                                       "store of 100,000 events, SQLite or --store")
+    b.add_argument("--items", type=positive_int, default=100_000)
+    b.add_argument("--decisions", type=positive_int, default=200)
+    b.add_argument("--prior-events", type=int, default=100_000)
+    b.add_argument("--store", help="a database URL (postgresql+psycopg://...); default: SQLite in a temp folder")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
     b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",

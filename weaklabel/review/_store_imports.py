@@ -33,7 +33,8 @@ class _Imports:
 
         def _label_int(self, label: Any) -> int: ...
 
-        def _lock_project(self, c: Any) -> None: ...
+
+        def _refresh_rows(self, c: Any, row_ids: Iterable[str]) -> None: ...
 
     def import_external(self, records: Iterable[dict[str, Any]], *, origin: str,
                         retract_missing: bool = True, ordered: bool = False) -> dict[str, int]:
@@ -90,7 +91,6 @@ class _Imports:
         if ordered:
             counts["stale"] = 0
         with self._write() as c:
-            self._lock_project(c)  # two imports of one export at once: the second sees the first's
             undone = undone_ids(sa, e, self.project)
             latest: dict[str, Any] = {}
             live: dict[str, list[Any]] = {}  # every event of an annotation still in force
@@ -121,6 +121,7 @@ class _Imports:
                 counts["updated" if old is not None else "added"] += 1
             if new:
                 c.execute(e.insert(), new)  # one executemany, not a round trip per label
+                self._refresh_rows(c, [r["row_id"] for r in new])
             if retract_missing:  # gone from the export: undo every version, so none resurfaces
                 counts["retracted"] = self._undo_all(c, [ev for ext in latest for ev in live[ext]], now)
         return counts
@@ -144,6 +145,7 @@ class _Imports:
                 {"project": self.project, "row_id": ev.row_id, "kind": "undo", "annotator": ev.annotator,
                  "source": "import", "created_at": now, "undoes": ev.id, "external_id": ev.external_id}
                 for ev in events])
+            self._refresh_rows(c, [ev.row_id for ev in events])
         return len({ev.external_id for ev in events})
 
     def retract_external(self, external_ids: Iterable[str]) -> int:
@@ -154,7 +156,6 @@ class _Imports:
             return 0
         sa, e = self._sa, self._events
         with self._write() as c:
-            self._lock_project(c)
             rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id).where(sa.and_(
                 e.c.project == self.project, e.c.kind == "label", e.c.external_id.in_(ids),
                 e.c.id.not_in(undone_ids(sa, e, self.project))))).all()

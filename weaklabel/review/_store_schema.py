@@ -12,7 +12,8 @@ import numpy as np
 
 from ..exceptions import InputError
 
-SCHEMA_VERSION = 2  # v2: external_id/external_version on events (idempotent imports)
+SCHEMA_VERSION = 3  # v2: external_id/external_version on events (idempotent imports);
+                    # v3: row_state and row_totals, what each row's events add up to
 # Letters of any script (José, Zoë, 李), digits, space and . _ @ - +: email addresses and
 # real names, but no markup or control characters.
 _NAME_RE = re.compile(r"^[^\W_][\w .@+-]{0,63}$")
@@ -47,6 +48,8 @@ def _tables(sa: Any) -> tuple[Any, ...]:
         sa.Index("ix_events_project_annotator", "project", "annotator"),
         # per-keypress reads: label events per row (counts, blocked rows) and undo events
         sa.Index("ix_events_project_kind_row", "project", "kind", "row_id"),
+        # the latest event of a project (what changed since a keypress read it) in one seek
+        sa.Index("ix_events_project_id", "project", "id"),
     )
     leases = sa.Table(
         "leases", md,
@@ -73,7 +76,30 @@ def _tables(sa: Any) -> tuple[Any, ...]:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Index("ix_sessions_project_key", "project", "key"),
     )
-    return md, meta, events, leases, accounts, sessions
+    # What the events add up to per (row, expert) and per row, kept up to date in each write's
+    # transaction: a keypress reads the rows it looks at, never the whole log.
+    row_state = sa.Table(
+        "row_state", md,
+        sa.Column("project", sa.String(128), primary_key=True),
+        sa.Column("row_id", sa.String(256), primary_key=True),
+        sa.Column("annotator", sa.String(64), primary_key=True),
+        sa.Column("labeled", sa.Integer, nullable=False),     # a label in force (not undone)
+        sa.Column("skipped", sa.Integer, nullable=False),     # a skip in force
+        sa.Index("ix_row_state_project_annotator", "project", "annotator"),
+    )
+    row_totals = sa.Table(
+        "row_totals", md,
+        sa.Column("project", sa.String(128), primary_key=True),
+        sa.Column("row_id", sa.String(256), primary_key=True),
+        sa.Column("n_labelers", sa.Integer, nullable=False),  # experts with a label in force
+        sa.Index("ix_row_totals_project_n", "project", "n_labelers"),
+    )
+    counts = sa.Table(
+        "project_counts", md,
+        sa.Column("project", sa.String(128), primary_key=True),
+        sa.Column("labeled_rows", sa.Integer, nullable=False),  # rows of row_totals: labeled by anyone
+    )
+    return md, meta, events, leases, accounts, sessions, row_state, row_totals, counts
 
 
 def default_url(folder: str | os.PathLike[str] = ".") -> str:

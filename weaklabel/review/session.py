@@ -130,7 +130,18 @@ class ReviewSession(Refits):
     def _queue_ids(self) -> list[Any]:
         """Row ids of the review queue in order, ranked once per refit; who may take which
         row is the store's business (:meth:`ExpertLabelStore.lease_next`)."""
-        return self._ranking()["row_id"].tolist()
+        return self._queue_view()[1]
+
+    def _queue_view(self) -> tuple[pd.DataFrame, list[Any], dict[str, int], int]:
+        """(ranking, its row ids, row id -> position, a version that changes with the ranking),
+        built once per ranking: a keypress must not rebuild lists and indexes of every row."""
+        ranked = self._ranking()
+        view = getattr(self, "_view", None)
+        if view is None or view[0] is not ranked:
+            ids = ranked["row_id"].tolist()
+            self._view = view = (ranked, ids, {str(r): i for i, r in enumerate(ids)},
+                                 (view[3] + 1) if view is not None else 0)
+        return view
 
     def _ranking(self) -> pd.DataFrame:
         """The current review order (ranked by the refit that installed the model)."""
@@ -165,8 +176,7 @@ class ReviewSession(Refits):
         Every 1/audit_fraction-th decision of each expert is an audit row: drawn uniformly
         at random, so the model can learn from it and metrics read on it are unbiased.
         """
-        ranked = self._ranking()   # one ranking for this call, even if a refit swaps a new one in
-        ids = ranked["row_id"].tolist()
+        ranked, ids, pos, _ = self._queue_view()   # one ranking for this call, even if a refit swaps one in
         if not ids:
             return None
         if self._audit_due(annotator):
@@ -177,7 +187,7 @@ class ReviewSession(Refits):
         rid = self.store.lease_next(ids, annotator, overlap=self.project.overlap)
         if rid is None:
             return None
-        return self._shown_to(self.describe(rid, ranked.set_index("row_id").loc[rid]), annotator)
+        return self._shown_to(self.describe(rid, ranked.iloc[pos[str(rid)]]), annotator)
 
     def _shown_to(self, item: dict[str, Any], annotator: str) -> dict[str, Any]:
         """Stamp an item with the expert's latest event when it is shown (``seen_after``): a decision
@@ -280,13 +290,15 @@ class ReviewSession(Refits):
         mine = self.store.current_labels_of(annotator)
         mine = mine[mine["source"] != "adjudication"]
         agree = None
-        pos = mine["row_id"].map(self._row_pos) if len(mine) else pd.Series(dtype=float)
-        known = pos.notna().to_numpy()
+        # a dict lookup per label: Series.map(dict) would index all the project's rows each time
+        pos = np.array([self._row_pos.get(str(r), -1) for r in mine["row_id"]], dtype=np.int64)
+        known = pos >= 0
         if known.any():  # rows the project does not have (an import) are left out, row by row
-            pred = probs_to_preds(self.probs[pos[known].astype(int).to_numpy()], tie_break_policy="random")
+            pred = probs_to_preds(self.probs[pos[known]], tie_break_policy="random")
             agree = float(np.mean(pred == mine["label"].to_numpy()[known]))
-        left = self.store.available(self._queue_ids(), annotator, overlap=self.project.overlap)
-        return {"labeled": self.store.labeled_row_count(), "remaining": len(left),
+        _, ids, _, version = self._queue_view()
+        left = self.store.remaining(ids, annotator, overlap=self.project.overlap, version=version)
+        return {"labeled": self.store.labeled_row_count(), "remaining": left,
                 "mine": int(len(mine)), "agreement_with_model": agree}
 
     # -- what experts and their lead look at ------------------------------------

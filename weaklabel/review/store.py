@@ -9,7 +9,9 @@ the same item at once; ``gold(policy=...)`` resolves the history into one label.
 
 from __future__ import annotations
 
+import functools
 import os
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -70,7 +72,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
                  label_space: LabelSpace | Sequence[str] | None = None, timeout: float = 30.0) -> None:
         import sqlalchemy as sa
         from sqlalchemy import event
-        from sqlalchemy.pool import NullPool, StaticPool
+        from sqlalchemy.pool import StaticPool
 
         self._sa = sa
         self.url = url or default_url()
@@ -78,14 +80,17 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         if label_space is not None and not isinstance(label_space, LabelSpace):
             label_space = LabelSpace(label_space)
         self.label_space = label_space
-        self._md, self._meta, self._events, self._leases, self._accounts, self._sessions = _tables(sa)
+        (self._md, self._meta, self._events, self._leases, self._accounts, self._sessions, self._row_state,
+         self._row_totals, self._counts) = _tables(sa)
         self.is_sqlite = self.url.startswith("sqlite")
+        self._remaining_cache: dict[Any, dict[str, Any]] = {}
         try:
             if self.is_sqlite:
-                # Short-lived connections (NullPool): each call opens, works, closes.
                 memory = ":memory:" in self.url or self.url.rstrip("/") in ("sqlite:", "sqlite:/")
-                # Short-lived connections (NullPool) for files; one shared one for :memory:.
-                self.engine = sa.create_engine(self.url, poolclass=StaticPool if memory else NullPool,
+                # A small pool of connections for files (a keypress must not pay for a connect
+                # and its pragmas several times over); one shared connection for :memory:.
+                pool = {"poolclass": StaticPool} if memory else {"pool_size": 4, "max_overflow": 16}
+                self.engine = sa.create_engine(self.url, **pool,
                                                connect_args={"timeout": timeout, "check_same_thread": False})
 
                 @event.listens_for(self.engine, "connect")
@@ -102,9 +107,14 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
                 def _begin(conn: Any) -> None:
                     # Writers take the write lock up front: no deadlocked upgrades.
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
-            else:  # short-lived connections here too: nothing stays open between calls
-                self.engine = sa.create_engine(self.url, poolclass=NullPool)
-            self._migrate()
+            else:  # pooled, checked before use (a server restart drops connections)
+                self.engine = sa.create_engine(self.url, pool_size=4, max_overflow=16, pool_pre_ping=True,
+                                               pool_recycle=1800)
+            # a forked child must open its own connections, never share its parent's; a store
+            # dropped without close() still closes its pooled connections
+            os.register_at_fork(after_in_child=functools.partial(_forget_pool, weakref.ref(self.engine)))
+            weakref.finalize(self, self.engine.dispose)
+            self._open(timeout)
         except sa.exc.SQLAlchemyError as exc:
             first = str(exc).splitlines()[0]
             low = first.lower()
@@ -128,6 +138,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         def tx() -> Iterator[Any]:
             try:
                 with self.engine.begin() as c:
+                    self._lock_project(c)   # PostgreSQL: one writer per project at a time, as SQLite has
                     yield c
             except self._sa.exc.OperationalError as exc:
                 reason = _redact(self.url, str(exc.orig).splitlines()[0])
@@ -159,12 +170,14 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
     def _lock_project(self, c: Any) -> None:
         """Hold this project's lock until the transaction ends. SQLite needs none: ``BEGIN
         IMMEDIATE`` already makes one writer at a time. PostgreSQL runs writers side by side, so
-        read-then-write transactions (leases, keyed imports) take an advisory lock per project."""
+        every write transaction takes an advisory lock per project first: leases and keyed
+        imports read then write, and each write recomputes its rows' totals from the events,
+        which must not interleave (a lost update hands a row to one expert too many)."""
         if not self.is_sqlite:
             c.execute(self._sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": self.project})
 
     def close(self) -> None:
-        """Close pooled connections (only an in-memory SQLite store keeps one)."""
+        """Close the pooled connections."""
         self.engine.dispose()
 
     def __enter__(self) -> ExpertLabelStore:
@@ -174,6 +187,21 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         self.close()
 
     # -- schema -----------------------------------------------------------
+    def _open(self, timeout: float) -> None:
+        """Create or migrate the tables. Two processes opening a new SQLite file at once can meet
+        "database is locked" without SQLite's busy wait (switching the file to WAL takes it
+        whole): retry then, up to ``timeout``."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self._migrate()
+            except self._sa.exc.OperationalError as exc:
+                if not self.is_sqlite or "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _migrate(self) -> None:
         sa = self._sa
         with self.engine.begin() as c:
@@ -194,6 +222,9 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
                     if name not in have:
                         c.execute(sa.text(f"ALTER TABLE label_events ADD COLUMN {name} {typ}"))
                 c.execute(self._meta.update().where(self._meta.c.key == "schema_version").values(value="2"))
+            if row is not None and int(row[0]) < 3:  # v2 -> v3: build the row tables from the events
+                self._rebuild_rows(c)
+                c.execute(self._meta.update().where(self._meta.c.key == "schema_version").values(value="3"))
 
     @property
     def schema_version(self) -> int:
@@ -218,6 +249,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
     def _insert(self, **values: Any) -> int:
         with self._write() as c:
             res = c.execute(self._events.insert().values(project=self.project, created_at=_now(), **values))
+            self._refresh_rows(c, [values["row_id"]])
             return int(res.inserted_primary_key[0])
 
     def add_label(self, row_id: Any, label: Any, annotator: str, *, source: str = "queue",
@@ -236,6 +268,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
             c.execute(self._leases.delete().where(sa.and_(self._leases.c.project == self.project,
                                                           self._leases.c.row_id == rid,
                                                           self._leases.c.annotator == name)))
+            self._refresh_rows(c, [rid])
             return int(res.inserted_primary_key[0])
 
     def add_labels(self, records: Iterable[tuple[Any, Any, str]], *, source: str = "import") -> int:
@@ -250,6 +283,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         if rows:
             with self._write() as c:
                 c.execute(self._events.insert(), rows)
+                self._refresh_rows(c, [str(r["row_id"]) for r in rows])
         return len(rows)
 
     def skip(self, row_id: Any, annotator: str, *, note: str | None = None) -> int:
@@ -281,6 +315,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
                 return None
             res = c.execute(e.insert().values(project=self.project, row_id=last.row_id, kind="undo",
                                               annotator=name, source="app", created_at=_now(), undoes=last.id))
+            self._refresh_rows(c, [last.row_id])
             return int(res.inserted_primary_key[0]), str(last.row_id)
 
     # -- reading ----------------------------------------------------------
@@ -396,3 +431,9 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
 
                 csv_safe(frame).to_csv(tmp, index=False)
         return path
+
+
+def _forget_pool(engine_ref: Any) -> None:
+    engine = engine_ref()
+    if engine is not None:
+        engine.dispose(close=False)
