@@ -224,3 +224,40 @@ def test_a_page_under_another_host_name_is_refused_dns_rebinding(spam_project):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _threads(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("Threads:"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads thread counts from /proc")
+def test_a_thousand_slow_connections_neither_grow_the_apps_threads_nor_block_it(spam_project):
+    import urllib.request
+
+    port = _free_port()
+    env = dict(os.environ, WEAKLABEL_PROJECT=str(spam_project))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    slow = []
+    try:
+        assert _wait_for(port)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).close()
+        before = _threads(server.pid)
+        for _ in range(1000):                      # half a request each, then silence
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow:")
+            slow.append(s)
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as r:
+            assert r.status == 200
+        assert time.perf_counter() - t0 < 2.0
+        assert _threads(server.pid) <= before + 2   # an event loop: connections are not threads
+    finally:
+        for s in slow:
+            s.close()
+        server.terminate()
+        server.wait(timeout=30)

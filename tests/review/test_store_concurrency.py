@@ -43,7 +43,7 @@ IMPORT = textwrap.dedent("""
     s = ExpertLabelStore(url, project=project)
     records = json.load(open(path))
     time.sleep(max(0.0, float(start) - time.time()))  # all start together
-    print(json.dumps(s.import_external(records, origin="ls:7")))
+    print(json.dumps(s.import_external(records, origin="ls:7", retract_missing=False)))
 """)
 
 
@@ -77,18 +77,31 @@ def test_no_row_is_given_to_more_experts_than_the_overlap(url, project, n_expert
 
 
 @pytest.mark.slow
-def test_concurrent_imports_of_one_export_store_it_once(url, project, tmp_path):  # noqa: F811
-    ExpertLabelStore(url, project=project)
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n_importers=st.integers(2, 4), seed=st.integers(0, 10**6))
+def test_concurrent_imports_of_overlapping_exports_store_each_annotation_once(url, project, tmp_path, n_importers,
+                                                                              seed):  # noqa: F811
+    """Importers started together, each with a random part of one export (as overlapping
+    pulls and webhooks deliver it): every annotation is stored exactly once."""
+    import random
+
+    proj = f"{project}-{seed}-{n_importers}"
+    ExpertLabelStore(url, project=proj)
+    rnd = random.Random(seed)
     records = [{"row_id": f"r{i}", "label": i % 2, "annotator": f"a{i % 3}", "external_id": i, "version": "v1"}
                for i in range(2000)]
-    path = tmp_path / "export.json"
-    path.write_text(json.dumps(records))
+    parts = [rnd.sample(records, rnd.randint(500, 2000)) for _ in range(n_importers)]
+    paths = []
+    for k, part in enumerate(parts):
+        paths.append(tmp_path / f"export-{seed}-{k}.json")
+        paths[-1].write_text(json.dumps(part))
     start = _start()
-    outs = _run([[IMPORT, url, project, str(path), start] for _ in range(3)])
+    outs = _run([[IMPORT, url, proj, str(p), start] for p in paths])
     counts = [json.loads(o) for o in outs]
-    assert sum(c["added"] for c in counts) == 2000, counts
-    assert sorted(c["unchanged"] for c in counts).count(2000) == 2
-    assert len(ExpertLabelStore(url, project=project).events()) == 2000
+    union = {r["external_id"] for part in parts for r in part}
+    assert sum(c["added"] for c in counts) == len(union), counts
+    events = ExpertLabelStore(url, project=proj).events()
+    assert len(events) == len(union) and events["external_id"].is_unique
 
 
 OPEN = textwrap.dedent("""
