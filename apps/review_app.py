@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from weaklabel.exceptions import WeakLabelError
-from weaklabel.review._highlight import highlight_html
+from weaklabel.review._highlight import display_text, highlight_html
 from weaklabel.review._highlight import md_escape as _md
 from weaklabel.review.access import AccessPolicy, SignInRefused, allowed_host
 from weaklabel.review.project import PROJECT_FILE, Project
@@ -86,10 +86,24 @@ def _show_content(content: dict, sess: ReviewSession, spans: dict | None = None)
         if spans and spans.get(key):
             st.html(highlight_html(shown, spans[key], sess.labels.names))
         else:
-            st.text(shown)
+            if len(shown) > 1500:   # a long text scrolls in its box: the buttons stay in view
+                with st.container(height=360):
+                    st.text(display_text(value))
+            else:
+                st.text(display_text(value))
     others = {k: v for k, v in content.items() if k not in texts}
     if others:
         st.dataframe(pd.DataFrame([others]).T.rename(columns={0: "value"}).astype(str))
+
+
+def _readable(table: pd.DataFrame) -> pd.DataFrame:
+    """Text columns decoded as on the Label tab (entities, line breaks), so one item reads the
+    same everywhere; the dataframe shows them as text."""
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype).startswith("string"):
+            out[col] = out[col].map(lambda v: display_text(v) if isinstance(v, str) else v)
+    return out
 
 
 def _set_item(item: dict | None) -> None:
@@ -260,7 +274,7 @@ def _agreement_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) ->
     st.write(f"**Disagreements**: {len(dis)} rows where experts differ, "
              f"{int((dis['resolved'] == '').sum()) if len(dis) else 0} unresolved")
     if len(dis):
-        st.dataframe(dis, hide_index=True)
+        st.dataframe(_readable(dis), hide_index=True)
     open_rows = dis[dis["resolved"] == ""] if len(dis) else dis
     if sess.is_lead(annotator) and len(open_rows):
         row = open_rows.iloc[0]
@@ -290,7 +304,7 @@ def _history_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> N
     since = c3.date_input("Since", value=None, key="hist-since")
     hist = sess.label_history(annotator, search=search, label=None if label == "all" else label, since=since)
     st.caption(f"{len(hist)} of your labels")
-    st.dataframe(hist, hide_index=True)
+    st.dataframe(_readable(hist), hide_index=True)
     if len(hist):
         c1, c2, c3 = st.columns([2, 1, 1])
         rid = c1.selectbox("Change the label of row", hist["row_id"].tolist(), key="hist-row")
@@ -311,7 +325,7 @@ def _export_tab(sess: ReviewSession) -> None:
     if text and text in sess.df.columns:
         shown.insert(1, text, sess.df[text].astype(str).str.slice(0, 200).to_numpy())
     shown = shown.sort_values("source", key=lambda s: s != "expert", kind="stable")  # expert labels first
-    st.dataframe(shown.head(200), hide_index=True)
+    st.dataframe(_readable(shown.head(200)), hide_index=True)
     from weaklabel.io.tables import csv_safe
 
     st.download_button("Download final labels (CSV)", csv_safe(final).to_csv(index=False), file_name="labels.csv",
@@ -387,6 +401,9 @@ def _check_host() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="weaklabel review", layout="wide")
+    # our own fixed CSS, no data in it: the running indicator's Stop button would flicker at
+    # every keypress (decisions are quick reruns)
+    st.html("<style>[data-testid='stStatusWidget']{visibility:hidden}</style>")
     _check_host()
     path = _project_path()
     try:

@@ -4,6 +4,7 @@ escaped, and the only markup is our own ``<mark>`` tags."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 PALETTE = ("#ffe08a", "#a8d8ff", "#c3f0c8", "#ffc4d6", "#e3d0ff", "#ffd3a8")
@@ -31,7 +32,7 @@ def highlight_html(text: str, spans: Sequence[tuple[int, int, str, str]], class_
         j = i
         while j < n and owners[j] == owners[i]:
             j += 1
-        chunk = html.escape(text[i:j])
+        chunk = _BR.sub("\n", html.escape(text[i:j]))   # a line break the data wrote as <br />
         if owners[i]:
             color = _color(owners[i][0][1], class_names)
             title = html.escape(", ".join(sorted({f"{lf} → {c}" for lf, c in owners[i]})), quote=True)
@@ -43,8 +44,20 @@ def highlight_html(text: str, spans: Sequence[tuple[int, int, str, str]], class_
     legend = sorted({(lf, cls) for _, _, lf, cls in spans})
     key = " · ".join(f'<mark style="background:{_color(c, class_names)};padding:0 2px;border-radius:3px">'
                      f"{html.escape(lf)}</mark> → {html.escape(c)}" for lf, c in legend)
-    return (f'<div style="white-space:pre-wrap;font-size:1.05rem;line-height:1.6">{"".join(parts)}</div>'
+    # a long text scrolls in its box, so the decision buttons below it stay in view
+    return (f'<div style="white-space:pre-wrap;font-size:1.05rem;line-height:1.6;max-height:45vh;'
+            f'overflow-y:auto">{"".join(parts)}</div>'
             + (f'<div style="font-size:0.8rem;color:#666;margin-top:4px">evidence: {key}</div>' if key else ""))
+
+
+_BR = re.compile(r"&lt;br\s*/?&gt;", re.I)
+_BR_RAW = re.compile(r"<br\s*/?>", re.I)
+
+
+def display_text(value: object) -> str:
+    """Item text as an expert reads it, the same in every view: HTML entities (&#39;, &amp;)
+    decoded and ``<br />`` as a line break; never rendered as HTML."""
+    return _BR_RAW.sub("\n", html.unescape(str(value)))
 
 
 def _color(cls: str, class_names: Sequence[str]) -> str:
