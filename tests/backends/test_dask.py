@@ -16,7 +16,7 @@ def client():
     # fork, not spawn: a spawned worker re-imports the test runner's __main__, which other
     # tests (Streamlit's AppTest) may have replaced
     with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                      silence_logs=50) as cluster, distributed.Client(cluster) as c:
         yield c
 

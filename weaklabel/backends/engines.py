@@ -103,7 +103,8 @@ def _run_dask(data: str, suite: Any, est: Any, names: list[str], labels: Path, i
         quiet = not logging.getLogger().isEnabledFor(logging.INFO)
         if quiet:   # the scheduler runs in this process and logs at INFO on its own
             logging.getLogger("distributed").setLevel(logging.CRITICAL)
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+        # ":0": the scheduler's HTTP routes on a free port (8787 may be taken: another run)
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0",
                                            silence_logs=logging.CRITICAL if quiet else logging.INFO)
         client = distributed.Client(cluster)
     try:
