@@ -1,5 +1,6 @@
 """One real-browser test: streamlit run on localhost, headless Chromium presses a label key."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -21,21 +22,37 @@ APP = Path(__file__).resolve().parents[2] / "apps" / "review_app.py"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
-def test_pressing_a_label_key_in_chromium_stores_the_event(spam_project, tmp_path):
+def _chromium(pw, *args: str):
+    """Headless Debian Chromium with the flags a container needs, plus ``args``."""
+    return pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                                    "--disable-background-networking", "--disable-component-update",
+                                    "--disable-sync", *args])
+
+
+@contextlib.contextmanager
+def _streamlit(project):
+    """`streamlit run apps/review_app.py` for ``project`` on a free port of 127.0.0.1; yields
+    (port, server process) once it listens, and stops it after."""
     port = _free_port()
-    env = dict(os.environ, WEAKLABEL_PROJECT=str(spam_project))
+    env = dict(os.environ, WEAKLABEL_PROJECT=str(project))
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(port)
+        assert _wait_for(port), "streamlit did not start"
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_pressing_a_label_key_in_chromium_stores_the_event(spam_project, tmp_path):
+    with _streamlit(spam_project) as (port, _):
         with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=CHROMIUM, headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                      "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            browser = _chromium(pw)
             page = browser.new_page(viewport={"width": 1300, "height": 1000})
             page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
             name = page.get_by_label("Your name")
@@ -55,11 +72,8 @@ def test_pressing_a_label_key_in_chromium_stores_the_event(spam_project, tmp_pat
                 time.sleep(0.2)
             page.screenshot(path=str(tmp_path / "review_app.png"), full_page=True)
             browser.close()
-        assert ev[["kind", "label", "annotator"]].values.tolist() == [["label", 1, "browser-expert"]]
-        assert (tmp_path / "review_app.png").stat().st_size > 10_000
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    assert ev[["kind", "label", "annotator"]].values.tolist() == [["label", 1, "browser-expert"]]
+    assert (tmp_path / "review_app.png").stat().st_size > 10_000
 
 
 def _lan_address() -> str | None:
@@ -88,9 +102,7 @@ def test_weaklabel_app_listens_on_loopback_only_by_default(spam_project):
             assert s.connect_ex((lan, port)) != 0, f"the app answers on {lan}: it must bind 127.0.0.1 only"
         if CHROMIUM is not None:  # and a real browser on this machine gets the app
             with sync_api.sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                   "--disable-background-networking"])
+                browser = _chromium(pw)
                 page = browser.new_page()
                 page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
                 page.get_by_label("Your name").wait_for(timeout=60_000)  # the sign-in form
@@ -201,19 +213,10 @@ def test_a_double_press_never_labels_an_item_the_expert_did_not_see(spam_project
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_a_page_under_another_host_name_is_refused_dns_rebinding(spam_project):
-    port = _free_port()
-    env = dict(os.environ, WEAKLABEL_PROJECT=str(spam_project))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for(port)
+    with _streamlit(spam_project) as (port, _):
         with sync_api.sync_playwright() as pw:
             # a hostile page's name that resolves to this machine, as a rebinding DNS server makes it
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                               "--host-resolver-rules=MAP evil.example 127.0.0.1"])
+            browser = _chromium(pw, "--host-resolver-rules=MAP evil.example 127.0.0.1")
             page = browser.new_page()
             page.goto(f"http://evil.example:{port}/", timeout=60_000)
             page.get_by_text("This app does not answer under").wait_for(timeout=60_000)
@@ -221,9 +224,6 @@ def test_a_page_under_another_host_name_is_refused_dns_rebinding(spam_project):
             page.goto(f"http://localhost:{port}/", timeout=60_000)
             page.get_by_label("Your name").wait_for(timeout=60_000)     # its own names still work
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _threads(pid: int) -> int:
@@ -236,28 +236,20 @@ def _threads(pid: int) -> int:
 def test_a_thousand_slow_connections_neither_grow_the_apps_threads_nor_block_it(spam_project):
     import urllib.request
 
-    port = _free_port()
-    env = dict(os.environ, WEAKLABEL_PROJECT=str(spam_project))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     slow = []
-    try:
-        assert _wait_for(port)
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).close()
-        before = _threads(server.pid)
-        for _ in range(1000):                      # half a request each, then silence
-            s = socket.create_connection(("127.0.0.1", port), timeout=10)
-            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow:")
-            slow.append(s)
-        t0 = time.perf_counter()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as r:
-            assert r.status == 200
-        assert time.perf_counter() - t0 < 2.0
-        assert _threads(server.pid) <= before + 2   # an event loop: connections are not threads
-    finally:
-        for s in slow:
-            s.close()
-        server.terminate()
-        server.wait(timeout=30)
+    with _streamlit(spam_project) as (port, server):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).close()
+            before = _threads(server.pid)
+            for _ in range(1000):                      # half a request each, then silence
+                s = socket.create_connection(("127.0.0.1", port), timeout=10)
+                s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow:")
+                slow.append(s)
+            t0 = time.perf_counter()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as r:
+                assert r.status == 200
+            assert time.perf_counter() - t0 < 2.0
+            assert _threads(server.pid) <= before + 2   # an event loop: connections are not threads
+        finally:
+            for s in slow:
+                s.close()
