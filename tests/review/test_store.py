@@ -349,6 +349,11 @@ def test_the_row_tables_agree_with_a_count_over_every_event(tmp_path_factory, op
                                     "version": "v"}], origin="ls:1", retract_missing=False)
         else:
             store.import_external([], origin="ls:1")
+        # the incremental count, followed event by event for every expert, never drifts
+        rows = [f"r{i}" for i in range(6)]
+        for who in ("ana", "ben", "cy", "dee")[: 1 + k % 4]:
+            assert store.remaining(rows, who, overlap=overlap, version=1) == len(
+                store.available(rows, who, overlap=overlap))
     ev = store.events()
     undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
     live = ev[ev["kind"].isin(["label", "skip"]) & ~ev["id"].isin(undone)]

@@ -19,7 +19,8 @@ _CHUNK = 500   # rows per IN (...) list: well under SQLite's and PostgreSQL's pa
 
 
 class _Leases:
-    """Needs ``_sa``, ``_events``, ``_leases``, ``project``, ``engine``, ``is_sqlite`` and ``_write``."""
+    """Needs ``_sa``, the tables (``_events``, ``_leases``, ``_row_state``, ``_row_totals``,
+    ``_counts``), ``project``, ``engine``, ``is_sqlite`` and ``_write``."""
 
     _sa: Any
     _events: Any
@@ -27,14 +28,13 @@ class _Leases:
     _row_state: Any
     _row_totals: Any
     _counts: Any
-    _remaining_cache: dict[Any, dict[str, Any]]
+    _remaining_cache: dict[str, Any]
     project: str
     engine: Any
     is_sqlite: bool
 
     if TYPE_CHECKING:  # provided by ExpertLabelStore
         def _write(self) -> AbstractContextManager[Any]: ...
-
 
     # -- the row tables: what the events add up to ------------------------------
     def _refresh_rows(self, c: Any, row_ids: Iterable[str]) -> None:
@@ -150,57 +150,76 @@ class _Leases:
         """``len(self.available(candidates, annotator, overlap=overlap))``, kept up to date from
         the events written since the last call while ``version`` (the queue's: the same
         candidates in the same order) stays the same. A keypress then reads the new events and
-        the live leases, not every row of the store."""
+        the live leases, not every row of the store.
+
+        The rows labeled by ``overlap`` experts are kept once for every expert; each expert's
+        own done rows are read once, then followed through the new events."""
         name = check_annotator(annotator)
         if overlap < 1:
             raise InputError(f"overlap: expected >= 1, got {overlap}")
-        key = (version, name, overlap) if version is not None else None
-        sa, e, rt, le = self._sa, self._events, self._row_totals, self._leases
-        cache = self._remaining_cache.get(key) if key is not None else None
+        sa, e, rs, rt, le = self._sa, self._events, self._row_state, self._row_totals, self._leases
+        cache = self._remaining_cache if version is not None else {}
         with self.engine.connect() as c:
             now = db_now(c, self.is_sqlite)
             top = int(c.execute(sa.select(sa.func.coalesce(sa.func.max(e.c.id), 0)).where(
                 e.c.project == self.project)).scalar_one())
-            if cache is None:
+            if cache.get("key") != (version, overlap):
                 cands = {str(x) for x in candidates}
-                blocked = {rid for rid, n in self._event_states(c, name, overlap, None) if n}
-                cache = {"cands": cands, "blocked": blocked, "n_in": len(blocked & cands), "top": top}
+                full = set(c.execute(sa.select(rt.c.row_id).where(sa.and_(
+                    rt.c.project == self.project, rt.c.n_labelers >= overlap))).scalars())
+                cache = {"key": (version, overlap), "cands": cands, "full": full, "n_full": len(full & cands),
+                         "top": top, "mine": {}, "n_mine": {}}
             elif top > cache["top"]:
-                touched = c.execute(sa.select(e.c.row_id).where(sa.and_(
-                    e.c.project == self.project, e.c.id > cache["top"])).distinct()).scalars().all()
-                for i in range(0, len(touched), _CHUNK):
-                    chunk = touched[i:i + _CHUNK]
-                    now_blocked = {rid for rid, n in self._event_states(c, name, overlap, chunk) if n}
-                    for rid in chunk:
-                        was, isb = rid in cache["blocked"], rid in now_blocked
-                        if was != isb:
-                            (cache["blocked"].add if isb else cache["blocked"].discard)(rid)
-                            cache["n_in"] += (1 if isb else -1) * (rid in cache["cands"])
+                self._follow(c, cache, overlap)
                 cache["top"] = top
+            if name not in cache["mine"]:
+                # read now: it holds the events up to `top` already, so nothing to follow
+                mine = set(c.execute(sa.select(rs.c.row_id).where(sa.and_(
+                    rs.c.project == self.project, rs.c.annotator == name,
+                    (rs.c.labeled + rs.c.skipped) > 0))).scalars())
+                cache["mine"][name] = mine
+                cache["n_mine"][name] = len((mine - cache["full"]) & cache["cands"])
+            full, mine = cache["full"], cache["mine"][name]
             leased = dict(c.execute(sa.select(le.c.row_id, sa.func.count()).where(sa.and_(
                 le.c.project == self.project, le.c.annotator != name, le.c.expires_at >= now))
                 .group_by(le.c.row_id)).all())
-            open_leased = [r for r in leased if r in cache["cands"] and r not in cache["blocked"]]
+            open_leased = [r for r in leased if r in cache["cands"] and r not in full and r not in mine]
             totals = dict(c.execute(sa.select(rt.c.row_id, rt.c.n_labelers).where(sa.and_(
                 rt.c.project == self.project, rt.c.row_id.in_(open_leased)))).all()) if open_leased else {}
             by_lease = sum(1 for r in open_leased if totals.get(r, 0) + leased[r] >= overlap)
-        if key is not None:
-            self._remaining_cache = {key: cache}   # one queue version at a time
-        return len(cache["cands"]) - cache["n_in"] - by_lease
+        if version is not None:
+            self._remaining_cache = cache
+        return len(cache["cands"]) - cache["n_full"] - cache["n_mine"][name] - by_lease
 
-    def _event_states(self, c: Any, name: str, overlap: int, rows: list[str] | None) -> list[tuple[str, bool]]:
-        """(row id, blocked by events: done by ``name``, or labeled by ``overlap`` others) for
-        ``rows`` (or every row with a state); leases left out."""
-        sa, rs, rt = self._sa, self._row_state, self._row_totals
-        mine = sa.select(rs.c.row_id, sa.literal(-1).label("n")).where(sa.and_(
-            rs.c.project == self.project, rs.c.annotator == name, (rs.c.labeled + rs.c.skipped) > 0))
-        totals = sa.select(rt.c.row_id, rt.c.n_labelers.label("n")).where(rt.c.project == self.project)
-        if rows is not None:
-            mine, totals = mine.where(rs.c.row_id.in_(rows)), totals.where(rt.c.row_id.in_(rows))
-        state: dict[str, bool] = {}
-        for rid, n in c.execute(sa.union_all(mine, totals)):
-            state[rid] = state.get(rid, False) or n < 0 or n >= overlap
-        return [(r, state.get(r, False)) for r in (rows if rows is not None else state)]
+    def _follow(self, c: Any, cache: dict[str, Any], overlap: int) -> None:
+        """Bring a :meth:`remaining` cache up to date with the events written since it was read:
+        for each row they touched, whether it is now full, and whether each cached expert has
+        now done it."""
+        sa, e, rs, rt = self._sa, self._events, self._row_state, self._row_totals
+        touched = c.execute(sa.select(e.c.row_id).where(sa.and_(
+            e.c.project == self.project, e.c.id > cache["top"])).distinct()).scalars().all()
+        names = list(cache["mine"])
+        for i in range(0, len(touched), _CHUNK):
+            chunk = touched[i:i + _CHUNK]
+            full_now = set(c.execute(sa.select(rt.c.row_id).where(sa.and_(
+                rt.c.project == self.project, rt.c.row_id.in_(chunk), rt.c.n_labelers >= overlap))).scalars())
+            done_now: set[tuple[str, str]] = set()
+            if names:
+                done_now = {(r, a) for r, a in c.execute(sa.select(rs.c.row_id, rs.c.annotator).where(sa.and_(
+                    rs.c.project == self.project, rs.c.row_id.in_(chunk), rs.c.annotator.in_(names),
+                    (rs.c.labeled + rs.c.skipped) > 0)))}
+            for r in chunk:
+                counted = int(r in cache["cands"])
+                was_full, is_full = r in cache["full"], r in full_now
+                if was_full != is_full:
+                    (cache["full"].add if is_full else cache["full"].discard)(r)
+                    cache["n_full"] += counted * (int(is_full) - int(was_full))
+                for a in names:
+                    mine = cache["mine"][a]
+                    was, now = r in mine, (r, a) in done_now
+                    if was != now:
+                        (mine.add if now else mine.discard)(r)
+                    cache["n_mine"][a] += counted * (int(now and not is_full) - int(was and not was_full))
 
     def lease_next(self, candidates: Sequence[Any], annotator: str, *, ttl_seconds: float = 600,
                    overlap: int = 1) -> Any | None:

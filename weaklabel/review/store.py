@@ -83,7 +83,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         (self._md, self._meta, self._events, self._leases, self._accounts, self._sessions, self._row_state,
          self._row_totals, self._counts) = _tables(sa)
         self.is_sqlite = self.url.startswith("sqlite")
-        self._remaining_cache: dict[Any, dict[str, Any]] = {}
+        self._remaining_cache: dict[str, Any] = {}   # see remaining()
         try:
             if self.is_sqlite:
                 memory = ":memory:" in self.url or self.url.rstrip("/") in ("sqlite:", "sqlite:/")
