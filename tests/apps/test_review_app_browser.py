@@ -121,6 +121,9 @@ def test_serving_the_network_without_access_control_warns(spam_project, capsys, 
     monkeypatch.setattr(cli_review, "_run_forwarding_signals", lambda cmd, env: 0)  # do not start a server
     assert main(["app", "--project", str(spam_project), "--address", "0.0.0.0"]) == 0
     assert "no access control" in capsys.readouterr().err
+    Project.load(spam_project).open_store().add_account("ana", "correct horse battery")
+    assert main(["app", "--project", str(spam_project), "--address", "0.0.0.0"]) == 0
+    assert "no access control" not in capsys.readouterr().err   # accounts are access control
     monkeypatch.setenv("WEAKLABEL_APP_TOKEN", "")
     assert main(["app", "--project", str(spam_project)]) == 1
     assert "set but empty" in capsys.readouterr().err

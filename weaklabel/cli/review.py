@@ -199,11 +199,15 @@ def cmd_app(args: argparse.Namespace) -> int:
     from ..review.project import Project
 
     require("streamlit", extra="app", feature="the review app")
-    Project.load(args.project)  # a clear error now rather than inside the browser
+    proj = Project.load(args.project)  # a clear error now rather than inside the browser
     policy = AccessPolicy.from_env()  # a misconfigured secret stops the server from starting
     if args.address not in ("127.0.0.1", "localhost", "::1") and not policy.required:
-        print(f"Warning: serving on {args.address} with no access control: anyone who can reach this "
-              "address can label. Set WEAKLABEL_APP_TOKEN or WEAKLABEL_APP_USERS.", file=sys.stderr)
+        from ..review.store import ExpertLabelStore
+
+        if ExpertLabelStore(proj.store_url, project=proj.name).accounts().empty:
+            print(f"Warning: serving on {args.address} with no access control: anyone who can reach this "
+                  "address can label. Add accounts (weaklabel users add NAME) and set WEAKLABEL_APP_TOKEN, "
+                  "or set WEAKLABEL_APP_USERS.", file=sys.stderr)
     spec = importlib.util.find_spec("apps.review_app")
     if spec is None or spec.origin is None:
         print("Error: the review app (apps/review_app.py) is not installed with this weaklabel", file=sys.stderr)
