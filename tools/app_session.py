@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from weaklabel.bench.app import _free_port, _wait_for, make_project, prefill
+from weaklabel.bench.app import _free_port, _wait_for, make_project, prefill, row_on_screen, wait_for_next_item
 from weaklabel.review.project import Project
 
 # every item caption a page ever holds ("row <id> · why this item"), recorded as the DOM changes
@@ -33,33 +33,16 @@ WATCH = """() => {
   grab();
   new MutationObserver(grab).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
-CAPTION = re.compile(r"^row (\S+) · why this item")
-
-
-def shown(page) -> str | None:
-    try:
-        text = page.get_by_text(CAPTION).first.inner_text(timeout=10_000)
-    except Exception:  # noqa: BLE001 - between renders
-        return None
-    m = CAPTION.match(text)
-    return m.group(1) if m else None
-
-
 def press_and_wait(page, keys: list[str], gap_ms: int = 40) -> float:
     """Press ``keys`` (gap_ms apart); seconds until a new item is on screen."""
     page.get_by_text("why this item").first.click()        # focus the page, not the note box
-    before = shown(page)
+    before = row_on_screen(page, 10_000)
     t0 = time.perf_counter()
     for i, key in enumerate(keys):
         if i:
             page.wait_for_timeout(gap_ms)
         page.keyboard.press(key)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        now = shown(page)
-        if now is not None and now != before:
-            break
-        time.sleep(0.01)
+    wait_for_next_item(page, before, timeout_ms=10_000)
     return time.perf_counter() - t0
 
 

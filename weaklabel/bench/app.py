@@ -88,14 +88,26 @@ def _wait_for(port: int, seconds: float = 120) -> bool:
     return False
 
 
-def _row_on_screen(page: Any) -> str | None:
+def row_on_screen(page: Any, timeout_ms: int = 60_000) -> str | None:
+    """The row id of the item the review page shows (None between renders)."""
     caption = page.get_by_text(re.compile(r"^row \S+ · why this item")).first
     try:
-        text = caption.inner_text(timeout=60_000)
+        text = caption.inner_text(timeout=timeout_ms)
     except Exception:  # noqa: BLE001 - the page is between renders
         return None
     m = re.match(r"row (\S+) ·", text)
     return m.group(1) if m else None
+
+
+def wait_for_next_item(page: Any, before: str | None, seconds: float = 30, timeout_ms: int = 60_000) -> str | None:
+    """Poll until the page shows an item other than ``before``; returns it (None on time-out)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        now = row_on_screen(page, timeout_ms)
+        if now is not None and now != before:
+            return now
+        time.sleep(0.01)
+    return None
 
 
 def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | None = None, *,
@@ -141,7 +153,7 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
                 page.get_by_label("Your name").fill("bench-expert")
                 t0 = time.perf_counter()
                 page.get_by_role("button", name="Sign in").click()
-                current = _row_on_screen(page)
+                current = row_on_screen(page)
                 first_item = time.perf_counter() - t0
                 # Streamlit attaches the key shortcuts just after the buttons first paint; a key
                 # pressed within those few milliseconds does nothing (no human is that fast).
@@ -152,14 +164,8 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
                     key = "1" if i % 2 else "2"
                     t0 = time.perf_counter()
                     page.keyboard.press(key)
-                    deadline = time.time() + 30
-                    while time.time() < deadline:
-                        now = _row_on_screen(page)
-                        if now is not None and now != current:
-                            break
-                        time.sleep(0.01)
+                    current = wait_for_next_item(page, current) or current
                     lat.append(time.perf_counter() - t0)
-                    current = now
                 browser.close()
             ev = Project.load(path).open_store().events()
             stored = int(((ev["kind"] == "label") & (ev["annotator"] == "bench-expert")).sum())
