@@ -4,11 +4,13 @@ An imported label carries where it came from (``external_id``, e.g. a Label Stud
 annotation) and which version (``external_version``, e.g. its ``updated_at``). Importing
 the same export again changes nothing; a newer version of an annotation is a new event
 that replaces the older; an annotation gone from a full export is retracted (an undo
-event), so nothing is ever deleted from the log.
+event), so nothing is ever deleted from the log. The store also keeps which project of the
+other tool this one is bound to (:meth:`setting`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -22,10 +24,12 @@ SOURCES_IN = ("queue", "audit", "import")
 
 
 class _Imports:
-    """Needs ``_sa``, ``_events``, ``project``, ``engine``, ``_write`` and ``_label_int``."""
+    """Needs ``_sa``, ``_events``, ``_meta``, ``project``, ``engine``, ``_write`` and ``_label_int``."""
 
     _sa: Any
     _events: Any
+    _meta: Any
+    engine: Any
     project: str
 
     if TYPE_CHECKING:  # provided by ExpertLabelStore
@@ -161,6 +165,23 @@ class _Imports:
                 e.c.id.not_in(undone_ids(sa, e, self.project))))).all()
             return self._undo_all(c, list(rows), _now())
 
+
+    # -- where imports come from: the other tool's project this one is bound to --------
+    def setting(self, key: str) -> str | None:
+        """A value this project keeps in the store (e.g. the Label Studio project it is bound to)."""
+        k = self._setting_key(key)
+        with self.engine.connect() as c:
+            return c.execute(self._sa.select(self._meta.c.value).where(self._meta.c.key == k)).scalar()
+
+    def set_setting(self, key: str, value: str) -> None:
+        k = self._setting_key(key)
+        with self._write() as c:
+            c.execute(self._meta.delete().where(self._meta.c.key == k))
+            c.execute(self._meta.insert().values(key=k, value=str(value)[:256]))
+
+    def _setting_key(self, key: str) -> str:
+        # one meta table for every project in the database: key it by project, within 64 characters
+        return "setting:" + hashlib.sha1(f"{self.project}\n{key}".encode()).hexdigest()
 
 def _timestamp(version: str | None) -> datetime | None:
     try:

@@ -9,7 +9,6 @@ the same item at once; ``gold(policy=...)`` resolves the history into one label.
 
 from __future__ import annotations
 
-import functools
 import os
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,6 +23,7 @@ from .._atomic import atomic_path
 from ..exceptions import InputError, WeakLabelError
 from ..labels import LabelSpace
 from ._store_accounts import _Accounts
+from ._store_engine import make_engine
 from ._store_imports import _Imports
 from ._store_leases import _Leases
 from ._store_schema import (  # noqa: F401  (check_annotator, default_url are public here)
@@ -71,8 +71,6 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
     def __init__(self, url: str | None = None, *, project: str = "default",
                  label_space: LabelSpace | Sequence[str] | None = None, timeout: float = 30.0) -> None:
         import sqlalchemy as sa
-        from sqlalchemy import event
-        from sqlalchemy.pool import StaticPool
 
         self._sa = sa
         self.url = url or default_url()
@@ -85,35 +83,8 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         self.is_sqlite = self.url.startswith("sqlite")
         self._remaining_cache: dict[str, Any] = {}   # see remaining()
         try:
-            if self.is_sqlite:
-                memory = ":memory:" in self.url or self.url.rstrip("/") in ("sqlite:", "sqlite:/")
-                # A small pool of connections for files (a keypress must not pay for a connect
-                # and its pragmas several times over); one shared connection for :memory:.
-                pool = {"poolclass": StaticPool} if memory else {"pool_size": 4, "max_overflow": 16}
-                self.engine = sa.create_engine(self.url, **pool,
-                                               connect_args={"timeout": timeout, "check_same_thread": False})
-
-                @event.listens_for(self.engine, "connect")
-                def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-                    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-                    cur = dbapi_conn.cursor()
-                    cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")  # first: later pragmas may wait
-                    if ":memory:" not in self.url:
-                        cur.execute("PRAGMA journal_mode=WAL")
-                    cur.execute("PRAGMA synchronous=FULL")
-                    cur.close()
-
-                @event.listens_for(self.engine, "begin")
-                def _begin(conn: Any) -> None:
-                    # Writers take the write lock up front: no deadlocked upgrades.
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
-            else:  # pooled, checked before use (a server restart drops connections)
-                self.engine = sa.create_engine(self.url, pool_size=4, max_overflow=16, pool_pre_ping=True,
-                                               pool_recycle=1800)
-            # a forked child must open its own connections, never share its parent's; a store
-            # dropped without close() still closes its pooled connections
-            os.register_at_fork(after_in_child=functools.partial(_forget_pool, weakref.ref(self.engine)))
-            weakref.finalize(self, self.engine.dispose)
+            self.engine = make_engine(self.url, timeout)
+            weakref.finalize(self, self.engine.dispose)   # dropped without close(): its connections close
             self._open(timeout)
         except sa.exc.SQLAlchemyError as exc:
             first = str(exc).splitlines()[0]
@@ -148,24 +119,6 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
                 raise StoreError(f"the label store at {_redact(self.url)} is locked or unavailable "
                                  f"({reason}); nothing was saved, retry") from exc
         return tx()
-
-    def setting(self, key: str) -> str | None:
-        """A value this project keeps in the store (e.g. the Label Studio project it is bound to)."""
-        k = self._setting_key(key)
-        with self.engine.connect() as c:
-            return c.execute(self._sa.select(self._meta.c.value).where(self._meta.c.key == k)).scalar()
-
-    def set_setting(self, key: str, value: str) -> None:
-        k = self._setting_key(key)
-        with self._write() as c:
-            c.execute(self._meta.delete().where(self._meta.c.key == k))
-            c.execute(self._meta.insert().values(key=k, value=str(value)[:256]))
-
-    def _setting_key(self, key: str) -> str:
-        import hashlib
-
-        # one meta table for every project in the database: key it by project, within 64 characters
-        return "setting:" + hashlib.sha1(f"{self.project}\n{key}".encode()).hexdigest()
 
     def _lock_project(self, c: Any) -> None:
         """Hold this project's lock until the transaction ends. SQLite needs none: ``BEGIN
@@ -431,9 +384,3 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
 
                 csv_safe(frame).to_csv(tmp, index=False)
         return path
-
-
-def _forget_pool(engine_ref: Any) -> None:
-    engine = engine_ref()
-    if engine is not None:
-        engine.dispose(close=False)
