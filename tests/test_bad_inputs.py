@@ -861,7 +861,7 @@ def _guessing(t):
 
     store = ExpertLabelStore(f"sqlite:///{t / 'l.db'}", project="p")
     store.add_account("ana", "correct horse battery")
-    pol, throttle = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "tok"}), access._Throttle()
+    pol, throttle = AccessPolicy.from_env({"WEAKLABEL_APP_TOKEN": "tok"}), access.Throttle()
     access._THROTTLE, saved = throttle, access._THROTTLE
     try:
         for i in range(access.MAX_FAILURES):   # 5 names from one address: the address locks, not ana

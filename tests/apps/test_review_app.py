@@ -17,7 +17,7 @@ def fresh_sign_in_throttle(monkeypatch):
     """AppTest visitors all come from one (unknown) address: each test starts unthrottled."""
     import weaklabel.review.access as access
 
-    monkeypatch.setattr(access, "_THROTTLE", access._Throttle())
+    monkeypatch.setattr(access, "_THROTTLE", access.Throttle())
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ PW = "correct horse battery"
 def fresh_throttle(monkeypatch):
     import weaklabel.review.access as access
 
-    monkeypatch.setattr(access, "_THROTTLE", access._Throttle())
+    monkeypatch.setattr(access, "_THROTTLE", access.Throttle())
 
 
 @pytest.fixture

@@ -92,39 +92,52 @@ class SignInRefused(InputError):
     """A sign-in that fails; the message is safe to show the visitor."""
 
 
-class _Throttle:
-    """Failed sign-ins per client address and in total (thread-safe: Streamlit runs sessions
-    in threads). Keyed by address, never by the name typed: a lockout per name would let
-    anyone lock a known expert out, and 2,000 guesses under 2,000 names would never lock."""
+class Throttle:
+    """Failed attempts per client address and in total (thread-safe: the app and ``ls serve``
+    answer from threads). Keyed by address, never by the name typed: a lockout per name would
+    let anyone lock a known expert out, and 2,000 guesses under 2,000 names would never lock.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    limit, window, lockout : ``limit`` failures from one address within ``window`` seconds lock
+        it out for ``lockout`` seconds (the right secret included).
+    total : more than this many failures a minute from all addresses make everyone wait the
+        minute out (None: no cap).
+    """
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW, lockout: float = LOCKOUT_SECONDS,
+                 total: int | None = GLOBAL_FAILURES) -> None:
+        self.limit, self.window, self.lockout, self.total = limit, window, lockout, total
         self._lock = threading.Lock()
         self._fails: dict[str, list[float]] = {}
         self._until: dict[str, float] = {}
         self._all: list[float] = []
 
-    def wait(self, client: str, now: float) -> float:
+    def wait(self, client: str, now: float | None = None) -> float:
         """Seconds until ``client`` may try again (0: now)."""
+        now = time.monotonic() if now is None else now
         with self._lock:
             self._all = [t for t in self._all if now - t < 60.0]
             mine = max(0.0, self._until.get(client, -1.0) - now)
-            crowd = (self._all[0] + 60.0 - now) if len(self._all) >= GLOBAL_FAILURES else 0.0
+            crowd = (self._all[0] + 60.0 - now) if self.total is not None and len(self._all) >= self.total else 0.0
             return max(mine, crowd)
 
-    def failed(self, client: str, now: float) -> None:
+    def failed(self, client: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
         with self._lock:
-            self._all.append(now)
-            recent = [t for t in self._fails.get(client, []) if now - t < FAILURE_WINDOW] + [now]
-            if len(recent) >= MAX_FAILURES:
-                self._until[client] = now + LOCKOUT_SECONDS
+            if self.total is not None:
+                self._all.append(now)
+            recent = [t for t in self._fails.get(client, []) if now - t < self.window] + [now]
+            if len(recent) >= self.limit:
+                self._until[client] = now + self.lockout
                 recent = []
             self._fails[client] = recent
             if len(self._fails) > 10_000:   # forget quiet addresses
-                for c in [c for c, ts in self._fails.items() if not ts or now - ts[-1] > FAILURE_WINDOW]:
+                for c in [c for c, ts in self._fails.items() if not ts or now - ts[-1] > self.window]:
                     self._fails.pop(c, None)
 
 
-_THROTTLE = _Throttle()
+_THROTTLE = Throttle()
 
 
 class AccessPolicy:

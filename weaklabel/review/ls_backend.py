@@ -17,8 +17,6 @@ import base64
 import hmac
 import json
 import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -29,6 +27,7 @@ import pandas as pd
 from ..exceptions import InputError, OptionalDependencyError
 from ..io.labelstudio import SOURCE_KEY, _Resolver, _source
 from ..labels import ABSTAIN
+from .access import Throttle
 from .session import ReviewSession
 
 ANNOTATION_ACTIONS = ("ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_CREATED")
@@ -158,41 +157,10 @@ def check_secret(secret: str, name: str = "secret") -> bytes:
     return secret.encode()
 
 
-class _Guard:
-    """Wrong-secret lockout per client address: ``limit`` failures within ``window`` seconds lock
-    that client out (429, the right secret included) until the window passes."""
-
-    def __init__(self, limit: int = 10, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self.failures: dict[str, deque[float]] = {}
-        self.lock = threading.Lock()
-
-    def _recent(self, client: str, now: float) -> deque[float]:
-        q = self.failures.setdefault(client, deque())
-        while q and q[0] < now - self.window:
-            q.popleft()
-        return q
-
-    def locked(self, client: str) -> float:
-        """Seconds until ``client`` may try again (0: not locked)."""
-        now = time.monotonic()
-        with self.lock:
-            q = self._recent(client, now)
-            return q[0] + self.window - now if len(q) >= self.limit else 0.0
-
-    def fail(self, client: str) -> None:
-        now = time.monotonic()
-        with self.lock:
-            self._recent(client, now).append(now)
-            if len(self.failures) > 10_000:  # forget quiet clients, so the table stays small
-                for c in [c for c, q in self.failures.items() if not q or q[-1] < now - self.window]:
-                    del self.failures[c]
-
-
-def make_app(backend: Backend, secret: str, *, guard: _Guard | None = None) -> Callable[..., Any]:
+def make_app(backend: Backend, secret: str, *, guard: Throttle | None = None) -> Callable[..., Any]:
     """The backend as a WSGI application that answers only requests carrying ``secret``."""
     expected = check_secret(secret)
-    guard = guard or _Guard()
+    guard = guard or Throttle(limit=10, window=60.0, lockout=60.0, total=None)   # 10 wrong a minute: locked
 
     def authorized(environ: dict[str, Any]) -> bool:
         auth = environ.get("HTTP_AUTHORIZATION", "")
@@ -214,12 +182,12 @@ def make_app(backend: Backend, secret: str, *, guard: _Guard | None = None) -> C
             return [raw]
 
         client = environ.get("REMOTE_ADDR", "?")
-        wait = guard.locked(client)
+        wait = guard.wait(client)
         if wait:
             return reply(429, {"error": f"too many wrong secrets from {client}; try again in {wait:.0f} s"},
                          [("Retry-After", str(int(wait) + 1))])
         if not authorized(environ):
-            guard.fail(client)
+            guard.failed(client)
             return reply(401, {"error": "unauthorized: send the shared secret"})
         route, method = environ.get("PATH_INFO", "/"), environ.get("REQUEST_METHOD", "GET")
         if method == "GET":
@@ -309,7 +277,7 @@ def _raise_open_files_limit(wanted: int) -> None:
 
 
 def make_server(backend: Backend, secret: str, *, address: str = "127.0.0.1", port: int = 9090,
-                threads: int = 4, timeout: int = 30, guard: _Guard | None = None) -> BackendServer:
+                threads: int = 4, timeout: int = 30, guard: Throttle | None = None) -> BackendServer:
     """A server for ``backend`` that answers only requests carrying ``secret`` (see
     :class:`BackendServer` for the limits, :func:`check_secret` for the secret)."""
     return BackendServer(make_app(backend, secret, guard=guard), address=address, port=port, threads=threads,
