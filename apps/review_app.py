@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from apps._sign_in import check_host, session_live, signed_in
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import display_text, highlight_html
 from weaklabel.review._highlight import md_escape as _md
-from weaklabel.review.access import AccessPolicy, SignInRefused, allowed_host
+from weaklabel.review.access import AccessPolicy
 from weaklabel.review.project import PROJECT_FILE, Project
 from weaklabel.review.session import ReviewSession, StaleDecision
-from weaklabel.review.store import ExpertLabelStore
 
 
 def _project_path() -> str:
@@ -49,13 +49,6 @@ def _loading(path: str) -> Future:
 @st.cache_resource(show_spinner=False)
 def _project(path: str) -> Project:
     return Project.load(path)
-
-
-@st.cache_resource(show_spinner=False)
-def _auth_store(path: str) -> ExpertLabelStore:
-    """The label store as sign-in needs it (accounts and sessions): opened without the LFs."""
-    project = _project(path)
-    return ExpertLabelStore(project.store_url, project=project.name)
 
 
 def _session(path: str) -> tuple[ReviewSession, threading.Lock]:
@@ -124,7 +117,7 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
     if kind != "refit" and shown != st.session_state.get("shown"):
         st.session_state["flash"] = "Ignored a second press: the item it was meant for is already done."
         return
-    if not _session_live(annotator):
+    if not session_live(_project_path(), annotator):
         return
     item = st.session_state.get("item")
     nxt = None
@@ -290,7 +283,7 @@ def _agreement_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) ->
 
 
 def _adjudicate(sess: ReviewSession, lock: threading.Lock, row_id: str, label: int, lead: str) -> None:
-    if not _session_live(lead):
+    if not session_live(_project_path(), lead):
         return
     with lock:
         sess.adjudicate(row_id, label, lead)
@@ -332,79 +325,12 @@ def _export_tab(sess: ReviewSession) -> None:
                        mime="text/csv", key="download")
 
 
-def _session_live(annotator: str) -> bool:
-    """Whether the session this page holds still signs in ``annotator``: callbacks run before
-    the page, so each one that writes asks the store first (a sign-out elsewhere, a new
-    password or a removed account ends the session, and the press is dropped)."""
-    if _auth_store(_project_path()).session_name(st.query_params.get("s")) == annotator:
-        return True
-    st.session_state["flash"] = "Your session has ended (signed out elsewhere, or a new password): sign in again."
-    return False
-
-
-def _sign_out(path: str) -> None:
-    _auth_store(path).close_session(st.query_params.get("s"))   # the link stops working too
-    st.session_state.pop("identity", None)
-    st.session_state.pop("item", None)
-    st.query_params.pop("s", None)
-
-
-def _signed_in(policy: AccessPolicy, project: Project, path: str) -> str:
-    """The signed-in expert. Identity is fixed at sign-in, never read from a text box
-    afterwards. The URL holds a session token; the store holds its hash and is asked on every
-    run, so a sign-out, a password change or a removed account ends the session at once."""
-    token = st.query_params.get("s")
-    ident = _auth_store(path).session_name(token) if token else None
-    if ident is None:
-        st.session_state.pop("identity", None)
-        if token:
-            st.query_params.pop("s", None)
-    else:
-        st.session_state["identity"] = ident
-        st.sidebar.caption("Signed in as")
-        st.sidebar.text(ident)  # as text: a name is never rendered as markdown
-        st.sidebar.button("Sign out", key="sign-out", on_click=_sign_out, args=(path,))
-        return ident
-    with st.form("sign-in"):
-        st.write("Sign in to start labeling.")
-        team = st.text_input("Team token", type="password", key="sign-in-token") if policy.token else ""
-        name = st.text_input("Your name", key="sign-in-name")
-        secret = st.text_input("Password", type="password", key="sign-in-secret",
-                               help="New to this project? Your first sign-in sets your password (10+ characters)."
-                               if policy.token and not policy.users else None)
-        submitted = st.form_submit_button("Sign in", type="primary", key="sign-in-submit")
-    if submitted:
-        try:
-            annotator = policy.sign_in(_auth_store(path), name, secret, token=team,
-                                       client=str(st.context.ip_address or "?"), leads=project.leads)
-        except SignInRefused as exc:
-            st.error(str(exc))
-            st.stop()
-        st.session_state["identity"] = annotator
-        st.query_params["s"] = _auth_store(path).open_session(annotator)
-        st.rerun()
-    st.stop()
-
-
-def _check_host() -> None:
-    """Refuse pages served under another host name (DNS rebinding: a page on evil.example that
-    resolves to this machine would otherwise drive an app with no token)."""
-    address = str(st.get_option("server.address") or "127.0.0.1")
-    extra = os.environ.get("WEAKLABEL_APP_HOSTS", "")
-    headers = st.context.headers
-    for header in ("Host", "Origin"):
-        if not allowed_host(headers.get(header), address, extra):
-            st.error(f"This app does not answer under {headers.get(header)!r}. The operator can add the name to "
-                     "WEAKLABEL_APP_HOSTS (comma-separated) if it is theirs.")
-            st.stop()
-
-
 def main() -> None:
     st.set_page_config(page_title="weaklabel review", layout="wide")
     # our own fixed CSS, no data in it: the running indicator's Stop button would flicker at
     # every keypress (decisions are quick reruns)
     st.html("<style>[data-testid='stStatusWidget']{visibility:hidden}</style>")
-    _check_host()
+    check_host()
     path = _project_path()
     try:
         policy = AccessPolicy.from_env()
@@ -421,7 +347,7 @@ def main() -> None:
         st.stop()
     st.subheader(f"weaklabel review: {project.name}")
     try:
-        annotator = _signed_in(policy, project, path)
+        annotator = signed_in(policy, project, path)
     except WeakLabelError as exc:   # the store cannot be reached
         st.error(f"Cannot open the project: {_md(exc)}")
         st.stop()
