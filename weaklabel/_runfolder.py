@@ -67,7 +67,7 @@ class RunWriter:
                 json.dump(plan, fh)
                 fh.flush()
                 os.fsync(fh.fileno())
-        _fsync(self.folder)
+        _fsync(self.folder, contents=False)   # the journal's entry; the outputs were flushed above
         _roll_forward(self.folder, plan)
         self.staged = {}
         return {n: self.folder / n for n in order}
@@ -124,7 +124,7 @@ def _roll_forward(folder: Path, plan: dict[str, Any]) -> None:
             _remove(old)
             dst.rename(old)
         os.replace(src, dst)
-    _fsync(folder)
+    _fsync(folder, contents=False)   # the renames, not every file of the folder again
     (folder / JOURNAL).unlink(missing_ok=True)
     for p in folder.glob(f".old-{plan['run_id'][:12]}-*"):
         _remove(p)
@@ -160,10 +160,11 @@ def _remove(p: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def _fsync(p: Path) -> None:
-    """Flush a file, or a folder's entries, to disk (best effort where the OS cannot)."""
+def _fsync(p: Path, *, contents: bool = True) -> None:
+    """Flush a file to disk, or a folder's entries (and, with ``contents``, every file under
+    it: a staged dataset folder). Best effort where the OS cannot."""
     try:
-        if p.is_dir():
+        if contents and p.is_dir():
             for f in p.rglob("*"):
                 if f.is_file():
                     _fsync(f)
