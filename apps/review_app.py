@@ -325,11 +325,30 @@ def _export_tab(sess: ReviewSession) -> None:
                        mime="text/csv", key="download")
 
 
+# Our own fixed script, no data in it. Enter saves the note and Escape leaves the box: either
+# way the focus goes back to the page, so the next key is a label key again, not a letter of
+# the note. (Streamlit commits a text box's value on Enter and on blur.)
+_NOTE_KEYS = """<script>
+(() => {
+  const page = window.parent;
+  if (page.__weaklabelNoteKeys) return;
+  page.__weaklabelNoteKeys = true;
+  page.document.addEventListener("keydown", (e) => {
+    const box = e.target;
+    if (box.tagName !== "INPUT" || !(box.getAttribute("aria-label") || "").startsWith(NOTE)) return;
+    if (e.key === "Escape") box.blur();
+    else if (e.key === "Enter") setTimeout(() => box.blur(), 0);
+  }, true);
+})();
+</script>""".replace("NOTE", '"Note (optional"')
+
+
 def main() -> None:
     st.set_page_config(page_title="weaklabel review", layout="wide")
     # our own fixed CSS, no data in it: the running indicator's Stop button would flicker at
     # every keypress (decisions are quick reruns)
     st.html("<style>[data-testid='stStatusWidget']{visibility:hidden}</style>")
+    st.html(_NOTE_KEYS, unsafe_allow_javascript=True)
     check_host()
     path = _project_path()
     try:

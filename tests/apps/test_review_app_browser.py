@@ -256,3 +256,39 @@ def test_a_thousand_slow_connections_neither_grow_the_apps_threads_nor_block_it(
         finally:
             for s in slow:
                 s.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_enter_or_escape_in_the_note_box_gives_the_keys_back_to_the_labels(spam_project):
+    """Issue 26, item 8: after Enter in the note box the next key went into the note, and Escape
+    did not leave it. Now either leaves the box: the next key labels, and the note is kept."""
+    with _streamlit(spam_project) as (port, _):
+        with sync_api.sync_playwright() as pw:
+            browser = _chromium(pw)
+            page = browser.new_page(viewport={"width": 1300, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+            page.get_by_label("Your name").wait_for(timeout=60_000)
+            page.get_by_label("Your name").fill("note-expert")
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("button", name=re.compile(r"^SPAM")).wait_for(timeout=60_000)
+            store = Project.load(spam_project).open_store()
+            for leave, note in (("Enter", "sarcastic, see thread"), ("Escape", "mentions a link")):
+                before = _shown_row(page)
+                box = page.get_by_label(re.compile(r"^Note \(optional"))
+                box.click()
+                box.type(note)
+                page.keyboard.press(leave)
+                page.wait_for_timeout(400)                       # the note is committed
+                page.keyboard.press("2")                         # a label key, not a letter of the note
+                for _ in range(100):
+                    page.wait_for_timeout(100)
+                    ev = store.events()
+                    if (ev["row_id"].astype(str) == before).any():
+                        break
+                row = ev[ev["row_id"].astype(str) == before]
+                assert row[["kind", "label", "note"]].values.tolist() == [["label", 1, note]], (leave, row)
+                for _ in range(100):                             # the next item, alone on the page
+                    page.wait_for_timeout(100)
+                    if page.get_by_label(re.compile(r"^Note \(optional")).count() == 1 and _shown_row(page) != before:
+                        break
+            browser.close()
