@@ -194,8 +194,10 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
     if len(sess.history) > 1:   # the first fit is the one the app started with
         info = sess.history[-1]
         moved = ", ".join(f"{_md(r['row_id'])} {_md(r['from'])}→{_md(r['to'])}" for r in info.get("changed_rows", []))
-        st.info(f"Refit with {info['expert_labels']} expert labels: {info['changed']} rows changed label"
-                + (f" (e.g. {moved})" if moved else "")
+        back = info.get("back", 0)
+        st.info(f"Refit with {info['expert_labels']} expert labels: {info['changed']} rows without an expert "
+                "label changed label" + (f" (e.g. {moved})" if moved else "")
+                + (f", {back} of them back to their label before the last refit" if back else "")
                 + ("" if info["accuracy_on_expert_labels"] is None else
                    f"; model accuracy on expert labels {info['accuracy_on_expert_labels']:.0%}"))
     with st.expander("LF votes and model probabilities"):
@@ -253,7 +255,17 @@ def _analysis_tab(sess: ReviewSession) -> None:
     st.dataframe(lf_rows(sess.L, lf, kind, y=gold if has_gold else None, data=sess.df, limit=200).astype(str))
 
 
+RESOLVE_SHOWN = 5   # open disagreements a lead sees at once; the first one has the Alt keys
+
+
 def _agreement_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> None:
+    dis = sess.disagreements()
+    open_rows = dis[dis["resolved"] == ""] if len(dis) else dis
+    # A lead's work comes first, above the fold: several open rows at once, each with its buttons.
+    if sess.is_lead(annotator) and len(open_rows):
+        _resolve_panel(sess, lock, annotator, open_rows)
+    elif len(open_rows):
+        st.caption("Leads (leads in weaklabel.toml, or the lead role) resolve the rows where experts differ.")
     ag = sess.agreement()
     c1, c2 = st.columns(2)
     c1.metric("rows labeled by 2+ experts", ag["n_rows_multi"])
@@ -263,23 +275,30 @@ def _agreement_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) ->
     if len(ag["kappa"]):
         with st.expander("Cohen's kappa between each pair of experts"):
             st.dataframe(ag["kappa"])
-    dis = sess.disagreements()
-    st.write(f"**Disagreements**: {len(dis)} rows where experts differ, "
-             f"{int((dis['resolved'] == '').sum()) if len(dis) else 0} unresolved")
+    st.write(f"**Disagreements**: {len(dis)} rows where experts differ, {len(open_rows)} unresolved")
     if len(dis):
         st.dataframe(_readable(dis), hide_index=True)
-    open_rows = dis[dis["resolved"] == ""] if len(dis) else dis
-    if sess.is_lead(annotator) and len(open_rows):
-        row = open_rows.iloc[0]
-        st.write(f"Resolve row **{_md(row['row_id'])}** as lead (keys Alt+1..Alt+{len(sess.labels)}):")
-        st.text(html.unescape(str(row.get("text", ""))))
-        st.caption(_md(row["experts"]))
-        cols = st.columns(len(sess.labels))
-        for i, name in enumerate(sess.labels.names):
-            cols[i].button(name, key=f"adjudicate-{i}", shortcut=f"Alt+{i + 1}",
-                           on_click=_adjudicate, args=(sess, lock, row["row_id"], i, annotator))
-    elif len(open_rows):
-        st.caption("Leads (leads in weaklabel.toml) resolve these.")
+
+
+def _resolve_panel(sess: ReviewSession, lock: threading.Lock, lead: str, open_rows: pd.DataFrame) -> None:
+    k = len(sess.labels)
+    st.write(f"**{len(open_rows)} disagreements to resolve** (the first: keys Alt+1..Alt+{k})")
+    for j, (_, row) in enumerate(open_rows.head(RESOLVE_SHOWN).iterrows()):
+        with st.container(border=True):
+            st.caption(f"row {_md(row['row_id'])} · {_md(row['experts'])}")
+            text = display_text(str(row.get("text", "")))
+            if len(text) > 600:   # a long text scrolls in its box: the buttons stay in view
+                with st.container(height=160):
+                    st.text(text)
+            else:
+                st.text(text)
+            cols = st.columns(k)
+            for i, name in enumerate(sess.labels.names):
+                cols[i].button(name, key=f"adjudicate-{i}" if j == 0 else f"adjudicate-{j}-{i}",
+                               shortcut=f"Alt+{i + 1}" if j == 0 else None,
+                               on_click=_adjudicate, args=(sess, lock, row["row_id"], i, lead))
+    if len(open_rows) > RESOLVE_SHOWN:
+        st.caption(f"{len(open_rows) - RESOLVE_SHOWN} more below these, in the table.")
 
 
 def _adjudicate(sess: ReviewSession, lock: threading.Lock, row_id: str, label: int, lead: str) -> None:

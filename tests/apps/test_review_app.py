@@ -303,6 +303,29 @@ def test_a_lead_resolves_a_disagreement_in_the_agreement_tab(spam_project, monke
     assert store.events()["source"].tolist()[-1] == "adjudication"
 
 
+def test_the_lead_sees_several_open_disagreements_first_each_with_its_buttons(spam_project, monkeypatch):
+    """Issue 26, item 8: the resolve panel was below the fold and showed one row at a time."""
+    _project_with(spam_project, overlap=2, leads=["lea"])
+    store = _store(spam_project)
+    split = [f"c{i}" for i in range(1, 8)]
+    for rid in split:
+        store.add_label(rid, 1, "ana")
+        store.add_label(rid, 0, "ben")
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
+    lea = _open(_sign_in(AppTest.from_file(APP, default_timeout=60).run(), "lea"), "Agreement")
+    keys = [b.key for b in lea.button]
+    assert {"adjudicate-0", "adjudicate-1", "adjudicate-4-0", "adjudicate-4-1"} <= set(keys)
+    assert not any(k.startswith("adjudicate-5") for k in keys)            # five at once, the rest in the table
+    assert lea.markdown[0].value.startswith("**7 disagreements to resolve**")  # the tab opens on them
+    shown = [c.value.replace("\\", "") for c in lea.caption if c.value.startswith("row ")]
+    assert len(shown) == 5 and all(" · ana: SPAM; ben: HAM" in c for c in shown)
+    third = shown[2].split(" · ")[0].removeprefix("row ")
+    lea.button(key="adjudicate-2-0").click().run()                      # HAM, on the third row shown
+    ruled = store.gold("adjudicated")
+    assert ruled[ruled >= 0].to_dict() == {third: 0}
+    assert lea.markdown[0].value.startswith("**6 disagreements to resolve**")
+
+
 def test_lf_accuracy_is_measured_on_audit_rows_and_queue_rows_are_shown_apart(app, spam_project):
     """Issue 26, item 5: queue rows are where LFs disagree; an LF's accuracy on them misleads."""
     at = app("ana")

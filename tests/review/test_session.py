@@ -305,3 +305,37 @@ def test_a_bad_count_in_weaklabel_toml_names_its_key(tmp_path, key):
     bad.write_text(f"[project]\n{key} = 0\n")
     with pytest.raises(InputError, match=rf"key '{key}' in .*bad.toml must be >= 1, got 0"):
         Project.load(bad)
+
+
+def test_the_refit_banner_counts_moves_without_expert_labels_and_names_the_ones_going_back():
+    """Issue 26, item 8: the banner said 483 rows changed, then two flipped back 10 labels later.
+    Rows an expert labeled are not moves (the export gives the expert's label); a row going
+    back is named as such; the examples are the most decided moves. Hand-computed: 5 rows."""
+    from weaklabel.review.refit import label_moves
+
+    old = np.array([0, 0, 1, 1, 0])
+    new = np.array([1, 1, 0, 1, 1])            # rows 0, 1, 2 and 4 move
+    before = np.array([1, 0, 1, 1, 0])         # row 0 was 1 two fits ago: it goes back
+    probs = np.array([[0.45, 0.55], [0.1, 0.9], [0.6, 0.4], [0.2, 0.8], [0.3, 0.7]])
+    known = np.array([False, False, False, False, True])   # row 4 has an expert label
+    out = label_moves(old, new, probs, known, before=before, row_ids=["a", "b", "c", "d", "e"],
+                      names=["HAM", "SPAM"], examples=2)
+    assert out["changed"] == 3 and out["back"] == 1
+    # gains: b 0.8, c 0.2, a 0.1 -> the two most decided first
+    assert out["changed_rows"] == [{"row_id": "b", "from": "HAM", "to": "SPAM"},
+                                   {"row_id": "c", "from": "SPAM", "to": "HAM"}]
+    assert label_moves(old, new, probs, known, before=None, row_ids=list("abcde"), names=["H", "S"])["back"] == 0
+
+
+def test_a_session_banner_sees_a_row_go_back(spam_project, monkeypatch):
+    sess = ReviewSession(Project.load(spam_project))
+    base = sess.probs.copy()
+    flipped = base[:, ::-1].copy()
+    snap = {"model": sess.model, "ranked": sess._ranked, "issue_scores": None, "issue_error": None,
+            "y": np.full(len(base), -1), "y_fit": np.full(len(base), -1)}
+    decided = np.abs(base[:, 0] - base[:, 1]) > 1e-3
+    first = sess._install({**snap, "probs": flipped})          # every decided row moves
+    assert first["changed"] == int(decided.sum()) and first["back"] == 0
+    again = sess._install({**snap, "probs": base})              # and all of them go back
+    assert again["changed"] == int(decided.sum()) and again["back"] == again["changed"]
+    assert sess.history[-1] is again

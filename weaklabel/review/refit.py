@@ -77,6 +77,30 @@ def fit_and_rank(state: dict[str, Any], y: np.ndarray, y_fit: np.ndarray, random
     return {"model": model, "probs": probs, "ranked": ranked, "issue_scores": scores, "issue_error": error}
 
 
+def label_moves(old: np.ndarray, new: np.ndarray, probs: np.ndarray, known: np.ndarray, *,
+                before: np.ndarray | None, row_ids: Any, names: list[str], examples: int = 5) -> dict[str, Any]:
+    """How a refit moved the labels the export gives, for the app's banner.
+
+    Rows an expert labeled are left out: their label is the expert's whatever the model says.
+    ``back`` counts the moved rows that return to their label before the previous refit (a
+    row near the boundary can go back and forth as labels come in; the banner says how many
+    did, rather than count them as news). The examples are the most decided moves: the
+    largest gain of the new label over the old one in the new probabilities.
+
+    Returns
+    -------
+    dict with ``changed`` (rows), ``back`` (of them) and ``changed_rows`` (examples: row id,
+    from, to).
+    """
+    moved = np.flatnonzero((new != old) & ~known)
+    back = int(np.sum(new[moved] == before[moved])) if before is not None else 0
+    gain = probs[moved, new[moved]] - probs[moved, old[moved]]
+    shown = moved[np.argsort(-gain, kind="stable")[:examples]]
+    return {"changed": int(moved.size), "back": back,
+            "changed_rows": [{"row_id": str(row_ids[i]), "from": names[int(old[i])], "to": names[int(new[i])]}
+                             for i in shown.tolist()]}
+
+
 class Refits:
     """The refit half of :class:`~weaklabel.review.session.ReviewSession` (a mixin): fit now or
     in the background, swap the result in, and name the fit (``model_version``)."""
@@ -94,6 +118,7 @@ class Refits:
         background_refits: bool
         refit_error: str | None
         _swap: threading.RLock
+        _preds_before: np.ndarray | None
         _worker: threading.Thread | None
         _worker_process: RefitProcess | None
         _votes_digest: Any
@@ -197,12 +222,11 @@ class Refits:
             previous = getattr(self, "probs", None)  # None before the first fit
             old = probs_to_preds(previous, tie_break_policy="random") if previous is not None else new
             known = y >= 0
-            moved = np.flatnonzero(new != old)
-            info = {"changed": int(moved.size), "expert_labels": int(known.sum()),
-                    "fitted_on": int((snap["y_fit"] >= 0).sum()),
+            info = {"expert_labels": int(known.sum()), "fitted_on": int((snap["y_fit"] >= 0).sum()),
                     "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None,
-                    "changed_rows": [{"row_id": str(self.L.row_ids[i]), "from": self.labels.name(int(old[i])),
-                                      "to": self.labels.name(int(new[i]))} for i in moved[:5].tolist()]}
+                    **label_moves(old, new, probs, known, before=self._preds_before,
+                                  row_ids=self.L.row_ids, names=self.labels.names)}
+            self._preds_before = old
             self.model, self.probs = snap["model"], probs
             if not self.background_refits:
                 self.since_refit = 0

@@ -74,6 +74,7 @@ class ReviewSession(Refits):
         self.mv_probs = MajorityVote(cardinality=self.labels.cardinality).fit(self.L).predict_proba(self.L)
         self.since_refit = 0
         self.history: list[dict[str, Any]] = []
+        self._preds_before: np.ndarray | None = None   # labels before the last refit (the banner's back-and-forth)
         self.refit()  # the first fit sets self.model and self.probs
 
     # -- model ------------------------------------------------------------
