@@ -35,6 +35,15 @@ def _project_path() -> str:
     return args.project
 
 
+def _background_priority() -> None:
+    """Lower this thread's CPU priority (Linux: a thread has its own nice value), so the first
+    fit yields the cores to the server thread and the browser painting the sign-in form."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):   # not Linux, or not allowed: the load just competes
+        pass
+
+
 @st.cache_resource(show_spinner=False)
 def _loading(path: str) -> Future:
     """The review session, built in a background thread from the first page view on: the LFs
@@ -43,7 +52,12 @@ def _loading(path: str) -> Future:
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="weaklabel-load")
-    return pool.submit(lambda: (ReviewSession(Project.load(path), background_refits=True), threading.Lock()))
+
+    def load() -> tuple[ReviewSession, threading.Lock]:
+        _background_priority()
+        return ReviewSession(Project.load(path), background_refits=True), threading.Lock()
+
+    return pool.submit(load)
 
 
 @st.cache_resource(show_spinner=False)

@@ -118,7 +118,7 @@ def test_serving_the_network_without_access_control_warns(spam_project, capsys, 
     import weaklabel.cli.review as cli_review
     from weaklabel.cli import main
 
-    monkeypatch.setattr(cli_review, "_run_forwarding_signals", lambda cmd, env: 0)  # do not start a server
+    monkeypatch.setattr(cli_review, "_run_streamlit", lambda cmd, env: 0)  # do not start a server
     assert main(["app", "--project", str(spam_project), "--address", "0.0.0.0"]) == 0
     assert "no access control" in capsys.readouterr().err
     Project.load(spam_project).open_store().add_account("ana", "correct horse battery")
@@ -134,7 +134,7 @@ def test_weaklabel_app_hides_streamlits_toolbar(spam_project, monkeypatch):
     from weaklabel.cli import main
 
     seen = {}
-    monkeypatch.setattr(cli_review, "_run_forwarding_signals", lambda cmd, env: seen.setdefault("cmd", cmd) and 0)
+    monkeypatch.setattr(cli_review, "_run_streamlit", lambda cmd, env: seen.setdefault("cmd", cmd) and 0)
     assert main(["app", "--project", str(spam_project)]) == 0
     cmd = seen["cmd"]
     assert cmd[cmd.index("--client.toolbarMode") + 1] == "viewer"

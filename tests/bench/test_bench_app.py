@@ -16,6 +16,7 @@ def test_bench_app_reports_latency_and_loses_no_keypress():
     assert res["labels_stored"] == res["decisions"] == 12   # no keypress lost
     assert 0 < res["p50_s"] <= res["p90_s"] <= res["p99_s"] <= res["max_s"]
     assert res["first_load_s"] > 0 and res["items"] == 400
+    assert 0 < res["bare_streamlit_form_s"] and 0 < res["cold_sign_in_s"]
 
 
 def test_bench_decide_times_the_server_work_of_each_decision(capsys):

@@ -2,7 +2,9 @@
 
 Builds a synthetic text project (default 10,000 items, 6 keyword LFs), starts
 ``weaklabel app`` on a free local port, and drives headless Chromium with Playwright:
-first load (page open -> sign-in form, and sign-in -> first item), then ``decisions``
+first load (server start -> sign-in form, beside the same time for a bare one-form Streamlit
+script, which is Streamlit's and Chromium's own floor; page open -> sign-in form; sign-in ->
+first item), then ``decisions``
 label keypresses, each timed from the key to the next item on screen. It also counts
 the labels that reached the store, so a lost keypress shows as a difference. The first
 key is pressed 0.3 s after the first item appears: Streamlit attaches its key shortcuts
@@ -110,6 +112,44 @@ def wait_for_next_item(page: Any, before: str | None, seconds: float = 30, timeo
     return None
 
 
+_STREAMLIT_FLAGS = ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats",
+                    "false"]
+
+
+def _bare_form(folder: Path) -> Path:
+    """A Streamlit script with nothing but a one-field form: the floor of a cold start."""
+    script = folder / "bare_form.py"
+    script.write_text('import streamlit as st\nwith st.form("f"):\n    st.text_input("Your name")\n'
+                      '    st.form_submit_button("Sign in")\n')
+    return script
+
+
+def _cold_form(browser: Any, cmd: list[str]) -> tuple[float, subprocess.Popen, int]:
+    """Start ``cmd`` on a free port (its last argument is the port flag) and time it, with the
+    browser already running, to a page showing the "Your name" box. Returns (seconds, the
+    server, its port); the caller stops the server."""
+    port = _free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen([*cmd, str(port)], env=dict(os.environ),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        if not _wait_for(port):
+            raise RuntimeError(f"{' '.join(cmd[1:4])} did not start within 120 s")
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"http://127.0.0.1:{port}/", timeout=300_000)
+        page.get_by_label("Your name").wait_for(timeout=300_000)
+        page.close()
+    except BaseException:
+        _stop(server)
+        raise
+    return time.perf_counter() - started, server, port
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
 def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | None = None, *,
                   prior_events: int = 0, strategy: str = "conflict", refit_every: int = 10) -> dict[str, Any]:
     """Latency percentiles (seconds) of keypress -> next item, first-load times (``cold_sign_in_s``:
@@ -127,24 +167,20 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
     with tempfile.TemporaryDirectory() as tmp:
         path = make_project(Path(tmp), n_items, refit_every=refit_every, strategy=strategy)
         prefill(path, prior_events, n_items)
-        port = _free_port()
-        started = time.perf_counter()
-        server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(path),
-                                   "--port", str(port)], env=dict(os.environ),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = None
         try:
             with sync_api.sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=chromium, headless=True,
                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run",
                                                    "--disable-background-networking"])
-                if not _wait_for(port):
-                    raise RuntimeError("weaklabel app did not start within 120 s")
-                page = browser.new_page(viewport={"width": 1366, "height": 768})
+                # Streamlit's own floor first, measured the same way: a bare one-form script
+                floor, bare, _ = _cold_form(browser, [sys.executable, "-m", "streamlit", "run",
+                                                      str(_bare_form(Path(tmp))), *_STREAMLIT_FLAGS,
+                                                      "--server.port"])
+                _stop(bare)
                 # cold: from the server's start to the sign-in form (the model loads behind it)
-                page.goto(f"http://127.0.0.1:{port}/", timeout=300_000)
-                page.get_by_label("Your name").wait_for(timeout=300_000)
-                cold = time.perf_counter() - started
-                page.close()
+                cold, server, port = _cold_form(browser, [sys.executable, "-m", "weaklabel", "app", "--project",
+                                                          str(path), "--port"])
                 page = browser.new_page(viewport={"width": 1366, "height": 768})
                 t0 = time.perf_counter()
                 page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
@@ -170,11 +206,12 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
             ev = Project.load(path).open_store().events()
             stored = int(((ev["kind"] == "label") & (ev["annotator"] == "bench-expert")).sum())
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            if server is not None:
+                _stop(server)
     arr = np.array(lat)
     return {"items": n_items, "decisions": decisions, "prior_events": prior_events, "strategy": strategy,
             "refit_every": refit_every, "labels_stored": stored, "cold_sign_in_s": round(cold, 3),
+            "bare_streamlit_form_s": round(floor, 3),
             "first_load_s": round(first_load, 3), "sign_in_to_first_item_s": round(first_item, 3),
             "p50_s": round(float(np.percentile(arr, 50)), 3), "p90_s": round(float(np.percentile(arr, 90)), 3),
             "p99_s": round(float(np.percentile(arr, 99)), 3), "max_s": round(float(arr.max()), 3),

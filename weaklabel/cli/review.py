@@ -217,24 +217,24 @@ def cmd_app(args: argparse.Namespace) -> int:
            "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--client.toolbarMode", "viewer"]  # no Deploy/Stop menu for experts
-    return _run_forwarding_signals(cmd, env)
+    return _run_streamlit(cmd, env)
 
 
-def _run_forwarding_signals(cmd: list[str], env: dict[str, str]) -> int:
-    """Run the server as a child and pass SIGTERM/SIGINT on to it, so stopping
-    ``weaklabel app`` stops Streamlit too (a leftover server would keep the port and
-    serve a stale store)."""
-    import signal
-    import subprocess
+def _run_streamlit(cmd: list[str], env: dict[str, str]) -> int:
+    """Run ``cmd`` (``python -m streamlit run ...``) in this process: the sign-in form paints
+    about half a second sooner than with a second interpreter to start and weaklabel to import
+    again, and stopping ``weaklabel app`` (SIGTERM, Ctrl+C) stops the server by Streamlit's own
+    handlers, with no child left holding the port."""
+    import os
 
-    proc = subprocess.Popen(cmd, env=env)
-    previous = {sig: signal.signal(sig, lambda s, _f: proc.send_signal(s))
-                for sig in (signal.SIGTERM, signal.SIGINT)}
+    from streamlit.web import cli as streamlit_cli
+
+    os.environ.update(env)
     try:
-        return proc.wait()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        streamlit_cli.main(args=cmd[cmd.index("streamlit") + 1:], prog_name="streamlit")
+    except SystemExit as exc:   # click ends with sys.exit, also on success
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
 
 
 def _label_value(v: Any, names: Sequence[str], line: int) -> int | str:
