@@ -1,10 +1,13 @@
 """The label store's connections: a SQLAlchemy engine per store, set up for SQLite (pragmas,
-``BEGIN IMMEDIATE``) or PostgreSQL (pre-pinged pool), and kept safe across ``fork``."""
+``BEGIN IMMEDIATE`` for writers only) or PostgreSQL (a pool that pings connections that
+rested), and kept safe across ``fork``."""
 
 from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 # Engines of live stores: a forked child drops their pooled connections (it must open its own,
@@ -18,6 +21,19 @@ def _forget_pools() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_pools)
+
+
+_WRITE = "weaklabel_write"
+
+
+@contextmanager
+def begin_write(engine: Any) -> Iterator[Any]:
+    """A write transaction: on SQLite it begins ``IMMEDIATE`` (the write lock, taken first);
+    every other transaction is a reader's and takes no lock."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITE: True})
+        with conn.begin():
+            yield conn
 
 
 def make_engine(url: str, timeout: float) -> Any:
@@ -45,9 +61,39 @@ def make_engine(url: str, timeout: float) -> Any:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            # Writers take the write lock up front: no deadlocked upgrades.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:  # pooled, checked before use (a server restart drops connections)
-        engine = sa.create_engine(url, pool_size=4, max_overflow=16, pool_pre_ping=True, pool_recycle=1800)
+            # Writers (begin_write) take the write lock up front: no deadlocked upgrades. Readers
+            # take none: under WAL they read a snapshot while a writer writes, so a long read (a
+            # refit reading every event) never holds up a keypress's write.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+    else:
+        engine = sa.create_engine(url, pool_size=4, max_overflow=16, pool_recycle=1800)
+        _ping_when_idle(engine)
     _ENGINES.add(engine)
     return engine
+
+
+PING_AFTER_IDLE = 5.0   # seconds a pooled PostgreSQL connection may rest before it is pinged
+
+
+def _ping_when_idle(engine: Any) -> None:
+    """Ping a pooled connection at checkout only if it rested more than ``PING_AFTER_IDLE``
+    seconds: a server restart or an idle timeout drops connections while they rest, and a
+    dead one is swapped for a new one before use. SQLAlchemy's ``pool_pre_ping`` pings at every
+    checkout: a keypress checks out about ten, so that was ten more round trips (6 ms of 20)."""
+    import time
+
+    from sqlalchemy import event, exc
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        rested = time.monotonic() - record.info.get("checked_in", time.monotonic())
+        if rested > PING_AFTER_IDLE:
+            try:
+                engine.dialect.do_ping(dbapi_conn)
+                dbapi_conn.rollback()
+            except Exception as err:  # noqa: BLE001 - any failure: the pool opens a new one
+                raise exc.DisconnectionError(f"a pooled connection died while idle: {err}") from err
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()

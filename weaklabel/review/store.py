@@ -23,7 +23,7 @@ from .._atomic import atomic_path
 from ..exceptions import InputError, WeakLabelError
 from ..labels import LabelSpace
 from ._store_accounts import _Accounts
-from ._store_engine import make_engine
+from ._store_engine import begin_write, make_engine
 from ._store_imports import _Imports
 from ._store_leases import _Leases
 from ._store_schema import (  # noqa: F401  (check_annotator, default_url are public here)
@@ -82,6 +82,8 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
          self._row_totals, self._counts) = _tables(sa)
         self.is_sqlite = self.url.startswith("sqlite")
         self._remaining_cache: dict[str, Any] = {}   # see remaining()
+        self._lease_from: dict[tuple[Any, str, int], int] = {}   # see lease_next()
+        self._labels_of: dict[str, tuple[int, pd.DataFrame]] = {}   # see current_labels_of()
         try:
             self.engine = make_engine(self.url, timeout)
             weakref.finalize(self, self.engine.dispose)   # dropped without close(): its connections close
@@ -108,7 +110,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         @contextmanager
         def tx() -> Iterator[Any]:
             try:
-                with self.engine.begin() as c:
+                with begin_write(self.engine) as c:
                     self._lock_project(c)   # PostgreSQL: one writer per project at a time, as SQLite has
                     yield c
             except self._sa.exc.OperationalError as exc:
@@ -157,7 +159,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
 
     def _migrate(self) -> None:
         sa = self._sa
-        with self.engine.begin() as c:
+        with begin_write(self.engine) as c:
             if not self.is_sqlite:   # one process creates or migrates the tables; the others wait
                 c.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('weaklabel-schema'))"))
             self._md.create_all(c)
