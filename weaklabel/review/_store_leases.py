@@ -29,6 +29,8 @@ class _Leases:
     _row_totals: Any
     _counts: Any
     _remaining_cache: dict[str, Any]
+    _lease_from: dict[tuple[Any, str, int], int]
+    _labels_of: dict[str, tuple[int, pd.DataFrame]]
     project: str
     engine: Any
     is_sqlite: bool
@@ -102,40 +104,52 @@ class _Leases:
         leases = sa.select(le.c.row_id, sa.func.count().label("n")).where(sa.and_(
             le.c.project == self.project, le.c.annotator != name, le.c.expires_at >= now)).group_by(le.c.row_id)
         if rows is not None:
-            mine, totals, leases = (q.where(col.in_(rows)) for q, col in
+            mine, totals, leases = (q.where(self._among(col, rows)) for q, col in
                                     ((mine, rs.c.row_id), (totals, rt.c.row_id), (leases, le.c.row_id)))
         return c.execute(sa.union_all(mine, totals, leases))
 
-    def _available(self, c: Any, candidates: Sequence[Any], name: str, overlap: int, now: Any,
-                   first_only: bool = False) -> list[Any]:
+    def _among(self, col: Any, rows: list[str]) -> Any:
+        """``col IN rows``. On PostgreSQL one array parameter (``= ANY(:rows)``) instead of one per
+        row: the statement's text stays the same whatever the rows, so it is prepared once, and
+        neither SQLAlchemy nor psycopg renders and parses 500 placeholders per call."""
+        if self.is_sqlite:
+            return col.in_(rows)
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return col == self._sa.any_(self._sa.cast(self._sa.bindparam(None, rows, type_=ARRAY(self._sa.String)),
+                                                  ARRAY(self._sa.String)))
+
+    def _available(self, c: Any, candidates: Sequence[Any], name: str, overlap: int, now: Any) -> list[Any]:
         """The candidates ``name`` may be given, in order (see :meth:`lease_next`): done by them
         (labeled or skipped; an undone label does not count), or held by ``overlap`` other
-        experts (labels in force and live leases), a row is not. ``first_only`` reads the
-        candidates a chunk at a time and stops at the first free one: a keypress costs the
-        rows it looks at, not the size of the store."""
-        n = len(candidates)
-        chunks = [(0, n)]
-        if first_only:   # 32 rows first (the top of a queue is mostly free), then more at a time
-            chunks, lo, size = [], 0, 32
-            while lo < n:
-                chunks.append((lo, min(lo + size, n)))
-                lo, size = lo + size, min(size * 4, _CHUNK)
-        out = []
-        for lo, hi in chunks:
-            part = candidates[lo:hi]
-            keys = [str(x) for x in part]     # a chunk at a time: the queue may hold 100,000 rows
-            blocked: set[str] = set()
-            others: dict[str, int] = {}
-            for rid, k in self._states(c, name, now, keys if first_only else None):
-                if k < 0:
-                    blocked.add(rid)
-                else:
-                    others[rid] = others.get(rid, 0) + k
-            for original, key in zip(part, keys):
-                if key not in blocked and others.get(key, 0) < overlap:
-                    out.append(original)
-                    if first_only:
-                        return out
+        experts (labels in force and live leases), a row is not."""
+        free = self._free(c, candidates, name, overlap, now, [(0, len(candidates))])
+        return [candidates[i] for i in free]
+
+    def _free(self, c: Any, candidates: Sequence[Any], name: str, overlap: int, now: Any,
+              spans: list[tuple[int, int]], first: bool = False) -> list[int]:
+        """Positions of the free candidates within ``spans`` (``[lo, hi)`` ranges, read in
+        order); with ``first``, only the first one, read a chunk at a time (32 rows, then 128,
+        then 500): a keypress costs the rows it looks at, not the size of the store."""
+        out: list[int] = []
+        for lo, hi in spans:
+            size = 32 if first else hi - lo
+            while lo < hi:
+                part = range(lo, min(lo + size, hi))
+                keys = [str(candidates[i]) for i in part]
+                blocked: set[str] = set()
+                others: dict[str, int] = {}
+                for rid, k in self._states(c, name, now, keys if first else None):
+                    if k < 0:
+                        blocked.add(rid)
+                    else:
+                        others[rid] = others.get(rid, 0) + k
+                for i, key in zip(part, keys):
+                    if key not in blocked and others.get(key, 0) < overlap:
+                        out.append(i)
+                        if first:
+                            return out
+                lo, size = part.stop, min(size * 4, _CHUNK)
         return out
 
     def available(self, candidates: Sequence[Any], annotator: str, *, overlap: int = 1) -> list[Any]:
@@ -148,12 +162,14 @@ class _Leases:
 
     def remaining(self, candidates: Sequence[Any], annotator: str, *, overlap: int = 1, version: Any = None) -> int:
         """``len(self.available(candidates, annotator, overlap=overlap))``, kept up to date from
-        the events written since the last call while ``version`` (the queue's: the same
-        candidates in the same order) stays the same. A keypress then reads the new events and
-        the live leases, not every row of the store.
+        the events written since the last call. A keypress then reads the new events and the
+        live leases, not every row of the store.
 
         The rows labeled by ``overlap`` experts are kept once for every expert; each expert's
-        own done rows are read once, then followed through the new events."""
+        own done rows are read once, then followed through the new events. ``version`` names
+        the candidates (the queue's: the same rows in the same order); a new one (a refit's
+        queue) is counted against the sets already held, without reading the store again.
+        Without a version nothing is kept."""
         name = check_annotator(annotator)
         if overlap < 1:
             raise InputError(f"overlap: expected >= 1, got {overlap}")
@@ -163,15 +179,20 @@ class _Leases:
             now = db_now(c, self.is_sqlite)
             top = int(c.execute(sa.select(sa.func.coalesce(sa.func.max(e.c.id), 0)).where(
                 e.c.project == self.project)).scalar_one())
-            if cache.get("key") != (version, overlap):
-                cands = {str(x) for x in candidates}
+            if cache.get("overlap") != overlap:
+                # the full rows and each expert's done rows do not depend on the queue: read once
+                # per overlap, then followed through the events, across refits
                 full = set(c.execute(sa.select(rt.c.row_id).where(sa.and_(
                     rt.c.project == self.project, rt.c.n_labelers >= overlap))).scalars())
-                cache = {"key": (version, overlap), "cands": cands, "full": full, "n_full": len(full & cands),
+                cache = {"overlap": overlap, "version": None, "cands": set(), "full": full, "n_full": 0,
                          "top": top, "mine": {}, "n_mine": {}}
             elif top > cache["top"]:
                 self._follow(c, cache, overlap)
                 cache["top"] = top
+            if cache["version"] != version or version is None:   # a new queue: recount within it
+                cands = {str(x) for x in candidates}
+                cache.update(version=version, cands=cands, n_full=len(cache["full"] & cands),
+                             n_mine={a: len((m - cache["full"]) & cands) for a, m in cache["mine"].items()})
             if name not in cache["mine"]:
                 # read now: it holds the events up to `top` already, so nothing to follow
                 mine = set(c.execute(sa.select(rs.c.row_id).where(sa.and_(
@@ -222,35 +243,52 @@ class _Leases:
                     cache["n_mine"][a] += counted * (int(now and not is_full) - int(was and not was_full))
 
     def lease_next(self, candidates: Sequence[Any], annotator: str, *, ttl_seconds: float = 600,
-                   overlap: int = 1) -> Any | None:
+                   overlap: int = 1, version: Any = None) -> Any | None:
         """Claim the first candidate no one else holds; returns its row id (or None).
 
         A row is available to ``annotator`` when they have not labeled or skipped it
         (an undone label does not count), and fewer than ``overlap`` *other* experts
         have labeled it or hold an unexpired lease on it. Runs in one write transaction,
         so two experts never get the same item (with ``overlap=1``).
+
+        ``version`` names the candidates (the same rows in the same order, as for
+        :meth:`remaining`). With it, the next call starts reading where this one found its
+        row, instead of reading again every row above it that others took (on a busy store
+        that is hundreds of rows per keypress). A row above that point that becomes free
+        again (a lease given back, an undo elsewhere) comes after the rest, or at the next
+        version: it is never lost, since a reading that finds nothing from that point goes
+        back to the top.
         """
         name = check_annotator(annotator)
         if overlap < 1:
             raise InputError(f"overlap: expected >= 1, got {overlap}")
         sa = self._sa
         le = self._leases
+        key = (version, name, overlap)
+        start = self._lease_from.get(key, 0) if version is not None else 0
+        start = start if start < len(candidates) else 0
         with self._write() as c:
             now = db_now(c, self.is_sqlite)  # one clock for every process: the database's
             c.execute(le.delete().where(sa.and_(le.c.project == self.project, le.c.expires_at < now)))
-            first = self._available(c, candidates, name, overlap, now, first_only=True)
+            spans = [(start, len(candidates)), (0, start)] if start else [(0, len(candidates))]
+            first = self._free(c, candidates, name, overlap, now, spans, first=True)
             if not first:
+                self._lease_from.pop(key, None)
                 return None
-            original, rid = first[0], str(first[0])
-            held = c.execute(sa.select(le.c.row_id).where(sa.and_(
-                le.c.project == self.project, le.c.annotator == name, le.c.row_id == rid))).first()
-            if held is not None:  # already leased to this annotator: renew
-                c.execute(le.update().where(sa.and_(le.c.project == self.project, le.c.row_id == rid,
-                                                    le.c.annotator == name))
-                          .values(expires_at=now + timedelta(seconds=ttl_seconds)))
+            if version is not None:
+                if len(self._lease_from) > 4096:   # hints only: old versions' are dropped wholesale
+                    self._lease_from.clear()
+                self._lease_from[key] = first[0]
+            original, rid = candidates[first[0]], str(candidates[first[0]])
+            # one statement: a new lease, or this expert's own renewed
+            if self.is_sqlite:
+                from sqlalchemy.dialects.sqlite import insert
             else:
-                c.execute(le.insert().values(project=self.project, row_id=rid, annotator=name,
-                                             expires_at=now + timedelta(seconds=ttl_seconds)))
+                from sqlalchemy.dialects.postgresql import insert
+            until = now + timedelta(seconds=ttl_seconds)
+            c.execute(insert(le).values(project=self.project, row_id=rid, annotator=name, expires_at=until)
+                      .on_conflict_do_update(index_elements=[le.c.project, le.c.row_id, le.c.annotator],
+                                             set_={"expires_at": until}))
             return original
 
     def release(self, row_id: Any, annotator: str) -> None:
@@ -270,6 +308,13 @@ class _Leases:
         e = self._events
         name = check_annotator(annotator)
         with self.engine.connect() as c:
+            # Every event that changes an expert's labels in force is theirs (an undo or a
+            # retraction carries the undone label's annotator): while their latest event id
+            # stands, the last answer does (a keypress asks twice: the audit check, the progress).
+            top = self._latest_of(c, name)
+            hit = self._labels_of.get(name)
+            if hit is not None and hit[0] == top:
+                return hit[1].copy()
             rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.label, e.c.source).where(sa.and_(
                 e.c.project == self.project, e.c.annotator == name, e.c.kind == "label",
                 e.c.id.not_in(undone_ids(sa, e, self.project)))).order_by(e.c.id)).all()
@@ -278,16 +323,22 @@ class _Leases:
             key = (rid, source == "adjudication")
             latest.pop(key, None)           # re-inserted: the dict keeps the order of the last labels
             latest[key] = (rid, name, label, source, ev_id)
-        return pd.DataFrame(list(latest.values()), columns=["row_id", "annotator", "label", "source", "id"])
+        out = pd.DataFrame(list(latest.values()), columns=["row_id", "annotator", "label", "source", "id"])
+        if len(self._labels_of) > 1024:
+            self._labels_of.clear()
+        self._labels_of[name] = (top, out)
+        return out.copy()
 
     def latest_event_id(self, annotator: str) -> int:
         """The id of the expert's latest event (0 if none): where "what they had done when an item
         was shown" ends."""
-        sa = self._sa
-        e = self._events
         with self.engine.connect() as c:
-            return int(c.execute(sa.select(sa.func.coalesce(sa.func.max(e.c.id), 0)).where(sa.and_(
-                e.c.project == self.project, e.c.annotator == check_annotator(annotator)))).scalar_one())
+            return self._latest_of(c, check_annotator(annotator))
+
+    def _latest_of(self, c: Any, name: str) -> int:
+        sa, e = self._sa, self._events
+        return int(c.execute(sa.select(sa.func.coalesce(sa.func.max(e.c.id), 0)).where(sa.and_(
+            e.c.project == self.project, e.c.annotator == name))).scalar_one())
 
     def decided_after(self, row_id: Any, annotator: str, event_id: int) -> bool:
         """Whether the expert labeled or skipped ``row_id`` in an event after ``event_id`` (say, in

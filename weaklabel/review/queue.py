@@ -49,6 +49,17 @@ def fit_gold(sources: Any, strategy: str, y: np.ndarray) -> tuple[np.ndarray, bo
     return np.where(keep, y, -1), bool((random_rows | ~keep).all())
 
 
+def label_sources(current: pd.DataFrame, row_ids: Any) -> np.ndarray:
+    """Each row's label source ("audit", "queue", "import", ...; "" where no expert label is in
+    force), from the store's labels in force: for :func:`fit_gold`. A row labeled by several
+    experts counts as drawn at random if any of its labels was."""
+    rows = pd.Series(np.asarray(row_ids).astype(str))
+    c = current.assign(row_id=current["row_id"].astype(str),
+                       r=current["source"].map({"audit": 0, "queue": 1}).fillna(2))
+    best = c.sort_values("r", kind="stable").drop_duplicates("row_id").set_index("row_id")["source"]
+    return rows.map(best).astype(object).where(rows.isin(best.index), "").to_numpy()
+
+
 def drawn_at_random(sources: Any, strategy: str) -> np.ndarray:
     """Which labeled rows were drawn at random, from each label's ``source``.
 

@@ -8,8 +8,8 @@ competes with one for the GIL).
 The worker is this module, started as ``python -m weaklabel.review.refit`` (a plain subprocess,
 not ``multiprocessing``: a spawned child re-imports the parent's main module, and under Streamlit
 that is the app script itself). Protocol over the pipes, pickled: the fit's fixed inputs once,
-then ``(y, y_fit, random_sample)`` per refit, answered by ``(True, snapshot)`` or
-``(False, error)``. It exits when its stdin closes (the server stopped or died).
+then ``"fit"`` per refit: the worker reads the expert labels from the project's store (the
+server process spends no time on them) and answers ``(True, snapshot)`` or ``(False, error)``. It exits when its stdin closes (the server stopped or died).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ..matrix import LabelMatrix
     from ..models import BaseLabelModel
     from .project import Project
+    from .store import ExpertLabelStore
 
 
 def issue_scores(df: pd.DataFrame, text_column: str | None, probs: np.ndarray,
@@ -49,6 +50,19 @@ def issue_scores(df: pd.DataFrame, text_column: str | None, probs: np.ndarray,
         return label_issue_scores(df, weak, text_column=text_column), None
     except InputError as exc:  # e.g. too few rows of some class for cross-validation
         return None, str(exc)
+
+
+def store_labels(store: ExpertLabelStore, row_ids: Any, strategy: str,
+                 y: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
+    """What a refit reads from the store: (each row's expert gold, adjudicated policy, -1
+    none; the gold the model fits to, -1 elsewhere; whether those rows were all drawn at
+    random). See :func:`weaklabel.review.queue.fit_gold`: under a strategy that ranks by the
+    votes, queue rows count too; under ``label_issues`` only audit rows do."""
+    from .queue import fit_gold, label_sources
+
+    y = store.gold_array(row_ids, policy="adjudicated") if y is None else y
+    y_fit, random_sample = fit_gold(label_sources(store.current_labels(), row_ids), strategy, y)
+    return y, y_fit, random_sample
 
 
 def fit_and_rank(state: dict[str, Any], y: np.ndarray, y_fit: np.ndarray, random_sample: bool) -> dict[str, Any]:
@@ -193,20 +207,18 @@ class Refits:
         picked (by a text model's doubt) do not train it: in ``weaklabel bench review`` 150
         of them on sms took train accuracy from 0.93 to 0.46.
         """
-        y = self.expert_gold()
-        y_fit, random_sample = self.fit_labels(y)
-        if not self.background_refits:
-            out = fit_and_rank(self._fit_state(), y, y_fit, random_sample)
-        else:
-            out = self._refit_process().run(y, y_fit, random_sample)
-        return {**out, "y": y, "y_fit": y_fit}
+        if self.background_refits:   # the worker reads the store too: no GIL time taken from keypresses
+            return self._refit_process().run()
+        y, y_fit, random_sample = store_labels(self.store, self.L.row_ids, self.project.strategy)
+        return {**fit_and_rank(self._fit_state(), y, y_fit, random_sample), "y": y, "y_fit": y_fit}
 
     def _fit_state(self) -> dict[str, Any]:
-        """What a fit needs besides the labels (sent to the worker process once)."""
+        """What a fit needs besides the labels (sent to the worker process once); the worker
+        reads the labels from the project's store itself."""
         p = self.project
         return {"L": self.L, "df": self.df if p.strategy == "label_issues" else None, "mv_probs": self.mv_probs,
                 "model": p.model, "strategy": p.strategy, "overlap": p.overlap, "text_column": p.text_column,
-                "k": self.labels.cardinality}
+                "k": self.labels.cardinality, "project": p}
 
     def _refit_process(self) -> RefitProcess:
         """The session's refit worker process, started on first use (and again if it died)."""
@@ -278,9 +290,10 @@ class RefitProcess:
     def alive(self) -> bool:
         return self._proc.poll() is None
 
-    def run(self, y: np.ndarray, y_fit: np.ndarray, random_sample: bool) -> dict[str, Any]:
+    def run(self) -> dict[str, Any]:
+        """Fit on the store as it is now, in the worker; returns the snapshot with ``y`` and ``y_fit``."""
         try:
-            pickle.dump((y, y_fit, random_sample), self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump("fit", self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._stdin.flush()
             ok, payload = pickle.load(self._stdout)
         except (EOFError, OSError) as exc:
@@ -313,14 +326,17 @@ def main() -> None:
     os.dup2(2, 1)
     inp = sys.stdin.buffer
     state = pickle.load(inp)
+    store = None
     while True:
         try:
-            y, y_fit, random_sample = pickle.load(inp)
+            pickle.load(inp)   # "fit"
         except EOFError:
             return
         reply: tuple[bool, object]
         try:
-            reply = (True, fit_and_rank(state, y, y_fit, random_sample))
+            store = store or state["project"].open_store()
+            y, y_fit, random_sample = store_labels(store, state["L"].row_ids, state["strategy"])
+            reply = (True, {**fit_and_rank(state, y, y_fit, random_sample), "y": y, "y_fit": y_fit})
         except Exception as exc:  # noqa: BLE001 - reported to the server, which keeps its model
             reply = (False, f"{type(exc).__name__}: {exc}")
         pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)

@@ -95,16 +95,9 @@ class ReviewSession(Refits):
         """(expert gold the model fits to, -1 elsewhere; whether those rows were all drawn at
         random). See :func:`weaklabel.review.queue.fit_gold`: under a strategy that ranks by the
         votes, queue rows count too; under ``label_issues`` only audit rows do."""
-        from .queue import fit_gold
+        from .refit import store_labels
 
-        y = self.expert_gold() if y is None else y
-        cur = self.store.current_labels()
-        rows = pd.Series(self.L.row_ids.astype(str))
-        # a row labeled by several experts: drawn at random if any of its labels was
-        c = cur.assign(row_id=cur["row_id"].astype(str), r=cur["source"].map({"audit": 0, "queue": 1}).fillna(2))
-        best = c.sort_values("r", kind="stable").drop_duplicates("row_id").set_index("row_id")["source"]
-        sources = rows.map(best).astype(object).where(rows.isin(best.index), "").to_numpy()
-        return fit_gold(sources, self.project.strategy, y)
+        return store_labels(self.store, self.L.row_ids, self.project.strategy, y)[1:]
 
     @property
     def notice(self) -> str | None:
@@ -177,15 +170,16 @@ class ReviewSession(Refits):
         Every 1/audit_fraction-th decision of each expert is an audit row: drawn uniformly
         at random, so the model can learn from it and metrics read on it are unbiased.
         """
-        ranked, ids, pos, _ = self._queue_view()   # one ranking for this call, even if a refit swaps one in
+        ranked, ids, pos, version = self._queue_view()   # one ranking for this call, even if a refit swaps one in
         if not ids:
             return None
         if self._audit_due(annotator):
-            rid = self.store.lease_next(self._audit_order(), annotator, overlap=self.project.overlap)
+            rid = self.store.lease_next(self._audit_order(), annotator, overlap=self.project.overlap,
+                                        version="audit")
             if rid is not None:
                 return self._shown_to(self.describe(rid, pd.Series({
                     "reason": "audit: random sample for unbiased metrics", "source": "audit"})), annotator)
-        rid = self.store.lease_next(ids, annotator, overlap=self.project.overlap)
+        rid = self.store.lease_next(ids, annotator, overlap=self.project.overlap, version=version)
         if rid is None:
             return None
         return self._shown_to(self.describe(rid, ranked.iloc[pos[str(rid)]]), annotator)
