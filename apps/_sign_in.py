@@ -1,5 +1,8 @@
 """Sign-in for the review app: who the page belongs to, and whether it may be served at all.
 
+Behind a reverse proxy that signs experts in (``WEAKLABEL_APP_PROXY_HEADER``), the proxy's
+header names the expert on every run, and only connections from the trusted proxy count.
+
 The URL holds a session token; the label store keeps its hash and is asked on every run, so a
 sign-out, a new password or a removed account ends the session at once. Pages under a host
 name that is not this server's are refused (DNS rebinding).
@@ -23,11 +26,24 @@ def auth_store(path: str) -> ExpertLabelStore:
     return ExpertLabelStore(project.store_url, project=project.name)
 
 
+def _proxy_identity(policy: AccessPolicy, path: str) -> str:
+    """The expert the reverse proxy signed in (raises SignInRefused)."""
+    return policy.proxy_identity(auth_store(path), st.context.headers, st.context.ip_address)
+
+
 def session_live(path: str, annotator: str) -> bool:
     """Whether the session this page holds still signs in ``annotator``: callbacks run before
     the page, so each one that writes asks the store first (a sign-out elsewhere, a new
-    password or a removed account ends the session, and the press is dropped)."""
-    if auth_store(path).session_name(st.query_params.get("s")) == annotator:
+    password or a removed account ends the session, and the press is dropped). Behind a
+    signing-in proxy, whether the proxy still names that expert."""
+    policy = AccessPolicy.from_env()
+    if policy.proxy_header:
+        try:
+            if _proxy_identity(policy, path) == annotator:
+                return True
+        except SignInRefused:
+            pass
+    elif auth_store(path).session_name(st.query_params.get("s")) == annotator:
         return True
     st.session_state["flash"] = "Your session has ended (signed out elsewhere, or a new password): sign in again."
     return False
@@ -44,6 +60,16 @@ def signed_in(policy: AccessPolicy, project: Project, path: str) -> str:
     """The signed-in expert. Identity is fixed at sign-in, never read from a text box
     afterwards. The URL holds a session token; the store holds its hash and is asked on every
     run, so a sign-out, a password change or a removed account ends the session at once."""
+    if policy.proxy_header:   # single sign-on: the proxy says who this is, on every run
+        try:
+            proxied = _proxy_identity(policy, path)
+        except SignInRefused as exc:
+            st.error(str(exc))
+            st.stop()
+        st.session_state["identity"] = proxied
+        st.sidebar.caption("Signed in through the proxy as")
+        st.sidebar.text(proxied)
+        return proxied
     token = st.query_params.get("s")
     ident = auth_store(path).session_name(token) if token else None
     if ident is None:

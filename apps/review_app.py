@@ -296,7 +296,8 @@ def _agreement_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) ->
 
 def _resolve_panel(sess: ReviewSession, lock: threading.Lock, lead: str, open_rows: pd.DataFrame) -> None:
     k = len(sess.labels)
-    st.write(f"**{len(open_rows)} disagreements to resolve** (the first: keys Alt+1..Alt+{k})")
+    n = len(open_rows)
+    st.write(f"**{n} disagreement{'' if n == 1 else 's'} to resolve** (the first: keys Alt+1..Alt+{k})")
     for j, (_, row) in enumerate(open_rows.head(RESOLVE_SHOWN).iterrows()):
         with st.container(border=True):
             st.caption(f"row {_md(row['row_id'])} · {_md(row['experts'])}")

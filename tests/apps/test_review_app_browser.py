@@ -31,11 +31,11 @@ def _chromium(pw, *args: str):
 
 
 @contextlib.contextmanager
-def _streamlit(project):
-    """`streamlit run apps/review_app.py` for ``project`` on a free port of 127.0.0.1; yields
-    (port, server process) once it listens, and stops it after."""
+def _streamlit(project, **env_vars: str):
+    """`streamlit run apps/review_app.py` for ``project`` on a free port of 127.0.0.1, with
+    ``env_vars`` set; yields (port, server process) once it listens, and stops it after."""
     port = _free_port()
-    env = dict(os.environ, WEAKLABEL_PROJECT=str(project))
+    env = dict(os.environ, WEAKLABEL_PROJECT=str(project), **env_vars)
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -151,7 +151,7 @@ def _start_app(project, port):
 
 def _shown_row(page) -> str:
     caption = page.get_by_text(re.compile(r"^row .* · why this item")).first.inner_text()
-    return re.match(r"row (.*) · why this item", caption).group(1)
+    return re.match(r"row (.*) · why this item", caption).group(1).replace("\u2060", "")  # md_escape's joiner
 
 
 # Every item caption the page ever holds ("row <id> · why this item"), recorded as the DOM changes.

@@ -136,3 +136,36 @@ def test_guesses_from_many_addresses_are_capped_in_total(store):
                                       ("labels.team.example", True), ("127.0.0.1.evil.example", False)])
 def test_only_this_servers_host_names_are_answered(host, ok):
     assert allowed_host(host, "127.0.0.1", "labels.team.example") is ok
+
+
+def test_a_signing_in_proxy_is_believed_only_from_its_own_address(store):
+    """Issue 26: identity from a reverse proxy header behind an allow-list. The TCP peer must be
+    a trusted proxy (a visitor could send the header too); None is loopback (Streamlit's)."""
+    store.add_account("Ana", PW, role="lead")
+    policy = AccessPolicy.from_env({"WEAKLABEL_APP_PROXY_HEADER": "X-Forwarded-User",
+                                    "WEAKLABEL_APP_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"})
+    assert policy.required and policy.trusted_proxies == ("10.0.0.0/8", "127.0.0.1/32")
+    assert policy.proxy_identity(store, {"X-Forwarded-User": "ben"}, "10.1.2.3") == "ben"
+    assert policy.proxy_identity(store, {"X-Forwarded-User": " ana "}, None) == "Ana"   # the account's spelling
+    with pytest.raises(SignInRefused, match="did not come from it"):
+        policy.proxy_identity(store, {"X-Forwarded-User": "ana"}, "192.168.1.5")        # straight to the app
+    with pytest.raises(SignInRefused, match="sent no signed-in user"):
+        policy.proxy_identity(store, {}, "10.1.2.3")
+    with pytest.raises(SignInRefused, match="mixes scripts|script"):
+        policy.proxy_identity(store, {"X-Forwarded-User": "аna"}, "10.1.2.3")           # Cyrillic а
+    default = AccessPolicy.from_env({"WEAKLABEL_APP_PROXY_HEADER": "Remote-User"})
+    assert default.proxy_identity(store, {"Remote-User": "cy"}, None) == "cy"           # a proxy on this machine
+    with pytest.raises(SignInRefused):
+        default.proxy_identity(store, {"Remote-User": "cy"}, "10.1.2.3")
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"WEAKLABEL_APP_PROXY_HEADER": ""}, "expected a header name"),
+    ({"WEAKLABEL_APP_PROXY_HEADER": "X User: ana"}, "expected a header name"),
+    ({"WEAKLABEL_APP_PROXY_HEADER": "X-User", "WEAKLABEL_APP_TOKEN": "t" * 20}, "would never be asked"),
+    ({"WEAKLABEL_APP_PROXY_HEADER": "X-User", "WEAKLABEL_APP_TRUSTED_PROXIES": "proxy.local"}, "not an IP address"),
+    ({"WEAKLABEL_APP_PROXY_HEADER": "X-User", "WEAKLABEL_APP_TRUSTED_PROXIES": " , "}, "set but empty"),
+])
+def test_a_misconfigured_proxy_sign_in_serves_no_one(env, message):
+    with pytest.raises(InputError, match=message):
+        AccessPolicy.from_env(env)

@@ -98,7 +98,7 @@ def row_on_screen(page: Any, timeout_ms: int = 60_000) -> str | None:
     except Exception:  # noqa: BLE001 - the page is between renders
         return None
     m = re.match(r"row (\S+) ·", text)
-    return m.group(1) if m else None
+    return m.group(1).replace("\u2060", "") if m else None   # the word joiner md_escape puts before URLs
 
 
 def wait_for_next_item(page: Any, before: str | None, seconds: float = 30, timeout_ms: int = 60_000) -> str | None:

@@ -68,9 +68,17 @@ def _color(cls: str, class_names: Sequence[str]) -> str:
 _MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&=\"'/?@%^;,")
 
 
+# GFM turns bare URLs and e-mail addresses into links after parsing, on the text itself, so no
+# escape stops it; it only links one that starts a word. An invisible word joiner (U+2060) in
+# front of "http", "www." and "@" keeps them inside the word before them.
+_AUTOLINK = re.compile(r"(?i)(https?:|www\.|@)")
+
+
 def md_escape(value: object) -> str:
     """Data (ids, notes, reasons, class names) made inert for Streamlit's markdown elements
     (caption, info, toast, write): every ASCII punctuation character is backslash-escaped, so no
-    emphasis, link, image (which a browser would fetch) or autolink can form."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(value))
+    emphasis, link or image (which a browser would fetch) can form, and a word joiner goes in
+    front of URLs and e-mail addresses, so no autolink forms either."""
+    text = _AUTOLINK.sub("\u2060\\1", str(value))
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
 

@@ -281,10 +281,9 @@ class _Leases:
                 self._lease_from[key] = first[0]
             original, rid = candidates[first[0]], str(candidates[first[0]])
             # one statement: a new lease, or this expert's own renewed
-            if self.is_sqlite:
-                from sqlalchemy.dialects.sqlite import insert
-            else:
-                from sqlalchemy.dialects.postgresql import insert
+            from sqlalchemy.dialects import postgresql, sqlite
+
+            insert = sqlite.insert if self.is_sqlite else postgresql.insert
             until = now + timedelta(seconds=ttl_seconds)
             c.execute(insert(le).values(project=self.project, row_id=rid, annotator=name, expires_at=until)
                       .on_conflict_do_update(index_elements=[le.c.project, le.c.row_id, le.c.annotator],

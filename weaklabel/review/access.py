@@ -4,7 +4,10 @@
 * Per-annotator passwords: ``WEAKLABEL_APP_USERS="ana=<hash>;ben=<hash>"`` with hashes
   from ``weaklabel hash-password`` (PBKDF2-SHA256, 200k rounds, random salt); only
   listed names may label.
-Neither set: the app is open (a trusted network, a single expert); ``weaklabel app``
+* Accounts in the label store (``weaklabel users``), behind the token or alone.
+* A reverse proxy that signs experts in (single sign-on): ``WEAKLABEL_APP_PROXY_HEADER``
+  names the header carrying the user, believed only from ``WEAKLABEL_APP_TRUSTED_PROXIES``.
+None set: the app is open (a trusted network, a single expert); ``weaklabel app``
 then binds 127.0.0.1 only. A variable that is set but empty is an error, never an open app.
 """
 
@@ -81,6 +84,26 @@ def parse_users(spec: str) -> dict[str, str]:
     return users
 
 
+LOOPBACK = ("127.0.0.1/32", "::1/128")   # the default trusted proxy: one on this machine
+
+
+def parse_proxies(spec: str) -> tuple[str, ...]:
+    """``"127.0.0.1, 10.0.0.0/8"`` -> the networks a reverse proxy may connect from."""
+    import ipaddress
+
+    out = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        try:
+            out.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise InputError(f"WEAKLABEL_APP_TRUSTED_PROXIES: {part!r} is not an IP address or network "
+                             "(e.g. 127.0.0.1 or 10.0.0.0/8); list them comma-separated") from None
+    if not out:
+        raise InputError("WEAKLABEL_APP_TRUSTED_PROXIES: set but empty; name the proxy's address, or unset it "
+                         "(a proxy on this machine)")
+    return tuple(out)
+
+
 MAX_FAILURES = 5            # wrong sign-ins per client address ...
 FAILURE_WINDOW = 300.0      # ... within this many seconds lock that address out ...
 LOCKOUT_SECONDS = 300.0     # ... for this long
@@ -152,9 +175,12 @@ class AccessPolicy:
       password (names of leads are not: ``weaklabel users add NAME --role lead``).
     """
 
-    def __init__(self, token: str | None = None, users: Mapping[str, str] | None = None) -> None:
+    def __init__(self, token: str | None = None, users: Mapping[str, str] | None = None, *,
+                 proxy_header: str | None = None, trusted_proxies: Sequence[str] = LOOPBACK) -> None:
         self.token = token or None
         self.users = dict(users or {})
+        self.proxy_header = proxy_header or None
+        self.trusted_proxies = tuple(trusted_proxies)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AccessPolicy:
@@ -169,11 +195,59 @@ class AccessPolicy:
             raise InputError("WEAKLABEL_APP_TOKEN: set but empty, which would open the app to anyone; "
                              "set a token, or unset the variable for an open app")
         users = parse_users(env["WEAKLABEL_APP_USERS"]) if "WEAKLABEL_APP_USERS" in env else {}
-        return cls(token, users)
+        header = env.get("WEAKLABEL_APP_PROXY_HEADER")
+        if header is not None:
+            header = header.strip()
+            if not header or not all(ch.isalnum() or ch in "-_" for ch in header):
+                raise InputError(f"WEAKLABEL_APP_PROXY_HEADER: expected a header name such as X-Forwarded-User, got "
+                                 f"{header!r}; or unset it to sign in with passwords")
+            if token or users:
+                raise InputError("WEAKLABEL_APP_PROXY_HEADER: the proxy signs experts in, so WEAKLABEL_APP_TOKEN "
+                                 "and WEAKLABEL_APP_USERS would never be asked; unset them, or unset the header")
+        proxies = parse_proxies(env.get("WEAKLABEL_APP_TRUSTED_PROXIES", ",".join(LOOPBACK)))
+        return cls(token, users, proxy_header=header, trusted_proxies=proxies)
 
     @property
     def required(self) -> bool:
-        return bool(self.token or self.users)
+        return bool(self.token or self.users or self.proxy_header)
+
+    def proxy_identity(self, store: Any, headers: Mapping[str, str], peer: str | None) -> str:
+        """The expert a reverse proxy signed in (``WEAKLABEL_APP_PROXY_HEADER``), or
+        :class:`SignInRefused`.
+
+        The header is believed only on a connection from a trusted proxy
+        (``WEAKLABEL_APP_TRUSTED_PROXIES``; the TCP peer, which a visitor cannot forge): anyone
+        else could send it too. The proxy must set the header itself on every request,
+        replacing any copy a visitor sent. A name with an account in the store is spelled as
+        the account is (so "Ana" and "ana" stay one expert).
+
+        Parameters
+        ----------
+        headers : mapping
+            The request's headers (case-insensitive names, as Streamlit gives them).
+        peer : str or None
+            The TCP peer's address; None is loopback (Streamlit reports it so).
+        """
+        import ipaddress
+
+        assert self.proxy_header is not None
+        try:
+            address = ipaddress.ip_address(peer or "127.0.0.1")
+        except ValueError:
+            raise SignInRefused("This app signs experts in through its reverse proxy; open it there.") from None
+        if not any(address in ipaddress.ip_network(n, strict=False) for n in self.trusted_proxies):
+            raise SignInRefused("This app signs experts in through its reverse proxy; this connection did not "
+                                "come from it. Open the app through the proxy.")
+        value = (headers.get(self.proxy_header) or "").strip()
+        if not value:
+            raise SignInRefused(f"The reverse proxy sent no signed-in user ({self.proxy_header}); check its "
+                                "configuration.")
+        try:
+            name = check_annotator_name(value)
+        except InputError as exc:
+            raise SignInRefused(str(exc)) from None
+        account = store.account(name)
+        return str(account.name) if account is not None else name
 
     def sign_in(self, store: Any, name: str, password: str, *, token: str = "", client: str = "?",
                 leads: Sequence[str] = (), now: float | None = None) -> str:

@@ -9,7 +9,8 @@ The worker is this module, started as ``python -m weaklabel.review.refit`` (a pl
 not ``multiprocessing``: a spawned child re-imports the parent's main module, and under Streamlit
 that is the app script itself). Protocol over the pipes, pickled: the fit's fixed inputs once,
 then ``"fit"`` per refit: the worker reads the expert labels from the project's store (the
-server process spends no time on them) and answers ``(True, snapshot)`` or ``(False, error)``. It exits when its stdin closes (the server stopped or died).
+server process spends no time on them) and answers ``(True, snapshot)`` or ``(False, error)``.
+It exits when its stdin closes (the server stopped or died).
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ class Refits:
         refit_error: str | None
         _swap: threading.RLock
         _preds_before: np.ndarray | None
+        store: ExpertLabelStore
         _worker: threading.Thread | None
         _worker_process: RefitProcess | None
         _votes_digest: Any
@@ -237,7 +239,7 @@ class Refits:
             info = {"expert_labels": int(known.sum()), "fitted_on": int((snap["y_fit"] >= 0).sum()),
                     "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None,
                     **label_moves(old, new, probs, known, before=self._preds_before,
-                                  row_ids=self.L.row_ids, names=self.labels.names)}
+                                  row_ids=self.L.row_ids, names=list(self.labels.names))}
             self._preds_before = old
             self.model, self.probs = snap["model"], probs
             if not self.background_refits:
