@@ -141,14 +141,6 @@ def test_weaklabel_app_hides_streamlits_toolbar(spam_project, monkeypatch):
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
 
 
-def _start_app(project, port):
-    env = dict(os.environ, WEAKLABEL_PROJECT=str(project))
-    return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def _shown_row(page) -> str:
     caption = page.get_by_text(re.compile(r"^row .* · why this item")).first.inner_text()
     return re.match(r"row (.*) · why this item", caption).group(1).replace("\u2060", "")  # md_escape's joiner
@@ -166,52 +158,69 @@ _WATCH = """() => {
 }"""
 
 
+def _double_presses(project, pairs: int, shot) -> tuple[list[str], list[str]]:
+    """Sign in and press "2" twice, 40 ms apart, ``pairs`` times, each pair once the previous
+    one's next item is painted; returns (rows labeled, rows the page ever showed)."""
+    with _streamlit(project) as (port, _), sync_api.sync_playwright() as pw:
+        browser = _chromium(pw)
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+        page.get_by_label("Your name").wait_for(timeout=60_000)
+        page.get_by_label("Your name").fill("fast-expert")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name=re.compile(r"^SPAM")).wait_for(timeout=120_000)
+        page.evaluate(_WATCH)
+        for _ in range(pairs):
+            page.get_by_text("why this item").click()        # focus the page, not the note box
+            before = _shown_row(page)
+            page.keyboard.press("2")
+            page.wait_for_timeout(40)
+            page.keyboard.press("2")
+            for _ in range(100):                               # the next item is painted
+                page.wait_for_timeout(100)
+                try:
+                    if _shown_row(page) != before:
+                        break
+                except Exception:  # noqa: BLE001 - mid-render
+                    pass
+        page.wait_for_timeout(1500)
+        seen = page.evaluate("() => window.__seen")
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    ev = Project.load(project).open_store().events()
+    labeled = ev.loc[(ev["kind"] == "label") & (ev["annotator"] == "fast-expert"), "row_id"].astype(str).tolist()
+    return labeled, seen
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_a_double_press_never_labels_an_item_the_expert_did_not_see(spam_project, tmp_path):
     """Issue 26, items 1 and 2: of two presses 40 ms apart, the second must not fall on an item
     that was never on the page (before the fix it labeled the next item, which was never
     painted). The fixture refits every 2 labels, in the background, so presses also land
     while refits run."""
-    port = _free_port()
-    server = _start_app(spam_project, port)
     pairs = 10
-    try:
-        _wait_for(port)
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-            page = browser.new_page(viewport={"width": 1300, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
-            page.get_by_label("Your name").wait_for(timeout=60_000)
-            page.get_by_label("Your name").fill("fast-expert")
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("button", name=re.compile(r"^SPAM")).wait_for(timeout=60_000)
-            page.evaluate(_WATCH)
-            for _ in range(pairs):
-                page.get_by_text("why this item").click()        # focus the page, not the note box
-                before = _shown_row(page)
-                page.keyboard.press("2")
-                page.wait_for_timeout(40)
-                page.keyboard.press("2")
-                for _ in range(100):                               # the next item is painted
-                    page.wait_for_timeout(100)
-                    try:
-                        if _shown_row(page) != before:
-                            break
-                    except Exception:  # noqa: BLE001 - mid-render
-                        pass
-            page.wait_for_timeout(1500)
-            seen = page.evaluate("() => window.__seen")
-            page.screenshot(path=str(tmp_path / "double_press.png"), full_page=True)
-            browser.close()
-        ev = Project.load(spam_project).open_store().events()
-        labeled = ev.loc[ev["kind"] == "label", "row_id"].astype(str).tolist()
-        assert pairs <= len(labeled) <= 2 * pairs
-        assert set(labeled) <= set(seen), (labeled, seen)        # nothing labeled that was never shown
-        assert len(set(labeled)) == len(labeled)                  # and nothing labeled twice
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    labeled, seen = _double_presses(spam_project, pairs, tmp_path / "double_press.png")
+    assert pairs <= len(labeled) <= 2 * pairs
+    assert set(labeled) <= set(seen), (labeled, seen)        # nothing labeled that was never shown
+    assert len(set(labeled)) == len(labeled)                  # and nothing labeled twice
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_double_presses_on_a_10k_item_store_holding_30000_events(tmp_path):
+    """The same on a store as weeks of use leave it: 10,000 items, 30,000 label events by 30
+    other experts, refits every 10 labels in the background."""
+    from weaklabel.bench.app import make_project, prefill
+
+    project = make_project(tmp_path, 10_000)
+    assert prefill(project, 30_000, 10_000) == 30_000
+    pairs = 15
+    labeled, seen = _double_presses(project, pairs, tmp_path / "busy_store.png")
+    assert pairs <= len(labeled) <= 2 * pairs
+    assert set(labeled) <= set(seen), (labeled, seen)
+    assert len(set(labeled)) == len(labeled)
+    ev = Project.load(project).open_store().events()
+    others = set(ev.loc[ev["annotator"] != "fast-expert", "row_id"].astype(str))
+    assert not set(labeled) & others                          # overlap 1: no row another expert has
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
