@@ -91,7 +91,8 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
         score on the fit split's gold (:func:`weaklabel.models.select_model`), then fitted with
         that gold as partial labels (its scores on the fit split are then not held out).
     eval_split : str, optional
-        Also apply the LFs to this split and score the model and majority vote on its gold.
+        Also apply the LFs to held-out items and score the model and majority vote on their
+        gold: a split name for a dataset, or a file in the same layout as ``data`` for a file.
     metrics : tuple of str
         Metrics for scores on gold.
     n_jobs, cache
@@ -120,26 +121,42 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
     fit_seconds = time.perf_counter() - t0
     preds, probs = est.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label
     summary = lf_report(L, gold if has_gold(gold) else None, model=est)
-    res = RunResult(L, est, probs, preds, summary, label_counts(preds, suite.labels.names),
-                    fit_seconds=fit_seconds, selection=selection)
+    counts = label_counts(preds, suite.labels.names, no_votes=(L.votes >= 0).sum(axis=1) == 0)
+    res = RunResult(L, est, probs, preds, summary, counts, fit_seconds=fit_seconds, selection=selection)
+    fit_name = split if data in DATASETS else Path(data).name   # the split scored, by its name
     if has_gold(gold):
-        res.scores[split] = _scores(est, L, gold, metrics)
+        res.scores[fit_name] = _scores(est, L, gold, metrics)
     if eval_split is not None:
-        if data not in DATASETS:
-            raise InputError("eval_split: only works with a dataset name as data")
-        ev = load_dataset(data, split=eval_split, data_dir=data_dir)
-        L_ev = apply_lfs(suite.lfs, ev.df, label_space=suite.labels, fault_tolerant=fault_tolerant)
-        res.scores[eval_split] = _scores(est, L_ev, ev.y, metrics)
+        if data in DATASETS:
+            ev_df, ev_y = load_items(data, split=eval_split, data_dir=data_dir, id_column=id_column,
+                                     gold_column=gold_column, labels=suite.labels)
+            ev_name = eval_split
+        else:   # a file of held-out items with gold, in the fit file's layout
+            ev_df, ev_y = load_items(eval_split, split=split, data_dir=None, id_column=id_column,
+                                     gold_column=gold_column, labels=suite.labels)
+            ev_name = Path(eval_split).name
+            if not has_gold(ev_y):
+                raise InputError(f"eval_split: {eval_split!r} has no gold labels (a 'label' column, or name it "
+                                 "with --gold-column); it is scored on them")
+        L_ev = apply_lfs(suite.lfs, ev_df, label_space=suite.labels, fault_tolerant=fault_tolerant)
+        res.scores[ev_name] = _scores(est, L_ev, ev_y, metrics)
         mv = MajorityVote().fit(L)
-        res.scores[f"{eval_split} (majority vote)"] = _scores(mv, L_ev, ev.y, metrics)
+        res.scores[f"{ev_name} (majority vote)"] = _scores(mv, L_ev, ev_y, metrics)
     if out is not None:
         res.files = _write(check_out_dir(out, "out"), res, suite, data, model)
     return res
 
 
 def _scores(est: BaseLabelModel, L: LabelMatrix, y: np.ndarray, metrics: tuple[str, ...]) -> dict[str, float]:
-    # Ties broken by a fixed per-row hash, so every row is scored (as WRENCH does).
-    return est.score(L, y, metrics=(*metrics, "coverage"), tie_break_policy="random")
+    """Scores of the labels ``run`` writes: the metrics on the gold rows that got a label, their
+    coverage, and accuracy over every gold row with the unlabeled ones counted wrong (rows no LF
+    voted on, and ties, get no label in ``labels.csv``)."""
+    out = est.score(L, y, metrics=(*metrics, "coverage"), tie_break_policy="abstain")
+    known = y >= 0
+    preds = est.predict(L, tie_break_policy="abstain")
+    out["accuracy_all_rows"] = float(np.mean(preds[known] == y[known])) if known.any() else float("nan")
+    out["gold_rows"] = int(known.sum())
+    return out
 
 
 def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:

@@ -23,7 +23,14 @@ def test_demo_prints_summary_and_writes_files(cli, tmp_path):
     code, out, err = cli("demo", "--out", str(tmp_path))
     assert code == 0, err
     assert "LF summary (569 rows x 10 LFs)" in out and "large_radius" in out
-    assert "Score on all gold: accuracy=" in out
+    # issue 28: the accuracy of the written labels, on the rows that have one, beside the coverage;
+    # rows no LF voted on named as such, not as ties; accuracy over all rows with them counted wrong
+    assert re.search(r'Scored on the gold labels of "all" \(569 rows\): accuracy=0\.9\d+ on the (\d+) rows with a '
+                     r'label \(coverage=0\.8\d+\)\n  accuracy=0\.8\d+ over all 569 rows, rows without a label '
+                     r'counted wrong', out), out
+    assert re.search(r"no label: no LF voted\s+71\n", out) and "ABSTAIN" not in out
+    labeled = pd.read_csv(tmp_path / "labels.csv")
+    assert (labeled["label"].isna() | (labeled["label"] == "")).sum() == 71
     labels = pd.read_csv(tmp_path / "labels.csv")
     assert len(labels) == 569 and {"p_malignant", "p_benign", "label", "confidence"} <= set(labels.columns)
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -41,8 +48,18 @@ def test_run_on_a_csv_file_with_gold_names(cli, tmp_path):
     code, out, err = cli("run", "--data", str(tmp_path / "cases.csv"), "--lfs", "lfs/cancer.py",
                          "--id-column", "case", "--model", "majority", "--out", str(tmp_path / "o"))
     assert code == 0, err
-    assert "Score on train gold" in out
+    assert 'Scored on the gold labels of "cases.csv" (569 rows)' in out    # the file scored, not "train"
     assert pd.read_csv(tmp_path / "o" / "labels.csv")["row_id"].tolist()[:3] == [0, 1, 2]
+    # a held-out file in the same layout is scored with --eval-split (it was refused: "dataset names only")
+    df.iloc[:300].reset_index().to_csv(tmp_path / "fit.csv", index=False)
+    df.iloc[300:].reset_index().to_csv(tmp_path / "held.csv", index=False)
+    code, out, err = cli("run", "--data", str(tmp_path / "fit.csv"), "--lfs", "lfs/cancer.py", "--id-column", "case",
+                         "--eval-split", str(tmp_path / "held.csv"), "--out", str(tmp_path / "o2"))
+    assert code == 0, err
+    assert '"fit.csv" (300 rows)' in out and '"held.csv" (269 rows)' in out and '"held.csv (majority vote)"' in out
+    scores = json.loads((tmp_path / "o2" / "summary.json").read_text())["scores"]
+    assert set(scores) == {"fit.csv", "held.csv", "held.csv (majority vote)"}
+    assert scores["held.csv"]["gold_rows"] == 269 and 0.8 < scores["held.csv"]["accuracy"] <= 1
 
 
 def test_apply_fit_analyze_chain(cli, tmp_path):

@@ -93,12 +93,21 @@ def lf_summary(L: LabelMatrix | np.ndarray, y: Any = None, *,
     return pd.DataFrame(data, index=index)
 
 
-def label_counts(preds: np.ndarray, label_names: Sequence[str]) -> pd.Series:
-    """Count of each predicted class (and abstains) for printing."""
+NO_VOTES = "no label: no LF voted"
+TIED = "no label: a tie"
+
+
+def label_counts(preds: np.ndarray, label_names: Sequence[str], *, no_votes: np.ndarray | None = None) -> pd.Series:
+    """Count of each predicted class for printing, and of the rows without a label (-1): with
+    ``no_votes`` (a mask of rows no LF voted on) those are told apart from ties; without it
+    they are counted together as ``ABSTAIN``."""
     preds = np.asarray(preds)
-    names = [label_names[p] if p >= 0 else "ABSTAIN" for p in preds.tolist()]
-    order = [*label_names, "ABSTAIN"]
-    return pd.Series(names).value_counts().reindex(order, fill_value=0).rename("count")
+    counts = [int(np.sum(preds == c)) for c in range(len(label_names))]
+    missing = preds < 0
+    if no_votes is None:
+        return pd.Series(counts + [int(missing.sum())], index=[*label_names, "ABSTAIN"], name="count")
+    none = int(np.sum(missing & np.asarray(no_votes)))
+    return pd.Series(counts + [none, int(missing.sum()) - none], index=[*label_names, NO_VOTES, TIED], name="count")
 
 
 def wilson_interval(correct: np.ndarray, total: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:

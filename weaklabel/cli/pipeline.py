@@ -22,12 +22,26 @@ def _render_run(res: Any) -> None:
     if getattr(res, "selection", None) is not None:
         print("\n" + res.selection.describe())
         print(res.selection.table.round(4).to_string())
-    print(f"\nLabels from {type(res.model).__name__} (ties left as ABSTAIN):")
+    print(f"\nLabels from {type(res.model).__name__}:")
     print(res.counts.to_string())
     for split, sc in res.scores.items():
-        print(f"\nScore on {split} gold: " + ", ".join(f"{k}={v:.4f}" for k, v in sc.items()))
+        print(_score_lines(split, sc))
     if res.files:
         print("\nWrote " + ", ".join(str(p) for p in res.files.values()))
+
+
+def _score_lines(split: str, sc: dict[str, float]) -> str:
+    """A split's scores in words: the metrics hold on the rows that got a label, so the coverage
+    goes beside them, and accuracy over every gold row (unlabeled ones counted wrong) after."""
+    n = int(sc.get("gold_rows", 0))
+    labeled = round(sc["coverage"] * n) if n else 0
+    named = ", ".join(f"{k}={v:.4f}" for k, v in sc.items() if k not in ("coverage", "accuracy_all_rows",
+                                                                          "gold_rows"))
+    out = (f"\nScored on the gold labels of \"{split}\" ({n} rows): {named} on the {labeled} rows with a label "
+           f"(coverage={sc['coverage']:.4f})")
+    if "accuracy_all_rows" in sc and "accuracy" in sc:
+        out += f"\n  accuracy={sc['accuracy_all_rows']:.4f} over all {n} rows, rows without a label counted wrong"
+    return out
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
