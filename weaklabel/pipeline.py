@@ -53,6 +53,28 @@ def load_items(data: str, *, split: str, data_dir: str | None, id_column: str | 
     return df, check_gold(df[gold_column], len(df), name=f"gold column {gold_column!r}", label_space=labels)
 
 
+def load_eval_items(data: str, eval_split: str, *, data_dir: str | None, id_column: str | None,
+                    gold_column: str | None, labels: LabelSpace) -> tuple[pd.DataFrame, np.ndarray, str]:
+    """Held-out items with gold to score on, and their name: a split of a dataset named by
+    ``data``, or, when ``data`` is a file, a file in the same layout. Raises InputError when
+    there is no gold to score on (never scores the fit items in its place)."""
+    if data in DATASETS:
+        df, y = load_items(data, split=eval_split, data_dir=data_dir, id_column=id_column,
+                           gold_column=gold_column, labels=labels)
+        name = eval_split
+    else:
+        if not Path(eval_split).is_file():
+            raise InputError(f"eval_split: {eval_split!r} is not a file; with a data file, name a held-out file "
+                             f"in the same layout as {Path(data).name!r} (split names are for dataset names)")
+        df, y = load_items(eval_split, split="train", data_dir=None, id_column=id_column, gold_column=gold_column,
+                           labels=labels)
+        name = Path(eval_split).name
+    if y is None or not (y >= 0).any():
+        raise InputError(f"eval_split: {name!r} has no gold labels to score on (a 'label' column, or name it "
+                         "with --gold-column); give held-out items with labels, or leave it out")
+    return df, y, name
+
+
 @dataclass
 class RunResult:
     """What ``run`` produced."""
@@ -127,17 +149,8 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
     if has_gold(gold):
         res.scores[fit_name] = _scores(est, L, gold, metrics)
     if eval_split is not None:
-        if data in DATASETS:
-            ev_df, ev_y = load_items(data, split=eval_split, data_dir=data_dir, id_column=id_column,
-                                     gold_column=gold_column, labels=suite.labels)
-            ev_name = eval_split
-        else:   # a file of held-out items with gold, in the fit file's layout
-            ev_df, ev_y = load_items(eval_split, split=split, data_dir=None, id_column=id_column,
-                                     gold_column=gold_column, labels=suite.labels)
-            ev_name = Path(eval_split).name
-            if not has_gold(ev_y):
-                raise InputError(f"eval_split: {eval_split!r} has no gold labels (a 'label' column, or name it "
-                                 "with --gold-column); it is scored on them")
+        ev_df, ev_y, ev_name = load_eval_items(data, eval_split, data_dir=data_dir, id_column=id_column,
+                                               gold_column=gold_column, labels=suite.labels)
         L_ev = apply_lfs(suite.lfs, ev_df, label_space=suite.labels, fault_tolerant=fault_tolerant)
         res.scores[ev_name] = _scores(est, L_ev, ev_y, metrics)
         mv = MajorityVote().fit(L)

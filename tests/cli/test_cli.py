@@ -25,7 +25,7 @@ def test_demo_prints_summary_and_writes_files(cli, tmp_path):
     assert "LF summary (569 rows x 10 LFs)" in out and "large_radius" in out
     # issue 28: the accuracy of the written labels, on the rows that have one, beside the coverage;
     # rows no LF voted on named as such, not as ties; accuracy over all rows with them counted wrong
-    assert re.search(r'Scored on the gold labels of "all" \(569 rows\): accuracy=0\.9\d+ on the (\d+) rows with a '
+    assert re.search(r'Scored on the gold labels of "all" \(569 rows\):\n  accuracy=0\.9\d+ on the (\d+) rows with a '
                      r'label \(coverage=0\.8\d+\)\n  accuracy=0\.8\d+ over all 569 rows, rows without a label '
                      r'counted wrong', out), out
     assert re.search(r"no label: no LF voted\s+71\n", out) and "ABSTAIN" not in out

@@ -14,8 +14,9 @@ from .._validation import has_gold
 from ..apply import apply_lfs
 from ..exceptions import InputError
 from ..io.suite import load_suite
+from ..learn.endmodel import pick_text_column
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
-from ..pipeline import load_items
+from ..pipeline import load_eval_items, load_items
 
 
 def compare_suites(suites: Sequence[str], data: str, *, split: str = "train", eval_split: str | None = None,
@@ -33,12 +34,14 @@ def compare_suites(suites: Sequence[str], data: str, *, split: str = "train", ev
     split : str
         Split to apply the LFs to and fit the label model on.
     eval_split : str, optional
-        Score on this split's gold (dataset names only); default: ``split``'s gold.
+        Score on held-out gold: a split of a dataset, or a file in the layout of ``data``
+        (:func:`~weaklabel.pipeline.load_eval_items`); default: ``split``'s gold.
     end_model : bool, default False
         Also train an :class:`~weaklabel.learn.endmodel.EndModel` on each suite's
         probabilistic labels and score it on the evaluation gold.
     text_column : str, optional
-        The end model's text feature; without it, numeric columns are used.
+        The end model's text feature; default :func:`~weaklabel.learn.endmodel.pick_text_column`
+        (as ``weaklabel train`` picks it).
 
     Returns
     -------
@@ -55,8 +58,10 @@ def compare_suites(suites: Sequence[str], data: str, *, split: str = "train", ev
                           labels=loaded[0].labels)
     ev_df, ev_gold = df, gold
     if eval_split is not None:
-        ev_df, ev_gold = load_items(data, split=eval_split, data_dir=data_dir, id_column=id_column,
-                                    gold_column=gold_column, labels=loaded[0].labels)
+        ev_df, ev_gold, _ = load_eval_items(data, eval_split, data_dir=data_dir, id_column=id_column,
+                                            gold_column=gold_column, labels=loaded[0].labels)
+    if end_model and text_column is None:
+        text_column = pick_text_column(df)
     rows = []
     from .._progress import progress
 

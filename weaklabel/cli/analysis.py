@@ -124,10 +124,10 @@ def _slice_tables(spec: str, L: Any, data: pd.DataFrame, gold: Any, model: Any) 
     preds, probs = model.predict(L, tie_break_policy="abstain", return_probs=True)
     tables = {"label model": slice_scores(S, gold, preds, metrics=metrics, k=k)}
     try:
-        from ..learn.endmodel import EndModel
+        from ..learn.endmodel import EndModel, pick_text_column
 
         covered = np.asarray((L.votes >= 0).any(axis=1))
-        end = EndModel(text_column="text" if "text" in data.columns else None).fit(data, probs, covered=covered)
+        end = EndModel(text_column=pick_text_column(data)).fit(data, probs, covered=covered)
         tables["end model (trained on the label model's labels)"] = slice_scores(
             S, gold, end.predict(data), metrics=metrics, k=k)
     except InputError as exc:  # e.g. no usable feature column
@@ -138,11 +138,8 @@ def _slice_tables(spec: str, L: Any, data: pd.DataFrame, gold: Any, model: Any) 
 def cmd_compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare_suites
 
-    text_column = args.text_column
-    if args.end_model and text_column is None and args.data in ("youtube", "sms"):
-        text_column = "text"
     table = compare_suites(args.suites, args.data, split=args.split, eval_split=args.eval_split,
                            data_dir=args.data_dir, id_column=args.id_column, gold_column=args.gold_column,
-                           end_model=args.end_model, text_column=text_column)
+                           end_model=args.end_model, text_column=args.text_column)
     _print_table(table, args.format)
     return 0

@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 
 from .._progress import Steps
-from ..exceptions import InputError
 from ._render import print_table
 
 
 def _weak_labels(args: argparse.Namespace, steps: Steps) -> tuple[Any, pd.DataFrame, Any, Any, Any, str | None]:
     from ..apply import apply_lfs
     from ..io.suite import load_suite
+    from ..learn.endmodel import pick_text_column
     from ..models import LabelModel, LabelModelWarning
     from ..pipeline import load_items
 
@@ -36,13 +36,12 @@ def _weak_labels(args: argparse.Namespace, steps: Steps) -> tuple[Any, pd.DataFr
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LabelModelWarning)
         lm = LabelModel().fit(L)
-    text = args.text_column or ("text" if "text" in df.columns else None)
-    return suite, df, gold, L, lm, text
+    return suite, df, gold, L, lm, pick_text_column(df, args.text_column)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from ..learn.endmodel import EndModel, save_model
-    from ..pipeline import load_items
+    from ..pipeline import load_eval_items
 
     steps = Steps(4 + bool(args.eval_split), desc="train")
     suite, df, _, L, lm, text = _weak_labels(args, steps)
@@ -55,17 +54,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         from ..apply import apply_lfs
 
         steps.step(f"scoring on {args.eval_split}")
-        ev, y = load_items(args.data, split=args.eval_split, data_dir=args.data_dir, id_column=args.id_column,
-                           gold_column=None, labels=suite.labels)
-        known = np.zeros(len(ev), dtype=bool) if y is None else y >= 0
-        if y is None or not known.any():
-            raise InputError(f"--eval-split: split {args.eval_split!r} has no gold labels to score on; "
-                             "pick a split with labels, or leave --eval-split out")
+        ev, y, name = load_eval_items(args.data, args.eval_split, data_dir=args.data_dir, id_column=args.id_column,
+                                      gold_column=None, labels=suite.labels)
+        known = y >= 0
         lm_acc = lm.score(apply_lfs(suite.lfs, ev, label_space=suite.labels).take(known), y[known],
                           tie_break_policy="random")["accuracy"]
         em_acc = em.score(ev[known], y[known])["accuracy"]
         steps.close()
-        print(f"{args.eval_split} accuracy: label model {lm_acc:.4f}, end model {em_acc:.4f}")
+        print(f"{name} accuracy: label model {lm_acc:.4f}, end model {em_acc:.4f}")
     if args.out:
         print(f"Wrote {save_model(em, args.out)}")
     return 0

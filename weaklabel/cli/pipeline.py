@@ -37,7 +37,7 @@ def _score_lines(split: str, sc: dict[str, float]) -> str:
     labeled = round(sc["coverage"] * n) if n else 0
     named = ", ".join(f"{k}={v:.4f}" for k, v in sc.items() if k not in ("coverage", "accuracy_all_rows",
                                                                           "gold_rows"))
-    out = (f"\nScored on the gold labels of \"{split}\" ({n} rows): {named} on the {labeled} rows with a label "
+    out = (f"\nScored on the gold labels of \"{split}\" ({n} rows):\n  {named} on the {labeled} rows with a label "
            f"(coverage={sc['coverage']:.4f})")
     if "accuracy_all_rows" in sc and "accuracy" in sc:
         out += f"\n  accuracy={sc['accuracy_all_rows']:.4f} over all {n} rows, rows without a label counted wrong"

@@ -37,6 +37,25 @@ def default_estimator(text: bool, random_state: int = 0) -> Any:
     return HistGradientBoostingClassifier(random_state=random_state)
 
 
+def _identifier(col: pd.Series) -> bool:
+    """An integer column whose values are all different (``tweet_id``): a name for each row, not a
+    feature; trained on, it makes an end model that learns nothing and says so only in its score."""
+    return bool(pd.api.types.is_integer_dtype(col) and len(col) > 1 and col.is_unique)
+
+
+def pick_text_column(df: pd.DataFrame, given: str | None = None) -> str | None:
+    """The end model's text feature when none is given, the same for ``train``, ``compare`` and
+    the slice tables: ``text`` if there is such a column; else the one string column that reads as
+    text (20+ characters on average); else None (numeric features)."""
+    if given is not None:
+        return given
+    if "text" in df.columns:
+        return "text"
+    texts = [c for c in df.columns if c != "label" and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))
+             and df[c].dropna().astype(str).str.len().mean() >= 20]
+    return texts[0] if len(texts) == 1 else None
+
+
 class EndModel:
     """Train a classifier on a label model's probabilistic labels.
 
@@ -77,9 +96,10 @@ class EndModel:
             check_columns(df, [self.text_column], who="EndModel")
             return df[self.text_column].fillna("").astype(str).to_numpy()
         cols = list(self.feature_columns) if self.feature_columns is not None else [
-            c for c in df.columns if c != "label" and pd.api.types.is_numeric_dtype(df[c])]
+            c for c in df.columns if c != "label" and pd.api.types.is_numeric_dtype(df[c]) and not _identifier(df[c])]
         if not cols:
-            raise InputError("feature_columns: no numeric feature columns; pass text_column= for text data")
+            raise InputError("feature_columns: no numeric feature columns (identifiers, integers that are all "
+                             "different, are not features); pass text_column= for text data")
         check_columns(df, cols, who="EndModel")
         self.feature_columns_ = cols
         return df[cols].to_numpy(dtype=float)
