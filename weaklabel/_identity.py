@@ -45,7 +45,7 @@ def _module_is_users(mod: types.ModuleType) -> bool:
         not path.startswith(sys.base_prefix)
 
 
-def _feed(h: Any, value: Any, depth: int, seen: set[int]) -> None:
+def _feed(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> None:
     if depth > _MAX_DEPTH:
         raise Unhashable("nested too deep")
     t = type(value)
@@ -76,7 +76,9 @@ def _feed(h: Any, value: Any, depth: int, seen: set[int]) -> None:
     if id(value) in seen:  # a cycle or a shared object: its content is already in the digest
         h.update(b"<seen>")
         return
-    seen.add(id(value))
+    # Keyed by id, holding the object: a temporary (the dict of an object's state) freed
+    # mid-digest would hand its id to the next one, which would then read as seen.
+    seen[id(value)] = value
     if isinstance(value, (list, tuple)):
         for item in value:
             _feed(h, item, depth + 1, seen)
@@ -135,8 +137,13 @@ def _feed(h: Any, value: Any, depth: int, seen: set[int]) -> None:
     _feed(h, {k: v for k, v in state.items() if not k.startswith("__")}, depth + 1, seen)
 
 
-def _feed_function(h: Any, func: Any, depth: int, seen: set[int]) -> None:
-    """Source, closure cells, defaults, and every module-level name the code refers to."""
+def _feed_function(h: Any, func: Any, depth: int, seen: dict[int, Any]) -> None:
+    """Source, closure cells, defaults, and every module-level name the code refers to; for a
+    bound method, also the state of the object it is bound to (a fitted model's
+    ``predict_proba`` votes by its coefficients, which a refit changes in place)."""
+    owner = getattr(func, "__self__", None)
+    if inspect.ismethod(func) and owner is not None and not isinstance(owner, (type, types.ModuleType)):
+        _feed(h, owner, depth + 1, seen)
     func = getattr(func, "__func__", func)
     try:
         h.update(inspect.getsource(func).encode())
@@ -169,10 +176,10 @@ def lf_digest(name: str, func: Any, resources: dict[str, Any]) -> str | None:
     h = hashlib.sha256(name.encode())
     try:
         if inspect.isfunction(func) or inspect.ismethod(func):
-            _feed_function(h, func, 0, set())
+            _feed_function(h, func, 0, {})
         else:
-            _feed(h, func, 0, set())
-        _feed(h, resources, 0, set())
+            _feed(h, func, 0, {})
+        _feed(h, resources, 0, {})
     except (Unhashable, RecursionError):
         return None
     return h.hexdigest()

@@ -24,7 +24,7 @@ MOVED = {
     "ls_backend": "review.ls_backend", "cli_analysis": "cli.analysis", "cli_bench": "cli.bench",
     "cli_data": "cli.data", "cli_ls": "cli.ls", "cli_model": "cli.model", "cli_review": "cli.review",
     "_render": "cli._render", "endmodel": "learn.endmodel", "quality": "learn.quality",
-    "model_lf": "learn.model_lf", "compare": "analysis.compare", "outofcore": "backends.outofcore",
+    "model_lf": "learn.model_lfs", "compare": "analysis.compare", "outofcore": "backends.outofcore",
     "engines": "backends.engines",
 }
 

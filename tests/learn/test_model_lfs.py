@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 
 from weaklabel import InputError, load_dataset
+from weaklabel.learn import lexicon_lf, model_lf, vader_lexicon
 from weaklabel.learn.endmodel import EndModel, load_model, save_model
-from weaklabel.learn.model_lf import lexicon_lf, model_lf, vader_lexicon
 
 
 def test_model_lf_votes_only_when_confident():
@@ -59,3 +59,38 @@ def test_end_model_save_load_is_safe(tmp_path):
     save_model(odd, tmp_path / "odd.skops")
     with pytest.raises(InputError, match="not known to be safe"):
         load_model(tmp_path / "odd.skops")
+
+
+def test_the_public_names_are_the_functions():
+    """`from weaklabel.learn import model_lf` gave the module once anything had imported it."""
+    import importlib
+
+    import weaklabel.learn.model_lfs  # noqa: F401 - the submodule is loaded, as an LF file would load it
+
+    learn = importlib.import_module("weaklabel.learn")
+    assert callable(learn.model_lf) and learn.model_lf.__name__ == "model_lf"
+    from weaklabel.learn import model_lf as again
+
+    assert again is learn.model_lf and callable(lexicon_lf) and callable(vader_lexicon)
+
+
+def test_a_refitted_model_lf_is_never_served_its_old_votes_from_the_cache(tmp_path):
+    """The vote cache keyed a model LF by its code only: after the model was refit in place, 17
+    cache hits served the old votes. The fitted state is part of the key now."""
+    from sklearn.linear_model import LogisticRegression
+
+    from weaklabel import apply_lfs
+
+    ds = load_dataset("breast_cancer", split="all")
+    X = ds.df[["mean radius", "worst area"]].to_numpy()
+    clf = LogisticRegression(max_iter=1000).fit(X, ds.y)
+    lf = model_lf(clf, ["mean radius", "worst area"], name="radius_model", threshold=0.9)
+    # the same state gives the same key, every time (a freed temporary's id once read as "seen")
+    assert lf.fingerprint is not None and lf.fingerprint == lf.fingerprint
+    first = apply_lfs([lf], ds.df, cache=tmp_path)
+    assert apply_lfs([lf], ds.df, cache=tmp_path).apply_report.cache_hits == ["radius_model"]   # unchanged: a hit
+    clf.fit(X, 1 - ds.y)                                    # the same object, refit in place: votes flip
+    again = apply_lfs([lf], ds.df, cache=tmp_path)
+    assert again.apply_report.cache_hits == []
+    fresh = lf.apply(ds.df)
+    assert again.votes[:, 0].tolist() == fresh.tolist() != first.votes[:, 0].tolist()
