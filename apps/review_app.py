@@ -149,8 +149,7 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
                 if kind == "label":
                     note = st.session_state.get(f"note-{item['row_id']}") or None
                     sess.label(item["row_id"], label, annotator, note=note,  # refits in the background
-                               source="audit" if item["source"] == "audit" else "queue",
-                               seen_after=item.get("seen_after"))
+                               seen_after=item.get("seen_after"))   # the source: as the item was served
                 else:
                     sess.skip(item["row_id"], annotator, seen_after=item.get("seen_after"))
             except StaleDecision:

@@ -339,3 +339,20 @@ def test_a_session_banner_sees_a_row_go_back(spam_project, monkeypatch):
     again = sess._install({**snap, "probs": base})              # and all of them go back
     assert again["changed"] == int(decided.sum()) and again["back"] == again["changed"]
     assert sess.history[-1] is again
+
+
+def test_a_label_given_through_the_api_is_recorded_as_the_app_records_it(spam_project):
+    """Issue 28: ReviewSession.label() defaulted to source "queue", so an audit row labeled
+    through the API never trained the model as the same label given in the app does."""
+    proj = Project.load(spam_project)
+    proj.audit_fraction = 1.0                  # every item is an audit row: drawn at random
+    sess = ReviewSession(proj)
+    item = sess.next_item("ana")
+    assert item["source"] == "audit"
+    sess.label(item["row_id"], 1, "ana")       # no source given, as an API user writes it
+    ev = sess.store.events()
+    assert ev["source"].tolist() == ["audit"]
+    y_fit, random_sample = sess.fit_labels()
+    assert random_sample and (y_fit >= 0).sum() == 1     # it trains the model, as an audit row
+    sess.label("c7", 0, "ana")                 # a row this session never served: "queue"
+    assert sess.store.events()["source"].tolist() == ["audit", "queue"]

@@ -74,6 +74,7 @@ class ReviewSession(Refits):
         self.mv_probs = MajorityVote(cardinality=self.labels.cardinality).fit(self.L).predict_proba(self.L)
         self.since_refit = 0
         self.history: list[dict[str, Any]] = []
+        self._served: dict[tuple[str, str], str] = {}   # (expert, row) -> the source it was served as
         self._preds_before: np.ndarray | None = None   # labels before the last refit (the banner's back-and-forth)
         self.refit()  # the first fit sets self.model and self.probs
 
@@ -186,8 +187,12 @@ class ReviewSession(Refits):
 
     def _shown_to(self, item: dict[str, Any], annotator: str) -> dict[str, Any]:
         """Stamp an item with the expert's latest event when it is shown (``seen_after``): a decision
-        on it is refused if they decided it since, elsewhere (:class:`StaleDecision`)."""
+        on it is refused if they decided it since, elsewhere (:class:`StaleDecision`). The item's
+        source is kept for :meth:`label`'s default."""
         item["seen_after"] = self.store.latest_event_id(annotator)
+        if len(self._served) > 100_000:   # the last item per expert is what matters
+            self._served.clear()
+        self._served[(annotator, str(item["row_id"]))] = "audit" if item["source"] == "audit" else "queue"
         return item
 
     def item_for(self, row_id: Any, annotator: str) -> dict[str, Any]:
@@ -247,12 +252,17 @@ class ReviewSession(Refits):
                                 "(in another tab?); nothing was recorded")
 
     def label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None,
-              source: str = "queue", seen_after: int | None = None) -> dict[str, Any] | None:
+              source: str | None = None, seen_after: int | None = None) -> dict[str, Any] | None:
         """Record a label; refits every ``refit_every`` labels (returns the refit info then; with
         ``background_refits``, starts the refit in the background and returns None).
 
+        ``source`` defaults to how this session served the row to ``annotator`` (``"audit"`` for
+        a row drawn at random, else ``"queue"``), as the app records it: an audit row labeled
+        through the API trains the model like one labeled in the app.
         ``seen_after`` (an item's ``"seen_after"``): refuse with :class:`StaleDecision` if the
         expert labeled or skipped the row since it was shown (say, in another browser tab)."""
+        if source is None:
+            source = self._served.get((annotator, str(row_id)), "queue")
         self._check_fresh(row_id, annotator, seen_after)
         self.store.add_label(row_id, label, annotator, source=source, note=note, model_version=self.model_version)
         self.since_refit += 1
