@@ -350,6 +350,22 @@ def test_a_blank_row_id_in_an_import_is_named_as_blank_not_as_nan(cli, tmp_path,
     assert code == 1 and "1 row(s) without a row_id (lines [2])" in err and "'nan'" not in err
 
 
+def test_labels_import_resolves_a_class_name_by_case_alone(cli, tmp_path, spam_project):
+    """Issue 28: "spam" and "Ham" were refused for SPAM and HAM, though the README says case is
+    resolved; a name that two classes share by case stays refused."""
+    f = tmp_path / "cased.csv"
+    f.write_text("row_id,label,annotator\nc1,spam,ana\nc2,Ham,ana\nc3,1,ana\n")
+    code, out, err = cli("labels", "import", "--project", str(spam_project), "--file", str(f))
+    assert code == 0, err
+    from weaklabel.review.project import Project
+
+    gold = Project.load(spam_project).open_store().gold()
+    assert gold.to_dict() == {"c1": 1, "c2": 0, "c3": 1}
+    f.write_text("row_id,label,annotator\nc4,spa,ana\n")
+    code, _, err = cli("labels", "import", "--project", str(spam_project), "--file", str(f))
+    assert code == 1 and "label 'spa' is neither a class name" in err
+
+
 def test_users_add_list_password_role_remove(tmp_path, monkeypatch, capsys):
     import io
 

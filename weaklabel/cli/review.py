@@ -238,12 +238,16 @@ def _run_streamlit(cmd: list[str], env: dict[str, str]) -> int:
 
 
 def _label_value(v: Any, names: Sequence[str], line: int) -> int | str:
-    """A CSV label cell: a class name first (names like "1".."5" are names), else a class index."""
+    """A CSV label cell: a class name first (names like "1".."5" are names; case alone is resolved
+    when it names one class), else a class index."""
     from ..exceptions import InputError
 
     text = "" if v is None else str(v).strip()
     if text in names:
         return text
+    folded = [n for n in names if n.casefold() == text.casefold()]
+    if len(folded) == 1:   # "NEUTRAL" for "neutral": case alone is resolved, as for Label Studio exports
+        return folded[0]
     if text.isdigit() and int(text) < len(names):
         return int(text)
     raise InputError(f"--file line {line}: label {text!r} is neither a class name {list(names)} nor an index "
