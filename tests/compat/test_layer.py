@@ -127,3 +127,28 @@ def test_probs_to_preds_refuses_nan_rows_and_strings():
     with pytest.raises(ValueError, match="integer labels, got dtype <U"):
         to_int_label_array(["1", "0"])
     assert to_int_label_array([1.0, 0.0]).tolist() == [1, 0]
+
+
+def test_seed_seeds_true_random_tie_breaks():
+    """Issue 28: two fits with seed=1 gave different "true-random" labels, though the docs said
+    ``seed`` seeds tie-breaks. Snorkel seeds its global generator in fit; here each model has
+    its own, so the same seed gives the same labels without touching the caller's."""
+    from weaklabel.compat.snorkel.labeling.model import LabelModel
+    from weaklabel.compat.snorkel.utils import probs_to_preds
+
+    rng = np.random.default_rng(0)
+    L = rng.integers(-1, 2, size=(400, 4))
+    L[:200] = -1                                  # rows with no votes: the model's prior, tied when balanced
+
+    def labels(seed):
+        lm = LabelModel(cardinality=2, verbose=False).fit(L, class_balance=[0.5, 0.5], seed=seed)
+        return lm.predict(L, tie_break_policy="true-random")
+
+    first = labels(1)
+    assert (first[:200] >= 0).all() and first.tolist() == labels(1).tolist()
+    assert first.tolist() != labels(2).tolist()
+    ties = np.full((300, 2), 0.5)
+    np.random.seed(7)                             # Snorkel's free function: the global generator
+    a = probs_to_preds(ties, tie_break_policy="true-random")
+    np.random.seed(7)
+    assert a.tolist() == probs_to_preds(ties, tie_break_policy="true-random").tolist() and 0 < a.mean() < 1

@@ -32,10 +32,12 @@ def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:
     return np.eye(num_classes)[preds]
 
 
-def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: float = 1e-5) -> np.ndarray:
+def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: float = 1e-5,
+                   random_state: Any = None) -> np.ndarray:
     """Hard labels from probabilities; ties within ``tol`` broken by policy:
     "random" (a fixed hash of the row position, the same as Snorkel's), "true-random"
-    or "abstain"."""
+    (a draw from ``random_state``, default NumPy's global generator, as in Snorkel, so
+    ``np.random.seed`` repeats it) or "abstain"."""
     raw = np.asarray(probs)
     if raw.dtype.kind not in "biuf":
         raise ValueError(f"probs must hold numbers, got dtype {raw.dtype}")
@@ -50,7 +52,8 @@ def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: flo
         raise ValueError(f"tie_break_policy={tie_break_policy} policy not recognized.")
     if tie_break_policy != "random":
         policy: TieBreakPolicy = "abstain" if tie_break_policy == "abstain" else "true-random"
-        return _probs_to_preds(probs, tie_break_policy=policy, tol=tol, random_state=None)
+        seed = random_state if random_state is not None else int(np.random.randint(2**31 - 1))
+        return _probs_to_preds(probs, tie_break_policy=policy, tol=tol, random_state=seed)
     return snorkel_preds(probs, tol)   # ties land where they land in Snorkel, so scores match it
 
 

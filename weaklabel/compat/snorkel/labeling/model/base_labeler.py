@@ -34,8 +34,14 @@ class BaseLabeler:
                 tie_break_policy: str = "abstain") -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Hard labels; ties broken by ``tie_break_policy`` ("abstain", "random", "true-random")."""
         probs = self.predict_proba(L)
-        preds = probs_to_preds(probs, tie_break_policy=tie_break_policy)
+        preds = probs_to_preds(probs, tie_break_policy=tie_break_policy, random_state=self._tie_seed(tie_break_policy))
         return (preds, probs) if return_probs else preds
+
+    def _tie_seed(self, tie_break_policy: str) -> int | None:
+        """A draw from the generator ``fit(seed=...)`` made, for "true-random" ties (None: NumPy's
+        global generator, as Snorkel)."""
+        rng = getattr(self, "_tie_rng", None)
+        return int(rng.integers(2**31 - 1)) if rng is not None and tie_break_policy == "true-random" else None
 
     def score(self, L: np.ndarray, Y: np.ndarray, metrics: list[str] | None = None,
               tie_break_policy: str = "abstain") -> dict[str, float]:

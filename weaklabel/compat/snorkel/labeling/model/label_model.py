@@ -155,6 +155,7 @@ class LabelModel(BaseLabeler):
         self._set_class_balance(class_balance, Y_dev)
         seed = config["seed"] if config["seed"] is not None else int(np.random.randint(1_000_000))
         self.seed = seed
+        self._tie_rng = np.random.default_rng(seed)   # "true-random" ties: the same seed, the same labels
         model = _WeakLabelModel(cardinality=self.cardinality,
                                 class_balance=self.p if self._fixed_balance else None, random_state=seed)
         self._model = model.fit(L)  # its guardrail warnings (LabelModelWarning) reach the user
@@ -206,7 +207,7 @@ class LabelModel(BaseLabeler):
         self._check_fitted()
         L = self._check_L(L)
         probs = self._model.predict_proba(L)
-        preds = probs_to_preds(probs, tie_break_policy=tie_break_policy)
+        preds = probs_to_preds(probs, tie_break_policy=tie_break_policy, random_state=self._tie_seed(tie_break_policy))
         if tie_break_policy == "abstain":  # no vote, no label: the prior is not evidence
             preds[~(L >= 0).any(axis=1)] = -1
         return (preds, probs) if return_probs else preds
