@@ -73,3 +73,22 @@ def test_long_commands_name_their_steps_on_a_terminal(monkeypatch, capsys):
     assert main(["--quiet", "issues", *YT, "--lfs", "lfs/spam.py", "--n", "3"]) == 0
     assert capsys.readouterr().err == ""
     _progress.QUIET = False
+
+
+def test_drill_down_and_queue_show_each_text_in_full_wrapped_to_the_terminal(spam_project, capsys):
+    """Issue 28: drill-down cut each text at 40 characters, and the text is what the user drilled
+    down to read; `weaklabel queue` showed no text at all."""
+    from weaklabel.cli import main
+
+    folder = spam_project.parent
+    long = "please subscribe, great song 3"
+    assert main(["analyze", "--data", str(folder / "comments.csv"), "--id-column", "id", "--lfs",
+                 str(folder / "spam_lfs.py"), "--drill", "promo", "--kind", "conflicts"]) == 0
+    out = capsys.readouterr().out
+    assert f"text: {long}" in out and all(len(line) <= 100 for line in out.splitlines())
+    assert main(["queue", "--project", str(spam_project), "--n", "3"]) == 0
+    out = capsys.readouterr().out
+    payload = "<script>alert('xss')</script><b>bold</b> check out my channel, great song"
+    flat = " ".join(line.strip() for line in out.splitlines())
+    assert f"text: {payload}" in flat                      # the first item's whole text, wrapped
+    assert all(len(line) <= 100 for line in out.splitlines()) and "(3 rows)" in out

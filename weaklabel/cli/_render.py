@@ -73,3 +73,25 @@ def markdown(df: pd.DataFrame) -> str:
         cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.tolist()]
         lines.append("| " + " | ".join([str(idx), *cells]) + " |")
     return "\n".join(lines)
+
+
+def print_records(df: pd.DataFrame, fmt: str = "table", long_over: int = MAX_CELL) -> None:
+    """Rows one at a time, for reading the items themselves (drill-down, the queue): the short
+    columns on one line, then each long text in full, wrapped to the terminal. Other formats
+    go to :func:`print_table` whole."""
+    import textwrap
+
+    if fmt != "table" or WIDE:
+        print_table(df, fmt)
+        return
+    width = min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
+    long = [c for c in df.columns if (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))
+            and df[c].astype(str).str.len().max() > long_over]
+    for idx, row in df.iterrows():
+        head = " · ".join([str(idx), *(f"{c}={row[c]}" for c in df.columns if c not in long)])
+        print(textwrap.fill(head, width=width, subsequent_indent="    "))
+        for c in long:
+            text = " ".join(str(row[c]).split())   # one paragraph: line breaks in data never break the layout
+            print(textwrap.fill(f"{c}: {text}", width=width, initial_indent="    ", subsequent_indent="    "))
+    print(f"({len(df)} rows)")
+

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # the CLI starts without the scientific stack
 import argparse
 import sys
 
+from ._render import print_records
 from ._render import print_table as _print_table
 
 
@@ -47,7 +48,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     gold_known = has_gold(gold)
     if args.drill:
         rows = lf_rows(L, args.drill, args.kind, y=gold if gold_known else None, data=data, limit=args.limit)
-        _print_table(rows, args.format)
+        print_records(rows, args.format)   # the texts in full: they are what the user drilled down to read
         return 0
     if args.contribution:
         from ..analysis import contribution

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import InputError
-from ._render import print_table
+from ._render import print_records, print_table
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -75,8 +75,14 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
         csv_safe(q).to_csv(args.export, index=False)
         print(f"Wrote {len(q)} items to {args.export}")
-    else:
-        print_table(q.set_index("row_id"))
+    else:   # with each item's text (the display columns), in full
+        cols = [c for c in (sess.project.display_columns or [sess.project.text_column]) if c and c in sess.df.columns]
+        shown = q.set_index("row_id")
+        if cols:
+            content = sess.df[cols].copy()
+            content.index = sess.df.index.astype(str)
+            shown = shown.join(content, on=shown.index.astype(str))
+        print_records(shown)
     return 0
 
 
