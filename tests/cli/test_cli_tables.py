@@ -24,9 +24,10 @@ def test_tables_fit_100_columns(args, tmp_path, capsys):
     assert widest <= 100, f"{widest} columns:\n" + next(line for line in lines if len(line) == widest)
 
 
-def test_long_texts_are_cut_and_wide_shows_them_whole(capsys):
+def test_drilled_texts_are_wrapped_whole_and_wide_gives_a_line_per_row(capsys):
     assert main(["analyze", *YT, "--drill", "keyword_song", "--limit", "50"]) == 0
-    assert "…" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "…" not in out and max(len(line) for line in out.splitlines()) <= 100
     assert main(["--wide", "analyze", *YT, "--drill", "keyword_song", "--limit", "50"]) == 0
     out = capsys.readouterr().out
     assert "…" not in out and max(len(line) for line in out.splitlines()) > 100
