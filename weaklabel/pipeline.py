@@ -53,6 +53,19 @@ def load_items(data: str, *, split: str, data_dir: str | None, id_column: str | 
     return df, check_gold(df[gold_column], len(df), name=f"gold column {gold_column!r}", label_space=labels)
 
 
+def model_with_balance(name: str, class_balance: Any = None) -> BaseLabelModel:
+    """``make_model(name)``, with its prior fixed to ``class_balance`` when one is given; a model
+    that takes no class balance is then an InputError naming those that do."""
+    if class_balance is None:
+        return make_model(name)
+    from .models.registry import _accepts
+
+    if not _accepts(MODELS[name], "class_balance"):
+        takes = [m for m in MODELS if _accepts(MODELS[m], "class_balance")]
+        raise InputError(f"class_balance: model {name!r} takes no class balance; use one of {takes}")
+    return make_model(name, class_balance=np.asarray(class_balance, dtype=float))
+
+
 def load_eval_items(data: str, eval_split: str, *, data_dir: str | None, id_column: str | None,
                     gold_column: str | None, labels: LabelSpace) -> tuple[pd.DataFrame, np.ndarray, str]:
     """Held-out items with gold to score on, and their name: a split of a dataset named by
@@ -95,7 +108,7 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
         split: str = "train", data_dir: str | None = None, model: str = "label_model",
         id_column: str | None = None, gold_column: str | None = None, fault_tolerant: bool = False,
         eval_split: str | None = None, metrics: tuple[str, ...] = ("accuracy",), n_jobs: int = 1,
-        cache: str | os.PathLike[str] | None = None) -> RunResult:
+        cache: str | os.PathLike[str] | None = None, class_balance: Any = None) -> RunResult:
     """Apply an LF suite, fit a label model, and write ``labels.csv``, ``L.npz``, ``summary.json``.
 
     Parameters
@@ -119,6 +132,8 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
         Metrics for scores on gold.
     n_jobs, cache
         See :func:`~weaklabel.apply.apply_lfs`.
+    class_balance : array-like of shape (k,), optional
+        A known class balance: the model's prior is fixed to it (:func:`model_with_balance`).
     """
     suite = load_suite(lfs) if isinstance(lfs, str) else lfs
     df, gold = load_items(data, split=split, data_dir=data_dir, id_column=id_column,
@@ -135,10 +150,10 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
                              "gold, and this data has none; give it a gold column (--gold-column) or pick a "
                              "split with labels, or name a model (label_model is the default)")
         selection = select_model(L, gold)
-        est = make_model(selection.name)
+        est = model_with_balance(selection.name, class_balance)
         est.fit(L, gold)
     else:
-        est = make_model(model)
+        est = model_with_balance(model, class_balance)
         est.fit(L)  # unsupervised: gold is for scoring only
     fit_seconds = time.perf_counter() - t0
     preds, probs = est.predict(L, tie_break_policy="abstain", return_probs=True)  # no votes: no label

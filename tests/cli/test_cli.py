@@ -395,3 +395,33 @@ def test_users_add_list_password_role_remove(tmp_path, monkeypatch, capsys):
     assert users("remove", "ana")[0] == 0 and store.account("ana") is None
     code, out = users("remove", "ana")
     assert code == 1 and "no account 'ana'" in out.err
+
+
+def test_class_balance_on_fit_run_and_train(cli, tmp_path):
+    """Issue 28: the class balance had no flag. Given, it fixes the model's prior."""
+    code, out, err = cli("run", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs/cancer.py",
+                         "--class-balance", "malignant=0.37,benign=0.63", "--out", str(tmp_path / "r"))
+    assert code == 0, err
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["model"]["params"]["class_balance"] == pytest.approx([0.37, 0.63])
+    assert summary["model"]["class_balance"] == pytest.approx([0.37, 0.63])
+    code, _, err = cli("apply", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs/cancer.py",
+                       "--out", str(tmp_path / "L.npz"))
+    assert code == 0, err
+    skewed = {}
+    for spec in ("0.9,0.1", "0.1,0.9"):
+        code, out, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--class-balance", spec,
+                             "--out", str(tmp_path / spec))
+        assert code == 0, err
+        skewed[spec] = pd.read_csv(tmp_path / spec / "labels.csv")["p_malignant"].mean()
+    assert skewed["0.9,0.1"] > skewed["0.1,0.9"]          # the prior moves the labels' probabilities
+    for bad, why in (("0.5,0.6", "summing to 1"), ("malignant=1", "a share for each class"),
+                     ("a,b", "expected numbers")):
+        code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--class-balance", bad, "--out", str(tmp_path / "x"))
+        assert code == 1 and why in err, err
+    code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--model", "majority", "--class-balance", "0.5,0.5",
+                       "--out", str(tmp_path / "x"))
+    assert code == 1 and "takes no class balance" in err
+    code, out, err = cli("train", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs/cancer.py",
+                         "--class-balance", "0.37,0.63")
+    assert code == 0 and "end model trained on" in out, err

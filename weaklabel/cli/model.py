@@ -35,7 +35,9 @@ def _weak_labels(args: argparse.Namespace, steps: Steps) -> tuple[Any, pd.DataFr
     steps.step("fitting the label model")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LabelModelWarning)
-        lm = LabelModel().fit(L)
+        from .parser import class_balance
+
+        lm = LabelModel(class_balance=class_balance(getattr(args, "class_balance", None), suite.labels.names)).fit(L)
     return suite, df, gold, L, lm, pick_text_column(df, args.text_column)
 
 
@@ -89,7 +91,9 @@ def add_parsers(sub: Any, add_data_args: Callable[[Any], None]) -> None:
     add_data_args(p)
     p.add_argument("--text-column", help="text feature (default: 'text' if present, else numeric columns)")
     p.add_argument("--mode", default="weighted", choices=["weighted", "hard"])
-    p.add_argument("--eval-split", help="score label model and end model on this split's gold")
+    p.add_argument("--eval-split", help="score label model and end model on held-out gold: a split of a dataset "
+                                        "(e.g. test), or a file in the layout of --data")
+    p.add_argument("--class-balance", help="the class balance, known from elsewhere: SPAM=0.3,HAM=0.7 or 0.7,0.3")
     p.add_argument("--out", help="save the end model here (.skops, a safe format)")
     p = sub.add_parser("issues", help="rows whose weak label a cross-validated end model doubts")
     add_data_args(p)

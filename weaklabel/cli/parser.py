@@ -10,8 +10,12 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .. import __version__
+
+if TYPE_CHECKING:   # the CLI starts without the scientific stack
+    import numpy as np
 from ..backends import ENGINES
 from ..exceptions import WeakLabelError
 from . import analysis as cli_analysis
@@ -50,6 +54,37 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="apply every LF afresh; write no cache")
 
 
+BALANCE_HELP = ("the class balance, known from elsewhere: NAME=share pairs (SPAM=0.3,HAM=0.7) or shares in "
+                "class order (0.7,0.3); fixes the model's prior instead of estimating it")
+
+
+def class_balance(spec: str | None, names: Sequence[str]) -> np.ndarray | None:
+    """``--class-balance`` as an array in class order (None when not given), or InputError."""
+    if spec is None:
+        return None
+    import numpy as np
+
+    from ..exceptions import InputError
+
+    parts = [x.strip() for x in spec.split(",") if x.strip()]
+    named = bool(parts) and all("=" in x for x in parts)
+    pairs = [x.split("=", 1) for x in parts] if named else [["", x] for x in parts]
+    try:
+        values = [float(v) for _, v in pairs]
+    except ValueError:
+        raise InputError(f"--class-balance: expected numbers, as SPAM=0.3,HAM=0.7 or 0.7,0.3; got {spec!r}") from None
+    if named:
+        given = {k.strip().casefold(): v for (k, _), v in zip(pairs, values)}
+        if set(given) != {n.casefold() for n in names}:
+            raise InputError(f"--class-balance: expected a share for each class {list(names)}, got {spec!r}")
+        values = [given[n.casefold()] for n in names]
+    shares = np.array(values)
+    if len(shares) != len(names) or (shares <= 0).any() or abs(shares.sum() - 1) > 1e-6:
+        raise InputError(f"--class-balance: expected {len(names)} positive shares summing to 1 for {list(names)}, "
+                         f"got {spec!r}")
+    return shares
+
+
 def positive_int(text: str) -> int:
     """An argparse type: an integer >= 1 (so `--n -2` or `--chunksize 0` is a usage error)."""
     try:
@@ -78,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a label model: " + ", ".join(_model_choices()) + " (default label_model), or auto: "
                         "chosen by cross-validated score on the fit split's gold")
     p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
-    p.add_argument("--eval-split", help="also score on this split's gold (e.g. test)")
+    p.add_argument("--eval-split", help="also score on held-out gold: a split of a dataset (e.g. test), or a file "
+                                        "in the layout of --data")
+    p.add_argument("--class-balance", help=BALANCE_HELP)
     p.add_argument("--chunksize", type=positive_int,
                    help="stream a Parquet file in chunks of this many rows (data larger than memory)")
     p.add_argument("--metric", action="append", dest="metrics",
@@ -107,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "chosen by cross-validated score on --gold")
     p.add_argument("--gold", help="CSV of known labels (row_id,label): partial labels for the fit, and what "
                                   "--model auto chooses by")
+    p.add_argument("--class-balance", help=BALANCE_HELP)
     p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
 
     p = sub.add_parser("analyze", help="print the LF summary of a saved matrix or of data + LFs")

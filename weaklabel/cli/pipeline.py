@@ -78,11 +78,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2))
         return 0
 
+    balance = None
+    if args.class_balance:
+        from ..io.suite import load_suite
+        from .parser import class_balance
+
+        balance = class_balance(args.class_balance, load_suite(args.lfs).labels.names)
     res = run(args.data, args.lfs, out=args.out, split=args.split, data_dir=args.data_dir,
               model=args.model, id_column=args.id_column, gold_column=args.gold_column,
               fault_tolerant=args.fault_tolerant, eval_split=args.eval_split,
               metrics=tuple(args.metrics or ("accuracy",)), n_jobs=args.n_jobs,
-              cache=None if args.no_cache else args.cache)
+              cache=None if args.no_cache else args.cache, class_balance=balance)
     report = res.L.apply_report
     if report is not None and (report.cache_hits or report.cache_misses):
         print(f"\nvote cache: {len(report.cache_hits)} hits, {len(report.cache_misses)} misses", file=sys.stderr)
@@ -181,10 +187,14 @@ def _read_gold(path: str, L: Any) -> Any:
 def cmd_fit(args: argparse.Namespace) -> int:
     from ..analysis import label_counts
     from ..io.tables import write_labels
-    from ..pipeline import load_run_matrix, make_model
+    from ..pipeline import load_run_matrix, model_with_balance
+    from .parser import class_balance
 
     L = load_run_matrix(args.matrix)
     gold = _read_gold(args.gold, L) if args.gold else None
+    k = L.cardinality or int(L.votes.max()) + 1
+    balance = class_balance(args.class_balance, L.label_space.names if L.label_space is not None
+                            else tuple(str(c) for c in range(k)))
     if args.model == "auto":
         from ..models.select import select_model
 
@@ -195,9 +205,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         selection = select_model(L, gold)
         print(selection.describe())
         print(selection.table.round(4).to_string())
-        model = make_model(selection.name)
+        model = model_with_balance(selection.name, balance)
     else:
-        model = make_model(args.model)
+        model = model_with_balance(args.model, balance)
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:  # shown as the analyze command shows them
@@ -213,6 +223,6 @@ def cmd_fit(args: argparse.Namespace) -> int:
     out = check_out_dir(args.out, "out")
     out.mkdir(parents=True, exist_ok=True)
     path = write_labels(out / "labels.csv", L.row_ids, probs, preds, L, model.label_names_)
-    print(label_counts(preds, model.label_names_).to_string())
+    print(label_counts(preds, model.label_names_, no_votes=(L.votes >= 0).sum(axis=1) == 0).to_string())
     print(f"Wrote {path}")
     return 0
