@@ -158,17 +158,23 @@ _WATCH = """() => {
 }"""
 
 
+def _signed_in_page(browser, port: int, name: str):
+    """A page of the app on ``port``, signed in as ``name`` (an open app), with its first item shown."""
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+    page.get_by_label("Your name").wait_for(timeout=60_000)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=re.compile(r"^SPAM")).wait_for(timeout=120_000)
+    return page
+
+
 def _double_presses(project, pairs: int, shot) -> tuple[list[str], list[str]]:
     """Sign in and press "2" twice, 40 ms apart, ``pairs`` times, each pair once the previous
     one's next item is painted; returns (rows labeled, rows the page ever showed)."""
     with _streamlit(project) as (port, _), sync_api.sync_playwright() as pw:
         browser = _chromium(pw)
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
-        page.get_by_label("Your name").wait_for(timeout=60_000)
-        page.get_by_label("Your name").fill("fast-expert")
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("button", name=re.compile(r"^SPAM")).wait_for(timeout=120_000)
+        page = _signed_in_page(browser, port, "fast-expert")
         page.evaluate(_WATCH)
         for _ in range(pairs):
             page.get_by_text("why this item").click()        # focus the page, not the note box
@@ -274,12 +280,7 @@ def test_enter_or_escape_in_the_note_box_gives_the_keys_back_to_the_labels(spam_
     with _streamlit(spam_project) as (port, _):
         with sync_api.sync_playwright() as pw:
             browser = _chromium(pw)
-            page = browser.new_page(viewport={"width": 1300, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
-            page.get_by_label("Your name").wait_for(timeout=60_000)
-            page.get_by_label("Your name").fill("note-expert")
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("button", name=re.compile(r"^SPAM")).wait_for(timeout=60_000)
+            page = _signed_in_page(browser, port, "note-expert")
             store = Project.load(spam_project).open_store()
             for leave, note in (("Enter", "sarcastic, see thread"), ("Escape", "mentions a link")):
                 before = _shown_row(page)
