@@ -67,7 +67,7 @@ LFS = [
                  {"LOWER": {"IN": ["my", "our", "me", "us", "the"]}, "OP": "?"},
                  {"LOWER": {"IN": ["channel", "page", "site", "website", "blog", "facebook",
                                    "twitter", "instagram"]}}]],
-               label=SPAM),
+               label=SPAM, pipeline="blank:en"),   # words only: spaCy's tokenizer, no trained model
     keyword_lf("free", "money", "earn", "giveaway", "win", "gift card", "cash", "dollars",
                label=SPAM, name="keyword_money"),
 ]

@@ -13,7 +13,7 @@ from weaklabel.exceptions import InputTypeError  # noqa: E402
 from weaklabel.nlp import matcher_lf, nlp_labeling_function, phrase_lf  # noqa: E402
 
 
-@nlp_labeling_function(column="text")
+@nlp_labeling_function(column="text", pipeline="blank:en")   # the mechanics: no trained model needed
 def two_sentences(doc):
     return 0 if len(list(doc.sents)) >= 2 else ABSTAIN
 
@@ -60,7 +60,7 @@ def test_a_reupload_stands_in_only_with_the_language_and_version_it_claims(monke
 def test_spacy_lfs_share_one_pipe_pass_per_column(monkeypatch):
     df = pd.DataFrame({"text": ["Visit my channel. Now!", "nice song", None]})
     calls = []
-    real = nlp.get_pipeline(None)
+    real = nlp.get_pipeline("blank:en")
     orig_pipe = type(real).pipe
 
     def counting_pipe(self, texts, **kw):
@@ -70,18 +70,19 @@ def test_spacy_lfs_share_one_pipe_pass_per_column(monkeypatch):
 
     monkeypatch.setattr(type(real), "pipe", counting_pipe)
     lfs = [two_sentences,
-           matcher_lf("promo", [[{"LOWER": "visit"}, {"LOWER": "my"}, {"LOWER": "channel"}]], label=1),
-           phrase_lf("song_words", ["nice song", "great video"], label=0)]
+           matcher_lf("promo", [[{"LOWER": "visit"}, {"LOWER": "my"}, {"LOWER": "channel"}]], label=1,
+                      pipeline="blank:en"),
+           phrase_lf("song_words", ["nice song", "great video"], label=0, pipeline="blank:en")]
     L = apply_lfs(lfs, df)
     assert calls == [3]  # one batched pass for three LFs
     assert L.votes.tolist() == [[0, 1, -1], [-1, -1, 0], [-1, -1, -1]]
     # outside a run each LF parses for itself, with the same votes
-    assert matcher_lf("p2", [[{"LOWER": "visit"}]], label=1).apply(df).tolist() == [1, -1, -1]
+    assert matcher_lf("p2", [[{"LOWER": "visit"}]], label=1, pipeline="blank:en").apply(df).tolist() == [1, -1, -1]
     assert two_sentences({"text": "One. Two."}) == 0
 
 
 def test_matcher_lexical_attributes_work_on_blank_pipeline():
-    lf = matcher_lf("url", [[{"LIKE_URL": True}]], label=1)
+    lf = matcher_lf("url", [[{"LIKE_URL": True}]], label=1, pipeline="blank:en")
     assert lf.apply(pd.DataFrame({"text": ["go to www.example.com", "no link"]})).tolist() == [1, -1]
 
 
