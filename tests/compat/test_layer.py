@@ -152,3 +152,29 @@ def test_seed_seeds_true_random_tie_breaks():
     a = probs_to_preds(ties, tie_break_policy="true-random")
     np.random.seed(7)
     assert a.tolist() == probs_to_preds(ties, tie_break_policy="true-random").tolist() and 0 < a.mean() < 1
+
+
+def test_slicing_functions_that_return_a_bool_work_on_every_applier():
+    """Issue 28: the Dask and parallel SF appliers refused an SF returning a bool, which is how
+    Snorkel's tutorials write them; the pandas applier took it."""
+    pytest.importorskip("dask")
+    import dask.dataframe as dd
+
+    from weaklabel.compat.snorkel.slicing.apply.dask import DaskSFApplier, PandasParallelSFApplier
+
+    @slicing_function()
+    def short(x):
+        return len(x.text) < 5
+
+    df = pd.DataFrame({"text": ["hi", "hello there", "yo", "long text here"]})
+    expected = [1, 0, 1, 0]
+    assert PandasSFApplier([short]).apply(df, progress_bar=False)["short"].tolist() == expected
+    S = PandasParallelSFApplier([short]).apply(df, n_parallel=2, scheduler="sync")
+    assert S["short"].tolist() == expected
+    S = DaskSFApplier([short]).apply(dd.from_pandas(df, npartitions=2), scheduler="sync")
+    assert S["short"].tolist() == expected
+    with pytest.raises(LFError, match="not a bool"):             # an LF still may not return one
+        from weaklabel.compat.snorkel.labeling.apply.dask import DaskLFApplier
+
+        DaskLFApplier([labeling_function()(lambda x: len(x.text) < 5)]).apply(
+            dd.from_pandas(df, npartitions=2), scheduler="sync")

@@ -13,9 +13,10 @@ from .core import BaseLFApplier, _FunctionCaller, votes_matrix
 from .pandas import apply_frame
 
 
-def _label_partition(part: pd.DataFrame, lfs: list[Any], names: list[str], fault_tolerant: bool) -> np.ndarray:
+def _label_partition(part: pd.DataFrame, lfs: list[Any], names: list[str], fault_tolerant: bool,
+                     bools: bool = False) -> np.ndarray:
     caller = _FunctionCaller(fault_tolerant)
-    return votes_matrix(apply_frame(part, lfs, caller, False), names, len(part))
+    return votes_matrix(apply_frame(part, lfs, caller, False), names, len(part), bools=bools)
 
 
 class DaskLFApplier(BaseLFApplier):
@@ -33,7 +34,9 @@ class DaskLFApplier(BaseLFApplier):
         """
         dask = require("dask", extra="dask", feature="DaskLFApplier")
         parts = df.to_delayed()
-        tasks = [dask.delayed(_label_partition)(p, self._lfs, self._lf_names, fault_tolerant) for p in parts]
+        # slicing functions (the SF appliers) may return a bool, as Snorkel's tutorials write them
+        bools = getattr(self, "_use_recarray", False)
+        tasks = [dask.delayed(_label_partition)(p, self._lfs, self._lf_names, fault_tolerant, bools) for p in parts]
         blocks = dask.compute(*tasks, scheduler=scheduler)
         return np.vstack(blocks) if blocks else np.empty((0, len(self._lfs)), dtype=np.int64)
 

@@ -14,14 +14,18 @@ def _as_recarray(S: np.ndarray, names: list[str]) -> np.recarray:
 
 
 class DaskSFApplier(DaskLFApplier):
-    """Apply SFs to a Dask DataFrame."""
+    """Apply SFs to a Dask DataFrame (an SF may return 0/1 or a bool)."""
+
+    _use_recarray = True
 
     def apply(self, df: Any, scheduler: Any = "processes", fault_tolerant: bool = False) -> np.recarray:
         return _as_recarray(super().apply(df, scheduler=scheduler, fault_tolerant=fault_tolerant), self._lf_names)
 
 
 class PandasParallelSFApplier(PandasParallelLFApplier):
-    """Apply SFs to a pandas DataFrame in parallel Dask partitions."""
+    """Apply SFs to a pandas DataFrame in parallel Dask partitions (an SF may return a bool)."""
+
+    _use_recarray = True
 
     def apply(self, df: Any, n_parallel: int = 2, scheduler: Any = "processes",  # type: ignore[override]
               fault_tolerant: bool = False) -> np.recarray:
