@@ -70,3 +70,18 @@ def test_compress_round_trips_for_any_matrix(votes):
     assert np.array_equal(vp.patterns[vp.inverse], votes)
     assert vp.counts.sum() == votes.shape[0]
     assert len({row.tobytes() for row in vp.patterns}) == vp.patterns.shape[0]
+
+
+def test_a_notebook_shows_the_matrix_as_a_table():
+    """Issue 28: no notebook display for the label matrix (the LF summary is a DataFrame, which
+    has one). Names are escaped."""
+    import numpy as np
+
+    from weaklabel import LabelMatrix, LabelSpace
+
+    L = LabelMatrix(np.array([[0, -1], [1, -1], [-1, 1], [-1, -1]]), ["kw_<b>", "regex"],
+                    label_space=LabelSpace(["HAM", "SPAM"]))
+    out = L._repr_html_()
+    assert "4 rows x 2 LFs, coverage 0.750" in out and "labels: HAM, SPAM" in out
+    assert "<td>kw_&lt;b&gt;</td><td>0.500</td><td>HAM, SPAM</td>" in out
+    assert "<td>regex</td><td>0.250</td><td>SPAM</td>" in out

@@ -171,6 +171,27 @@ class LabelMatrix:
         return (f"LabelMatrix({self.n_rows} rows x {self.n_lfs} LFs, coverage={cov:.3f}, "
                 f"labels={list(self.label_space.names) if self.label_space else None})")
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the shape and coverage, then each LF's coverage and the classes it
+        votes (the first 50 LFs). Names are HTML-escaped."""
+        import html
+
+        v = self.votes
+        fired = v != ABSTAIN
+        names = self.label_space.names if self.label_space is not None else None
+        rows = []
+        for j, lf in enumerate(self.lf_names[:50]):
+            classes = np.unique(v[fired[:, j], j]).tolist()
+            shown = ", ".join(names[c] if names is not None and 0 <= c < len(names) else str(c) for c in classes)
+            rows.append(f"<tr><td>{html.escape(str(lf))}</td><td>{fired[:, j].mean() if self.n_rows else 0:.3f}"
+                        f"</td><td>{html.escape(shown)}</td></tr>")
+        more = f"<p>... and {self.n_lfs - 50} more LFs</p>" if self.n_lfs > 50 else ""
+        cov = float(fired.any(axis=1).mean()) if self.n_rows else 0.0
+        labels = html.escape(", ".join(names)) if names is not None else "-"
+        return (f"<p><b>LabelMatrix</b>: {self.n_rows} rows x {self.n_lfs} LFs, coverage {cov:.3f}, "
+                f"labels: {labels}</p><table><tr><th>LF</th><th>coverage</th><th>votes</th></tr>"
+                + "".join(rows) + f"</table>{more}")
+
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, LabelMatrix) and self.lf_names == other.lf_names
                 and np.array_equal(self.votes, other.votes)
