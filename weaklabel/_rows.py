@@ -52,6 +52,46 @@ class DataRow(dict):
     def to_dict(self) -> dict[str, Any]:
         return dict(self)
 
+    # -- what a pandas row offers, for LFs written against df.iterrows() rows --------------
+    def _series(self) -> pd.Series:
+        return pd.Series(dict(self), name=self._name, dtype=object)
+
+    @property
+    def values(self) -> Any:  # pandas' property, not dict's method
+        """The field values as an array (``pandas.Series.values``)."""
+        return self._series().to_numpy()
+
+    def to_numpy(self) -> Any:
+        return self._series().to_numpy()
+
+    @property
+    def loc(self) -> Any:
+        """Label-based access (``x.loc["text"]``, ``x.loc[["a", "b"]]``)."""
+        return self._series().loc
+
+    @property
+    def iloc(self) -> Any:
+        """Position-based access (``x.iloc[0]``)."""
+        return self._series().iloc
+
+    def isnull(self) -> pd.Series:
+        return self._series().isna()
+
+    isna = isnull
+
+    def notnull(self) -> pd.Series:
+        return self._series().notna()
+
+    notna = notnull
+
+    def fillna(self, value: Any) -> DataRow:
+        """A new row with missing fields set to ``value`` (the row itself is unchanged)."""
+        return DataRow(self._series().fillna(value).items(), name=self._name)
+
+    def copy(self) -> DataRow:
+        """A new row with the same fields and name (not a plain dict)."""
+        return DataRow(self.items(), name=self._name)
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (DataRow, (list(self.items()), self._name))
 

@@ -178,3 +178,27 @@ def test_slicing_functions_that_return_a_bool_work_on_every_applier():
 
         DaskLFApplier([labeling_function()(lambda x: len(x.text) < 5)]).apply(
             dd.from_pandas(df, npartitions=2), scheduler="sync")
+
+
+def test_rows_answer_the_pandas_idioms_lfs_use():
+    """Issue 28: 7 of 19 common idioms crashed on a row (x.values, .isnull(), .fillna(), .loc,
+    .iloc) and x.copy() gave a dict. Each is answered as a pandas row would answer it."""
+    df = pd.DataFrame({"text": ["hi there", None], "n": [1.0, np.nan]}, index=["a", "b"])
+    x, y = frame_rows(df)
+    expected_x, expected_y = (row for _, row in df.iterrows())
+    assert list(x.values) == list(expected_x.values) and x.loc["text"] == expected_x.loc["text"]
+    assert x.iloc[1] == expected_x.iloc[1] and x.loc[["text"]].tolist() == ["hi there"]
+    assert y.isnull().tolist() == expected_y.isnull().tolist() == y.isna().tolist() == [True, True]
+    assert y.notnull().tolist() == [False, False] and x.notna().all()
+    filled = y.fillna("")
+    assert filled.text == "" and filled.n == "" and pd.isna(y.text)        # a new row; y is unchanged
+    c = x.copy()
+    assert isinstance(c, DataRow) and c.name == "a" and c.text == "hi there"
+    c.text = "changed"
+    assert x.text == "hi there"
+
+    @labeling_function()
+    def uses_idioms(row):
+        return 1 if not row.isnull().any() and "hi" in row.fillna("").loc["text"] else -1
+
+    assert PandasLFApplier([uses_idioms]).apply(df, progress_bar=False).tolist() == [[1], [-1]]
