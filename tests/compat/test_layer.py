@@ -202,3 +202,24 @@ def test_rows_answer_the_pandas_idioms_lfs_use():
         return 1 if not row.isnull().any() and "hi" in row.fillna("").loc["text"] else -1
 
     assert PandasLFApplier([uses_idioms]).apply(df, progress_bar=False).tolist() == [[1], [-1]]
+
+
+def test_the_compat_label_model_reaches_the_native_options_and_gold():
+    """Issue 28: the compat LabelModel could not reach weaklabel's own options (confusion=, ...)
+    or take gold. With the same options, seed and gold it gives the native model's output."""
+    from weaklabel import load_dataset
+    from weaklabel.apply import apply_lfs
+    from weaklabel.io.suite import load_suite
+    from weaklabel.models import LabelModel as Native
+
+    ds = load_dataset("breast_cancer", split="all")
+    suite = load_suite("lfs.cancer")
+    L = apply_lfs(suite.lfs, ds.df, label_space=suite.labels).votes
+    gold = np.where(np.arange(len(ds.y)) % 5 == 0, ds.y, -1)       # a fifth of the rows known
+    compat = LabelModel(cardinality=2, verbose=False, confusion="class_conditional")
+    compat.fit(L, gold=gold, seed=3)
+    native = Native(cardinality=2, confusion="class_conditional", random_state=3).fit(L, gold)
+    assert compat.weaklabel_model.confusion == "class_conditional"
+    assert np.allclose(compat.predict_proba(L), native.predict_proba(L))
+    with pytest.raises(ValueError, match=r"weaklabel's own \[.*'confusion'"):
+        LabelModel(cardinality=2, confusions="full")

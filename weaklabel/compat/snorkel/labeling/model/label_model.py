@@ -41,6 +41,8 @@ class TrainConfig(NamedTuple):
 
 
 _TRAIN_DEFAULTS: dict[str, Any] = TrainConfig()._asdict()
+# weaklabel's own options, reachable through the compat constructor (the rest are set by fit)
+_NATIVE = frozenset(_WeakLabelModel().get_params()) - {"cardinality", "class_balance", "random_state"}
 
 
 class LabelModel(BaseLabeler):
@@ -54,6 +56,10 @@ class LabelModel(BaseLabeler):
         Log a line per fit.
     device : str, default "cpu"
         Accepted for compatibility; the model runs in NumPy.
+    **native
+        weaklabel's own options of :class:`weaklabel.models.LabelModel` (``confusion``,
+        ``smoothing``, ``max_iter``, ``tol``, ``gold_correction``, ``gold_weight``,
+        ``pattern_prior``, ``temperature``, ``model_abstains``), passed through.
 
     Examples
     --------
@@ -66,8 +72,10 @@ class LabelModel(BaseLabeler):
         super().__init__(cardinality)
         self.verbose = bool(kwargs.pop("verbose", True))
         self.device = kwargs.pop("device", "cpu")
+        self.native_params = {k: kwargs.pop(k) for k in list(kwargs) if k in _NATIVE}
         if kwargs:
-            raise ValueError(f"Unknown LabelModel option(s) {sorted(kwargs)}; it takes cardinality, verbose, device")
+            raise ValueError(f"Unknown LabelModel option(s) {sorted(kwargs)}; it takes cardinality, verbose, device "
+                             f"and weaklabel's own {sorted(_NATIVE)}")
 
     # -- Snorkel's set-up helpers --------------------------------------------
     def _set_constants(self, L: np.ndarray) -> None:
@@ -121,7 +129,7 @@ class LabelModel(BaseLabeler):
 
     # -- fitting ----------------------------------------------------------------
     def fit(self, L_train: np.ndarray, Y_dev: Any = None, class_balance: Any = None, progress_bar: bool = True,
-            **kwargs: Any) -> LabelModel:
+            gold: Any = None, **kwargs: Any) -> LabelModel:
         """Learn LF accuracies from ``L_train`` without gold.
 
         Parameters
@@ -133,6 +141,9 @@ class LabelModel(BaseLabeler):
             A fixed prior (else it is estimated, unlike Snorkel's uniform default).
         progress_bar : bool
             Accepted for compatibility (EM takes milliseconds).
+        gold : array-like of shape (n,), optional
+            weaklabel's partial labels: the known class of some rows of ``L_train`` (-1
+            elsewhere), which the gold layers learn from (not in Snorkel).
         **kwargs
             Snorkel's training options (n_epochs, lr, l2, optimizer, lr_scheduler,
             lr_scheduler_config, prec_init, seed, log_freq, mu_eps); checked as Snorkel
@@ -156,9 +167,9 @@ class LabelModel(BaseLabeler):
         seed = config["seed"] if config["seed"] is not None else int(np.random.randint(1_000_000))
         self.seed = seed
         self._tie_rng = np.random.default_rng(seed)   # "true-random" ties: the same seed, the same labels
-        model = _WeakLabelModel(cardinality=self.cardinality,
-                                class_balance=self.p if self._fixed_balance else None, random_state=seed)
-        self._model = model.fit(L)  # its guardrail warnings (LabelModelWarning) reach the user
+        model = _WeakLabelModel(cardinality=self.cardinality, class_balance=self.p if self._fixed_balance else None,
+                                random_state=seed, **self.native_params)
+        self._model = model.fit(L, gold)  # its guardrail warnings (LabelModelWarning) reach the user
         if not self._fixed_balance:
             self.p = model.class_balance_
             self.P = np.diag(self.p)
