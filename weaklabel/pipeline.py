@@ -179,9 +179,11 @@ def _scores(est: BaseLabelModel, L: LabelMatrix, y: np.ndarray, metrics: tuple[s
     """Scores of the labels ``run`` writes: the metrics on the gold rows that got a label, their
     coverage, and accuracy over every gold row with the unlabeled ones counted wrong (rows no LF
     voted on, and ties, get no label in ``labels.csv``)."""
-    out = est.score(L, y, metrics=(*metrics, "coverage"), tie_break_policy="abstain")
+    from .evaluate import metric_scores
+
+    preds, probs = est.predict(L, tie_break_policy="abstain", return_probs=True)   # one prediction for both
+    out = metric_scores(y, preds, est.cardinality_, (*metrics, "coverage"), probs=probs)
     known = y >= 0
-    preds = est.predict(L, tie_break_policy="abstain")
     out["accuracy_all_rows"] = float(np.mean(preds[known] == y[known])) if known.any() else float("nan")
     out["gold_rows"] = int(known.sum())
     return out
