@@ -255,7 +255,6 @@ def main() -> None:
         st.stop()
     try:
         project = _project(path)
-        _loading(path)   # the LFs run and the model fits while the expert signs in
     except WeakLabelError as exc:
         st.error(f"Cannot open the project: {_md(exc)}")
         st.stop()
@@ -265,6 +264,10 @@ def main() -> None:
     except WeakLabelError as exc:   # the store cannot be reached
         st.error(f"Cannot open the project: {_md(exc)}")
         st.stop()
+    finally:
+        # the LFs run and the model fits while the expert signs in; started once the form is
+        # drawn, so the first paint does not share the interpreter with the load
+        _loading(path)
     try:
         sess, lock = _session(path)
     except WeakLabelError as exc:

@@ -46,6 +46,52 @@ def test_import_and_help_load_no_scientific_stack():
     assert not (_imported(["-m", "weaklabel", "--help"]) & STARTUP_FORBIDDEN)
 
 
+# The package and the command line start without numpy or pandas: each public name loads its
+# module on first use, and `weaklabel app` reads its project before the server starts.
+NO_ARRAYS = {"numpy", "pandas", "pyarrow"}
+
+
+def test_import_help_and_reading_a_project_load_no_numpy_or_pandas(tmp_path):
+    assert not (_imported(["-c", "import weaklabel"]) & NO_ARRAYS)
+    assert not (_imported(["-m", "weaklabel", "--help"]) & NO_ARRAYS)
+    assert not (_imported(["-m", "weaklabel", "app", "--help"]) & NO_ARRAYS)
+    code = ("from weaklabel.review.project import Project; from weaklabel.review.access import AccessPolicy; "
+            "Project.load('demo.toml'); AccessPolicy.from_env()")
+    (tmp_path / "demo.toml").write_text('[project]\nname = "demo"\ndata = "youtube"\nlfs = "lfs.youtube"\n'
+                                        'store = "labels.db"\n')
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert not ({line.rsplit("|", 1)[1].strip().split(".")[0] for line in out.stderr.splitlines()
+                 if line.startswith("import time:") and "|" in line} & NO_ARRAYS)
+
+
+def test_lazy_names_resolve_once_list_in_dir_and_refuse_unknown_ones():
+    import weaklabel
+    import weaklabel.io
+    import weaklabel.models
+    from weaklabel.models.label_model import LabelModel
+
+    assert weaklabel.LabelModel is LabelModel is weaklabel.models.LabelModel
+    assert "LabelModel" in vars(weaklabel)   # cached: the second lookup does not import again
+    assert set(weaklabel.__all__) <= set(dir(weaklabel))
+    assert set(weaklabel.models.__all__) <= set(dir(weaklabel.models))
+    assert set(weaklabel.io.__all__) <= set(dir(weaklabel.io))
+    for package in (weaklabel, weaklabel.models, weaklabel.io):
+        for name in package.__all__:
+            assert getattr(package, name) is not None
+    from weaklabel.exceptions import ConvergenceWarning
+    from weaklabel.models import ConvergenceWarning as Same
+
+    assert Same is ConvergenceWarning
+    try:
+        weaklabel.NoSuchName  # noqa: B018
+    except AttributeError as exc:
+        assert "NoSuchName" in str(exc)
+    else:
+        raise AssertionError("an unknown name must raise AttributeError")
+
+
 def test_label_models_still_clone_and_refit_with_scikit_learn():
     import numpy as np
     from sklearn.base import clone
@@ -63,7 +109,11 @@ def test_label_models_still_clone_and_refit_with_scikit_learn():
 
 
 def test_cli_model_choices_are_the_registry():
-    from weaklabel.cli.parser import _model_choices
-    from weaklabel.models import MODELS
+    from weaklabel.benchmark import DEFAULT_MODELS
+    from weaklabel.cli.parser import _model_choices, _model_names
+    from weaklabel.models import MODELS, names
+    from weaklabel.models.registry import PEERS
 
-    assert _model_choices() == list(MODELS)
+    assert _model_choices() == list(MODELS) == list(names.MODEL_NAMES)
+    assert _model_names() == list(DEFAULT_MODELS)
+    assert names.PEERS == PEERS

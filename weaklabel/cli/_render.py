@@ -8,8 +8,10 @@ columns.
 from __future__ import annotations
 
 import shutil
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:   # pandas loads when a table is printed, not when the command starts
+    import pandas as pd
 
 MAX_WIDTH = 100
 MAX_CELL = 40
@@ -41,6 +43,8 @@ def _cut(v: object) -> object:
 
 def fit_to_terminal(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """The frame as it is shown (short names, cut cells) and the width to wrap at."""
+    import pandas as pd
+
     if WIDE:
         return df, 100_000  # one line per row, whatever its length
     shown = df.rename(columns=_short)
@@ -53,6 +57,8 @@ def fit_to_terminal(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 def print_table(df: pd.DataFrame, fmt: str = "table") -> None:
     """Print ``df`` as ``table`` (aligned text), ``json``, ``csv`` or ``markdown``."""
+    import pandas as pd
+
     if fmt == "json":
         print(df.to_json(orient="index", indent=2))
     elif fmt == "csv":
@@ -80,6 +86,8 @@ def print_records(df: pd.DataFrame, fmt: str = "table", long_over: int = MAX_CEL
     columns on one line, then each long text in full, wrapped to the terminal. Other formats
     go to :func:`print_table` whole."""
     import textwrap
+
+    import pandas as pd
 
     if fmt != "table" or WIDE:
         print_table(df, fmt)

@@ -13,8 +13,6 @@ import argparse
 import warnings
 from typing import Any
 
-import numpy as np
-
 from .._progress import Steps
 from ._render import print_table
 
@@ -70,6 +68,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_issues(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from ..learn.quality import find_label_issues
     from ..models import probs_to_preds
 

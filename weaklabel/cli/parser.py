@@ -289,15 +289,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _model_choices() -> list[str]:
-    from ..models import MODELS  # loaded by `import weaklabel` already: no start-up cost
+    from ..models.names import MODEL_NAMES  # the names alone: no model (or numpy) loads
 
-    return list(MODELS)
+    return list(MODEL_NAMES)
 
 
 def _model_names() -> list[str]:
-    from ..benchmark import DEFAULT_MODELS
+    from ..models.names import BENCHMARK_MODELS
 
-    return list(DEFAULT_MODELS)
+    return list(BENCHMARK_MODELS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -219,11 +219,43 @@ def cmd_app(args: argparse.Namespace) -> int:
         print("Error: the review app (apps/review_app.py) is not installed with this weaklabel", file=sys.stderr)
         return 1
     env = dict(os.environ, WEAKLABEL_PROJECT=str(Path(args.project).resolve()))
+    _warm_imports(args.address, args.port)
     cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.port", str(args.port),
            "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--client.toolbarMode", "viewer"]  # no Deploy/Stop menu for experts
     return _run_streamlit(cmd, env)
+
+
+# what the app's first run imports: pandas, the store, the session, the app's own modules
+APP_IMPORTS = ("pandas", "weaklabel.review.session", "apps._sign_in", "apps._tabs")
+
+
+def _warm_imports(address: str, port: int) -> None:
+    """Import what the app's first run needs in a background thread, once the server listens
+    (not before: it would slow Streamlit's own start) and while the browser loads Streamlit's
+    page, so the sign-in form waits on none of it."""
+    import importlib
+    import socket
+    import threading
+    import time
+
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(address, address)   # wildcards
+
+    def warm() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+                if s.connect_ex((host, port)) == 0:
+                    break
+            time.sleep(0.01)
+        for name in APP_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except Exception:   # noqa: BLE001 - the app's own run reports any real failure
+                return
+
+    threading.Thread(target=warm, name="weaklabel-warm-imports", daemon=True).start()
 
 
 def _run_streamlit(cmd: list[str], env: dict[str, str]) -> int:

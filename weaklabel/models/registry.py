@@ -14,6 +14,7 @@ from .base import BaseLabelModel
 from .dawid_skene import DawidSkene
 from .label_model import LabelModel
 from .majority import MajorityVote
+from .names import PEERS
 from .snorkel import SnorkelLabelModel
 from .triplets import TripletModel
 from .weighted import WeightedMajorityVote
@@ -33,7 +34,6 @@ MODELS: dict[str, Callable[..., BaseLabelModel]] = {
     "crowdkit_mace": functools.partial(CrowdKitModel, method="MACE"),
     "hyperlm": HyperLM,
 }
-PEERS = ("snorkel", "crowdkit_ds", "crowdkit_one_coin", "crowdkit_glad", "crowdkit_mace", "hyperlm")
 
 
 def _accepts(factory: Callable[..., Any], name: str) -> bool:

@@ -45,12 +45,12 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # loaded lazily at run time
+if TYPE_CHECKING:  # loaded lazily at run time: `weaklabel app` reads the project before numpy loads
+    import numpy as np
+    import pandas as pd
+
     from ..io.suite import LFSuite
     from .store import ExpertLabelStore
-
-import numpy as np
-import pandas as pd
 
 from .._atomic import atomic_path
 from ..backends import ENGINES
