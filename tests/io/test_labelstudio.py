@@ -254,3 +254,42 @@ def test_broken_answers_from_label_studio_are_clear_errors(monkeypatch, failure,
     monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: Answer())
     with pytest.raises(LabelStudioError, match=message):
         LabelStudioAPI("http://127.0.0.1:9", "legacy-token").tasks(3)
+
+
+def test_pull_skips_tasks_made_in_label_studio_and_imports_the_rest(spam_project, monkeypatch, capsys):
+    from weaklabel.io.ls_api import LabelStudioAPI
+
+    text = spam_project.read_text() + '\n[labelstudio]\nurl = "http://127.0.0.1:9"\nproject_id = 3\n'
+    spam_project.write_text(text)
+    ann = {"completed_by": 1, "updated_at": "2026-11-28T10:00:00Z",
+           "result": [{"type": "choices", "from_name": "label", "value": {"choices": ["SPAM"]}}]}
+    exported = [{"id": 1, "data": {"row_id": "c1", "text": "x"}, "annotations": [{"id": 10, **ann}]},
+                {"id": 2, "data": {"text": "typed into Label Studio"}, "annotations": [{"id": 11, **ann}]},
+                {"id": 3, "data": {"row_id": "", "text": "empty id"}, "annotations": []}]
+    monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "tok")
+    monkeypatch.setattr(LabelStudioAPI, "get_project", lambda self, pid: {"id": 3, "title": "spam"})
+    monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid: exported)
+    monkeypatch.setattr(LabelStudioAPI, "users", lambda self: {1: "ana@example.org"})
+    for allow in ([], ["--allow-unknown-ids"]):
+        assert main(["ls", "pull", "--project", str(spam_project), *allow]) == 0
+        out = capsys.readouterr().out
+        assert "Skipped 2 task(s) made in Label Studio, with 1 annotation(s)" in out and "ids [2, 3]" in out
+    assert Project.load(spam_project).open_store().gold().to_dict() == {"c1": 1}
+
+
+def test_pull_maps_a_teams_own_label_values(spam_project, monkeypatch, capsys):
+    from weaklabel.io.ls_api import LabelStudioAPI
+
+    spam_project.write_text(spam_project.read_text() + '\n[labelstudio]\nurl = "http://127.0.0.1:9"\nproject_id = 3\n')
+    exported = [{"id": 1, "data": {"row_id": "c1", "text": "x"},
+                 "annotations": [{"id": 10, "completed_by": 1, "updated_at": "2026-11-28T10:00:00Z",
+                                  "result": [{"type": "choices", "value": {"choices": ["Junk"]}}]}]}]
+    monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "tok")
+    monkeypatch.setattr(LabelStudioAPI, "get_project", lambda self, pid: {"id": 3, "title": "spam"})
+    monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid: exported)
+    monkeypatch.setattr(LabelStudioAPI, "users", lambda self: {1: "ana@example.org"})
+    assert main(["ls", "pull", "--project", str(spam_project)]) == 1
+    err = capsys.readouterr().err
+    assert "has label 'Junk'" in err and "--label-map Junk=<label>" in err
+    assert main(["ls", "pull", "--project", str(spam_project), "--label-map", "Junk=SPAM"]) == 0
+    assert Project.load(spam_project).open_store().gold().to_dict() == {"c1": 1}

@@ -230,3 +230,75 @@ def test_a_thousand_slow_connections_hold_no_threads_and_do_not_block_others(har
             closed += 1
         s.close()
     assert closed == 1000
+
+
+def _skip(backend, ann_id, updated, row="c21"):
+    return backend.webhook({"action": "ANNOTATION_UPDATED", "project": {"id": 7},
+                            "task": {"id": 3, "data": {"row_id": row, "text": "x"}},
+                            "annotation": {"id": ann_id, "completed_by": 1, "updated_at": updated,
+                                           "was_cancelled": True, "result": []}})
+
+
+def test_a_label_changed_to_a_skip_is_no_longer_in_force_and_late_deliveries_stay_stale(backend_url):
+    url, backend = backend_url
+    store = backend.sess.store
+    assert _hook(url, "ANNOTATION_CREATED", 11, "SPAM", updated="2026-11-28T10:00:00Z")["added"] == 1
+    # a skip older than the label (delivered late) changes nothing
+    assert _skip(backend, 11, "2026-11-28T09:00:00Z") == {"retracted": 0}
+    assert store.current_labels()["label"].tolist() == [1]
+    # the expert skips the item they had labeled: the label goes
+    assert _skip(backend, 11, "2026-11-28T11:00:00Z") == {"retracted": 1}
+    assert store.current_labels().empty
+    # the label's own delivery, late: older than the skip, so it stays out
+    assert _hook(url, "ANNOTATION_UPDATED", 11, "HAM", updated="2026-11-28T10:30:00Z")["stale"] == 1
+    assert store.current_labels().empty
+    # labeled again after the skip: in force
+    assert _hook(url, "ANNOTATION_UPDATED", 11, "HAM", updated="2026-11-28T12:00:00Z")["added"] == 1
+    assert store.current_labels()["label"].tolist() == [0]
+
+
+def test_row_zero_is_a_row(tmp_path):
+    from tests.conftest import make_spam_project
+
+    path = make_spam_project(tmp_path)
+    proj = Project.load(path)
+    proj.id_column = ""          # ids by row order: the first row is "0"
+    proj.save(path)
+    backend = Backend(ReviewSession(Project.load(path)), origin="ls:7")
+    out = backend.webhook({"action": "ANNOTATION_CREATED", "project": {"id": 7},
+                           "task": {"id": 1, "data": {"row_id": 0, "text": "x"}},
+                           "annotation": {"id": 5, "completed_by": 1, "updated_at": "2026-11-28T10:00:00Z",
+                                          "result": [{"type": "choices", "value": {"choices": ["SPAM"]}}]}})
+    assert out["added"] == 1
+    assert backend.sess.store.current_labels()["row_id"].tolist() == ["0"]
+    assert backend.webhook({"action": "ANNOTATION_CREATED", "task": {"data": {"text": "no row"}},
+                            "annotation": {"id": 6}}) == {"ignored": "not a weaklabel task"}
+
+
+def test_the_secret_may_lead_the_path_for_label_studios_own_webhook(backend_url):
+    """Connecting a backend makes Label Studio add a webhook to <backend URL>/webhook with no auth
+    header; with the backend URL http://host:port/s/SECRET, every call carries the secret."""
+    url, backend = backend_url
+    body = {"action": "ANNOTATION_CREATED", "project": {"id": 7},
+            "task": {"id": 3, "data": {"row_id": "c21", "text": "x"}},
+            "annotation": {"id": 11, "completed_by": 1, "updated_at": "2026-11-28T10:00:00Z",
+                           "result": [{"type": "choices", "value": {"choices": ["SPAM"]}}]}}
+    assert _post(f"{url}/s/{SECRET}", "/webhook", body, auth=None)["added"] == 1
+    assert _post(f"{url}/s/{SECRET}", "/health", auth=None)["status"] == "UP"
+    assert backend.sess.store.current_labels()["label"].tolist() == [1]
+    for bad in (f"/s/{SECRET[:-1]}x/webhook", "/s//webhook", "/s/webhook", f"/S/{SECRET}/webhook"):
+        with pytest.raises(urllib.error.HTTPError, match="401") as exc:
+            _post(url, bad, body, auth=None)
+        exc.value.close()
+    assert len(backend.sess.store.events()) == 1
+
+
+def test_metrics_and_start_training_answer_as_label_studios_sdk_does(backend_url):
+    url, backend = backend_url
+    assert _post(url, "/metrics") == {}
+    before = backend.sess.model_version
+    backend.sess.store.add_label("c1", 0, "ana", source="audit")     # a label the model has not seen
+    out = _post(url, "/webhook", {"action": "START_TRAINING", "project": {"id": 7}}, auth="bearer")
+    assert out["refit"] is True and out["model_version"] == f"weaklabel-{backend.sess.model_version}" != \
+        f"weaklabel-{before}"
+    assert _post(url, "/train", {"annotations": [], "project": 7})["refit"] is True

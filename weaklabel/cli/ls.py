@@ -110,7 +110,15 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
             raise LabelStudioError(f"Label Studio project {pid} has {n_tasks} tasks but its export holds none; "
                                    "nothing imported or retracted (try again, or check the export in Label Studio)")
+    # tasks created in Label Studio itself (no row_id) are not rows of this project: counted, not fatal
+    foreign = [t for t in exported if isinstance(t, dict) and isinstance(t.get("data"), dict)
+               and not str(t["data"].get("row_id", "")).strip()]
+    if foreign:
+        exported = [t for t in exported if not any(t is f for f in foreign)]
+    from .review import _pairs
+
     found = labelstudio.parse_export(exported, sess.labels.names, annotator_map=api.users(),
+                                     label_map=_pairs(args.label_map, "label-map"),
                                      name=f"Label Studio project {pid}")
     if not args.allow_unknown_ids:
         unknown = sorted({r["row_id"] for r in found} - set(sess._row_pos))
@@ -120,6 +128,10 @@ def cmd_ls(args: argparse.Namespace) -> int:
     c = sess.store.import_external(found, origin=f"ls:{pid}")
     print(f"Pulled from Label Studio project {title!r} (id {pid}): {c['added']} new, {c['updated']} updated, "
           f"{c['unchanged']} unchanged, {c['retracted']} retracted")
+    if foreign:
+        n_ann = sum(len(t.get("annotations") or []) for t in foreign)
+        print(f"Skipped {len(foreign)} task(s) made in Label Studio, with {n_ann} annotation(s): they have no "
+              f"data.row_id, so they are not items of project {proj.name!r} (ids {[t.get('id') for t in foreign][:5]})")
     return 0
 
 
@@ -157,6 +169,8 @@ def add_parser(sub: Any) -> None:
                                      "deletions)")
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--allow-unknown-ids", action="store_true")
+    q.add_argument("--label-map", help="Label Studio value or alias -> label, e.g. ham=HAM,spam=SPAM (case-only "
+                                       "differences need none)")
     q = lsub.add_parser("serve", help="serve live label-model predictions to Label Studio (ML backend "
                                       "protocol; needs $WEAKLABEL_LS_SECRET)")
     q.add_argument("--project", default="weaklabel.toml")

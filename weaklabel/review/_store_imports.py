@@ -131,39 +131,51 @@ class _Imports:
         return counts
 
     def _newest_versions(self, c: Any, prefix: str) -> dict[str, str]:
-        """Per external id from this origin, the newest version any of its label events had,
-        undone ones included (a deleted annotation's last version)."""
+        """Per external id from this origin (or this one id), the newest version any of its
+        label events had, undone ones included (a deleted annotation's last version), or a
+        retraction kept (a skip)."""
         sa, e = self._sa, self._events
         out: dict[str, str] = {}
         for ext, ver in c.execute(sa.select(e.c.external_id, e.c.external_version).where(sa.and_(
-                e.c.project == self.project, e.c.kind == "label", e.c.external_id.like(prefix + "%")))):
+                e.c.project == self.project, e.c.kind.in_(("label", "undo")), e.c.external_version.is_not(None),
+                e.c.external_id.like(prefix.replace("%", r"\%").replace("_", r"\_") + "%", escape="\\")))):
             if ext not in out or _order_key(ver, ext) > _order_key(out[ext], ext):
                 out[ext] = ver
         return out
 
-    def _undo_all(self, c: Any, events: list[Any], now: Any) -> int:
+    def _undo_all(self, c: Any, events: list[Any], now: Any, *, version: str | None = None) -> int:
         """Undo these label events (rows with id, row_id, annotator, external_id); returns how
-        many distinct external ids (annotations) that retracted."""
+        many distinct external ids (annotations) that retracted. ``version``: the retraction's
+        own version (kept for ordered deliveries)."""
         if events:
             c.execute(self._events.insert(), [
                 {"project": self.project, "row_id": ev.row_id, "kind": "undo", "annotator": ev.annotator,
-                 "source": "import", "created_at": now, "undoes": ev.id, "external_id": ev.external_id}
+                 "source": "import", "created_at": now, "undoes": ev.id, "external_id": ev.external_id,
+                 "external_version": version}
                 for ev in events])
             self._refresh_rows(c, [ev.row_id for ev in events])
         return len({ev.external_id for ev in events})
 
-    def retract_external(self, external_ids: Iterable[str]) -> int:
+    def retract_external(self, external_ids: Iterable[str], *, version: str | None = None) -> int:
         """Undo the labels in force that came from these external ids (e.g. annotations
-        deleted in Label Studio), every version of each; returns how many annotations."""
+        deleted in Label Studio), every version of each; returns how many annotations.
+
+        With ``version``, the timestamp of an ordered delivery (an annotation skipped in Label
+        Studio), an annotation whose newest version is not older stays (a late delivery), and
+        the retraction keeps ``version``, so a delivery older than it is stale afterwards."""
         ids = [str(x) for x in external_ids]
         if not ids:
             return 0
         sa, e = self._sa, self._events
         with self._write() as c:
+            if version is not None and _timestamp(version) is not None:
+                newest = {ext: self._newest_versions(c, ext).get(ext) for ext in ids}
+                ids = [ext for ext in ids if newest[ext] is None or _timestamp(newest[ext]) is None
+                       or _order_key(newest[ext], ext)[:2] < _order_key(version, ext)[:2]]
             rows = c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id).where(sa.and_(
                 e.c.project == self.project, e.c.kind == "label", e.c.external_id.in_(ids),
                 e.c.id.not_in(undone_ids(sa, e, self.project))))).all()
-            return self._undo_all(c, list(rows), _now())
+            return self._undo_all(c, list(rows), _now(), version=version)
 
 
     # -- where imports come from: the other tool's project this one is bound to --------

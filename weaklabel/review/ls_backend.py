@@ -103,6 +103,8 @@ class Backend:
             raise WebhookRejected(f"webhook body: expected a JSON object, got {type(payload).__name__}")
         action = payload.get("action")
         store = self.sess.store
+        if action == "START_TRAINING":   # the "Start Training" button
+            return self.train()
         if action not in DELETE_ACTIONS + ANNOTATION_ACTIONS:
             return {"ignored": action}
         project = payload.get("project")
@@ -117,8 +119,16 @@ class Backend:
             return {"retracted": done}
         ann, task = payload.get("annotation") or {}, payload.get("task") or {}
         data = task.get("data") or {}
-        if ann.get("was_cancelled") or not data.get("row_id"):
-            return {"ignored": "cancelled or not a weaklabel task"}
+        if data.get("row_id") is None or str(data["row_id"]) == "":   # row 0 is a row
+            return {"ignored": "not a weaklabel task"}
+        if ann.get("was_cancelled"):
+            # skipped, possibly after a label: that annotation's label is no longer in force
+            if ann.get("id") is None:
+                return {"ignored": "a skip without an annotation id"}
+            with self.lock:
+                done = store.retract_external([f"{self.origin}:{ann['id']}"],
+                                              version=str(ann.get("updated_at") or ann.get("created_at") or ""))
+            return {"retracted": done}
         if str(data["row_id"]) not in self.sess._row_pos:
             raise WebhookRejected(f"task {task.get('id')!r}: row_id {str(data['row_id'])[:80]!r} is not a row of "
                                   "this weaklabel project; nothing was stored")
@@ -140,11 +150,20 @@ class Backend:
         return {**counts, "refit": refit is not None}
 
 
+    def train(self) -> dict[str, Any]:
+        """Refit on every label in the store now (Label Studio's "Start Training")."""
+        with self.lock:
+            self.sess.refit()
+            self.since_refit = 0
+        return {"refit": True, "model_version": f"weaklabel-{self.sess.model_version}"}
+
+
 class WebhookRejected(ValueError):
     """A webhook this backend refuses (another project, an unknown row): answered 422 with the reason."""
 
 
 MIN_SECRET_LENGTH = 16
+PATH_SECRET = "/s/"   # a backend URL ending in /s/SECRET carries the secret in every request's path
 
 
 def check_secret(secret: str, name: str = "secret") -> bytes:
@@ -186,13 +205,22 @@ def make_app(backend: Backend, secret: str, *, guard: Throttle | None = None) ->
         if wait:
             return reply(429, {"error": f"too many wrong secrets from {client}; try again in {wait:.0f} s"},
                          [("Retry-After", str(int(wait) + 1))])
-        if not authorized(environ):
+        route, method = environ.get("PATH_INFO", "/"), environ.get("REQUEST_METHOD", "GET")
+        # Label Studio's own webhook (made when the backend is connected) sends no auth header: the
+        # secret may lead the path instead (backend URL http://host:9090/s/SECRET), for every route
+        in_path = False
+        if route.startswith(PATH_SECRET):
+            given, _, rest = route[len(PATH_SECRET):].partition("/")
+            in_path = hmac.compare_digest(given.encode(), expected)
+            route = "/" + rest
+        if not (in_path or authorized(environ)):
             guard.failed(client)
             return reply(401, {"error": "unauthorized: send the shared secret"})
-        route, method = environ.get("PATH_INFO", "/"), environ.get("REQUEST_METHOD", "GET")
         if method == "GET":
             if route in ("/health", "/"):
                 return reply(200, backend.health())
+            if route == "/metrics":   # as Label Studio's ML SDK answers
+                return reply(200, {})
             return reply(404, {"error": f"no such endpoint {route}"})
         if method != "POST":
             return reply(405, {"error": f"{method} is not supported; use GET or POST"})
@@ -205,6 +233,8 @@ def make_app(backend: Backend, secret: str, *, guard: Throttle | None = None) ->
                 return reply(200, backend.predict(body.get("tasks") or []))
             if route == "/webhook":
                 return reply(200, backend.webhook(body))
+            if route == "/train":   # Label Studio before webhooks carried START_TRAINING
+                return reply(201, backend.train())
         except WebhookRejected as exc:
             return reply(422, {"error": str(exc)})
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
