@@ -302,3 +302,28 @@ def test_metrics_and_start_training_answer_as_label_studios_sdk_does(backend_url
     assert out["refit"] is True and out["model_version"] == f"weaklabel-{backend.sess.model_version}" != \
         f"weaklabel-{before}"
     assert _post(url, "/train", {"annotations": [], "project": 7})["refit"] is True
+
+
+def test_one_person_one_annotation_whatever_the_route(spam_project):
+    """Webhooks keyed by the project they name and resolved to emails; a pull of the same
+    annotation neither doubles it nor leaves it under a bare user id."""
+    asked = []
+
+    def users():
+        asked.append(1)
+        return {"2": "bo@example.org"}
+
+    backend = Backend(ReviewSession(Project.load(spam_project)), fetch_users=users)   # no project id given
+    payload = {"action": "ANNOTATION_CREATED", "project": 7,
+               "task": {"id": 3, "project": 7, "data": {"row_id": "c21", "text": "x"}},
+               "annotation": {"id": 11, "completed_by": 2, "updated_at": "2026-11-28T10:00:00Z",
+                              "result": [{"type": "choices", "value": {"choices": ["SPAM"]}}]}}
+    assert backend.webhook(payload)["added"] == 1
+    store = backend.sess.store
+    assert store.current_labels()[["row_id", "annotator"]].values.tolist() == [["c21", "bo@example.org"]]
+    # the same annotation pulled later (as ls pull keys it: ls:<project id>) changes nothing
+    rec = {"row_id": "c21", "label": "SPAM", "annotator": "bo@example.org", "external_id": "11",
+           "version": "2026-11-28T10:00:00Z"}
+    assert store.import_external([rec], origin="ls:7", retract_missing=False)["unchanged"] == 1
+    assert len(store.current_labels()) == 1 and asked == [1]
+

@@ -421,3 +421,24 @@ def test_a_reader_never_holds_up_a_writer_on_sqlite(tmp_path):
         store.add_label("r2", 0, "ben")                          # written meanwhile, not locked out
         assert reader.exec_driver_sql("SELECT COUNT(*) FROM label_events").scalar_one() == 1   # its snapshot
     assert store.gold().to_dict() == {"r1": 1, "r2": 0}
+
+
+def test_a_pull_renames_an_annotation_stored_under_a_bare_user_id(store):
+    store.import_external([{"row_id": "r1", "label": 1, "annotator": "ls-user-2", "external_id": "11",
+                            "version": "v1"}], origin="ls:7")
+    out = store.import_external([{"row_id": "r1", "label": 1, "annotator": "bo@example.org", "external_id": "11",
+                                  "version": "v1"}], origin="ls:7")
+    assert out["updated"] == 1
+    assert store.current_labels()[["row_id", "annotator", "label"]].values.tolist() == [["r1", "bo@example.org", 1]]
+
+
+def test_a_skip_retracts_only_when_newer_and_keeps_its_time(store):
+    rec = {"row_id": "r1", "label": 1, "annotator": "ana", "external_id": "11", "version": "2026-11-28T10:00:00Z"}
+    store.import_external([rec], origin="ls:7_x", retract_missing=False, ordered=True)
+    assert store.retract_external(["ls:7_x:11"], version="2026-11-28T09:00:00Z") == 0     # older: late
+    assert store.retract_external(["ls:7_x:11"], version="2026-11-28T11:00:00Z") == 1
+    assert store.current_labels().empty
+    late = {**rec, "version": "2026-11-28T10:30:00Z"}
+    assert store.import_external([late], origin="ls:7_x", retract_missing=False, ordered=True)["stale"] == 1
+    newer = {**rec, "version": "2026-11-28T12:00:00Z"}
+    assert store.import_external([newer], origin="ls:7_x", retract_missing=False, ordered=True)["added"] == 1

@@ -144,11 +144,26 @@ def _serve(proj: Any, args: argparse.Namespace) -> int:
         raise InputError("WEAKLABEL_LS_SECRET: set a shared secret; give the same one to Label Studio "
                          "(Model > Basic auth password) so only it can call this backend")
     check_secret(secret, "WEAKLABEL_LS_SECRET")
-    origin = f"ls:{args.ls_project_id}" if args.ls_project_id else "ls:default"
-    backend = Backend(ReviewSession(proj), origin=origin, ls_project_id=args.ls_project_id)
+    sess = ReviewSession(proj)
+    ls = proj.labelstudio
+    # the Label Studio project: as given, else as [labelstudio] or this store's first push names it
+    pid = args.ls_project_id or ls.get("project_id") or \
+        (sess.store.setting(f"labelstudio:{ls['url'].rstrip('/')}") if ls.get("url") else None)
+    if pid is not None and not str(pid).strip().isdigit():
+        raise InputError(f"ls-project-id: expected Label Studio's numeric project id, got {pid!r}")
+    fetch_users = None
+    token = os.environ.get(ls.get("token_env", "WEAKLABEL_LS_TOKEN"), "")
+    if ls.get("url") and token.strip():   # emails for user ids, as ls pull resolves them
+        from ..io.ls_api import LabelStudioAPI
+
+        fetch_users = LabelStudioAPI(ls["url"], token).users
+    backend = Backend(sess, origin=f"ls:{int(pid)}" if pid is not None else "ls:default",
+                      ls_project_id=int(pid) if pid is not None else None, fetch_users=fetch_users)
     server = make_server(backend, secret, address=args.address, port=args.port)
+    secret_url = f"http://{args.address}:{server.server_address[1]}/s/<WEAKLABEL_LS_SECRET>"
     print(f"weaklabel ML backend on http://{args.address}:{server.server_address[1]} "
-          f"(model {backend.sess.model_version}); Ctrl+C stops it", file=sys.stderr, flush=True)
+          f"(model {backend.sess.model_version}); Ctrl+C stops it. In Label Studio, connect it as {secret_url} "
+          "(then its own webhook works too) or with Basic auth", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -113,16 +113,22 @@ class _Imports:
                         in_force[k] = v
             now = _now()
             new = []
+            renamed = []   # annotations whose annotator is now known by another name (an id -> an email)
             for r in rows:
                 old = latest.pop(r["external_id"], None)
                 if old is not None and old.external_version == r["external_version"]:
-                    counts["unchanged"] += 1
-                    continue
-                if ordered and _stale(r, newest, in_force):
+                    if old.annotator == r["annotator"]:
+                        counts["unchanged"] += 1
+                        continue
+                elif ordered and _stale(r, newest, in_force):
                     counts["stale"] += 1
                     continue
+                if old is not None and old.annotator != r["annotator"]:
+                    renamed += live[r["external_id"]]   # one person, one label: the old name's goes
                 new.append({"project": self.project, "kind": "label", "created_at": now, **r})
                 counts["updated" if old is not None else "added"] += 1
+            if renamed:
+                self._undo_all(c, renamed, now)
             if new:
                 c.execute(e.insert(), new)  # one executemany, not a round trip per label
                 self._refresh_rows(c, [r["row_id"] for r in new])

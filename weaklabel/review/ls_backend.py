@@ -17,6 +17,7 @@ import base64
 import hmac
 import json
 import threading
+import time
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -46,15 +47,23 @@ class Backend:
         Label Studio user id -> annotator name.
     ls_project_id : int, optional
         The Label Studio project this backend serves: webhooks from any other are refused.
+        Without it, a delivery is keyed by the project it names (``ls:<its id>``), as
+        ``ls pull`` keys it, so a pull and the webhooks never hold one annotation twice.
+    fetch_users : callable, optional
+        Returns Label Studio's user id -> email map; asked when a delivery names a user id
+        the map lacks (at most once a minute), so webhooks store the email, as pulls do.
     """
 
     def __init__(self, session: ReviewSession, *, origin: str = "ls:default",
                  annotator_map: dict[str, str] | None = None, from_name: str = "label",
-                 to_name: str | None = None, ls_project_id: int | None = None) -> None:
+                 to_name: str | None = None, ls_project_id: int | None = None,
+                 fetch_users: Callable[[], dict[str, str]] | None = None) -> None:
         self.sess = session
         self.origin = origin
         self.ls_project_id = ls_project_id
         self.resolver = _Resolver(session.labels.names, None, annotator_map)
+        self.fetch_users = fetch_users
+        self._users_asked = -float("inf")
         self.from_name = from_name
         self.to_name = to_name or session.project.text_column or "text"
         self.lock = threading.Lock()
@@ -112,12 +121,15 @@ class Backend:
         if self.ls_project_id is not None and str(pid) != str(self.ls_project_id):
             raise WebhookRejected(f"webhook from Label Studio project {pid!r}; this backend serves project "
                                   f"{self.ls_project_id} (point that project's webhook elsewhere)")
+        ann, task = payload.get("annotation") or {}, payload.get("task") or {}
+        if pid is None and isinstance(task, dict):
+            pid = task.get("project")
+        origin = self.origin if self.ls_project_id is not None or pid in (None, "") else f"ls:{pid}"
         if action in DELETE_ACTIONS:
             ids = [a.get("id") for a in payload.get("annotations", [])] or [payload.get("annotation", {}).get("id")]
             with self.lock:
-                done = store.retract_external([f"{self.origin}:{i}" for i in ids if i is not None])
+                done = store.retract_external([f"{origin}:{i}" for i in ids if i is not None])
             return {"retracted": done}
-        ann, task = payload.get("annotation") or {}, payload.get("task") or {}
         data = task.get("data") or {}
         if data.get("row_id") is None or str(data["row_id"]) == "":   # row 0 is a row
             return {"ignored": "not a weaklabel task"}
@@ -126,7 +138,7 @@ class Backend:
             if ann.get("id") is None:
                 return {"ignored": "a skip without an annotation id"}
             with self.lock:
-                done = store.retract_external([f"{self.origin}:{ann['id']}"],
+                done = store.retract_external([f"{origin}:{ann['id']}"],
                                               version=str(ann.get("updated_at") or ann.get("created_at") or ""))
             return {"retracted": done}
         if str(data["row_id"]) not in self.sess._row_pos:
@@ -137,11 +149,11 @@ class Backend:
         if len(labels) != 1:
             return {"ignored": f"{len(labels)} choices"}
         rec = {"row_id": str(data["row_id"]), "label": self.resolver.label(labels[0], "webhook"),
-               "annotator": self.resolver.annotator(ann.get("completed_by"), "webhook"),
+               "annotator": self._annotator(ann.get("completed_by")),
                "external_id": ann.get("id"), "version": str(ann.get("updated_at") or ann.get("created_at") or ""),
                "source": _source(task.get("meta"), data)}
         with self.lock:
-            counts = store.import_external([rec], origin=self.origin, retract_missing=False, ordered=True)
+            counts = store.import_external([rec], origin=origin, retract_missing=False, ordered=True)
             self.since_refit += counts["added"] + counts["updated"]
             refit = None
             if self.since_refit >= self.sess.project.refit_every:
@@ -149,6 +161,19 @@ class Backend:
                 self.since_refit = 0
         return {**counts, "refit": refit is not None}
 
+
+    def _annotator(self, who: Any) -> str:
+        """The expert behind ``completed_by``: their email where Label Studio says it."""
+        name = self.resolver.annotator(who, "webhook")
+        if name.startswith("ls-user-") and self.fetch_users is not None \
+                and time.monotonic() - self._users_asked > 60:
+            self._users_asked = time.monotonic()
+            try:
+                self.resolver.users.update(self.fetch_users())
+            except Exception:  # noqa: BLE001 - Label Studio unreachable: the id stands; a pull renames it
+                return name
+            name = self.resolver.annotator(who, "webhook")
+        return name
 
     def train(self) -> dict[str, Any]:
         """Refit on every label in the store now (Label Studio's "Start Training")."""
