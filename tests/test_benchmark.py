@@ -52,6 +52,18 @@ def test_gold_curve_rows(wrench_dir):
     assert curve["held_out"].between(0, 1).all()  # train rows with gold, minus those given
     with pytest.raises(InputError, match="1500 labeled rows"):
         B.gold_curve(wrench_dir, sizes=(2000,))
+    # a set too small for one size skips that size (a run over many sets goes on)
+    curve = B.gold_curve(wrench_dir, sizes=(0, 20, 2000), draws=1)
+    assert curve["given"].tolist() == ["none", "20 rows"] and curve.attrs["skipped_sizes"] == [2000]
+
+
+def test_cli_gold_curve_takes_a_folder_of_mat_files_and_notes_skipped_sizes(data_dir, tmp_path, capsys):
+    for name in ("bird.mat", "aa2.mat"):   # a folder of two of the shared matrices (links, not copies)
+        (tmp_path / name).symlink_to(data_dir / "labelmatrices" / name)
+    assert main(["benchmark", str(tmp_path), "--gold-curve", "0,200", "--draws", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "bird.mat: LabelModel" in out and "(skipped [200] gold rows: train has 108 labeled rows)" in out
+    assert "aa2.mat: LabelModel" in out and "| 200 rows |" in out
 
 
 def test_cli_benchmark_markdown_and_json(wrench_dir, tmp_path, capsys):

@@ -339,10 +339,12 @@ def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25,
                                                                random_state=s), k, [met])[met] for s in range(5)]))
 
     plan: list[tuple[str, int, int]] = []
+    too_many = [size for size in sizes if size > labeled.size]
+    if too_many and len(too_many) == len(sizes):
+        raise InputError(f"sizes: {list(sizes)} gold rows requested but train has {labeled.size} labeled rows")
     for size in sizes:
-        if size > labeled.size:
-            raise InputError(f"sizes: {size} gold rows requested but train has {labeled.size} labeled rows")
-        plan += [("none" if size == 0 else f"{size} rows", size, d) for d in range(draws if size else 1)]
+        if size <= labeled.size:   # a small set skips the sizes it cannot give (attrs["skipped_sizes"])
+            plan += [("none" if size == 0 else f"{size} rows", size, d) for d in range(draws if size else 1)]
     if balance:
         plan.insert(1 if plan and plan[0][1] == 0 else 0, ("balance", 0, 0))
     rows = []
@@ -362,7 +364,10 @@ def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25,
                      "score": scores(m, test.L, test.y),
                      "held_out": scores(m, train.L.votes[rest], train.y[rest]) if rest.size else float("nan"),
                      "ece": calibration_scores(test.y, m.predict_proba(test.L))["ece"]})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["skipped_sizes"] = too_many
+    out.attrs["labeled_rows"] = int(labeled.size)
+    return out
 
 
 def _has_snorkel() -> bool:

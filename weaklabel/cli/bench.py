@@ -21,13 +21,16 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"Error: --gold-curve expects integers like 0,25,50, got {args.gold_curve!r}", file=sys.stderr)
             return 2
-        for d in args.dirs:
+        for d in [s for s in benchmark.expand_sources(args.dirs) if not benchmark.is_seq_source(s)]:
             curve = benchmark.gold_curve(d, sizes=sizes, draws=args.draws, metric=args.metric, lfs=args.lfs,
                                          balance=True)
             print(f"{Path(d).name}: LabelModel {curve['metric'].iloc[0]} x100 given random train gold rows or "
                   "train's class balance (mean ± std over draws); 'held-out train': train rows with gold that "
                   "were not given")
             print(_markdown(_gold_table(curve)))
+            if curve.attrs.get("skipped_sizes"):
+                print(f"(skipped {curve.attrs['skipped_sizes']} gold rows: train has "
+                      f"{curve.attrs['labeled_rows']} labeled rows)")
         return 0
     sources = benchmark.expand_sources(args.dirs)
     seq = [s for s in sources if benchmark.is_seq_source(s)]
