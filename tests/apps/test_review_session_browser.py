@@ -3,9 +3,10 @@
 Sign-in, keys typed after a text box had focus, label, skip, undo (the item comes back),
 a past label changed in History, double labeling with overlap 2, and the lead resolving
 the disagreement; the adjudicated export has the resolved label. The label screen is
-saved as docs/review-app.png (the README shows it).
+saved as docs/review-app.png (the README shows it) when WEAKLABEL_UPDATE_DOCS=1.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -136,8 +137,9 @@ def test_two_experts_and_a_lead_in_chromium(spam_project, tmp_path):
         assert gold[first] == 1 and (gold >= 0).all()
         for name in ("label", "history", "agreement"):
             assert (tmp_path / f"{name}.png").stat().st_size > 10_000
-        DOCS.mkdir(exist_ok=True)
-        shutil.copy(tmp_path / "label.png", DOCS / "review-app.png")
+        if os.environ.get("WEAKLABEL_UPDATE_DOCS") == "1":   # the README's screenshot, only when asked
+            DOCS.mkdir(exist_ok=True)
+            shutil.copy(tmp_path / "label.png", DOCS / "review-app.png")
     finally:
         server.terminate()
         server.wait(timeout=30)

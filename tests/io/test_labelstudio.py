@@ -194,6 +194,11 @@ def test_push_creates_once_then_keeps_to_its_project_whatever_the_titles(spam_pr
     fake.projects[1]["title"] = "spam (renamed in Label Studio)"
     assert main(["ls", "push", "--project", str(spam_project), "--n", "5"]) == 0
     assert len(fake.tasks[1]) == 5 and fake.tasks[2] == []
+    capsys.readouterr()
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "10000"]) == 0
+    out = capsys.readouterr().out
+    queued = len(fake.tasks[1])
+    assert queued < 60 and f"The review queue holds {queued} items, not the 10000 asked for" in out
     assert main(["ls", "pull", "--project", str(spam_project)]) == 0
     assert not [w for w in fake.writes if w[0] == "PATCH"]
 

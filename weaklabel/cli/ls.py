@@ -89,6 +89,7 @@ def cmd_ls(args: argparse.Namespace) -> int:
     title = ls_project.get("title") or title
     if args.ls_command == "push":
         q = sess.queue(n=args.n)
+        queued = len(q)
         have = {str((t.get("data") or {}).get("row_id")) for t in api.tasks(pid)}
         q = q[~q["row_id"].astype(str).isin(have)]  # never a task twice
         new = labelstudio.tasks(sess.df, q["row_id"].tolist(), sess.probs, sess.labels.names, text_column=text,
@@ -100,6 +101,11 @@ def cmd_ls(args: argparse.Namespace) -> int:
         api.import_tasks(pid, new)
         print(f"Pushed {len(new)} new tasks to Label Studio project {title!r} (id {pid}); "
               f"{len(have)} were there already")
+        if queued < args.n:   # say why fewer than asked
+            print(f"The review queue holds {queued} items, not the {args.n} asked for: the {proj.strategy!r} "
+                  "strategy ranks only rows with a positive score (for 'conflict': rows where the LFs disagree), "
+                  "plus audit rows, and leaves out rows with enough labels. See weaklabel queue, or set strategy "
+                  "in weaklabel.toml")
         return 0
     # pull: the full export each time; keyed imports make it idempotent and catch deletions
     exported = api.export(pid)
