@@ -327,3 +327,42 @@ def test_one_person_one_annotation_whatever_the_route(spam_project):
     assert store.import_external([rec], origin="ls:7", retract_missing=False)["unchanged"] == 1
     assert len(store.current_labels()) == 1 and asked == [1]
 
+
+
+TEAM_CONFIG = ('<View><Header value="Is this comment spam?"/><Text name="review" value="$comment"/>'
+               '<Choices name="verdict" toName="review" choice="single">'
+               '<Choice value="Spam, clearly" alias="spam"/><Choice value="ham"/></Choices></View>')
+
+
+def test_predictions_and_webhooks_follow_the_teams_own_config(backend_url):
+    """A team's config names its control, its text field and its values (an alias too):
+    predictions are pre-selected in it, tasks made in Label Studio are read from its field,
+    and annotations in its values map back to the labels."""
+    url, backend = backend_url
+    assert _post(url, "/setup", {"project": "1.0", "schema": TEAM_CONFIG})["model_version"]
+    out = _post(url, "/predict", {"tasks": [{"id": 2, "data": {"comment": "check out my channel http://x.io"}},
+                                            {"id": 3, "data": {"row_id": "c30", "comment": "ignored"}}],
+                                  "label_config": TEAM_CONFIG})
+    first, second = out["results"]
+    assert first["result"][0]["from_name"] == "verdict" and first["result"][0]["to_name"] == "review"
+    assert first["result"][0]["value"]["choices"] == ["spam"] and first["lf_votes"] == {"promo": "SPAM",
+                                                                                        "link": "SPAM"}
+    assert second["result"][0]["value"]["choices"] == ["ham"]
+    for ann_id, value in ((11, "spam"), (12, "ham")):
+        body = {"action": "ANNOTATION_CREATED", "project": {"id": 7},
+                "task": {"id": ann_id, "data": {"row_id": f"c{ann_id}", "comment": "x"}},
+                "annotation": {"id": ann_id, "completed_by": 1, "updated_at": "2026-11-28T10:00:00Z",
+                               "result": [{"type": "choices", "from_name": "verdict", "value": {"choices": [value]}}]}}
+        assert _post(url, "/webhook", body, auth="bearer")["added"] == 1
+    assert backend.sess.store.gold().to_dict() == {"c11": 1, "c12": 0}
+
+
+def test_read_controls_by_hand():
+    from weaklabel.io.labelstudio import read_controls
+
+    got = read_controls(TEAM_CONFIG, ["HAM", "SPAM"])
+    assert got == {"from_name": "verdict", "to_name": "review", "field": "comment",
+                   "values": {"HAM": "ham", "SPAM": "spam"}}
+    assert read_controls("<View><Choices name='x' toName='t'><Choice value='a'/></Choices></View>",
+                         ["HAM"]) is None
+    assert read_controls("not xml", ["HAM"]) is None

@@ -50,6 +50,37 @@ def missing_choices(label_config: str, label_names: Sequence[str]) -> list[str]:
     return [n for n in label_names if n not in best]
 
 
+def read_controls(label_config: str, label_names: Sequence[str]) -> dict[str, Any] | None:
+    """What a team's labeling config names: the ``<Choices>`` control that offers the most of
+    ``label_names`` (``from_name``, and ``to_name``, the object it labels), the task field that
+    object shows (``field``: ``$review`` -> ``"review"``), and each label's value in results
+    (``values``: a ``<Choice>``'s ``alias`` where it has one, else its ``value``; matched by
+    case too). None when the config is not XML or offers none of the labels."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(label_config or "")
+    except ET.ParseError:
+        return None
+    best: dict[str, Any] | None = None
+    for ch in root.iter("Choices"):
+        by_text: dict[str, str] = {}
+        for c in ch.iter("Choice"):
+            shown = str(c.get("value") or "")
+            stored = str(c.get("alias") or shown)
+            for key in {shown, stored}:
+                by_text.setdefault(key.casefold(), stored)
+        values = {n: by_text[n.casefold()] for n in label_names if n.casefold() in by_text}
+        if values and (best is None or len(values) > len(best["values"])):
+            best = {"from_name": ch.get("name") or "label", "to_name": ch.get("toName") or "", "values": values}
+    if best is None:
+        return None
+    target = next((el for el in root.iter() if el.get("name") == best["to_name"] and el is not root), None)
+    value = str(target.get("value") or "") if target is not None else ""
+    best["field"] = value[1:] if value.startswith("$") else None
+    return best
+
+
 def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, label_names: Sequence[str], *,
           data_columns: Sequence[str] | None = None, text_column: str = "text", from_name: str = "label",
           model_version: str = "weaklabel", sources: Sequence[str] | None = None) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InputError, OptionalDependencyError
-from ..io.labelstudio import SOURCE_KEY, _Resolver, _source
+from ..io.labelstudio import SOURCE_KEY, _Resolver, _source, read_controls
 from ..labels import ABSTAIN
 from .access import Throttle
 from .session import ReviewSession
@@ -64,6 +64,8 @@ class Backend:
         self.resolver = _Resolver(session.labels.names, None, annotator_map)
         self.fetch_users = fetch_users
         self._users_asked = -float("inf")
+        self.values: dict[str, str] = {}     # label -> its value in the project's config (configure)
+        self.field: str | None = None        # the task field the config's text object shows
         self.from_name = from_name
         self.to_name = to_name or session.project.text_column or "text"
         self.lock = threading.Lock()
@@ -71,6 +73,22 @@ class Backend:
 
     def health(self) -> dict[str, Any]:
         return {"status": "UP", "model_class": "weaklabel", "model_version": self.sess.model_version}
+
+    def configure(self, label_config: Any) -> None:
+        """Follow the project's labeling config (sent with /setup and /predict): predictions go
+        to its Choices control with its values (aliases too), and a task made in Label Studio is
+        read from the field its text object shows."""
+        if not isinstance(label_config, str) or not label_config.strip():
+            return
+        found = read_controls(label_config, self.sess.labels.names)
+        if found is None:
+            return
+        with self.lock:   # predictions read these under the same lock
+            self.from_name, self.to_name = found["from_name"], found["to_name"] or self.to_name
+            self.values = found["values"]
+            self.field = found["field"]
+            for name, value in found["values"].items():   # an alias in results maps back to its label
+                self.resolver.label_map.setdefault(value, name)
 
     def _votes_for(self, data: dict[str, Any]) -> np.ndarray:
         """LF votes for one task: the project's row when ``data.row_id`` names one, else the
@@ -80,7 +98,11 @@ class Backend:
             return self.sess.L.votes[self.sess._row_pos[str(rid)]]
         from ..apply import apply_lfs
 
-        frame = pd.DataFrame([{k: v for k, v in data.items() if k != "row_id"}])
+        row = {k: v for k, v in data.items() if k != "row_id"}
+        text = self.sess.project.text_column or "text"
+        if self.field and self.field in row and text not in row:   # the team's own field name
+            row[text] = row[self.field]
+        frame = pd.DataFrame([row])
         return apply_lfs(self.sess.suite.lfs, frame, label_space=self.sess.labels, fault_tolerant=True,
                          cache=None).votes[0]
 
@@ -96,7 +118,8 @@ class Backend:
                          if v != ABSTAIN}
                 results.append({"model_version": version, "score": float(probs[c]),
                                 "result": [{"from_name": self.from_name, "to_name": self.to_name,
-                                            "type": "choices", "value": {"choices": [self.sess.labels.names[c]]}}],
+                                            "type": "choices", "value": {"choices": [self.values.get(
+                                                self.sess.labels.names[c], self.sess.labels.names[c])]}}],
                                 # extra keys are the model's explanation: probabilities and LF votes
                                 "probabilities": {n: round(float(p), 4) for n, p in zip(self.sess.labels.names,
                                                                                         probs)},
@@ -253,8 +276,10 @@ def make_app(backend: Backend, secret: str, *, guard: Throttle | None = None) ->
             n = int(environ.get("CONTENT_LENGTH") or 0)
             body = json.loads(environ["wsgi.input"].read(n) or b"{}") if n > 0 else {}
             if route == "/setup":
+                backend.configure(body.get("schema"))
                 return reply(200, {"model_version": f"weaklabel-{backend.sess.model_version}"})
             if route == "/predict":
+                backend.configure(body.get("label_config"))
                 return reply(200, backend.predict(body.get("tasks") or []))
             if route == "/webhook":
                 return reply(200, backend.webhook(body))
