@@ -122,10 +122,16 @@ def _annotate(user: Browser, task_id: int, label: str, **extra):
         {"from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": [label]}}], **extra})
 
 
-def test_push_annotate_pull_and_serve(label_studio, spam_project, monkeypatch, capsys, tmp_path):
+@pytest.fixture(scope="module")
+def admin_token(label_studio):
+    """The admin's personal access token (Label Studio makes one per user: the tests share it)."""
+    return Browser(label_studio, ADMIN, PASSWORD).call("POST", "/api/token/", {})["token"]
+
+
+def test_push_annotate_pull_and_serve(label_studio, admin_token, spam_project, monkeypatch, capsys, tmp_path):
     base = label_studio
     admin = Browser(base, ADMIN, PASSWORD)
-    pat = admin.call("POST", "/api/token/", {})["token"]             # a personal access token
+    pat = admin_token                                                  # a personal access token
     cy = Browser(base, "cy+qa@example.com", "cypass12345", signup=True)
     proj = Project.load(spam_project)
     proj.labelstudio = {"url": base, "project": "weaklabel-live"}
@@ -213,6 +219,97 @@ def test_push_annotate_pull_and_serve(label_studio, spam_project, monkeypatch, c
                 break
             time.sleep(0.5)
         assert (ev["external_id"] == f"ls:{pid}:{a5['id']}").any()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+TEAM_CONFIG = ('<View><Text name="review" value="$comment"/><Choices name="verdict" toName="review" choice="single">'
+               '<Choice value="Spam, clearly" alias="spam"/><Choice value="ham"/></Choices></View>')
+
+
+def _until(check, seconds: float = 30.0):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        got = check()
+        if got:
+            return got
+        time.sleep(0.3)
+    return check()
+
+
+def test_a_teams_own_project_with_label_studios_own_webhook(label_studio, admin_token, spam_project, monkeypatch,
+                                                            capsys):
+    """A project the team made in Label Studio, with its own config (control names, a text field
+    called comment, an alias), tasks of its own beside weaklabel's rows, and the backend
+    connected by URL with the secret in its path, so Label Studio's automatic webhook works."""
+    from weaklabel.io.ls_api import LabelStudioAPI
+    from weaklabel.review.ls_backend import Backend, make_server
+    from weaklabel.review.session import ReviewSession
+
+    base = label_studio
+    admin = Browser(base, ADMIN, PASSWORD)
+    pat = admin_token
+    pid = admin.call("POST", "/api/projects", {"title": "team-own", "label_config": TEAM_CONFIG})["id"]
+    admin.call("POST", f"/api/projects/{pid}/import", [{"row_id": "c1", "comment": "check out my channel 0"},
+                                                       {"row_id": "c21", "comment": "great song 0, love it"},
+                                                       {"comment": "check out my channel http://x.io"}])
+    t1, t21, foreign = sorted(admin.call("GET", f"/api/tasks?project={pid}&page_size=100")["tasks"],
+                              key=lambda x: x["id"])
+    proj = Project.load(spam_project)
+    proj.labelstudio = {"url": base, "project_id": str(pid)}
+    proj.save(spam_project)
+    monkeypatch.setenv("WEAKLABEL_LS_TOKEN", pat)
+    backend = Backend(ReviewSession(Project.load(spam_project)), fetch_users=LabelStudioAPI(base, pat).users)
+    store = backend.sess.store
+    secret = "s3cret-in-the-path-of-the-url"
+    port = _free_port()
+    server = make_server(backend, secret, port=port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ml = admin.call("POST", "/api/ml", {"url": f"http://127.0.0.1:{port}/s/{secret}", "project": pid,
+                                            "title": "weaklabel", "auth_method": "NONE"})
+        assert ml["readable_state"] == "Connected"
+        hooks = admin.call("GET", f"/api/webhooks?project={pid}")
+        assert [h["url"] for h in hooks] == [f"http://127.0.0.1:{port}/s/{secret}/webhook"]   # Label Studio's own
+
+        # an expert labels in the team's values; the email is resolved through Label Studio
+        verdict = {"from_name": "verdict", "to_name": "review", "type": "choices"}
+        a1 = admin.call("POST", f"/api/tasks/{t1['id']}/annotations",
+                        {"result": [{**verdict, "value": {"choices": ["spam"]}}], "lead_time": 4.0})
+        cur = _until(lambda: store.current_labels().to_dict("records"))
+        assert [(r["row_id"], r["annotator"], r["label"]) for r in cur] == [("c1", ADMIN, 1)]
+        # then skips the item: the label goes
+        admin.call("PATCH", f"/api/annotations/{a1['id']}", {"was_cancelled": True, "result": []})
+        assert _until(lambda: store.current_labels().empty)
+        admin.call("POST", f"/api/tasks/{t21['id']}/annotations",
+                   {"result": [{**verdict, "value": {"choices": ["ham"]}}], "lead_time": 2.5})
+        assert _until(lambda: store.gold().to_dict() == {"c21": 0})
+
+        # predictions in the team's control and values, also for the task the team made
+        admin.call("POST", f"/api/dm/actions?id=retrieve_tasks_predictions&project={pid}",
+                   {"selectedItems": {"all": True, "excluded": []}})
+        (pred,) = admin.call("GET", f"/api/tasks/{foreign['id']}")["predictions"]
+        assert pred["result"][0]["from_name"] == "verdict" and pred["result"][0]["value"]["choices"] == ["spam"]
+
+        # copying the predictions into annotations in bulk stores none of them as an expert's
+        out = admin.call("POST", f"/api/dm/actions?id=predictions_to_annotations&project={pid}",
+                         {"selectedItems": {"all": True, "excluded": []}})
+        assert "Created" in str(out)
+        time.sleep(3)
+        assert store.gold().to_dict() == {"c21": 0}
+
+        # a pull agrees with the webhooks: the task the team made is counted, nothing is doubled
+        assert main(["ls", "pull", "--project", str(spam_project)]) == 0
+        said = capsys.readouterr().out
+        assert "0 new, 0 updated, 1 unchanged, 0 retracted" in said
+        assert "Skipped 1 task(s) made in Label Studio" in said
+        assert store.current_labels()[["row_id", "annotator"]].values.tolist() == [["c21", ADMIN]]
+
+        # Start Training refits
+        before = backend.sess.model_version
+        admin.call("POST", f"/api/ml/{ml['id']}/train", {})
+        assert _until(lambda: backend.sess.model_version != before)
     finally:
         server.shutdown()
         server.server_close()

@@ -366,3 +366,34 @@ def test_read_controls_by_hand():
     assert read_controls("<View><Choices name='x' toName='t'><Choice value='a'/></Choices></View>",
                          ["HAM"]) is None
     assert read_controls("not xml", ["HAM"]) is None
+
+
+def _ann(ann_id, task_id, value, **extra):
+    return {"id": ann_id, "task": task_id, "completed_by": 1, "updated_at": "2026-11-28T10:00:00Z",
+            "result": [{"type": "choices", "from_name": "label", "value": {"choices": [value]}}], **extra}
+
+
+def test_a_bulk_delivery_stores_expert_labels_and_never_a_models_copied_predictions(backend_url):
+    """Label Studio's bulk actions deliver lists of annotations and tasks. "Create Annotations
+    From Predictions" makes annotations that name their parent prediction and have no lead time:
+    the model's own labels, which must not come back as an expert's."""
+    url, backend = backend_url
+    tasks = [{"id": i, "project": 7, "data": {"row_id": f"c{i}", "text": "x"}} for i in (1, 2, 3)]
+    tasks.append({"id": 4, "project": 7, "data": {"text": "made in Label Studio"}})
+    body = {"action": "ANNOTATIONS_CREATED", "project": {"id": 7}, "task": tasks,
+            "annotation": [_ann(11, 1, "SPAM", parent_prediction=5, lead_time=None),   # a bulk copy
+                           _ann(12, 2, "HAM", parent_prediction=6, lead_time=3.5),     # an expert accepted it
+                           _ann(13, 3, "SPAM"),                                          # an expert's own
+                           _ann(14, 4, "SPAM")]}                                         # a foreign task
+    out = _post(url, "/webhook", body, auth="bearer")
+    assert out["added"] == 2 and out["ignored"] == 2
+    assert backend.sess.store.gold().to_dict() == {"c2": 0, "c3": 1}
+
+
+def test_a_pull_leaves_out_copied_predictions():
+    from weaklabel.io.labelstudio import parse_export
+
+    exported = [{"id": 1, "data": {"row_id": "c1"}, "annotations": [_ann(11, 1, "SPAM", parent_prediction=5)]},
+                {"id": 2, "data": {"row_id": "c2"}, "annotations": [_ann(12, 2, "HAM", parent_prediction=6,
+                                                                         lead_time=2.0)]}]
+    assert [r["row_id"] for r in parse_export(exported, ["HAM", "SPAM"])] == ["c2"]

@@ -199,6 +199,14 @@ class _Resolver:
         return self.users.get(who, f"ls-user-{who}")
 
 
+def is_prediction_copy(annotation: dict[str, Any]) -> bool:
+    """Whether Label Studio made this annotation from a model's prediction with no one looking
+    (its bulk "Create Annotations From Predictions"): it names its parent prediction and has no
+    lead time. An expert who submits a pre-selected prediction spends time on it, so theirs is
+    kept. Such copies are the model's labels, not an expert's: never stored as gold."""
+    return annotation.get("parent_prediction") not in (None, "") and not annotation.get("lead_time")
+
+
 def _source(*places: Any) -> str:
     for place in places:
         if isinstance(place, dict) and place.get(SOURCE_KEY) in ("queue", "audit"):
@@ -307,7 +315,7 @@ def _full(exported: list[Any], path: Path, res: _Resolver, from_name: str | None
         for j, ann in enumerate(anns):
             if not isinstance(ann, dict):
                 raise InputError(f"{where}: an annotation must be an object, got {type(ann).__name__}")
-            if ann.get("was_cancelled"):
+            if ann.get("was_cancelled") or is_prediction_copy(ann):
                 continue
             annotator = res.annotator(ann.get("completed_by"), where)
             results = ann.get("result") or []

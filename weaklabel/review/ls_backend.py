@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InputError, OptionalDependencyError
-from ..io.labelstudio import SOURCE_KEY, _Resolver, _source, read_controls
+from ..io.labelstudio import SOURCE_KEY, _Resolver, _source, is_prediction_copy, read_controls
 from ..labels import ABSTAIN
 from .access import Throttle
 from .session import ReviewSession
@@ -153,37 +153,59 @@ class Backend:
             with self.lock:
                 done = store.retract_external([f"{origin}:{i}" for i in ids if i is not None])
             return {"retracted": done}
-        data = task.get("data") or {}
-        if data.get("row_id") is None or str(data["row_id"]) == "":   # row 0 is a row
-            return {"ignored": "not a weaklabel task"}
-        if ann.get("was_cancelled"):
-            # skipped, possibly after a label: that annotation's label is no longer in force
-            if ann.get("id") is None:
-                return {"ignored": "a skip without an annotation id"}
-            with self.lock:
-                done = store.retract_external([f"{origin}:{ann['id']}"],
-                                              version=str(ann.get("updated_at") or ann.get("created_at") or ""))
-            return {"retracted": done}
-        if str(data["row_id"]) not in self.sess._row_pos:
-            raise WebhookRejected(f"task {task.get('id')!r}: row_id {str(data['row_id'])[:80]!r} is not a row of "
-                                  "this weaklabel project; nothing was stored")
-        labels = [c for r in ann.get("result") or [] if r.get("type") == "choices"
-                  for c in (r.get("value") or {}).get("choices") or []]
-        if len(labels) != 1:
-            return {"ignored": f"{len(labels)} choices"}
-        rec = {"row_id": str(data["row_id"]), "label": self.resolver.label(labels[0], "webhook"),
-               "annotator": self._annotator(ann.get("completed_by")),
-               "external_id": ann.get("id"), "version": str(ann.get("updated_at") or ann.get("created_at") or ""),
-               "source": _source(task.get("meta"), data)}
+        if isinstance(project, dict):   # the delivery carries the project's config
+            self.configure(project.get("label_config"))
+        if isinstance(ann, list):   # a bulk action ("Create Annotations From Predictions"): lists
+            tasks = {t.get("id"): t for t in task if isinstance(t, dict)} if isinstance(task, list) else {}
+            found = [self._delivery(a, tasks.get(a.get("task"), {}), origin, strict=False)
+                     for a in ann if isinstance(a, dict)]
+        else:
+            found = [self._delivery(ann, task if isinstance(task, dict) else {}, origin, strict=True)]
+        ignored = [what for kind, what in found if kind == "ignored"]
+        if len(found) == 1 and ignored:
+            return {"ignored": ignored[0]}
+        skips = [what for kind, what in found if kind == "skip"]
+        records = [what for kind, what in found if kind == "record"]
         with self.lock:
-            counts = store.import_external([rec], origin=origin, retract_missing=False, ordered=True)
+            done = sum(store.retract_external([key], version=version) for key, version in skips)
+            if not records:
+                return {"retracted": done} if len(found) == 1 else {"retracted": done, "ignored": len(ignored)}
+            counts = store.import_external(records, origin=origin, retract_missing=False, ordered=True)
             self.since_refit += counts["added"] + counts["updated"]
             refit = None
             if self.since_refit >= self.sess.project.refit_every:
                 refit = self.sess.refit()
                 self.since_refit = 0
-        return {**counts, "refit": refit is not None}
+        extra = {"ignored": len(ignored), "retracted": counts["retracted"] + done} if len(found) > 1 else {}
+        return {**counts, **extra, "refit": refit is not None}
 
+    def _delivery(self, ann: dict[str, Any], task: dict[str, Any], origin: str, *,
+                  strict: bool) -> tuple[str, Any]:
+        """What one delivered annotation means: ("record", a store record), ("skip", (external id,
+        version)) or ("ignored", why). An unknown row is refused when ``strict`` (one delivery)."""
+        data = task.get("data") or {}
+        if data.get("row_id") is None or str(data["row_id"]) == "":   # row 0 is a row
+            return "ignored", "not a weaklabel task"
+        version = str(ann.get("updated_at") or ann.get("created_at") or "")
+        if ann.get("was_cancelled"):
+            # skipped, possibly after a label: that annotation's label is no longer in force
+            if ann.get("id") is None:
+                return "ignored", "a skip without an annotation id"
+            return "skip", (f"{origin}:{ann['id']}", version)
+        if is_prediction_copy(ann):
+            return "ignored", "a copy of a model's prediction, made without an expert's look"
+        if str(data["row_id"]) not in self.sess._row_pos:
+            if not strict:
+                return "ignored", "not a row of this project"
+            raise WebhookRejected(f"task {task.get('id')!r}: row_id {str(data['row_id'])[:80]!r} is not a row of "
+                                  "this weaklabel project; nothing was stored")
+        labels = [c for r in ann.get("result") or [] if r.get("type") == "choices"
+                  for c in (r.get("value") or {}).get("choices") or []]
+        if len(labels) != 1:
+            return "ignored", f"{len(labels)} choices"
+        return "record", {"row_id": str(data["row_id"]), "label": self.resolver.label(labels[0], "webhook"),
+                          "annotator": self._annotator(ann.get("completed_by")), "external_id": ann.get("id"),
+                          "version": version, "source": _source(task.get("meta"), data)}
 
     def _annotator(self, who: Any) -> str:
         """The expert behind ``completed_by``: their email where Label Studio says it."""
