@@ -112,7 +112,7 @@ def test_pull_refuses_an_export_without_the_projects_tasks(spam_project, monkeyp
     spam_project.write_text(text)
     monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "tok")
     monkeypatch.setattr(LabelStudioAPI, "get_project", lambda self, pid: {"id": 3, "title": "spam"})
-    monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid: [])
+    monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid, size=0: [])
     monkeypatch.setattr(LabelStudioAPI, "tasks", lambda self, pid: [{"id": 1}, {"id": 2}])
     monkeypatch.setattr(LabelStudioAPI, "users", lambda self: {})
     assert main(["ls", "pull", "--project", str(spam_project)]) == 1
@@ -129,7 +129,7 @@ class FakeLabelStudio:
         self.tasks = {pid: [] for pid in self.projects}
         self.writes = []
 
-    def __call__(self, api, method, path, body=None, *, params=None, auth=True, raw=False):
+    def __call__(self, api, method, path, body=None, *, params=None, auth=True, raw=False, timeout=None):
         parts = path.strip("/").split("/")
         if method in ("POST", "PATCH", "PUT", "DELETE"):
             self.writes.append((method, path))
@@ -273,7 +273,7 @@ def test_pull_skips_tasks_made_in_label_studio_and_imports_the_rest(spam_project
                 {"id": 3, "data": {"row_id": "", "text": "empty id"}, "annotations": []}]
     monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "tok")
     monkeypatch.setattr(LabelStudioAPI, "get_project", lambda self, pid: {"id": 3, "title": "spam"})
-    monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid: exported)
+    monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid, size=0: exported)
     monkeypatch.setattr(LabelStudioAPI, "users", lambda self: {1: "ana@example.org"})
     for allow in ([], ["--allow-unknown-ids"]):
         assert main(["ls", "pull", "--project", str(spam_project), *allow]) == 0
@@ -291,10 +291,21 @@ def test_pull_maps_a_teams_own_label_values(spam_project, monkeypatch, capsys):
                                   "result": [{"type": "choices", "value": {"choices": ["Junk"]}}]}]}]
     monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "tok")
     monkeypatch.setattr(LabelStudioAPI, "get_project", lambda self, pid: {"id": 3, "title": "spam"})
-    monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid: exported)
+    monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid, size=0: exported)
     monkeypatch.setattr(LabelStudioAPI, "users", lambda self: {1: "ana@example.org"})
     assert main(["ls", "pull", "--project", str(spam_project)]) == 1
     err = capsys.readouterr().err
     assert "has label 'Junk'" in err and "--label-map Junk=<label>" in err
     assert main(["ls", "pull", "--project", str(spam_project), "--label-map", "Junk=SPAM"]) == 0
     assert Project.load(spam_project).open_store().gold().to_dict() == {"c1": 1}
+
+
+def test_a_large_export_gets_a_longer_wait(monkeypatch):
+    from weaklabel.io.ls_api import LabelStudioAPI
+
+    api = LabelStudioAPI("http://127.0.0.1:9", "tok")
+    waits = []
+    monkeypatch.setattr(api, "_call", lambda *a, timeout=None, **k: waits.append(timeout) or b"[]")
+    api.export(3)
+    api.export(3, size=20_000)                 # 10,000 tasks with 10,000 annotations
+    assert waits[0] == 60.0 and waits[1] >= 400.0

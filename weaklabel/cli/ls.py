@@ -108,7 +108,8 @@ def cmd_ls(args: argparse.Namespace) -> int:
                   "in weaklabel.toml")
         return 0
     # pull: the full export each time; keyed imports make it idempotent and catch deletions
-    exported = api.export(pid)
+    size = sum(int(ls_project.get(k) or 0) for k in ("task_number", "total_annotations_number"))
+    exported = api.export(pid, size=size)
     if not exported:
         n_tasks = len(api.tasks(pid))
         if n_tasks:   # an export without the project's tasks is a failed export, not deleted annotations
