@@ -113,7 +113,7 @@ def test_pull_refuses_an_export_without_the_projects_tasks(spam_project, monkeyp
     monkeypatch.setenv("WEAKLABEL_LS_TOKEN", "tok")
     monkeypatch.setattr(LabelStudioAPI, "get_project", lambda self, pid: {"id": 3, "title": "spam"})
     monkeypatch.setattr(LabelStudioAPI, "export", lambda self, pid, size=0: [])
-    monkeypatch.setattr(LabelStudioAPI, "tasks", lambda self, pid: [{"id": 1}, {"id": 2}])
+    monkeypatch.setattr(LabelStudioAPI, "tasks", lambda self, pid, only=None: [{"id": 1}, {"id": 2}])
     monkeypatch.setattr(LabelStudioAPI, "users", lambda self: {})
     assert main(["ls", "pull", "--project", str(spam_project)]) == 1
     assert "has 2 tasks but its export holds none; nothing imported or retracted" in capsys.readouterr().err
@@ -127,6 +127,7 @@ class FakeLabelStudio:
     def __init__(self, projects=()):
         self.projects = {p["id"]: dict(p) for p in projects}
         self.tasks = {pid: [] for pid in self.projects}
+        self.predictions = []
         self.writes = []
 
     def __call__(self, api, method, path, body=None, *, params=None, auth=True, raw=False, timeout=None):
@@ -146,6 +147,9 @@ class FakeLabelStudio:
             if int(parts[2]) not in self.projects:
                 raise LabelStudioError(f"Label Studio GET {path} -> HTTP 404: not found")
             return self.projects[int(parts[2])]
+        if parts[-2:] == ["import", "predictions"]:
+            self.predictions += body
+            return {"created": len(body)}
         if parts[-1] == "import":
             self.tasks[int(parts[2])] += [{"id": i, **t} for i, t in enumerate(body)]
             return {}
@@ -309,3 +313,24 @@ def test_a_large_export_gets_a_longer_wait(monkeypatch):
     api.export(3)
     api.export(3, size=20_000)                 # 10,000 tasks with 10,000 annotations
     assert waits[0] == 60.0 and waits[1] >= 400.0
+
+
+def test_a_push_after_a_refit_gives_the_tasks_there_the_new_fits_prediction_in_one_call(spam_project, fake_ls,
+                                                                                          capsys):
+    team = ('<View><Text name="review" value="$text"/><Choices name="verdict" toName="review">'
+            '<Choice value="Spam, clearly" alias="spam"/><Choice value="ham"/></Choices></View>')
+    fake = fake_ls([{"id": 9, "title": "team", "label_config": team}], section="project_id = 9")
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "3"]) == 0
+    first = fake.tasks[9][0]["predictions"][0]
+    assert first["result"][0]["from_name"] == "verdict" and first["result"][0]["value"]["choices"][0] in ("spam", "ham")
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "3"]) == 0
+    assert fake.predictions == []                                   # the same fit: nothing to update
+    store = Project.load(spam_project).open_store()
+    store.add_label("c5", "HAM", "ana", source="audit")            # a new label: the next fit differs
+    capsys.readouterr()
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "3"]) == 0
+    assert "3 of them given this fit's prediction" in capsys.readouterr().out
+    writes = [w for w in fake.writes if w[1].endswith("/import/predictions")]
+    assert len(writes) == 1 and len(fake.predictions) == 3          # one call for every task there
+    assert {p["task"] for p in fake.predictions} == {t["id"] for t in fake.tasks[9]}
+    assert all(p["model_version"] != first["model_version"] for p in fake.predictions)

@@ -90,17 +90,31 @@ def cmd_ls(args: argparse.Namespace) -> int:
     if args.ls_command == "push":
         q = sess.queue(n=args.n)
         queued = len(q)
-        have = {str((t.get("data") or {}).get("row_id")) for t in api.tasks(pid)}
+        version = f"weaklabel-{sess.model_version}"
+        # the project's own control names and values (a team's config), else weaklabel's
+        controls = labelstudio.read_controls(str(ls_project.get("label_config") or ""), sess.labels.names) or {}
+        where = {"from_name": controls.get("from_name", "label"), "to_name": controls.get("to_name") or text,
+                 "values": controls.get("values")}
+        have = {str((t.get("data") or {}).get("row_id")): t for t in api.tasks(pid, only=["id", "data"])}
         q = q[~q["row_id"].astype(str).isin(have)]  # never a task twice
         new = labelstudio.tasks(sess.df, q["row_id"].tolist(), sess.probs, sess.labels.names, text_column=text,
-                                model_version=f"weaklabel-{sess.model_version}", sources=q["source"].tolist())
+                                model_version=version, sources=q["source"].tolist(), **where)
+        # tasks pushed with another fit's predictions get this fit's, in one call (older ones stay);
+        # the store keeps which fit the project's tasks last had
+        pushed_key = f"labelstudio:{url.rstrip('/')}:{pid}:model_version"
+        stale = [] if sess.store.setting(pushed_key) in (None, version) else \
+            [(t, sess._row_pos[rid]) for rid, t in have.items() if rid in sess._row_pos]
+        api.import_predictions(pid, [{"task": t["id"], **labelstudio.prediction(
+            sess.probs[i], sess.labels.names, model_version=version, **where)} for t, i in stale])
         for task in new:  # LF votes beside the prediction, for the expert's eye and for audits
             i = sess._row_pos[str(task["data"]["row_id"])]
             task["meta"]["lf_votes"] = {n: sess.labels.name(int(v)) for n, v in zip(sess.L.lf_names, sess.L.votes[i])
                                         if v >= 0}
         api.import_tasks(pid, new)
+        sess.store.set_setting(pushed_key, version)
         print(f"Pushed {len(new)} new tasks to Label Studio project {title!r} (id {pid}); "
-              f"{len(have)} were there already")
+              f"{len(have)} were there already" + (f", {len(stale)} of them given this fit's prediction ({version})"
+                                                   if stale else ""))
         if queued < args.n:   # say why fewer than asked
             print(f"The review queue holds {queued} items, not the {args.n} asked for: the {proj.strategy!r} "
                   "strategy ranks only rows with a positive score (for 'conflict': rows where the LFs disagree), "
@@ -111,7 +125,7 @@ def cmd_ls(args: argparse.Namespace) -> int:
     size = sum(int(ls_project.get(k) or 0) for k in ("task_number", "total_annotations_number"))
     exported = api.export(pid, size=size)
     if not exported:
-        n_tasks = len(api.tasks(pid))
+        n_tasks = len(api.tasks(pid, only=["id"]))
         if n_tasks:   # an export without the project's tasks is a failed export, not deleted annotations
             from ..io.ls_api import LabelStudioError
 

@@ -36,18 +36,11 @@ def labeling_config(label_names: Sequence[str], *, text_column: str = "text", fr
 
 
 def missing_choices(label_config: str, label_names: Sequence[str]) -> list[str]:
-    """The label names that no ``<Choices>`` of a Label Studio labeling config offers (all of
-    them when the config is not XML): a team's config may differ from weaklabel's in any other
-    way."""
-    import xml.etree.ElementTree as ET
-
-    try:
-        root = ET.fromstring(label_config or "")
-    except ET.ParseError:
-        return list(label_names)
-    offered = [{c.get("value") for c in ch.iter() if c.tag == "Choice"} for ch in root.iter("Choices")]
-    best = max(offered, key=lambda vals: len(vals & set(label_names)), default=set())
-    return [n for n in label_names if n not in best]
+    """The label names that no ``<Choices>`` of a Label Studio labeling config offers, by value
+    or alias, case aside (all of them when the config is not XML): a team's config may differ
+    from weaklabel's in any other way."""
+    found = read_controls(label_config, label_names)
+    return [n for n in label_names if found is None or n not in found["values"]]
 
 
 def read_controls(label_config: str, label_names: Sequence[str]) -> dict[str, Any] | None:
@@ -81,9 +74,21 @@ def read_controls(label_config: str, label_names: Sequence[str]) -> dict[str, An
     return best
 
 
+def prediction(probs: np.ndarray, label_names: Sequence[str], *, from_name: str, to_name: str,
+               model_version: str, values: dict[str, str] | None = None) -> dict[str, Any]:
+    """A Label Studio prediction of the most probable label (in the config's ``values`` where
+    it names one: an alias, another case)."""
+    c = int(np.argmax(probs))
+    name = label_names[c]
+    return {"model_version": model_version, "score": float(probs[c]),
+            "result": [{"from_name": from_name, "to_name": to_name, "type": "choices",
+                        "value": {"choices": [(values or {}).get(name, name)]}}]}
+
+
 def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, label_names: Sequence[str], *,
           data_columns: Sequence[str] | None = None, text_column: str = "text", from_name: str = "label",
-          model_version: str = "weaklabel", sources: Sequence[str] | None = None) -> list[dict[str, Any]]:
+          model_version: str = "weaklabel", sources: Sequence[str] | None = None, to_name: str | None = None,
+          values: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Label Studio tasks for ``row_ids`` (e.g. the review queue's top items).
 
     Parameters
@@ -100,6 +105,9 @@ def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, la
         "queue" or "audit" per row id: written to the task's ``meta`` and ``data``
         (flat exports keep only data), and honoured on import so audit labels train
         the model.
+    to_name, values : optional
+        A team's config: the object its Choices label (default ``text_column``), and each
+        label's value there (see :func:`read_controls`).
     """
     if sources is not None and len(sources) != len(row_ids):
         raise InputError(f"sources: expected one per row id ({len(row_ids)}), got {len(sources)}")
@@ -117,11 +125,9 @@ def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, la
             data[SOURCE_KEY] = str(sources[len(out)])
             task["meta"] = {SOURCE_KEY: str(sources[len(out)])}
         if probs is not None:
-            c = int(np.argmax(probs[i]))
-            task["predictions"] = [{
-                "model_version": model_version, "score": float(probs[i, c]),
-                "result": [{"from_name": from_name, "to_name": text_column, "type": "choices",
-                            "value": {"choices": [label_names[c]]}}]}]
+            task["predictions"] = [prediction(probs[i], label_names, from_name=from_name,
+                                              to_name=to_name or text_column, model_version=model_version,
+                                              values=values)]
         out.append(task)
     return out
 

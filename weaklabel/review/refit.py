@@ -250,6 +250,8 @@ class Refits:
             self.history.append(info)
             h = self._votes_digest.copy()       # the votes never change: hashed once, in __init__
             h.update(repr(sorted(self.model.get_params().items())).encode())
+            # and the labels it was fitted on: another session on other labels is another fit
+            h.update(np.ascontiguousarray(snap["y_fit"], dtype=np.int64).tobytes())
             self._model_version = f"{self.project.model}-{h.hexdigest()[:10]}-fit{len(self.history)}"
         return info
 
@@ -259,8 +261,8 @@ class Refits:
 
     @property
     def model_version(self) -> str:
-        """Names the current fit: the model, a digest of the votes and of its parameters,
-        and the number of fits so far (it changes at every refit). Computed once per fit:
+        """Names the current fit: the model, a digest of the votes, its parameters and the
+        labels it was fitted on, and the number of fits so far (it changes at every refit). Computed once per fit:
         every label event carries it."""
         return self._model_version
 
