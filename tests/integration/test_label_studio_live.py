@@ -148,6 +148,7 @@ def test_push_annotate_pull_and_serve(label_studio, admin_token, spam_project, m
     assert len(tasks) == 6
     t = sorted(tasks, key=lambda x: x["id"])
     assert t[0]["meta"]["weaklabel_source"] in ("queue", "audit") and "lf_votes" in t[0]["meta"]
+    assert t[0]["data"]["weaklabel_lf_votes"]          # the votes as text, which the config shows
 
     # two annotators: labels, an update, a cancel, a deletion
     a1 = _annotate(admin, t[0]["id"], "SPAM")

@@ -41,6 +41,16 @@ def test_tasks_have_predictions_in_label_studio_format():
     assert '<Choice value="SPAM"/>' in labeling_config(["HAM", "SPAM"])
 
 
+def test_tasks_show_the_lf_votes_to_annotators():
+    df = pd.DataFrame({"text": ["a", "b"]}, index=pd.Index(["x", "y"], name="row_id"))
+    t = tasks(df, ["x", "y"], None, ["HAM", "SPAM"], lf_votes=[{"promo": "SPAM", "fan": "HAM"}, {}])
+    assert t[0]["data"]["weaklabel_lf_votes"] == "promo: SPAM · fan: HAM" and t[0]["meta"]["lf_votes"]["fan"] == "HAM"
+    assert t[1]["data"]["weaklabel_lf_votes"] == "no LF voted"
+    assert '<Text name="weaklabel_lf_votes" value="$weaklabel_lf_votes"/>' in labeling_config(["HAM", "SPAM"])
+    with pytest.raises(InputError, match="lf_votes: expected one per row id"):
+        tasks(df, ["x"], None, ["HAM", "SPAM"], lf_votes=[])
+
+
 def test_round_trip_through_the_store(spam_project, tmp_path, capsys):
     out = tmp_path / "tasks.json"
     assert main(["labels", "export-ls", "--project", str(spam_project), "--out", str(out), "--n", "6"]) == 0

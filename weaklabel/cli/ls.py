@@ -98,7 +98,8 @@ def cmd_ls(args: argparse.Namespace) -> int:
         have = {str((t.get("data") or {}).get("row_id")): t for t in api.tasks(pid, only=["id", "data"])}
         q = q[~q["row_id"].astype(str).isin(have)]  # never a task twice
         new = labelstudio.tasks(sess.df, q["row_id"].tolist(), sess.probs, sess.labels.names, text_column=text,
-                                model_version=version, sources=q["source"].tolist(), **where)
+                                model_version=version, sources=q["source"].tolist(), **where,
+                                lf_votes=sess.lf_votes(q["row_id"]))   # beside the prediction, for the eye
         # tasks pushed with another fit's predictions get this fit's, in one call (older ones stay);
         # the store keeps which fit the project's tasks last had
         pushed_key = f"labelstudio:{url.rstrip('/')}:{pid}:model_version"
@@ -106,10 +107,6 @@ def cmd_ls(args: argparse.Namespace) -> int:
             [(t, sess._row_pos[rid]) for rid, t in have.items() if rid in sess._row_pos]
         api.import_predictions(pid, [{"task": t["id"], **labelstudio.prediction(
             sess.probs[i], sess.labels.names, model_version=version, **where)} for t, i in stale])
-        for task in new:  # LF votes beside the prediction, for the expert's eye and for audits
-            i = sess._row_pos[str(task["data"]["row_id"])]
-            task["meta"]["lf_votes"] = {n: sess.labels.name(int(v)) for n, v in zip(sess.L.lf_names, sess.L.votes[i])
-                                        if v >= 0}
         api.import_tasks(pid, new)
         sess.store.set_setting(pushed_key, version)
         print(f"Pushed {len(new)} new tasks to Label Studio project {title!r} (id {pid}); "

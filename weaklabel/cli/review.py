@@ -107,7 +107,8 @@ def cmd_labels(args: argparse.Namespace) -> int:
         text = proj.text_column or "text"
         out = labelstudio.write_tasks(args.out, labelstudio.tasks(
             sess.df, q["row_id"].tolist(), sess.probs, sess.labels.names, text_column=text,
-            model_version=f"weaklabel-{sess.model_version}", sources=q["source"].tolist()))
+            model_version=f"weaklabel-{sess.model_version}", sources=q["source"].tolist(),
+            lf_votes=sess.lf_votes(q["row_id"])))
         config = Path(args.out).with_suffix(".xml")
         ours = labelstudio.labeling_config(sess.labels.names, text_column=text)
         if config.exists() and config.read_text(encoding="utf-8", errors="replace") != ours:

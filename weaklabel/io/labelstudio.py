@@ -27,12 +27,23 @@ from .wrench import _jsonable
 SOURCE_KEY = "weaklabel_source"  # in task meta and data: did the row come from the queue or the audit sample?
 
 
+LF_VOTES_FIELD = "weaklabel_lf_votes"   # task data: the LFs that fired and their votes, as text
+
+
+def votes_text(votes: dict[str, str]) -> str:
+    """``{"promo": "SPAM", "fan": "HAM"}`` -> ``"promo: SPAM · fan: HAM"`` (or that none fired)."""
+    return " · ".join(f"{lf}: {label}" for lf, label in votes.items()) or "no LF voted"
+
+
 def labeling_config(label_names: Sequence[str], *, text_column: str = "text", from_name: str = "label") -> str:
-    """The Label Studio labeling config (XML) matching the exported tasks."""
+    """The Label Studio labeling config (XML) matching the exported tasks: the text, the
+    choices, and the LFs' votes in a panel below (``$weaklabel_lf_votes``)."""
     choices = "".join(f'<Choice value="{escape(n, quote=True)}"/>' for n in label_names)
     return (f'<View><Text name="{escape(text_column)}" value="${escape(text_column)}"/>'
             f'<Choices name="{escape(from_name)}" toName="{escape(text_column)}" choice="single">'
-            f"{choices}</Choices></View>")
+            f"{choices}</Choices>"
+            f'<View style="margin-top: 1em; color: #555"><Header value="What the labeling functions say" size="6"/>'
+            f'<Text name="{LF_VOTES_FIELD}" value="${LF_VOTES_FIELD}"/></View></View>')
 
 
 def missing_choices(label_config: str, label_names: Sequence[str]) -> list[str]:
@@ -88,7 +99,8 @@ def prediction(probs: np.ndarray, label_names: Sequence[str], *, from_name: str,
 def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, label_names: Sequence[str], *,
           data_columns: Sequence[str] | None = None, text_column: str = "text", from_name: str = "label",
           model_version: str = "weaklabel", sources: Sequence[str] | None = None, to_name: str | None = None,
-          values: dict[str, str] | None = None) -> list[dict[str, Any]]:
+          values: dict[str, str] | None = None, lf_votes: Sequence[dict[str, str]] | None = None
+          ) -> list[dict[str, Any]]:
     """Label Studio tasks for ``row_ids`` (e.g. the review queue's top items).
 
     Parameters
@@ -108,7 +120,12 @@ def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, la
     to_name, values : optional
         A team's config: the object its Choices label (default ``text_column``), and each
         label's value there (see :func:`read_controls`).
+    lf_votes : sequence of dict, optional
+        Per row id, the LFs that fired and their labels: kept in ``meta["lf_votes"]`` and, as
+        text, in ``data["weaklabel_lf_votes"]``, which weaklabel's config shows annotators.
     """
+    if lf_votes is not None and len(lf_votes) != len(row_ids):
+        raise InputError(f"lf_votes: expected one per row id ({len(row_ids)}), got {len(lf_votes)}")
     if sources is not None and len(sources) != len(row_ids):
         raise InputError(f"sources: expected one per row id ({len(row_ids)}), got {len(sources)}")
     pos = {r: i for i, r in enumerate(df.index)}
@@ -124,6 +141,9 @@ def tasks(df: pd.DataFrame, row_ids: Sequence[Any], probs: np.ndarray | None, la
         if sources is not None:
             data[SOURCE_KEY] = str(sources[len(out)])
             task["meta"] = {SOURCE_KEY: str(sources[len(out)])}
+        if lf_votes is not None:
+            task.setdefault("meta", {})["lf_votes"] = dict(lf_votes[len(out)])
+            data[LF_VOTES_FIELD] = votes_text(lf_votes[len(out)])
         if probs is not None:
             task["predictions"] = [prediction(probs[i], label_names, from_name=from_name,
                                               to_name=to_name or text_column, model_version=model_version,

@@ -113,6 +113,12 @@ class ReviewSession(Refits):
             return "conflict"  # the fallback the notice names
         return strategy
 
+    def lf_votes(self, row_ids: Any) -> list[dict[str, str]]:
+        """Per row id, the LFs that voted on it and their labels (``{"promo": "SPAM"}``)."""
+        names, lfs = self.labels.names, self.L.lf_names
+        rows = self.L.votes[[self._row_pos[str(r)] for r in row_ids]]
+        return [{lf: names[int(v)] for lf, v in zip(lfs, row) if v >= 0} for row in rows]
+
     # -- queue ------------------------------------------------------------
     def queue(self, n: int | None = None, strategy: str | None = None) -> pd.DataFrame:
         counts = self.store.label_counts()
