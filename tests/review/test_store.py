@@ -159,7 +159,7 @@ def test_export_is_atomic_csv_and_parquet(store, tmp_path):
 
 def test_schema_is_versioned_and_a_newer_store_is_refused(tmp_path):
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    assert ExpertLabelStore(url).schema_version == 3
+    assert ExpertLabelStore(url).schema_version == 4
     con = sqlite3.connect(tmp_path / "db.sqlite")
     con.execute("UPDATE weaklabel_meta SET value='99' WHERE key='schema_version'")
     con.commit()
@@ -184,12 +184,43 @@ def test_a_v1_store_is_migrated_in_place_and_keeps_its_events(tmp_path):
     con.commit()
     con.close()
     store = ExpertLabelStore(f"sqlite:///{db}")
-    assert store.schema_version == 3
+    assert store.schema_version == 4
     assert store.gold().to_dict() == {"r1": 1}
     # the row tables were built from the old events: ana's r1 is taken, so ben gets r2
     assert store.lease_next(["r1", "r2"], "ben") == "r2" and store.labeled_row_count() == 1
     store.add_label("r2", 0, "ben")
-    assert {"external_id", "external_version"} <= set(store.events().columns)
+    assert {"external_id", "external_version", "external_meta"} <= set(store.events().columns)
+
+
+def test_a_v3_store_gains_the_external_meta_column(tmp_path):
+    url = f"sqlite:///{tmp_path / 'v3.sqlite'}"
+    ExpertLabelStore(url).add_label("r1", 1, "ana")
+    con = sqlite3.connect(tmp_path / "v3.sqlite")   # back to v3: the column as it was not there
+    con.execute("ALTER TABLE label_events DROP COLUMN external_meta")
+    con.execute("UPDATE weaklabel_meta SET value='3' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    store = ExpertLabelStore(url)
+    assert store.schema_version == 4 and store.gold().to_dict() == {"r1": 1}
+    store.import_external([{"row_id": "r2", "label": 0, "annotator": "ana", "external_id": "1", "version": "v1",
+                            "meta": {"lead_time": 3.5}}], origin="ls:1")
+    assert store.events()["external_meta"].dropna().tolist() == ['{"lead_time": 3.5}']
+
+
+def test_what_label_studio_knew_is_kept_and_lead_time_counts_in_the_stats(store):
+    from weaklabel.review.tables import annotator_stats
+
+    recs = [{"row_id": f"r{i}", "label": i % 2, "annotator": "ana", "external_id": str(i), "version": "v1",
+             "meta": {"lead_time": t, "ground_truth": False, "parent_prediction": 7, "junk": [1],
+                      "updated_at": "2026-11-28T10:00:00Z"}} for i, t in enumerate((4.0, 6.0, 20.0))]
+    store.import_external(recs, origin="ls:1")
+    import json
+    kept = [json.loads(m) for m in store.events()["external_meta"]]
+    assert kept[0] == {"lead_time": 4.0, "ground_truth": False, "parent_prediction": 7,
+                       "updated_at": "2026-11-28T10:00:00Z"}
+    assert annotator_stats(store.events()).loc["ana", "median_seconds"] == 6.0
+    with pytest.raises(InputError, match="item 0 has meta list; expected a dict"):
+        store.import_external([{**recs[0], "external_id": "9", "meta": [1]}], origin="ls:1")
 
 
 def test_unreachable_or_corrupt_store_is_a_clear_error(tmp_path):

@@ -225,6 +225,14 @@ class _Resolver:
         return self.users.get(who, f"ls-user-{who}")
 
 
+def annotation_meta(annotation: dict[str, Any]) -> dict[str, Any]:
+    """What Label Studio knows of an annotation that the store keeps beside the label: the
+    seconds the annotator spent (``lead_time``), whether it is marked ground truth, its own
+    times, and the prediction it started from."""
+    return {k: annotation[k] for k in ("lead_time", "ground_truth", "created_at", "updated_at", "parent_prediction")
+            if annotation.get(k) is not None}
+
+
 def is_prediction_copy(annotation: dict[str, Any]) -> bool:
     """Whether Label Studio made this annotation from a model's prediction with no one looking
     (its bulk "Create Annotations From Predictions"): it names its parent prediction and has no
@@ -362,7 +370,7 @@ def _full(exported: list[Any], path: Path, res: _Resolver, from_name: str | None
                                 "annotator": annotator,
                                 "external_id": str(ann.get("id", f"{task.get('id', i)}-{j}")),
                                 "version": str(ann.get("updated_at") or ann.get("created_at") or ""),
-                                "source": source})
+                                "source": source, "meta": annotation_meta(ann)})
     return out
 
 

@@ -11,6 +11,7 @@ other tool this one is bound to (:meth:`setting`).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -49,7 +50,9 @@ class _Imports:
         records : iterable of dict
             ``row_id``, ``label``, ``annotator``, ``external_id`` (unique within
             ``origin``), ``version`` (changes when the annotation changes) and,
-            optionally, ``source`` ("queue", "audit" or "import") and ``note``.
+            optionally, ``source`` ("queue", "audit" or "import"), ``note`` and ``meta``
+            (what the other tool knew: Label Studio's ``lead_time``, ``ground_truth``,
+            ``created_at``, ``updated_at``, ``parent_prediction``; kept as JSON).
         origin : str
             A prefix naming the export's home, e.g. ``"ls:42"`` for Label Studio project 42.
         retract_missing : bool, default True
@@ -86,7 +89,8 @@ class _Imports:
                                  f"128 and 64 characters, no NUL): {key[:60]!r}, {version[:40]!r}")
             rows.append({"row_id": _row_key(rec["row_id"]), "label": self._label_int(rec["label"]),
                          "annotator": check_annotator(rec["annotator"]), "source": source,
-                         "external_id": key, "external_version": version, "note": check_note(rec.get("note"))})
+                         "external_id": key, "external_version": version, "note": check_note(rec.get("note")),
+                         "external_meta": _meta_json(rec.get("meta"), i)})
         dup = repeated(r["external_id"] for r in rows)
         if dup:
             raise InputError(f"records: external ids {dup[:5]} appear more than once in one export")
@@ -207,6 +211,21 @@ def _timestamp(version: str | None) -> datetime | None:
     except ValueError:
         return None
     return t if t.tzinfo is not None else t.replace(tzinfo=datetime.now().astimezone().tzinfo)
+
+
+META_KEYS = ("lead_time", "ground_truth", "created_at", "updated_at", "parent_prediction")
+
+
+def _meta_json(meta: Any, i: int) -> str | None:
+    """What the other tool knew of a label, as JSON: the keys of :data:`META_KEYS` with a
+    scalar value (numbers, booleans, short strings); None when there is none."""
+    if meta is None:
+        return None
+    if not isinstance(meta, dict):
+        raise InputError(f"records: item {i} has meta {type(meta).__name__}; expected a dict")
+    kept = {k: meta[k] for k in META_KEYS if isinstance(meta.get(k), (int, float, bool, str))
+            and not (isinstance(meta[k], str) and len(meta[k]) > 64)}
+    return json.dumps(kept, sort_keys=True) if kept else None
 
 
 def _order_key(version: str | None, external_id: str) -> tuple[Any, ...]:

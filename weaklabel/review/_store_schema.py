@@ -12,8 +12,9 @@ import numpy as np
 
 from ..exceptions import InputError
 
-SCHEMA_VERSION = 3  # v2: external_id/external_version on events (idempotent imports);
-                    # v3: row_state and row_totals, what each row's events add up to
+SCHEMA_VERSION = 4  # v2: external_id/external_version on events (idempotent imports);
+                    # v3: row_state and row_totals, what each row's events add up to;
+                    # v4: external_meta on events, what the other tool knew of a label (JSON)
 # Letters of any script (José, Zoë, 李), digits, space and . _ @ - +: email addresses and
 # real names, but no markup or control characters.
 _NAME_RE = re.compile(r"^[^\W_][\w .@+-]{0,63}$")
@@ -44,6 +45,9 @@ def _tables(sa: Any) -> tuple[Any, ...]:
         # version of it (its updated_at): re-importing the same version changes nothing
         sa.Column("external_id", sa.String(128), nullable=True),
         sa.Column("external_version", sa.String(64), nullable=True),
+        # what the other tool knew of the label: Label Studio's lead_time, ground_truth, its own
+        # created/updated times and the prediction it started from (JSON, a few hundred bytes)
+        sa.Column("external_meta", sa.Text, nullable=True),
         sa.Index("ix_events_project_row", "project", "row_id"),
         sa.Index("ix_events_project_annotator", "project", "annotator"),
         # per-keypress reads: label events per row (counts, blocked rows) and undo events

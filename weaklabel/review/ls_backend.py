@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InputError, OptionalDependencyError
-from ..io.labelstudio import SOURCE_KEY, _Resolver, _source, is_prediction_copy, read_controls
+from ..io.labelstudio import SOURCE_KEY, _Resolver, _source, annotation_meta, is_prediction_copy, read_controls
 from ..labels import ABSTAIN
 from .access import Throttle
 from .session import ReviewSession
@@ -205,7 +205,8 @@ class Backend:
             return "ignored", f"{len(labels)} choices"
         return "record", {"row_id": str(data["row_id"]), "label": self.resolver.label(labels[0], "webhook"),
                           "annotator": self._annotator(ann.get("completed_by")), "external_id": ann.get("id"),
-                          "version": version, "source": _source(task.get("meta"), data)}
+                          "version": version, "source": _source(task.get("meta"), data),
+                          "meta": annotation_meta(ann)}
 
     def _annotator(self, who: Any) -> str:
         """The expert behind ``completed_by``: their email where Label Studio says it."""

@@ -180,6 +180,10 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
             if row is not None and int(row[0]) < 3:  # v2 -> v3: build the row tables from the events
                 self._rebuild_rows(c)
                 c.execute(self._meta.update().where(self._meta.c.key == "schema_version").values(value="3"))
+            if row is not None and int(row[0]) < 4:  # v3 -> v4: one nullable column
+                if "external_meta" not in {col["name"] for col in sa.inspect(c).get_columns("label_events")}:
+                    c.execute(sa.text("ALTER TABLE label_events ADD COLUMN external_meta TEXT"))
+                c.execute(self._meta.update().where(self._meta.c.key == "schema_version").values(value="4"))
 
     @property
     def schema_version(self) -> int:

@@ -7,6 +7,7 @@ scripts and tests read the same tables.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,8 +85,9 @@ def disagreements(events: pd.DataFrame, labels: LabelSpace, *, texts: pd.Series 
 
 
 def annotator_stats(events: pd.DataFrame, model_preds: pd.Series | None = None) -> pd.DataFrame:
-    """Per expert: labels in force, median seconds per item (pauses over 10 minutes left
-    out), mean Cohen's kappa with each peer on shared rows, and agreement with the model.
+    """Per expert: labels in force, median seconds per item (between their labels in the app,
+    pauses over 10 minutes left out, and Label Studio's ``lead_time`` for labels that came
+    from it), mean Cohen's kappa with each peer on shared rows, and agreement with the model.
 
     Parameters
     ----------
@@ -98,10 +100,12 @@ def annotator_stats(events: pd.DataFrame, model_preds: pd.Series | None = None) 
     wide = regular.pivot(index="row_id", columns="annotator", values="label")
     lab_ev = events[(events["kind"] == "label") & (events["source"] != "adjudication")]
     out = {}
+    imported = lab_ev["external_id"].notna() if "external_id" in lab_ev.columns else pd.Series(False, lab_ev.index)
     for name in wide.columns:
-        times = pd.to_datetime(lab_ev.loc[lab_ev["annotator"] == name, "created_at"]).sort_values()
+        mine_ev = lab_ev["annotator"] == name
+        times = pd.to_datetime(lab_ev.loc[mine_ev & ~imported, "created_at"]).sort_values()
         gaps = times.diff().dt.total_seconds().dropna()
-        gaps = gaps[gaps <= MAX_GAP_SECONDS]
+        gaps = pd.concat([gaps[gaps <= MAX_GAP_SECONDS], _lead_times(lab_ev.loc[mine_ev & imported])])
         kappas = []
         for peer in wide.columns:
             if peer == name:
@@ -119,6 +123,21 @@ def annotator_stats(events: pd.DataFrame, model_preds: pd.Series | None = None) 
                      "kappa_with_peers": float(np.nanmean(kappas)) if kappas and not np.all(np.isnan(kappas))
                      else np.nan, "agreement_with_model": agree}
     return pd.DataFrame.from_dict(out, orient="index")
+
+
+def _lead_times(events: pd.DataFrame) -> pd.Series:
+    """Seconds spent per imported label, where the other tool said (``external_meta``)."""
+    if "external_meta" not in events.columns:
+        return pd.Series(dtype=float)
+    out = []
+    for raw in events["external_meta"].dropna():
+        try:
+            t = json.loads(raw).get("lead_time")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(t, (int, float)) and not isinstance(t, bool) and 0 < t <= MAX_GAP_SECONDS:
+            out.append(float(t))
+    return pd.Series(out, dtype=float)
 
 
 __all__: Sequence[str] = ["annotator_stats", "disagreements", "history", "labels_in_force"]
