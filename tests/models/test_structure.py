@@ -190,3 +190,39 @@ def test_two_plus_two_one_sided_lfs_do_not_collapse(pi):
         assert 0.05 < pred.mean() < 0.95, seed                # both classes predicted
         diffs.append(_acc(lm, L, y) - _acc(MajorityVote().fit(L), L, y))
     assert np.mean(diffs) >= -0.01, diffs
+
+
+def test_left_over_balance_by_hand():
+    from weaklabel.models._em import left_over_balance
+
+    patterns = np.array([[0, -1], [1, 1], [-1, -1]])
+    counts = np.array([4, 2, 4])            # 10 rows, 4 of them silent
+    T = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    cb = np.array([0.5, 0.5])               # 5 rows of each class in all
+    # covered mass: 4 of class 0, 2 of class 1 -> left 1 and 3, plus k=2 pseudo-rows of cb
+    assert np.allclose(left_over_balance(patterns, counts, T, cb), [(1 + 1) / 6, (3 + 1) / 6])
+    assert left_over_balance(patterns[:2], counts[:2], T[:2], cb) is None   # no silent rows
+
+
+def test_a_given_balance_tells_what_the_silent_rows_are():
+    """One-class LFs, 3 classes (the weighted-vote regime): most LFs vote class 2, so the rows no
+    LF votes on are mostly classes 0 and 1 although class 2 is the largest. The balance is a fact
+    about all rows: given it, the silent rows get what it leaves after the covered rows' votes.
+    Before, the silent rows all went to class 2."""
+    from weaklabel.bench.synthetic import one_sided_L
+
+    cb = np.array([0.25, 0.3, 0.45])
+    gains = []
+    for seed in range(6):
+        L, y = one_sided_L(6000, [1, 1, 4], cb, seed=seed, coverage=(0.2, 0.5))
+        plain = LabelModel().fit(L)
+        given = LabelModel(class_balance=cb).fit(L)
+        assert given.structure_["regime"] == "weighted_vote"
+        silent = ~(L >= 0).any(axis=1)
+        truth = np.bincount(y[silent], minlength=3) / silent.sum()
+        assert given.uncovered_balance_.argmax() == truth.argmax() != 2
+        right = {name: m.predict(L, tie_break_policy="random") == y for name, m in (("plain", plain),
+                                                                                     ("given", given))}
+        assert right["given"][silent].mean() > right["plain"][silent].mean() + 0.05
+        gains.append(right["given"].mean() - right["plain"].mean())
+    assert np.mean(gains) > 0

@@ -141,3 +141,17 @@ def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, str
     diag = np.einsum("jll->jl", precision)
     at_chance = diag <= cb[None, :] + 1e-9
     return bool((at_chance & (n_votes >= min_votes) & floor[:, None]).any())
+
+
+def left_over_balance(patterns: np.ndarray, counts: np.ndarray, T: np.ndarray, cb: np.ndarray) -> np.ndarray | None:
+    """The class balance of the rows no LF votes on, where ``cb`` is the known balance of all rows:
+    ``n * cb`` minus the covered rows' posterior mass, floored at 0, plus k pseudo-rows of ``cb``
+    (so no class gets probability 0). One-class LFs fire mostly on some classes, so the silent
+    rows lean to the others. None when every row is covered."""
+    counts = np.asarray(counts, dtype=float)
+    covered = (patterns >= 0).any(axis=1)
+    if counts[~covered].sum() < 1:
+        return None
+    left = np.maximum(counts.sum() * cb - counts[covered] @ T[covered], 0.0)
+    k = cb.size
+    return (left + k * cb) / (left.sum() + k)

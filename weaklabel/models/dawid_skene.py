@@ -27,7 +27,7 @@ import numpy as np
 
 from ..exceptions import ConvergenceWarning, InputError
 from ..matrix import compress
-from ._em import _EPS, _floor_binds, initial_posterior, log_joint, m_step
+from ._em import _EPS, _floor_binds, initial_posterior, left_over_balance, log_joint, m_step
 from ._params import Interval, Options
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
 from .base import BaseLabelModel, _log_normalize
@@ -136,6 +136,11 @@ class DawidSkene(BaseLabelModel):
     uncovered_counts_ : ndarray of shape (k,)
         Gold rows without any vote, per class (zeros without gold): they move ``prior_``,
         the prior of rows without votes.
+    uncovered_balance_ : ndarray of shape (k,) or None
+        Where the class balance is known (given, or estimated from random gold rows), the
+        balance of the rows no LF votes on: what the balance leaves after the covered rows'
+        posteriors (from their votes alone where no LF's silence is modelled), plus k
+        pseudo-rows of the balance. None where the balance is not known.
     structure_ : dict
         The structure fitted: ``confusion``, ``abstain_mask`` (per LF, True where
         P(abstain | y) is modelled), ``smoothing``, ``class_balance`` (fixed, or None)
@@ -206,7 +211,8 @@ class DawidSkene(BaseLabelModel):
         ma = self.model_abstains
         mask = unipolar_lfs(lf_votes) if isinstance(ma, str) else np.full(lf_votes.shape[0], bool(ma))
         return {"confusion": self.confusion, "abstain_mask": mask, "smoothing": float(self.smoothing),
-                "class_balance": fixed_cb, "copy_weight": np.ones(lf_votes.shape[0])}
+                "class_balance": fixed_cb, "copy_weight": np.ones(lf_votes.shape[0]),
+                "known_balance": fixed_cb}
 
     def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
         m = votes.shape[1]
@@ -288,6 +294,15 @@ class DawidSkene(BaseLabelModel):
         self.gold_patterns_ = np.empty((0, m), dtype=np.int64)
         self.gold_pattern_counts_ = np.zeros((0, k))
         self.uncovered_counts_ = np.zeros(k)
+        known = self.structure_.get("known_balance")
+        self.uncovered_balance_ = None
+        if known is not None:
+            # Where no LF's silence is modelled, the model cannot say which classes the covered
+            # rows hold beyond what their votes say: their mass is taken from the votes alone
+            # (the posterior under a uniform prior), so the balance counts once, in the total.
+            mass = T if self.structure_["abstain_mask"].any() else _log_normalize(np.log(np.maximum(T, 1e-300))
+                                                                                  - np.log(cb))[1]
+            self.uncovered_balance_ = left_over_balance(patterns, raw_counts, mass, known)
         if gold is not None:
             known = gold >= 0
             self._fit_correction(patterns[known], raw_counts[known], gold[known], k)
@@ -363,8 +378,12 @@ class DawidSkene(BaseLabelModel):
         """The class prior used for rows without votes: ``class_balance_`` with any gold correction,
         updated by the labels of the gold rows without votes (``uncovered_counts_``) as a Dirichlet
         prior worth k rows. Rows no LF fires on are often of one kind (youtube: mostly ham, where
-        the class balance says spam)."""
-        _, p = _log_normalize((np.log(self.class_balance_) + self.correction_bias_)[None, :])
+        the class balance says spam). Where the balance is known, rows without votes start from
+        ``uncovered_balance_``: one-class LFs fire mostly on some classes, so the silent rows
+        lean to the others."""
+        base = getattr(self, "uncovered_balance_", None)
+        base = self.class_balance_ if base is None else base
+        _, p = _log_normalize((np.log(base) + self.correction_bias_)[None, :])
         counts = getattr(self, "uncovered_counts_", None)
         if counts is None or counts.sum() == 0:
             return p[0]

@@ -146,6 +146,7 @@ class LabelModel(DawidSkene):
         fixed_cb = self._check_params(k)
         if fixed_cb is None:
             fixed_cb = getattr(self, "_gold_balance", None)
+        known = fixed_cb   # given, or from random gold rows: a fact about all rows
         uniform = np.full(k, 1.0 / k)
         unipolar = unipolar_lfs(lf_votes)
         total = lf_votes.sum()
@@ -171,7 +172,7 @@ class LabelModel(DawidSkene):
                 "confusion": conf if self.confusion == "auto" else self.confusion,
                 "abstain_mask": mask,
                 "smoothing": s if self.smoothing is None else float(self.smoothing),
-                "class_balance": fixed_cb if fixed_cb is not None else cb,
+                "class_balance": fixed_cb if fixed_cb is not None else cb, "known_balance": known,
                 "copy_weight": np.ones(unipolar.shape), "copies": "merge",
                 "chance_floor": getattr(self, "_chance_floor", np.ones(unipolar.shape, dtype=bool))}
 
