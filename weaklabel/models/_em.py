@@ -155,3 +155,18 @@ def left_over_balance(patterns: np.ndarray, counts: np.ndarray, T: np.ndarray, c
     left = np.maximum(counts.sum() * cb - counts[covered] @ T[covered], 0.0)
     k = cb.size
     return (left + k * cb) / (left.sum() + k)
+
+
+def silent_rows_balance(structure: dict, patterns: np.ndarray, counts: np.ndarray, T: np.ndarray,
+                        cb: np.ndarray) -> np.ndarray | None:
+    """:func:`left_over_balance` for a fit with ``structure`` (None unless it has a
+    ``known_balance``). Where no LF's silence is modelled, the model cannot say which classes
+    the covered rows hold beyond what their votes say: their mass is taken from the votes alone
+    (the posterior ``T`` under a uniform prior instead of ``cb``), so the balance counts once."""
+    known = structure.get("known_balance")
+    if known is None:
+        return None
+    if not structure["abstain_mask"].any():
+        T = T / cb
+        T = T / T.sum(axis=1, keepdims=True)
+    return left_over_balance(patterns, counts, T, known)

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..exceptions import ConvergenceWarning, InputError
 from ..matrix import compress
-from ._em import _EPS, _floor_binds, initial_posterior, left_over_balance, log_joint, m_step
+from ._em import _EPS, _floor_binds, initial_posterior, log_joint, m_step, silent_rows_balance
 from ._params import Interval, Options
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
 from .base import BaseLabelModel, _log_normalize
@@ -294,15 +294,7 @@ class DawidSkene(BaseLabelModel):
         self.gold_patterns_ = np.empty((0, m), dtype=np.int64)
         self.gold_pattern_counts_ = np.zeros((0, k))
         self.uncovered_counts_ = np.zeros(k)
-        known = self.structure_.get("known_balance")
-        self.uncovered_balance_ = None
-        if known is not None:
-            # Where no LF's silence is modelled, the model cannot say which classes the covered
-            # rows hold beyond what their votes say: their mass is taken from the votes alone
-            # (the posterior under a uniform prior), so the balance counts once, in the total.
-            mass = T if self.structure_["abstain_mask"].any() else _log_normalize(np.log(np.maximum(T, 1e-300))
-                                                                                  - np.log(cb))[1]
-            self.uncovered_balance_ = left_over_balance(patterns, raw_counts, mass, known)
+        self.uncovered_balance_ = silent_rows_balance(self.structure_, patterns, raw_counts, T, cb)
         if gold is not None:
             known = gold >= 0
             self._fit_correction(patterns[known], raw_counts[known], gold[known], k)
@@ -375,12 +367,10 @@ class DawidSkene(BaseLabelModel):
 
     @property
     def prior_(self) -> np.ndarray:
-        """The class prior used for rows without votes: ``class_balance_`` with any gold correction,
-        updated by the labels of the gold rows without votes (``uncovered_counts_``) as a Dirichlet
-        prior worth k rows. Rows no LF fires on are often of one kind (youtube: mostly ham, where
-        the class balance says spam). Where the balance is known, rows without votes start from
-        ``uncovered_balance_``: one-class LFs fire mostly on some classes, so the silent rows
-        lean to the others."""
+        """The class prior of rows without votes: ``uncovered_balance_`` where the balance is
+        known, else ``class_balance_``, with any gold correction, updated by the labels of the
+        gold rows without votes (``uncovered_counts_``) as a Dirichlet prior worth k rows. Rows no
+        LF fires on are often of one kind (youtube: mostly ham, where the balance says spam)."""
         base = getattr(self, "uncovered_balance_", None)
         base = self.class_balance_ if base is None else base
         _, p = _log_normalize((np.log(base) + self.correction_bias_)[None, :])
