@@ -129,10 +129,13 @@ def cmd_ls(args: argparse.Namespace) -> int:
             raise LabelStudioError(f"Label Studio project {pid} has {n_tasks} tasks but its export holds none; "
                                    "nothing imported or retracted (try again, or check the export in Label Studio)")
     # tasks created in Label Studio itself (no row_id) are not rows of this project: counted, not fatal
-    foreign = [t for t in exported if isinstance(t, dict) and isinstance(t.get("data"), dict)
-               and not str(t["data"].get("row_id", "")).strip()]
-    if foreign:
-        exported = [t for t in exported if not any(t is f for f in foreign)]
+    ours: list[Any] = []
+    foreign: list[Any] = []
+    for t in exported:
+        made_there = isinstance(t, dict) and isinstance(t.get("data"), dict) and \
+            not str(t["data"].get("row_id", "")).strip()
+        (foreign if made_there else ours).append(t)
+    exported = ours
     from .review import _pairs
 
     found = labelstudio.parse_export(exported, sess.labels.names, annotator_map=api.users(),
