@@ -140,8 +140,8 @@ def test_seed_seeds_true_random_tie_breaks():
     L = rng.integers(-1, 2, size=(400, 4))
     L[:200] = -1                                  # rows with no votes: the model's prior, tied when balanced
 
-    def labels(seed):
-        lm = LabelModel(cardinality=2, verbose=False).fit(L, class_balance=[0.5, 0.5], seed=seed)
+    def labels(seed):   # no class balance given: rows without votes get the uniform prior, a tie
+        lm = LabelModel(cardinality=2, verbose=False).fit(L, seed=seed)
         return lm.predict(L, tie_break_policy="true-random")
 
     first = labels(1)

@@ -51,8 +51,11 @@ class Browser:
                                      data=None if body is None else json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json", "X-CSRFToken": csrf,
                                               "Referer": self.base})
-        with self.opener.open(req, timeout=120) as r:
-            raw = r.read()
+        try:
+            with self.opener.open(req, timeout=120) as r:
+                raw = r.read()
+        except urllib.error.HTTPError as exc:   # say what Label Studio answered
+            raise AssertionError(f"Label Studio {method} {path} -> {exc.code}: {exc.read()[:500]!r}") from None
         return json.loads(raw) if raw.strip() else None
 
 

@@ -46,7 +46,7 @@ def test_tasks_show_the_lf_votes_to_annotators():
     t = tasks(df, ["x", "y"], None, ["HAM", "SPAM"], lf_votes=[{"promo": "SPAM", "fan": "HAM"}, {}])
     assert t[0]["data"]["weaklabel_lf_votes"] == "promo: SPAM · fan: HAM" and t[0]["meta"]["lf_votes"]["fan"] == "HAM"
     assert t[1]["data"]["weaklabel_lf_votes"] == "no LF voted"
-    assert '<Text name="weaklabel_lf_votes" value="$weaklabel_lf_votes"/>' in labeling_config(["HAM", "SPAM"])
+    assert '<Header value="$weaklabel_lf_votes" size="5"/>' in labeling_config(["HAM", "SPAM"])
     with pytest.raises(InputError, match="lf_votes: expected one per row id"):
         tasks(df, ["x"], None, ["HAM", "SPAM"], lf_votes=[])
 

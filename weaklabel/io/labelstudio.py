@@ -42,8 +42,10 @@ def labeling_config(label_names: Sequence[str], *, text_column: str = "text", fr
     return (f'<View><Text name="{escape(text_column)}" value="${escape(text_column)}"/>'
             f'<Choices name="{escape(from_name)}" toName="{escape(text_column)}" choice="single">'
             f"{choices}</Choices>"
+            # Headers, not a Text object: Label Studio then accepts tasks without the field (a
+            # team's own), where a Text object would make it refuse them
             f'<View style="margin-top: 1em; color: #555"><Header value="What the labeling functions say" size="6"/>'
-            f'<Text name="{LF_VOTES_FIELD}" value="${LF_VOTES_FIELD}"/></View></View>')
+            f'<Header value="${LF_VOTES_FIELD}" size="5"/></View></View>')
 
 
 def missing_choices(label_config: str, label_names: Sequence[str]) -> list[str]:
