@@ -105,3 +105,13 @@ def all_constraints(cls: type) -> dict[str, list[Any]]:
     for c in reversed(cls.__mro__):
         out.update(getattr(c, "_parameter_constraints", {}) or {})
     return out
+
+
+def check_class_balance(class_balance: Any, k: int) -> np.ndarray | None:
+    """A fixed class balance as an array of ``k`` positive shares summing to 1 (None: none given)."""
+    if class_balance is None:
+        return None
+    cb = np.asarray(class_balance, dtype=float)
+    if cb.shape != (k,) or np.any(cb <= 0) or not np.isclose(cb.sum(), 1.0):
+        raise InputError(f"class_balance: expected {k} positive probabilities summing to 1, got {class_balance!r}")
+    return cb

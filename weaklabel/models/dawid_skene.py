@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, InputError
+from ..exceptions import ConvergenceWarning
 from ..matrix import compress
 from ._em import _EPS, _floor_binds, initial_posterior, log_joint, m_step, silent_rows_balance
-from ._params import Interval, Options
+from ._params import Interval, Options, check_class_balance
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
 from .base import BaseLabelModel, _log_normalize
 from .correction import fit_gold_layers, mix_pattern_counts, pattern_keys
@@ -195,13 +195,7 @@ class DawidSkene(BaseLabelModel):
     def _check_params(self, k: int) -> np.ndarray | None:
         """The fixed class balance, checked against ``k`` (the other parameters are
         checked in ``fit`` from ``_parameter_constraints``)."""
-        if self.class_balance is None:
-            return None
-        cb = np.asarray(self.class_balance, dtype=float)
-        if cb.shape != (k,) or np.any(cb <= 0) or not np.isclose(cb.sum(), 1.0):
-            raise InputError(
-                f"class_balance: expected {k} positive probabilities summing to 1, got {self.class_balance!r}")
-        return cb
+        return check_class_balance(self.class_balance, k)
 
     def _structure(self, lf_votes: np.ndarray, k: int) -> dict:
         """The model structure for this fit: confusion, which LFs' abstains are modelled,
