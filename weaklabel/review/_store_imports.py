@@ -51,8 +51,7 @@ class _Imports:
             ``row_id``, ``label``, ``annotator``, ``external_id`` (unique within
             ``origin``), ``version`` (changes when the annotation changes) and,
             optionally, ``source`` ("queue", "audit" or "import"), ``note`` and ``meta``
-            (what the other tool knew: Label Studio's ``lead_time``, ``ground_truth``,
-            ``created_at``, ``updated_at``, ``parent_prediction``; kept as JSON).
+            (what the other tool knew, e.g. Label Studio's ``lead_time``; kept as JSON).
         origin : str
             A prefix naming the export's home, e.g. ``"ls:42"`` for Label Studio project 42.
         retract_missing : bool, default True
@@ -213,19 +212,16 @@ def _timestamp(version: str | None) -> datetime | None:
     return t if t.tzinfo is not None else t.replace(tzinfo=datetime.now().astimezone().tzinfo)
 
 
-META_KEYS = ("lead_time", "ground_truth", "created_at", "updated_at", "parent_prediction")
-
-
 def _meta_json(meta: Any, i: int) -> str | None:
-    """What the other tool knew of a label, as JSON: the keys of :data:`META_KEYS` with a
-    scalar value (numbers, booleans, short strings); None when there is none."""
+    """What the other tool knew of a label, as JSON: its scalar entries (numbers, booleans,
+    strings of at most 64 characters; at most 16, under names of at most 32); None when none."""
     if meta is None:
         return None
     if not isinstance(meta, dict):
         raise InputError(f"records: item {i} has meta {type(meta).__name__}; expected a dict")
-    kept = {k: meta[k] for k in META_KEYS if isinstance(meta.get(k), (int, float, bool, str))
-            and not (isinstance(meta[k], str) and len(meta[k]) > 64)}
-    return json.dumps(kept, sort_keys=True) if kept else None
+    kept = {str(k): v for k, v in meta.items() if len(str(k)) <= 32 and isinstance(v, (int, float, bool, str))
+            and not (isinstance(v, str) and len(v) > 64)}
+    return json.dumps(dict(sorted(kept.items())[:16])) if kept else None
 
 
 def _order_key(version: str | None, external_id: str) -> tuple[Any, ...]:

@@ -66,6 +66,7 @@ class Backend:
         self._users_asked = -float("inf")
         self.values: dict[str, str] = {}     # label -> its value in the project's config (configure)
         self.field: str | None = None        # the task field the config's text object shows
+        self._config: str | None = None      # the config last read
         self.from_name = from_name
         self.to_name = to_name or session.project.text_column or "text"
         self.lock = threading.Lock()
@@ -78,8 +79,9 @@ class Backend:
         """Follow the project's labeling config (sent with /setup and /predict): predictions go
         to its Choices control with its values (aliases too), and a task made in Label Studio is
         read from the field its text object shows."""
-        if not isinstance(label_config, str) or not label_config.strip():
-            return
+        if not isinstance(label_config, str) or not label_config.strip() or label_config == self._config:
+            return   # every webhook carries the config: read it when it changes
+        self._config = label_config
         found = read_controls(label_config, self.sess.labels.names)
         if found is None:
             return
