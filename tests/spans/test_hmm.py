@@ -5,9 +5,11 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from weaklabel import InputError
-from weaklabel.spans.hmm import HMM, bio_allowed, forward_backward
+from weaklabel.spans.hmm import HMM, bio_allowed, forward_backward, proposed_states
 from weaklabel.spans.matrix import SpanMatrix
 
 
@@ -124,3 +126,43 @@ def test_near_copies_group_by_jaccard():
                               ["a", "b", "c", "silent"])
     assert duplicate_weights(L, 0.9).tolist() == [0.5, 0.5, 1, 1]
     assert duplicate_weights(L, 0.95).tolist() == [1, 1, 1, 1]
+
+
+def test_proposed_states_allow_o_and_the_types_voted_on_each_token():
+    # token 0: nobody; 1: a says B-PER; 2: b says I-LOC, a says explicit O; 3: a PER, b LOC
+    from scipy import sparse
+
+    votes = sparse.csr_matrix(np.array([[0, 0], [2, 0], [1, 5], [2, 4]]))   # BIO id + 1; 0 = no vote
+    L = SpanMatrix(votes, np.array([0, 4]), ("PER", "LOC"), ("a", "b"))
+    allowed = proposed_states(L)
+    #                      O     B-PER  I-PER  B-LOC  I-LOC
+    assert allowed.tolist() == [[True, False, False, False, False],
+                                [True, True, True, False, False],
+                                [True, False, False, True, True],
+                                [True, True, True, True, True]]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_every_predicted_entity_token_has_a_vote_for_its_type(seed):
+    # the model never invents a type no LF proposed on a token: not in its argmax, not in its probabilities
+    rng = np.random.default_rng(seed)
+    types = ["A", "B", "C"]
+    spans, lengths = [], []
+    for _ in range(int(rng.integers(3, 15))):
+        n = int(rng.integers(1, 10))
+        per_lf = []
+        for _ in range(3):
+            doc = []
+            for _ in range(int(rng.integers(0, 3))):
+                s = int(rng.integers(0, n))
+                doc.append((s, int(rng.integers(s + 1, n + 1)), types[int(rng.integers(0, 3))]))
+            per_lf.append(doc)
+        spans.append(per_lf)
+        lengths.append(n)
+    L = SpanMatrix.from_spans(spans, lengths, types, ["x", "y", "z"])
+    m = HMM(max_iter=20).fit(L)
+    ids = m.predict(L)
+    allowed = proposed_states(L)
+    assert allowed[np.arange(L.n_tokens), ids].all()
+    assert np.allclose(m.predict_proba(L)[~allowed], 0)
