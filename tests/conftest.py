@@ -60,8 +60,8 @@ def make_spam_project(folder):
     3 LFs; returns the path of its weaklabel.toml."""
     from weaklabel.review.project import Project
 
-    # the payload row is first among the conflicting rows, so the app serves it first
-    texts = (["<script>alert('xss')</script><b>bold</b> check out my channel, great song"]
+    # the payload row has the most conflict (two SPAM LFs against one HAM), so the app serves it first
+    texts = (["<script>alert('xss')</script><b>bold</b> check out my channel, great song http://x.example"]
              + [f"check out my channel {i} http://spam.example" for i in range(20)]
              + [f"great song {i}, love it" for i in range(20)]
              + [f"please subscribe, great song {i}" for i in range(19)])

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from weaklabel.bench.review import lift_ratios, simulate, summarize
 from weaklabel.bench.synthetic import sample_L
@@ -29,32 +30,28 @@ def _study(L_tr, y_tr, L_te, y_te, strategies, seeds=5):
 
     runs = []
     for s in strategies:
-        for seed in range(seeds if s == "random" else 1):
+        for seed in range(seeds):   # queues break ties at random too: every strategy draws
             runs += simulate(L_tr, y_tr, L_te, y_te, s, budgets=(50,), seed=seed)
     res = pd.DataFrame(runs).groupby(["strategy", "labels"])["model_accuracy"].mean().unstack()
     return res[50] - res[0]   # the model's own accuracy on the rows no expert labeled, lift over the start
 
 
-def test_queue_labels_teach_the_model_on_youtube(data_dir):
-    """Issue 23, item 3: 50 labels from a votes-only queue lift the model itself (not only their own
-    rows) at least as much as 50 random ones (measured: entropy +5.8, random +4.0 points), and no
-    votes-only strategy makes it worse."""
-    from weaklabel.io.wrench import read_wrench_labels, read_wrench_split
+def _split(data_dir, name):
+    from weaklabel.benchmark import _splits
 
-    labels = read_wrench_labels(data_dir / "youtube")
-    tr, te = (read_wrench_split(data_dir / "youtube", s, labels) for s in ("train", "test"))
-    lift = _study(tr.L.votes, tr.y, te.L.votes, te.y, ("entropy", "conflict", "random"))
-    assert lift["entropy"] >= lift["random"] > 0.01
-    assert lift["conflict"] >= 0
+    splits = _splits(data_dir / name if not name.endswith(".mat") else data_dir / "labelmatrices" / name, None)
+    tr, te = splits["train"], splits["test"]
+    return tr.L.votes, tr.y, te.L.votes, te.y
 
 
-def test_queue_labels_do_not_teach_the_queue_s_bias_on_sms(data_dir):
-    """On sms the entropy queue picks rows without votes; they now set the prior of such rows
-    (+24 points; random labels +26, which also fix the class balance) where fitting EM to them
-    cost 22 points."""
-    from weaklabel.io.wrench import read_wrench_labels, read_wrench_split
-
-    labels = read_wrench_labels(data_dir / "sms")
-    tr = read_wrench_split(data_dir / "sms", "train", labels)
-    lift = _study(tr.L.votes, tr.y, tr.L.votes[:10], tr.y[:10], ("entropy",), seeds=1)
-    assert lift["entropy"] > 0.2
+@pytest.mark.parametrize("name, queue_floor", [("sms", 0.25), ("youtube", 0.04), ("yelp.mat", 0.025)])
+def test_queue_labels_teach_the_model_as_much_as_random_ones(data_dir, name, queue_floor):
+    """Issue 23, item 3: 50 labels from a votes-only queue lift the model itself (its accuracy on
+    the rows no expert labeled) as much as 50 random ones, within half a point (random's own
+    spread over draws is 2-3 points). They teach it as a random sample of their vote pattern:
+    observed labels in EM and a stratified class balance. Before that, the default queue
+    (conflict) lifted sms by 22.7 points against random's 26.2, and yelp by 0.0 against 1.8;
+    ``queue_floor`` is above those."""
+    lift = _study(*_split(data_dir, name), ("conflict", "entropy", "random"))
+    assert lift["conflict"] >= lift["random"] - 0.005 and lift["entropy"] >= lift["random"] - 0.005
+    assert lift["conflict"] > queue_floor

@@ -11,6 +11,7 @@ from weaklabel.review.queue import (
     entropy_score,
     margin_score,
     rank,
+    stratified_balance,
     uncovered_score,
 )
 
@@ -32,13 +33,13 @@ def test_scores_hand_computed(Lq):
 
 
 def test_rank_orders_explains_and_skips_labeled_rows(Lq):
-    q = rank(Lq, "conflict", audit_fraction=0)
-    assert q["row_id"].tolist() == ["r0", "r3"] and (q["source"] == "queue").all()
-    assert q["reason"].iloc[0] == "LFs disagree: ham (a) vs spam (b, c)"
+    q = rank(Lq, "conflict", audit_fraction=0)      # r0 and r3 tie: either may come first
+    assert sorted(q["row_id"]) == ["r0", "r3"] and (q["source"] == "queue").all()
+    assert dict(zip(q["row_id"], q["reason"]))["r0"] == "LFs disagree: ham (a) vs spam (b, c)"
     q = rank(Lq, "conflict", audit_fraction=0, label_counts={"r0": 1})
     assert q["row_id"].tolist() == ["r3"]
     q = rank(Lq, "conflict", audit_fraction=0, label_counts={"r0": 1}, overlap=2)
-    assert q["row_id"].tolist() == ["r0", "r3"]
+    assert sorted(q["row_id"]) == ["r0", "r3"]
     assert rank(Lq, "uncovered", audit_fraction=0)["reason"].tolist() == ["no LF voted: a gap in the LF suite"]
 
 
@@ -69,3 +70,29 @@ def test_the_queue_never_returns_labeled_rows(votes, labeled, strategy, audit):
     q = rank(votes, strategy, label_counts=counts, audit_fraction=audit)
     assert not set(q["row_id"].tolist()) & set(counts)
     assert q["row_id"].is_unique
+
+
+def test_ties_are_broken_at_random_so_a_pattern_s_queued_rows_are_a_random_sample_of_it():
+    # 200 rows of one conflicting pattern, stored sorted by class: in file order the first 20
+    # would all be class 0; drawn at random they mix (the model learns the pattern from them)
+    votes = np.array([[0, 1]] * 200 + [[0, 0]] * 50)
+    y = np.array([0] * 100 + [1] * 100 + [0] * 50)
+    picked = rank(votes, "conflict", audit_fraction=0, n=20, random_state=3)["row_id"].to_numpy(dtype=int)
+    assert (picked < 200).all() and 5 <= y[picked].sum() <= 15
+    again = rank(votes, "conflict", audit_fraction=0, n=20, random_state=3)["row_id"].to_numpy(dtype=int)
+    assert (picked == again).all()     # seeded: the same queue for the same state
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_stratified_balance_is_the_label_shares_when_every_row_is_labeled_and_the_model_s_without(seed):
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(1, 60)), int(rng.integers(2, 5))
+    votes = rng.integers(-1, k, size=(n, 3))
+    probs = rng.dirichlet(np.ones(k), size=n)
+    y = rng.integers(0, k, size=n)
+    assert np.allclose(stratified_balance(votes, probs, y, model_rows=0.0), np.bincount(y, minlength=k) / n)
+    assert np.allclose(stratified_balance(votes, probs, np.full(n, -1)), probs.mean(axis=0))
+    some = np.where(rng.random(n) < 0.3, y, -1)
+    b = stratified_balance(votes, probs, some)
+    assert b.shape == (k,) and np.isclose(b.sum(), 1) and (b >= 0).all()

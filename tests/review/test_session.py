@@ -113,8 +113,10 @@ def test_which_expert_labels_train_the_model(spam_project):
     sess.label(rows[0], 1, "ana")                        # a votes-only queue: its rows teach
     info = sess.label(rows[1], 0, "ana")
     assert info["expert_labels"] == 2 and info["fitted_on"] == 2
-    # ... through the per-pattern layer and the prior of rows without votes, not EM or the balance
-    assert sess.model.gold_weight == 0.0 and sess.model.gold_correction is None
+    # ... as observed labels in EM with a balance stratified by vote pattern; never through the
+    # per-LF correction or the temperature, which assume a random sample
+    assert sess.model.gold_weight == 1.0 and sess.model.gold_correction is None and sess.model.temperature is None
+    assert sess.model.get_params()["class_balance"] is not None
     sess.label(rows[2], 1, "ana", source="audit")        # audit rows are a random sample
     info = sess.label(rows[3], 0, "ana", source="audit")
     assert info["expert_labels"] == 4 and info["fitted_on"] == 4

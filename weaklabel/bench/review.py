@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..benchmark import auto_metric
 from ..evaluate import metric_scores
-from ..io.wrench import read_wrench_labels, read_wrench_split
+from ..exceptions import InputError
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
 from ..review.queue import BY_VOTES, conflict_weights, drawn_at_random, rank
 
@@ -39,18 +39,17 @@ def _scores(model: Any, L_tr: np.ndarray, y_tr: np.ndarray, y_exp: np.ndarray, L
 
 
 def _refit(L_tr: np.ndarray, y_exp: np.ndarray, drawn: np.ndarray, strategy: str, k: int) -> Any:
-    """The label model after a batch, as the review app refits it (``weaklabel.review.queue.fit_gold``):
-    rows a votes-only strategy picked teach it as observed labels (ignorable selection), with
-    the layers that assume a random sample off unless every label was drawn at random."""
+    """The label model after a batch, as the review app refits it
+    (:func:`weaklabel.review.refit.fit_to_expert_labels`): under a votes-only strategy every
+    expert label teaches it, as a random sample of its vote pattern; under ``label_issues`` only
+    the randomly drawn rows do."""
+    from ..review.refit import fit_to_expert_labels
+
     if strategy in BY_VOTES:
-        random_sample = bool(drawn[y_exp >= 0].all())
-        y_fit = y_exp
+        random_sample, y_fit = bool(drawn[y_exp >= 0].all()), y_exp
     else:
         random_sample, y_fit = True, np.where(drawn, y_exp, -1)
-    # votes-chosen rows: fair within each vote pattern, not across them, so they teach through
-    # the per-pattern layer and the prior of rows without votes, not through EM or the balance
-    params: dict[str, Any] = {} if random_sample else {"gold_correction": None, "temperature": None, "gold_weight": 0.0}
-    return LabelModel(cardinality=k, **params).fit(L_tr, y_fit if (y_fit >= 0).any() else None)
+    return fit_to_expert_labels("label_model", L_tr, y_fit, random_sample, cardinality=k)
 
 
 def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndarray, strategy: str, *,
@@ -112,28 +111,35 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
 
 
 def run_review_bench(dirs: Sequence[str | Path], *, strategies: Sequence[str] = STRATEGIES,
-                     budgets: Sequence[int] = (25, 50, 100, 200), random_seeds: int = 5,
+                     budgets: Sequence[int] = (25, 50, 100, 200), seeds: int = 5,
                      batch: int = 5, audit_fraction: float = 0.0) -> pd.DataFrame:
-    """Simulate every strategy on every WRENCH folder; random is averaged over seeds."""
+    """Simulate every strategy on every classification set in ``dirs`` (WRENCH folders, ``.mat``
+    files, folders of them: :func:`weaklabel.benchmark.expand_sources`); every strategy is averaged over
+    ``seeds`` (each strategy breaks ties at random; random draws its rows). A set without a test
+    split is scored on train."""
+    from ..benchmark import _name, _splits, expand_sources, is_seq_source
+
     rows = []
-    for d in dirs:
-        d = Path(d)
-        labels = read_wrench_labels(d)
-        tr, te = read_wrench_split(d, "train", labels), read_wrench_split(d, "test", labels)
+    for d in [src for src in expand_sources(dirs) if not is_seq_source(src)]:
+        splits = _splits(d, None)
+        tr, te = splits["train"], splits["test"]
         known = tr.y >= 0
+        if not known.any():
+            raise InputError(f"{d}: the train split has no gold labels to act as the expert")
         L_tr, y_tr = tr.L.votes[known], tr.y[known]
         texts = tr.df["text"].astype(str).to_numpy()[known] if "text" in tr.df else None
-        k = labels.cardinality
+        k = tr.L.cardinality or int(max(L_tr.max(initial=0), y_tr.max(), te.L.votes.max(initial=0),
+                                        te.y.max())) + 1
         metric = auto_metric(te.y, k)
         from .._progress import progress
 
-        for s in progress(strategies, desc=f"strategies on {Path(d).name}"):
+        for s in progress(strategies, desc=f"strategies on {_name(d)}"):
             if s == "label_issues" and texts is None:
                 continue
-            for seed in range(random_seeds if s == "random" else 1):
+            for seed in range(seeds):   # every queue breaks ties at random, so each strategy draws
                 for r in simulate(L_tr, y_tr, te.L.votes, te.y, s, budgets=budgets, batch=batch, seed=seed,
                                   metric=metric, texts=texts, audit_fraction=audit_fraction):
-                    rows.append({"dataset": d.name, **r})
+                    rows.append({"dataset": _name(d), **r})
     return pd.DataFrame(rows)
 
 

@@ -154,7 +154,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         budgets = [int(b) for b in args.budgets.split(",")]
         results = run_review_bench(args.dirs, strategies=args.strategies.split(","), budgets=budgets,
-                                   audit_fraction=args.audit_fraction)
+                                   audit_fraction=args.audit_fraction, seeds=args.seeds)
         summary = summarize(results)
         print(_markdown(summary.set_index("dataset").round(4)))
         if 50 in budgets and "random" in args.strategies:
@@ -216,11 +216,15 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b.add_argument("--chunksize", type=positive_int, default=1_000_000)
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("review", help="simulated expert study: queue strategies vs random labels")
-    b.add_argument("dirs", nargs="+", help="WRENCH folders with train gold (the oracle) and a test split")
+    b.add_argument("dirs", nargs="+", help="WRENCH folders or .mat label matrices (or folders of them) with "
+                   "train gold (the oracle); a set without a test split is scored on train")
     b.add_argument("--budgets", default="25,50,100,200")
     b.add_argument("--strategies", default="conflict,entropy,margin,disagreement,uncovered,label_issues,random")
     b.add_argument("--audit-fraction", type=float, default=0.0,
-                   help="share of each batch drawn at random (audit rows: the only ones that train the model)")
+                   help="share of each batch drawn at random (audit rows; under label_issues the only ones that teach "
+                        "the model)")
+    b.add_argument("--seeds", type=positive_int, default=5,
+                   help="runs per strategy, averaged (queues break ties at random; random draws its rows)")
     b.add_argument("--json", help="also write the per-run results here")
     b = bsub.add_parser("app", help="the review app in headless Chromium: keypress -> next item latency")
     b.add_argument("--items", type=positive_int, default=10_000, help="synthetic items in the project")

@@ -49,6 +49,55 @@ def fit_gold(sources: Any, strategy: str, y: np.ndarray) -> tuple[np.ndarray, bo
     return np.where(keep, y, -1), bool((random_rows | ~keep).all())
 
 
+def stratified_balance(votes: np.ndarray, probs: np.ndarray, y: np.ndarray, *, model_rows: float = 1.0) -> np.ndarray:
+    """The class balance of all rows, estimated from labels that a votes-only queue chose.
+
+    Such a queue picks rows by their vote pattern (ties at random), so within a pattern its
+    labels are a random sample, though across patterns they are not: their raw class shares
+    say little about the balance (on sms the conflict queue's rows are half spam, the set 13%).
+    Stratified by pattern: a labeled pattern's class shares are ``(n_y + s q_y) / (n + s)``,
+    its ``n`` labels plus the model's mean posterior ``q`` worth ``s = model_rows`` rows; an
+    unlabeled pattern's are ``q``; the balance is their mean weighted by pattern size.
+
+    Parameters
+    ----------
+    votes : ndarray of shape (n_rows, n_lfs)
+    probs : ndarray of shape (n_rows, k)
+        The label model's posteriors.
+    y : ndarray of shape (n_rows,)
+        Expert labels, -1 where none.
+    model_rows : float, default 1.0
+
+    Returns
+    -------
+    ndarray of shape (k,), summing to 1.
+
+    Examples
+    --------
+    Two patterns of 90 and 10 rows; the model says 50/50 on both; two labels on the big one
+    say class 0:
+
+    >>> votes = np.array([[0, 1]] * 90 + [[1, 1]] * 10)
+    >>> probs = np.full((100, 2), 0.5)
+    >>> y = np.full(100, -1); y[:2] = 0
+    >>> stratified_balance(votes, probs, y).round(3).tolist()
+    [0.8, 0.2]
+    """
+    from ..models.correction import pattern_keys
+
+    k = probs.shape[1]
+    _, inv = np.unique(pattern_keys(votes, k), return_inverse=True)
+    inv = inv.ravel()
+    size = np.bincount(inv).astype(float)
+    q = np.stack([np.bincount(inv, weights=probs[:, c], minlength=size.size) for c in range(k)], axis=1) / size[:, None]
+    lab = y >= 0
+    n = np.stack([np.bincount(inv[lab & (y == c)], minlength=size.size) for c in range(k)], axis=1).astype(float)
+    labeled = n.sum(axis=1)
+    shares = np.where(labeled[:, None] > 0, (n + model_rows * q) / np.maximum(labeled + model_rows, 1e-300)[:, None], q)
+    balance = size @ shares
+    return balance / balance.sum()
+
+
 def label_sources(current: pd.DataFrame, row_ids: Any) -> np.ndarray:
     """Each row's label source ("audit", "queue", "import", ...; "" where no expert label is in
     force), from the store's labels in force: for :func:`fit_gold`. A row labeled by several
@@ -235,8 +284,11 @@ def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.n
     if s.shape != (n_rows,):
         raise InputError(f"scores: expected one score per row ({n_rows}), got shape {s.shape}")
     eligible = _labels_had(Lm.row_ids, label_counts) < overlap
-    order = np.flatnonzero(eligible & (s > 0))
-    order = order[np.argsort(-s[order], stable=True)]  # ties keep row order
+    # Ties are broken at random: rows of one vote pattern score alike, and the ones an expert
+    # labels must be a random sample of their pattern for the model to learn from them
+    # (in file order they need not be: a file sorted by class gives one class only).
+    order = rng.permutation(np.flatnonzero(eligible & (s > 0)))
+    order = order[np.argsort(-s[order], stable=True)]
     total = len(order) if n is None else min(n, int(eligible.sum()))
     n_audit = int(round(total * audit_fraction))
     pool = np.setdiff1d(np.flatnonzero(eligible), order[: total - n_audit])
