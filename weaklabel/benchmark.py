@@ -62,12 +62,14 @@ def expand_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """Benchmark sources from paths: WRENCH folders, ``.mat`` files, folders of ``.mat`` files, globs.
 
     A folder with a ``label.json`` is a WRENCH dataset, one with a ``meta.json`` naming
-    ``entity_types`` a WRENCH sequence-labeling set (:func:`is_seq_source`); any other folder
+    ``entity_types`` a WRENCH sequence-labeling set (:func:`is_seq_source`), one with
+    ``labels.txt`` and ``train/dev/test.tsv`` a multi-label set (:func:`is_multilabel_source`); any other folder
     stands for the ``.mat`` files in it or, without any, for the datasets in its subfolders (sorted).
     Glob patterns (``*``, ``?``, ``[``) are expanded.
     """
     import glob
 
+    from .multilabel.data import is_multilabel_folder
     from .spans.wrench import is_seq_folder
 
     out: list[Path] = []
@@ -77,10 +79,11 @@ def expand_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         if not matches:
             raise DatasetNotFoundError(f"no file or folder matches {text!r}")
         for m in map(Path, matches):
-            if m.is_dir() and not (m / "label.json").is_file() and not is_seq_folder(m):
+            if m.is_dir() and not (m / "label.json").is_file() and not is_seq_folder(m) \
+                    and not is_multilabel_folder(m):
                 mats = sorted(m.glob("*.mat"))
                 subsets = sorted(d for d in m.iterdir() if d.is_dir()
-                                 and ((d / "label.json").is_file() or is_seq_folder(d)))
+                                 and ((d / "label.json").is_file() or is_seq_folder(d) or is_multilabel_folder(d)))
                 if not mats and not subsets:
                     raise DatasetNotFoundError(
                         f"{m} is neither a WRENCH folder (no label.json), a sequence set (no meta.json with "
@@ -91,6 +94,14 @@ def expand_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             else:
                 raise InputError(f"{m}: expected a WRENCH folder or a .mat label-matrix file")
     return out
+
+
+def is_multilabel_source(source: Path) -> bool:
+    """Whether an expanded source is a multi-label set in GoEmotions' layout (scored by
+    ``weaklabel.multilabel``)."""
+    from .multilabel.data import is_multilabel_folder
+
+    return is_multilabel_folder(source)
 
 
 def is_seq_source(source: Path) -> bool:

@@ -33,8 +33,16 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
                       f"{curve.attrs['labeled_rows']} labeled rows)")
         return 0
     sources = benchmark.expand_sources(args.dirs)
+    multi = [s for s in sources if benchmark.is_multilabel_source(s)]
     seq = [s for s in sources if benchmark.is_seq_source(s)]
-    classes = [s for s in sources if not benchmark.is_seq_source(s)]
+    classes = [s for s in sources if not benchmark.is_seq_source(s) and s not in multi]
+    if multi:
+        from ._multilabel import multilabel_benchmark
+
+        multilabel_benchmark(multi, args)
+        if not (seq or classes):
+            return 0
+        print()
     if seq:
         _seq_benchmark(seq, args, beside_classes=bool(classes))
         if not classes:

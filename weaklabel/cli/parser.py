@@ -267,7 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("benchmark", help="compare label models on WRENCH folders and .mat label matrices")
     p.add_argument("dirs", nargs="+", help="WRENCH folders (train/valid/test.json, label.json), .mat files, "
-                                           "folders of .mat files, or glob patterns")
+                                           "folders of .mat files, WRENCH sequence sets, multi-label sets "
+                                           "(labels.txt, train/dev/test.tsv; with --lfs), or glob patterns")
     p.add_argument("--anchors", action="store_true",
                    help="add the peers: Snorkel (default, tuned), crowd-kit DS/OneCoinDS/GLAD/MACE, HyperLM "
                         "(pip install 'weaklabel[anchors]')")
@@ -276,7 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=positive_int, default=5)
     p.add_argument("--use-valid-gold", action="store_true", help="fit with the valid split's gold as partial labels")
     p.add_argument("--metric", help="accuracy, f1, f1_macro, ...; default: F1 for rare-positive binary sets")
-    p.add_argument("--lfs", help="re-apply this LF suite to the texts instead of the stored votes")
+    p.add_argument("--lfs", help="re-apply this LF suite to the texts instead of the stored votes (multi-label "
+                                 "sets have gold only: their suite, e.g. lfs/goemotions.py)")
     p.add_argument("--gold-curve", help="e.g. 0,50,100,200: the default model's test score vs random gold rows "
                                         "(and given the class balance), on test and on held-out train rows")
     p.add_argument("--draws", type=positive_int, default=10, help="random gold draws per size (default 10)")
