@@ -35,3 +35,13 @@ def test_span_example_runs_and_prints_what_it_says(capsys):
     out = capsys.readouterr().out
     for line in re.findall(r"^# (\[.*\])$", code, re.M):     # the output the README shows
         assert line in out
+
+
+def test_multilabel_example_runs_and_prints_what_it_says(capsys):
+    text = README.read_text()
+    section = text[text.index("## Multi-label: several labels per item"):]
+    code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    shown = re.findall(r"^# (.*\])$", code, re.M)
+    assert len(shown) == 5 and all(line in out for line in shown)
