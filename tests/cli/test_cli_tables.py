@@ -93,3 +93,23 @@ def test_drill_down_and_queue_show_each_text_in_full_wrapped_to_the_terminal(spa
     flat = " ".join(line.strip() for line in out.splitlines())
     assert f"text: {payload}" in flat                      # the first item's whole text, wrapped
     assert all(len(line) <= 100 for line in out.splitlines()) and "(3 rows)" in out
+
+
+def test_a_long_wait_shows_elapsed_against_expected_seconds_on_a_terminal(monkeypatch, capsys):
+    """Issue 29: ``ls pull`` waits for Label Studio to build its export (77-85 s for 10,000
+    annotations) with nothing to show; the bar counts the seconds against the estimate."""
+    import time
+
+    from weaklabel import _progress
+
+    with _progress.Waiting(3, desc="export") as w:        # not a terminal: no bar, no thread
+        assert w._bar is None
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    with _progress.Waiting(3, desc="Label Studio exports project 7", tick=0.05):
+        time.sleep(0.3)
+    err = capsys.readouterr().err
+    assert "Label Studio exports project 7" in err and "/~3 s" in err
+    _progress.QUIET = True
+    with _progress.Waiting(3, desc="x") as w:
+        assert w._bar is None
+    _progress.QUIET = False
