@@ -27,21 +27,21 @@ def test_readme_states_the_two_setup_commands():
     assert 'python -m pip install -e ".[dev]" && python -m pytest' in ci
 
 
-def test_span_example_runs_and_prints_what_it_says(capsys):
+def _run_example(heading, capsys):
+    """(the first Python block under ``heading``, what it printed)."""
     text = README.read_text()
-    section = text[text.index("## Entities and spans"):]
-    code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
+    code = re.findall(r"```python\n(.*?)```", text[text.index(heading):], re.S)[0]
     exec(compile(code, "README.md", "exec"), {})
-    out = capsys.readouterr().out
+    return code, capsys.readouterr().out
+
+
+def test_span_example_runs_and_prints_what_it_says(capsys):
+    code, out = _run_example("## Entities and spans", capsys)
     for line in re.findall(r"^# (\[.*\])$", code, re.M):     # the output the README shows
         assert line in out
 
 
 def test_multilabel_example_runs_and_prints_what_it_says(capsys):
-    text = README.read_text()
-    section = text[text.index("## Multi-label: several labels per item"):]
-    code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
-    exec(compile(code, "README.md", "exec"), {})
-    out = capsys.readouterr().out
+    code, out = _run_example("## Multi-label: several labels per item", capsys)
     shown = re.findall(r"^# (.*\])$", code, re.M)
     assert len(shown) == 5 and all(line in out for line in shown)

@@ -112,6 +112,17 @@ def keyword_lf(*keywords: str, label: int, column: str = "text", name: str | Non
     return _with_spans(lf, pattern, re.IGNORECASE if ignore_case else 0, column)
 
 
+def regex_for_column(pattern: str, flags: int) -> tuple[str, bool]:
+    """(the pattern with its MULTILINE / DOTALL flags inline, whether it ignores case), so the
+    Arrow kernel can run it; a bad pattern is an InputError."""
+    try:
+        re.compile(pattern, flags)
+    except (re.error, TypeError) as exc:
+        raise InputError(f"pattern: {pattern!r} is not a valid regular expression ({exc})") from exc
+    inline = "".join(c for f, c in ((re.MULTILINE, "m"), (re.DOTALL, "s")) if flags & f)
+    return (f"(?{inline})" if inline else "") + pattern, bool(flags & re.IGNORECASE)
+
+
 def regex_lf(pattern: str, *, label: int, column: str = "text", name: str | None = None,
              flags: int = re.IGNORECASE) -> LabelingFunction:
     """Vote ``label`` when ``pattern`` is found in ``column`` (``re.search`` semantics).
@@ -120,13 +131,7 @@ def regex_lf(pattern: str, *, label: int, column: str = "text", name: str | None
     so the fast Arrow kernel can run them).
     """
     label = _check_label(label)
-    try:
-        re.compile(pattern, flags)
-    except (re.error, TypeError) as exc:
-        raise InputError(f"pattern: {pattern!r} is not a valid regular expression ({exc})") from exc
-    inline = "".join(c for f, c in ((re.MULTILINE, "m"), (re.DOTALL, "s")) if flags & f)
-    full = (f"(?{inline})" if inline else "") + pattern
-    ignore_case = bool(flags & re.IGNORECASE)
+    full, ignore_case = regex_for_column(pattern, flags)
 
     def regex_votes(df: pd.DataFrame) -> np.ndarray:
         return np.where(_contains(df, column, full, ignore_case), label, ABSTAIN)

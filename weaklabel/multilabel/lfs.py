@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..exceptions import InputError
 from ..lf import LabelingFunction, check_lf_name
-from ..templates import _contains, _slug, _with_spans
+from ..templates import _contains, _slug, _with_spans, regex_for_column
 
 ABSTAIN = -1
 
@@ -110,13 +110,7 @@ def keyword_lf(*keywords: str, labels: Iterable[str] | str, column: str = "text"
 def regex_lf(pattern: str, *, labels: Iterable[str] | str, column: str = "text", name: str | None = None,
              flags: int = re.IGNORECASE) -> MultiLabelLF:
     """Vote positive on every label in ``labels`` where ``pattern`` is found (``re.search``)."""
-    try:
-        re.compile(pattern, flags)
-    except (re.error, TypeError) as exc:
-        raise InputError(f"pattern: {pattern!r} is not a valid regular expression ({exc})") from exc
-    inline = "".join(c for f, c in ((re.MULTILINE, "m"), (re.DOTALL, "s")) if flags & f)
-    full = (f"(?{inline})" if inline else "") + pattern
-    ignore_case = bool(flags & re.IGNORECASE)
+    full, ignore_case = regex_for_column(pattern, flags)
 
     def regex_fires(df: pd.DataFrame) -> np.ndarray:
         return _contains(df, column, full, ignore_case)

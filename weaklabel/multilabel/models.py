@@ -114,7 +114,21 @@ def one_vs_rest(L: MultiLabelMatrix, label: int) -> np.ndarray:
     return out
 
 
-class AnyVote(_MultiLabelBase):
+class _Rule(_MultiLabelBase):
+    """A model with nothing to learn but its thresholds."""
+
+    def __init__(self, *, thresholds: Any = "auto") -> None:
+        self.thresholds = thresholds
+
+    def fit(self, L: MultiLabelMatrix, Y: Any = None) -> _Rule:
+        """Check ``L``; with gold ``Y`` and ``thresholds="auto"``, tune the thresholds."""
+        L = self._check(L, fitting=True)
+        self._start(L)
+        self._set_thresholds(L, Y)
+        return self
+
+
+class AnyVote(_Rule):
     """A label applies where at least one LF votes it and no more LFs vote against it.
 
     Parameters
@@ -122,33 +136,15 @@ class AnyVote(_MultiLabelBase):
     thresholds : "auto", float or array of shape (k,), default "auto"
     """
 
-    def __init__(self, *, thresholds: Any = "auto") -> None:
-        self.thresholds = thresholds
-
-    def fit(self, L: MultiLabelMatrix, Y: Any = None) -> AnyVote:
-        L = self._check(L, fitting=True)
-        self._start(L)
-        self._set_thresholds(L, Y)
-        return self
-
     def predict_proba(self, L: MultiLabelMatrix) -> np.ndarray:
         L = self._check(L)
         pos, neg = L.positive_counts(), L.negative_counts()
         return ((pos > 0) & (pos >= neg)).astype(float)
 
 
-class OneVsRestMajority(_MultiLabelBase):
+class OneVsRestMajority(_Rule):
     """Per label, the share of votes for it among the LFs that fired on the row (an LF that fires
     on other labels only counts against it); 0 where no LF fired."""
-
-    def __init__(self, *, thresholds: Any = "auto") -> None:
-        self.thresholds = thresholds
-
-    def fit(self, L: MultiLabelMatrix, Y: Any = None) -> OneVsRestMajority:
-        L = self._check(L, fitting=True)
-        self._start(L)
-        self._set_thresholds(L, Y)
-        return self
 
     def predict_proba(self, L: MultiLabelMatrix) -> np.ndarray:
         L = self._check(L)
