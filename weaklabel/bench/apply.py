@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import platform
 import re
-import time
 from typing import Any
 
 import numpy as np
@@ -85,39 +84,45 @@ def snorkel_lfs() -> list:
     return out
 
 
-def run_apply_bench(n_rows: int = 100_000, *, repeat: int = 3) -> dict[str, Any]:
-    """Time both appliers on the same frame in one process; return seconds and the ratio."""
+def run_apply_bench(n_rows: int = 100_000, *, repeat: int = 5) -> dict[str, Any]:
+    """Time both appliers on the same frame in one process, the same way
+    (:func:`weaklabel.bench._timing.interleaved`: one untimed warm-up each, then ``repeat``
+    interleaved runs); return the median seconds, the spread, and the ratio of medians."""
+    from ._timing import interleaved
+
     df, source = bench_texts(n_rows)
     lfs = weaklabel_lfs()
-    best = np.inf
-    L = apply_lfs(lfs, df, progress=False)  # warm-up, and the votes compared below
-    for _ in range(max(1, repeat)):
-        t0 = time.perf_counter()
-        apply_lfs(lfs, df, progress=False)
-        best = min(best, time.perf_counter() - t0)
-    result: dict[str, Any] = {"rows": n_rows, "lfs": len(lfs), "text": source,
-                              "weaklabel_seconds": best, "python": platform.python_version()}
+    sides: dict[str, Any] = {"weaklabel": lambda: apply_lfs(lfs, df, progress=False)}
+    result: dict[str, Any] = {"rows": n_rows, "lfs": len(lfs), "text": source, "python": platform.python_version()}
     try:
         snorkel_labeling = require("snorkel.labeling", extra="snorkel", feature="bench apply")
     except ImportError as exc:
         result["snorkel_error"] = str(exc)
-        return result
-    applier = snorkel_labeling.PandasLFApplier(snorkel_lfs())
-    t0 = time.perf_counter()
-    L_snorkel = applier.apply(df, progress_bar=False)
-    result["snorkel_seconds"] = time.perf_counter() - t0
-    result["speedup"] = result["snorkel_seconds"] / best
-    result["identical_votes"] = bool(np.array_equal(L.votes, L_snorkel))
-    result["cell_agreement"] = float((L.votes == L_snorkel).mean())
+    else:
+        applier = snorkel_labeling.PandasLFApplier(snorkel_lfs())
+        sides["snorkel"] = lambda: applier.apply(df, progress_bar=False)
+    timed = interleaved(sides, repeat=repeat)
+    result["weaklabel"] = {k: v for k, v in timed["weaklabel"].items() if k != "result"}
+    result["weaklabel_seconds"] = timed["weaklabel"]["median"]
+    if "snorkel" in timed:
+        L, L_snorkel = timed["weaklabel"]["result"], timed["snorkel"]["result"]
+        result["snorkel"] = {k: v for k, v in timed["snorkel"].items() if k != "result"}
+        result["snorkel_seconds"] = timed["snorkel"]["median"]
+        result["speedup"] = result["snorkel_seconds"] / result["weaklabel_seconds"]
+        result["identical_votes"] = bool(np.array_equal(L.votes, L_snorkel))
+        result["cell_agreement"] = float((L.votes == L_snorkel).mean())
     return result
 
 
 def format_result(r: dict[str, Any]) -> str:
-    lines = [f"bench apply: {r['lfs']} keyword/regex LFs x {r['rows']:,} rows ({r['text']})",
-             f"  weaklabel apply_lfs (vectorized, best of runs): {r['weaklabel_seconds']:.3f} s"]
+    from ._timing import describe
+
+    lines = [f"bench apply: {r['lfs']} keyword/regex LFs x {r['rows']:,} rows ({r['text']}); both sides warmed up "
+             "once, then timed in interleaved runs",
+             f"  weaklabel apply_lfs (vectorized): {describe(r['weaklabel'])}"]
     if "snorkel_seconds" in r:
-        lines += [f"  snorkel PandasLFApplier:                       {r['snorkel_seconds']:.3f} s",
-                  f"  speedup: {r['speedup']:.1f}x   identical L: {r['identical_votes']} "
+        lines += [f"  snorkel PandasLFApplier:          {describe(r['snorkel'])}",
+                  f"  speedup (ratio of medians): {r['speedup']:.1f}x   identical L: {r['identical_votes']} "
                   f"(cell agreement {r['cell_agreement']:.6f})"]
     else:
         lines.append(f"  snorkel side skipped: {r['snorkel_error']}")

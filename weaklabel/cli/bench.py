@@ -175,7 +175,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ..bench.analysis import format_result as fmt
         from ..bench.analysis import run_analysis_bench
 
-        res = run_analysis_bench(args.rows, args.lfs)
+        res = run_analysis_bench(args.rows, args.lfs, repeat=args.repeat)
         print(fmt(res))
         if args.json:
             Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
@@ -191,7 +191,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if any(len(p) != 3 for p in problems):
             print("Error: --problems items need three numbers: ROWSxLFSxCLASSES", file=sys.stderr)
             return 2
-        results = run_fit_bench(problems, tuple(args.models.split(",")))
+        results = run_fit_bench(problems, tuple(args.models.split(",")), repeat=args.repeat)
         print("\n" + format_ratios(results))
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
@@ -211,11 +211,13 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     bsub = p.add_subparsers(dest="bench", required=True, metavar="BENCH")
     b = bsub.add_parser("apply", help="10 keyword/regex LFs on N rows: weaklabel vs Snorkel PandasLFApplier")
     b.add_argument("--rows", type=positive_int, default=100_000)
-    b.add_argument("--repeat", type=positive_int, default=3, help="weaklabel runs to take the best of")
+    b.add_argument("--repeat", type=positive_int, default=5,
+                   help="timed runs per side, interleaved, after one untimed warm-up each; medians are compared")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("analysis", help="lf_summary vs Snorkel's LFAnalysis on a 1M x 50 matrix")
     b.add_argument("--rows", type=positive_int, default=1_000_000)
     b.add_argument("--lfs", type=positive_int, default=50)
+    b.add_argument("--repeat", type=positive_int, default=5, help="timed runs per side, interleaved, after a warm-up")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("scale", help="10M x 50 out of core and on a 2-worker Dask cluster, cached re-apply, "
                                       "n_jobs=2 vs serial vs Snorkel")
@@ -252,5 +254,8 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
     b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",
                    help="comma-separated ROWSxLFSxCLASSES")
-    b.add_argument("--models", default="label_model,majority,snorkel")
+    b.add_argument("--models", default="label_model,majority,snorkel",
+                   help="comma-separated registry names; peers such as crowdkit_ds run beside (weaklabel[anchors])")
+    b.add_argument("--repeat", type=positive_int, default=5,
+                   help="timed runs per model and problem, each in its own process after a warm-up, interleaved")
     b.add_argument("--json", help="also write the results here")
