@@ -23,9 +23,10 @@ def test_fit_bench_runs_each_model_in_a_child_process_interleaved_with_the_balan
     assert "x" in line and " / " in line          # accuracy with the balance unknown / given
 
 
-def test_fit_bench_skips_snorkel_above_its_row_cap():
-    results = run_fit_bench([(3000, 6, 2)], ("snorkel",), snorkel_max_rows=1000, repeat=1, log=None)
+def test_fit_bench_skips_snorkel_above_its_row_cap_and_names_why_flyingsquid_cannot_run():
+    results = run_fit_bench([(3000, 6, 2)], ("snorkel", "flyingsquid"), snorkel_max_rows=1000, repeat=1, log=None)
     assert "skipped above 1,000 rows" in results[0]["error"]
+    assert "pgmpy 0.1.12 and numpy < 2" in results[1]["error"]
 
 
 def test_interleaved_clocks_warm_up_every_side_and_rotate_the_order():
