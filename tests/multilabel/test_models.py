@@ -50,6 +50,18 @@ def test_the_default_learns_co_occurrence_as_a_prior_over_label_sets():
     assert m.predict(L)[100].tolist() == [0, 0, 1]
 
 
+def test_the_prior_holds_the_larger_sets_lfs_vote_together_up_to_the_cap():
+    votes = [[{"joy"}, {"love"}, {"anger"}]] * 5 + [[{"joy"}, -1, -1]] * 5
+    L = MultiLabelMatrix.from_sets(votes, LABELS, ["a", "b", "c"])
+    triple = [True, True, True]
+    assert triple in MultiLabelModel().fit(L).sets_.tolist()
+    capped = MultiLabelModel(max_cardinality=2).fit(L).sets_
+    assert triple not in capped.tolist() and capped.sum(axis=1).max() == 2
+    assert MultiLabelModel(max_cardinality=1).fit(L).sets_.sum(axis=1).max() == 1
+    with pytest.raises(InputError, match="max_cardinality: expected a number of labels >= 1 or None"):
+        MultiLabelModel(max_cardinality=0).fit(L)
+
+
 def test_a_row_without_votes_gets_the_prior_and_is_named():
     L = _toy()
     m = MultiLabelModel().fit(L)
