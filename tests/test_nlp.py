@@ -3,14 +3,14 @@ import pytest
 
 pytest.importorskip("spacy")
 
-import weaklabel  # noqa: E402
-from weaklabel import (  # noqa: E402
+import weaklabel
+from weaklabel import (
     ABSTAIN,
     apply_lfs,
-    nlp,  # noqa: E402
+    nlp,
 )
-from weaklabel.exceptions import InputTypeError  # noqa: E402
-from weaklabel.nlp import matcher_lf, nlp_labeling_function, phrase_lf  # noqa: E402
+from weaklabel.exceptions import InputTypeError
+from weaklabel.nlp import matcher_lf, nlp_labeling_function, phrase_lf
 
 
 @nlp_labeling_function(column="text", pipeline="blank:en")   # the mechanics: no trained model needed

@@ -51,11 +51,6 @@ if TYPE_CHECKING:   # what type checkers and IDEs see; at run time the names res
     from .nlp import matcher_lf, nlp_labeling_function, phrase_lf
     from .templates import keyword_lf, lookup_lf, regex_lf, threshold_lf
 
-from . import _moved  # noqa: E402 - old flat module paths resolve to the subpackages
-
-_moved.install(__name__)
-
-
 __getattr__, __dir__ = _lazy.attach(__name__, _EXPORTS)
 
 __all__ = [

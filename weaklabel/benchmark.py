@@ -164,7 +164,7 @@ def _fit(name: str, seed: int, splits: dict[str, WrenchSplit], use_valid_gold: b
                 warnings.simplefilter("ignore", LabelModelWarning)
                 try:
                     m.fit(train.L)
-                except Exception:  # Snorkel raises on a NaN loss (too high a learning rate): skip
+                except Exception:  # noqa: BLE001 - Snorkel raises on a NaN loss (too high a learning rate): skip
                     continue
             preds = probs_to_preds(m.predict_proba(valid.L), tie_break_policy="true-random",
                                    random_state=seed)

@@ -8,7 +8,6 @@ and ``lf.apply(df)`` (a whole frame).
 
 from __future__ import annotations
 
-import inspect
 import keyword
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -158,7 +157,7 @@ class LabelingFunction:
         object.__setattr__(frame, "_weaklabel_origin", frame_key(df))  # shared per-run caches still hit
         try:
             out = self.func(frame, **self.resources)
-        except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code (sys.exit too): an LFError
+        except (Exception, SystemExit) as exc:  # user code (sys.exit too): an LFError
             if fault_tolerant:
                 return np.full(len(df), ABSTAIN, dtype=np.int8), len(df)
             raise LFError(
@@ -191,27 +190,13 @@ class LabelingFunction:
             try:
                 row = Row(zip(cols, values))
                 append(func(prep(row) if prep else row, **res))
-            except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code; sys.exit() is a bug there too
+            except (Exception, SystemExit) as exc:  # user code; sys.exit() is a bug there too
                 if not fault_tolerant:
                     raise LFError(_row_error(self.name, exc, _py(row_ids[i]), dict(zip(cols, values))),
                                   lf_name=self.name, row_id=_py(row_ids[i])) from exc
                 faults += 1
                 append(ABSTAIN)
         return check_votes(self.name, out, len(df), k, index=row_ids), faults
-
-
-def _stable_repr(v: Any) -> str:
-    """What identifies a closure value across processes: source for functions (and
-    Snorkel LFs, via their ``_f``), qualified names for other callables, else repr."""
-    target = getattr(v, "_f", v)
-    if inspect.isfunction(target) or inspect.ismethod(target):
-        try:
-            return inspect.getsource(target)
-        except (OSError, TypeError):
-            return getattr(target, "__qualname__", repr(target))
-    if callable(v):
-        return getattr(v, "__qualname__", type(v).__qualname__)
-    return repr(v)
 
 
 def _py(value: Any) -> Any:

@@ -201,11 +201,6 @@ class LabelMatrix:
     __hash__ = None  # type: ignore[assignment]
 
     # -- conversion -------------------------------------------------------
-    @classmethod
-    def from_array(cls, votes: Any, **kwargs: Any) -> LabelMatrix:
-        """Build from a NumPy/Snorkel array (``-1`` = abstain)."""
-        return cls(votes, **kwargs)
-
     def to_numpy(self) -> np.ndarray:
         """A writable int64 copy, the dtype Snorkel's applier returns."""
         return self.votes.astype(np.int64)

@@ -27,8 +27,7 @@ from .io.tables import read_table, write_labels
 from .labels import LabelSpace
 from .matrix import LabelMatrix
 from .models import BaseLabelModel, MajorityVote
-from .models.registry import MODELS as MODELS  # the one registry, importable here too
-from .models.registry import make_model
+from .models.registry import MODELS, make_model
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest
 
-from weaklabel.review.project import Project  # noqa: E402
+from weaklabel.review.project import Project
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
 

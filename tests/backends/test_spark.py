@@ -7,7 +7,7 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("Spark needs a Java runtime (java not found)", allow_module_level=True)
 
-from weaklabel import LabelModel, apply_lfs, load_dataset  # noqa: E402
+from weaklabel import LabelModel, apply_lfs, load_dataset
 
 # PySpark 4.3 calls pandas APIs that pandas 3 deprecates; those warnings are Spark's, not ours.
 pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning",

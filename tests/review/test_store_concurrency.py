@@ -79,7 +79,7 @@ def test_no_row_is_given_to_more_experts_than_the_overlap(url, project, n_expert
 @pytest.mark.slow
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n_importers=st.integers(2, 4), seed=st.integers(0, 10**6))
-def test_concurrent_imports_of_overlapping_exports_store_each_annotation_once(  # noqa: F811
+def test_concurrent_imports_of_overlapping_exports_store_each_annotation_once(
         url, project, tmp_path, n_importers, seed):  # noqa: F811
     """Importers started together, each with a random part of one export (as overlapping
     pulls and webhooks deliver it): every annotation is stored exactly once."""

@@ -27,7 +27,7 @@ from ..apply import apply_lfs
 from ..exceptions import InputError
 from ..io.suite import LFSuite, load_suite
 from ..matrix import compress
-from ..pipeline import make_model
+from ..models.registry import make_model
 
 
 def merge_patterns(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:

@@ -325,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:  # the last line of defence: no traceback for users
         if args.verbose:
             raise
         print(f"Error: unexpected {type(exc).__name__}: {exc}. If the input looks right, this is a bug in "

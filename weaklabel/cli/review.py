@@ -339,8 +339,8 @@ def _read_password() -> str:
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
     """Print ``name=<hash>`` for WEAKLABEL_APP_USERS; the password comes from stdin."""
+    from ..review._store_schema import check_annotator
     from ..review.access import hash_password
-    from ..review.store import check_annotator
 
     name = check_annotator(args.name)
     password = sys.stdin.readline().rstrip("\n")

@@ -59,7 +59,7 @@ def _import(spec: str, arg: str = "lfs") -> ModuleType:
         sys.modules[name] = module
         try:
             mod_spec.loader.exec_module(module)
-        except Exception as exc:  # noqa: BLE001 - the user's module: any error is theirs to fix
+        except Exception as exc:  # the user's module: any error is theirs to fix
             sys.modules.pop(name, None)
             raise InputError(f"{arg}: importing {spec!r} raised {type(exc).__name__}: {exc}; fix the LF "
                              "module (run `python <file>` to see where)") from exc
@@ -70,5 +70,5 @@ def _import(spec: str, arg: str = "lfs") -> ModuleType:
         raise InputError(
             f"{arg}: cannot import LF module {spec!r} ({exc}); pass a file path like lfs/spam.py "
             "or an importable module name") from exc
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise InputError(f"{arg}: importing {spec!r} raised {type(exc).__name__}: {exc}; fix the LF module") from exc

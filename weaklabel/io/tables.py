@@ -151,7 +151,7 @@ def read_table(path: str | os.PathLike[str], *, id_column: str | None = None,
             raise InputError(f"data: unsupported file type {suffix!r}; use one of {list(TABLE_FORMATS)}")
     except InputError:
         raise
-    except Exception as exc:  # noqa: BLE001 - parser errors differ per format/engine
+    except Exception as exc:  # parser errors differ per format/engine
         raise InputError(f"data: could not read {str(path)!r} as {suffix[1:]} ({type(exc).__name__}: {exc})") from exc
     for col in as_text:
         if col in df.columns:

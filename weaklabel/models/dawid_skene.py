@@ -29,7 +29,7 @@ from ..exceptions import ConvergenceWarning
 from ..matrix import compress
 from ._em import _EPS, _floor_binds, initial_posterior, log_joint, m_step, silent_rows_balance
 from ._params import Interval, Options, check_class_balance
-from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs  # noqa: F401
+from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs
 from .base import BaseLabelModel, _log_normalize
 from .correction import fit_gold_layers, mix_pattern_counts, pattern_keys
 

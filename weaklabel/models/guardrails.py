@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import LabelModelWarning  # noqa: F401 - importable from its old home too
 from ._patterns import vote_counts
 
 MIN_LFS = 3

@@ -64,7 +64,7 @@ def fires_mask(lf: LabelingFunction, df: pd.DataFrame) -> np.ndarray:
 
     try:
         out = np.asarray(lf.func(df, **lf.resources))
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
+    except (Exception, SystemExit) as exc:  # user code
         raise LFError(f"LF {lf.name!r} raised {type(exc).__name__}: {exc} (vectorized, on the whole frame)",
                       lf_name=lf.name) from exc
     if out.shape != (len(df),):

@@ -208,7 +208,7 @@ def apply_multilabel_lfs(lfs: Sequence[Any], df: pd.DataFrame, labels: Sequence[
                                                                                  **lf.resources), index)
                 except InputError as exc:
                     raise InputError(f"LF {lf.name!r} on row {row_ids[i]!r}: {exc}") from None
-                except Exception as exc:  # noqa: BLE001 - user code
+                except Exception as exc:  # user code
                     from ..exceptions import LFError
 
                     raise LFError(_row_error(lf.name, exc, row_ids[i], row), lf_name=lf.name) from exc

@@ -91,7 +91,7 @@ def _ping_when_idle(engine: Any) -> None:
             try:
                 engine.dialect.do_ping(dbapi_conn)
                 dbapi_conn.rollback()
-            except Exception as err:  # noqa: BLE001 - any failure: the pool opens a new one
+            except Exception as err:  # any failure: the pool opens a new one
                 raise exc.DisconnectionError(f"a pooled connection died while idle: {err}") from err
 
     @event.listens_for(engine, "checkin")

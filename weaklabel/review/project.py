@@ -141,7 +141,7 @@ class Project:
 
     @property
     def store_url(self) -> str:
-        from .store import default_url
+        from ._store_schema import default_url
 
         if not self.store:
             return default_url(self.root)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..exceptions import InputError
 from ..models import LabelModelWarning, probs_to_preds
-from ..pipeline import make_model
+from ..models.registry import make_model
 from .queue import conflict_weights, rank
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from ._store_accounts import _Accounts
 from ._store_engine import begin_write, make_engine
 from ._store_imports import _Imports
 from ._store_leases import _Leases
-from ._store_schema import (  # noqa: F401  (check_annotator, default_url are public here)
+from ._store_schema import (
     SCHEMA_VERSION,
     _check_text,
     _now,

@@ -12,4 +12,3 @@ Snorkel's torch classifiers (``snorkel.classification``, the slice-aware model) 
 mirrored; ``docs/from-snorkel.md`` lists every name and what replaces it.
 """
 
-SNORKEL_API_VERSION = "0.10.0"
