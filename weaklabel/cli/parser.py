@@ -21,8 +21,8 @@ from ..exceptions import WeakLabelError
 from . import analysis as cli_analysis
 from . import bench as cli_bench
 from . import data as cli_data
+from . import endmodel as cli_endmodel
 from . import ls as cli_ls
-from . import model as cli_model
 from . import pipeline as cli_pipeline
 from . import review as cli_review
 
@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also train an end model on each suite's labels and score it")
     p.add_argument("--text-column", help="the end model's text feature (default: 'text' if present)")
 
-    cli_model.add_parsers(sub, _add_data_args)
+    cli_endmodel.add_parsers(sub, _add_data_args)
 
     p = sub.add_parser("init", help="write a weaklabel.toml project file")
     p.add_argument("--path", default="weaklabel.toml")
@@ -339,8 +339,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                "analyze": cli_analysis.cmd_analyze, "compare": cli_analysis.cmd_compare,
                "benchmark": cli_bench.cmd_benchmark,
                "bench": cli_bench.cmd_bench, "init": cli_review.cmd_init, "queue": cli_review.cmd_queue,
-               "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_model.cmd_train,
-               "issues": cli_model.cmd_issues, "hash-password": cli_review.cmd_hash_password,
+               "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_endmodel.cmd_train,
+               "issues": cli_endmodel.cmd_issues, "hash-password": cli_review.cmd_hash_password,
                "users": cli_review.cmd_users,
                "cache": cli_pipeline.cmd_cache, "ls": cli_ls.cmd_ls, "data": cli_data.cmd_data}[args.command]
     return handler(args)
