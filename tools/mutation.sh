@@ -10,12 +10,12 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 declare -A TESTS=(
-  [evaluate]="tests/mutants tests/models/test_majority.py tests/test_benchmark.py tests/review/test_store.py"
-  [analysis/summary]="tests/mutants tests/analysis"
-  [models/majority]="tests/mutants tests/models/test_majority.py"
-  [models/base]="tests/mutants tests/models/test_majority.py tests/models/test_snorkel_ports.py"
-  [review/queue]="tests/mutants tests/review/test_queue.py"
-  [review/store]="tests/mutants tests/review/test_store.py"
+  [evaluate]="tests/test_evaluate_metrics_by_hand.py tests/test_evaluate_agreement_by_hand.py tests/test_orderings_and_filters.py tests/models/test_majority.py tests/test_benchmark.py tests/review/test_store.py"
+  [analysis/summary]="tests/test_orderings_and_filters.py tests/analysis"
+  [models/majority]="tests/test_evaluate_agreement_by_hand.py tests/models/test_majority.py"
+  [models/base]="tests/models/test_base_by_hand.py tests/models/test_majority.py tests/models/test_snorkel_ports.py"
+  [review/queue]="tests/review/test_queue_by_hand.py tests/review/test_queue.py"
+  [review/store]="tests/review/test_store_by_hand.py tests/test_orderings_and_filters.py tests/review/test_store.py"
 )
 modules=("$@")
 [ ${#modules[@]} -eq 0 ] && modules=(evaluate analysis/summary models/majority models/base review/queue review/store)
