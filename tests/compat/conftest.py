@@ -47,6 +47,9 @@ NEEDS_TRAINED_SPACY = (
         "test_nlp_labeling_function", "test_nlp_labeling_function_memoized", "test_labeling_function_serialize",
         "test_nlp_labeling_function_decorator", "test_nlp_labeling_function_shared_cache",
         "test_nlp_labeling_function_raises")),
+    *(f"lf/test_nlp_spark.py::TestNLPLabelingFunction::{t}" for t in (
+        "test_nlp_labeling_function", "test_nlp_labeling_function_decorator",
+        "test_spark_nlp_labeling_function_with_nlp_labeling_function")),
 )
 
 
