@@ -81,3 +81,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                        "which no package index here carries; runs where it is installed"))
         elif "test_spark.py" in item.nodeid and not spark_ok:
             item.add_marker(pytest.mark.skip(reason="Spark needs a Java runtime (java not found)"))
+
+
+@pytest.fixture(autouse=True)
+def _spark_tests_get_a_fresh_nlp_config(request: pytest.FixtureRequest):
+    """Snorkel runs its ``spark``-marked tests in a process of their own (``pytest -m spark``), so
+    the spaCy parser that ``lf/test_nlp.py`` configured on ``NLPLabelingFunction`` (one per class
+    and process) is not there. Here they share a process: the spark tests start from none and
+    leave the earlier one as it was."""
+    if request.node.get_closest_marker("spark") is None:
+        yield
+        return
+    from weaklabel.compat.snorkel.labeling.lf.nlp import NLPLabelingFunction
+
+    saved = NLPLabelingFunction.__dict__.get("_nlp_config")
+    if saved is not None:
+        del NLPLabelingFunction._nlp_config
+    try:
+        yield
+    finally:
+        if "_nlp_config" in NLPLabelingFunction.__dict__:
+            del NLPLabelingFunction._nlp_config
+        if saved is not None:
+            NLPLabelingFunction._nlp_config = saved
