@@ -223,3 +223,46 @@ def test_the_compat_label_model_reaches_the_native_options_and_gold():
     assert np.allclose(compat.predict_proba(L), native.predict_proba(L))
     with pytest.raises(ValueError, match=r"weaklabel's own \[.*'confusion'"):
         LabelModel(cardinality=2, confusions="full")
+
+
+def test_label_model_warnings_name_the_lfs_an_applier_made():
+    """Issue 28: the warning named LFs by position ('lf_2'). An applier's matrix is an ndarray that
+    remembers its LFs' names; slicing off columns drops them rather than misname."""
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    from weaklabel.compat.snorkel.labeling import PandasLFApplier, labeling_function
+    from weaklabel.compat.snorkel.labeling.model import LabelModel
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"y": rng.integers(0, 2, 500), "r": rng.random(500)})
+
+    @labeling_function()
+    def good(x):
+        return int(x.y) if x.r < 0.8 else -1
+
+    @labeling_function()
+    def good_too(x):
+        return int(x.y) if x.r > 0.3 else -1
+
+    @labeling_function()
+    def flipped(x):
+        return 1 - int(x.y) if x.r < 0.9 else -1
+
+    @labeling_function()
+    def flipped_copy(x):
+        return 1 - int(x.y) if x.r < 0.9 else -1
+
+    L = PandasLFApplier([good, good_too, flipped, flipped_copy]).apply(df, progress_bar=False)
+    assert isinstance(L, np.ndarray) and repr(L[:1]) == "array([[1, 1, 0, 0]])"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LabelModel(cardinality=2).fit(L, progress_bar=False)
+    text = " ".join(str(w.message) for w in caught)
+    assert "flipped ~ flipped_copy" in text and "lf_2" not in text
+    from weaklabel.compat.snorkel.labeling.apply.core import lf_names_of
+
+    assert lf_names_of(L) == ("good", "good_too", "flipped", "flipped_copy")
+    assert lf_names_of(L[:, 1:]) is None and lf_names_of(L[:100]) == lf_names_of(L)   # never misnamed

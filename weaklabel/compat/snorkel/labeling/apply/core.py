@@ -71,6 +71,26 @@ def check_unique_names(names: Sequence[str], what: str = "LF") -> None:
         raise ValueError(f"Found duplicate {what} names: {dup}; give each {what} a unique name")
 
 
+class NamedVotes(np.ndarray):
+    """The label matrix an applier returns: an ndarray in every way (its repr too) that also
+    remembers which LF made each column, so the label model's warnings name LFs as the user
+    wrote them rather than by position."""
+
+    lf_names: tuple[str, ...] | None
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.lf_names = getattr(obj, "lf_names", None)
+
+    def __repr__(self) -> str:
+        return repr(self.view(np.ndarray))
+
+
+def lf_names_of(L: Any) -> tuple[str, ...] | None:
+    """The LF names an applier's matrix carries, when they still fit its columns."""
+    names = getattr(L, "lf_names", None)
+    return tuple(names) if names is not None and np.ndim(L) == 2 and len(names) == np.shape(L)[1] else None
+
+
 def votes_matrix(columns: list[list[Any]], names: Sequence[str], n: int, *, bools: bool = False) -> np.ndarray:
     """Validated int64 matrix from per-LF vote lists (clear errors for None, bools, text).
 
@@ -116,6 +136,10 @@ class BaseLFApplier:
         L = votes_matrix(columns, self._lf_names, n, bools=self._use_recarray)
         if self._use_recarray:
             L = np.rec.fromarrays(list(L.T), dtype=[(n, L.dtype) for n in self._lf_names]) if self._lf_names else L
+        else:
+            named = L.view(NamedVotes)
+            named.lf_names = tuple(self._lf_names)
+            L = named
         return (L, ApplierMetadata(dict(caller.fault_counts))) if return_meta else L
 
 

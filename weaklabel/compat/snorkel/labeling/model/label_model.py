@@ -150,6 +150,9 @@ class LabelModel(BaseLabeler):
             does. ``seed`` seeds random tie-breaks; ``mu_eps`` floors the conditional
             probabilities; the rest do not apply to EM.
         """
+        from ..apply.core import lf_names_of
+
+        names = lf_names_of(L_train)        # an applier's matrix: warnings name its LFs
         L = np.asarray(L_train)
         if L.ndim != 2:
             raise ValueError(f"L_train: expected a 2-D label matrix, got shape {L.shape}")
@@ -169,7 +172,10 @@ class LabelModel(BaseLabeler):
         self._tie_rng = np.random.default_rng(seed)   # "true-random" ties: the same seed, the same labels
         model = _WeakLabelModel(cardinality=self.cardinality, class_balance=self.p if self._fixed_balance else None,
                                 random_state=seed, **self.native_params)
-        self._model = model.fit(L, gold)  # its guardrail warnings (LabelModelWarning) reach the user
+        from weaklabel.matrix import LabelMatrix
+
+        # its guardrail warnings (LabelModelWarning) reach the user, naming the LFs where known
+        self._model = model.fit(LabelMatrix(L, lf_names=names) if names else L, gold)
         if not self._fixed_balance:
             self.p = model.class_balance_
             self.P = np.diag(self.p)
