@@ -157,8 +157,8 @@ class MultiLabelModel(_MultiLabelBase):
 
     # -- estimator --------------------------------------------------------------
     def fit(self, L: MultiLabelMatrix, Y: Any = None) -> MultiLabelModel:
-        """Fit to the votes; ``Y`` (optional gold, (n, k) 0/1, rows of -1 unknown) adds its pairs
-        to the prior's sets and tunes the thresholds."""
+        """Fit to the votes; ``Y`` (optional gold, (n, k) 0/1, rows of -1 unknown) adds its label
+        sets to the prior's support and tunes the thresholds."""
         from .models import check_label_sets
 
         L = self._check(L, fitting=True)

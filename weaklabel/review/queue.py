@@ -22,10 +22,11 @@ STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "lab
 
 
 # Strategies that rank rows from the votes alone (and from models fitted to the votes): they pick
-# the rows of one vote pattern alike, so the labels of the rows they picked are a fair sample of
-# each pattern (missing at random given L), though not of the rows at large. They may teach what
-# is estimated per pattern (the pattern layer, the prior of rows without votes), not what assumes
-# a random sample of rows (EM's fit, the class balance, the CV-chosen per-LF correction).
+# the rows of one vote pattern alike (ties broken at random), so the labels of the rows they
+# picked are a fair sample of each pattern (missing at random given L), though not of the rows at
+# large. They teach the model as observed labels and through a class balance stratified by pattern
+# (weaklabel.review.refit.fit_to_expert_labels), not through what compares predictions with gold
+# across patterns (the per-LF correction, the temperature) or reads the balance off their shares.
 # label_issues ranks by a text model's doubt: its rows are not a fair sample of their pattern.
 BY_VOTES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "random")
 

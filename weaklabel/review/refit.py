@@ -239,9 +239,8 @@ class Refits:
 
         Every expert label overrides its row's output (:meth:`final_labels`), and the
         labels of :meth:`fit_labels` train the model: rows drawn at random fully; rows a
-        votes-only strategy picked through the per-pattern layer and the prior of rows
-        without votes (within a vote pattern the queue picks rows alike, so their labels
-        are a fair sample of it; across patterns they are not). Rows ``label_issues``
+        votes-only strategy picked as a fair sample of their vote pattern, in EM and through a
+        stratified class balance (:func:`fit_to_expert_labels`). Rows ``label_issues``
         picked (by a text model's doubt) do not train it: in ``weaklabel bench review`` 150
         of them on sms took train accuracy from 0.93 to 0.46.
         """
