@@ -92,10 +92,11 @@ def label_studio(tmp_path_factory):
         server.wait(timeout=60)
 
 
-def _screenshot(base: str, pid: int, task_id: int, folder: Path) -> None:
-    """The task open in Label Studio's labeling UI with weaklabel's live prediction, saved in
-    ``folder`` as label-studio-prediction.png (docs/ when WEAKLABEL_UPDATE_DOCS=1: the README
-    shows it; a test run never rewrites a tracked file otherwise)."""
+def _screenshot(base: str, pid: int, task_id: int, folder: Path, *, wait_for: str = "check out my channel http://x.io",
+                name: str = "label-studio-prediction.png") -> None:
+    """The task open in Label Studio's labeling UI, once ``wait_for`` shows, saved in ``folder``
+    as ``name`` (docs/ when WEAKLABEL_UPDATE_DOCS=1: the README shows it; a test run never
+    rewrites a tracked file otherwise)."""
     import shutil
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -114,9 +115,9 @@ def _screenshot(base: str, pid: int, task_id: int, folder: Path) -> None:
         page.keyboard.press("Enter")
         page.wait_for_url(lambda u: "/user/login" not in u, timeout=120_000)
         page.goto(f"{base}/projects/{pid}/data?task={task_id}", timeout=120_000)
-        page.get_by_text("check out my channel http://x.io").first.wait_for(timeout=120_000)
+        page.get_by_text(wait_for).first.wait_for(timeout=120_000)
         time.sleep(3)  # the prediction renders after the task
-        page.screenshot(path=str(folder / "label-studio-prediction.png"))
+        page.screenshot(path=str(folder / name))
         browser.close()
 
 
@@ -152,6 +153,9 @@ def test_push_annotate_pull_and_serve(label_studio, admin_token, spam_project, m
     t = sorted(tasks, key=lambda x: x["id"])
     assert t[0]["meta"]["weaklabel_source"] in ("queue", "audit") and "lf_votes" in t[0]["meta"]
     assert t[0]["data"]["weaklabel_lf_votes"]          # the votes as text, which the config shows
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    _screenshot(base, pid, t[0]["id"], docs if os.environ.get("WEAKLABEL_UPDATE_DOCS") == "1" else tmp_path,
+                wait_for="What the labeling functions say", name="label-studio-lf-votes.png")
 
     # two annotators: labels, an update, a cancel, a deletion
     a1 = _annotate(admin, t[0]["id"], "SPAM")
@@ -208,7 +212,6 @@ def test_push_annotate_pull_and_serve(label_studio, admin_token, spam_project, m
         (pred,) = got["predictions"]
         assert pred["model_version"] == ml["model_version"]
         assert pred["result"][0]["value"]["choices"] == ["SPAM"] and pred["score"] > 0.5
-        docs = Path(__file__).resolve().parents[2] / "docs"
         _screenshot(base, pid, fresh["id"], docs if os.environ.get("WEAKLABEL_UPDATE_DOCS") == "1" else tmp_path)
         admin.call("POST", "/api/webhooks", {"project": pid, "url": f"http://127.0.0.1:{port}/webhook",
                                              "send_payload": True, "send_for_all_actions": False,
