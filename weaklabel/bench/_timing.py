@@ -25,10 +25,10 @@ def load_average() -> float:
 
 def spread(seconds: list[float], loads: list[float]) -> dict[str, Any]:
     """Median, min, max and the runs, with the load average beside each run."""
-    s = sorted(seconds)
-    mid = len(s) // 2
-    median = s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
-    return {"median": median, "min": s[0], "max": s[-1], "runs": list(seconds), "load": list(loads)}
+    import numpy as np
+
+    return {"median": float(np.median(seconds)), "min": min(seconds), "max": max(seconds), "runs": list(seconds),
+            "load": list(loads)}
 
 
 def interleaved(sides: dict[str, Callable[[], Any]], *, repeat: int = 5) -> dict[str, dict[str, Any]]:

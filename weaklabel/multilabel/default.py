@@ -24,7 +24,7 @@ import numpy as np
 
 from ..exceptions import InputError
 from .matrix import MultiLabelMatrix
-from .models import _MultiLabelBase
+from .models import _MultiLabelBase, any_vote
 
 MAX_LARGE_SETS = 2_000     # sets of 3+ labels in the prior: the most frequent ones (memory: items x sets)
 
@@ -151,9 +151,8 @@ class MultiLabelModel(_MultiLabelBase):
 
     @staticmethod
     def _start_q(L: MultiLabelMatrix) -> np.ndarray:
-        """The start: a label applies where an LF votes it (and no more vote against)."""
-        pos, neg = L.positive_counts(), L.negative_counts()
-        return ((pos > 0) & (pos >= neg)).astype(float)
+        """The start: :class:`~.models.AnyVote`'s labels."""
+        return any_vote(L)
 
     # -- estimator --------------------------------------------------------------
     def fit(self, L: MultiLabelMatrix, Y: Any = None) -> MultiLabelModel:

@@ -51,10 +51,10 @@ class MultiLabelLF(LabelingFunction):
 
     def apply(self, df: pd.DataFrame, *, label_space: Any = None) -> np.ndarray:
         """Where the LF fires: a bool array of shape (n_rows,) (it then votes on ``labels``)."""
+        from .._validation import check_columns
+
         if self.columns is not None:
-            missing = [c for c in self.columns if c not in df.columns]
-            if missing:
-                raise InputError(f"LF {self.name!r}: column {missing[0]!r} not in the frame; it has {list(df.columns)}")
+            check_columns(df, self.columns, who=f"LF {self.name!r}")
         return fires_mask(self, df)
 
 

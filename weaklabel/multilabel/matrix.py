@@ -160,6 +160,7 @@ def apply_multilabel_lfs(lfs: Sequence[Any], df: pd.DataFrame, labels: Sequence[
     id_column : str, optional
         Column of row ids (default: the frame's index).
     """
+    from .._validation import check_columns
     from ..lf import _row_error
     from .lfs import MultiLabelLF, fires_mask, parse_vote
 
@@ -174,10 +175,8 @@ def apply_multilabel_lfs(lfs: Sequence[Any], df: pd.DataFrame, labels: Sequence[
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise InputError(f"lfs: two LFs are named {dup!r}; LF names must be unique")
-    for lf in lf_list:
-        missing = [c for c in (lf.columns or ()) if c not in df.columns]
-        if missing:
-            raise InputError(f"LF {lf.name!r} reads column {missing[0]!r}, which df lacks; it has {list(df.columns)}")
+    for lf in lf_list:          # the class LFs' check: missing columns named, with near matches
+        check_columns(df, lf.columns or (), who=f"LF {lf.name!r}")
     row_ids = df[id_column].to_numpy() if id_column else df.index.to_numpy()
     n, K = len(df), len(labels)
     rows: list[np.ndarray] = []

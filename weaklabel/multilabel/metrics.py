@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.summary import wilson_interval as wilson  # one Wilson interval for the package
 from ..exceptions import InputError
 
 
@@ -46,16 +47,6 @@ def multilabel_scores(Y_true: Any, Y_pred: Any) -> dict[str, float]:
             "subset_accuracy": float((T == P).all(axis=1).mean()),
             "cardinality": float(P.sum(axis=1).mean()),
             "gold_cardinality": float(T.sum(axis=1).mean())}
-
-
-def wilson(successes: np.ndarray, n: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a proportion (NaN where n = 0)."""
-    s, n = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = s / n
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
 
 
 def per_label_report(Y_true: Any, Y_pred: Any, labels: Sequence[str] | None = None) -> pd.DataFrame:

@@ -128,6 +128,12 @@ class _Rule(_MultiLabelBase):
         return self
 
 
+def any_vote(L: MultiLabelMatrix) -> np.ndarray:
+    """(n, k) 0/1 as floats: a label applies where some LF votes it and no more vote against it."""
+    pos, neg = L.positive_counts(), L.negative_counts()
+    return ((pos > 0) & (pos >= neg)).astype(float)
+
+
 class AnyVote(_Rule):
     """A label applies where at least one LF votes it and no more LFs vote against it.
 
@@ -137,9 +143,7 @@ class AnyVote(_Rule):
     """
 
     def predict_proba(self, L: MultiLabelMatrix) -> np.ndarray:
-        L = self._check(L)
-        pos, neg = L.positive_counts(), L.negative_counts()
-        return ((pos > 0) & (pos >= neg)).astype(float)
+        return any_vote(self._check(L))
 
 
 class OneVsRestMajority(_Rule):
