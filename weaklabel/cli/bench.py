@@ -171,6 +171,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.json:
             results.to_json(args.json, orient="records", indent=2)
         return 0
+    if args.bench == "review-spans":
+        from ..bench.review_spans import run_span_review_bench, strategies_beat_random, summarize_span_review
+
+        results = run_span_review_bench(args.dirs, budget=args.budget, strategies=args.strategies.split(","),
+                                        seeds=args.seeds, progress=lambda m: print(m, file=sys.stderr))
+        summary = summarize_span_review(results)
+        print(_markdown(summary.set_index("dataset")))
+        print("\nLifts more than random documents:", json.dumps(strategies_beat_random(summary)))
+        if args.json:
+            results.to_json(args.json, orient="records", indent=2)
+        return 0
     if args.bench == "analysis":
         from ..bench.analysis import format_result as fmt
         from ..bench.analysis import run_analysis_bench
@@ -235,6 +246,12 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
                         "the model)")
     b.add_argument("--seeds", type=positive_int, default=5,
                    help="runs per strategy, averaged (queues break ties at random; random draws its rows)")
+    b.add_argument("--json", help="also write the per-run results here")
+    b = bsub.add_parser("review-spans", help="simulated span review: documents fixed from the queue vs random ones")
+    b.add_argument("dirs", nargs="+", help="WRENCH sequence sets with gold on the fit split (the oracle)")
+    b.add_argument("--budget", type=positive_int, default=50, help="documents the expert fixes")
+    b.add_argument("--strategies", default="entropy,conflict,random")
+    b.add_argument("--seeds", type=positive_int, default=5, help="runs per strategy (ties and random draws)")
     b.add_argument("--json", help="also write the per-run results here")
     b = bsub.add_parser("app", help="the review app in headless Chromium: keypress -> next item latency")
     b.add_argument("--items", type=positive_int, default=10_000, help="synthetic items in the project")

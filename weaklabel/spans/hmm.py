@@ -22,6 +22,7 @@ import numpy as np
 from ..exceptions import InputError
 from .matrix import SpanMatrix
 from .models import SeqLabelModel, TokenMajorityVote
+from .tags import doc_spans_to_bio_ids
 
 _BATCH_TOKENS = 1 << 18     # documents per batch: at most this many padded positions
 
@@ -194,8 +195,10 @@ class HMM(SeqLabelModel):
             out.append(np.asarray(cur))
         return out
 
-    def _posteriors(self, log_b: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-        """gamma (n_tokens, S), xi (S, S), log-likelihood over every non-empty document."""
+    def _posteriors(self, log_b: np.ndarray, offsets: np.ndarray,
+                    skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+        """gamma (n_tokens, S), xi (S, S), log-likelihood over every non-empty document (but the
+        documents ``skip`` marks: their gamma stays 0)."""
         S = log_b.shape[1]
         gamma = np.zeros_like(log_b)
         xi = np.zeros((S, S))
@@ -204,7 +207,7 @@ class HMM(SeqLabelModel):
         with np.errstate(divide="ignore"):     # log 0 = -inf: the transitions BIO forbids
             log_start, log_trans = np.log(self.start_), np.log(self.transition_)
         for docs in self._batches(offsets):
-            docs = docs[lengths[docs] > 0]
+            docs = docs[(lengths[docs] > 0) & (True if skip is None else ~skip[docs])]
             if docs.size == 0:
                 continue
             lens = lengths[docs]
@@ -233,6 +236,20 @@ class HMM(SeqLabelModel):
 
     # -- estimator --------------------------------------------------------
     def fit(self, L: SpanMatrix, y: Any = None) -> HMM:
+        """Fit by EM on the votes of ``L``.
+
+        Parameters
+        ----------
+        L : SpanMatrix
+        y : sequence of span lists or None, optional
+            One entry per document: its true spans ``(start, end, type)`` (an empty list: no
+            entity), or ``None`` where unknown. Labeled documents are observed paths: their tags
+            are fixed in EM, so they teach the LFs' emissions and the transitions directly.
+
+        Returns
+        -------
+        self
+        """
         L = self._check_input(L, fitting=True)
         if L.n_tokens == 0:
             raise InputError("L: no tokens to fit on")
@@ -245,8 +262,10 @@ class HMM(SeqLabelModel):
         self.lf_weight_ = duplicate_weights(L, self.duplicate_threshold)
         X = self._obs(L)
         allowed = proposed_states(L)
-        # start from majority vote's tags, hard
+        gold, gold_doc = self._gold(L, y)
+        # start from majority vote's tags (the true ones on labeled documents), hard
         mv = TokenMajorityVote().fit(L).predict(L)
+        mv = np.where(gold >= 0, gold, mv)
         gamma = np.zeros((L.n_tokens, S))
         gamma[np.arange(L.n_tokens), mv] = 1.0
         prev = np.concatenate([[0], mv[:-1]])
@@ -262,10 +281,18 @@ class HMM(SeqLabelModel):
         self._m_step(X, gamma, xi, first, m, S)
         ll_prev, self.converged_ = -np.inf, False
         n_tok = float(L.n_tokens)
+        known = gold >= 0
+        gold_xi = np.zeros((S, S))        # the labeled documents' transitions, counted once
+        np.add.at(gold_xi, (prev[known & ~starts], mv[known & ~starts]), 1.0)
+        doc_starts = L.doc_offsets[:-1][np.diff(L.doc_offsets) > 0]
         for it in range(1, self.max_iter + 1):
             log_b = self._log_b(X, allowed, m, S)
-            gamma, xi, ll = self._posteriors(log_b, L.doc_offsets)
-            first = gamma[L.doc_offsets[:-1][np.diff(L.doc_offsets) > 0]].sum(axis=0)
+            gamma, xi, ll = self._posteriors(log_b, L.doc_offsets, skip=gold_doc)
+            if gold_doc is not None:
+                gamma[known] = 0.0
+                gamma[known, gold[known]] = 1.0
+                xi = xi + gold_xi
+            first = gamma[doc_starts].sum(axis=0)
             self._m_step(X, gamma, xi, first, m, S)
             self.n_iter_ = it
             self.log_likelihood_ = ll / n_tok
@@ -274,6 +301,15 @@ class HMM(SeqLabelModel):
                 break
             ll_prev = ll
         return self
+
+    @staticmethod
+    def _gold(L: SpanMatrix, y: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        """(BIO id per token, -1 where unknown; per document, whether it is labeled, or None)."""
+        if y is None:
+            return np.full(L.n_tokens, -1, dtype=np.int64), None
+        gold = doc_spans_to_bio_ids(y, L.doc_offsets, L.types)
+        labeled = np.array([doc is not None for doc in y], dtype=bool)
+        return gold, (labeled if labeled.any() else None)
 
     def predict_proba(self, L: SpanMatrix) -> np.ndarray:
         """P(BIO tag | all votes in the document) per token; ``O`` where no LF voted."""

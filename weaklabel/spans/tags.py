@@ -152,3 +152,41 @@ def bio_ids_to_spans(bio: np.ndarray, doc_offsets: np.ndarray, types: Sequence[s
     for d, s, e, t in zip(doc.tolist(), starts.tolist(), ends.tolist(), typ[starts].tolist()):
         out[d].append((s - int(offsets[d]), e - int(offsets[d]), types[t]))
     return out
+
+
+def doc_spans_to_bio_ids(spans: Sequence[Sequence[Sequence] | None], doc_offsets: np.ndarray,
+                         types: Sequence[str], *, what: str = "y") -> np.ndarray:
+    """BIO ids of concatenated documents from one span list per document; ``-1`` on every token of
+    a document whose entry is ``None`` (not labeled). An empty list is a labeled document without
+    entities. Overlaps are resolved as in :func:`spans_to_bio`.
+
+    Examples
+    --------
+    >>> doc_spans_to_bio_ids([[(1, 3, "PER")], None], np.array([0, 3, 5]), ["PER"]).tolist()
+    [0, 1, 2, -1, -1]
+    """
+    offsets = np.asarray(doc_offsets, dtype=np.int64)
+    n_docs = offsets.size - 1
+    if isinstance(spans, (str, bytes)) or len(spans) != n_docs:
+        got = type(spans).__name__ if isinstance(spans, (str, bytes)) else f"{len(spans)} entries"
+        raise InputError(f"{what}: expected one span list (or None for an unlabeled document) per document, "
+                         f"{n_docs} in all; got {got}")
+    index = {t: i for i, t in enumerate(types)}
+    out = np.full(int(offsets[-1]), -1, dtype=np.int64)
+    for d, doc in enumerate(spans):
+        if doc is None:
+            continue
+        n = int(offsets[d + 1] - offsets[d])
+        seg = np.zeros(n, dtype=np.int64)
+        for s, e, lab in doc:
+            if lab not in index:
+                raise InputError(f"{what}[{d}]: span ({s}, {e}, {lab!r}) has a type outside {list(types)}; "
+                                 "map it to one of them or drop it")
+            if not 0 <= int(s) < int(e) <= n:
+                raise InputError(f"{what}[{d}]: span ({s}, {e}, {lab!r}) is empty or lies outside the "
+                                 f"document's {n} tokens (start < end <= {n}, end exclusive)")
+        for s, e, lab in resolve_overlaps(doc):
+            seg[s] = 2 * index[lab] + 1
+            seg[s + 1:e] = 2 * index[lab] + 2
+        out[offsets[d]:offsets[d + 1]] = seg
+    return out
