@@ -2,7 +2,8 @@
 
 Each set is fitted on ``train`` (or ``valid`` when there is no train split) and scored on
 ``test`` by exact-match entity F1, with the LFs WRENCH scores with (``meta["lf_rec"]``).
-``anchors=True`` adds skweak's HMM, run side by side on the same votes.
+``anchors=True`` adds skweak's HMM, run side by side on the same votes. ``end_model_crf`` (with
+``python-crfsuite``, the ``endmodel`` extra) is the default's spans taught to a CRF end model.
 """
 
 from __future__ import annotations
@@ -38,15 +39,43 @@ def _models() -> dict[str, Callable[[], Any]]:
     from .select import SeqLabelModelDefault
 
     return {"seq_default": SeqLabelModelDefault, "token_majority": TokenMajorityVote,
-            "token_dawid_skene": TokenDawidSkene, "hmm": HMM}
+            "token_dawid_skene": TokenDawidSkene, "hmm": HMM, "end_model_crf": DefaultThenCRF}
 
 
-SEQ_MODELS = ("seq_default", "token_majority", "token_dawid_skene", "hmm")
+def _has_crfsuite() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pycrfsuite") is not None
+
+
+SEQ_MODELS = ("seq_default", "token_majority", "token_dawid_skene", "hmm",
+              *(("end_model_crf",) if _has_crfsuite() else ()))
+
+
+class DefaultThenCRF:
+    """The end model's row: :class:`SeqLabelModelDefault` fitted on the votes, then a
+    :class:`~weaklabel.spans.endmodel.SpanCRF` trained on its spans of the fit split (words and LF
+    votes as features); test documents are tagged by the CRF alone."""
+
+    needs_tokens = True
+
+    def fit(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> DefaultThenCRF:
+        from .endmodel import SpanCRF
+        from .select import SeqLabelModelDefault
+
+        label_model = SeqLabelModelDefault().fit(L)
+        self.crf_ = SpanCRF().fit(tokens, label_model.predict_spans(L), L)
+        return self
+
+    def predict_spans(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> list[list[Span]]:
+        return self.crf_.predict_spans(tokens, L)
 
 
 class SkweakHMM:
     """skweak's HMM (``skweak.generative.HMM``) behind the same fit / predict_spans calls, so the
     benchmark runs it on the same votes. Needs ``pip install 'weaklabel[anchors]'``."""
+
+    needs_tokens = True
 
     def fit(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> SkweakHMM:
         try:
@@ -115,7 +144,7 @@ def run_seq(sources: Sequence[str | os.PathLike[str]], *, models: Sequence[str] 
                 progress(f"{src.name}: {name}")
             # timed: fit and predict on the fit split (what a user labeling their own data waits for)
             t0 = time.perf_counter()
-            if isinstance(model, SkweakHMM):
+            if getattr(model, "needs_tokens", False):
                 model.fit(train.L, train.tokens)
                 model.predict_spans(train.L, train.tokens)
                 seconds = time.perf_counter() - t0
