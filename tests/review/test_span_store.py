@@ -1,0 +1,150 @@
+"""Expert spans in the store (weaklabel/review/span_store.py) and their export (weaklabel/spans/export.py)."""
+
+import json
+import os
+import uuid
+
+import pytest
+
+from weaklabel import InputError
+from weaklabel.review.span_store import SpanStore, doc_version
+from weaklabel.spans.export import write_spans
+
+TOKENS = {"d1": ["Ada", "Lovelace", "met", "Babbage", "in", "London"], "d2": ["Paris", "is", "far"]}
+
+
+PG_URL = os.environ.get("WEAKLABEL_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
+    not PG_URL, reason="set WEAKLABEL_TEST_POSTGRES_URL to run the store suite on PostgreSQL (.ci/run does)"))]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    url = f"sqlite:///{tmp_path / 'labels.db'}" if request.param == "sqlite" else PG_URL
+    # PostgreSQL is shared between tests: a fresh project each
+    s = SpanStore(url, project=f"ner-{uuid.uuid4().hex[:8]}", types=["PER", "LOC"])
+    yield s
+    s.close()
+
+
+def test_answers_are_appended_and_the_latest_per_expert_is_in_force(store):
+    store.save("d1", [(0, 2, "PER")], "ana", tokens=TOKENS["d1"])
+    store.save("d1", [(0, 2, "PER"), (3, 4, "PER"), (5, 6, "LOC")], "ana", tokens=TOKENS["d1"])
+    cur = store.current()
+    assert cur["spans"].tolist() == [[(0, 2, "PER"), (3, 4, "PER"), (5, 6, "LOC")]]
+    assert len(store.events()) == 2            # nothing rewritten in place
+
+
+def test_undo_brings_the_previous_answer_back(store):
+    store.save("d1", [(0, 2, "PER")], "ana", tokens=TOKENS["d1"])
+    last = store.save("d1", [], "ana", tokens=TOKENS["d1"])          # deleted the span by mistake
+    assert store.undo("ana") == last
+    assert store.current()["spans"].tolist() == [[(0, 2, "PER")]]
+    assert store.undo("ana") is not None and store.current().empty
+    assert store.undo("ana") is None
+    assert store.events()["kind"].tolist() == ["spans", "spans", "undo", "undo"]
+
+
+def test_the_store_survives_a_reopen(tmp_path):
+    url = f"sqlite:///{tmp_path / 'labels.db'}"
+    a = SpanStore(url, project="ner", types=["PER", "LOC"])
+    a.save("d2", [(0, 1, "LOC")], "ana", tokens=TOKENS["d2"])
+    a.close()
+    b = SpanStore(url, project="ner", types=["PER", "LOC"])
+    assert b.gold(["d2"]) == [[(0, 1, "LOC")]]
+    assert SpanStore(url, project="other", types=["PER"]).current().empty     # projects are apart
+
+
+def test_two_experts_disagree_until_the_lead_resolves(store):
+    store.save("d1", [(0, 2, "PER"), (5, 6, "LOC")], "ana", tokens=TOKENS["d1"])
+    store.save("d1", [(0, 1, "PER"), (5, 6, "LOC")], "ben", tokens=TOKENS["d1"])
+    store.save("d2", [(0, 1, "LOC")], "ana", tokens=TOKENS["d2"])
+    store.save("d2", [(0, 1, "LOC")], "ben", tokens=TOKENS["d2"])
+    assert store.gold(["d1", "d2", "d3"]) == [None, [(0, 1, "LOC")], None]
+    assert set(store.disagreements()["annotator"]) == {"ana", "ben"}
+    agree = store.agreement().iloc[0]
+    # shared spans: (5,6,LOC) and (0,1,LOC) of 3 each -> P = R = 2/3
+    assert agree["documents"] == 2 and agree["span_f1"] == pytest.approx(2 / 3)
+    store.resolve("d1", [(0, 2, "PER"), (5, 6, "LOC")], "lea", tokens=TOKENS["d1"])
+    assert store.gold(["d1"]) == [[(0, 2, "PER"), (5, 6, "LOC")]]
+    assert store.disagreements().empty
+
+
+def test_an_answer_to_other_tokens_is_stale(store):
+    store.save("d2", [(0, 1, "LOC")], "ana", tokens=TOKENS["d2"])
+    edited = ["Rome", "is", "far"]
+    assert store.current({"d2": doc_version(edited)})["stale"].tolist() == [True]
+    assert store.gold(["d2"], {"d2": doc_version(edited)}) == [None]
+    assert store.gold(["d2"], {"d2": doc_version(TOKENS["d2"])}) == [[(0, 1, "LOC")]]
+
+
+def test_experts_who_both_find_nothing_agree_fully(store):
+    store.save("d2", [], "ana", tokens=TOKENS["d2"])
+    store.save("d2", [], "ben", tokens=TOKENS["d2"])
+    assert store.agreement()["span_f1"].tolist() == [1.0]
+    assert store.gold(["d2"]) == [[]]
+
+
+@pytest.mark.parametrize("spans, fragment", [
+    ([(0, 2, "ORG")], "not one of"),
+    ([(2, 2, "PER")], "not a span"),
+    ([(0, 9, "PER")], "not a span"),
+    ([(0, 2, "PER"), (1, 3, "LOC")], "overlap"),
+    ([(0, 2)], "triples"),
+    ("PER", "expected a list"),
+    ([(0.5, 2, "PER")], "ints"),
+])
+def test_bad_answers_are_refused_and_nothing_is_stored(store, spans, fragment):
+    with pytest.raises(InputError, match=fragment):
+        store.save("d1", spans, "ana", tokens=TOKENS["d1"])
+    assert store.events().empty
+
+
+def test_bad_names_and_sources_are_refused(store):
+    with pytest.raises(InputError, match="annotator"):
+        store.save("d1", [], "<b>x</b>")
+    with pytest.raises(InputError, match="source"):
+        store.save("d1", [], "ana", source="magic")
+    with pytest.raises(InputError, match="row_id"):
+        store.save("", [], "ana")
+    with pytest.raises(InputError, match="types"):
+        SpanStore("sqlite:///:memory:", types=["O"])
+
+
+# -- export -----------------------------------------------------------------------------------------
+def test_export_writes_the_three_formats_and_wrench_reads_back(store, tmp_path):
+    from weaklabel.spans.wrench import read_seq_split
+
+    store.save("d1", [(0, 2, "PER"), (5, 6, "LOC")], "ana", tokens=TOKENS["d1"])
+    store.save("d2", [(0, 1, "LOC")], "ana", tokens=TOKENS["d2"])
+    store.save("d3", [], "ana")                  # not among the documents exported
+    ids, toks = list(TOKENS), list(TOKENS.values())
+    path, n = store.export(tmp_path / "seq" / "train.json", ids, toks)
+    assert n == 2 and json.loads(path.read_text())["d1"]["label"] == [[0, 2, "PER"], [5, 6, "LOC"]]
+    (tmp_path / "seq" / "meta.json").write_text(json.dumps({"lf": [], "entity_types": ["PER", "LOC"]}))
+    back = read_seq_split(tmp_path / "seq", "train")
+    assert back.gold == [[(0, 2, "PER"), (5, 6, "LOC")], [(0, 1, "LOC")]]
+
+    conll, _ = store.export(tmp_path / "gold.conll", ids, toks)
+    blocks = conll.read_text().strip().split("\n\n")
+    assert blocks[0].splitlines()[:3] == ["Ada\tB-PER", "Lovelace\tI-PER", "met\tO"]
+    assert blocks[1].splitlines()[0] == "Paris\tB-LOC"
+
+
+def test_export_to_a_spacy_docbin(tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    path = write_spans(tmp_path / "train.spacy", ["d1"], [TOKENS["d1"]], [[(0, 2, "PER"), (5, 6, "LOC")]],
+                       ["PER", "LOC"])
+    docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(spacy.blank("en").vocab))
+    assert [(e.text, e.label_) for e in docs[0].ents] == [("Ada Lovelace", "PER"), ("London", "LOC")]
+
+
+def test_export_refuses_unknown_formats_and_types(tmp_path):
+    with pytest.raises(InputError, match="format"):
+        write_spans(tmp_path / "x.csv", ["a"], [["w"]], [[]], ["PER"])
+    with pytest.raises(InputError, match="not one of"):
+        write_spans(tmp_path / "x.json", ["a"], [["w"]], [[(0, 1, "ORG")]], ["PER"])
+    with pytest.raises(InputError, match="as many"):
+        write_spans(tmp_path / "x.json", ["a", "b"], [["w"]], [[]], ["PER"])

@@ -1,0 +1,269 @@
+"""Expert spans, stored durably: an append-only log of span events in the label store's database.
+
+One event holds one expert's whole answer for one document: the list of spans
+``(start, end, type)`` over its tokens (end exclusive). Accepting the model's spans, fixing a
+boundary, changing a type and deleting a span all save the document's new list, so the log
+reads as the history of each expert's answer, and an ``undo`` event retracts the expert's
+latest answer (the previous one is in force again). Nothing is updated or deleted in place.
+
+Each event records the document's version (a hash of its tokens, :func:`doc_version`): an
+answer given to other tokens is stale, and readers that know the current tokens flag it rather
+than apply its offsets to the wrong words.
+
+The table (``span_events``) lives in the same database as the class labels (SQLite by default,
+PostgreSQL by URL) and is created beside them on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import weakref
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..exceptions import InputError
+from ..spans.evaluate import span_f1
+from ..spans.tags import Span, resolve_overlaps
+from ._store_engine import begin_write, make_engine
+from ._store_schema import _check_text, _now, _redact, _row_key, check_annotator, check_note, default_url
+from .store import StoreError
+
+SPAN_SOURCES = ("review", "import", "adjudication", "app")
+
+
+def doc_version(tokens: Sequence[str]) -> str:
+    """A document's version: the first 16 hex digits of the SHA-256 of its tokens."""
+    return hashlib.sha256("\x1f".join(map(str, tokens)).encode()).hexdigest()[:16]
+
+
+def _table(sa: Any, md: Any) -> Any:
+    return sa.Table(
+        "span_events", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("project", sa.String(128), nullable=False),
+        sa.Column("doc_id", sa.String(256), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),            # spans | undo
+        sa.Column("spans", sa.Text, nullable=True),                  # JSON [[start, end, type], ...]
+        sa.Column("annotator", sa.String(64), nullable=False),
+        sa.Column("source", sa.String(32), nullable=False),
+        sa.Column("doc_version", sa.String(64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.Text, nullable=True),
+        sa.Column("undoes", sa.Integer, nullable=True),
+        sa.Column("external_id", sa.String(128), nullable=True),     # e.g. "ls:<project>:<annotation id>"
+        sa.Index("ix_span_events_project_doc", "project", "doc_id"),
+        sa.Index("ix_span_events_project_annotator", "project", "annotator"),
+    )
+
+
+class SpanStore:
+    """Expert span answers per document, in a SQLite or PostgreSQL database.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL; default ``sqlite:///./weaklabel-labels.db`` (the class labels' file).
+    project : str, default "default"
+    types : sequence of str
+        The entity types an expert may use.
+    timeout : float, default 30
+        Seconds a SQLite writer waits for another writer's lock.
+
+    Examples
+    --------
+    >>> store = SpanStore("sqlite:///:memory:", types=["PER", "LOC"])
+    >>> _ = store.save("doc-1", [(0, 2, "PER")], "ana", tokens=["Ada", "Lovelace", "said"])
+    >>> store.current()[["doc_id", "annotator", "spans"]].to_dict("records")
+    [{'doc_id': 'doc-1', 'annotator': 'ana', 'spans': [(0, 2, 'PER')]}]
+    """
+
+    def __init__(self, url: str | None = None, *, project: str = "default", types: Sequence[str],
+                 timeout: float = 30.0) -> None:
+        import sqlalchemy as sa
+
+        self._sa = sa
+        self.url = url or default_url()
+        self.project = _check_text(project, "project")
+        self.types = tuple(str(t) for t in types)
+        if not self.types or len(set(self.types)) != len(self.types) or "O" in self.types:
+            raise InputError(f"types: expected distinct entity types other than 'O', got {list(types)!r}")
+        md = sa.MetaData()
+        self._events = _table(sa, md)
+        try:
+            self.engine = make_engine(self.url, timeout)
+            weakref.finalize(self, self.engine.dispose)
+            with begin_write(self.engine) as c:
+                md.create_all(c)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"url: cannot open the span store at {_redact(self.url)} ({exc.__class__.__name__}: "
+                             f"{_redact(self.url, str(exc).splitlines()[0])}); check the path or server") from None
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.engine.dispose()
+
+    # -- writing ----------------------------------------------------------
+    def _check_spans(self, spans: Any, n_tokens: int | None) -> list[Span]:
+        if isinstance(spans, (str, bytes)) or not hasattr(spans, "__iter__"):
+            raise InputError(f"spans: expected a list of (start, end, type), got {type(spans).__name__}")
+        out: list[Span] = []
+        for item in spans:
+            if not isinstance(item, (tuple, list)) or len(item) != 3:
+                raise InputError(f"spans: expected (start, end, type) triples, got {item!r}")
+            s, e, t = item
+            if isinstance(s, bool) or isinstance(e, bool) or not all(isinstance(v, int) or hasattr(v, "__index__")
+                                                                  for v in (s, e)):
+                raise InputError(f"spans: start and end must be token offsets (ints), got {item!r}")
+            s, e = int(s), int(e)
+            if t not in self.types:
+                raise InputError(f"spans: type {t!r} of {item!r} is not one of {list(self.types)}")
+            if s < 0 or e <= s or (n_tokens is not None and e > n_tokens):
+                limit = f" <= {n_tokens}" if n_tokens is not None else ""
+                raise InputError(f"spans: {item!r} is not a span of this document (0 <= start < end{limit}; "
+                                 "end is exclusive)")
+            out.append((s, e, str(t)))
+        if len(resolve_overlaps(out)) != len(set(out)):
+            raise InputError(f"spans: {out!r} overlap; an expert's answer tags each token at most once")
+        return sorted(set(out))
+
+    def save(self, doc_id: Any, spans: Sequence[Sequence[Any]], annotator: str, *,
+             tokens: Sequence[str] | None = None, source: str = "review", note: str | None = None,
+             external_id: str | None = None) -> int:
+        """Append ``annotator``'s answer for a document: all its spans (an empty list: no entity).
+
+        ``tokens`` (the document's tokens) bound the offsets and set ``doc_version``. Returns the
+        event's id.
+        """
+        if source not in SPAN_SOURCES:
+            raise InputError(f"source: expected one of {list(SPAN_SOURCES)}, got {source!r}")
+        clean = self._check_spans(spans, None if tokens is None else len(tokens))
+        values = dict(project=self.project, doc_id=_row_key(doc_id), kind="spans",
+                      spans=json.dumps([list(s) for s in clean]), annotator=check_annotator(annotator),
+                      source=source, doc_version=None if tokens is None else doc_version(tokens),
+                      created_at=_now(), note=check_note(note), external_id=external_id)
+        with begin_write(self.engine) as c:
+            return int(c.execute(self._events.insert().values(**values)).inserted_primary_key[0])
+
+    def resolve(self, doc_id: Any, spans: Sequence[Sequence[Any]], lead: str, *,
+                tokens: Sequence[str] | None = None, note: str | None = None) -> int:
+        """The lead's answer where experts disagree; it outranks theirs in :meth:`gold`."""
+        return self.save(doc_id, spans, lead, tokens=tokens, source="adjudication", note=note)
+
+    def undo(self, annotator: str) -> int | None:
+        """Retract ``annotator``'s latest answer still in force; returns the undone event's id, or
+        None when nothing is left to undo."""
+        name = check_annotator(annotator)
+        ev = self.events()
+        mine = ev[ev["annotator"] == name]
+        undone = set(mine.loc[mine["kind"] == "undo", "undoes"].dropna().astype(int))
+        live = mine[(mine["kind"] == "spans") & ~mine["id"].isin(undone)]
+        if live.empty:
+            return None
+        target = int(live["id"].max())
+        row = live[live["id"] == target].iloc[0]
+        with begin_write(self.engine) as c:
+            c.execute(self._events.insert().values(project=self.project, doc_id=row["doc_id"], kind="undo",
+                                                   annotator=name, source=row["source"], created_at=_now(),
+                                                   undoes=target))
+        return target
+
+    # -- reading ----------------------------------------------------------
+    def events(self) -> pd.DataFrame:
+        """The project's whole log, oldest first (``spans`` decoded to lists of tuples)."""
+        sa = self._sa
+        with self.engine.connect() as c:
+            df = pd.read_sql(sa.select(self._events).where(self._events.c.project == self.project)
+                             .order_by(self._events.c.id), c)
+        df["spans"] = [[tuple(x) for x in json.loads(s)] if isinstance(s, str) else None for s in df["spans"]]
+        return df
+
+    def current(self, versions: Mapping[Any, str] | None = None) -> pd.DataFrame:
+        """The answer in force per (document, annotator, adjudication or not), oldest first.
+
+        ``versions`` (doc id -> :func:`doc_version` of its current tokens) adds a ``stale`` column:
+        True where the answer was given to other tokens.
+        """
+        ev = self.events()
+        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
+        cur = ev[(ev["kind"] == "spans") & ~ev["id"].isin(undone)].copy()
+        cur["adjudication"] = cur["source"] == "adjudication"
+        cur = cur.sort_values("id").groupby(["doc_id", "annotator", "adjudication"], as_index=False).last()
+        cur = cur.sort_values("id").reset_index(drop=True)
+        if versions is not None:
+            known = {str(k): v for k, v in versions.items()}
+            cur["stale"] = [d in known and v is not None and known[d] != v
+                            for d, v in zip(cur["doc_id"], cur["doc_version"])]
+        return cur[[c for c in ("doc_id", "annotator", "spans", "source", "adjudication", "doc_version",
+                                "created_at", "id", "stale") if c in cur.columns]]
+
+    def gold(self, doc_ids: Sequence[Any], versions: Mapping[Any, str] | None = None) -> list[list[Span] | None]:
+        """Per document in ``doc_ids``: the spans to treat as true, or None.
+
+        The lead's adjudication if any; else the experts' answer when all who answered agree; else
+        None (a dispute waiting for the lead). Stale answers (see :meth:`current`) are ignored.
+        """
+        cur = self.current(versions)
+        if "stale" in cur:
+            cur = cur[~cur["stale"]]
+        by_doc = {d: g for d, g in cur.groupby("doc_id", sort=False)}
+        out: list[list[Span] | None] = []
+        for d in map(str, doc_ids):
+            g = by_doc.get(d)
+            if g is None:
+                out.append(None)
+                continue
+            adj = g[g["adjudication"]]
+            if not adj.empty:
+                out.append(list(adj.iloc[-1]["spans"]))
+                continue
+            answers = {tuple(s) for s in g["spans"]}
+            out.append(list(next(iter(answers))) if len(answers) == 1 else None)
+        return out
+
+    def disagreements(self) -> pd.DataFrame:
+        """Documents two or more experts answered differently and no lead has resolved: one row
+        per (document, annotator) with their spans, for the lead's view."""
+        cur = self.current()
+        experts = cur[~cur["adjudication"]]
+        resolved = set(cur.loc[cur["adjudication"], "doc_id"])
+        differ = [d for d, g in experts.groupby("doc_id", sort=False)
+                  if d not in resolved and len({tuple(s) for s in g["spans"]}) > 1]
+        return experts[experts["doc_id"].isin(differ)][["doc_id", "annotator", "spans"]].reset_index(drop=True)
+
+    def agreement(self) -> pd.DataFrame:
+        """Span-level F1 between each pair of experts over the documents both answered (exact
+        match; F1 is symmetric), with the number of shared documents."""
+        cur = self.current()
+        experts = cur[~cur["adjudication"]]
+        names = sorted(experts["annotator"].unique())
+        answers = {a: dict(zip(g["doc_id"], g["spans"])) for a, g in experts.groupby("annotator")}
+        rows = []
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                shared = sorted(set(answers[a]) & set(answers[b]))
+                if shared:
+                    sa_, sb_ = [answers[a][d] for d in shared], [answers[b][d] for d in shared]
+                    # both found no entity anywhere: full agreement, not F1's 0/0
+                    f1 = 1.0 if not any(sa_) and not any(sb_) else span_f1(sa_, sb_)
+                    rows.append({"annotator_a": a, "annotator_b": b, "documents": len(shared), "span_f1": f1})
+        return pd.DataFrame(rows, columns=["annotator_a", "annotator_b", "documents", "span_f1"])
+
+    def export(self, path: str | os.PathLike[str], ids: Sequence[Any], tokens: Sequence[Sequence[str]], *,
+               format: str | None = None) -> tuple[Path, int]:
+        """Write the documents that have a gold answer (:meth:`gold`, current tokens only) to
+        ``path`` as WRENCH span JSON, BIO CoNLL or a spaCy ``DocBin`` (see
+        :func:`weaklabel.spans.export.write_spans`). Returns the path and the number of documents."""
+        from ..spans.export import write_spans
+
+        if len(ids) != len(tokens):
+            raise InputError(f"tokens: expected one token list per id ({len(ids)}), got {len(tokens)}")
+        gold = self.gold(ids, {str(i): doc_version(t) for i, t in zip(ids, tokens)})
+        keep = [d for d, g in enumerate(gold) if g is not None]
+        out = write_spans(path, [str(ids[d]) for d in keep], [list(tokens[d]) for d in keep],
+                          [gold[d] or [] for d in keep], self.types, format=format)
+        return out, len(keep)
