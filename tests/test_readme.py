@@ -45,3 +45,17 @@ def test_multilabel_example_runs_and_prints_what_it_says(capsys):
     code, out = _run_example("## Multi-label: several labels per item", capsys)
     shown = re.findall(r"^# (.*\])$", code, re.M)
     assert len(shown) == 5 and all(line in out for line in shown)
+
+
+def test_span_store_example_continues_the_span_example(tmp_path, monkeypatch):
+    """The "Expert spans" block runs after the span example, as a reader would run it."""
+    monkeypatch.chdir(tmp_path)                   # it writes weaklabel-labels.db and gold.spacy here
+    text = README.read_text()
+    first = re.findall(r"```python\n(.*?)```", text[text.index("## Entities and spans"):], re.S)[0]
+    store_block = re.findall(r"```python\n(.*?)```", text[text.index("### Expert spans"):], re.S)[0]
+    ns: dict = {}
+    exec(compile(first, "README.md", "exec"), ns)
+    exec(compile(store_block, "README.md", "exec"), ns)
+    assert sum(g is not None for g in ns["y"]) == 1
+    assert ns["store"].agreement()["span_f1"].tolist() == [1.0]
+    assert (tmp_path / "gold.spacy").stat().st_size > 0
