@@ -320,3 +320,79 @@ def test_a_teams_own_project_with_label_studios_own_webhook(label_studio, admin_
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _toy_seq_set(folder: Path) -> None:
+    """Six documents, two LFs (names, cities) that dispute a boundary in the first two."""
+    from weaklabel.spans import SeqSplit, SpanMatrix, write_seq_split
+
+    tokens = [["Ada", "Lovelace", "met", "Charles", "Babbage", "in", "London", "."],
+              ["The", "Mac", "OS", "runs", "in", "Paris", "."],
+              ["Mary", "Somerville", "moved", "to", "Florence", "."],
+              ["Bob", "stayed", "home", "."], ["Eve", "visited", "Rome", "."], ["Nothing", "here", "."]]
+    votes = [[[(0, 2, "PER"), (3, 5, "PER")], [(6, 7, "LOC"), (4, 7, "LOC")]],
+             [[(0, 2, "PER")], [(1, 3, "LOC"), (5, 6, "LOC")]],
+             [[(0, 2, "PER")], [(4, 5, "LOC")]], [[(0, 1, "PER")], []], [[(0, 1, "PER")], [(2, 3, "LOC")]], [[], []]]
+    L = SpanMatrix.from_spans(votes, [len(t) for t in tokens], ["PER", "LOC"], ["names", "cities"])
+    write_seq_split(folder, "train", SeqSplit([f"doc{i}" for i in range(6)], tokens, None, L))
+
+
+def _labels(user: Browser, task_id: int, ranges, **extra):
+    return user.call("POST", f"/api/tasks/{task_id}/annotations", {"result": [
+        {"from_name": "label", "to_name": "text", "type": "labels", "value": {"start": s, "end": e, "labels": [lab]}}
+        for s, e, lab in ranges], **extra})
+
+
+def test_ner_round_trip_push_annotate_pull(label_studio, admin_token, monkeypatch, capsys, tmp_path):
+    """Issue 32: a Labels project with the model's spans as predictions in character offsets; two
+    experts' spans (an update, a deletion) back into the span store, idempotently."""
+    from weaklabel.review.span_store import SpanStore
+
+    base = label_studio
+    admin = Browser(base, ADMIN, PASSWORD)
+    dee = Browser(base, "dee@example.com", "deepass12345", signup=True)
+    folder = tmp_path / "toy"
+    _toy_seq_set(folder)
+    store_url = f"sqlite:///{tmp_path / 'labels.db'}"
+    monkeypatch.setenv("WEAKLABEL_LS_TOKEN", admin_token)
+    common = ["--url", base, "--store", store_url]
+
+    assert main(["ls", "push-spans", str(folder), *common, "--title", "weaklabel-ner", "--n", "4"]) == 0
+    pid = int(re.search(r"project (\d+)", capsys.readouterr().out).group(1))
+    assert main(["ls", "push-spans", str(folder), *common, "--ls-project-id", str(pid), "--n", "10"]) == 0
+    assert "Pushed 2 documents" in capsys.readouterr().out          # the rest; never a task twice
+    listed = admin.call("GET", f"/api/tasks?project={pid}&page_size=100")["tasks"]
+    by_doc = {t["data"]["row_id"]: admin.call("GET", f"/api/tasks/{t['id']}") for t in listed}
+    assert sorted(by_doc) == [f"doc{i}" for i in range(6)]
+    first = by_doc["doc0"]
+    assert first["data"]["text"] == "Ada Lovelace met Charles Babbage in London ."
+    shown = {(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
+             for p in first["predictions"] for r in p["result"]}
+    assert (0, 12, "PER") in shown             # "Ada Lovelace", in characters
+    assert all(first["data"]["text"][s:e] for s, e, _ in shown)
+
+    # two experts on doc0; dee also fixes doc2's boundary, then updates it; ana's doc1 is deleted later
+    _labels(admin, first["id"], [(0, 12, "PER"), (17, 32, "PER"), (36, 42, "LOC")])
+    _labels(dee, first["id"], [(0, 12, "PER"), (17, 32, "PER")])
+    a_doc1 = _labels(admin, by_doc["doc1"]["id"], [(19, 24, "LOC")])
+    d_doc2 = _labels(dee, by_doc["doc2"]["id"], [(0, 4, "PER")])
+    dee.call("PATCH", f"/api/annotations/{d_doc2['id']}", {"result": [
+        {"from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 15, "labels": ["PER"]}},
+        {"from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 27, "end": 33, "labels": ["LOC"]}}]})      # part of "Florence": the whole word
+
+    assert main(["ls", "pull-spans", str(folder), *common, "--ls-project-id", str(pid)]) == 0
+    assert "4 new, 0 updated, 0 unchanged, 0 retracted" in capsys.readouterr().out
+    assert main(["ls", "pull-spans", str(folder), *common, "--ls-project-id", str(pid)]) == 0
+    assert "0 new, 0 updated, 4 unchanged, 0 retracted" in capsys.readouterr().out
+    store = SpanStore(store_url, project="toy", types=["PER", "LOC"])
+    assert store.gold(["doc1", "doc2"]) == [[(5, 6, "LOC")], [(0, 2, "PER"), (4, 5, "LOC")]]
+    assert store.gold(["doc0"]) == [None]                                 # the two experts differ on London
+    assert set(store.disagreements()["annotator"]) == {ADMIN, "dee@example.com"}
+    assert store.agreement()["span_f1"].iloc[0] == pytest.approx(0.8)    # 2 shared of 3 and 2 spans
+
+    admin.call("DELETE", f"/api/annotations/{a_doc1['id']}")
+    assert main(["ls", "pull-spans", str(folder), *common, "--ls-project-id", str(pid)]) == 0
+    assert "1 retracted" in capsys.readouterr().out
+    assert store.gold(["doc1"]) == [None]

@@ -77,6 +77,10 @@ def cmd_ls(args: argparse.Namespace) -> int:
     from ..review.project import Project
     from ..review.session import ReviewSession
 
+    if args.ls_command in ("push-spans", "pull-spans"):
+        from . import ls_spans
+
+        return (ls_spans.cmd_push_spans if args.ls_command == "push-spans" else ls_spans.cmd_pull_spans)(args)
     proj = Project.load(args.project)
     if args.ls_command == "serve":
         return _serve(proj, args)
@@ -218,3 +222,6 @@ def add_parser(sub: Any) -> None:
     q.add_argument("--port", type=int, default=9090)
     q.add_argument("--ls-project-id", help="the Label Studio project id, to key webhook annotations as "
                                            "`ls pull` does")
+    from .ls_spans import add_parsers
+
+    add_parsers(lsub)

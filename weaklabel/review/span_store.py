@@ -56,6 +56,7 @@ def _table(sa: Any, md: Any) -> Any:
         sa.Column("note", sa.Text, nullable=True),
         sa.Column("undoes", sa.Integer, nullable=True),
         sa.Column("external_id", sa.String(128), nullable=True),     # e.g. "ls:<project>:<annotation id>"
+        sa.Column("external_version", sa.String(64), nullable=True),  # its updated_at: re-imports change nothing
         sa.Index("ix_span_events_project_doc", "project", "doc_id"),
         sa.Index("ix_span_events_project_annotator", "project", "annotator"),
     )
@@ -148,6 +149,63 @@ class SpanStore:
                       created_at=_now(), note=check_note(note), external_id=external_id)
         with begin_write(self.engine) as c:
             return int(c.execute(self._events.insert().values(**values)).inserted_primary_key[0])
+
+    def import_external(self, records: Sequence[Mapping[str, Any]], *, origin: str,
+                        retract_missing: bool = True) -> dict[str, int]:
+        """Bring in answers made in another tool (Label Studio), idempotently.
+
+        Parameters
+        ----------
+        records : sequence of mappings
+            ``doc_id``, ``spans``, ``annotator``, ``external_id`` (unique per answer there, and
+            starting with ``origin``), ``version`` (e.g. its ``updated_at``) and optionally
+            ``tokens`` (bounds the offsets and sets the document's version).
+        origin : str
+            The prefix of this source's external ids (e.g. ``"ls:12:"``).
+        retract_missing : bool, default True
+            The records are the source's whole export: an answer imported before from this origin
+            and missing now (deleted there) is retracted, every version of it.
+
+        Returns
+        -------
+        dict with the counts ``added``, ``updated``, ``unchanged`` and ``retracted``.
+        """
+        origin = _check_text(origin, "origin")
+        ev = self.events()
+        ours = ev[ev["external_id"].fillna("").str.startswith(origin)]
+        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
+        live = ours[(ours["kind"] == "spans") & ~ours["id"].isin(undone)]
+        latest = {e: g.iloc[-1]["external_version"] for e, g in live.groupby("external_id", sort=False)}
+        counts = {"added": 0, "updated": 0, "unchanged": 0, "retracted": 0}
+        seen: set[str] = set()
+        rows = []
+        for i, rec in enumerate(records):
+            ext = str(rec.get("external_id", ""))
+            if not ext.startswith(origin):
+                raise InputError(f"records[{i}]: external_id {ext!r} does not start with origin {origin!r}")
+            seen.add(ext)
+            version = None if rec.get("version") is None else str(rec["version"])
+            if ext in latest and latest[ext] == version:
+                counts["unchanged"] += 1
+                continue
+            counts["updated" if ext in latest else "added"] += 1
+            tokens = rec.get("tokens")
+            rows.append(dict(project=self.project, doc_id=_row_key(rec["doc_id"]), kind="spans",
+                             spans=json.dumps([list(x) for x in self._check_spans(
+                                 rec["spans"], None if tokens is None else len(tokens))]),
+                             annotator=check_annotator(rec["annotator"]), source="import",
+                             doc_version=None if tokens is None else doc_version(tokens), created_at=_now(),
+                             external_id=ext, external_version=version))
+        gone = live[~live["external_id"].isin(seen)] if retract_missing else live.iloc[:0]
+        with begin_write(self.engine) as c:
+            if rows:
+                c.execute(self._events.insert(), rows)
+            for _, row in gone.iterrows():
+                c.execute(self._events.insert().values(project=self.project, doc_id=row["doc_id"], kind="undo",
+                                                       annotator=row["annotator"], source="import",
+                                                       created_at=_now(), undoes=int(row["id"])))
+        counts["retracted"] = int(gone["external_id"].nunique())
+        return counts
 
     def resolve(self, doc_id: Any, spans: Sequence[Sequence[Any]], lead: str, *,
                 tokens: Sequence[str] | None = None, note: str | None = None) -> int:
