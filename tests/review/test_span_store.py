@@ -148,3 +148,27 @@ def test_export_refuses_unknown_formats_and_types(tmp_path):
         write_spans(tmp_path / "x.json", ["a"], [["w"]], [[(0, 1, "ORG")]], ["PER"])
     with pytest.raises(InputError, match="as many"):
         write_spans(tmp_path / "x.json", ["a", "b"], [["w"]], [[]], ["PER"])
+
+
+def test_an_answer_saved_without_tokens_is_never_stale(store):
+    store.save("d2", [(0, 1, "LOC")], "ana")                     # no tokens: the version is unknown
+    assert store.current({"d2": doc_version(TOKENS["d2"])})["stale"].tolist() == [False]
+    assert store.gold(["d2"], {"d2": doc_version(TOKENS["d2"])}) == [[(0, 1, "LOC")]]
+
+
+def test_a_table_from_an_earlier_version_gains_the_new_columns(tmp_path):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as c:          # span_events as it was before external_version
+        c.execute(sa.text("CREATE TABLE span_events (id INTEGER PRIMARY KEY, project VARCHAR(128) NOT NULL, "
+                          "doc_id VARCHAR(256) NOT NULL, kind VARCHAR(16) NOT NULL, spans TEXT, annotator "
+                          "VARCHAR(64) NOT NULL, source VARCHAR(32) NOT NULL, doc_version VARCHAR(64), created_at "
+                          "DATETIME NOT NULL, note TEXT, undoes INTEGER, external_id VARCHAR(128))"))
+        c.execute(sa.text("INSERT INTO span_events (project, doc_id, kind, spans, annotator, source, created_at) "
+                          "VALUES ('ner', 'd2', 'spans', '[[0, 1, \"LOC\"]]', 'ana', 'review', '2026-01-01')"))
+    store = SpanStore(url, project="ner", types=["PER", "LOC"])
+    assert store.gold(["d2"]) == [[(0, 1, "LOC")]]                 # the old answer is kept
+    store.save("d1", [], "ben")
+    assert "external_version" in store.events().columns

@@ -6,6 +6,7 @@ researcher's CLI see the same items, the same LFs and the same label store.
 ```toml
 [project]
 name = "youtube-spam"
+kind = "classes"            # or "spans": data is then a WRENCH sequence set's folder
 data = "youtube"            # dataset name or a CSV/Parquet/JSONL path (relative to this file)
 split = "train"
 data_dir = "../shared/datasets"
@@ -58,6 +59,9 @@ from ..exceptions import InputError
 from ..io._files import read_text_file
 
 PROJECT_FILE = "weaklabel.toml"
+# "classes": one label per item (data, lfs); "spans": entities in documents, from a WRENCH
+# sequence set (data = its folder; the LFs' spans are in it) reviewed in the span editor
+KINDS = ("classes", "spans")
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Project:
     """Settings of one labeling project (see the module docstring for the file format)."""
 
     name: str = "weaklabel"
+    kind: str = "classes"
     data: str = "breast_cancer"
     split: str = "train"
     data_dir: str = ""
@@ -105,6 +110,8 @@ class Project:
         for key in ("refit_every", "overlap"):
             if getattr(proj, key) < 1:
                 raise InputError(f"project: key {key!r} in {path} must be >= 1, got {getattr(proj, key)}")
+        if proj.kind not in KINDS:
+            raise InputError(f"project: kind in {path} must be one of {list(KINDS)}, got {proj.kind!r}")
         if not 0 <= proj.audit_fraction < 1:
             raise InputError(f"project: audit_fraction in {path} must be a share in [0, 1), "
                              f"got {proj.audit_fraction}")
@@ -146,6 +153,14 @@ class Project:
         if not self.store:
             return default_url(self.root)
         return _anchor_sqlite(self.store, self.root)
+
+    def seq_split(self) -> Any:
+        """A span project's documents: the ``split`` of the WRENCH sequence set in ``data``."""
+        from ..spans.wrench import read_seq_split
+
+        if self.kind != "spans":
+            raise InputError(f"project: {self.name!r} is a {self.kind!r} project; seq_split needs kind = \"spans\"")
+        return read_seq_split(self._path(self.data), self.split)
 
     def suite(self) -> LFSuite:
         from ..io.suite import load_suite

@@ -47,7 +47,7 @@ def _table(sa: Any, md: Any) -> Any:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("project", sa.String(128), nullable=False),
         sa.Column("doc_id", sa.String(256), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),            # spans | undo
+        sa.Column("kind", sa.String(16), nullable=False),            # spans | skip | undo
         sa.Column("spans", sa.Text, nullable=True),                  # JSON [[start, end, type], ...]
         sa.Column("annotator", sa.String(64), nullable=False),
         sa.Column("source", sa.String(32), nullable=False),
@@ -100,6 +100,12 @@ class SpanStore:
             weakref.finalize(self, self.engine.dispose)
             with begin_write(self.engine) as c:
                 md.create_all(c)
+                # a table from an earlier version gains the (nullable) columns added since
+                have = {col["name"] for col in sa.inspect(c).get_columns("span_events")}
+                for col in self._events.columns:
+                    if col.name not in have and col.nullable:
+                        kind = col.type.compile(dialect=c.dialect)
+                        c.execute(sa.text(f"ALTER TABLE span_events ADD COLUMN {col.name} {kind}"))
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"url: cannot open the span store at {_redact(self.url)} ({exc.__class__.__name__}: "
                              f"{_redact(self.url, str(exc).splitlines()[0])}); check the path or server") from None
@@ -212,14 +218,28 @@ class SpanStore:
         """The lead's answer where experts disagree; it outranks theirs in :meth:`gold`."""
         return self.save(doc_id, spans, lead, tokens=tokens, source="adjudication", note=note)
 
+    def skip(self, doc_id: Any, annotator: str, *, tokens: Sequence[str] | None = None) -> int:
+        """Record that ``annotator`` passed on a document (no answer; the queue moves on)."""
+        values = dict(project=self.project, doc_id=_row_key(doc_id), kind="skip", annotator=check_annotator(annotator),
+                      source="review", doc_version=None if tokens is None else doc_version(tokens), created_at=_now())
+        with begin_write(self.engine) as c:
+            return int(c.execute(self._events.insert().values(**values)).inserted_primary_key[0])
+
+    def skipped(self, annotator: str) -> set[str]:
+        """The documents ``annotator`` skipped (skips not undone)."""
+        ev = self.events()
+        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
+        mine = ev[(ev["kind"] == "skip") & (ev["annotator"] == check_annotator(annotator)) & ~ev["id"].isin(undone)]
+        return set(mine["doc_id"])
+
     def undo(self, annotator: str) -> int | None:
-        """Retract ``annotator``'s latest answer still in force; returns the undone event's id, or
-        None when nothing is left to undo."""
+        """Retract ``annotator``'s latest answer or skip still in force; returns the undone event's
+        id, or None when nothing is left to undo."""
         name = check_annotator(annotator)
         ev = self.events()
         mine = ev[ev["annotator"] == name]
         undone = set(mine.loc[mine["kind"] == "undo", "undoes"].dropna().astype(int))
-        live = mine[(mine["kind"] == "spans") & ~mine["id"].isin(undone)]
+        live = mine[mine["kind"].isin(["spans", "skip"]) & ~mine["id"].isin(undone)]
         if live.empty:
             return None
         target = int(live["id"].max())
@@ -254,8 +274,9 @@ class SpanStore:
         cur = cur.sort_values("id").reset_index(drop=True)
         if versions is not None:
             known = {str(k): v for k, v in versions.items()}
-            cur["stale"] = [d in known and v is not None and known[d] != v
-                            for d, v in zip(cur["doc_id"], cur["doc_version"])]
+            # a bool column even when empty: an empty object column used as a mask selects columns
+            cur["stale"] = pd.Series([d in known and isinstance(v, str) and known[d] != v   # NULL: unknown
+                                      for d, v in zip(cur["doc_id"], cur["doc_version"])], index=cur.index, dtype=bool)
         return cur[[c for c in ("doc_id", "annotator", "spans", "source", "adjudication", "doc_version",
                                 "created_at", "id", "stale") if c in cur.columns]]
 
