@@ -259,6 +259,16 @@ def main() -> None:
         st.error(f"Cannot open the project: {_md(exc)}")
         st.stop()
     st.subheader(f"weaklabel review: {project.name}")
+    if project.kind == "spans":     # entities in documents: the span editor (apps/_span_view.py)
+        from apps._span_view import span_main
+
+        try:
+            annotator = signed_in(policy, project, path)
+        except WeakLabelError as exc:
+            st.error(f"Cannot open the project: {_md(exc)}")
+            st.stop()
+        span_main(path, annotator)
+        return
     try:
         annotator = signed_in(policy, project, path)
     except WeakLabelError as exc:   # the store cannot be reached

@@ -1,0 +1,180 @@
+"""The review app for span projects (``kind = "spans"``): the span editor on the queue's next
+document, the LFs' and the model's spans beside it, agreement between experts with the lead's
+resolution, and export."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from apps._span_editor import span_editor
+from weaklabel.exceptions import WeakLabelError
+from weaklabel.review._highlight import md_escape as _md
+from weaklabel.review.project import Project
+from weaklabel.review.span_session import SpanReviewSession
+
+
+@st.cache_resource(show_spinner=False)
+def _session(path: str) -> tuple[SpanReviewSession, threading.Lock]:
+    """One session per server process: the model is shared, the answers live in the store."""
+    return SpanReviewSession(Project.load(path), background_refits=True), threading.Lock()
+
+
+def _set_doc(doc: dict | None, state: MutableMapping[str, Any] | None = None) -> None:
+    state = st.session_state if state is None else state
+    state["span_doc"] = doc
+    state["span_shown"] = state.get("span_shown", 0) + 1
+
+
+def _key(doc: dict | None, state: Mapping[str, Any] | None = None) -> str:
+    state = st.session_state if state is None else state
+    return "" if doc is None else f"{doc['doc_id']}#{state.get('span_shown', 0)}"
+
+
+def apply_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str, action: Mapping[str, Any] | None,
+                 state: MutableMapping[str, Any]) -> None:
+    """Carry out one decision from the editor (``{"kind", "key", "spans"}``) on ``state`` (the
+    page's session state): store it and put the next document on screen. A decision whose
+    ``key`` is not the document on screen (a key pressed twice, or during a re-render) is dropped:
+    it was meant for a document already decided."""
+    doc = state.get("span_doc")
+    if not action or doc is None:
+        return
+    if action.get("key") != _key(doc, state):
+        state["span_flash"] = "Ignored a second key press: its document is already done."
+        return
+    nxt = None
+    with lock:
+        kind = action.get("kind")
+        try:
+            if kind == "save":
+                sess.save(doc["doc_id"], action.get("spans") or [], annotator)
+            elif kind == "skip":
+                sess.skip(doc["doc_id"], annotator)
+            elif kind == "undo":
+                nxt = sess.undo(annotator)
+                state["span_flash"] = ("Took back your last decision: here it is again." if nxt
+                                       else "Nothing to undo.")
+                if nxt is None:
+                    _set_doc(doc, state)      # a fresh key: the editor takes keys again
+                    return
+            else:
+                return
+        except WeakLabelError as exc:
+            state["span_flash"] = f"Not saved: {exc}"
+            _set_doc(doc, state)
+            return
+        if nxt is None:
+            nxt = sess.next_doc(annotator)
+    _set_doc(nxt, state)
+
+
+def _on_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str) -> None:
+    """The editor's callback: it runs before the page re-renders, so one key press costs one run."""
+    apply_action(sess, lock, annotator, st.session_state["span-editor"].action, st.session_state)
+
+
+@st.fragment
+def _label_tab(sess: SpanReviewSession, lock: threading.Lock, annotator: str) -> None:
+    if "span_flash" in st.session_state:
+        st.toast(st.session_state.pop("span_flash"))
+    if st.session_state.get("span_doc") is None and "span_done" not in st.session_state:
+        with lock:
+            _set_doc(sess.next_doc(annotator))
+    doc = st.session_state.get("span_doc")
+    if doc is None:
+        st.session_state["span_done"] = True
+        st.success("Nothing left in your queue. Thank you!")
+        _progress(sess, annotator)
+        return
+    st.caption(f"document {_md(doc['doc_id'])} · why this one: {_md(doc['reason'])}"
+               + (" · your earlier answer is pre-filled" if doc.get("answered") else
+                  " · the model's spans are pre-filled: Enter accepts them"))
+    span_editor(doc["tokens"], doc["spans"], sess.types, key=_key(doc),
+                on_action=lambda: _on_action(sess, lock, annotator))
+    _progress(sess, annotator)
+    if sess.refitting:
+        st.caption("Refitting the model on the answers in the background; the queue updates when it is done.")
+    if sess.refit_error:
+        st.caption(f"The last refit failed ({_md(sess.refit_error)}); the previous model stays.")
+    info = sess.last_refit
+    if info is not None:
+        changed = info["changed_docs"]
+        st.info(f"Refit with {info['answers']} answered documents "
+                + ("(used as observed tags" if info["uses_answers"] else
+                   "(set aside: held out, they did not improve the model")
+                + f"): the spans of {len(changed)} other documents changed"
+                + (f", e.g. {', '.join(_md(d) for d in changed[:5])}" if changed else "") + ".")
+    with st.expander("What the LFs and the model found here"):
+        toks = doc["tokens"]
+        rows = [{"source": "model", "text": " ".join(toks[s:e]), "type": t, "tokens": f"{s}-{e}"}
+                for s, e, t in doc["model_spans"]]
+        rows += [{"source": lf, "text": " ".join(toks[s:e]), "type": t, "tokens": f"{s}-{e}"}
+                 for lf, spans in doc["lf_spans"].items() for s, e, t in spans]
+        st.dataframe(pd.DataFrame(rows, columns=["source", "text", "type", "tokens"]), hide_index=True)
+
+
+def _progress(sess: SpanReviewSession, annotator: str) -> None:
+    p = sess.progress(annotator)
+    st.caption(f"{p['remaining']} remaining for you · {p['mine']} answered by you · {p['answered']} of "
+               f"{p['documents']} documents answered by the experts")
+
+
+def _agreement_tab(sess: SpanReviewSession, annotator: str) -> None:
+    agree = sess.store.agreement()
+    st.caption("Span F1 between experts on the documents both answered (exact start, end and type)")
+    st.dataframe(agree, hide_index=True)
+    dis = sess.store.disagreements()
+    if dis.empty:
+        st.caption("No open disagreements.")
+        return
+    docs = list(dict.fromkeys(dis["doc_id"]))
+    st.caption(f"{len(docs)} documents where experts differ")
+    doc_id = st.selectbox("Document", docs, key="dispute-doc")
+    tokens = sess.split.tokens[sess.ids.index(doc_id)]
+    answers = dis[dis["doc_id"] == doc_id]
+    for _, row in answers.iterrows():
+        shown = "; ".join(f"{' '.join(tokens[s:e])} [{t}]" for s, e, t in row["spans"]) or "(no entity)"
+        st.text(f"{row['annotator']}: {shown}")
+        if annotator in sess.project.leads:
+            if st.button(f"Resolve with {row['annotator']}'s answer", key=f"resolve-{doc_id}-{row['annotator']}"):
+                sess.store.resolve(doc_id, row["spans"], annotator, tokens=tokens)
+                st.rerun()
+    if annotator not in sess.project.leads:
+        st.caption("A lead (leads in weaklabel.toml) resolves these.")
+
+
+def _export_tab(sess: SpanReviewSession) -> None:
+    fmt = st.radio("Format", ["WRENCH JSON", "BIO CoNLL", "spaCy DocBin"], horizontal=True, key="span-export-fmt")
+    suffix = {"WRENCH JSON": ".json", "BIO CoNLL": ".conll", "spaCy DocBin": ".spacy"}[fmt]
+    with tempfile.TemporaryDirectory() as tmp:
+        path, n = sess.store.export(Path(tmp) / f"{sess.project.name}{suffix}", sess.ids, sess.split.tokens)
+        data = path.read_bytes()
+    st.caption(f"{n} documents with an agreed or resolved answer")
+    st.download_button(f"Download {fmt}", data, file_name=f"{sess.project.name}-spans{suffix}", key="span-export")
+
+
+def span_main(path: str, annotator: str) -> None:
+    """The span project's tabs, for a signed-in expert."""
+    try:
+        with st.spinner("Loading the documents and fitting the sequence model..."):
+            sess, lock = _session(path)
+    except WeakLabelError as exc:
+        st.error(f"Cannot open the project: {_md(exc)}")
+        st.stop()
+    names = ["Label", "Agreement", "Export"]
+    tabs = st.tabs(names, key="span-tab", on_change="rerun", default=names[0])
+    active = st.session_state.get("span-tab") or names[0]
+    with tabs[names.index(active)]:
+        if active == "Label":
+            _label_tab(sess, lock, annotator)
+        elif active == "Agreement":
+            _agreement_tab(sess, annotator)
+        else:
+            _export_tab(sess)
