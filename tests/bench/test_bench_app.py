@@ -29,3 +29,24 @@ def test_bench_decide_times_the_server_work_of_each_decision(capsys):
     assert res["decisions"] == 12 and res["store"] == "sqlite" and res["prior_events"] == 3000
     assert 0 < res["p50_ms"] <= res["p90_ms"] <= res["p99_ms"]
     assert {"label_p50_ms", "next_item_p50_ms", "progress_p50_ms"} <= set(res)
+
+
+@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")), reason="needs Chromium")
+def test_bench_app_spans_times_each_decision_and_loses_no_key(capsys):
+    """Accept, delete-and-save and retype-and-save in the span editor, each answer accounted for."""
+    from weaklabel.cli import main
+
+    assert main(["bench", "app-spans", "--docs", "40", "--decisions", "9", "--prior-answers", "20"]) == 0
+    import json
+
+    res = json.loads(capsys.readouterr().out)
+    assert res["answers_stored"] == res["decisions"] == 9 and res["documents"] == 40
+    assert 0 < res["p50_s"] <= res["p90_s"] <= res["p99_s"] <= res["max_s"]
+
+
+def test_bench_app_spans_refuses_a_store_that_leaves_too_few_documents():
+    from weaklabel.bench.app_spans import run_span_app_bench
+    from weaklabel.exceptions import InputError
+
+    with pytest.raises(InputError, match="prior_answers"):
+        run_span_app_bench(n_docs=10, decisions=9, prior_answers=200)

@@ -141,6 +141,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
         return 0
+    if args.bench == "app-spans":
+        from ..bench.app_spans import run_span_app_bench
+
+        res = run_span_app_bench(args.docs, args.decisions, source=args.seq, prior_answers=args.prior_answers,
+                                 refit_every=args.refit_every)
+        print(json.dumps(res, indent=2))
+        if args.json:
+            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
     if args.bench == "scale":
         import numpy as np
 
@@ -259,6 +268,13 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b.add_argument("--prior-events", type=int, default=30_000,
                    help="label events by other experts in the store before the run (default 30,000)")
     b.add_argument("--strategy", default="conflict", help="the project's queue strategy (e.g. label_issues)")
+    b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("app-spans", help="the span editor in headless Chromium: key -> next document latency")
+    b.add_argument("--docs", type=positive_int, default=1000, help="documents in the project")
+    b.add_argument("--decisions", type=positive_int, default=60, help="decisions to time (accept, delete, retype)")
+    b.add_argument("--seq", help="a WRENCH sequence set to take the documents from (default: synthetic sentences)")
+    b.add_argument("--prior-answers", type=int, default=2000, help="other experts' answers in the store first")
     b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("decide", help="server work per review decision (label, next item, progress) on a "
