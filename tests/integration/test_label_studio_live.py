@@ -396,3 +396,40 @@ def test_ner_round_trip_push_annotate_pull(label_studio, admin_token, monkeypatc
     assert main(["ls", "pull-spans", str(folder), *common, "--ls-project-id", str(pid)]) == 0
     assert "1 retracted" in capsys.readouterr().out
     assert store.gold(["doc1"]) == [None]
+
+    # ls serve for the span project: Label Studio asks it for predictions, and its webhook
+    # brings the next annotation in, keyed as pull-spans keys it
+    from weaklabel.review.ls_backend import make_server
+    from weaklabel.review.ls_span_backend import SpanBackend
+    from weaklabel.review.span_session import SpanReviewSession
+
+    toml = tmp_path / "weaklabel.toml"
+    Project(name="toy", kind="spans", data="toy", split="train", store=store_url, root=tmp_path).save(toml)
+    backend = SpanBackend(SpanReviewSession(Project.load(toml)), ls_project_id=pid)
+    secret = "s3cret-shared-for-the-span-test"
+    port = _free_port()
+    server = make_server(backend, secret, port=port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ml = admin.call("POST", "/api/ml", {"url": f"http://127.0.0.1:{port}", "project": pid, "title": "weaklabel",
+                                            "auth_method": "BASIC_AUTH", "basic_auth_user": "ls",
+                                            "basic_auth_pass": secret})
+        assert ml["readable_state"] == "Connected"
+        doc5 = by_doc["doc5"]["id"]
+        admin.call("POST", f"/api/dm/actions?id=retrieve_tasks_predictions&project={pid}",
+                   {"selectedItems": {"all": False, "included": [by_doc["doc4"]["id"]]}})
+        served = [p for p in admin.call("GET", f"/api/tasks/{by_doc['doc4']['id']}")["predictions"]
+                  if p["model_version"] == ml["model_version"]]
+        text = by_doc["doc4"]["data"]["text"]
+        assert served and {text[r["value"]["start"]:r["value"]["end"]] for r in served[0]["result"]} >= {"Eve"}
+        admin.call("POST", "/api/webhooks", {"project": pid, "url": f"http://127.0.0.1:{port}/webhook",
+                                             "send_payload": True, "send_for_all_actions": False,
+                                             "headers": {"Authorization": f"Bearer {secret}"},
+                                             "actions": ["ANNOTATION_CREATED", "ANNOTATION_UPDATED",
+                                                         "ANNOTATIONS_DELETED"]})
+        a5 = _labels(admin, doc5, [])                                   # "Nothing here": no entity
+        assert _until(lambda: (store.events()["external_id"] == f"ls:{pid}:{a5['id']}").any())
+        assert store.gold(["doc5"]) == [[]]
+    finally:
+        server.shutdown()
+        server.server_close()

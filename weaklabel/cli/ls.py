@@ -173,6 +173,8 @@ def _serve(proj: Any, args: argparse.Namespace) -> int:
         raise InputError("WEAKLABEL_LS_SECRET: set a shared secret; give the same one to Label Studio "
                          "(Model > Basic auth password) so only it can call this backend")
     check_secret(secret, "WEAKLABEL_LS_SECRET")
+    if proj.kind == "spans":
+        return _serve_spans(proj, args, secret)
     sess = ReviewSession(proj)
     ls = proj.labelstudio
     # the Label Studio project: as given, else as [labelstudio] or this store's first push names it
@@ -193,6 +195,28 @@ def _serve(proj: Any, args: argparse.Namespace) -> int:
     print(f"weaklabel ML backend on http://{args.address}:{server.server_address[1]} "
           f"(model {backend.sess.model_version}); Ctrl+C stops it. In Label Studio, connect it as {secret_url} "
           "(then its own webhook works too) or with Basic auth", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def _serve_spans(proj: Any, args: argparse.Namespace, secret: str) -> int:
+    """``ls serve`` for a span project: the span model's predictions and webhooks (SpanBackend)."""
+    from ..review.ls_backend import make_server
+    from ..review.ls_span_backend import SpanBackend
+    from ..review.span_session import SpanReviewSession
+
+    pid = args.ls_project_id or proj.labelstudio.get("project_id")
+    if pid is not None and not str(pid).strip().isdigit():
+        raise InputError(f"ls-project-id: expected Label Studio's numeric project id, got {pid!r}")
+    backend = SpanBackend(SpanReviewSession(proj), ls_project_id=int(pid) if pid is not None else None)
+    server = make_server(backend, secret, address=args.address, port=args.port)
+    print(f"weaklabel span ML backend on http://{args.address}:{server.server_address[1]} (model "
+          f"{backend.sess.model_version}); Ctrl+C stops it", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -231,6 +231,19 @@ class Backend:
         return {"refit": True, "model_version": f"weaklabel-{self.sess.model_version}"}
 
 
+class ModelBackend(Protocol):
+    """What the server needs of a backend: :class:`Backend` (classes) and
+    :class:`~weaklabel.review.ls_span_backend.SpanBackend` (spans) both are one."""
+
+    sess: Any
+
+    def health(self) -> dict[str, Any]: ...
+    def configure(self, label_config: Any) -> None: ...
+    def predict(self, tasks: list[dict[str, Any]]) -> dict[str, Any]: ...
+    def webhook(self, payload: dict[str, Any]) -> dict[str, Any]: ...
+    def train(self) -> dict[str, Any]: ...
+
+
 class WebhookRejected(ValueError):
     """A webhook this backend refuses (another project, an unknown row): answered 422 with the reason."""
 
@@ -249,7 +262,7 @@ def check_secret(secret: str, name: str = "secret") -> bytes:
     return secret.encode()
 
 
-def make_app(backend: Backend, secret: str, *, guard: Throttle | None = None) -> Callable[..., Any]:
+def make_app(backend: ModelBackend, secret: str, *, guard: Throttle | None = None) -> Callable[..., Any]:
     """The backend as a WSGI application that answers only requests carrying ``secret``."""
     expected = check_secret(secret)
     guard = guard or Throttle(limit=10, window=60.0, lockout=60.0, total=None)   # 10 wrong a minute: locked
@@ -381,7 +394,7 @@ def _raise_open_files_limit(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-def make_server(backend: Backend, secret: str, *, address: str = "127.0.0.1", port: int = 9090,
+def make_server(backend: ModelBackend, secret: str, *, address: str = "127.0.0.1", port: int = 9090,
                 threads: int = 4, timeout: int = 30, guard: Throttle | None = None) -> BackendServer:
     """A server for ``backend`` that answers only requests carrying ``secret`` (see
     :class:`BackendServer` for the limits, :func:`check_secret` for the secret)."""

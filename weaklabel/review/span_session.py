@@ -70,6 +70,8 @@ class SpanReviewSession:
         with self._lock:
             before = getattr(self, "model_spans", None)
             self.model, self.model_spans, self.order = model, spans, order
+            self.fits = getattr(self, "fits", 0) + 1
+            self.model_version = f"hmm-{self.fits}-{labeled}answers"
             if not first and before is not None:
                 changed = [self.ids[d] for d in range(len(spans)) if gold[d] is None and
                            sorted(before[d]) != sorted(spans[d])]

@@ -191,7 +191,10 @@ class SpanStore:
                 raise InputError(f"records[{i}]: external_id {ext!r} does not start with origin {origin!r}")
             seen.add(ext)
             version = None if rec.get("version") is None else str(rec["version"])
-            if ext in latest and latest[ext] == version:
+            known = latest.get(ext)
+            # the same version, or an older one delivered late (ISO times compare as text)
+            if ext in latest and (known == version or (isinstance(known, str) and version is not None
+                                                       and version < known)):
                 counts["unchanged"] += 1
                 continue
             counts["updated" if ext in latest else "added"] += 1
@@ -212,6 +215,20 @@ class SpanStore:
                                                        created_at=_now(), undoes=int(row["id"])))
         counts["retracted"] = int(gone["external_id"].nunique())
         return counts
+
+    def retract_external(self, external_ids: Sequence[str]) -> int:
+        """Retract every version of the answers imported under these external ids (deleted in the
+        other tool); returns how many answers were in force."""
+        ev = self.events()
+        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
+        live = ev[(ev["kind"] == "spans") & ev["external_id"].isin([str(e) for e in external_ids])
+                  & ~ev["id"].isin(undone)]
+        with begin_write(self.engine) as c:
+            for _, row in live.iterrows():
+                c.execute(self._events.insert().values(project=self.project, doc_id=row["doc_id"], kind="undo",
+                                                       annotator=row["annotator"], source="import",
+                                                       created_at=_now(), undoes=int(row["id"])))
+        return int(live["external_id"].nunique())
 
     def resolve(self, doc_id: Any, spans: Sequence[Sequence[Any]], lead: str, *,
                 tokens: Sequence[str] | None = None, note: str | None = None) -> int:
