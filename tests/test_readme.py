@@ -59,3 +59,5 @@ def test_span_store_example_continues_the_span_example(tmp_path, monkeypatch):
     assert sum(g is not None for g in ns["y"]) == 1
     assert ns["store"].agreement()["span_f1"].tolist() == [1.0]
     assert (tmp_path / "gold.spacy").stat().st_size > 0
+    assert ns["ner"].predict_spans([d.tokens for d in ns["new"]], ns["apply_span_lfs"](ns["lfs"], ns["new"])) == [
+        [(1, 3, "PER"), (4, 5, "LOC")]]
