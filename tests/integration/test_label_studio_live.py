@@ -357,7 +357,12 @@ def test_ner_round_trip_push_annotate_pull(label_studio, admin_token, monkeypatc
     monkeypatch.setenv("WEAKLABEL_LS_TOKEN", admin_token)
     common = ["--url", base, "--store", store_url]
 
-    assert main(["ls", "push-spans", str(folder), *common, "--title", "weaklabel-ner", "--n", "4"]) == 0
+    # the first push from the span project's weaklabel.toml ([labelstudio] url), which creates the
+    # Labels project and remembers it; the second from the folder, as push-spans
+    toml = tmp_path / "weaklabel.toml"
+    Project(name="toy", kind="spans", data="toy", split="train", store=store_url, root=tmp_path,
+            labelstudio={"url": base, "project": "weaklabel-ner"}).save(toml)
+    assert main(["ls", "push", "--project", str(toml), "--n", "4"]) == 0
     pid = int(re.search(r"project (\d+)", capsys.readouterr().out).group(1))
     assert main(["ls", "push-spans", str(folder), *common, "--ls-project-id", str(pid), "--n", "10"]) == 0
     assert "Pushed 2 documents" in capsys.readouterr().out          # the rest; never a task twice
@@ -384,7 +389,7 @@ def test_ner_round_trip_push_annotate_pull(label_studio, admin_token, monkeypatc
 
     assert main(["ls", "pull-spans", str(folder), *common, "--ls-project-id", str(pid)]) == 0
     assert "4 new, 0 updated, 0 unchanged, 0 retracted" in capsys.readouterr().out
-    assert main(["ls", "pull-spans", str(folder), *common, "--ls-project-id", str(pid)]) == 0
+    assert main(["ls", "pull", "--project", str(toml)]) == 0           # the project it pushed to, remembered
     assert "0 new, 0 updated, 4 unchanged, 0 retracted" in capsys.readouterr().out
     store = SpanStore(store_url, project="toy", types=["PER", "LOC"])
     assert store.gold(["doc1", "doc2"]) == [[(5, 6, "LOC")], [(0, 2, "PER"), (4, 5, "LOC")]]
@@ -403,8 +408,6 @@ def test_ner_round_trip_push_annotate_pull(label_studio, admin_token, monkeypatc
     from weaklabel.review.ls_span_backend import SpanBackend
     from weaklabel.review.span_session import SpanReviewSession
 
-    toml = tmp_path / "weaklabel.toml"
-    Project(name="toy", kind="spans", data="toy", split="train", store=store_url, root=tmp_path).save(toml)
     backend = SpanBackend(SpanReviewSession(Project.load(toml)), ls_project_id=pid)
     secret = "s3cret-shared-for-the-span-test"
     port = _free_port()

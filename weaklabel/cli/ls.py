@@ -82,6 +82,10 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
         return (ls_spans.cmd_push_spans if args.ls_command == "push-spans" else ls_spans.cmd_pull_spans)(args)
     proj = Project.load(args.project)
+    if proj.kind == "spans" and args.ls_command in ("push", "pull"):
+        from . import ls_spans
+
+        return ls_spans.cmd_project(proj, args)
     if args.ls_command == "serve":
         return _serve(proj, args)
     url, title, token = _settings(proj)

@@ -13,11 +13,37 @@ from ..exceptions import InputError
 def _api(args: argparse.Namespace) -> Any:
     from ..io.ls_api import LabelStudioAPI
 
-    token = os.environ.get("WEAKLABEL_LS_TOKEN", "")
+    env = getattr(args, "token_env", None) or "WEAKLABEL_LS_TOKEN"
+    token = os.environ.get(env, "")
     if not token.strip():
-        raise InputError("WEAKLABEL_LS_TOKEN: set it to a Label Studio API token (a personal access token from "
-                         "Account & Settings); it is never read from the command line")
+        raise InputError(f"{env}: set it to a Label Studio API token (a personal access token from "
+                         "Account & Settings); it is never read from the command line or weaklabel.toml")
     return LabelStudioAPI(args.url, token)
+
+
+def cmd_project(proj: Any, args: argparse.Namespace) -> int:
+    """``ls push`` / ``ls pull`` on a span project: the settings come from weaklabel.toml, and the
+    Label Studio project push creates is remembered in the store, as for class projects."""
+    from ..review.store import ExpertLabelStore
+
+    ls = proj.labelstudio
+    if not ls.get("url"):
+        raise InputError("labelstudio: weaklabel.toml needs a [labelstudio] table with url = \"http://...\"")
+    settings = ExpertLabelStore(proj.store_url, project=proj.name)
+    key = f"labelstudio:{ls['url'].rstrip('/')}"      # the key cli/ls.py binds class projects under
+    pid = ls.get("project_id") or settings.setting(key)
+    if args.ls_command == "pull" and pid is None:
+        raise InputError(f"no Label Studio project for {proj.name!r} yet: run weaklabel ls push first, or set "
+                         "project_id under [labelstudio]")
+    ns = argparse.Namespace(folder=proj._path(proj.data), split=proj.split, url=ls["url"], store=proj.store_url,
+                            store_project=proj.name, ls_project_id=pid, title=ls.get("project") or proj.name,
+                            n=getattr(args, "n", 100), strategy=proj.strategy, token_env=ls.get("token_env"))
+    if args.ls_command == "pull":
+        return cmd_pull_spans(ns)
+    code = cmd_push_spans(ns)
+    if pid is None and getattr(ns, "created", None) is not None:
+        settings.set_setting(key, str(ns.created))
+    return code
 
 
 def _data(args: argparse.Namespace) -> tuple[Any, Any]:
@@ -54,6 +80,7 @@ def cmd_push_spans(args: argparse.Namespace) -> int:
         pid = int(api.create_project(args.title, lss.ner_labeling_config(types),
                                      description="Created by weaklabel for span review.")["id"])
         made = True
+        args.created = pid
     # the default, taught by the experts' answers so far (it keeps them only if they help)
     gold = store.gold(split.ids)
     model = SeqLabelModelDefault().fit(split.L, gold if any(g is not None for g in gold) else None)
