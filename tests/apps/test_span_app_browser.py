@@ -5,7 +5,6 @@ and the export. The editor is saved as docs/span-review.png when WEAKLABEL_UPDAT
 
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -26,12 +25,18 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs a Chromium binary (apt install chromium)")
 
 
+def _key(page) -> str:
+    """The editor's key (document id # display number): the keys act on this document. The
+    caption above it can show the next document a moment before the editor does."""
+    return page.locator(".doc[data-key]").first.get_attribute("data-key", timeout=60_000)
+
+
 def _doc(page) -> str:
-    text = page.get_by_text(re.compile(r"^document \S+ · why this one")).first.inner_text(timeout=60_000)
-    return re.match(r"document (\S+) ·", text).group(1)
+    return _key(page).split("#")[0]
 
 
 def _next(page, old: str, seconds: float = 30) -> str:
+    """Wait until the editor shows a document other than ``old`` (a document id); returns it."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         now = _doc(page)
@@ -46,8 +51,7 @@ def _sign_in(browser, port: int, name: str):
     page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
     page.get_by_label("Your name").fill(name)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("why this one").first.wait_for(timeout=60_000)
-    time.sleep(0.5)     # the editor attaches its key handler as it mounts
+    page.locator(".doc[data-key]").first.wait_for(timeout=60_000)   # the editor, mounted
     return page
 
 

@@ -141,6 +141,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
         return 0
+    if args.bench == "suggest":
+        from ..bench.suggest import run_suggest_bench, summarize_suggest
+
+        lfs = dict(item.split("=", 1) for item in args.lfs.split(",")) if args.lfs else None
+        results = run_suggest_bench(args.dirs, sizes=[int(n) for n in args.sizes.split(",")], seeds=args.seeds,
+                                    lfs=lfs)
+        print(_markdown(summarize_suggest(results).set_index("dataset")))
+        if args.json:
+            results.to_json(args.json, orient="records", indent=2)
+        return 0
     if args.bench == "app-spans":
         from ..bench.app_spans import run_span_app_bench
 
@@ -270,6 +280,12 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b.add_argument("--strategy", default="conflict", help="the project's queue strategy (e.g. label_issues)")
     b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
     b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("suggest", help="end models from LFs suggested out of N labels vs learning from the N labels")
+    b.add_argument("dirs", nargs="+", help="WRENCH folders with text (train and test splits)")
+    b.add_argument("--sizes", default="50,100,200", help="labeled rows to draw")
+    b.add_argument("--seeds", type=positive_int, default=3)
+    b.add_argument("--lfs", help="hand-written suites per set, e.g. youtube=lfs/spam.py,sms=lfs/sms.py")
+    b.add_argument("--json", help="also write the per-run results here")
     b = bsub.add_parser("app-spans", help="the span editor in headless Chromium: key -> next document latency")
     b.add_argument("--docs", type=positive_int, default=1000, help="documents in the project")
     b.add_argument("--decisions", type=positive_int, default=60, help="decisions to time (accept, delete, retype)")

@@ -25,6 +25,7 @@ from . import endmodel as cli_endmodel
 from . import ls as cli_ls
 from . import pipeline as cli_pipeline
 from . import review as cli_review
+from . import suggest as cli_suggest
 
 log = logging.getLogger("weaklabel")
 
@@ -287,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_bench.add_parser(sub, positive_int)
     cli_ls.add_parser(sub)
     cli_data.add_parser(sub)
+    cli_suggest.add_parser(sub)
     return parser
 
 
@@ -342,7 +344,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                "labels": cli_review.cmd_labels, "app": cli_review.cmd_app, "train": cli_endmodel.cmd_train,
                "issues": cli_endmodel.cmd_issues, "hash-password": cli_review.cmd_hash_password,
                "users": cli_review.cmd_users,
-               "cache": cli_pipeline.cmd_cache, "ls": cli_ls.cmd_ls, "data": cli_data.cmd_data}[args.command]
+               "cache": cli_pipeline.cmd_cache, "ls": cli_ls.cmd_ls, "data": cli_data.cmd_data,
+               "suggest": cli_suggest.cmd_suggest}[args.command]
     return handler(args)
 
 

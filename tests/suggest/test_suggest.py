@@ -1,0 +1,156 @@
+"""Suggested LFs (weaklabel/suggest/): hand-made corpora where the right rule is known, the
+Wilson bound, a gain that never sees the rows it was mined on, and code that round-trips."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import InputError
+from weaklabel.analysis.summary import wilson_interval
+from weaklabel.io.suite import load_suite
+from weaklabel.suggest import rank, suggest_lfs, write_suggestions
+
+FILLER = ["the", "a", "video", "song", "today", "nice", "is", "was", "and", "my", "we", "it"]
+
+
+def _corpus(n=400, seed=0):
+    """Class 1 ('refund' complaints) says 'refund' in 90% of its rows and 'order 12345' often;
+    class 0 never does. Words otherwise random."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    texts = []
+    for c in y:
+        words = list(rng.choice(FILLER, 6))
+        if c == 1 and rng.random() < 0.9:
+            words.insert(int(rng.integers(0, 6)), "refund")
+        if c == 1 and rng.random() < 0.5:
+            words += ["order", str(int(rng.integers(10000, 99999)))]
+        if c == 0 and rng.random() < 0.6:
+            words.insert(0, "thanks")
+        texts.append(" ".join(words))
+    return pd.DataFrame({"text": texts}), y
+
+
+def _labeled(y, n, seed=0):
+    out = np.full(y.size, -1)
+    pick = np.random.default_rng(seed).choice(y.size, n, replace=False)
+    out[pick] = y[pick]
+    return out
+
+
+def test_the_known_keywords_and_shapes_are_found_for_their_class():
+    df, y = _corpus()
+    table = suggest_lfs(df, _labeled(y, 80), ["OK", "REFUND"])
+    rules = dict(zip(table["rule"], table["label"]))
+    assert any("'refund'" in r and lab == "REFUND" for r, lab in rules.items())
+    assert any("'thanks'" in r and lab == "OK" for r, lab in rules.items())
+    # 'order' and the number shape fire on the same rows: one rule, the other in its merged list
+    order = [m for r, m in zip(table["rule"], table["merged"]) if r == "'order' -> REFUND"]
+    assert order and any("d+" in x for x in order[0])
+    assert not any("'song'" in r or "'video'" in r for r in rules)                 # noise words clear no bound
+
+
+def test_precision_comes_with_its_wilson_lower_bound_and_clears_chance():
+    df, y = _corpus()
+    yl = _labeled(y, 80)
+    table = suggest_lfs(df, yl, ["OK", "REFUND"])
+    share = np.bincount(yl[yl >= 0], minlength=2) / (yl >= 0).sum()
+    for s in table.attrs["suggestions"]:
+        hit = s.candidate.fires & (yl >= 0)
+        correct = int((yl[hit] == s.candidate.label).sum())
+        assert s.n == int(hit.sum()) and s.precision == pytest.approx(correct / s.n)
+        assert s.lower == pytest.approx(wilson_interval(np.array([correct]), np.array([s.n]))[0][0])
+        assert s.lower > share[s.candidate.label]
+    # the bound by hand: 10 of 10 -> 0.722 (z = 1.96)
+    assert wilson_interval(np.array([10]), np.array([10]))[0][0] == pytest.approx(0.7225, abs=1e-4)
+
+
+def test_the_gain_is_estimated_without_the_rows_it_was_mined_on(monkeypatch):
+    df, y = _corpus()
+    yl = _labeled(y, 60)
+    mined_on, scored_on = [], []
+    select, accuracy = rank._select, rank._accuracy
+
+    def spy_select(features, y_fit, *a, **kw):
+        mined_on.append(set(np.flatnonzero(y_fit >= 0)))
+        return select(features, y_fit, *a, **kw)
+
+    def spy_accuracy(votes, y_fit, rows, y_true, k):
+        scored_on.append((set(rows.tolist()), set(np.flatnonzero(y_fit >= 0))))
+        return accuracy(votes, y_fit, rows, y_true, k)
+
+    monkeypatch.setattr(rank, "_select", spy_select)
+    monkeypatch.setattr(rank, "_accuracy", spy_accuracy)
+    suggest_lfs(df, yl, ["OK", "REFUND"], n_folds=5)
+    assert len(mined_on) == 6                       # the full run, then one per fold
+    for held, trained in scored_on:
+        assert held and not held & trained          # held-out rows never trained nor mined on
+    folds = mined_on[1:]
+    assert all(len(f) < (yl >= 0).sum() for f in folds)
+
+
+def test_generated_code_round_trips_to_the_same_votes(tmp_path):
+    df, y = _corpus()
+    table = suggest_lfs(df, _labeled(y, 80), ["OK", "REFUND"], top=6)
+    path = write_suggestions(tmp_path / "suggested.py", table.attrs["suggestions"], ["OK", "REFUND"])
+    text = path.read_text()
+    assert "Wilson lower bound" in text and "keyword_lf(" in text
+    suite = load_suite(str(path))
+    assert [lf.name for lf in suite.lfs] == list(table["name"])
+    for lf, s in zip(suite.lfs, table.attrs["suggestions"]):
+        votes = np.asarray(lf.apply(df))
+        assert np.array_equal(votes >= 0, s.candidate.fires)
+        assert set(votes[votes >= 0].tolist()) == {s.candidate.label}
+
+
+def test_suggestions_an_existing_lf_already_makes_are_left_out():
+    df, y = _corpus()
+    yl = _labeled(y, 80)
+    refund = np.where(df["text"].str.contains(r"\brefund\b"), 1, -1)[:, None]
+    table = suggest_lfs(df, yl, ["OK", "REFUND"], existing=refund)
+    assert not any(r == "'refund' -> REFUND" for r in table["rule"])
+    assert (table["overlap"] >= 0).all()
+
+
+def test_bad_inputs_name_the_argument():
+    df, y = _corpus(40)
+    with pytest.raises(InputError, match="y: needs at least"):
+        suggest_lfs(df, np.full(40, -1), ["OK", "REFUND"])
+    with pytest.raises(InputError, match="column"):
+        suggest_lfs(df, y, ["OK", "REFUND"], column="body")
+    with pytest.raises(InputError, match="one label"):
+        suggest_lfs(df, y[:10], ["OK", "REFUND"])
+
+
+def test_the_command_suggests_from_the_projects_expert_labels_and_writes_python(spam_project, capsys, tmp_path):
+    from weaklabel.cli import main
+    from weaklabel.review.project import Project
+
+    proj = Project.load(spam_project)
+    df, _ = proj.items()
+    store = proj.open_store()
+    for rid, text in zip(df.index, df["text"]):      # an expert labels every comment
+        store.add_label(rid, int("http" in text or "subscribe" in text), "ana")
+    # the project's own three LFs already say all there is: nothing new to suggest
+    assert main(["suggest", "--project", str(spam_project)]) == 0
+    assert capsys.readouterr().out.startswith("0 suggestions from 60 expert-labeled rows of 60")
+    # with only the link rule, the words the expert's labels follow come back, as Python
+    (spam_project.parent / "spam_lfs.py").write_text(
+        "from weaklabel import LabelSpace, regex_lf\n"
+        "LABELS = LabelSpace(['HAM', 'SPAM'])\n"
+        "LFS = [regex_lf(r'https?://', label=LABELS.SPAM, name='link')]\n")
+    out = tmp_path / "suggested.py"
+    assert main(["suggest", "--project", str(spam_project), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "suggest_please_subscribe_spam" in printed and "suggest_love_it_ham" in printed
+    assert f"LFs to {out}" in printed and load_suite(str(out)).lfs
+
+
+def test_bench_suggest_runs_the_four_arms(data_dir):
+    from weaklabel.bench.suggest import run_suggest_bench, summarize_suggest
+
+    res = run_suggest_bench([data_dir / "youtube"], sizes=[60], seeds=1, lfs={"youtube": "lfs/spam.py"})
+    assert set(res["method"]) == {"supervised", "suggested", "hand", "hand+suggested"}
+    assert res["accuracy"].between(0.5, 1).all()
+    table = summarize_suggest(res)
+    assert {"suggested - supervised", "hand+suggested - hand"} <= set(table.columns)

@@ -1,0 +1,110 @@
+"""``weaklabel bench suggest``: do LFs suggested from N labels beat learning from the N labels?
+
+For each text set (a WRENCH folder with text) and each N, over ``seeds`` draws of N labeled
+train rows, four end models (TF-IDF + logistic regression, :class:`~weaklabel.learn.endmodel.EndModel`)
+are scored on the test split:
+
+* ``supervised``: trained on the N labeled rows alone;
+* ``suggested``: trained on the default label model's output over the train split, its LFs
+  the suggestions mined from the N rows (the N labels also enter the label model);
+* ``hand``: the same with a hand-written suite (``--lfs``), when given;
+* ``hand+suggested``: both suites together.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import InputError
+
+
+def _end_model(df: pd.DataFrame, probs: np.ndarray, covered: np.ndarray, test: Any, k: int) -> float:
+    from ..learn.endmodel import EndModel
+
+    model = EndModel(text_column="text").fit(df, probs, covered=covered)
+    return float((model.predict(test.df) == test.y).mean())
+
+
+def _weak(df: pd.DataFrame, votes: np.ndarray, y: np.ndarray, test: Any, k: int) -> float:
+    from ..matrix import LabelMatrix
+    from ..models import LabelModel, LabelModelWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LabelModelWarning)
+        model = LabelModel(cardinality=k).fit(LabelMatrix(votes), y)
+    probs = model.predict_proba(votes)
+    known = y >= 0                    # the labeled rows keep their labels
+    probs[known] = np.eye(k)[y[known]]
+    covered = (votes >= 0).any(axis=1) | known
+    return _end_model(df, probs, covered, test, k)
+
+
+def _votes(table: pd.DataFrame, n_rows: int) -> np.ndarray:
+    """The suggestions' votes on every row, one column each."""
+    cols = [np.where(s.candidate.fires, s.candidate.label, -1) for s in table.attrs.get("suggestions", [])]
+    return np.column_stack(cols) if cols else np.zeros((n_rows, 0), dtype=np.int64)
+
+
+def run_suggest_bench(sources: Sequence[str | Path], *, sizes: Sequence[int] = (50, 100, 200), seeds: int = 3,
+                      lfs: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per (dataset, N, seed, method): test accuracy, and seconds to suggest."""
+    from ..apply import apply_lfs
+    from ..benchmark import _splits
+    from ..io.suite import load_suite
+    from ..suggest import suggest_lfs
+
+    rows = []
+    for src in map(Path, sources):
+        splits = _splits(src, None)
+        train, test = splits["train"], splits["test"]
+        if train.df is None or "text" not in train.df.columns:
+            raise InputError(f"{src}: bench suggest needs the items' text (a WRENCH folder with data.text)")
+        names = list(train.L.label_space.names) if train.L.label_space is not None else None
+        if names is None:
+            raise InputError(f"{src}: needs its class names (label.json)")
+        k = len(names)
+        gold = np.asarray(train.y)
+        hand = None
+        if lfs and src.name in lfs:
+            suite = load_suite(lfs[src.name])
+            hand = apply_lfs(suite.lfs, train.df, label_space=names).votes
+        for n in sizes:
+            for seed in range(seeds):
+                pick = np.random.default_rng(seed).choice(np.flatnonzero(gold >= 0), n, replace=False)
+                y = np.full(len(gold), -1)
+                y[pick] = gold[pick]
+                onehot = np.eye(k)[gold[pick]]
+                res = {"supervised": _end_model(train.df.iloc[pick], onehot, np.ones(n, bool), test, k)}
+                t0 = time.perf_counter()
+                table = suggest_lfs(train.df, y, names)
+                took = time.perf_counter() - t0
+                sugg = _votes(table, len(gold))
+                res["suggested"] = _weak(train.df, sugg, y, test, k) if sugg.shape[1] else float("nan")
+                if hand is not None:      # suggestions beside the suite: those it does not already cover
+                    res["hand"] = _weak(train.df, hand, y, test, k)
+                    extra = _votes(suggest_lfs(train.df, y, names, existing=hand), len(gold))
+                    res["hand+suggested"] = _weak(train.df, np.column_stack([hand, extra]), y, test, k)
+                for method, acc in res.items():
+                    rows.append({"dataset": src.name, "n": n, "seed": seed, "method": method, "accuracy": acc,
+                                 "suggestions": len(table), "suggest_s": took})
+    return pd.DataFrame(rows)
+
+
+def summarize_suggest(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean test accuracy x100 per (dataset, N) and method, with the suggested LFs' lead over
+    supervised learning from the same N labels."""
+    table = 100 * results.pivot_table(index=["dataset", "n"], columns="method", values="accuracy", aggfunc="mean")
+    if {"suggested", "supervised"} <= set(table.columns):
+        table["suggested - supervised"] = table["suggested"] - table["supervised"]
+    if {"hand+suggested", "hand"} <= set(table.columns):
+        table["hand+suggested - hand"] = table["hand+suggested"] - table["hand"]
+    table["suggestions"] = results.groupby(["dataset", "n"])["suggestions"].mean()
+    table["suggest_s"] = results.groupby(["dataset", "n"])["suggest_s"].mean()
+    return table.round(2).reset_index()

@@ -1,0 +1,46 @@
+"""``weaklabel suggest``: LFs mined from a project's expert labels and its unlabeled items."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..exceptions import InputError
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from ..apply import apply_lfs
+    from ..review.project import Project
+    from ..suggest import suggest_lfs, write_suggestions
+    from ._render import print_table
+
+    proj = Project.load(args.project)
+    if proj.kind != "classes":
+        raise InputError(f"project: suggest mines class LFs; {proj.name!r} is a {proj.kind!r} project")
+    suite = proj.suite()
+    df, _ = proj.items()
+    text = proj.text_column or "text"
+    y = proj.open_store().gold_array(df.index)
+    existing = apply_lfs(suite.lfs, df, label_space=suite.labels)
+    table = suggest_lfs(df, y, list(suite.labels.names), existing=existing, column=text, top=args.top)
+    print(f"{len(table)} suggestions from {int((y >= 0).sum())} expert-labeled rows of {len(df)} "
+          f"(precision on the labeled rows with its 95% Wilson lower bound; gain: cross-validated change in "
+          "held-out accuracy when added to the project's LFs)")
+    if len(table):
+        shown = table.drop(columns=["merged"]).copy()
+        for col in ("precision", "lower", "coverage", "overlap", "gain"):
+            shown[col] = shown[col].round(3)
+        print_table(shown)
+    if args.out and len(table):
+        path = write_suggestions(args.out, table.attrs["suggestions"], list(suite.labels.names), column=text,
+                                 source=f"{int((y >= 0).sum())} expert labels of project {proj.name!r}")
+        print(f"Wrote {len(table)} LFs to {path}: read them, keep the ones you agree with, add them to LFS")
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("suggest", help="suggest LFs from the project's expert labels (keywords, shapes), with "
+                                       "their evidence; --out writes them as Python")
+    p.add_argument("--project", default="weaklabel.toml")
+    p.add_argument("--top", type=int, default=20, help="suggestions to keep (taken in turn from each class)")
+    p.add_argument("--out", help="write the suggestions here as an LF module (template LFs with comments)")

@@ -1,0 +1,11 @@
+"""LFs that write themselves: candidates mined from a few labeled rows and the unlabeled pool
+(:mod:`.mine`), ranked by evidence that does not fool itself (:mod:`.rank`), and written as
+ordinary template LFs with their evidence (:mod:`.codegen`)."""
+
+from __future__ import annotations
+
+from .codegen import to_python, write_suggestions
+from .mine import SHAPES, Candidate, mine
+from .rank import Suggestion, suggest_lfs
+
+__all__ = ["SHAPES", "Candidate", "Suggestion", "mine", "suggest_lfs", "to_python", "write_suggestions"]

@@ -1,0 +1,121 @@
+"""Candidate LFs mined from a few labeled rows and the unlabeled pool.
+
+Two kinds of text rule, each voting one class:
+
+* **keywords**: words and two-word phrases (lower case, on word boundaries), screened on a
+  binary bag of n-grams of the whole pool, then re-checked with the real ``keyword_lf``, so the
+  numbers reported are those of the code that will be written;
+* **shapes**: a fixed set of regexes a person would try first (a URL, a number, a long number, a
+  word in capitals, repeated ``!``/``?``, a currency amount, an email address).
+
+Screening keeps, per class, the candidates whose precision on the labeled rows is best by its
+Wilson lower bound, among those seen on at least ``min_support`` labeled rows. The n-gram matrix
+and the shapes are computed once (:class:`Features`), so every fold of the gain's
+cross-validation screens in milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.summary import wilson_interval
+
+SHAPES: dict[str, str] = {
+    "url": r"https?://|www\.|\.com\b",
+    "number": r"\b\d+\b",
+    "long_number": r"\d{5,}",
+    "capitals": r"\b[A-Z]{3,}\b",
+    "repeated_punctuation": r"[!?]{2,}",
+    "currency": r"[$£€]\s?\d",
+    "email": r"\b[\w.+-]+@[\w-]+\.\w+",
+}
+
+
+@dataclass
+class Candidate:
+    """One mined rule: ``kind`` "keyword" (``terms``, any of them) or "regex" (``pattern``),
+    voting ``label``; ``fires`` marks the rows (of the pool) it fires on."""
+
+    kind: str
+    label: int
+    terms: tuple[str, ...] = ()
+    pattern: str = ""
+    name: str = ""
+    fires: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
+
+    def lf(self, column: str = "text") -> object:
+        """The LF this candidate stands for, built from the package's templates."""
+        from ..templates import keyword_lf, regex_lf
+
+        if self.kind == "keyword":
+            return keyword_lf(*self.terms, label=self.label, column=column, name=self.name)
+        return regex_lf(self.pattern, label=self.label, column=column, name=self.name)
+
+
+@dataclass
+class Features:
+    """What the rows contain, computed once for every fold: a binary (rows x n-grams) matrix and
+    each shape's firing rows."""
+
+    X: object                      # scipy.sparse csc, bool-valued
+    terms: np.ndarray              # the n-gram of each column
+    shapes: dict[str, np.ndarray]  # shape name -> (rows,) bool
+
+    @classmethod
+    def of(cls, texts: pd.Series, *, max_features: int = 50_000) -> Features:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        s = texts.fillna("").astype(str)
+        vec = CountVectorizer(binary=True, ngram_range=(1, 2), min_df=2, max_features=max_features,
+                              token_pattern=r"(?u)\b\w\w+\b", lowercase=True, dtype=np.int8)
+        X = vec.fit_transform(s).tocsc()
+        shapes = {name: s.str.contains(pattern, regex=True).to_numpy(dtype=bool) for name, pattern in SHAPES.items()}
+        return cls(X, vec.get_feature_names_out(), shapes)
+
+    def fires(self, c: Candidate) -> np.ndarray:
+        """The rows a candidate fires on, read off the matrix (the real LF re-checks the final list)."""
+        if c.kind == "regex":
+            return self.shapes[c.name.removeprefix("suggest_")]
+        cols = [self._col[t] for t in c.terms if t in self._col]
+        if not cols:
+            return np.zeros(self.X.shape[0], dtype=bool)   # type: ignore[attr-defined]
+        return np.asarray(self.X[:, cols].sum(axis=1)).ravel() > 0   # type: ignore[index]
+
+    def __post_init__(self) -> None:
+        self._col = {str(t): i for i, t in enumerate(self.terms)}
+
+
+def mine(features: Features, y: np.ndarray, k: int, *, min_support: int = 3, per_class: int = 40) -> list[Candidate]:
+    """Per class, the n-grams and shapes seen on at least ``min_support`` labeled rows of that class,
+    best Wilson lower bound first (``per_class`` n-grams each), with their firing rows."""
+    labeled = np.flatnonzero(y >= 0)
+    onehot = np.zeros((labeled.size, k))
+    onehot[np.arange(labeled.size), y[labeled]] = 1.0
+    hits = np.asarray(features.X[labeled].T @ onehot)        # type: ignore[index]  # (F, k)
+    total = hits.sum(axis=1)
+    out: list[Candidate] = []
+    for c in range(k):
+        lo, _ = wilson_interval(hits[:, c], total)
+        ok = np.flatnonzero(hits[:, c] >= min_support)
+        best = ok[np.argsort(-np.nan_to_num(lo[ok]), kind="stable")][:per_class]
+        for f in best.tolist():
+            cand = Candidate("keyword", c, terms=(str(features.terms[f]),))
+            cand.fires = np.asarray(features.X[:, f].todense()).ravel() > 0   # type: ignore[index]
+            out.append(cand)
+    for shape, fires in features.shapes.items():
+        votes = np.bincount(y[labeled][fires[labeled]], minlength=k)
+        for c in range(k):
+            if votes[c] >= min_support:
+                out.append(Candidate("regex", c, pattern=SHAPES[shape], name=f"suggest_{shape}", fires=fires))
+    return out
+
+
+def label_names_slug(terms: Sequence[str]) -> str:
+    """A readable LF name part from keywords: ``("check out",)`` -> ``check_out``."""
+    import re
+
+    return re.sub(r"\W+", "_", terms[0].lower()).strip("_")[:40] or "term"
