@@ -16,15 +16,9 @@ from weaklabel.review.project import Project
 from weaklabel.review.span_session import SpanReviewSession
 
 from ..review.span_fixtures import span_project
+from .test_review_app import fresh_sign_in_throttle  # noqa: F401  (autouse: each test starts unthrottled)
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
-
-
-@pytest.fixture(autouse=True)
-def fresh_sign_in_throttle(monkeypatch):
-    import weaklabel.review.access as access
-
-    monkeypatch.setattr(access, "_THROTTLE", access.Throttle())
 
 
 @pytest.fixture

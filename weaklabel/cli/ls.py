@@ -196,9 +196,14 @@ def _serve(proj: Any, args: argparse.Namespace) -> int:
                       ls_project_id=int(pid) if pid is not None else None, fetch_users=fetch_users)
     server = make_server(backend, secret, address=args.address, port=args.port)
     secret_url = f"http://{args.address}:{server.server_address[1]}/s/<WEAKLABEL_LS_SECRET>"
-    print(f"weaklabel ML backend on http://{args.address}:{server.server_address[1]} "
-          f"(model {backend.sess.model_version}); Ctrl+C stops it. In Label Studio, connect it as {secret_url} "
-          "(then its own webhook works too) or with Basic auth", file=sys.stderr, flush=True)
+    return _run(server, f"weaklabel ML backend on http://{args.address}:{server.server_address[1]} (model "
+                        f"{backend.sess.model_version}); Ctrl+C stops it. In Label Studio, connect it as "
+                        f"{secret_url} (then its own webhook works too) or with Basic auth")
+
+
+def _run(server: Any, banner: str) -> int:
+    """Serve until Ctrl+C, after saying where (on stderr: stdout stays for data)."""
+    print(banner, file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -219,15 +224,8 @@ def _serve_spans(proj: Any, args: argparse.Namespace, secret: str) -> int:
         raise InputError(f"ls-project-id: expected Label Studio's numeric project id, got {pid!r}")
     backend = SpanBackend(SpanReviewSession(proj), ls_project_id=int(pid) if pid is not None else None)
     server = make_server(backend, secret, address=args.address, port=args.port)
-    print(f"weaklabel span ML backend on http://{args.address}:{server.server_address[1]} (model "
-          f"{backend.sess.model_version}); Ctrl+C stops it", file=sys.stderr, flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return _run(server, f"weaklabel span ML backend on http://{args.address}:{server.server_address[1]} (model "
+                        f"{backend.sess.model_version}); Ctrl+C stops it")
 
 
 def add_parser(sub: Any) -> None:

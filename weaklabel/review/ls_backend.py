@@ -133,19 +133,13 @@ class Backend:
         order: they are ordered by the annotation's ``updated_at`` and id, and a stale one
         changes nothing (``{"stale": 1}``). A delivery from another Label Studio project, or
         for a row this project does not have, is refused with :class:`WebhookRejected`."""
-        if not isinstance(payload, dict):
-            raise WebhookRejected(f"webhook body: expected a JSON object, got {type(payload).__name__}")
-        action = payload.get("action")
+        action, pid = delivery_head(payload, self.ls_project_id)
         store = self.sess.store
         if action == "START_TRAINING":   # the "Start Training" button
             return self.train()
         if action not in DELETE_ACTIONS + ANNOTATION_ACTIONS:
             return {"ignored": action}
         project = payload.get("project")
-        pid = project.get("id") if isinstance(project, dict) else project
-        if self.ls_project_id is not None and str(pid) != str(self.ls_project_id):
-            raise WebhookRejected(f"webhook from Label Studio project {pid!r}; this backend serves project "
-                                  f"{self.ls_project_id} (point that project's webhook elsewhere)")
         ann, task = payload.get("annotation") or {}, payload.get("task") or {}
         if pid is None and isinstance(task, dict):
             pid = task.get("project")
@@ -229,6 +223,21 @@ class Backend:
             self.sess.refit()
             self.since_refit = 0
         return {"refit": True, "model_version": f"weaklabel-{self.sess.model_version}"}
+
+
+def delivery_head(payload: Any, ls_project_id: int | None) -> tuple[Any, Any]:
+    """(action, Label Studio project id) of a webhook delivery; a body that is not a JSON object,
+    or an annotation delivery from a project other than ``ls_project_id``, is refused
+    (:class:`WebhookRejected`)."""
+    if not isinstance(payload, dict):
+        raise WebhookRejected(f"webhook body: expected a JSON object, got {type(payload).__name__}")
+    action = payload.get("action")
+    project = payload.get("project")
+    pid = project.get("id") if isinstance(project, dict) else project
+    if action in DELETE_ACTIONS + ANNOTATION_ACTIONS and ls_project_id is not None and str(pid) != str(ls_project_id):
+        raise WebhookRejected(f"webhook from Label Studio project {pid!r}; this backend serves project "
+                              f"{ls_project_id} (point that project's webhook elsewhere)")
+    return action, pid
 
 
 class ModelBackend(Protocol):

@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from ..io import labelstudio_spans as lss
-from .ls_backend import ANNOTATION_ACTIONS, DELETE_ACTIONS, WebhookRejected
+from .ls_backend import ANNOTATION_ACTIONS, DELETE_ACTIONS, WebhookRejected, delivery_head
 from .span_session import SpanReviewSession
 
 
@@ -73,18 +73,11 @@ class SpanBackend:
     def webhook(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Store one delivery: an annotation created or updated (a late, older version changes
         nothing), or deleted (retracted)."""
-        if not isinstance(payload, dict):
-            raise WebhookRejected(f"webhook body: expected a JSON object, got {type(payload).__name__}")
-        action = payload.get("action")
+        action, pid = delivery_head(payload, self.ls_project_id)
         if action == "START_TRAINING":
             return self.train()
         if action not in DELETE_ACTIONS + ANNOTATION_ACTIONS:
             return {"ignored": action}
-        project = payload.get("project")
-        pid = project.get("id") if isinstance(project, dict) else project
-        if self.ls_project_id is not None and str(pid) != str(self.ls_project_id):
-            raise WebhookRejected(f"webhook from Label Studio project {pid!r}; this backend serves project "
-                                  f"{self.ls_project_id}")
         origin = f"ls:{pid}:"
         store = self.sess.store
         if action in DELETE_ACTIONS:

@@ -203,7 +203,7 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
     features = Features.of(df[column])
     share = _chance(y, k)
     voted = (base >= 0).any(axis=1)          # rows where an existing LF votes
-    suggestions = []
+    suggestions: list[Suggestion] = []
     for c, _n, _p, _lo, merged in _select(features, y, k, top, min_support):
         # the numbers reported are those of the LF that would be written: re-checked with it
         c.fires = np.asarray(c.lf(column).apply(df)) >= 0           # type: ignore[attr-defined]
