@@ -23,9 +23,11 @@ class SeqLabelModelDefault(HMM):
     without being near copies.
 
     **Labeled documents** (``fit(L, y)``) do not always help an HMM: they show that LFs do
-    fire on tokens outside entities, and a model that counts every LF's silence as independent
-    evidence then talks itself out of lone votes (bc5cdr: 50 random gold documents as observed
-    paths cost 13 F1 on the rest). So the default uses them only where they earn it:
+    fire on tokens outside entities, which moves EM off the majority-vote start that its early
+    stop keeps it near, and the model then talks itself out of lone votes (bc5cdr: 50 random
+    gold documents as observed paths cost 13 F1 on the rest; NCBI-disease 26; discounting the
+    LFs' silences, from weight 1 down to 0, did not recover it). So the default uses them only
+    where they earn it:
     ``GOLD_FOLDS``-fold cross-validation over the labeled documents compares the fit that takes
     the other folds' documents as observed paths with the fit that ignores them, by entity F1
     on the held-out documents, and the better one is refitted on all of them
