@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,11 +28,9 @@ import pandas as pd
 from ..exceptions import InputError, OptionalDependencyError
 from ..io.labelstudio import SOURCE_KEY, _Resolver, _source, annotation_meta, is_prediction_copy, read_controls
 from ..labels import ABSTAIN
+from ._ls_protocol import ANNOTATION_ACTIONS, DELETE_ACTIONS, ModelBackend, WebhookRejected, delivery_head
 from .access import Throttle
 from .session import ReviewSession
-
-ANNOTATION_ACTIONS = ("ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_CREATED")
-DELETE_ACTIONS = ("ANNOTATIONS_DELETED", "ANNOTATION_DELETED")
 
 
 class Backend:
@@ -223,38 +221,6 @@ class Backend:
             self.sess.refit()
             self.since_refit = 0
         return {"refit": True, "model_version": f"weaklabel-{self.sess.model_version}"}
-
-
-def delivery_head(payload: Any, ls_project_id: int | None) -> tuple[Any, Any]:
-    """(action, Label Studio project id) of a webhook delivery; a body that is not a JSON object,
-    or an annotation delivery from a project other than ``ls_project_id``, is refused
-    (:class:`WebhookRejected`)."""
-    if not isinstance(payload, dict):
-        raise WebhookRejected(f"webhook body: expected a JSON object, got {type(payload).__name__}")
-    action = payload.get("action")
-    project = payload.get("project")
-    pid = project.get("id") if isinstance(project, dict) else project
-    if action in DELETE_ACTIONS + ANNOTATION_ACTIONS and ls_project_id is not None and str(pid) != str(ls_project_id):
-        raise WebhookRejected(f"webhook from Label Studio project {pid!r}; this backend serves project "
-                              f"{ls_project_id} (point that project's webhook elsewhere)")
-    return action, pid
-
-
-class ModelBackend(Protocol):
-    """What the server needs of a backend: :class:`Backend` (classes) and
-    :class:`~weaklabel.review.ls_span_backend.SpanBackend` (spans) both are one."""
-
-    sess: Any
-
-    def health(self) -> dict[str, Any]: ...
-    def configure(self, label_config: Any) -> None: ...
-    def predict(self, tasks: list[dict[str, Any]]) -> dict[str, Any]: ...
-    def webhook(self, payload: dict[str, Any]) -> dict[str, Any]: ...
-    def train(self) -> dict[str, Any]: ...
-
-
-class WebhookRejected(ValueError):
-    """A webhook this backend refuses (another project, an unknown row): answered 422 with the reason."""
 
 
 MIN_SECRET_LENGTH = 16

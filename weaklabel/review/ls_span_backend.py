@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from ..io import labelstudio_spans as lss
-from .ls_backend import ANNOTATION_ACTIONS, DELETE_ACTIONS, WebhookRejected, delivery_head
+from ._ls_protocol import ANNOTATION_ACTIONS, DELETE_ACTIONS, WebhookRejected, delivery_head
 from .span_session import SpanReviewSession
 
 
