@@ -107,8 +107,9 @@ def _label_tab(sess: SpanReviewSession, lock: threading.Lock, annotator: str) ->
     if info is not None:
         changed = info["changed_docs"]
         st.info(f"Refit with {info['answers']} answered documents "
-                + ("(used as observed tags" if info["uses_answers"] else
-                   "(set aside: held out, they did not improve the model")
+                + {"observed paths": "(used as observed tags",
+                   "pattern layer": "(their tags correct tokens with the same LF votes",
+                   "set aside": "(set aside: held out, they did not improve the model"}[info["how"]]
                 + f"): the spans of {len(changed)} other documents changed"
                 + (f", e.g. {', '.join(_md(d) for d in changed[:5])}" if changed else "") + ".")
     with st.expander("What the LFs and the model found here"):

@@ -75,7 +75,9 @@ class SpanReviewSession:
             if not first and before is not None:
                 changed = [self.ids[d] for d in range(len(spans)) if gold[d] is None and
                            sorted(before[d]) != sorted(spans[d])]
-                self.last_refit = {"answers": labeled, "uses_answers": bool(getattr(model, "uses_gold_", False)),
+                how = ("observed paths" if getattr(model, "uses_gold_", False) else
+                       "pattern layer" if getattr(model, "pattern_strength_", None) is not None else "set aside")
+                self.last_refit = {"answers": labeled, "uses_answers": how != "set aside", "how": how,
                                    "changed_docs": changed}
 
     def _with_audit(self, ranked: list[int]) -> list[tuple[int, str]]:

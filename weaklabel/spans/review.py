@@ -107,8 +107,8 @@ def simulate_review(L: SpanMatrix, gold: Sequence[Sequence[Span]], *, budget: in
     Returns
     -------
     dict with ``before``, ``after`` and ``lift`` (F1 x 1 on the unfixed documents), and
-    ``uses_gold`` (1.0 when the refit took the fixed documents as observed paths; models without
-    ``uses_gold_`` always do).
+    ``uses_gold`` (1.0 when the refit used the fixed documents, as observed paths or through the
+    pattern layer; models without ``uses_gold_`` always do).
     """
     if len(gold) != L.n_docs:
         raise InputError(f"gold: expected {L.n_docs} span lists (one per document), got {len(gold)}")
@@ -125,5 +125,5 @@ def simulate_review(L: SpanMatrix, gold: Sequence[Sequence[Span]], *, budget: in
     truth = [gold[d] for d in rest.tolist()]
     before = span_f1(truth, base.predict_spans(sub))
     after = span_f1(truth, refit.predict_spans(sub))
-    return {"before": before, "after": after, "lift": after - before,
-            "uses_gold": float(getattr(refit, "uses_gold_", True))}
+    used = getattr(refit, "uses_gold_", True) or getattr(refit, "pattern_strength_", None) is not None
+    return {"before": before, "after": after, "lift": after - before, "uses_gold": float(used)}
