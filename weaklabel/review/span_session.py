@@ -119,18 +119,25 @@ class SpanReviewSession:
                 "spans": mine if mine is not None else model_spans, "model_spans": model_spans, "lf_spans": lfs,
                 "answered": mine is not None}
 
+    def _queue_state(self, annotator: str) -> tuple[set[str], dict[str, int], set[str]]:
+        """(documents this expert answered, experts who answered each document, documents this expert
+        answered or skipped), from one read of the log: every keypress asks this twice."""
+        events = self.store.events()
+        cur = self.store.current(self.versions, events=events)
+        cur = cur[~cur["adjudication"] & ~cur["stale"]]
+        mine = set(cur.loc[cur["annotator"] == annotator, "doc_id"])
+        answers = cur.groupby("doc_id")["annotator"].nunique().to_dict()
+        return mine, answers, mine | self.store.skipped(annotator, events=events)
+
     def next_doc(self, annotator: str) -> dict[str, Any] | None:
         """The first document in the queue this expert has neither answered nor skipped, and that
         fewer than ``overlap`` experts answered; None when the queue is done."""
-        cur = self.store.current(self.versions)
-        cur = cur[~cur["adjudication"] & ~cur["stale"]]
-        mine = set(cur.loc[cur["annotator"] == annotator, "doc_id"]) | self.store.skipped(annotator)
-        answers = cur.groupby("doc_id")["annotator"].nunique().to_dict()
+        _, answers, done = self._queue_state(annotator)
         with self._lock:
             order = list(self.order)
         for d, why in order:
             doc_id = self.ids[d]
-            if doc_id not in mine and answers.get(doc_id, 0) < self.project.overlap:
+            if doc_id not in done and answers.get(doc_id, 0) < self.project.overlap:
                 return self.doc_view(d, None, why)
         return None
 
@@ -189,10 +196,6 @@ class SpanReviewSession:
     def progress(self, annotator: str) -> dict[str, int]:
         """``mine`` (documents this expert answered), ``answered`` (by anyone), ``remaining`` (in this
         expert's queue), ``documents``."""
-        cur = self.store.current(self.versions)
-        cur = cur[~cur["adjudication"] & ~cur["stale"]]
-        mine = set(cur.loc[cur["annotator"] == annotator, "doc_id"])
-        done = mine | self.store.skipped(annotator)
-        answers = cur.groupby("doc_id")["annotator"].nunique().to_dict()
+        mine, answers, done = self._queue_state(annotator)
         remaining = sum(1 for d in self.ids if d not in done and answers.get(d, 0) < self.project.overlap)
         return {"mine": len(mine), "answered": len(answers), "remaining": remaining, "documents": len(self.ids)}

@@ -62,6 +62,12 @@ def _table(sa: Any, md: Any) -> Any:
     )
 
 
+def in_force(events: pd.DataFrame, kinds: Sequence[str] = ("spans",)) -> pd.DataFrame:
+    """The events of ``kinds`` that no ``undo`` event retracted: what every reader of the log counts."""
+    undone = set(events.loc[events["kind"] == "undo", "undoes"].dropna().astype(int))
+    return events[events["kind"].isin(list(kinds)) & ~events["id"].isin(undone)]
+
+
 class SpanStore:
     """Expert span answers per document, in a SQLite or PostgreSQL database.
 
@@ -177,10 +183,8 @@ class SpanStore:
         dict with the counts ``added``, ``updated``, ``unchanged`` and ``retracted``.
         """
         origin = _check_text(origin, "origin")
-        ev = self.events()
-        ours = ev[ev["external_id"].fillna("").str.startswith(origin)]
-        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
-        live = ours[(ours["kind"] == "spans") & ~ours["id"].isin(undone)]
+        live = in_force(self.events())
+        live = live[live["external_id"].fillna("").str.startswith(origin)]
         latest = {e: g.iloc[-1]["external_version"] for e, g in live.groupby("external_id", sort=False)}
         counts = {"added": 0, "updated": 0, "unchanged": 0, "retracted": 0}
         seen: set[str] = set()
@@ -219,10 +223,8 @@ class SpanStore:
     def retract_external(self, external_ids: Sequence[str]) -> int:
         """Retract every version of the answers imported under these external ids (deleted in the
         other tool); returns how many answers were in force."""
-        ev = self.events()
-        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
-        live = ev[(ev["kind"] == "spans") & ev["external_id"].isin([str(e) for e in external_ids])
-                  & ~ev["id"].isin(undone)]
+        live = in_force(self.events())
+        live = live[live["external_id"].isin([str(e) for e in external_ids])]
         with begin_write(self.engine) as c:
             for _, row in live.iterrows():
                 c.execute(self._events.insert().values(project=self.project, doc_id=row["doc_id"], kind="undo",
@@ -242,11 +244,10 @@ class SpanStore:
         with begin_write(self.engine) as c:
             return int(c.execute(self._events.insert().values(**values)).inserted_primary_key[0])
 
-    def skipped(self, annotator: str) -> set[str]:
-        """The documents ``annotator`` skipped (skips not undone)."""
-        ev = self.events()
-        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
-        mine = ev[(ev["kind"] == "skip") & (ev["annotator"] == check_annotator(annotator)) & ~ev["id"].isin(undone)]
+    def skipped(self, annotator: str, events: pd.DataFrame | None = None) -> set[str]:
+        """The documents ``annotator`` skipped (skips not undone); ``events``: the log, if read already."""
+        skips = in_force(self.events() if events is None else events, ("skip",))
+        mine = skips[skips["annotator"] == check_annotator(annotator)]
         return set(mine["doc_id"])
 
     def undo(self, annotator: str) -> int | None:
@@ -254,9 +255,7 @@ class SpanStore:
         id, or None when nothing is left to undo."""
         name = check_annotator(annotator)
         ev = self.events()
-        mine = ev[ev["annotator"] == name]
-        undone = set(mine.loc[mine["kind"] == "undo", "undoes"].dropna().astype(int))
-        live = mine[mine["kind"].isin(["spans", "skip"]) & ~mine["id"].isin(undone)]
+        live = in_force(ev[ev["annotator"] == name], ("spans", "skip"))
         if live.empty:
             return None
         target = int(live["id"].max())
@@ -277,15 +276,13 @@ class SpanStore:
         df["spans"] = [[tuple(x) for x in json.loads(s)] if isinstance(s, str) else None for s in df["spans"]]
         return df
 
-    def current(self, versions: Mapping[Any, str] | None = None) -> pd.DataFrame:
+    def current(self, versions: Mapping[Any, str] | None = None, events: pd.DataFrame | None = None) -> pd.DataFrame:
         """The answer in force per (document, annotator, adjudication or not), oldest first.
 
         ``versions`` (doc id -> :func:`doc_version` of its current tokens) adds a ``stale`` column:
-        True where the answer was given to other tokens.
+        True where the answer was given to other tokens. ``events``: the log, if read already.
         """
-        ev = self.events()
-        undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
-        cur = ev[(ev["kind"] == "spans") & ~ev["id"].isin(undone)].copy()
+        cur = in_force(self.events() if events is None else events).copy()
         cur["adjudication"] = cur["source"] == "adjudication"
         cur = cur.sort_values("id").groupby(["doc_id", "annotator", "adjudication"], as_index=False).last()
         cur = cur.sort_values("id").reset_index(drop=True)
