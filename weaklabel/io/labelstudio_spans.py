@@ -17,6 +17,7 @@ from typing import Any
 
 from ..exceptions import InputError
 from ..spans.tags import Span, resolve_overlaps
+from .labelstudio import _Resolver
 
 TOKENS_FIELD = "weaklabel_tokens"
 DOC_FIELD = "row_id"          # as class tasks: Label Studio's data key for weaklabel's id
@@ -87,12 +88,6 @@ def span_tasks(ids: Sequence[Any], tokens: Sequence[Sequence[str]], spans: Seque
     return out
 
 
-def _annotator(who: Any, users: Mapping[Any, str]) -> str:
-    if isinstance(who, dict):
-        return str(who.get("email") or who.get("username") or f"ls-user-{who.get('id')}")
-    return users.get(who, users.get(str(who), f"ls-user-{who}"))
-
-
 def parse_span_export(exported: Sequence[Mapping[str, Any]], types: Sequence[str], *, project: Any,
                       users: Mapping[Any, str] | None = None, from_name: str | None = None,
                       text_name: str = "text") -> list[dict[str, Any]]:
@@ -102,7 +97,11 @@ def parse_span_export(exported: Sequence[Mapping[str, Any]], types: Sequence[str
     skipped; cancelled annotations count as absent. Labels outside ``types`` are an error that
     names the task.
     """
-    users = users or {}
+    # the same resolver the choice exports use: emails, known user ids, ids an export names once
+    res = _Resolver(list(types), None, {str(k): str(v) for k, v in (users or {}).items()})
+    for task in exported:
+        for ann in task.get("annotations") or []:
+            res.learn(ann.get("completed_by"))
     allowed = set(types)
     out = []
     for task in exported:
@@ -127,7 +126,7 @@ def parse_span_export(exported: Sequence[Mapping[str, Any]], types: Sequence[str
                     if hit is not None:
                         found.append((hit[0], hit[1], str(label)))
             out.append({"doc_id": str(doc_id), "spans": resolve_overlaps(found), "tokens": [str(t) for t in toks],
-                        "annotator": _annotator(ann.get("completed_by"), users),
+                        "annotator": res.annotator(ann.get("completed_by"), f"task {task.get('id')}"),
                         "external_id": f"ls:{project}:{ann.get('id')}",
                         "version": str(ann.get("updated_at") or ann.get("created_at") or "")})
     return out

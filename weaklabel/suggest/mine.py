@@ -16,7 +16,6 @@ cross-validation screens in milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,10 +111,3 @@ def mine(features: Features, y: np.ndarray, k: int, *, min_support: int = 3, per
             if votes[c] >= min_support:
                 out.append(Candidate("regex", c, pattern=SHAPES[shape], name=f"suggest_{shape}", fires=fires))
     return out
-
-
-def label_names_slug(terms: Sequence[str]) -> str:
-    """A readable LF name part from keywords: ``("check out",)`` -> ``check_out``."""
-    import re
-
-    return re.sub(r"\W+", "_", terms[0].lower()).strip("_")[:40] or "term"

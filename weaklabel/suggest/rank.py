@@ -26,7 +26,8 @@ import pandas as pd
 
 from ..analysis.summary import wilson_interval
 from ..exceptions import InputError
-from .mine import Candidate, Features, label_names_slug, mine
+from ..templates import _slug
+from .mine import Candidate, Features, mine
 
 MERGE_JACCARD = 0.8
 
@@ -215,7 +216,7 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
         if base.shape[1] and c.fires.any() and (base[c.fires] == c.label).any(axis=1).mean() >= MERGE_JACCARD:
             continue
         # named after its longest term, the most telling ("love it" rather than "it")
-        stem = label_names_slug([max(c.terms, key=len)]) if c.kind == "keyword" else c.name.removeprefix("suggest_")
+        stem = _slug(max(c.terms, key=len))[:40] if c.kind == "keyword" else c.name.removeprefix("suggest_")
         c.name = f"suggest_{stem}_{labels[c.label].lower()}"
         while c.name in {x.name for x in suggestions}:      # LF names must be unique in a suite
             c.name += "_2"
