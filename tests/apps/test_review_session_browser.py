@@ -43,11 +43,17 @@ def _wait_row_change(page, old: str, seconds: float = 30) -> str:
     raise AssertionError(f"the item did not change from {old}")
 
 
-def _sign_in(browser, port: int, name: str):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
+def open_and_sign_in(browser, port: int, name: str, height: int = 768):
+    """A new page on the app, signed in as ``name`` (the caller waits for what it needs)."""
+    page = browser.new_page(viewport={"width": 1366, "height": height})
     page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
     page.get_by_label("Your name").fill(name)
     page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def _sign_in(browser, port: int, name: str):
+    page = open_and_sign_in(browser, port, name)
     page.get_by_text("why this item").first.wait_for(timeout=60_000)
     # Streamlit attaches key shortcuts just after the buttons first paint; a key pressed in
     # those milliseconds is dropped (weaklabel bench app documents the same race)

@@ -20,6 +20,7 @@ from weaklabel.review.span_session import SpanReviewSession  # noqa: E402
 
 from ..review.span_fixtures import span_project  # noqa: E402
 from .test_review_app_browser import CHROMIUM, _free_port, _wait_for  # noqa: E402
+from .test_review_session_browser import open_and_sign_in  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs a Chromium binary (apt install chromium)")
@@ -47,10 +48,7 @@ def _next(page, old: str, seconds: float = 30) -> str:
 
 
 def _sign_in(browser, port: int, name: str):
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_role("button", name="Sign in").click()
+    page = open_and_sign_in(browser, port, name, height=900)
     page.locator(".doc[data-key]").first.wait_for(timeout=60_000)   # the editor, mounted
     return page
 

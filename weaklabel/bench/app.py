@@ -150,18 +150,32 @@ def _stop(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
+def browser_tools(what: str, chromium: str | None = None) -> tuple[Any, str]:
+    """(playwright's sync API, the Chromium binary) for a browser bench, or a clear error naming
+    what is missing."""
+    try:
+        from playwright import sync_api
+    except ImportError as exc:
+        raise OptionalDependencyError(f"{what} needs playwright: pip install 'weaklabel[dev]'") from exc
+    chromium = chromium or shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise OptionalDependencyError(f"{what} needs a Chromium binary on PATH (apt install chromium)")
+    return sync_api, chromium
+
+
+def launch(pw: Any, chromium: str) -> Any:
+    """Headless Chromium with the flags a container needs."""
+    return pw.chromium.launch(executable_path=chromium, headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                    "--disable-background-networking"])
+
+
 def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | None = None, *,
                   prior_events: int = 0, strategy: str = "conflict", refit_every: int = 10) -> dict[str, Any]:
     """Latency percentiles (seconds) of keypress -> next item, first-load times (``cold_sign_in_s``:
     server start to the sign-in form, with the model still loading), and labels stored against
     keys pressed, on a store pre-filled with ``prior_events`` label events."""
-    try:
-        from playwright import sync_api
-    except ImportError as exc:
-        raise OptionalDependencyError("bench app needs playwright: pip install 'weaklabel[dev]'") from exc
-    chromium = chromium or shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        raise OptionalDependencyError("bench app needs a Chromium binary on PATH (apt install chromium)")
+    sync_api, chromium = browser_tools("bench app", chromium)
     from ..review.project import Project
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,9 +184,7 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
         server = None
         try:
             with sync_api.sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                   "--disable-background-networking"])
+                browser = launch(pw, chromium)
                 # Streamlit's own floor first, measured the same way: a bare one-form script
                 floor, bare, _ = _cold_form(browser, [sys.executable, "-m", "streamlit", "run",
                                                       str(_bare_form(Path(tmp))), *_STREAMLIT_FLAGS,

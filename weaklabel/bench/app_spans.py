@@ -11,7 +11,6 @@ so a lost key shows.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import InputError, OptionalDependencyError
-from .app import _free_port, _stop, _wait_for
+from ..exceptions import InputError
+from .app import _free_port, _stop, _wait_for, browser_tools, launch
 
 FIRST = ("Ada", "Alan", "Grace", "Mary", "Charles", "Eve", "Max", "Bob", "Lin", "Noor")
 LAST = ("Lovelace", "Turing", "Hopper", "Somerville", "Babbage", "Curie", "Planck", "Noether")
@@ -74,13 +73,7 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
                        prior_answers: int = 2000, refit_every: int = 10,
                        chromium: str | None = None) -> dict[str, Any]:
     """Latency percentiles (seconds) of the last key of a decision -> the next document on screen."""
-    try:
-        from playwright import sync_api
-    except ImportError as exc:
-        raise OptionalDependencyError("bench app-spans needs playwright: pip install 'weaklabel[dev]'") from exc
-    chromium = chromium or shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        raise OptionalDependencyError("bench app-spans needs a Chromium binary on PATH (apt install chromium)")
+    sync_api, chromium = browser_tools("bench app-spans", chromium)
     from ..review.project import Project
     from ..review.span_session import SpanReviewSession
 
@@ -112,9 +105,7 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
             if not _wait_for(port):
                 raise RuntimeError("weaklabel app did not start within 120 s")
             with sync_api.sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                   "--disable-background-networking"])
+                browser = launch(pw, chromium)
                 page = browser.new_page(viewport={"width": 1366, "height": 768})
                 page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
                 page.get_by_label("Your name").fill("bench-expert")

@@ -128,19 +128,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ..bench.app import run_decision_bench
 
         res = run_decision_bench(args.items, args.decisions, prior_events=args.prior_events, store_url=args.store)
-        print(json.dumps(res, indent=2))
-        if args.json:
-            Path(args.json).write_text(json.dumps(res, indent=2))
-        return 0
+        return _emit(res, args)
     if args.bench == "app":
         from ..bench.app import run_app_bench
 
         res = run_app_bench(args.items, args.decisions, prior_events=args.prior_events, strategy=args.strategy,
                             refit_every=args.refit_every)
-        print(json.dumps(res, indent=2))
-        if args.json:
-            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
-        return 0
+        return _emit(res, args)
     if args.bench == "suggest":
         from ..bench.suggest import run_suggest_bench, summarize_suggest
 
@@ -156,10 +150,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         res = run_span_app_bench(args.docs, args.decisions, source=args.seq, prior_answers=args.prior_answers,
                                  refit_every=args.refit_every)
-        print(json.dumps(res, indent=2))
-        if args.json:
-            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
-        return 0
+        return _emit(res, args)
     if args.bench == "scale":
         import numpy as np
 
@@ -172,10 +163,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if "class_balance" in ooc and "class_balance" in dsk:  # one model, fitted on the same counts
             res["dask_matches_out_of_core"] = bool(np.allclose(list(ooc["class_balance"]),
                                                                list(dsk["class_balance"].values())))
-        print(json.dumps(res, indent=2))
-        if args.json:
-            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
-        return 0
+        return _emit(res, args)
     if args.bench == "review":
         from ..bench.review import lift_ratios, run_review_bench, summarize
 
@@ -308,3 +296,12 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b.add_argument("--repeat", type=positive_int, default=5,
                    help="timed runs per model and problem, each in its own process after a warm-up, interleaved")
     b.add_argument("--json", help="also write the results here")
+
+
+def _emit(res: Any, args: argparse.Namespace) -> int:
+    """Print a bench's result as JSON, and write it to ``--json`` when given."""
+    text = json.dumps(res, indent=2)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text, encoding="utf-8")
+    return 0
