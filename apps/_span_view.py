@@ -75,6 +75,15 @@ def apply_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str, 
     _set_doc(nxt, state)
 
 
+def _undo_when_done(sess: SpanReviewSession, lock: threading.Lock, annotator: str) -> None:
+    """The empty queue's undo button (no editor, so no 'u' key): the last decision comes back."""
+    with lock:
+        back = sess.undo(annotator)
+    st.session_state.pop("span_done", None)
+    _set_doc(back)
+    st.session_state["span_flash"] = "Took back your last decision: here it is again." if back else "Nothing to undo."
+
+
 def _on_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str) -> None:
     """The editor's callback: it runs before the page re-renders, so one key press costs one run."""
     apply_action(sess, lock, annotator, st.session_state["span-editor"].action, st.session_state)
@@ -92,6 +101,11 @@ def _label_tab(sess: SpanReviewSession, lock: threading.Lock, annotator: str) ->
         st.session_state["span_done"] = True
         st.success("Nothing left in your queue. Thank you!")
         _progress(sess, annotator)
+        left, right = st.columns(2)
+        left.button("Undo my last decision", key="span-undo-done", on_click=_undo_when_done,
+                    args=(sess, lock, annotator))
+        right.button("Look for new documents", key="span-look-again", on_click=st.session_state.pop,
+                     args=("span_done", None), help="another expert's undo, or a refit, can free documents")
         return
     st.caption(f"document {_md(doc['doc_id'])} · why this one: {_md(doc['reason'])}"
                + (" · your earlier answer is pre-filled" if doc.get("answered") else

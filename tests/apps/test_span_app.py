@@ -115,3 +115,30 @@ def test_agreement_tab_lets_the_lead_resolve_and_export_tab_offers_the_files(tmp
     at2.session_state["span-tab"] = "Agreement"
     at2.run()
     assert not [b for b in at2.button if str(b.key).startswith("resolve-")]
+
+
+def test_the_empty_queue_screen_undoes_the_last_answer_and_finds_documents_freed_later(tmp_path, monkeypatch):
+    """With nothing left the editor is gone, so the 'u' key is too: a button takes back the last
+    answer, and another looks again for documents freed since (here by another expert's undo)."""
+    path = span_project(tmp_path, overlap=1)
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(path))
+    sess = SpanReviewSession(Project.load(path))
+    ids = sess.ids
+    for d in ids[:-1]:
+        sess.store.save(d, [], "ben")
+    sess.store.save(ids[-1], [(0, 1, "PER")], "ana")         # ana's last answer
+    at = _app(path, "ana")
+    assert not at.exception, [str(e.value)[:300] for e in at.exception]
+    assert any("Nothing left in your queue" in s.value for s in at.success)
+    at.button(key="span-undo-done").click().run()
+    assert not at.exception, [str(e.value)[:300] for e in at.exception]
+    assert at.session_state["span_doc"]["doc_id"] == ids[-1]
+    assert sess.store.current()["annotator"].tolist() == ["ben"] * (len(ids) - 1)
+    # ana saves it again (as the editor would) and the queue is empty once more
+    apply_action(sess, threading.Lock(), "ana", {"kind": "save", "key": _key(at.session_state["span_doc"],
+                 at.session_state), "spans": []}, at.session_state)
+    at.run()
+    assert any("Nothing left in your queue" in s.value for s in at.success)
+    sess.store.undo("ben")                                     # ben takes back his last answer: a document is free
+    at.button(key="span-look-again").click().run()
+    assert at.session_state["span_doc"]["doc_id"] == ids[-2]

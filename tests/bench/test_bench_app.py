@@ -33,14 +33,20 @@ def test_bench_decide_times_the_server_work_of_each_decision(capsys):
 
 @pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")), reason="needs Chromium")
 def test_bench_app_spans_times_each_decision_and_loses_no_key(capsys):
-    """Accept, delete-and-save and retype-and-save in the span editor, each answer accounted for."""
+    """Accept, delete-and-save and retype-and-save in the span editor by two experts, with a
+    reload, double presses and undos: each answer accounted for, none unseen or given twice."""
     from weaklabel.cli import main
 
-    assert main(["bench", "app-spans", "--docs", "40", "--decisions", "9", "--prior-answers", "20"]) == 0
+    assert main(["bench", "app-spans", "--docs", "60", "--decisions", "9", "--prior-answers", "20", "--experts", "2",
+                 "--reload", "--double-every", "4", "--undo-every", "5"]) == 0
     import json
 
     res = json.loads(capsys.readouterr().out)
-    assert res["answers_stored"] == res["decisions"] == 9 and res["documents"] == 40
+    assert res["documents"] == 60 and res["signed_in_after_reload"] is True
+    for name in ("expert-a", "expert-b"):
+        # 9 saves each, one of them the document the undo brought back: 8 answers in force
+        assert res[name]["answers_stored"] == 9 and res[name]["answers_in_force"] == 8
+        assert res[name]["answered_unseen"] == 0 and res[name]["answered_twice"] == 0
     assert 0 < res["p50_s"] <= res["p90_s"] <= res["p99_s"] <= res["max_s"]
 
 

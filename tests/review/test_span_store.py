@@ -172,3 +172,56 @@ def test_a_table_from_an_earlier_version_gains_the_new_columns(tmp_path):
     assert store.gold(["d2"]) == [[(0, 1, "LOC")]]                 # the old answer is kept
     store.save("d1", [], "ben")
     assert "external_version" in store.events().columns
+
+
+# -- the log read incrementally ----------------------------------------------------------------------
+def test_a_second_store_on_the_same_database_sees_each_new_event(store):
+    """Two app servers on one database: each reads only what was written since its last read, and
+    still ends with the whole log, as a fresh reader sees it."""
+    other = SpanStore(store.url, project=store.project, types=["PER", "LOC"])
+    assert other.events().empty
+    store.save("d1", [(0, 2, "PER")], "ana", tokens=TOKENS["d1"])
+    assert other.events()["spans"].tolist() == [[(0, 2, "PER")]]
+    other.save("d2", [(0, 1, "LOC")], "ben", tokens=TOKENS["d2"])
+    store.skip("d2", "ana")
+    assert store.undo("ana") is not None
+    fresh = SpanStore(store.url, project=store.project, types=["PER", "LOC"]).events()
+    for s in (store, other):
+        got = s.events()
+        assert got["id"].tolist() == fresh["id"].tolist() == sorted(fresh["id"])
+        assert got["kind"].tolist() == ["spans", "spans", "skip", "undo"]
+        assert got["spans"].tolist() == fresh["spans"].tolist()
+    other.close()
+
+
+def test_a_commit_that_lands_below_the_last_id_read_is_not_missed(tmp_path):
+    """On PostgreSQL a transaction holds its id until it commits, so an event can appear below
+    the highest id already read; the reader goes back REREAD_SECONDS and picks it up, in order."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'labels.db'}"
+    store = SpanStore(url, project="ner", types=["PER", "LOC"])
+    store._commits_in_id_order = False               # read as on PostgreSQL
+    store.save("d1", [(0, 2, "PER")], "ana", tokens=TOKENS["d1"])
+    store.events()
+    with store.engine.begin() as c:                  # ids 2 and 3 were taken; 3 commits first
+        c.execute(sa.text("INSERT INTO span_events (id, project, doc_id, kind, spans, annotator, source, "
+                          "created_at) VALUES (3, 'ner', 'd2', 'spans', '[[0, 1, \"LOC\"]]', 'ben', 'app', "
+                          "CURRENT_TIMESTAMP)"))
+    assert store.events()["id"].tolist() == [1, 3]
+    with store.engine.begin() as c:
+        c.execute(sa.text("INSERT INTO span_events (id, project, doc_id, kind, spans, annotator, source, "
+                          "created_at) VALUES (2, 'ner', 'd1', 'spans', '[]', 'cy', 'app', CURRENT_TIMESTAMP)"))
+    got = store.events()
+    assert got["id"].tolist() == [1, 2, 3] and got["annotator"].tolist() == ["ana", "cy", "ben"]
+    assert store.current()["annotator"].tolist() == ["ana", "cy", "ben"]
+
+
+def test_the_answer_in_force_is_the_latest_event_whole(store):
+    """A later answer saved without tokens has no version: it must not borrow the stale version of
+    the answer before it and be flagged stale in its place."""
+    store.save("d1", [(0, 2, "PER")], "ana", tokens=["old", "tokens", "of", "d1", "x", "y"])
+    store.save("d1", [(0, 1, "PER")], "ana")
+    cur = store.current({"d1": doc_version(TOKENS["d1"])})
+    assert cur["spans"].tolist() == [[(0, 1, "PER")]] and cur["doc_version"].isna().all()
+    assert not cur["stale"].any()

@@ -7,6 +7,10 @@ app``, and drives headless Chromium: each decision is one of accept (Enter), del
 span then save (x, Enter) and retype the first two tokens then save (Shift+→, 1, Enter), timed
 from the last key to the next document on screen. Answers that reached the store are counted,
 so a lost key shows.
+
+The long session (``--experts 2 --reload --double-every 10 --undo-every 25``, hundreds of
+decisions on a store of 30,000 events) adds a reload, hasty double presses and undos, and checks
+that no document was answered unseen or twice.
 """
 
 from __future__ import annotations
@@ -69,14 +73,42 @@ def _subset(source: Path, folder: Path, n_docs: int) -> None:
                                               split.L.docs(keep)))
 
 
+def _prefill(sess: Any, n_events: int, seed: int = 1) -> None:
+    """Other experts' work already in the store, written in one transaction: answers (the
+    model's spans) by seven experts on random documents, with one skip in ten."""
+    import json
+
+    from ..review._store_engine import begin_write
+    from ..review._store_schema import _now
+
+    store, rng = sess.store, np.random.default_rng(seed)
+    docs = rng.integers(len(sess.ids), size=n_events)
+    rows = [dict(project=store.project, doc_id=sess.ids[d], annotator=f"expert{k % 7}", source="review",
+                 doc_version=sess.versions[sess.ids[d]], created_at=_now(),
+                 **({"kind": "skip", "spans": None} if k % 10 == 9 else
+                    {"kind": "spans", "spans": json.dumps([list(s) for s in sess.model_spans[d]])}))
+            for k, d in enumerate(docs)]
+    if rows:
+        with begin_write(store.engine) as c:
+            c.execute(store._events.insert(), rows)
+
+
 def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str | None = None,
-                       prior_answers: int = 2000, refit_every: int = 10,
-                       chromium: str | None = None) -> dict[str, Any]:
-    """Latency percentiles (seconds) of the last key of a decision -> the next document on screen."""
+                       prior_answers: int = 2000, refit_every: int = 10, experts: int = 1, reload: bool = False,
+                       double_every: int = 0, undo_every: int = 0, chromium: str | None = None) -> dict[str, Any]:
+    """Latency percentiles (seconds) of the last key of a decision -> the next document on screen.
+
+    ``experts`` signed-in pages take turns (``decisions`` each). ``reload`` reloads the first
+    expert's page halfway. Every ``double_every``-th decision presses Enter twice, 40 ms apart,
+    and every ``undo_every``-th undoes the decision before (``u``) and saves it again. Returns the
+    percentiles, the answers stored per expert, and two checks that must be 0: documents answered
+    that the expert's page never showed, and documents with two answers in force by one expert.
+    """
     sync_api, chromium = browser_tools("bench app-spans", chromium)
     from ..review.project import Project
     from ..review.span_session import SpanReviewSession
 
+    names = [f"expert-{chr(ord('a') + i)}" for i in range(experts)]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         if source is None:
@@ -88,52 +120,90 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
                 overlap=2, audit_fraction=0.05, root=root).save(path)
         sess = SpanReviewSession(Project.load(path))
         n = len(sess.ids)
-        rng = np.random.default_rng(1)
-        for k in range(prior_answers):       # other experts' answers: a store in use
-            d = int(rng.integers(n))
-            sess.store.save(sess.ids[d], sess.model_spans[d], f"expert{k % 7}", tokens=sess.split.tokens[d])
-        remaining = sess.progress("bench-expert")["remaining"]
-        if remaining <= decisions:
-            raise InputError(f"prior_answers: after {prior_answers} answers by others (overlap 2), {remaining} of {n} "
-                             f"documents are left for the timed expert, fewer than {decisions} decisions; lower "
+        _prefill(sess, prior_answers)
+        remaining = sess.progress(names[0])["remaining"]
+        if remaining <= decisions * experts:
+            raise InputError(f"prior_answers: after {prior_answers} events by others (overlap 2), {remaining} of {n} "
+                             f"documents are left, fewer than {decisions} decisions by {experts} experts; lower "
                              "--prior-answers or --decisions, or use more documents")
         port = _free_port()
         server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(path), "--port",
                                    str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        lat: list[float] = []
+        lat: dict[str, list[float]] = {name: [] for name in names}
+        seen: dict[str, set[str]] = {name: set() for name in names}
+        out: dict[str, Any] = {}
         try:
             if not _wait_for(port):
                 raise RuntimeError("weaklabel app did not start within 120 s")
             with sync_api.sync_playwright() as pw:
                 browser = launch(pw, chromium)
-                page = browser.new_page(viewport={"width": 1366, "height": 768})
-                page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
-                page.get_by_label("Your name").fill("bench-expert")
-                t0 = time.perf_counter()
-                page.get_by_role("button", name="Sign in").click()
-                current = _doc_on_screen(page)
-                first_doc = time.perf_counter() - t0
+                pages, current = {}, {}
+                for name in names:
+                    pages[name] = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+                    pages[name].goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+                    pages[name].get_by_label("Your name").fill(name)
+                    t0 = time.perf_counter()
+                    pages[name].get_by_role("button", name="Sign in").click()
+                    current[name] = _doc_on_screen(pages[name])
+                    out.setdefault("sign_in_to_first_document_s", round(time.perf_counter() - t0, 3))
+                    seen[name].add(_doc_id(current[name]))
                 time.sleep(0.3)     # the editor attaches its key handler as it mounts
                 plans = (["Enter"], ["x", "Enter"], ["Shift+ArrowRight", "1", "Enter"])
                 for i in range(decisions):
-                    keys = plans[i % 3]
-                    for key in keys[:-1]:
-                        page.keyboard.press(key)
-                    t0 = time.perf_counter()
-                    page.keyboard.press(keys[-1])
-                    current = _wait_next(page, current)
-                    lat.append(time.perf_counter() - t0)
+                    for name, page in pages.items():
+                        if undo_every and i % undo_every == undo_every - 1:
+                            page.keyboard.press("u")           # the last answer comes back on screen ...
+                            current[name] = _wait_next(page, current[name], seen=seen[name])
+                        keys = plans[i % 3]
+                        for key in keys[:-1]:
+                            page.keyboard.press(key)
+                        t0 = time.perf_counter()
+                        page.keyboard.press(keys[-1])           # ... and is saved again
+                        if double_every and i % double_every == double_every - 1:
+                            page.wait_for_timeout(40)
+                            page.keyboard.press("Enter")        # a second, hasty press
+                        current[name] = _wait_next(page, current[name], seen=seen[name])
+                        lat[name].append(time.perf_counter() - t0)
+                    if reload and i == decisions // 2:
+                        page = pages[names[0]]
+                        t0 = time.perf_counter()
+                        page.reload()
+                        current[names[0]] = _doc_on_screen(page)
+                        out["reload_to_document_s"] = round(time.perf_counter() - t0, 3)
+                        out["signed_in_after_reload"] = page.get_by_label("Your name").count() == 0
+                        seen[names[0]].add(_doc_id(current[names[0]]))
+                        time.sleep(0.3)
+                for name, page in pages.items():        # a press that landed late shows here
+                    page.wait_for_timeout(1000)
+                    seen[name].add(_doc_id(_doc_on_screen(page, 5_000)))
                 browser.close()
         finally:
             _stop(server)
         ev = sess.store.events()
-        stored = int(((ev["kind"] == "spans") & (ev["annotator"] == "bench-expert")).sum())
-    arr = np.array(lat)
-    return {"documents": n, "decisions": decisions, "prior_answers": prior_answers, "refit_every": refit_every,
-            "documents_left_for_the_expert": remaining,
-            "answers_stored": stored, "sign_in_to_first_document_s": round(first_doc, 3),
-            "p50_s": round(float(np.percentile(arr, 50)), 3), "p90_s": round(float(np.percentile(arr, 90)), 3),
-            "p99_s": round(float(np.percentile(arr, 99)), 3), "max_s": round(float(arr.max()), 3)}
+        live = sess.store.current(sess.versions, events=ev)
+    stored = {name: int(((ev["kind"] == "spans") & (ev["annotator"] == name)).sum()) for name in names}
+    from ..review.span_store import in_force
+
+    force = in_force(ev)
+    allv = np.array([x for v in lat.values() for x in v])
+    res: dict[str, Any] = {"documents": n, "decisions": decisions, "experts": experts, "prior_events": prior_answers,
+                           "refit_every": refit_every, "documents_left_for_the_experts": remaining, **out,
+                           "p50_s": round(float(np.percentile(allv, 50)), 3),
+                           "p90_s": round(float(np.percentile(allv, 90)), 3),
+                           "p99_s": round(float(np.percentile(allv, 99)), 3), "max_s": round(float(allv.max()), 3)}
+    res["answers_stored"] = sum(stored.values()) if experts > 1 else stored[names[0]]
+    for name in names:
+        mine = force[force["annotator"] == name]
+        answered = set(live.loc[live["annotator"] == name, "doc_id"])
+        res[name] = {"answers_stored": stored[name], "answers_in_force": len(mine),
+                     "answered_unseen": len(answered - seen[name]),
+                     "answered_twice": int(mine.groupby("doc_id").size().gt(1).sum()),
+                     **{f"p{q}_s": round(float(np.percentile(lat[name], q)), 3) for q in (50, 90, 99)}}
+    return res
+
+
+def _doc_id(key: str | None) -> str:
+    return "" if key is None else key.split("#")[0]
 
 
 def _doc_on_screen(page: Any, timeout_ms: int = 60_000) -> str | None:
@@ -145,11 +215,14 @@ def _doc_on_screen(page: Any, timeout_ms: int = 60_000) -> str | None:
         return None
 
 
-def _wait_next(page: Any, before: str | None, seconds: float = 30) -> str | None:
+def _wait_next(page: Any, before: str | None, seconds: float = 30, seen: set[str] | None = None) -> str | None:
+    """Wait for the editor to show a document other than ``before``; adds it to ``seen``."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         now = _doc_on_screen(page)
         if now is not None and now != before:
+            if seen is not None:
+                seen.add(_doc_id(now))
             return now
         time.sleep(0.01)
     return None

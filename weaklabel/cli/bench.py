@@ -149,7 +149,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ..bench.app_spans import run_span_app_bench
 
         res = run_span_app_bench(args.docs, args.decisions, source=args.seq, prior_answers=args.prior_answers,
-                                 refit_every=args.refit_every)
+                                 refit_every=args.refit_every, experts=args.experts, reload=args.reload,
+                                 double_every=args.double_every, undo_every=args.undo_every)
         return _emit(res, args)
     if args.bench == "scale":
         import numpy as np
@@ -278,8 +279,13 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b.add_argument("--docs", type=positive_int, default=1000, help="documents in the project")
     b.add_argument("--decisions", type=positive_int, default=60, help="decisions to time (accept, delete, retype)")
     b.add_argument("--seq", help="a WRENCH sequence set to take the documents from (default: synthetic sentences)")
-    b.add_argument("--prior-answers", type=int, default=2000, help="other experts' answers in the store first")
+    b.add_argument("--prior-answers", type=int, default=2000,
+                   help="other experts' events (answers, one skip in ten) in the store first")
     b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
+    b.add_argument("--experts", type=positive_int, default=1, help="signed-in pages taking turns, --decisions each")
+    b.add_argument("--reload", action="store_true", help="reload the first expert's page halfway")
+    b.add_argument("--double-every", type=int, default=0, help="every n-th decision presses Enter twice, 40 ms apart")
+    b.add_argument("--undo-every", type=int, default=0, help="every n-th decision first undoes the one before (u)")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("decide", help="server work per review decision (label, next item, progress) on a "
                                        "store of 100,000 events, SQLite or --store")

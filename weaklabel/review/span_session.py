@@ -19,10 +19,11 @@ import threading
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..exceptions import InputError
 from .project import Project
-from .span_store import SpanStore, doc_version
+from .span_store import SpanStore, doc_version, in_force
 
 
 class SpanReviewSession:
@@ -54,6 +55,7 @@ class SpanReviewSession:
         self.refit_error: str | None = None
         self.last_refit: dict[str, Any] | None = None
         self._lf_spans = self.L.to_spans()
+        self._answers: tuple[Any, pd.DataFrame, pd.DataFrame] | None = None   # see _queue_state
         self._fit(first=True)
 
     # -- the model and the queue ------------------------------------------
@@ -123,11 +125,15 @@ class SpanReviewSession:
         """(documents this expert answered, experts who answered each document, documents this expert
         answered or skipped), from one read of the log: every keypress asks this twice."""
         events = self.store.events()
-        cur = self.store.current(self.versions, events=events)
-        cur = cur[~cur["adjudication"] & ~cur["stale"]]
+        top = (len(events), int(events["id"].iloc[-1]) if len(events) else 0)
+        if self._answers is None or self._answers[0] != top:     # the log moved: recount
+            cur = self.store.current(self.versions, events=events)
+            cur = cur[~cur["adjudication"] & ~cur["stale"]]
+            self._answers = (top, cur[["doc_id", "annotator"]], in_force(events, ("skip",)))
+        _, cur, skips = self._answers
         mine = set(cur.loc[cur["annotator"] == annotator, "doc_id"])
         answers = cur.groupby("doc_id")["annotator"].nunique().to_dict()
-        return mine, answers, mine | self.store.skipped(annotator, events=events)
+        return mine, answers, mine | set(skips.loc[skips["annotator"] == annotator, "doc_id"])
 
     def next_doc(self, annotator: str) -> dict[str, Any] | None:
         """The first document in the queue this expert has neither answered nor skipped, and that

@@ -19,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
+import time
 import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -101,6 +103,10 @@ class SpanStore:
             raise InputError(f"types: expected distinct entity types other than 'O', got {list(types)!r}")
         md = sa.MetaData()
         self._events = _table(sa, md)
+        # the log as last read, followed through the events written since (see events())
+        self._log: pd.DataFrame | None = None
+        self._marks: list[tuple[float, int]] = []      # (monotonic time, highest id read then)
+        self._log_lock = threading.Lock()
         try:
             self.engine = make_engine(self.url, timeout)
             weakref.finalize(self, self.engine.dispose)
@@ -112,6 +118,7 @@ class SpanStore:
                     if col.name not in have and col.nullable:
                         kind = col.type.compile(dialect=c.dialect)
                         c.execute(sa.text(f"ALTER TABLE span_events ADD COLUMN {col.name} {kind}"))
+            self._commits_in_id_order = self.engine.dialect.name == "sqlite"   # one writer at a time
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"url: cannot open the span store at {_redact(self.url)} ({exc.__class__.__name__}: "
                              f"{_redact(self.url, str(exc).splitlines()[0])}); check the path or server") from None
@@ -267,14 +274,45 @@ class SpanStore:
         return target
 
     # -- reading ----------------------------------------------------------
+    # Ids can commit out of order on PostgreSQL (a transaction holds its id until it commits), so
+    # each read goes back to the highest id read this long ago; SQLite commits in id order.
+    REREAD_SECONDS = 60.0
+
     def events(self) -> pd.DataFrame:
-        """The project's whole log, oldest first (``spans`` decoded to lists of tuples)."""
-        sa = self._sa
-        with self.engine.connect() as c:
-            df = pd.read_sql(sa.select(self._events).where(self._events.c.project == self.project)
-                             .order_by(self._events.c.id), c)
-        df["spans"] = [[tuple(x) for x in json.loads(s)] if isinstance(s, str) else None for s in df["spans"]]
-        return df
+        """The project's whole log, oldest first (``spans`` decoded to lists of tuples).
+
+        The log is append-only, so after the first call only the events written since are read
+        (and decoded): a keypress on a store of 30,000 events reads a handful of rows.
+        """
+        sa, e = self._sa, self._events
+        with self._log_lock:
+            now = time.monotonic()
+            start = 0
+            if self._log is not None:
+                if self._commits_in_id_order:
+                    start = self._marks[-1][1]
+                else:
+                    old = [top for t, top in self._marks if t <= now - self.REREAD_SECONDS]
+                    start = old[-1] if old else 0
+            with self.engine.connect() as c:
+                new = pd.read_sql(sa.select(e).where(sa.and_(e.c.project == self.project, e.c.id > start))
+                                  .order_by(e.c.id), c)
+            log = self._log
+            if log is not None:
+                new = new[~new["id"].isin(log["id"].iloc[int(log["id"].searchsorted(start, side="right")):])]
+            new = new.copy()
+            new["spans"] = [[tuple(x) for x in json.loads(s)] if isinstance(s, str) else None for s in new["spans"]]
+            if log is None:
+                log = new
+            elif len(new):
+                log = pd.concat([log, new], ignore_index=True)
+                if not log["id"].is_monotonic_increasing:      # a late commit below the top
+                    log = log.sort_values("id", ignore_index=True)
+            self._log = log
+            top = int(log["id"].iloc[-1]) if len(log) else 0
+            keep = [m for m in self._marks if m[0] > now - self.REREAD_SECONDS]
+            self._marks = [m for m in self._marks if m[0] <= now - self.REREAD_SECONDS][-1:] + keep + [(now, top)]
+            return log.copy()
 
     def current(self, versions: Mapping[Any, str] | None = None, events: pd.DataFrame | None = None) -> pd.DataFrame:
         """The answer in force per (document, annotator, adjudication or not), oldest first.
@@ -284,8 +322,9 @@ class SpanStore:
         """
         cur = in_force(self.events() if events is None else events).copy()
         cur["adjudication"] = cur["source"] == "adjudication"
-        cur = cur.sort_values("id").groupby(["doc_id", "annotator", "adjudication"], as_index=False).last()
-        cur = cur.sort_values("id").reset_index(drop=True)
+        # the latest event of each group, whole (groupby.last would fill a NULL from an older one)
+        cur = cur.sort_values("id").drop_duplicates(["doc_id", "annotator", "adjudication"], keep="last")
+        cur = cur.reset_index(drop=True)
         if versions is not None:
             known = {str(k): v for k, v in versions.items()}
             # a bool column even when empty: an empty object column used as a mask selects columns
