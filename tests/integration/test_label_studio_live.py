@@ -59,9 +59,12 @@ class Browser:
         return json.loads(raw) if raw.strip() else None
 
 
-def _wait_http(url: str, seconds: float) -> bool:
+def _wait_http(url: str, seconds: float, server: subprocess.Popen | None = None) -> bool:
+    """Whether ``url`` answers within ``seconds``; False at once if ``server`` exits first."""
     deadline = time.time() + seconds
     while time.time() < deadline:
+        if server is not None and server.poll() is not None:
+            return False
         try:
             urllib.request.urlopen(url, timeout=5)
             return True
@@ -79,13 +82,16 @@ def label_studio(tmp_path_factory):
     env = dict(os.environ, LABEL_STUDIO_BASE_DATA_DIR=str(data), DJANGO_DB="sqlite", LOG_LEVEL="ERROR",
                USE_DEFAULT_BANNED_SUBNETS="false")
     env.pop("HOST", None)
-    server = subprocess.Popen([LS_BIN, "start", "--no-browser", "--port", str(port), "--internal-host", "127.0.0.1",
-                               "--username", ADMIN, "--password", PASSWORD], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = data / "label-studio.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([LS_BIN, "start", "--no-browser", "--port", str(port), "--internal-host",
+                                   "127.0.0.1", "--username", ADMIN, "--password", PASSWORD], env=env,
+                                  stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        if not _wait_http(base + "/user/login/", 300):
-            pytest.fail("Label Studio did not start within 300 s")
+        if not _wait_http(base + "/user/login/", 300, server):
+            tail = log.read_text(errors="replace").strip().splitlines()[-15:]
+            pytest.fail("Label Studio did not start within 300 s; the end of its output:\n" + "\n".join(tail))
         yield base
     finally:
         server.terminate()
