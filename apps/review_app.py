@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from apps._sign_in import check_host, session_live, signed_in
+from apps._suggest_view import suggestions_tab
 from apps._tabs import agreement_tab, analysis_tab, export_tab, history_tab
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import display_text, highlight_html
@@ -286,13 +287,14 @@ def main() -> None:
     _guidelines(sess)
     # Only the open tab is built: switching tabs reruns the app, so every tab shows fresh
     # numbers, and the label keys exist only while the Label tab is open.
-    names = ["Label", "My history", "Agreement", "LF analysis", "Export"]
+    names = ["Label", "My history", "Agreement", "LF analysis", "Suggestions", "Export"]
     tabs = st.tabs(names, key="tab", on_change="rerun", default=names[0])
     active = st.session_state.get("tab") or names[0]
     views = {"Label": lambda: _label_tab(sess, lock, annotator),
              "My history": lambda: history_tab(sess, lock, annotator),
              "Agreement": lambda: agreement_tab(sess, lock, annotator, path),
              "LF analysis": lambda: analysis_tab(sess),
+             "Suggestions": lambda: suggestions_tab(sess, lock, annotator, path),
              "Export": lambda: export_tab(sess)}
     with tabs[names.index(active)]:
         views[active]()

@@ -205,13 +205,15 @@ def test_plain_text_items_and_entities(app, spam_project):
 def test_other_pages_render(app):
     at = app("ana")
     _decision(at, "label-1").click().run()
-    assert len(at.tabs) == 5
+    assert [t.label for t in at.tabs] == ["Label", "My history", "Agreement", "LF analysis", "Suggestions", "Export"]
     _open(at, "LF analysis")
     assert at.selectbox(key="drill-lf").options == ["promo", "link", "fan"]
     assert "incorrect" in at.selectbox(key="drill-kind").options  # an expert label exists now
     assert "label-1" not in [b.key for b in at.button]  # label keys only on the Label tab
     _open(at, "Agreement")
     assert any(m.label == "rows labeled by 2+ experts" for m in at.metric)
+    _open(at, "Suggestions")       # one expert label: too few to mine from, and the tab says so
+    assert any("label at least 10 items first (1 so far)" in i.value for i in at.info)
     _open(at, "Export")
     assert at.get("download_button")
     assert not at.exception

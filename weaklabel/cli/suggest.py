@@ -11,7 +11,7 @@ from ..exceptions import InputError
 def cmd_suggest(args: argparse.Namespace) -> int:
     from ..apply import apply_lfs
     from ..review.project import Project
-    from ..suggest import suggest_lfs, write_suggestions
+    from ..suggest import SuggestionLog, suggest_lfs, write_suggestions
     from ._render import print_table
 
     proj = Project.load(args.project)
@@ -22,7 +22,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     text = proj.text_column or "text"
     y = proj.open_store().gold_array(df.index)
     existing = apply_lfs(suite.lfs, df, label_space=suite.labels)
-    table = suggest_lfs(df, y, list(suite.labels.names), existing=existing, column=text, top=args.top)
+    # rules an expert accepted or rejected in the app's Suggestions view are not proposed again
+    decided = SuggestionLog(proj.store_url, project=proj.name).decided_keys()
+    table = suggest_lfs(df, y, list(suite.labels.names), existing=existing, column=text, top=args.top,
+                        exclude=decided)
     print(f"{len(table)} suggestions from {int((y >= 0).sum())} expert-labeled rows of {len(df)} "
           f"(precision on the labeled rows with its 95% Wilson lower bound; gain: cross-validated change in "
           "held-out accuracy when added to the project's LFs)")

@@ -14,6 +14,7 @@ id_column = ""              # files: column with stable row ids ("" = row order)
 text_column = "text"
 display_columns = ["text"]
 lfs = "lfs/spam.py"
+suggested_lfs = "suggested_lfs.py"  # LFs accepted in the app's Suggestions tab, written as code; "" = off
 store = ""                  # SQLAlchemy URL; "" = weaklabel-labels.db beside this file
 model = "label_model"
 refit_every = 10            # the app refits after this many new expert labels
@@ -42,7 +43,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +89,9 @@ class Project:
     label_descriptions: dict[str, str] = field(default_factory=dict)
     labelstudio: dict[str, str] = field(default_factory=dict)
     engine: dict[str, str] = field(default_factory=dict)
+    # LFs experts accepted in the app's Suggestions view, written there as ordinary code; they
+    # join the suite's LFs wherever the project is loaded ("" turns them off)
+    suggested_lfs: str = "suggested_lfs.py"
     root: Path = field(default=Path("."), repr=False)
 
     # -- file I/O ---------------------------------------------------------
@@ -166,7 +170,19 @@ class Project:
         from ..io.suite import load_suite
 
         spec = self.lfs
-        return load_suite(self._path(spec) if spec.endswith(".py") else spec)
+        suite = load_suite(self._path(spec) if spec.endswith(".py") else spec)
+        extra = Path(self._path(self.suggested_lfs)) if self.suggested_lfs else None
+        if extra is None or not extra.is_file():
+            return suite
+        more = load_suite(str(extra))
+        if list(more.labels.names) != list(suite.labels.names):
+            raise InputError(f"suggested_lfs: {str(extra)!r} labels {list(more.labels.names)} but the project's LFs "
+                             f"label {list(suite.labels.names)}; delete the file or fix its LABELS")
+        clash = sorted({lf.name for lf in suite.lfs} & {lf.name for lf in more.lfs})
+        if clash:
+            raise InputError(f"suggested_lfs: {str(extra)!r} defines LFs the project's suite already has: {clash}; "
+                             "rename or delete them in one of the two files")
+        return replace(suite, lfs=[*suite.lfs, *more.lfs])
 
     def items(self) -> tuple[pd.DataFrame, np.ndarray | None]:
         """The project's items (indexed by row id) and gold, if the data carries it."""

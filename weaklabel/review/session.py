@@ -20,6 +20,7 @@ from ..models import BaseLabelModel, MajorityVote, probs_to_preds
 from .project import Project
 from .queue import conflict_weights, drawn_at_random, rank
 from .refit import RefitProcess, Refits
+from .suggest_review import SuggestionReview
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
@@ -28,7 +29,7 @@ class StaleDecision(WeakLabelError):
     """A decision on an item the expert already decided since it was shown (another tab)."""
 
 
-class ReviewSession(Refits):
+class ReviewSession(Refits, SuggestionReview):
     """One process's view of a project's review loop (the store is shared on disk).
 
     Parameters

@@ -4,33 +4,32 @@ comment giving its evidence."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .._atomic import atomic_path
 from .rank import Suggestion
 
 
-def _line(s: Suggestion, column: str) -> str:
-    c = s.candidate
-    gain = "" if s.gain != s.gain else f"; cross-validated gain {s.gain * 100:+.1f} points"
-    evidence = (f"    # precision {s.precision:.2f} (95% Wilson lower bound {s.lower:.2f}) on {s.n} labeled rows; "
-                f"fires on {s.coverage:.1%} of rows{gain}")
+def _line(rule: Mapping[str, Any], column: str) -> str:
+    evidence = f"    # {rule['evidence']}\n" if rule.get("evidence") else ""
     col = "" if column == "text" else f", column={column!r}"
-    if c.kind == "keyword":
-        terms = ", ".join(repr(t) for t in c.terms)
-        call = f"    keyword_lf({terms}, label=LABELS.index({s.label_name!r}){col}, name={s.name!r}),"
+    label = f"label=LABELS.index({rule['label']!r}){col}, name={rule['name']!r}"
+    if rule["kind"] == "keyword":
+        call = f"    keyword_lf({', '.join(repr(t) for t in rule['terms'])}, {label}),"
     else:
-        call = f"    regex_lf({c.pattern!r}, label=LABELS.index({s.label_name!r}){col}, name={s.name!r}),"
-    return f"{evidence}\n{call}"
+        call = f"    regex_lf({rule['pattern']!r}, {label}),"
+    return f"{evidence}{call}"
 
 
-def to_python(suggestions: Sequence[Suggestion], labels: Sequence[str], *, column: str = "text",
-              source: str = "") -> str:
-    """A module defining ``LABELS`` and ``LFS`` (the suggestions), loadable with ``load_suite``."""
+def to_python(suggestions: Sequence[Suggestion | Mapping[str, Any]], labels: Sequence[str], *,
+              column: str = "text", source: str = "") -> str:
+    """A module defining ``LABELS`` and ``LFS`` (the suggestions, or rules as the decision log
+    holds them), loadable with ``load_suite``; every value is written with ``repr``."""
     origin = f" from {source}" if source else ""
-    head = [f'"""LFs suggested by weaklabel suggest on {date.today().isoformat()}{origin}.',
+    head = [f'"""LFs suggested by weaklabel on {date.today().isoformat()}{origin}.',
             "",
             "Each LF's comment gives its evidence on the labeled rows. Read them, edit them, delete the",
             'ones you disagree with: this is ordinary code."""',
@@ -40,11 +39,12 @@ def to_python(suggestions: Sequence[Suggestion], labels: Sequence[str], *, colum
             f"LABELS = LabelSpace({list(labels)!r})",
             "",
             "LFS = ["]
-    body = [_line(s, column) for s in suggestions]
+    body = [_line(s.rule() if isinstance(s, Suggestion) else s, column) for s in suggestions]
     return "\n".join(head + body + ["]", ""])
 
 
-def write_suggestions(path: str | os.PathLike[str], suggestions: Sequence[Suggestion], labels: Sequence[str], *,
+def write_suggestions(path: str | os.PathLike[str], suggestions: Sequence[Suggestion | Mapping[str, Any]],
+                      labels: Sequence[str], *,
                       column: str = "text", source: str = "") -> Path:
     """Write :func:`to_python`'s module to ``path`` (atomically)."""
     target = Path(path)

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ import pandas as pd
 from ..analysis.summary import wilson_interval
 from ..exceptions import InputError
 from ..templates import _slug
+from .decisions import rule_key
 from .mine import Candidate, Features, mine
 
 MERGE_JACCARD = 0.8
@@ -50,6 +51,15 @@ class Suggestion:
     @property
     def name(self) -> str:
         return self.candidate.name
+
+    def rule(self) -> dict[str, Any]:
+        """The rule as the decision log and the code writer take it (see :mod:`.decisions`)."""
+        c = self.candidate
+        gain = "" if self.gain != self.gain else f"; cross-validated gain {self.gain * 100:+.1f} points"
+        return {"kind": c.kind, "label": self.label_name, "name": self.name,
+                **({"terms": list(c.terms)} if c.kind == "keyword" else {"pattern": c.pattern}),
+                "evidence": f"precision {self.precision:.2f} (95% Wilson lower bound {self.lower:.2f}) on {self.n} "
+                            f"labeled rows; fires on {self.coverage:.1%} of rows{gain}"}
 
     def describe(self) -> str:
         what = " | ".join(self.candidate.terms) if self.candidate.kind == "keyword" else self.candidate.pattern
@@ -129,13 +139,17 @@ def _merge(checked: list[tuple[Candidate, int, float, float]], y: np.ndarray,
     return out
 
 
-def _select(features: Features, y: np.ndarray, k: int, top: int,
-            min_support: int) -> list[tuple[Candidate, int, float, float, list[str]]]:
+def _select(features: Features, y: np.ndarray, k: int, top: int, min_support: int,
+            exclude: frozenset[str] = frozenset(),
+            labels: Sequence[str] = ()) -> list[tuple[Candidate, int, float, float, list[str]]]:
     """The ``top`` best by lower bound, taken in turn from each class: rules for one class only
     leave the label model nothing to tell the others by (youtube's spam words outrank every ham
     word, and a suite of spam rules alone labels the rows it misses by the prior)."""
     checked = _checked(mine(features, y, k, min_support=min_support), y, k, min_support)
     ranked = sorted(_merge(checked, y, k), key=lambda t: -t[3])
+    if exclude:     # decided on already (accepted or rejected): never proposed again
+        ranked = [t for t in ranked if rule_key({"kind": t[0].kind, "label": labels[t[0].label], "terms": t[0].terms,
+                                                 "pattern": t[0].pattern}) not in exclude]
     per_class = [[t for t in ranked if t[0].label == c] for c in range(k)]
     out: list[tuple[Candidate, int, float, float, list[str]]] = []
     while len(out) < top and any(per_class):
@@ -164,7 +178,8 @@ def _accuracy(votes: np.ndarray, y_fit: np.ndarray, rows: np.ndarray, y: np.ndar
 
 
 def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: Any = None, column: str = "text",
-                top: int = 20, n_folds: int = 5, min_support: int = 3, random_state: int = 0) -> pd.DataFrame:
+                top: int = 20, n_folds: int = 5, min_support: int = 3, random_state: int = 0,
+                exclude: Iterable[str] = ()) -> pd.DataFrame:
     """Suggest LFs from the labeled rows of ``y`` (``-1`` = unlabeled) and the pool ``df``.
 
     Parameters
@@ -182,6 +197,9 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
         Folds of the labeled rows for the gain.
     min_support : int, default 3
         Labeled rows a candidate must fire on.
+    exclude : iterable of str
+        :func:`~weaklabel.suggest.decisions.rule_key` of rules an expert decided on already
+        (:meth:`SuggestionLog.decided_keys`): they are not proposed again.
 
     Returns
     -------
@@ -205,7 +223,8 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
     share = _chance(y, k)
     voted = (base >= 0).any(axis=1)          # rows where an existing LF votes
     suggestions: list[Suggestion] = []
-    for c, _n, _p, _lo, merged in _select(features, y, k, top, min_support):
+    skip = frozenset(exclude)
+    for c, _n, _p, _lo, merged in _select(features, y, k, top, min_support, skip, labels):
         # the numbers reported are those of the LF that would be written: re-checked with it
         c.fires = np.asarray(c.lf(column).apply(df)) >= 0           # type: ignore[attr-defined]
         n, p, lo = _stats(c.fires, c.label, y)
@@ -223,7 +242,7 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
         overlap = float(np.asarray(voted)[c.fires].mean()) if c.fires.any() else 0.0
         suggestions.append(Suggestion(c, labels[c.label], n, p, lo, float(c.fires.mean()), overlap, merged=merged))
     suggestions.sort(key=lambda x: -x.lower)      # the re-check by the real LFs can reorder them
-    _cross_validated_gain(suggestions, features, y, k, base, top, n_folds, min_support, random_state)
+    _cross_validated_gain(suggestions, features, y, k, base, top, n_folds, min_support, random_state, skip, labels)
     table = pd.DataFrame([{"name": s.name, "rule": s.describe().split(": ", 1)[1], "label": s.label_name, "n": s.n,
                            "precision": s.precision, "lower": s.lower, "coverage": s.coverage,
                            "overlap": s.overlap, "gain": s.gain, "folds": s.folds, "merged": s.merged}
@@ -233,7 +252,8 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
 
 
 def _cross_validated_gain(suggestions: list[Suggestion], features: Features, y: np.ndarray, k: int,
-                          base: np.ndarray, top: int, n_folds: int, min_support: int, random_state: int) -> None:
+                          base: np.ndarray, top: int, n_folds: int, min_support: int, random_state: int,
+                          exclude: frozenset[str], labels: Sequence[str]) -> None:
     labeled = np.flatnonzero(y >= 0)
     fold = np.random.default_rng(random_state).permutation(labeled.size) % n_folds
     gains: dict[tuple[Any, ...], list[float]] = {}
@@ -241,7 +261,7 @@ def _cross_validated_gain(suggestions: list[Suggestion], features: Features, y: 
         held = labeled[fold == f]
         y_fit = y.copy()
         y_fit[held] = -1
-        picked = _select(features, y_fit, k, top, min_support)
+        picked = _select(features, y_fit, k, top, min_support, exclude, labels)
         cols = [np.where(c.fires, c.label, -1) for c, *_ in picked]
         full = np.column_stack([base, *cols]) if cols else base
         acc_all = _accuracy(full, y_fit, held, y, k)

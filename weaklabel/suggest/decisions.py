@@ -1,0 +1,157 @@
+"""What experts decided about suggested LFs, stored durably: an append-only log in the label
+store's database (table ``suggestion_events``, beside the labels, SQLite or PostgreSQL).
+
+A *rule* is a plain dict: ``kind`` ("keyword" with ``terms``, or "regex" with ``pattern``),
+``label`` (the class name it votes), ``name`` (the LF's name) and ``evidence`` (a line on the
+numbers that backed it). Each event accepts or rejects one rule; an accepted edit also names the
+suggestion it came from (``origin``), so neither is proposed again. The latest decision on a
+rule is in force: a rejected rule can be accepted later, and the reverse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..exceptions import InputError
+
+DECISIONS = ("accept", "reject")
+KINDS = ("keyword", "regex")
+
+
+def rule_key(rule: Mapping[str, Any]) -> str:
+    """A stable key for a rule: what it matches and the class it votes (not its name)."""
+    terms = sorted(str(t).lower() for t in rule.get("terms") or ()) if rule.get("kind") == "keyword" else []
+    body = [rule.get("kind"), rule.get("label"), terms, rule.get("pattern") or ""]
+    return hashlib.sha1(json.dumps(body, ensure_ascii=True).encode()).hexdigest()
+
+
+def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> dict[str, Any]:
+    """A clean copy of ``rule``, or an :class:`InputError` that says which part is wrong."""
+    kind = rule.get("kind")
+    if kind not in KINDS:
+        raise InputError(f"rule: kind must be one of {list(KINDS)}, got {kind!r}")
+    if rule.get("label") not in labels:
+        raise InputError(f"rule: label must be one of the project's classes {list(labels)}, got {rule.get('label')!r}")
+    out: dict[str, Any] = {"kind": kind, "label": str(rule["label"]), "name": str(rule.get("name") or ""),
+                           "evidence": str(rule.get("evidence") or "")}
+    if kind == "keyword":
+        raw = rule.get("terms")
+        terms = [str(t).strip() for t in (raw if isinstance(raw, (list, tuple)) else [])]
+        terms = list(dict.fromkeys(t for t in terms if t))
+        if not terms or any(len(t) > 200 for t in terms):
+            raise InputError(f"rule: a keyword rule needs one or more keywords of at most 200 characters, got "
+                             f"{raw!r}; write them separated by commas")
+        out["terms"] = terms
+    else:
+        pattern = str(rule.get("pattern") or "")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise InputError(f"rule: pattern {pattern!r} is not a valid regular expression ({exc})") from None
+        if not pattern:
+            raise InputError("rule: a regex rule needs a pattern, got an empty one")
+        out["pattern"] = pattern
+    return out
+
+
+def _table(sa: Any, md: Any) -> Any:
+    return sa.Table(
+        "suggestion_events", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("project", sa.String(200), nullable=False),
+        sa.Column("rule_key", sa.String(40), nullable=False),
+        sa.Column("origin_key", sa.String(40), nullable=True),   # an edit: the suggestion it came from
+        sa.Column("decision", sa.String(16), nullable=False),
+        sa.Column("rule", sa.Text, nullable=False),              # the rule as JSON
+        sa.Column("annotator", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Index("ix_suggestion_events_project", "project"),
+    )
+
+
+class SuggestionLog:
+    """Experts' decisions on suggested LFs, per project, in the label store's database.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL; default the class labels' SQLite file.
+    project : str, default "default"
+
+    Examples
+    --------
+    >>> log = SuggestionLog("sqlite:///:memory:", project="spam")
+    >>> rule = {"kind": "keyword", "terms": ["free"], "label": "SPAM", "name": "suggest_free_spam"}
+    >>> _ = log.decide(rule, "reject", "ana")
+    >>> rule_key(rule) in log.decided_keys(), log.accepted()
+    (True, [])
+    """
+
+    def __init__(self, url: str | None = None, *, project: str = "default", timeout: float = 30.0) -> None:
+        import sqlalchemy as sa
+
+        from ..review._store_engine import begin_write, make_engine
+        from ..review._store_schema import _check_text, _redact, default_url
+        from ..review.store import StoreError
+
+        self._sa, self._begin = sa, begin_write
+        self.url = url or default_url()
+        self.project = _check_text(project, "project")
+        md = sa.MetaData()
+        self._events = _table(sa, md)
+        try:
+            self.engine = make_engine(self.url, timeout)
+            weakref.finalize(self, self.engine.dispose)
+            with begin_write(self.engine) as c:
+                md.create_all(c)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"url: cannot open the suggestion log at {_redact(self.url)} "
+                             f"({exc.__class__.__name__}); check the path or server") from None
+
+    def decide(self, rule: Mapping[str, Any], decision: str, annotator: str, *,
+               origin: Mapping[str, Any] | None = None) -> int:
+        """Append ``annotator``'s decision (``"accept"`` or ``"reject"``) on ``rule``; ``origin``:
+        the suggestion an accepted edit came from. Returns the event's id."""
+        from ..review._store_schema import _now, check_annotator
+
+        if decision not in DECISIONS:
+            raise InputError(f"decision: expected one of {list(DECISIONS)}, got {decision!r}")
+        values = dict(project=self.project, rule_key=rule_key(rule), decision=decision,
+                      origin_key=None if origin is None else rule_key(origin),
+                      rule=json.dumps(dict(rule), ensure_ascii=False), annotator=check_annotator(annotator),
+                      created_at=_now())
+        with self._begin(self.engine) as c:
+            return int(c.execute(self._events.insert().values(**values)).inserted_primary_key[0])
+
+    def events(self) -> pd.DataFrame:
+        """The project's log, oldest first (``rule`` decoded)."""
+        sa = self._sa
+        with self.engine.connect() as c:
+            df = pd.read_sql(sa.select(self._events).where(self._events.c.project == self.project)
+                             .order_by(self._events.c.id), c)
+        df["rule"] = [json.loads(r) for r in df["rule"]]
+        return df
+
+    def decided_keys(self) -> set[str]:
+        """Keys of every rule decided on, and of every suggestion an accepted edit replaced: none
+        of them is proposed again."""
+        ev = self.events()
+        return set(ev["rule_key"]) | set(ev["origin_key"].dropna())
+
+    def accepted(self) -> list[dict[str, Any]]:
+        """The rules whose latest decision is accept, in the order they were first accepted."""
+        ev = self.events()
+        if ev.empty:
+            return []
+        latest = ev.drop_duplicates("rule_key", keep="last")
+        keep = set(latest.loc[latest["decision"] == "accept", "rule_key"])
+        first = ev[ev["rule_key"].isin(keep) & (ev["decision"] == "accept")].drop_duplicates("rule_key", keep="first")
+        last_rule = dict(zip(latest["rule_key"], latest["rule"]))
+        return [last_rule[k] for k in first["rule_key"]]
