@@ -17,6 +17,7 @@ from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import highlight_html
 from weaklabel.review._highlight import md_escape as _md
 from weaklabel.review.session import ReviewSession
+from weaklabel.suggest.decisions import describe_rule
 
 MIN_LABELS = 10   # fewer expert labels than this leave nothing to mine (suggest_lfs needs 2 per fold)
 
@@ -40,10 +41,27 @@ def _decide(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str
     st.session_state["flash"] = f"Accepted {name}: it is an LF of the project now; the model refits."
 
 
-def _edited(rule: dict[str, Any], text: str, label: str) -> dict[str, Any]:
+def _edit_form(rule: dict[str, Any], names: list[str], key: str) -> dict[str, Any] | None:
+    """The edit box under a suggestion (keywords, a pattern, or a threshold's comparison and
+    value, and the class); the edited rule once submitted, else None."""
+    with st.form(f"suggest-edit-{key}", border=True):
+        if rule["kind"] == "threshold":
+            left, right = st.columns([1, 2])
+            op = left.selectbox(f"{rule['column']} is", [">", ">=", "<", "<="], index=[">", ">=", "<", "<="].index(
+                rule["op"]), key=f"suggest-op-{key}")
+            value = right.number_input("Value", value=float(rule["value"]), format="%g", key=f"suggest-value-{key}")
+        else:
+            label = "Keywords, separated by commas" if rule["kind"] == "keyword" else "Regular expression"
+            shown = ", ".join(rule["terms"]) if rule["kind"] == "keyword" else rule["pattern"]
+            text = st.text_input(label, value=shown, key=f"suggest-text-{key}")
+        cls = st.selectbox("Class it votes", names, index=names.index(rule["label"]), key=f"suggest-cls-{key}")
+        if not st.form_submit_button("Accept as edited"):
+            return None
+    if rule["kind"] == "threshold":
+        return {"kind": "threshold", "column": rule["column"], "op": op, "value": value, "label": cls, "name": ""}
     if rule["kind"] == "keyword":
-        return {"kind": "keyword", "terms": [t.strip() for t in text.split(",")], "label": label, "name": ""}
-    return {"kind": "regex", "pattern": text, "label": label, "name": ""}
+        return {"kind": "keyword", "terms": [t.strip() for t in text.split(",")], "label": cls, "name": ""}
+    return {"kind": "regex", "pattern": text, "label": cls, "name": ""}
 
 
 def _refit_done(sess: ReviewSession) -> bool:
@@ -101,10 +119,9 @@ def suggestions_tab(sess: ReviewSession, lock: threading.Lock, annotator: str, p
         return
     best = found[0]
     rule = best.rule()
-    what = " | ".join(rule["terms"]) if rule["kind"] == "keyword" else rule["pattern"]
+    kind = {"keyword": "keywords", "regex": "pattern", "threshold": "threshold"}[rule["kind"]]
     # escaped markdown, not a code span: a code span would show the escapes' backslashes
-    st.markdown(f"**Suggestion 1 of {len(found)}:** {'keywords' if rule['kind'] == 'keyword' else 'pattern'} "
-                f"{_md(what)} → **{_md(rule['label'])}**")
+    st.markdown(f"**Suggestion 1 of {len(found)}:** {kind} {_md(describe_rule(rule))} → **{_md(rule['label'])}**")
     gain = "–" if best.gain != best.gain else f"{best.gain * 100:+.1f} points"
     cols = st.columns(5)
     cols[0].metric("precision", f"{best.precision:.0%}", help=f"95% Wilson lower bound {best.lower:.0%}")
@@ -118,15 +135,10 @@ def suggestions_tab(sess: ReviewSession, lock: threading.Lock, annotator: str, p
                 args=("accept", *args), use_container_width=True)
     right.button("Reject", key=f"suggest-reject-{best.name}", shortcut="x", on_click=_decide, args=("reject", *args),
                  use_container_width=True)
-    with st.form(f"suggest-edit-{best.name}", border=True):
-        label = "Keywords, separated by commas" if rule["kind"] == "keyword" else "Regular expression"
-        text = st.text_input(label, value=", ".join(rule["terms"]) if rule["kind"] == "keyword" else rule["pattern"],
-                             key=f"suggest-text-{best.name}")
-        names = list(sess.labels.names)
-        cls = st.selectbox("Class it votes", names, index=names.index(rule["label"]), key=f"suggest-cls-{best.name}")
-        if st.form_submit_button("Accept as edited"):
-            _decide("accept", *args, edited=_edited(rule, text, cls))
-            st.rerun()
+    edited = _edit_form(rule, list(sess.labels.names), best.name)
+    if edited is not None:
+        _decide("accept", *args, edited=edited)
+        st.rerun()
     st.caption("Examples where it fires (expert-labeled first):")
     for ex in sess.examples(rule):
         spans = [(a, b, best.name, rule["label"]) for a, b in ex["spans"]]

@@ -32,6 +32,9 @@ from .models.registry import MODELS, make_model
 log = logging.getLogger(__name__)
 
 
+GOLD_COLUMN = "label"   # a table's gold, when a column of this name is there and no other is named
+
+
 def load_items(data: str, *, split: str, data_dir: str | None, id_column: str | None,
                gold_column: str | None, labels: LabelSpace) -> tuple[pd.DataFrame, np.ndarray | None]:
     """Items and gold (-1 = unknown) from a dataset name or a table file."""
@@ -42,7 +45,7 @@ def load_items(data: str, *, split: str, data_dir: str | None, id_column: str | 
                              f"{data!r}'s {list(ds.labels.names)}; use the matching LF suite")
         return ds.df, ds.y
     df = read_table(data, id_column=id_column)
-    gold_column = gold_column if gold_column is not None else ("label" if "label" in df.columns else None)
+    gold_column = gold_column if gold_column is not None else (GOLD_COLUMN if GOLD_COLUMN in df.columns else None)
     if gold_column is None:
         return df, None
     if gold_column not in df.columns:

@@ -87,3 +87,23 @@ def test_the_tab_asks_for_labels_first(tmp_path, monkeypatch):
     at = _open(path, monkeypatch)
     assert not at.exception
     assert any("label at least 10 items first (4 so far)" in i.value for i in at.info)
+
+
+def test_a_threshold_suggestion_is_edited_by_its_comparison_and_value(tmp_path, monkeypatch):
+    import numpy as np
+
+    project = Project.load(Project(name="cancer", root=tmp_path).save(tmp_path / "weaklabel.toml"))
+    df, gold = project.items()
+    store = project.open_store()
+    for i in np.random.default_rng(0).choice(len(df), 60, replace=False):
+        store.add_label(df.index[i], int(gold[i]), "ana")
+    at = _open(tmp_path / "weaklabel.toml", monkeypatch)
+    assert not at.exception, [str(e.value)[:300] for e in at.exception]
+    assert _headline(at).startswith("**Suggestion 1 of") and " threshold " in _headline(at)
+    assert any(c.value.startswith("row ") and "expert label" in c.value for c in at.caption)
+    next(s for s in at.selectbox if str(s.key).startswith("suggest-op-")).select(">=")
+    next(n for n in at.number_input if str(n.key).startswith("suggest-value-")).set_value(12.5)
+    at.button(key=next(b.key for b in at.button if "FormSubmitter" in str(b.key))).click().run()
+    assert not at.exception, [str(e.value)[:300] for e in at.exception]
+    code = (tmp_path / "suggested_lfs.py").read_text()
+    assert "'>=', 12.5, label=LABELS.index(" in code and "edited by ana" in code

@@ -129,3 +129,23 @@ def test_the_latest_decision_is_in_force():
     log.decide(a, "accept", "ana")                     # and ana again: b was accepted first
     assert [r["name"] for r in log.accepted()] == ["a", "b"]
     assert rule_key({**a, "terms": ["FREE"], "name": "other"}) == rule_key(a)   # what it matches, not its name
+
+
+def test_a_numeric_project_gets_thresholds_never_on_its_gold_column(tmp_path):
+    """The embedded default (breast cancer measurements, no text): the suggestions are thresholds,
+    none on the data's own gold column; an edited threshold becomes a threshold_lf."""
+    project = Project.load(Project(name="cancer", root=tmp_path).save(tmp_path / "weaklabel.toml"))
+    df, gold = project.items()
+    sess = ReviewSession(project)
+    for i in np.random.default_rng(0).choice(len(df), 60, replace=False):
+        sess.store.add_label(df.index[i], int(gold[i]), "ana")
+    rules = [s.rule() for s in sess.suggestions().attrs["suggestions"]]
+    assert rules and all(r["kind"] == "threshold" and r["column"] != "label" for r in rules)
+    edited = {**rules[0], "value": round(rules[0]["value"] * 1.1, 2), "name": ""}
+    name = sess.accept_rule(edited, "ana", origin=rules[0])
+    assert f"threshold_lf({rules[0]['column']!r}, {rules[0]['op']!r}, {edited['value']!r}" in \
+        (tmp_path / "suggested_lfs.py").read_text()
+    assert sess.L.lf_names[-1] == name and sess.L.n_lfs == 11
+    with pytest.raises(InputError, match="not a numeric column"):
+        sess.accept_rule({**edited, "column": "no such column"}, "ana")
+    sess.close()

@@ -154,3 +154,52 @@ def test_bench_suggest_runs_the_four_arms(data_dir):
     assert res["accuracy"].between(0.5, 1).all()
     table = summarize_suggest(res)
     assert {"suggested - supervised", "hand+suggested - hand"} <= set(table.columns)
+
+
+# -- thresholds on numeric columns (decision stumps) ------------------------------------------------
+def _numbers(n=500, seed=0):
+    """Class 1 exactly where size > 60 (size uniform on 0-100); noise is unrelated to the class."""
+    rng = np.random.default_rng(seed)
+    size = rng.uniform(0, 100, n)
+    return pd.DataFrame({"size": size, "noise": rng.normal(size=n)}), (size > 60).astype(int)
+
+
+def test_the_known_threshold_is_found_on_each_side_and_noise_is_not():
+    df, y = _numbers()
+    table = suggest_lfs(df, _labeled(y, 80), ["SMALL", "LARGE"], column=None, top=4)
+    rules = [s.rule() for s in table.attrs["suggestions"]]
+    large = [r for r in rules if r["label"] == "LARGE"]
+    small = [r for r in rules if r["label"] == "SMALL"]
+    assert large and small and all(r["kind"] == "threshold" and r["column"] == "size" for r in large + small)
+    # a stump never crosses the true boundary the wrong way: precision 1 on every labeled row
+    assert large[0]["op"] == ">" and 55 <= large[0]["value"] <= 70
+    assert small[0]["op"] == "<" and 35 <= small[0]["value"] <= 65
+    assert (table["precision"] == 1.0).all() and not any("noise" in r for r in table["rule"])
+    assert table["name"].iloc[0].startswith("suggest_size_")
+
+
+def test_threshold_suggestions_round_trip_through_generated_code(tmp_path):
+    df, y = _numbers()
+    table = suggest_lfs(df, _labeled(y, 80), ["SMALL", "LARGE"], column=None, top=4)
+    path = write_suggestions(tmp_path / "stumps.py", table.attrs["suggestions"], ["SMALL", "LARGE"])
+    assert "threshold_lf('size', '>'," in path.read_text()
+    for lf, s in zip(load_suite(str(path)).lfs, table.attrs["suggestions"]):
+        votes = np.asarray(lf.apply(df))
+        assert np.array_equal(votes >= 0, s.candidate.fires) and set(votes[votes >= 0]) == {s.candidate.label}
+
+
+def test_text_and_numbers_are_mined_together_and_a_table_with_neither_is_refused():
+    df, y = _corpus()
+    df["length"] = df["text"].str.len() + np.where(y == 1, 100, 0)     # a numeric column that tells the class
+    table = suggest_lfs(df, _labeled(y, 80), ["OK", "REFUND"], top=8)
+    kinds = {s.candidate.kind for s in table.attrs["suggestions"]}
+    assert {"keyword", "threshold"} <= kinds
+    with pytest.raises(InputError, match="no text column and no numeric column"):
+        suggest_lfs(pd.DataFrame({"tag": ["a", "b"] * 20}), np.tile([0, 1], 20), ["OK", "REFUND"], column=None)
+
+
+def test_a_gold_column_named_label_is_never_mined():
+    df, y = _numbers()
+    df["label"] = y                                    # the data's own gold, as WRENCH tables carry it
+    table = suggest_lfs(df, _labeled(y, 80), ["SMALL", "LARGE"], column=None, top=6)
+    assert len(table) and not any(s.candidate.column == "label" for s in table.attrs["suggestions"])

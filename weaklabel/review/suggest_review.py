@@ -75,8 +75,9 @@ class SuggestionReview:
         leaving out every rule an expert decided on already."""
         from ..suggest import suggest_lfs
 
+        column = self.text_column if self.text_column in self.df.columns else None   # numbers only
         return suggest_lfs(self.df, self.expert_gold(), list(self.labels.names), existing=self.L,
-                           column=self.text_column, top=top, exclude=self.suggestion_log.decided_keys())
+                           column=column, top=top, exclude=self.suggestion_log.decided_keys())
 
     def examples(self, rule: dict[str, Any], n: int = 5) -> list[dict[str, Any]]:
         """Up to ``n`` items the rule fires on, expert-labeled ones first: ``row_id``, ``text``, the
@@ -89,9 +90,13 @@ class SuggestionReview:
         order = np.concatenate([fires[gold[fires] >= 0], fires[gold[fires] < 0]])[:n]
         out = []
         for i in order.tolist():
-            text = html.unescape(str(self.df[self.text_column].iloc[i]))
-            spans = lf.spans(text) if getattr(lf, "spans", None) is not None else []
-            out.append({"row_id": self.L.row_ids[i], "text": text, "spans": list(spans),
+            spans: list[tuple[int, int]] = []
+            if rule["kind"] == "threshold":          # the value it compared, as the text to show
+                text = f"{rule['column']} = {self.df[rule['column']].iloc[i]:g}"
+            else:
+                text = html.unescape(str(self.df[self.text_column].iloc[i]))
+                spans = list(lf.spans(text)) if getattr(lf, "spans", None) is not None else []
+            out.append({"row_id": self.L.row_ids[i], "text": text, "spans": spans,
                         "expert": None if gold[i] < 0 else self.labels.name(int(gold[i]))})
         return out
 
@@ -112,6 +117,8 @@ class SuggestionReview:
             raise InputError("suggested_lfs: the project turns accepted suggestions off (suggested_lfs = \"\"); "
                              "set it to a file name in weaklabel.toml")
         clean = check_rule(rule, list(self.labels.names))
+        if clean["kind"] == "threshold" and not pd.api.types.is_numeric_dtype(self.df.get(clean["column"])):
+            raise InputError(f"rule: column {clean['column']!r} is not a numeric column of the project's data")
         log = self.suggestion_log
         same = [r for r in log.accepted() if rule_key(r) == rule_key(clean)]
         if same:                       # accepted already (another expert, or a second press)
@@ -155,21 +162,21 @@ class SuggestionReview:
 
 
 def _lf(rule: dict[str, Any], labels: Any, column: str, name: str) -> Any:
-    from ..templates import keyword_lf, regex_lf
+    from ..templates import keyword_lf, regex_lf, threshold_lf
 
     label = labels.index(rule["label"])
     if rule["kind"] == "keyword":
         return keyword_lf(*rule["terms"], label=label, column=column, name=name)
+    if rule["kind"] == "threshold":
+        return threshold_lf(rule["column"], rule["op"], float(rule["value"]), label=label, name=name)
     return regex_lf(rule["pattern"], label=label, column=column, name=name)
 
 
 def _unique_name(rule: dict[str, Any], taken: set[str]) -> str:
+    from ..suggest.decisions import rule_stem
     from ..templates import _slug
 
-    name = rule.get("name") or ""
-    if not name:
-        stem = _slug(max(rule["terms"], key=len))[:40] if rule["kind"] == "keyword" else "pattern"
-        name = f"suggest_{stem}_{_slug(rule['label'])}"
+    name = rule.get("name") or f"suggest_{rule_stem(rule)}_{_slug(rule['label'])}"
     base, k = name, 2
     while name in taken:
         name, k = f"{base}_{k}", k + 1

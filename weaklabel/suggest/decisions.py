@@ -1,7 +1,8 @@
 """What experts decided about suggested LFs, stored durably: an append-only log in the label
 store's database (table ``suggestion_events``, beside the labels, SQLite or PostgreSQL).
 
-A *rule* is a plain dict: ``kind`` ("keyword" with ``terms``, or "regex" with ``pattern``),
+A *rule* is a plain dict: ``kind`` ("keyword" with ``terms``, "regex" with ``pattern``, or
+"threshold" with ``column``, ``op`` and ``value``),
 ``label`` (the class name it votes), ``name`` (the LF's name) and ``evidence`` (a line on the
 numbers that backed it). Each event accepts or rejects one rule; an accepted edit also names the
 suggestion it came from (``origin``), so neither is proposed again. The latest decision on a
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import weakref
 from collections.abc import Mapping, Sequence
@@ -22,14 +24,40 @@ import pandas as pd
 from ..exceptions import InputError
 
 DECISIONS = ("accept", "reject")
-KINDS = ("keyword", "regex")
+KINDS = ("keyword", "regex", "threshold")
+OPS = (">", ">=", "<", "<=")
 
 
 def rule_key(rule: Mapping[str, Any]) -> str:
     """A stable key for a rule: what it matches and the class it votes (not its name)."""
     terms = sorted(str(t).lower() for t in rule.get("terms") or ()) if rule.get("kind") == "keyword" else []
     body = [rule.get("kind"), rule.get("label"), terms, rule.get("pattern") or ""]
+    if rule.get("kind") == "threshold":
+        body += [rule.get("column"), rule.get("op"), float(rule.get("value") or 0.0)]
     return hashlib.sha1(json.dumps(body, ensure_ascii=True).encode()).hexdigest()
+
+
+def describe_rule(rule: Mapping[str, Any]) -> str:
+    """What a rule matches, as a person reads it: ``free | prize``, ``mean radius > 17``."""
+    kind = rule.get("kind")
+    if kind == "keyword":
+        return " | ".join(str(t) for t in rule.get("terms") or ())
+    if kind == "threshold":
+        return f"{rule.get('column')} {rule.get('op')} {float(rule.get('value') or 0.0):g}"
+    return str(rule.get("pattern") or "")
+
+
+def rule_stem(rule: Mapping[str, Any]) -> str:
+    """The readable middle of a suggested LF's name: its longest keyword (the most telling:
+    "love it" rather than "it"), or ``column_gt_value``."""
+    from ..templates import _slug
+
+    if rule.get("kind") == "keyword":
+        return _slug(max((str(t) for t in rule.get("terms") or ("rule",)), key=len))[:40]
+    if rule.get("kind") == "threshold":
+        op = {">": "gt", ">=": "ge", "<": "lt", "<=": "le"}.get(str(rule.get("op")), "cmp")
+        return f"{_slug(str(rule.get('column')))[:30]}_{op}_{_slug(format(float(rule.get('value') or 0.0), 'g'))}"
+    return "pattern"
 
 
 def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> dict[str, Any]:
@@ -49,6 +77,19 @@ def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> dict[str, Any]
             raise InputError(f"rule: a keyword rule needs one or more keywords of at most 200 characters, got "
                              f"{raw!r}; write them separated by commas")
         out["terms"] = terms
+    elif kind == "threshold":
+        column, op, value = rule.get("column"), rule.get("op"), rule.get("value")
+        if not isinstance(column, str) or not column:
+            raise InputError(f"rule: a threshold rule needs the numeric column it compares, got {column!r}")
+        if op not in OPS:
+            raise InputError(f"rule: op must be one of {list(OPS)}, got {op!r}")
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = float("nan")
+        if isinstance(value, bool) or not math.isfinite(number):
+            raise InputError(f"rule: a threshold rule needs a finite number to compare {column!r} with, got {value!r}")
+        out.update(column=column, op=op, value=number)
     else:
         pattern = str(rule.get("pattern") or "")
         try:

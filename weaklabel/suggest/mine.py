@@ -1,12 +1,16 @@
 """Candidate LFs mined from a few labeled rows and the unlabeled pool.
 
-Two kinds of text rule, each voting one class:
+Three kinds of rule, each voting one class:
 
 * **keywords**: words and two-word phrases (lower case, on word boundaries), screened on a
   binary bag of n-grams of the whole pool, then re-checked with the real ``keyword_lf``, so the
   numbers reported are those of the code that will be written;
 * **shapes**: a fixed set of regexes a person would try first (a URL, a number, a long number, a
-  word in capitals, repeated ``!``/``?``, a currency amount, an email address).
+  word in capitals, repeated ``!``/``?``, a currency amount, an email address);
+* **thresholds** on numeric columns (decision stumps): ``column > value`` or ``column < value``,
+  the value one of the pool's 5%, 10%, ..., 95% quantiles (rounded to three significant
+  digits, so the written rule reads as a person would write it); per column, class and
+  direction only the best value is kept, since the others fire on nested sets of rows.
 
 Screening keeps, per class, the candidates whose precision on the labeled rows is best by its
 Wilson lower bound, among those seen on at least ``min_support`` labeled rows. The n-gram matrix
@@ -36,8 +40,9 @@ SHAPES: dict[str, str] = {
 
 @dataclass
 class Candidate:
-    """One mined rule: ``kind`` "keyword" (``terms``, any of them) or "regex" (``pattern``),
-    voting ``label``; ``fires`` marks the rows (of the pool) it fires on."""
+    """One mined rule: ``kind`` "keyword" (``terms``, any of them), "regex" (``pattern``) or
+    "threshold" (``column`` ``op`` ``value``), voting ``label``; ``fires`` marks the rows (of
+    the pool) it fires on."""
 
     kind: str
     label: int
@@ -45,13 +50,27 @@ class Candidate:
     pattern: str = ""
     name: str = ""
     fires: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
+    column: str = ""          # a threshold's numeric column
+    op: str = ""              # ">" or "<"
+    value: float = 0.0
+
+    def fields(self) -> dict[str, object]:
+        """What it matches, as a rule dict holds it (see :mod:`.decisions`), without the class."""
+        if self.kind == "keyword":
+            return {"kind": "keyword", "terms": list(self.terms)}
+        if self.kind == "threshold":
+            return {"kind": "threshold", "column": self.column, "op": self.op, "value": self.value}
+        return {"kind": self.kind, "pattern": self.pattern}
 
     def lf(self, column: str = "text") -> object:
-        """The LF this candidate stands for, built from the package's templates."""
-        from ..templates import keyword_lf, regex_lf
+        """The LF this candidate stands for, built from the package's templates (``column``:
+        the text column of keyword and regex rules)."""
+        from ..templates import keyword_lf, regex_lf, threshold_lf
 
         if self.kind == "keyword":
             return keyword_lf(*self.terms, label=self.label, column=column, name=self.name)
+        if self.kind == "threshold":
+            return threshold_lf(self.column, self.op, self.value, label=self.label, name=self.name)
         return regex_lf(self.pattern, label=self.label, column=column, name=self.name)
 
 
@@ -63,20 +82,38 @@ class Features:
     X: object                      # scipy.sparse csc, bool-valued
     terms: np.ndarray              # the n-gram of each column
     shapes: dict[str, np.ndarray]  # shape name -> (rows,) bool
+    numbers: dict[str, np.ndarray] = field(default_factory=dict)   # numeric column -> (rows,) float
 
     @classmethod
-    def of(cls, texts: pd.Series, *, max_features: int = 50_000) -> Features:
+    def of(cls, texts: pd.Series | None, *, max_features: int = 50_000,
+           numbers: pd.DataFrame | None = None) -> Features:
+        """The n-grams and shapes of ``texts`` (None: no text) and the numeric columns of ``numbers``."""
+        from scipy import sparse
         from sklearn.feature_extraction.text import CountVectorizer
 
+        nums = {} if numbers is None else {
+            str(c): numbers[c].to_numpy(dtype=float, na_value=np.nan) for c in numbers.columns
+            if pd.api.types.is_numeric_dtype(numbers[c]) and not pd.api.types.is_bool_dtype(numbers[c])}
+        if texts is None:
+            n = 0 if numbers is None else len(numbers)
+            return cls(sparse.csc_matrix((n, 0), dtype=np.int8), np.array([], dtype=object), {}, nums)
         s = texts.fillna("").astype(str)
         vec = CountVectorizer(binary=True, ngram_range=(1, 2), min_df=2, max_features=max_features,
                               token_pattern=r"(?u)\b\w\w+\b", lowercase=True, dtype=np.int8)
-        X = vec.fit_transform(s).tocsc()
+        try:
+            X = vec.fit_transform(s).tocsc()
+            terms = vec.get_feature_names_out()
+        except ValueError:          # no word seen twice: no keyword to mine
+            X, terms = sparse.csc_matrix((len(s), 0), dtype=np.int8), np.array([], dtype=object)
         shapes = {name: s.str.contains(pattern, regex=True).to_numpy(dtype=bool) for name, pattern in SHAPES.items()}
-        return cls(X, vec.get_feature_names_out(), shapes)
+        return cls(X, terms, shapes, nums)
 
     def fires(self, c: Candidate) -> np.ndarray:
         """The rows a candidate fires on, read off the matrix (the real LF re-checks the final list)."""
+        if c.kind == "threshold":
+            x = self.numbers[c.column]
+            with np.errstate(invalid="ignore"):
+                return (x > c.value) if c.op == ">" else (x < c.value)
         if c.kind == "regex":
             return self.shapes[c.name.removeprefix("suggest_")]
         cols = [self._col[t] for t in c.terms if t in self._col]
@@ -110,4 +147,37 @@ def mine(features: Features, y: np.ndarray, k: int, *, min_support: int = 3, per
         for c in range(k):
             if votes[c] >= min_support:
                 out.append(Candidate("regex", c, pattern=SHAPES[shape], name=f"suggest_{shape}", fires=fires))
+    for column, x in features.numbers.items():
+        out += _stumps(column, x, labeled, onehot, min_support)
+    return out
+
+
+def _round(v: float) -> float:
+    """Three significant digits: 0.1573 -> 0.157, 1012.4 -> 1010.0."""
+    return float(f"{v:.3g}")
+
+
+def _stumps(column: str, x: np.ndarray, labeled: np.ndarray, onehot: np.ndarray, min_support: int) -> list[Candidate]:
+    """Per class and direction, the best ``column > t`` / ``column < t`` over the pool's quantiles."""
+    finite = x[np.isfinite(x)]
+    if finite.size < 2 or finite.min() == finite.max():
+        return []
+    values = np.unique([_round(v) for v in np.quantile(finite, np.linspace(0.05, 0.95, 19))])
+    xl = x[labeled][:, None]
+    out = []
+    for op in (">", "<"):
+        with np.errstate(invalid="ignore"):
+            hit = (xl > values[None, :]) if op == ">" else (xl < values[None, :])    # (labeled, values)
+        counts = hit.T.astype(float) @ onehot                                            # (values, k)
+        total = counts.sum(axis=1)
+        for c in range(onehot.shape[1]):
+            lo, _ = wilson_interval(counts[:, c], total)
+            ok = np.flatnonzero(counts[:, c] >= min_support)
+            if ok.size == 0:
+                continue
+            best = int(ok[np.argmax(np.nan_to_num(lo[ok]))])
+            value = float(values[best])
+            with np.errstate(invalid="ignore"):
+                fires = (x > value) if op == ">" else (x < value)
+            out.append(Candidate("threshold", c, column=column, op=op, value=value, fires=fires))
     return out

@@ -26,8 +26,7 @@ import pandas as pd
 
 from ..analysis.summary import wilson_interval
 from ..exceptions import InputError
-from ..templates import _slug
-from .decisions import rule_key
+from .decisions import describe_rule, rule_key, rule_stem
 from .mine import Candidate, Features, mine
 
 MERGE_JACCARD = 0.8
@@ -54,20 +53,21 @@ class Suggestion:
 
     def rule(self) -> dict[str, Any]:
         """The rule as the decision log and the code writer take it (see :mod:`.decisions`)."""
-        c = self.candidate
         gain = "" if self.gain != self.gain else f"; cross-validated gain {self.gain * 100:+.1f} points"
-        return {"kind": c.kind, "label": self.label_name, "name": self.name,
-                **({"terms": list(c.terms)} if c.kind == "keyword" else {"pattern": c.pattern}),
+        return {**self.candidate.fields(), "label": self.label_name, "name": self.name,
                 "evidence": f"precision {self.precision:.2f} (95% Wilson lower bound {self.lower:.2f}) on {self.n} "
                             f"labeled rows; fires on {self.coverage:.1%} of rows{gain}"}
 
     def describe(self) -> str:
-        what = " | ".join(self.candidate.terms) if self.candidate.kind == "keyword" else self.candidate.pattern
-        return f"{self.name}: {what!r} -> {self.label_name}"
+        return f"{self.name}: {_what(self.candidate)!r} -> {self.label_name}"
+
+
+def _what(c: Candidate) -> str:
+    return describe_rule(c.fields())
 
 
 def _key(c: Candidate) -> tuple[Any, ...]:
-    return (c.kind, c.label, c.terms, c.pattern)
+    return (c.kind, c.label, c.terms, c.pattern, c.column, c.op, c.value)
 
 
 def _stats(fires: np.ndarray, label: int, y: np.ndarray) -> tuple[int, float, float]:
@@ -126,7 +126,7 @@ def _merge(checked: list[tuple[Candidate, int, float, float]], y: np.ndarray,
                 if d.kind == c.kind == "keyword":
                     group.append(d)       # synonyms on the same rows: one keyword list
                 else:
-                    dropped.append(" | ".join(d.terms) or d.pattern)   # a shape on a keyword's rows
+                    dropped.append(_what(d))   # a shape or a threshold on a keyword's rows
         others = [t for g in group[1:] for t in (g.terms or (g.pattern,))] + dropped
         if len(group) > 1 and c.kind == "keyword":
             fires = np.logical_or.reduce([g.fires for g in group])
@@ -148,8 +148,7 @@ def _select(features: Features, y: np.ndarray, k: int, top: int, min_support: in
     checked = _checked(mine(features, y, k, min_support=min_support), y, k, min_support)
     ranked = sorted(_merge(checked, y, k), key=lambda t: -t[3])
     if exclude:     # decided on already (accepted or rejected): never proposed again
-        ranked = [t for t in ranked if rule_key({"kind": t[0].kind, "label": labels[t[0].label], "terms": t[0].terms,
-                                                 "pattern": t[0].pattern}) not in exclude]
+        ranked = [t for t in ranked if rule_key({**t[0].fields(), "label": labels[t[0].label]}) not in exclude]
     per_class = [[t for t in ranked if t[0].label == c] for c in range(k)]
     out: list[tuple[Candidate, int, float, float, list[str]]] = []
     while len(out) < top and any(per_class):
@@ -177,7 +176,8 @@ def _accuracy(votes: np.ndarray, y_fit: np.ndarray, rows: np.ndarray, y: np.ndar
     return float((probs.argmax(axis=1) == y[rows]).mean())
 
 
-def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: Any = None, column: str = "text",
+def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: Any = None,
+                column: str | None = "text", numeric: bool = True,
                 top: int = 20, n_folds: int = 5, min_support: int = 3, random_state: int = 0,
                 exclude: Iterable[str] = ()) -> pd.DataFrame:
     """Suggest LFs from the labeled rows of ``y`` (``-1`` = unlabeled) and the pool ``df``.
@@ -185,7 +185,12 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
     Parameters
     ----------
     df : DataFrame
-        Every item (the labeled ones and the pool), with a text ``column``.
+        Every item (the labeled ones and the pool).
+    column : str or None, default "text"
+        The text column (keywords and shapes); None mines the numeric columns only.
+    numeric : bool, default True
+        Also mine thresholds on the other numeric columns (decision stumps), never on a gold
+        column named ``label`` (the pipeline's default gold column).
     y : array-like of int, shape (len(df),)
         Class indices where an expert (or gold) labeled the row, -1 elsewhere.
     labels : sequence of str
@@ -211,22 +216,30 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
     k = len(labels)
     if y.shape != (len(df),):
         raise InputError(f"y: expected one label (or -1) per row of df ({len(df)}), got shape {y.shape}")
-    if column not in df.columns:
-        raise InputError(f"column: {column!r} is not a column of df (it has {list(df.columns)[:10]})")
+    if column is not None and column not in df.columns:
+        raise InputError(f"column: {column!r} is not a column of df (it has {list(df.columns)[:10]}); pass the "
+                         "text column, or column=None to mine the numeric columns only")
     labeled = np.flatnonzero(y >= 0)
     if labeled.size < n_folds * 2 or (y >= k).any():
         raise InputError(f"y: needs at least {n_folds * 2} labeled rows with classes in 0..{k - 1}, got "
                          f"{labeled.size}; label more rows")
     base = np.zeros((len(df), 0), dtype=np.int64) if existing is None else np.asarray(getattr(
         existing, "votes", existing), dtype=np.int64)
-    features = Features.of(df[column])
+    # never the gold column the pipeline reads by default: it would make perfect, useless rules
+    from ..pipeline import GOLD_COLUMN
+
+    numbers = df.drop(columns=[c for c in (column, GOLD_COLUMN) if c is not None], errors="ignore")
+    features = Features.of(None if column is None else df[column], numbers=numbers if numeric else None)
+    if features.X.shape[1] == 0 and not features.numbers and column is None:     # type: ignore[attr-defined]
+        raise InputError(f"df: no text column and no numeric column to mine rules from (it has "
+                         f"{list(df.columns)[:10]}); pass column= the text column")
     share = _chance(y, k)
     voted = (base >= 0).any(axis=1)          # rows where an existing LF votes
     suggestions: list[Suggestion] = []
     skip = frozenset(exclude)
     for c, _n, _p, _lo, merged in _select(features, y, k, top, min_support, skip, labels):
         # the numbers reported are those of the LF that would be written: re-checked with it
-        c.fires = np.asarray(c.lf(column).apply(df)) >= 0           # type: ignore[attr-defined]
+        c.fires = np.asarray(c.lf(column or "text").apply(df)) >= 0    # type: ignore[attr-defined]
         n, p, lo = _stats(c.fires, c.label, y)
         if n < min_support or lo <= share[c.label]:
             continue
@@ -234,8 +247,7 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
         # the same evidence twice, not add any
         if base.shape[1] and c.fires.any() and (base[c.fires] == c.label).any(axis=1).mean() >= MERGE_JACCARD:
             continue
-        # named after its longest term, the most telling ("love it" rather than "it")
-        stem = _slug(max(c.terms, key=len))[:40] if c.kind == "keyword" else c.name.removeprefix("suggest_")
+        stem = c.name.removeprefix("suggest_") if c.kind == "regex" else rule_stem(c.fields())   # a shape: its name
         c.name = f"suggest_{stem}_{labels[c.label].lower()}"
         while c.name in {x.name for x in suggestions}:      # LF names must be unique in a suite
             c.name += "_2"
