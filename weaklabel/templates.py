@@ -76,6 +76,15 @@ def _contains(df: pd.DataFrame, column: str, pattern: str, ignore_case: bool) ->
                        dtype=bool, count=len(texts))
 
 
+def _bounded(keyword: str) -> str:
+    """``keyword`` as a regex that matches it as whole word(s): a word boundary at each end that
+    is a word character ("refund" not in "refunds"), none where it is not ("$$$", "!!!", "<b>"
+    match wherever they occur; a boundary there could only match next to a letter)."""
+    left = r"\b" if re.match(r"\w", keyword[0]) else ""
+    right = r"\b" if re.match(r"\w", keyword[-1]) else ""
+    return f"{left}{re.escape(keyword)}{right}"
+
+
 def keyword_lf(*keywords: str, label: int, column: str = "text", name: str | None = None,
                case_sensitive: bool = False) -> LabelingFunction:
     """Vote ``label`` when any keyword occurs as whole word(s) in ``column``.
@@ -96,12 +105,13 @@ def keyword_lf(*keywords: str, label: int, column: str = "text", name: str | Non
     >>> lf = keyword_lf("subscribe", "my channel", label=1)
     >>> lf({"text": "Please SUBSCRIBE!"}), lf({"text": "subscribers"})
     (1, -1)
+    >>> keyword_lf("$$$", label=1)({"text": "win $$$ now"})
+    1
     """
     if not keywords or any(not isinstance(k, str) or not k.strip() for k in keywords):
         raise InputError(f"keywords: expected one or more non-empty strings, got {list(keywords)}")
     label = _check_label(label)
-    alt = "|".join(re.escape(k.strip()) for k in keywords)
-    pattern = rf"\b(?:{alt})\b"
+    pattern = "(?:" + "|".join(_bounded(k.strip()) for k in keywords) + ")"
     ignore_case = not case_sensitive
 
     def keyword_votes(df: pd.DataFrame) -> np.ndarray:

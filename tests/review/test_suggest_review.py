@@ -149,3 +149,17 @@ def test_a_numeric_project_gets_thresholds_never_on_its_gold_column(tmp_path):
     with pytest.raises(InputError, match="not a numeric column"):
         sess.accept_rule({**edited, "column": "no such column"}, "ana")
     sess.close()
+
+
+def test_hostile_keywords_are_written_as_data_never_as_code(sess, tmp_path):
+    """An edit box is free text: quotes, newlines, markup and Python must reach the generated module
+    as string literals, which load back to the same keywords."""
+    evil = ["'), __import__('os').system('echo pwned'), ('", "<script>alert(1)</script>", 'a"\nb', "\\x00 \\"]
+    name = sess.accept_rule({"kind": "keyword", "terms": evil, "label": "SPAM", "name": ""}, "ana")
+    suite = Project.load(tmp_path / "weaklabel.toml").suite()
+    lf = next(lf for lf in suite.lfs if lf.name == name)
+    votes = lf.apply(pd.DataFrame({"text": [f"x {t} y" for t in evil] + ["nothing here"]}))
+    assert np.asarray(votes).tolist() == [1, 1, 1, 1, -1]          # the same keywords, matched as text
+    code = (tmp_path / "suggested_lfs.py").read_text()
+    assert "__import__('os')" not in code.replace(repr(evil[0]), "")     # only inside its literal
+    assert not (tmp_path / "pwned").exists()
