@@ -45,7 +45,11 @@ def _edit_form(rule: dict[str, Any], names: list[str], key: str) -> dict[str, An
     """The edit box under a suggestion (keywords, a pattern, or a threshold's comparison and
     value, and the class); the edited rule once submitted, else None."""
     with st.form(f"suggest-edit-{key}", border=True):
-        if rule["kind"] == "threshold":
+        if rule["kind"] == "similar":
+            cosine = st.number_input("TF-IDF cosine to the nearest example, at least", min_value=0.05, max_value=1.0,
+                                     value=float(rule["threshold"]), step=0.05, format="%.2f",
+                                     key=f"suggest-cosine-{key}")
+        elif rule["kind"] == "threshold":
             left, right = st.columns([1, 2])
             op = left.selectbox(f"{rule['column']} is", [">", ">=", "<", "<="], index=[">", ">=", "<", "<="].index(
                 rule["op"]), key=f"suggest-op-{key}")
@@ -57,6 +61,8 @@ def _edit_form(rule: dict[str, Any], names: list[str], key: str) -> dict[str, An
         cls = st.selectbox("Class it votes", names, index=names.index(rule["label"]), key=f"suggest-cls-{key}")
         if not st.form_submit_button("Accept as edited"):
             return None
+    if rule["kind"] == "similar":
+        return {"kind": "similar", "examples": rule["examples"], "threshold": cosine, "label": cls, "name": ""}
     if rule["kind"] == "threshold":
         return {"kind": "threshold", "column": rule["column"], "op": op, "value": value, "label": cls, "name": ""}
     if rule["kind"] == "keyword":
@@ -119,7 +125,7 @@ def suggestions_tab(sess: ReviewSession, lock: threading.Lock, annotator: str, p
         return
     best = found[0]
     rule = best.rule()
-    kind = {"keyword": "keywords", "regex": "pattern", "threshold": "threshold"}[rule["kind"]]
+    kind = {"keyword": "keywords", "regex": "pattern", "similar": "neighbourhood"}.get(rule["kind"], rule["kind"])
     # escaped markdown, not a code span: a code span would show the escapes' backslashes
     st.markdown(f"**Suggestion 1 of {len(found)}:** {kind} {_md(describe_rule(rule))} → **{_md(rule['label'])}**")
     gain = "–" if best.gain != best.gain else f"{best.gain * 100:+.1f} points"

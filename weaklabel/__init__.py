@@ -25,6 +25,7 @@ _EXPORTS = {
     "ApplyReport": "matrix", "LabelMatrix": "matrix",
     "DawidSkene": "models", "LabelModel": "models", "MajorityVote": "models",
     "keyword_lf": "templates", "lookup_lf": "templates", "regex_lf": "templates", "threshold_lf": "templates",
+    "similar_lf": "templates",
     "nlp_labeling_function": "nlp", "matcher_lf": "nlp", "phrase_lf": "nlp",
 }
 
@@ -49,7 +50,7 @@ if TYPE_CHECKING:   # what type checkers and IDEs see; at run time the names res
     from .matrix import ApplyReport, LabelMatrix
     from .models import DawidSkene, LabelModel, MajorityVote
     from .nlp import matcher_lf, nlp_labeling_function, phrase_lf
-    from .templates import keyword_lf, lookup_lf, regex_lf, threshold_lf
+    from .templates import keyword_lf, lookup_lf, regex_lf, similar_lf, threshold_lf
 
 __getattr__, __dir__ = _lazy.attach(__name__, _EXPORTS)
 
@@ -59,5 +60,5 @@ __all__ = [
     "LabelingFunction", "MajorityVote", "MissingColumnError", "NotFittedError",
     "OptionalDependencyError", "WeakLabelError", "WeakLabelWarning", "__version__", "apply_lfs", "keyword_lf",
     "labeling_function", "lf_summary", "load_dataset", "lookup_lf", "matcher_lf",
-    "nlp_labeling_function", "phrase_lf", "regex_lf", "threshold_lf",
+    "nlp_labeling_function", "phrase_lf", "regex_lf", "similar_lf", "threshold_lf",
 ]

@@ -9,6 +9,7 @@ RE2's ``\w`` and ``\b`` are ASCII-only, unlike Python's.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Iterable, Mapping
@@ -246,3 +247,102 @@ def lookup_lf(table: Mapping[Any, int] | Iterable[Any], *, column: str, label: i
         return keys.map(mapping).fillna(ABSTAIN).to_numpy(dtype=np.int64)
 
     return LabelingFunction(name, lookup_votes, columns=[column], vectorized=True)
+
+
+class _Space:
+    """The TF-IDF space of a similar_lf's examples: words and two-word phrases, lower case,
+    sublinear counts, the IDF taken from the examples. A text's words that no example has
+    still count in its length, weighed as the rarest word the examples have: dropping them
+    would make a long text that shares two words with an example look as close as a copy."""
+
+    def __init__(self, examples: tuple[str, ...]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import normalize
+
+        self.vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b", norm=None)
+        try:
+            self.ex = normalize(self.vec.fit_transform(examples)).T.tocsc()     # (terms, examples), unit columns
+        except ValueError as exc:     # no word of two letters in any example
+            raise InputError(f"examples: no words to compare texts by ({exc})") from None
+        self.unseen_idf = float(self.vec.idf_.max())
+
+    def cosines(self, texts: list[str], counts: tuple[Any, Any] | None = None) -> Any:
+        """(texts, examples) sparse matrix of cosines; ``counts``: :func:`ngram_counts` of
+        ``texts``, when already at hand (the same for every space)."""
+        from scipy import sparse
+
+        C, names = ngram_counts(texts) if counts is None else counts
+        n = C.shape[0]
+        col = np.fromiter((self.vec.vocabulary_.get(t, -1) for t in names), dtype=np.int64, count=len(names))
+        coo = C.tocoo()
+        where = col[coo.col]
+        weight = (1.0 + np.log(coo.data.astype(float))) * np.where(where >= 0, self.vec.idf_[np.maximum(where, 0)],
+                                                                     self.unseen_idf)
+        length = np.bincount(coo.row, weights=weight ** 2, minlength=n)
+        seen = where >= 0
+        rows = sparse.csr_matrix((weight[seen], (coo.row[seen], where[seen])), shape=(n, len(self.vec.idf_)))
+        scale = np.divide(1.0, np.sqrt(length), out=np.zeros_like(length), where=length > 0)
+        return sparse.diags(scale) @ (rows @ self.ex)
+
+
+def ngram_counts(texts: list[str]) -> tuple[Any, Any]:
+    """(rows x n-grams count matrix, the n-grams) of ``texts``, as every similar_lf space reads
+    them: words of two letters or more and two-word phrases, lower case."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    cv = CountVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\b\w\w+\b", lowercase=True)
+    try:
+        return cv.fit_transform(texts).tocsr(), cv.get_feature_names_out()
+    except ValueError:            # no word in any text
+        return sparse.csr_matrix((len(texts), 0)), np.array([], dtype=object)
+
+
+@functools.lru_cache(maxsize=64)
+def _tfidf(texts: tuple[str, ...]) -> _Space:
+    """The space of a similar_lf's examples, built once per set of examples (on first use, so
+    importing an LF module stays cheap; kept out of the LF, so its fingerprint never changes)."""
+    return _Space(texts)
+
+
+def similar_lf(examples: Iterable[str], *, label: int, threshold: float, column: str = "text",
+               name: str | None = None) -> LabelingFunction:
+    """Vote ``label`` on rows whose text is close to one of ``examples`` (an embedding
+    neighbourhood, in the spirit of Epoxy, with TF-IDF as the embedding: it always works).
+
+    Texts are compared by the cosine of their TF-IDF vectors (words and two-word phrases, lower
+    case, sublinear counts), with the IDF taken from ``examples`` alone (a word no example has
+    counts as the rarest one), so the LF is fixed by its code: the same row gets the same vote
+    whatever else is applied with it. A row votes where its best cosine reaches ``threshold``.
+
+    Parameters
+    ----------
+    examples : iterable of str
+        Texts of the class, typically expert-labeled items.
+    label : int
+    threshold : float in (0, 1]
+    column : str, default "text"
+    name : str, optional
+        Defaults to ``similar_<label>``.
+
+    Examples
+    --------
+    >>> lf = similar_lf(["great song, love it", "this tune is lovely"], label=0, threshold=0.3)
+    >>> lf({"text": "love this song"}), lf({"text": "check out my channel"})
+    (0, -1)
+    """
+    texts = [str(t) for t in examples]
+    if not texts or not any(t.strip() for t in texts):
+        raise InputError(f"examples: expected one or more non-empty texts, got {texts[:3]!r}")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+        raise InputError(f"threshold: expected a cosine in (0, 1], got {threshold!r}")
+    label = _check_label(label)
+    key = tuple(texts)
+
+    def similar_votes(df: pd.DataFrame) -> np.ndarray:
+        texts = df[column].fillna("").astype(str).tolist()
+        best = np.asarray(_tfidf(key).cosines(texts).max(axis=1).todense()).ravel() if texts else np.zeros(0)
+        return np.where(best >= threshold - 1e-12, label, ABSTAIN)
+
+    return LabelingFunction(name or check_lf_name(f"similar_{label}"), similar_votes, columns=[column],
+                            vectorized=True)

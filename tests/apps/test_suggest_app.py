@@ -42,14 +42,15 @@ def test_accept_then_reject_from_the_tab(tmp_path, monkeypatch):
     at = _open(path, monkeypatch)
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
     first = _headline(at)
-    assert first.startswith("**Suggestion 1 of 2:**") and "prize" in first and "**SPAM**" in first
+    # the template-like spam rows sit close together: their neighbourhood is the best-bounded rule
+    assert first.startswith("**Suggestion 1 of 4:** neighbourhood") and "**SPAM**" in first
     assert len([c for c in at.caption if c.value.startswith("row c")]) == 5      # five examples
     _press(at, "suggest-accept-")
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
-    second = _headline(at)
-    assert second.startswith("**Suggestion 1 of 1:**") and "**HAM**" in second
     code = (tmp_path / "suggested_lfs.py").read_text()
-    assert code.count("keyword_lf(") == 1 and "'prize'" in code and "LABELS.index('SPAM')" in code
+    assert code.count("similar_lf([") == 1 and "LABELS.index('SPAM')" in code
+    # the prize keywords fire inside the accepted neighbourhood: no longer proposed
+    assert "prize" not in _headline(at) and _headline(at).startswith("**Suggestion 1 of 2:**")
     for _ in range(60):                     # the refit runs in the background; then the tab says what changed
         if any(i.value.startswith("Refit with suggest") for i in at.info):
             break
@@ -59,12 +60,13 @@ def test_accept_then_reject_from_the_tab(tmp_path, monkeypatch):
     assert any(i.value.startswith("Refit with suggest") and "rows without an expert label changed" in i.value
                for i in at.info)
     _press(at, "suggest-reject-")
+    _press(at, "suggest-reject-")
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
     assert any("No suggestions left" in s.value for s in at.success)
     project = Project.load(path)
     events = SuggestionLog(project.store_url, project=project.name).events()
-    assert events["decision"].tolist() == ["accept", "reject"]
-    # a restart proposes neither again
+    assert events["decision"].tolist() == ["accept", "reject", "reject"]
+    # a restart proposes none of them again
     again = _open(path, monkeypatch, "ben")
     assert any("No suggestions left" in s.value for s in again.success)
 
@@ -72,6 +74,9 @@ def test_accept_then_reject_from_the_tab(tmp_path, monkeypatch):
 def test_edit_and_accept_from_the_tab(tmp_path, monkeypatch):
     path = make_prize_project(tmp_path)
     at = _open(path, monkeypatch)
+    while "neighbourhood" in _headline(at):          # to the keyword rules first
+        _press(at, "suggest-reject-")
+    assert "prize" in _headline(at)
     next(t for t in at.text_input if str(t.key).startswith("suggest-text-")).input("free prize, lovely offer")
     at.button(key=next(b.key for b in at.button if "FormSubmitter" in str(b.key))).click().run()
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
@@ -80,6 +85,16 @@ def test_edit_and_accept_from_the_tab(tmp_path, monkeypatch):
         in code and "edited by ana" in code
     assert Project.load(path).suite().lfs[-1].name == "suggest_lovely_offer_spam"
     assert _headline(at).startswith("**Suggestion 1 of 1:**")      # the original is not proposed again
+
+
+def test_a_neighbourhood_is_edited_by_its_cosine(tmp_path, monkeypatch):
+    path = make_prize_project(tmp_path)
+    at = _open(path, monkeypatch)
+    next(n for n in at.number_input if str(n.key).startswith("suggest-cosine-")).set_value(0.7)
+    at.button(key=next(b.key for b in at.button if "FormSubmitter" in str(b.key))).click().run()
+    assert not at.exception, [str(e.value)[:300] for e in at.exception]
+    code = (tmp_path / "suggested_lfs.py").read_text()
+    assert "], threshold=0.7, label=LABELS.index('SPAM'), name='suggest_similar_spam')" in code
 
 
 def test_the_tab_asks_for_labels_first(tmp_path, monkeypatch):

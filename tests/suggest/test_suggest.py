@@ -97,9 +97,12 @@ def test_generated_code_round_trips_to_the_same_votes(tmp_path):
     assert "Wilson lower bound" in text and "keyword_lf(" in text
     suite = load_suite(str(path))
     assert [lf.name for lf in suite.lfs] == list(table["name"])
+    pool = _labeled(y, 80) < 0
     for lf, s in zip(suite.lfs, table.attrs["suggestions"]):
         votes = np.asarray(lf.apply(df))
-        assert np.array_equal(votes >= 0, s.candidate.fires)
+        # a neighbourhood's labeled rows were each left out of their own: compare on the pool
+        rows = pool if s.candidate.kind == "similar" else np.ones_like(pool)
+        assert np.array_equal(votes[rows] >= 0, s.candidate.fires[rows])
         assert set(votes[votes >= 0].tolist()) == {s.candidate.label}
 
 
@@ -203,3 +206,58 @@ def test_a_gold_column_named_label_is_never_mined():
     df["label"] = y                                    # the data's own gold, as WRENCH tables carry it
     table = suggest_lfs(df, _labeled(y, 80), ["SMALL", "LARGE"], column=None, top=6)
     assert len(table) and not any(s.candidate.column == "label" for s in table.attrs["suggestions"])
+
+
+# -- neighbourhoods (similar_lf) ------------------------------------------------------------------------
+def _families(n_per=60, seed=0):
+    """Class 0: paraphrases of three complaints (no word of them is rare, every row has close
+    neighbours); class 1: rows of random words, each unlike any other."""
+    rng = np.random.default_rng(seed)
+    bases = ["the parcel arrived broken and late", "my order came damaged again today",
+             "delivery was late and the box was crushed"]
+    vocab = [f"w{i}" for i in range(3000)]
+    texts, y = [], []
+    for i in range(n_per * 3):
+        words = bases[i % 3].split()
+        words[int(rng.integers(len(words)))] = str(rng.choice(["really", "sadly", "again", "so"]))
+        texts.append(" ".join(words))
+        y.append(0)
+    for _ in range(n_per * 3):
+        texts.append(" ".join(rng.choice(vocab, 6)))
+        y.append(1)
+    return pd.DataFrame({"text": texts}), np.array(y)
+
+
+def test_a_neighbourhood_is_found_where_a_class_has_close_rows_and_its_precision_is_not_its_own_echo():
+    df, y = _families()
+    table = suggest_lfs(df, _labeled(y, 80), ["COMPLAINT", "NOISE"], top=10)
+    similar = [s for s in table.attrs["suggestions"] if s.candidate.kind == "similar"]
+    # every labeled row is close to itself: were it counted, NOISE would get a neighbourhood too
+    assert [s.label_name for s in similar] == ["COMPLAINT"]
+    s = similar[0]
+    assert s.precision == 1.0 and 0 < s.candidate.value <= 0.8 and s.name == "suggest_similar_complaint"
+    assert s.candidate.fires[y == 0].mean() > 0.9 and not s.candidate.fires[y == 1].any()
+
+
+def test_neighbourhood_code_round_trips_on_the_rows_it_was_not_mined_from(tmp_path):
+    df, y = _families()
+    yl = _labeled(y, 80)
+    table = suggest_lfs(df, yl, ["COMPLAINT", "NOISE"], top=10)
+    path = write_suggestions(tmp_path / "near.py", table.attrs["suggestions"], ["COMPLAINT", "NOISE"])
+    assert "similar_lf([" in path.read_text()
+    pool = yl < 0
+    for lf, s in zip(load_suite(str(path)).lfs, table.attrs["suggestions"]):
+        assert np.array_equal(np.asarray(lf.apply(df))[pool] >= 0, s.candidate.fires[pool])
+
+
+def test_similar_lf_checks_its_arguments_and_votes_the_same_row_by_row_and_by_column():
+    from weaklabel import similar_lf
+
+    with pytest.raises(InputError, match="threshold"):
+        similar_lf(["a text"], label=0, threshold=1.5)
+    with pytest.raises(InputError, match="examples"):
+        similar_lf([" "], label=0, threshold=0.5)
+    lf = similar_lf(["the parcel arrived broken", "my order came damaged"], label=0, threshold=0.3)
+    df = pd.DataFrame({"text": ["parcel arrived broken again", "lovely weather", None]})
+    assert np.asarray(lf.apply(df)).tolist() == [0, -1, -1]
+    assert [lf({"text": t}) for t in ["parcel arrived broken again", "lovely weather"]] == [0, -1]

@@ -162,9 +162,11 @@ class SuggestionReview:
 
 
 def _lf(rule: dict[str, Any], labels: Any, column: str, name: str) -> Any:
-    from ..templates import keyword_lf, regex_lf, threshold_lf
+    from ..templates import keyword_lf, regex_lf, similar_lf, threshold_lf
 
     label = labels.index(rule["label"])
+    if rule["kind"] == "similar":
+        return similar_lf(rule["examples"], label=label, threshold=float(rule["threshold"]), column=column, name=name)
     if rule["kind"] == "keyword":
         return keyword_lf(*rule["terms"], label=label, column=column, name=name)
     if rule["kind"] == "threshold":

@@ -19,6 +19,9 @@ def _line(rule: Mapping[str, Any], column: str) -> str:
     label = f"label=LABELS.index({rule['label']!r}){col}, name={rule['name']!r}"
     if rule["kind"] == "keyword":
         call = f"    keyword_lf({', '.join(repr(t) for t in rule['terms'])}, {label}),"
+    elif rule["kind"] == "similar":
+        texts = "".join(f"        {t!r},\n" for t in rule["examples"])
+        call = f"    similar_lf([\n{texts}    ], threshold={float(rule['threshold'])!r}, {label}),"
     elif rule["kind"] == "threshold":
         label = f"label=LABELS.index({rule['label']!r}), name={rule['name']!r}"
         call = f"    threshold_lf({rule['column']!r}, {rule['op']!r}, {float(rule['value'])!r}, {label}),"
@@ -37,7 +40,7 @@ def to_python(suggestions: Sequence[Suggestion | Mapping[str, Any]], labels: Seq
             "Each LF's comment gives its evidence on the labeled rows. Read them, edit them, delete the",
             'ones you disagree with: this is ordinary code."""',
             "",
-            "from weaklabel import LabelSpace, keyword_lf, regex_lf, threshold_lf",
+            "from weaklabel import LabelSpace, keyword_lf, regex_lf, similar_lf, threshold_lf",
             "",
             f"LABELS = LabelSpace({list(labels)!r})",
             "",

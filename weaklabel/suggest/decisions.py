@@ -1,8 +1,9 @@
 """What experts decided about suggested LFs, stored durably: an append-only log in the label
 store's database (table ``suggestion_events``, beside the labels, SQLite or PostgreSQL).
 
-A *rule* is a plain dict: ``kind`` ("keyword" with ``terms``, "regex" with ``pattern``, or
-"threshold" with ``column``, ``op`` and ``value``),
+A *rule* is a plain dict: ``kind`` ("keyword" with ``terms``, "regex" with ``pattern``,
+"threshold" with ``column``, ``op`` and ``value``, or "similar" with ``examples`` and a cosine
+``threshold``),
 ``label`` (the class name it votes), ``name`` (the LF's name) and ``evidence`` (a line on the
 numbers that backed it). Each event accepts or rejects one rule; an accepted edit also names the
 suggestion it came from (``origin``), so neither is proposed again. The latest decision on a
@@ -24,7 +25,7 @@ import pandas as pd
 from ..exceptions import InputError
 
 DECISIONS = ("accept", "reject")
-KINDS = ("keyword", "regex", "threshold")
+KINDS = ("keyword", "regex", "threshold", "similar")
 OPS = (">", ">=", "<", "<=")
 
 
@@ -32,6 +33,8 @@ def rule_key(rule: Mapping[str, Any]) -> str:
     """A stable key for a rule: what it matches and the class it votes (not its name)."""
     terms = sorted(str(t).lower() for t in rule.get("terms") or ()) if rule.get("kind") == "keyword" else []
     body = [rule.get("kind"), rule.get("label"), terms, rule.get("pattern") or ""]
+    # a neighbourhood is one per class: its examples change with every label, and a rejection
+    # of "rows close to the HAM examples" must hold when more HAM examples come
     if rule.get("kind") == "threshold":
         body += [rule.get("column"), rule.get("op"), float(rule.get("value") or 0.0)]
     return hashlib.sha1(json.dumps(body, ensure_ascii=True).encode()).hexdigest()
@@ -44,6 +47,9 @@ def describe_rule(rule: Mapping[str, Any]) -> str:
         return " | ".join(str(t) for t in rule.get("terms") or ())
     if kind == "threshold":
         return f"{rule.get('column')} {rule.get('op')} {float(rule.get('value') or 0.0):g}"
+    if kind == "similar":
+        return (f"close to one of {len(rule.get('examples') or ())} labeled texts of the class "
+                f"(TF-IDF cosine >= {float(rule.get('threshold') or 0.0):g})")
     return str(rule.get("pattern") or "")
 
 
@@ -57,7 +63,7 @@ def rule_stem(rule: Mapping[str, Any]) -> str:
     if rule.get("kind") == "threshold":
         op = {">": "gt", ">=": "ge", "<": "lt", "<=": "le"}.get(str(rule.get("op")), "cmp")
         return f"{_slug(str(rule.get('column')))[:30]}_{op}_{_slug(format(float(rule.get('value') or 0.0), 'g'))}"
-    return "pattern"
+    return "similar" if rule.get("kind") == "similar" else "pattern"
 
 
 def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> dict[str, Any]:
@@ -90,6 +96,16 @@ def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> dict[str, Any]
         if isinstance(value, bool) or not math.isfinite(number):
             raise InputError(f"rule: a threshold rule needs a finite number to compare {column!r} with, got {value!r}")
         out.update(column=column, op=op, value=number)
+    elif kind == "similar":
+        raw = rule.get("examples")
+        examples = [str(t) for t in (raw if isinstance(raw, (list, tuple)) else []) if str(t).strip()]
+        if not examples or len(examples) > 1000 or any(len(t) > 5000 for t in examples):
+            raise InputError(f"rule: a similar rule needs 1 to 1000 example texts of at most 5000 characters, got "
+                             f"{len(examples)}")
+        threshold = rule.get("threshold")
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+            raise InputError(f"rule: a similar rule's threshold is a cosine in (0, 1], got {threshold!r}")
+        out.update(examples=examples, threshold=float(threshold))
     else:
         pattern = str(rule.get("pattern") or "")
         try:

@@ -7,6 +7,9 @@ Three kinds of rule, each voting one class:
   numbers reported are those of the code that will be written;
 * **shapes**: a fixed set of regexes a person would try first (a URL, a number, a long number, a
   word in capitals, repeated ``!``/``?``, a currency amount, an email address);
+* **neighbourhoods** (``similar_lf``): a row close to one of a class's labeled rows, by the
+  cosine of TF-IDF vectors (in the spirit of Epoxy), at the threshold whose precision on the
+  other labeled rows (each left out of its own neighbourhood) is best by its Wilson bound;
 * **thresholds** on numeric columns (decision stumps): ``column > value`` or ``column < value``,
   the value one of the pool's 5%, 10%, ..., 95% quantiles (rounded to three significant
   digits, so the written rule reads as a person would write it); per column, class and
@@ -52,7 +55,8 @@ class Candidate:
     fires: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
     column: str = ""          # a threshold's numeric column
     op: str = ""              # ">" or "<"
-    value: float = 0.0
+    value: float = 0.0        # a threshold's value, or a neighbourhood's cosine threshold
+    examples: tuple[str, ...] = ()   # a neighbourhood's texts
 
     def fields(self) -> dict[str, object]:
         """What it matches, as a rule dict holds it (see :mod:`.decisions`), without the class."""
@@ -60,15 +64,19 @@ class Candidate:
             return {"kind": "keyword", "terms": list(self.terms)}
         if self.kind == "threshold":
             return {"kind": "threshold", "column": self.column, "op": self.op, "value": self.value}
+        if self.kind == "similar":
+            return {"kind": "similar", "examples": list(self.examples), "threshold": self.value}
         return {"kind": self.kind, "pattern": self.pattern}
 
     def lf(self, column: str = "text") -> object:
         """The LF this candidate stands for, built from the package's templates (``column``:
         the text column of keyword and regex rules)."""
-        from ..templates import keyword_lf, regex_lf, threshold_lf
+        from ..templates import keyword_lf, regex_lf, similar_lf, threshold_lf
 
         if self.kind == "keyword":
             return keyword_lf(*self.terms, label=self.label, column=column, name=self.name)
+        if self.kind == "similar":
+            return similar_lf(self.examples, label=self.label, threshold=self.value, column=column, name=self.name)
         if self.kind == "threshold":
             return threshold_lf(self.column, self.op, self.value, label=self.label, name=self.name)
         return regex_lf(self.pattern, label=self.label, column=column, name=self.name)
@@ -83,6 +91,7 @@ class Features:
     terms: np.ndarray              # the n-gram of each column
     shapes: dict[str, np.ndarray]  # shape name -> (rows,) bool
     numbers: dict[str, np.ndarray] = field(default_factory=dict)   # numeric column -> (rows,) float
+    texts: list[str] = field(default_factory=list)                  # for neighbourhoods
 
     @classmethod
     def of(cls, texts: pd.Series | None, *, max_features: int = 50_000,
@@ -106,7 +115,7 @@ class Features:
         except ValueError:          # no word seen twice: no keyword to mine
             X, terms = sparse.csc_matrix((len(s), 0), dtype=np.int8), np.array([], dtype=object)
         shapes = {name: s.str.contains(pattern, regex=True).to_numpy(dtype=bool) for name, pattern in SHAPES.items()}
-        return cls(X, terms, shapes, nums)
+        return cls(X, terms, shapes, nums, s.tolist())
 
     def fires(self, c: Candidate) -> np.ndarray:
         """The rows a candidate fires on, read off the matrix (the real LF re-checks the final list)."""
@@ -123,6 +132,15 @@ class Features:
 
     def __post_init__(self) -> None:
         self._col = {str(t): i for i, t in enumerate(self.terms)}
+        self._counts: tuple[object, object] | None = None
+
+    def counts(self) -> tuple[object, object]:
+        """The texts' n-gram counts as similar_lf reads them: once for every fold and class."""
+        from ..templates import ngram_counts
+
+        if self._counts is None:
+            self._counts = ngram_counts(self.texts)
+        return self._counts
 
 
 def mine(features: Features, y: np.ndarray, k: int, *, min_support: int = 3, per_class: int = 40) -> list[Candidate]:
@@ -149,6 +167,52 @@ def mine(features: Features, y: np.ndarray, k: int, *, min_support: int = 3, per
                 out.append(Candidate("regex", c, pattern=SHAPES[shape], name=f"suggest_{shape}", fires=fires))
     for column, x in features.numbers.items():
         out += _stumps(column, x, labeled, onehot, min_support)
+    if features.texts:
+        out += _neighbourhoods(features, y, labeled, onehot, min_support)
+    return out
+
+
+COSINES = np.round(np.arange(0.15, 0.85, 0.05), 2)
+MAX_EXAMPLES = 200     # examples written into one similar_lf
+
+
+def _neighbourhoods(features: Features, y: np.ndarray, labeled: np.ndarray, onehot: np.ndarray,
+                    min_support: int) -> list[Candidate]:
+    """Per class, the rows close to its labeled rows (``similar_lf``), at the best cosine.
+
+    ``fires`` is the LF's own, except on the labeled rows: there each is left out of its own
+    neighbourhood, so the precision read off the labeled rows is not its own echo."""
+    from ..templates import _tfidf
+
+    texts = features.texts
+    out = []
+    for c in range(onehot.shape[1]):
+        mine = labeled[y[labeled] == c][:MAX_EXAMPLES]
+        if mine.size < min_support:
+            continue
+        examples = tuple(texts[i] for i in mine)
+        try:
+            sims = _tfidf(examples).cosines(texts, features.counts()).tocsr()
+        except Exception:  # noqa: BLE001 - examples without words: no neighbourhood for this class
+            continue
+        best = np.asarray(sims.max(axis=1).todense()).ravel()
+        # the labeled rows, each without itself among the examples
+        at = {int(r): j for j, r in enumerate(mine)}
+        loo = best[labeled].copy()
+        for k, r in enumerate(labeled.tolist()):
+            if r in at:
+                row = sims.getrow(r).toarray().ravel()
+                row[at[r]] = 0.0
+                loo[k] = row.max()
+        counts = (loo[:, None] >= COSINES[None, :]).T.astype(float) @ onehot       # (cosines, k)
+        lo, _ = wilson_interval(counts[:, c], counts.sum(axis=1))
+        ok = np.flatnonzero(counts[:, c] >= min_support)
+        if ok.size == 0:
+            continue
+        t = float(COSINES[int(ok[np.argmax(np.nan_to_num(lo[ok]))])])
+        fires = best >= t - 1e-12
+        fires[labeled] = loo >= t - 1e-12
+        out.append(Candidate("similar", c, value=t, examples=examples, fires=fires))
     return out
 
 

@@ -239,7 +239,8 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
     skip = frozenset(exclude)
     for c, _n, _p, _lo, merged in _select(features, y, k, top, min_support, skip, labels):
         # the numbers reported are those of the LF that would be written: re-checked with it
-        c.fires = np.asarray(c.lf(column or "text").apply(df)) >= 0    # type: ignore[attr-defined]
+        if c.kind != "similar":     # a neighbourhood's fires leave each labeled row out of its own
+            c.fires = np.asarray(c.lf(column or "text").apply(df)) >= 0    # type: ignore[attr-defined]
         n, p, lo = _stats(c.fires, c.label, y)
         if n < min_support or lo <= share[c.label]:
             continue
