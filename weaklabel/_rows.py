@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -97,8 +98,19 @@ class DataRow(dict):
 
 
 def frame_rows(df: pd.DataFrame) -> Iterable[DataRow]:
-    """The rows of ``df`` as :class:`DataRow` objects, built from column arrays."""
+    """The rows of ``df`` as :class:`DataRow` objects, built from column arrays.
+
+    Values are typed as on the row a pandas ``df.apply(f, axis=1)`` (Snorkel's applier) hands
+    over: NumPy scalars of the columns' common dtype when every column is a NumPy numeric or
+    boolean column of one kind (ints and floats meet as float64), Python objects otherwise.
+    """
     cols = [str(c) if not isinstance(c, str) else c for c in df.columns]
+    if df.shape[1] and all(isinstance(dt, np.dtype) and dt.kind in "biuf" for dt in df.dtypes):
+        block = df.to_numpy()
+        if block.dtype != object:
+            for label, row in zip(df.index.tolist(), block):
+                yield DataRow(zip(cols, row), name=label)
+            return
     arrays = [df.iloc[:, j].tolist() for j in range(df.shape[1])]
     for label, values in zip(df.index.tolist(), zip(*arrays) if arrays else ([()] * len(df))):
         yield DataRow(zip(cols, values), name=label)

@@ -204,6 +204,24 @@ def test_rows_answer_the_pandas_idioms_lfs_use():
     assert PandasLFApplier([uses_idioms]).apply(df, progress_bar=False).tolist() == [[1], [-1]]
 
 
+@pytest.mark.parametrize("frame", [
+    {"n": [1, 2], "x": [0.5, 1.5]},                     # ints and floats: float64 scalars
+    {"n": [1, 2]},                                      # ints alone: int64
+    {"flag": [True, False]},                            # bools alone: numpy bools
+    {"n": [1, 2], "text": ["a", "b"], "flag": [True, False]},   # mixed: Python objects
+    {"n": [1, 2], "flag": [True, False]},               # ints and bools: object, Python objects
+])
+def test_row_values_have_the_types_snorkels_pandas_applier_hands_over(frame):
+    """Issue 28: values were always Python numbers; Snorkel's applier (df.apply(f, axis=1)) gives
+    NumPy scalars where the frame's columns share a NumPy dtype. Each row now matches pandas'."""
+    df = pd.DataFrame(frame)
+    seen: list = []
+    df.apply(lambda r: seen.append({k: type(r[k]) for k in r.index}), axis=1)
+    ours = [{k: type(v) for k, v in row.items()} for row in frame_rows(df)]
+    assert ours == seen
+    assert [dict(r) for r in frame_rows(df)] == df.to_dict("records")
+
+
 def test_the_compat_label_model_reaches_the_native_options_and_gold():
     """Issue 28: the compat LabelModel could not reach weaklabel's own options (confusion=, ...)
     or take gold. With the same options, seed and gold it gives the native model's output."""
