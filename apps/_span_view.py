@@ -13,17 +13,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from apps._loading import session
 from apps._span_editor import span_editor
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import md_escape as _md
-from weaklabel.review.project import Project
 from weaklabel.review.span_session import SpanReviewSession
 
 
-@st.cache_resource(show_spinner=False)
 def _session(path: str) -> tuple[SpanReviewSession, threading.Lock]:
-    """One session per server process: the model is shared, the answers live in the store."""
-    return SpanReviewSession(Project.load(path), background_refits=True), threading.Lock()
+    """One session per server process (apps/_loading.py): the model is shared, the answers live in the store."""
+    return session(path, "Loading the documents and fitting the sequence model...")
 
 
 def _set_doc(doc: dict | None, state: MutableMapping[str, Any] | None = None) -> None:
@@ -178,8 +177,7 @@ def _export_tab(sess: SpanReviewSession) -> None:
 def span_main(path: str, annotator: str) -> None:
     """The span project's tabs, for a signed-in expert."""
     try:
-        with st.spinner("Loading the documents and fitting the sequence model..."):
-            sess, lock = _session(path)
+        sess, lock = _session(path)
     except WeakLabelError as exc:
         st.error(f"Cannot open the project: {_md(exc)}")
         st.stop()

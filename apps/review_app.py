@@ -13,11 +13,11 @@ import logging
 import os
 import sys
 import threading
-from concurrent.futures import Future
 
 import pandas as pd
 import streamlit as st
 
+from apps._loading import loading, session
 from apps._sign_in import check_host, session_live, signed_in
 from apps._suggest_view import suggestions_tab
 from apps._tabs import agreement_tab, analysis_tab, export_tab, history_tab
@@ -36,46 +36,13 @@ def _project_path() -> str:
     return args.project
 
 
-def _background_priority() -> None:
-    """Lower this thread's CPU priority (Linux: a thread has its own nice value), so the first
-    fit yields the cores to the server thread and the browser painting the sign-in form."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):   # not Linux, or not allowed: the load just competes
-        pass
-
-
-@st.cache_resource(show_spinner=False)
-def _loading(path: str) -> Future:
-    """The review session, built in a background thread from the first page view on: the LFs
-    run and the model fits while the expert signs in. One session per server process: the
-    model is shared, the labels live in the store; refits run in the background too."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="weaklabel-load")
-
-    def load() -> tuple[ReviewSession, threading.Lock]:
-        _background_priority()
-        return ReviewSession(Project.load(path), background_refits=True), threading.Lock()
-
-    return pool.submit(load)
-
-
 @st.cache_resource(show_spinner=False)
 def _project(path: str) -> Project:
     return Project.load(path)
 
 
 def _session(path: str) -> tuple[ReviewSession, threading.Lock]:
-    fut = _loading(path)
-    try:
-        if not fut.done():
-            with st.spinner("Applying LFs and fitting the label model..."):
-                return fut.result()
-        return fut.result()
-    except Exception:
-        _loading.clear()   # a failed load is not kept: the next page view tries again
-        raise
+    return session(path, "Applying LFs and fitting the label model...")
 
 
 def _show_content(content: dict, sess: ReviewSession, spans: dict | None = None) -> None:
@@ -268,6 +235,8 @@ def main() -> None:
         except WeakLabelError as exc:
             st.error(f"Cannot open the project: {_md(exc)}")
             st.stop()
+        finally:
+            loading(path)           # the documents load and the model fits while the expert signs in
         span_main(path, annotator)
         return
     try:
@@ -278,7 +247,7 @@ def main() -> None:
     finally:
         # the LFs run and the model fits while the expert signs in; started once the form is
         # drawn, so the first paint does not share the interpreter with the load
-        _loading(path)
+        loading(path)
     try:
         sess, lock = _session(path)
     except WeakLabelError as exc:

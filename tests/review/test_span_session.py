@@ -79,3 +79,40 @@ def test_a_class_project_is_not_a_span_project(tmp_path):
     bad.write_text('[project]\nkind = "boxes"\n')
     with pytest.raises(InputError, match="kind in"):
         Project.load(bad)
+
+
+def test_the_queue_followed_through_new_events_equals_a_recount(tmp_path):
+    """The queue state is counted once and then followed event by event; after any mix of
+    answers, skips, undos, stale answers and a lead's resolution by several experts (and another
+    writer on the same store) it must equal a count from scratch."""
+    import random
+
+    from weaklabel.review.span_store import SpanStore
+
+    sess = SpanReviewSession(Project.load(span_project(tmp_path, overlap=2)))
+    other = SpanStore(sess.store.url, project=sess.store.project, types=sess.types)     # a second server
+    rng = random.Random(0)
+    experts = ["ana", "ben", "cy"]
+    for step in range(300):
+        doc = rng.choice(sess.ids)
+        who = rng.choice(experts)
+        tokens = sess.split.tokens[sess.ids.index(doc)]
+        store = rng.choice([sess.store, other])
+        roll = rng.random()
+        if roll < 0.5:
+            store.save(doc, [], who, tokens=tokens)
+        elif roll < 0.65:
+            store.skip(doc, who, tokens=tokens)
+        elif roll < 0.75:
+            store.undo(who)
+        elif roll < 0.85:
+            store.save(doc, [], who, tokens=["other", "tokens"])          # given to other tokens: stale
+        elif roll < 0.9:
+            store.resolve(doc, [], "lea", tokens=tokens)
+        if step % 7 == 0:
+            for name in experts:
+                followed = sess._queue_state(name)
+                counted = sess._count(sess.store.events())
+                mine = counted["mine"].get(name, set())
+                assert followed == (mine, {d: len(w) for d, w in counted["docs"].items() if w},
+                                    mine | counted["skipped"].get(name, set())), step

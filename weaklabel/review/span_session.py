@@ -55,7 +55,8 @@ class SpanReviewSession:
         self.refit_error: str | None = None
         self.last_refit: dict[str, Any] | None = None
         self._lf_spans = self.L.to_spans()
-        self._answers: tuple[Any, pd.DataFrame, pd.DataFrame] | None = None   # see _queue_state
+        self._answers: dict[str, Any] | None = None   # see _queue_state
+        self._queue_lock = threading.Lock()
         self._fit(first=True)
 
     # -- the model and the queue ------------------------------------------
@@ -123,17 +124,47 @@ class SpanReviewSession:
 
     def _queue_state(self, annotator: str) -> tuple[set[str], dict[str, int], set[str]]:
         """(documents this expert answered, experts who answered each document, documents this expert
-        answered or skipped), from one read of the log: every keypress asks this twice."""
+        answered or skipped). Counted once from the log, then followed through the events written
+        since (an answer or a skip updates a set; an undo, rarer, recounts): a keypress on a store of
+        30,000 events reads and counts a handful."""
+        with self._queue_lock:      # two experts' keypresses in two threads follow the log one at a time
+            return self._follow_queue(annotator)
+
+    def _follow_queue(self, annotator: str) -> tuple[set[str], dict[str, int], set[str]]:
         events = self.store.events()
-        top = (len(events), int(events["id"].iloc[-1]) if len(events) else 0)
-        if self._answers is None or self._answers[0] != top:     # the log moved: recount
-            cur = self.store.current(self.versions, events=events)
-            cur = cur[~cur["adjudication"] & ~cur["stale"]]
-            self._answers = (top, cur[["doc_id", "annotator"]], in_force(events, ("skip",)))
-        _, cur, skips = self._answers
-        mine = set(cur.loc[cur["annotator"] == annotator, "doc_id"])
-        answers = cur.groupby("doc_id")["annotator"].nunique().to_dict()
-        return mine, answers, mine | set(skips.loc[skips["annotator"] == annotator, "doc_id"])
+        q = self._answers
+        ids = events["id"].to_numpy()
+        new = events.iloc[int(ids.searchsorted(q["top"], side="right")):] if q is not None else events
+        if q is None or len(events) - q["n"] != len(new) or (new["kind"] == "undo").any():
+            q = self._answers = self._count(events)                     # a first read, an undo, a late commit
+        else:
+            for doc, who, kind, source, version in zip(new["doc_id"], new["annotator"], new["kind"], new["source"],
+                                                       new["doc_version"]):
+                if kind == "skip":
+                    q["skipped"].setdefault(who, set()).add(doc)
+                elif kind == "spans" and source != "adjudication":      # the expert's latest answer decides
+                    stale = isinstance(version, str) and doc in self.versions and self.versions[doc] != version
+                    (q["docs"].setdefault(doc, set()).discard if stale else q["docs"].setdefault(doc, set()).add)(who)
+                    (q["mine"].setdefault(who, set()).discard if stale else q["mine"].setdefault(who, set()).add)(doc)
+            q["n"], q["top"] = len(events), int(ids[-1]) if len(ids) else 0
+        mine = q["mine"].get(annotator, set())
+        answers = {d: len(w) for d, w in q["docs"].items() if w}
+        return mine, answers, mine | q["skipped"].get(annotator, set())
+
+    def _count(self, events: pd.DataFrame) -> dict[str, Any]:
+        cur = self.store.current(self.versions, events=events)
+        cur = cur[~cur["adjudication"] & ~cur["stale"]]
+        docs: dict[str, set[str]] = {}
+        mine: dict[str, set[str]] = {}
+        for doc, who in zip(cur["doc_id"], cur["annotator"]):
+            docs.setdefault(doc, set()).add(who)
+            mine.setdefault(who, set()).add(doc)
+        skipped: dict[str, set[str]] = {}
+        skips = in_force(events, ("skip",))
+        for doc, who in zip(skips["doc_id"], skips["annotator"]):
+            skipped.setdefault(who, set()).add(doc)
+        return {"n": len(events), "top": int(events["id"].iloc[-1]) if len(events) else 0, "docs": docs,
+                "mine": mine, "skipped": skipped}
 
     def next_doc(self, annotator: str) -> dict[str, Any] | None:
         """The first document in the queue this expert has neither answered nor skipped, and that

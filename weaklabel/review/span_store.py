@@ -36,6 +36,7 @@ from ._store_schema import _check_text, _now, _redact, _row_key, check_annotator
 from .store import StoreError
 
 SPAN_SOURCES = ("review", "import", "adjudication", "app")
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3     # always on from pandas 3
 
 
 def doc_version(tokens: Sequence[str]) -> str:
@@ -312,7 +313,8 @@ class SpanStore:
             top = int(log["id"].iloc[-1]) if len(log) else 0
             keep = [m for m in self._marks if m[0] > now - self.REREAD_SECONDS]
             self._marks = [m for m in self._marks if m[0] <= now - self.REREAD_SECONDS][-1:] + keep + [(now, top)]
-            return log.copy()
+            # a caller's edits must not reach the cache: a view is enough under copy-on-write
+            return log.copy(deep=not _COPY_ON_WRITE)
 
     def current(self, versions: Mapping[Any, str] | None = None, events: pd.DataFrame | None = None) -> pd.DataFrame:
         """The answer in force per (document, annotator, adjudication or not), oldest first.
@@ -327,9 +329,10 @@ class SpanStore:
         cur = cur.reset_index(drop=True)
         if versions is not None:
             known = {str(k): v for k, v in versions.items()}
-            # a bool column even when empty: an empty object column used as a mask selects columns
-            cur["stale"] = pd.Series([d in known and isinstance(v, str) and known[d] != v   # NULL: unknown
-                                      for d, v in zip(cur["doc_id"], cur["doc_version"])], index=cur.index, dtype=bool)
+            now = cur["doc_id"].map(known)
+            # stale: the document is known and the answer's version (NULL: unknown) is another;
+            # a bool column even when empty (an empty object column used as a mask selects columns)
+            cur["stale"] = (now.notna() & cur["doc_version"].notna() & (now != cur["doc_version"])).astype(bool)
         return cur[[c for c in ("doc_id", "annotator", "spans", "source", "adjudication", "doc_version",
                                 "created_at", "id", "stale") if c in cur.columns]]
 
