@@ -6,8 +6,6 @@ WEAKLABEL_UPDATE_DOCS=1)."""
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from weaklabel.review.project import Project  # noqa: E402
 from weaklabel.suggest import SuggestionLog  # noqa: E402
 
 from ..review.test_suggest_review import make_prize_project  # noqa: E402
-from .test_review_app_browser import CHROMIUM, _free_port, _wait_for  # noqa: E402
+from .test_review_app_browser import CHROMIUM, _chromium, _streamlit  # noqa: E402
 from .test_review_session_browser import open_and_sign_in  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -71,67 +69,58 @@ def test_accept_edit_and_reject_suggestions_in_chromium(tmp_path):
     path = make_prize_project(folder, labeled=60, music=True)
     project = Project.load(path)
     log = SuggestionLog(project.store_url, project=project.name)
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(path), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        assert _wait_for(port, seconds=120)
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-            page = open_and_sign_in(browser, port, "ana", height=1000)
-            page.get_by_role("tab", name="Suggestions").click(timeout=60_000)
-            first = _headline(page)
-            # the template-like rows of each class sit close together: neighbourhoods come first
-            assert "neighbourhood" in first
-            page.get_by_text("row c").nth(4).wait_for(timeout=30_000)
-            assert page.get_by_text("row c").count() == 5                 # five examples
-            _shot(page, tmp_path / "1-neighbourhood.png")
-            time.sleep(0.5)                       # Streamlit attaches key shortcuts just after the paint
-            page.get_by_text("Examples where it fires").click()       # focus the page, not a text box
-            page.keyboard.press("x")                                   # reject the first neighbourhood
-            second = _changed(page, first)
-            assert _decisions(log, 1) == ["reject"] and "neighbourhood" in second
+    with _streamlit(path) as (port, _), sync_api.sync_playwright() as pw:
+        browser = _chromium(pw)
+        page = open_and_sign_in(browser, port, "ana", height=1000)
+        page.get_by_role("tab", name="Suggestions").click(timeout=60_000)
+        first = _headline(page)
+        # the template-like rows of each class sit close together: neighbourhoods come first
+        assert "neighbourhood" in first
+        page.get_by_text("row c").nth(4).wait_for(timeout=30_000)
+        assert page.get_by_text("row c").count() == 5                 # five examples
+        _shot(page, tmp_path / "1-neighbourhood.png")
+        time.sleep(0.5)                       # Streamlit attaches key shortcuts just after the paint
+        page.get_by_text("Examples where it fires").click()       # focus the page, not a text box
+        page.keyboard.press("x")                                   # reject the first neighbourhood
+        second = _changed(page, first)
+        assert _decisions(log, 1) == ["reject"] and "neighbourhood" in second
+        time.sleep(0.5)
+        page.get_by_text("Examples where it fires").click()
+        page.keyboard.press("a")                                   # accept the other
+        third = _changed(page, second)
+        assert _decisions(log, 2) == ["reject", "accept"]
+        assert "similar_lf([" in (folder / "suggested_lfs.py").read_text()
+        page.get_by_text("rows without an expert label changed label").first.wait_for(timeout=60_000)
+        _shot(page, tmp_path / "2-accepted.png")
+        # a keyword rule now: its words are marked in the examples; edit it into our own and accept
+        assert "keywords" in third
+        page.get_by_text("row c").nth(4).wait_for(timeout=30_000)
+        assert page.locator("mark").count() >= 5
+        _shot(page, tmp_path / "3-keywords.png")
+        page.get_by_label("Keywords, separated by commas").fill("great music, well played")
+        page.get_by_role("button", name="Accept as edited").click()
+        fourth = _changed(page, third)
+        assert _decisions(log, 3) == ["reject", "accept", "accept"]
+        assert "keyword_lf('great music', 'well played'," in (folder / "suggested_lfs.py").read_text()
+        # and reject what is left with x
+        rejected = 0
+        while "No suggestions left" not in page.inner_text("body") and rejected < 10:
             time.sleep(0.5)
             page.get_by_text("Examples where it fires").click()
-            page.keyboard.press("a")                                   # accept the other
-            third = _changed(page, second)
-            assert _decisions(log, 2) == ["reject", "accept"]
-            assert "similar_lf([" in (folder / "suggested_lfs.py").read_text()
-            page.get_by_text("rows without an expert label changed label").first.wait_for(timeout=60_000)
-            _shot(page, tmp_path / "2-accepted.png")
-            # a keyword rule now: its words are marked in the examples; edit it into our own and accept
-            assert "keywords" in third
-            page.get_by_text("row c").nth(4).wait_for(timeout=30_000)
-            assert page.locator("mark").count() >= 5
-            _shot(page, tmp_path / "3-keywords.png")
-            page.get_by_label("Keywords, separated by commas").fill("great music, well played")
-            page.get_by_role("button", name="Accept as edited").click()
-            fourth = _changed(page, third)
-            assert _decisions(log, 3) == ["reject", "accept", "accept"]
-            assert "keyword_lf('great music', 'well played'," in (folder / "suggested_lfs.py").read_text()
-            # and reject what is left with x
-            rejected = 0
-            while "No suggestions left" not in page.inner_text("body") and rejected < 10:
-                time.sleep(0.5)
-                page.get_by_text("Examples where it fires").click()
-                page.keyboard.press("x")
-                rejected += 1
-                assert _decisions(log, 3 + rejected) == ["reject", "accept", "accept"] + ["reject"] * rejected
-                deadline = time.time() + 30        # the next suggestion, or none left
-                while time.time() < deadline and "No suggestions left" not in page.inner_text("body"):
-                    loc = page.locator("p", has_text="Suggestion 1 of")
-                    if loc.count() and loc.first.inner_text() not in ("", fourth):
-                        fourth = loc.first.inner_text()
-                        break
-                    time.sleep(0.1)
-            page.get_by_text("No suggestions left").wait_for(timeout=60_000)
+            page.keyboard.press("x")
+            rejected += 1
             assert _decisions(log, 3 + rejected) == ["reject", "accept", "accept"] + ["reject"] * rejected
-            _shot(page, tmp_path / "4-done.png")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(30)
+            deadline = time.time() + 30        # the next suggestion, or none left
+            while time.time() < deadline and "No suggestions left" not in page.inner_text("body"):
+                loc = page.locator("p", has_text="Suggestion 1 of")
+                if loc.count() and loc.first.inner_text() not in ("", fourth):
+                    fourth = loc.first.inner_text()
+                    break
+                time.sleep(0.1)
+        page.get_by_text("No suggestions left").wait_for(timeout=60_000)
+        assert _decisions(log, 3 + rejected) == ["reject", "accept", "accept"] + ["reject"] * rejected
+        _shot(page, tmp_path / "4-done.png")
+        browser.close()
     names = [lf.name for lf in Project.load(path).suite().lfs]
     assert names[:3] == ["link", "my", "thanks"] and len(names) == 5
     if os.environ.get("WEAKLABEL_UPDATE_DOCS") == "1":   # the README's screenshot, only when asked
