@@ -147,6 +147,27 @@ def test_the_command_suggests_from_the_projects_expert_labels_and_writes_python(
     printed = capsys.readouterr().out
     assert "suggest_please_subscribe_spam" in printed and "suggest_love_it_ham" in printed
     assert f"LFs to {out}" in printed and load_suite(str(out)).lfs
+    # a rule an expert rejected in the app is not suggested again here either
+    from weaklabel.suggest import SuggestionLog
+
+    rejected = next(s for s in load_suite(str(out)).lfs if s.name == "suggest_love_it_ham")
+    rule = next(r for r in _rules_of(out) if r["name"] == rejected.name)
+    SuggestionLog(proj.store_url, project=proj.name).decide(rule, "reject", "ana")
+    assert main(["suggest", "--project", str(spam_project)]) == 0
+    assert "suggest_love_it_ham" not in capsys.readouterr().out
+
+
+def _rules_of(path):
+    """The rules of a written suggestions module, read back from its keyword_lf calls."""
+    import ast
+
+    rules = []
+    for call in ast.walk(ast.parse(path.read_text())):
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "keyword_lf":
+            kw = {k.arg: k.value for k in call.keywords}
+            rules.append({"kind": "keyword", "terms": [ast.literal_eval(a) for a in call.args],
+                          "label": ast.literal_eval(kw["label"].args[0]), "name": ast.literal_eval(kw["name"])})
+    return rules
 
 
 def test_bench_suggest_runs_the_four_arms(data_dir):
