@@ -67,7 +67,8 @@ def _what(c: Candidate) -> str:
 
 
 def _key(c: Candidate) -> tuple[Any, ...]:
-    return (c.kind, c.label, c.terms, c.pattern, c.column, c.op, c.value)
+    # a class's neighbourhood is one rule, whatever cosine a fold's own rows chose for it
+    return (c.kind, c.label, c.terms, c.pattern, c.column, c.op, None if c.kind == "similar" else c.value)
 
 
 def _stats(fires: np.ndarray, label: int, y: np.ndarray) -> tuple[int, float, float]:
@@ -186,17 +187,17 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
     ----------
     df : DataFrame
         Every item (the labeled ones and the pool).
-    column : str or None, default "text"
-        The text column (keywords and shapes); None mines the numeric columns only.
-    numeric : bool, default True
-        Also mine thresholds on the other numeric columns (decision stumps), never on a gold
-        column named ``label`` (the pipeline's default gold column).
     y : array-like of int, shape (len(df),)
         Class indices where an expert (or gold) labeled the row, -1 elsewhere.
     labels : sequence of str
         Class names.
     existing : LabelMatrix or ndarray (len(df), n_lfs), optional
         The votes of the LFs the project already has: overlap, and the baseline of the gain.
+    column : str or None, default "text"
+        The text column (keywords and shapes); None mines the numeric columns only.
+    numeric : bool, default True
+        Also mine thresholds on the other numeric columns (decision stumps), never on a gold
+        column named ``label`` (the pipeline's default gold column).
     top : int, default 20
     n_folds : int, default 5
         Folds of the labeled rows for the gain.
