@@ -170,14 +170,16 @@ def _rules_of(path):
     return rules
 
 
-def test_bench_suggest_runs_the_four_arms(data_dir):
-    from weaklabel.bench.suggest import run_suggest_bench, summarize_suggest
+def test_bench_suggest_runs_the_four_arms_and_draws_their_curves(data_dir, tmp_path):
+    from weaklabel.bench.suggest import plot_suggest, run_suggest_bench, summarize_suggest
 
     res = run_suggest_bench([data_dir / "youtube"], sizes=[60], seeds=1, lfs={"youtube": "lfs/spam.py"})
     assert set(res["method"]) == {"supervised", "suggested", "hand", "hand+suggested"}
     assert res["accuracy"].between(0.5, 1).all()
     table = summarize_suggest(res)
     assert {"suggested - supervised", "hand+suggested - hand"} <= set(table.columns)
+    png = plot_suggest(res, tmp_path / "curves.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
 
 
 # -- thresholds on numeric columns (decision stumps) ------------------------------------------------

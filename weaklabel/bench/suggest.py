@@ -108,3 +108,44 @@ def summarize_suggest(results: pd.DataFrame) -> pd.DataFrame:
     table["suggestions"] = results.groupby(["dataset", "n"])["suggestions"].mean()
     table["suggest_s"] = results.groupby(["dataset", "n"])["suggest_s"].mean()
     return table.round(2).reset_index()
+
+
+def plot_suggest(results: pd.DataFrame, path: str | Path) -> Path:
+    """The curves of :func:`run_suggest_bench`: test accuracy against the number of labels N, per
+    data set, for the end model trained on N labels, on the suggested LFs, on the hand-written
+    suite and on both (mean over seeds, with the seeds' range shaded). Needs matplotlib."""
+    from ..exceptions import require
+
+    require("matplotlib", extra="report", feature="the suggestion curves")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sets = sorted(results["dataset"].unique())
+    fig, axes = plt.subplots(1, len(sets), figsize=(4.6 * len(sets), 3.6), squeeze=False)
+    styles = {"supervised": ("supervised on the N labels", "#7f7f7f", "o"),
+              "suggested": ("suggested LFs", "#d62728", "s"),
+              "hand": ("hand-written LFs", "#1f77b4", "^"),
+              "hand+suggested": ("hand-written + suggested", "#2ca02c", "D")}
+    with matplotlib.rc_context({"text.parse_math": False}):
+        for ax, name in zip(axes[0], sets):
+            part = results[results["dataset"] == name]
+            for method, (label, color, marker) in styles.items():
+                rows = part[part["method"] == method]
+                if rows.empty:
+                    continue
+                stats = 100 * rows.groupby("n")["accuracy"].agg(["mean", "min", "max"])
+                ax.plot(stats.index, stats["mean"], marker=marker, color=color, label=label)
+                ax.fill_between(stats.index, stats["min"], stats["max"], color=color, alpha=0.12)
+            ax.set_title(str(name))
+            ax.set_xlabel("labeled rows N")
+            ax.set_xticks(sorted(part["n"].unique()))
+            ax.grid(alpha=0.3)
+        axes[0][0].set_ylabel("end-model test accuracy (%)")
+        axes[0][-1].legend(loc="lower right", fontsize=8)
+        fig.tight_layout()
+        target = Path(path)
+        fig.savefig(target, dpi=110)
+        plt.close(fig)
+    return target

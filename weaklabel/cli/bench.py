@@ -144,6 +144,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(_markdown(summarize_suggest(results).set_index("dataset")))
         if args.json:
             results.to_json(args.json, orient="records", indent=2)
+        if args.plot:
+            from ..bench.suggest import plot_suggest
+
+            print(f"Wrote the curves to {plot_suggest(results, args.plot)}")
         return 0
     if args.bench == "app-spans":
         from ..bench.app_spans import run_span_app_bench
@@ -275,6 +279,7 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b.add_argument("--seeds", type=positive_int, default=3)
     b.add_argument("--lfs", help="hand-written suites per set, e.g. youtube=lfs/spam.py,sms=lfs/sms.py")
     b.add_argument("--json", help="also write the per-run results here")
+    b.add_argument("--plot", help="also draw accuracy against N here (a PNG; needs weaklabel[report])")
     b = bsub.add_parser("app-spans", help="the span editor in headless Chromium: key -> next document latency")
     b.add_argument("--docs", type=positive_int, default=1000, help="documents in the project")
     b.add_argument("--decisions", type=positive_int, default=60, help="decisions to time (accept, delete, retype)")
