@@ -284,3 +284,21 @@ def test_similar_lf_checks_its_arguments_and_votes_the_same_row_by_row_and_by_co
     df = pd.DataFrame({"text": ["parcel arrived broken again", "lovely weather", None]})
     assert np.asarray(lf.apply(df)).tolist() == [0, -1, -1]
     assert [lf({"text": t}) for t in ["parcel arrived broken again", "lovely weather"]] == [0, -1]
+
+
+def test_the_command_on_the_embedded_default_suggests_thresholds(tmp_path, capsys):
+    """The default project (breast-cancer measurements, no text column) gets threshold LFs."""
+    from weaklabel.cli import main
+    from weaklabel.review.project import Project
+
+    path = Project(name="cancer", root=tmp_path).save(tmp_path / "weaklabel.toml")
+    proj = Project.load(path)
+    df, gold = proj.items()
+    store = proj.open_store()
+    for i in np.random.default_rng(0).choice(len(df), 60, replace=False):
+        store.add_label(df.index[i], int(gold[i]), "ana")
+    out = tmp_path / "stumps.py"
+    assert main(["suggest", "--project", str(path), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "from 60 expert-labeled rows" in printed and "threshold_lf(" in out.read_text()
+    assert "'label'" not in out.read_text()

@@ -20,11 +20,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     suite = proj.suite()
     df, _ = proj.items()
     text = proj.text_column or "text"
+    column = text if text in df.columns else None       # no text: thresholds on the numeric columns
     y = proj.open_store().gold_array(df.index)
     existing = apply_lfs(suite.lfs, df, label_space=suite.labels)
     # rules an expert accepted or rejected in the app's Suggestions view are not proposed again
     decided = SuggestionLog(proj.store_url, project=proj.name).decided_keys()
-    table = suggest_lfs(df, y, list(suite.labels.names), existing=existing, column=text, top=args.top,
+    table = suggest_lfs(df, y, list(suite.labels.names), existing=existing, column=column, top=args.top,
                         exclude=decided)
     print(f"{len(table)} suggestions from {int((y >= 0).sum())} expert-labeled rows of {len(df)} "
           f"(precision on the labeled rows with its 95% Wilson lower bound; gain: cross-validated change in "
