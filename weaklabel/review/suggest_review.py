@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..io.suite import LFSuite
     from ..labels import LabelSpace
     from ..matrix import LabelMatrix
-    from ..suggest.decisions import SuggestionLog
+    from ..suggest.decisions import Rule, SuggestionLog
     from .project import Project
     from .refit import RefitProcess
 
@@ -161,7 +161,7 @@ class SuggestionReview:
             self.refit()
 
 
-def _lf(rule: dict[str, Any], labels: Any, column: str, name: str) -> Any:
+def _lf(rule: Rule, labels: Any, column: str, name: str) -> Any:
     from ..templates import keyword_lf, regex_lf, similar_lf, threshold_lf
 
     label = labels.index(rule["label"])
@@ -174,7 +174,7 @@ def _lf(rule: dict[str, Any], labels: Any, column: str, name: str) -> Any:
     return regex_lf(rule["pattern"], label=label, column=column, name=name)
 
 
-def _unique_name(rule: dict[str, Any], taken: set[str]) -> str:
+def _unique_name(rule: Rule, taken: set[str]) -> str:
     from ..suggest.decisions import rule_stem
     from ..templates import _slug
 

@@ -18,11 +18,28 @@ import math
 import re
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 
 from ..exceptions import InputError
+
+
+class Rule(TypedDict, total=False):
+    """A suggested rule as the log stores it and the code writer reads it (JSON-serialisable)."""
+
+    kind: str              # one of KINDS
+    label: str             # the class it votes
+    name: str              # the LF's name ("" until accepted: then made unique)
+    evidence: str          # the numbers that backed it, written as the LF's comment
+    terms: list[str]       # keyword
+    pattern: str           # regex
+    column: str            # threshold
+    op: str
+    value: float
+    examples: list[str]    # similar
+    threshold: float
+
 
 DECISIONS = ("accept", "reject")
 KINDS = ("keyword", "regex", "threshold", "similar")
@@ -66,15 +83,15 @@ def rule_stem(rule: Mapping[str, Any]) -> str:
     return "similar" if rule.get("kind") == "similar" else "pattern"
 
 
-def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> dict[str, Any]:
+def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> Rule:
     """A clean copy of ``rule``, or an :class:`InputError` that says which part is wrong."""
     kind = rule.get("kind")
     if kind not in KINDS:
         raise InputError(f"rule: kind must be one of {list(KINDS)}, got {kind!r}")
     if rule.get("label") not in labels:
         raise InputError(f"rule: label must be one of the project's classes {list(labels)}, got {rule.get('label')!r}")
-    out: dict[str, Any] = {"kind": kind, "label": str(rule["label"]), "name": str(rule.get("name") or ""),
-                           "evidence": str(rule.get("evidence") or "")}
+    out: Rule = {"kind": str(kind), "label": str(rule["label"]), "name": str(rule.get("name") or ""),
+                 "evidence": str(rule.get("evidence") or "")}
     if kind == "keyword":
         raw = rule.get("terms")
         terms = [str(t).strip() for t in (raw if isinstance(raw, (list, tuple)) else [])]
@@ -95,7 +112,7 @@ def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> dict[str, Any]
             number = float("nan")
         if isinstance(value, bool) or not math.isfinite(number):
             raise InputError(f"rule: a threshold rule needs a finite number to compare {column!r} with, got {value!r}")
-        out.update(column=column, op=op, value=number)
+        out["column"], out["op"], out["value"] = column, str(op), number
     elif kind == "similar":
         raw = rule.get("examples")
         examples = [str(t) for t in (raw if isinstance(raw, (list, tuple)) else []) if str(t).strip()]
@@ -105,7 +122,7 @@ def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> dict[str, Any]
         threshold = rule.get("threshold")
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
             raise InputError(f"rule: a similar rule's threshold is a cosine in (0, 1], got {threshold!r}")
-        out.update(examples=examples, threshold=float(threshold))
+        out["examples"], out["threshold"] = examples, float(threshold)
     else:
         pattern = str(rule.get("pattern") or "")
         try:
@@ -202,7 +219,7 @@ class SuggestionLog:
         ev = self.events()
         return set(ev["rule_key"]) | set(ev["origin_key"].dropna())
 
-    def accepted(self) -> list[dict[str, Any]]:
+    def accepted(self) -> list[Rule]:
         """The rules whose latest decision is accept, in the order they were first accepted."""
         ev = self.events()
         if ev.empty:

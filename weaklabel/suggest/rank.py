@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..analysis.summary import wilson_interval
 from ..exceptions import InputError
-from .decisions import describe_rule, rule_key, rule_stem
+from .decisions import Rule, describe_rule, rule_key, rule_stem
 from .mine import Candidate, Features, mine
 
 MERGE_JACCARD = 0.8
@@ -51,10 +51,10 @@ class Suggestion:
     def name(self) -> str:
         return self.candidate.name
 
-    def rule(self) -> dict[str, Any]:
+    def rule(self) -> Rule:
         """The rule as the decision log and the code writer take it (see :mod:`.decisions`)."""
         gain = "" if self.gain != self.gain else f"; cross-validated gain {self.gain * 100:+.1f} points"
-        return {**self.candidate.fields(), "label": self.label_name, "name": self.name,
+        return {**self.candidate.fields(), "label": self.label_name, "name": self.name,  # type: ignore[typeddict-item]
                 "evidence": f"precision {self.precision:.2f} (95% Wilson lower bound {self.lower:.2f}) on {self.n} "
                             f"labeled rows; fires on {self.coverage:.1%} of rows{gain}"}
 
