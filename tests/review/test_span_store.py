@@ -196,12 +196,12 @@ def test_a_second_store_on_the_same_database_sees_each_new_event(store):
 
 def test_a_commit_that_lands_below_the_last_id_read_is_not_missed(tmp_path):
     """On PostgreSQL a transaction holds its id until it commits, so an event can appear below
-    the highest id already read; the reader goes back REREAD_SECONDS and picks it up, in order."""
+    the highest id already read; the reader goes back LogTail.REREAD_SECONDS and picks it up, in order."""
     import sqlalchemy as sa
 
     url = f"sqlite:///{tmp_path / 'labels.db'}"
     store = SpanStore(url, project="ner", types=["PER", "LOC"])
-    store._commits_in_id_order = False               # read as on PostgreSQL
+    store._tail.in_id_order = False                  # read as on PostgreSQL
     store.save("d1", [(0, 2, "PER")], "ana", tokens=TOKENS["d1"])
     store.events()
     with store.engine.begin() as c:                  # ids 2 and 3 were taken; 3 commits first

@@ -19,8 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
-import time
 import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,12 +29,12 @@ import pandas as pd
 from ..exceptions import InputError
 from ..spans.evaluate import span_f1
 from ..spans.tags import Span, resolve_overlaps
+from ._log_tail import LogTail
 from ._store_engine import begin_write, make_engine
 from ._store_schema import _check_text, _now, _redact, _row_key, check_annotator, check_note, default_url
 from .store import StoreError
 
 SPAN_SOURCES = ("review", "import", "adjudication", "app")
-_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3     # always on from pandas 3
 
 
 def doc_version(tokens: Sequence[str]) -> str:
@@ -63,6 +61,11 @@ def _table(sa: Any, md: Any) -> Any:
         sa.Index("ix_span_events_project_doc", "project", "doc_id"),
         sa.Index("ix_span_events_project_annotator", "project", "annotator"),
     )
+
+
+def _decode(rows: pd.DataFrame) -> pd.DataFrame:
+    rows["spans"] = [[tuple(x) for x in json.loads(s)] if isinstance(s, str) else None for s in rows["spans"]]
+    return rows
 
 
 def in_force(events: pd.DataFrame, kinds: Sequence[str] = ("spans",)) -> pd.DataFrame:
@@ -104,10 +107,6 @@ class SpanStore:
             raise InputError(f"types: expected distinct entity types other than 'O', got {list(types)!r}")
         md = sa.MetaData()
         self._events = _table(sa, md)
-        # the log as last read, followed through the events written since (see events())
-        self._log: pd.DataFrame | None = None
-        self._marks: list[tuple[float, int]] = []      # (monotonic time, highest id read then)
-        self._log_lock = threading.Lock()
         try:
             self.engine = make_engine(self.url, timeout)
             weakref.finalize(self, self.engine.dispose)
@@ -119,7 +118,8 @@ class SpanStore:
                     if col.name not in have and col.nullable:
                         kind = col.type.compile(dialect=c.dialect)
                         c.execute(sa.text(f"ALTER TABLE span_events ADD COLUMN {col.name} {kind}"))
-            self._commits_in_id_order = self.engine.dialect.name == "sqlite"   # one writer at a time
+            # the log as last read, followed through the events written since (see events())
+            self._tail = LogTail(self.engine, self._events, self._events.c.project == self.project, _decode)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"url: cannot open the span store at {_redact(self.url)} ({exc.__class__.__name__}: "
                              f"{_redact(self.url, str(exc).splitlines()[0])}); check the path or server") from None
@@ -275,46 +275,14 @@ class SpanStore:
         return target
 
     # -- reading ----------------------------------------------------------
-    # Ids can commit out of order on PostgreSQL (a transaction holds its id until it commits), so
-    # each read goes back to the highest id read this long ago; SQLite commits in id order.
-    REREAD_SECONDS = 60.0
-
     def events(self) -> pd.DataFrame:
         """The project's whole log, oldest first (``spans`` decoded to lists of tuples).
 
         The log is append-only, so after the first call only the events written since are read
-        (and decoded): a keypress on a store of 30,000 events reads a handful of rows.
+        and decoded (:class:`~weaklabel.review._log_tail.LogTail`): a keypress on a store of
+        30,000 events reads a handful of rows.
         """
-        sa, e = self._sa, self._events
-        with self._log_lock:
-            now = time.monotonic()
-            start = 0
-            if self._log is not None:
-                if self._commits_in_id_order:
-                    start = self._marks[-1][1]
-                else:
-                    old = [top for t, top in self._marks if t <= now - self.REREAD_SECONDS]
-                    start = old[-1] if old else 0
-            with self.engine.connect() as c:
-                new = pd.read_sql(sa.select(e).where(sa.and_(e.c.project == self.project, e.c.id > start))
-                                  .order_by(e.c.id), c)
-            log = self._log
-            if log is not None:
-                new = new[~new["id"].isin(log["id"].iloc[int(log["id"].searchsorted(start, side="right")):])]
-            new = new.copy()
-            new["spans"] = [[tuple(x) for x in json.loads(s)] if isinstance(s, str) else None for s in new["spans"]]
-            if log is None:
-                log = new
-            elif len(new):
-                log = pd.concat([log, new], ignore_index=True)
-                if not log["id"].is_monotonic_increasing:      # a late commit below the top
-                    log = log.sort_values("id", ignore_index=True)
-            self._log = log
-            top = int(log["id"].iloc[-1]) if len(log) else 0
-            keep = [m for m in self._marks if m[0] > now - self.REREAD_SECONDS]
-            self._marks = [m for m in self._marks if m[0] <= now - self.REREAD_SECONDS][-1:] + keep + [(now, top)]
-            # a caller's edits must not reach the cache: a view is enough under copy-on-write
-            return log.copy(deep=not _COPY_ON_WRITE)
+        return self._tail.read()
 
     def current(self, versions: Mapping[Any, str] | None = None, events: pd.DataFrame | None = None) -> pd.DataFrame:
         """The answer in force per (document, annotator, adjudication or not), oldest first.
