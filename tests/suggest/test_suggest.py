@@ -302,3 +302,27 @@ def test_the_command_on_the_embedded_default_suggests_thresholds(tmp_path, capsy
     printed = capsys.readouterr().out
     assert "from 60 expert-labeled rows" in printed and "threshold_lf(" in out.read_text()
     assert "'label'" not in out.read_text()
+
+
+def test_the_neighbourhood_cosine_counts_a_texts_unseen_words_in_its_length():
+    """Cosine in the examples' TF-IDF space, by hand: sublinear counts times the examples' IDF,
+    a word no example has weighed as the rarest one the examples have."""
+    import collections
+
+    from weaklabel.templates import _Space
+
+    space = _Space(("great song love it", "this tune is lovely", "nice video thanks"))
+    texts = ["love this song", "check out my channel please", "", "nice nice video", "love love love love"]
+    got = space.cosines(texts).toarray()
+    vocab, idf, ex = space.vec.vocabulary_, space.vec.idf_, space.ex.toarray()
+    analyse = space.vec.build_analyzer()
+    for text, row in zip(texts, got):
+        counts = collections.Counter(analyse(text))
+        weight = {g: (1 + np.log(c)) * (idf[vocab[g]] if g in vocab else idf.max()) for g, c in counts.items()}
+        length = np.sqrt(sum(w * w for w in weight.values()))
+        vec = np.zeros(len(idf))
+        for g, w in weight.items():
+            if g in vocab:
+                vec[vocab[g]] = w
+        assert np.allclose(row, vec @ ex / length if length else 0.0)
+    assert got[1].max() == 0 and got[0, 0] > got[0, 2]          # no shared word; "love ... song" is nearest the first
