@@ -62,6 +62,30 @@ def test_a_refit_says_which_documents_changed(tmp_path):
     assert not sess.refitting and sess.refit_error is None
 
 
+@pytest.mark.parametrize("background", [False, True])
+def test_a_refit_in_the_worker_process_gives_the_in_process_fit(tmp_path, background):
+    """The app refits in a worker process (review/span_refit.py); it must swap in what the same
+    fit in the server's own process gives: the model's spans, the queue and how answers were used."""
+    import time
+
+    from weaklabel.review.span_refit import fit_spans
+
+    sess = SpanReviewSession(Project.load(span_project(tmp_path, refit_every=3)), background_refits=background)
+    for _ in range(3):
+        d = sess.next_doc("ana")
+        sess.save(d["doc_id"], [(0, 1, "LOC")], "ana")          # answers unlike the model's
+    deadline = time.time() + 60
+    while (sess.refitting or sess.last_refit is None) and time.time() < deadline:
+        time.sleep(0.05)
+    assert sess.refit_error is None and sess.last_refit["answers"] == 3
+    same = fit_spans(sess.L, sess.store, sess.ids, sess.versions, sess.project.strategy)
+    assert sess.model_spans == same["spans"] and [d for d, _ in sess.order] == same["ranked"]
+    assert sess.last_refit["how"] == same["how"]
+    assert (sess._worker is not None) == background
+    sess.close()
+    assert sess._worker is None
+
+
 def test_bad_decisions_are_refused(session):
     with pytest.raises(InputError, match="doc_id"):
         session.save("nope", [], "ana")

@@ -311,12 +311,13 @@ class Refits:
 
 
 class RefitProcess:
-    """The refit worker process of a session (this module run as ``python -m``). The fit's
-    inputs besides the labels are sent once, at start; it exits when the server closes its
-    stdin, and never holds up the server's exit."""
+    """The refit worker process of a session (``module`` run as ``python -m``: this one for class
+    projects, :mod:`~weaklabel.review.span_refit` for span projects). The fit's inputs besides the
+    labels are sent once, at start; it exits when the server closes its stdin, and never holds up
+    the server's exit."""
 
-    def __init__(self, state: dict[str, Any]) -> None:
-        self._proc = subprocess.Popen([sys.executable, "-m", "weaklabel.review.refit"],
+    def __init__(self, state: dict[str, Any], module: str = "weaklabel.review.refit") -> None:
+        self._proc = subprocess.Popen([sys.executable, "-m", module],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._stdin, self._stdout = self._proc.stdin, self._proc.stdout

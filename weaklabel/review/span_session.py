@@ -57,31 +57,47 @@ class SpanReviewSession:
         self._lf_spans = self.L.to_spans()
         self._answers: dict[str, Any] | None = None   # see _queue_state
         self._queue_lock = threading.Lock()
+        self._worker: Any = None                         # the refit worker process (app refits)
         self._fit(first=True)
 
     # -- the model and the queue ------------------------------------------
     def _fit(self, *, first: bool = False) -> None:
-        from ..spans import SeqLabelModelDefault
-        from ..spans.review import rank_documents
+        """Fit and rank (in the worker process for the app's background refits), then swap in."""
+        from .span_refit import fit_spans
 
-        gold = self.store.gold(self.ids, self.versions)
-        labeled = sum(g is not None for g in gold)
-        model = SeqLabelModelDefault().fit(self.L, gold if labeled else None)
-        spans = model.predict_spans(self.L)
-        ranked = rank_documents(self.L, self.project.strategy, model, random_state=0)
-        order = self._with_audit([int(d) for d in ranked])
+        if self.background and not first:
+            snap = self._refit_process().run()
+        else:
+            snap = fit_spans(self.L, self.store, self.ids, self.versions, self.project.strategy)
+        spans, order = snap["spans"], self._with_audit(snap["ranked"])
         with self._lock:
             before = getattr(self, "model_spans", None)
-            self.model, self.model_spans, self.order = model, spans, order
+            self.model_spans, self.order = spans, order
             self.fits = getattr(self, "fits", 0) + 1
-            self.model_version = f"hmm-{self.fits}-{labeled}answers"
+            self.model_version = f"hmm-{self.fits}-{snap['answers']}answers"
             if not first and before is not None:
-                changed = [self.ids[d] for d in range(len(spans)) if gold[d] is None and
+                changed = [self.ids[d] for d in range(len(spans)) if not snap["answered"][d] and
                            sorted(before[d]) != sorted(spans[d])]
-                how = ("observed paths" if getattr(model, "uses_gold_", False) else
-                       "pattern layer" if getattr(model, "pattern_strength_", None) is not None else "set aside")
-                self.last_refit = {"answers": labeled, "uses_answers": how != "set aside", "how": how,
-                                   "changed_docs": changed}
+                self.last_refit = {"answers": snap["answers"], "uses_answers": snap["how"] != "set aside",
+                                   "how": snap["how"], "changed_docs": changed}
+
+    def _refit_process(self) -> Any:
+        """The session's refit worker process, started on first use (and again if it died)."""
+        from .refit import RefitProcess
+
+        proc = self._worker
+        if proc is None or not proc.alive:
+            proc = self._worker = RefitProcess({"project": self.project, "L": self.L, "ids": self.ids,
+                                                "versions": self.versions, "strategy": self.project.strategy},
+                                               module="weaklabel.review.span_refit")
+        return proc
+
+    def close(self) -> None:
+        """Stop the refit worker process, if one was started."""
+        proc = self._worker
+        if proc is not None:
+            proc.close()
+            self._worker = None
 
     def _with_audit(self, ranked: list[int]) -> list[tuple[int, str]]:
         """The ranked documents with every k-th place given to a random document (k = 1 / audit share)."""
