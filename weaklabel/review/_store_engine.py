@@ -97,3 +97,26 @@ def _ping_when_idle(engine: Any) -> None:
     @event.listens_for(engine, "checkin")
     def _checkin(_dbapi_conn: Any, record: Any) -> None:
         record.info["checked_in"] = time.monotonic()
+
+
+def open_tables(owner: Any, url: str, metadata: Any, timeout: float, what: str,
+                upgrade: Any = None) -> Any:
+    """An engine on ``url`` with ``metadata``'s tables created (and ``upgrade(connection)`` run in
+    the same transaction), disposed of with ``owner``; a database error becomes a
+    :class:`StoreError` that names ``what`` could not be opened, and where, without the password."""
+    import sqlalchemy as sa
+
+    from ._store_schema import _redact
+    from .store import StoreError
+
+    try:
+        engine = make_engine(url, timeout)
+        weakref.finalize(owner, engine.dispose)
+        with begin_write(engine) as c:
+            metadata.create_all(c)
+            if upgrade is not None:
+                upgrade(c)
+        return engine
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"url: cannot open the {what} at {_redact(url)} ({exc.__class__.__name__}: "
+                         f"{_redact(url, str(exc).splitlines()[0])}); check the path or server") from None

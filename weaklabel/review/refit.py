@@ -22,6 +22,7 @@ import sys
 import threading
 import warnings
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -354,7 +355,9 @@ def _stop_process(proc: Any) -> None:
     proc.wait(5)
 
 
-def main() -> None:
+def serve(fit: Callable[[dict[str, Any], dict[str, Any]], object]) -> None:
+    """The worker side of :class:`RefitProcess`: read the state once, then answer each "fit" with
+    ``fit(state, cache)`` (``cache``: kept between fits, such as the store) or with the error."""
     # Fits yield the cores to the server answering keypresses and to the experts' browsers:
     # a refit that takes a little longer is never felt, a keypress that waits is.
     try:
@@ -366,7 +369,7 @@ def main() -> None:
     os.dup2(2, 1)
     inp = sys.stdin.buffer
     state = pickle.load(inp)
-    store = None
+    cache: dict[str, Any] = {}
     while True:
         try:
             pickle.load(inp)   # "fit"
@@ -374,13 +377,22 @@ def main() -> None:
             return
         reply: tuple[bool, object]
         try:
-            store = store or state["project"].open_store()
-            y, y_fit, random_sample = store_labels(store, state["L"].row_ids, state["strategy"])
-            reply = (True, {**fit_and_rank(state, y, y_fit, random_sample), "y": y, "y_fit": y_fit})
+            reply = (True, fit(state, cache))
         except Exception as exc:  # noqa: BLE001 - reported to the server, which keeps its model
             reply = (False, f"{type(exc).__name__}: {exc}")
         pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
+
+
+def _fit_classes(state: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any]:
+    if "store" not in cache:
+        cache["store"] = state["project"].open_store()
+    y, y_fit, random_sample = store_labels(cache["store"], state["L"].row_ids, state["strategy"])
+    return {**fit_and_rank(state, y, y_fit, random_sample), "y": y, "y_fit": y_fit}
+
+
+def main() -> None:
+    serve(_fit_classes)
 
 
 if __name__ == "__main__":

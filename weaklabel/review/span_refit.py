@@ -8,9 +8,6 @@ the server answering keypresses: in a thread beside it, a refit on 10,000 docume
 
 from __future__ import annotations
 
-import os
-import pickle
-import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,34 +29,19 @@ def fit_spans(L: Any, store: Any, ids: Sequence[str], versions: Mapping[str, str
             "answers": labeled, "how": how, "answered": [g is not None for g in gold]}
 
 
-def main() -> None:
-    try:   # fits yield the cores to the server answering keypresses
-        os.nice(10)
-    except OSError:
-        pass
-    # The protocol owns the real stdout; anything a library prints goes to stderr instead.
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    inp = sys.stdin.buffer
-    state = pickle.load(inp)
-    store = None
-    while True:
-        try:
-            pickle.load(inp)   # "fit"
-        except EOFError:
-            return
-        reply: tuple[bool, object]
-        try:
-            if store is None:
-                from .span_store import SpanStore
+def _fit(state: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any]:
+    if "store" not in cache:
+        from .span_store import SpanStore
 
-                project = state["project"]
-                store = SpanStore(project.store_url, project=project.name, types=list(state["L"].types))
-            reply = (True, fit_spans(state["L"], store, state["ids"], state["versions"], state["strategy"]))
-        except Exception as exc:  # noqa: BLE001 - reported to the server, which keeps its model
-            reply = (False, f"{type(exc).__name__}: {exc}")
-        pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
+        project = state["project"]
+        cache["store"] = SpanStore(project.store_url, project=project.name, types=list(state["L"].types))
+    return fit_spans(state["L"], cache["store"], state["ids"], state["versions"], state["strategy"])
+
+
+def main() -> None:
+    from .refit import serve
+
+    serve(_fit)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,9 +29,8 @@ from ..exceptions import InputError
 from ..spans.evaluate import span_f1
 from ..spans.tags import Span, resolve_overlaps
 from ._log_tail import LogTail
-from ._store_engine import begin_write, make_engine
-from ._store_schema import _check_text, _now, _redact, _row_key, check_annotator, check_note, default_url
-from .store import StoreError
+from ._store_engine import begin_write, open_tables
+from ._store_schema import _check_text, _now, _row_key, check_annotator, check_note, default_url
 
 SPAN_SOURCES = ("review", "import", "adjudication", "app")
 
@@ -107,22 +105,16 @@ class SpanStore:
             raise InputError(f"types: expected distinct entity types other than 'O', got {list(types)!r}")
         md = sa.MetaData()
         self._events = _table(sa, md)
-        try:
-            self.engine = make_engine(self.url, timeout)
-            weakref.finalize(self, self.engine.dispose)
-            with begin_write(self.engine) as c:
-                md.create_all(c)
-                # a table from an earlier version gains the (nullable) columns added since
-                have = {col["name"] for col in sa.inspect(c).get_columns("span_events")}
-                for col in self._events.columns:
-                    if col.name not in have and col.nullable:
-                        kind = col.type.compile(dialect=c.dialect)
-                        c.execute(sa.text(f"ALTER TABLE span_events ADD COLUMN {col.name} {kind}"))
-            # the log as last read, followed through the events written since (see events())
-            self._tail = LogTail(self.engine, self._events, self._events.c.project == self.project, _decode)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"url: cannot open the span store at {_redact(self.url)} ({exc.__class__.__name__}: "
-                             f"{_redact(self.url, str(exc).splitlines()[0])}); check the path or server") from None
+
+        def upgrade(c: Any) -> None:   # a table from an earlier version gains the (nullable) columns added since
+            have = {col["name"] for col in sa.inspect(c).get_columns("span_events")}
+            for col in self._events.columns:
+                if col.name not in have and col.nullable:
+                    c.execute(sa.text(f"ALTER TABLE span_events ADD COLUMN {col.name} {col.type.compile(c.dialect)}"))
+
+        self.engine = open_tables(self, self.url, md, timeout, "span store", upgrade)
+        # the log as last read, followed through the events written since (see events())
+        self._tail = LogTail(self.engine, self._events, self._events.c.project == self.project, _decode)
 
     def close(self) -> None:
         """Close the pooled connections."""

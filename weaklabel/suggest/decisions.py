@@ -16,7 +16,6 @@ import hashlib
 import json
 import math
 import re
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
@@ -171,23 +170,15 @@ class SuggestionLog:
     def __init__(self, url: str | None = None, *, project: str = "default", timeout: float = 30.0) -> None:
         import sqlalchemy as sa
 
-        from ..review._store_engine import begin_write, make_engine
-        from ..review._store_schema import _check_text, _redact, default_url
-        from ..review.store import StoreError
+        from ..review._store_engine import begin_write, open_tables
+        from ..review._store_schema import _check_text, default_url
 
         self._sa, self._begin = sa, begin_write
         self.url = url or default_url()
         self.project = _check_text(project, "project")
         md = sa.MetaData()
         self._events = _table(sa, md)
-        try:
-            self.engine = make_engine(self.url, timeout)
-            weakref.finalize(self, self.engine.dispose)
-            with begin_write(self.engine) as c:
-                md.create_all(c)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"url: cannot open the suggestion log at {_redact(self.url)} "
-                             f"({exc.__class__.__name__}); check the path or server") from None
+        self.engine = open_tables(self, self.url, md, timeout, "suggestion log")
 
     def decide(self, rule: Mapping[str, Any], decision: str, annotator: str, *,
                origin: Mapping[str, Any] | None = None) -> int:
