@@ -152,8 +152,12 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
                 for i in range(decisions):
                     for name, page in pages.items():
                         if undo_every and i % undo_every == undo_every - 1:
-                            page.keyboard.press("u")           # the last answer comes back on screen ...
-                            current[name] = _wait_next(page, current[name], seen=seen[name])
+                            for _ in range(3):   # the last answer comes back on screen ... (a key in the
+                                page.keyboard.press("u")   # instant before the editor listens is dropped:
+                                back = _wait_next(page, current[name], seconds=5, seen=seen[name])   # press again)
+                                if back is not None:
+                                    current[name] = back
+                                    break
                         keys = plans[i % 3]
                         for key in keys[:-1]:
                             page.keyboard.press(key)
@@ -196,6 +200,7 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
         mine = force[force["annotator"] == name]
         answered = set(live.loc[live["annotator"] == name, "doc_id"])
         res[name] = {"answers_stored": stored[name], "answers_in_force": len(mine),
+                     "undos": int(((ev["kind"] == "undo") & (ev["annotator"] == name)).sum()),
                      "answered_unseen": len(answered - seen[name]),
                      "answered_twice": int(mine.groupby("doc_id").size().gt(1).sum()),
                      **{f"p{q}_s": round(float(np.percentile(lat[name], q)), 3) for q in (50, 90, 99)}}
