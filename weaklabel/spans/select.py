@@ -133,10 +133,10 @@ def token_patterns(L: SpanMatrix) -> np.ndarray:
 def pattern_counts(keys: np.ndarray, gold: np.ndarray, n_states: int) -> dict[int, np.ndarray]:
     """Per vote pattern seen on labeled tokens (``gold >= 0``, some LF voted): its true tags' counts."""
     known = (gold >= 0) & (keys != 0)
-    out: dict[int, np.ndarray] = {}
-    for k, g in zip(keys[known].tolist(), gold[known].tolist()):
-        out.setdefault(k, np.zeros(n_states))[g] += 1.0
-    return out
+    uniq, at = np.unique(keys[known], return_inverse=True)
+    table = np.zeros((uniq.size, n_states))
+    np.add.at(table, (at, gold[known]), 1.0)
+    return dict(zip(uniq.tolist(), table))
 
 
 def mix_patterns(P: np.ndarray, keys: np.ndarray, counts: dict[int, np.ndarray], strength: float) -> np.ndarray:
@@ -145,8 +145,11 @@ def mix_patterns(P: np.ndarray, keys: np.ndarray, counts: dict[int, np.ndarray],
     out = P.copy()
     if not counts:
         return out
-    hit = np.flatnonzero(np.isin(keys, np.fromiter(counts, dtype=np.uint64, count=len(counts))))
-    for i in hit.tolist():
-        c = counts[int(keys[i])]
-        out[i] = (c + strength * P[i]) / (c.sum() + strength)
+    known = np.fromiter(counts, dtype=np.uint64, count=len(counts))
+    order = np.argsort(known)
+    known, table = known[order], np.stack([counts[int(k)] for k in known[order]])
+    at = np.minimum(np.searchsorted(known, keys), known.size - 1)
+    hit = known[at] == keys
+    c = table[at[hit]]
+    out[hit] = (c + strength * P[hit]) / (c.sum(axis=1, keepdims=True) + strength)
     return out
