@@ -206,3 +206,19 @@ def labels_in_force(events: Any) -> Any:
     lab = lab.assign(adjudication=lab["source"] == "adjudication")
     lab = lab.sort_values("id").groupby(["row_id", "annotator", "adjudication"], as_index=False).last()
     return lab.sort_values("id").reset_index(drop=True)
+
+
+def event_log(sa: Any, md: Any, name: str, *columns: Any) -> Any:
+    """An append-only log table of per-project events: ``id`` and ``project``, the kind's own
+    ``columns`` (and indexes), then who (``annotator``) and when (``created_at``)."""
+    own = [c for c in columns if isinstance(c, sa.Column)]
+    indexes = [c for c in columns if not isinstance(c, sa.Column)]     # after every column they name
+    return sa.Table(
+        name, md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("project", sa.String(128), nullable=False),
+        *own,
+        sa.Column("annotator", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        *indexes,
+    )

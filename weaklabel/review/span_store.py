@@ -30,7 +30,7 @@ from ..spans.evaluate import span_f1
 from ..spans.tags import Span, resolve_overlaps
 from ._log_tail import LogTail
 from ._store_engine import begin_write, open_tables
-from ._store_schema import _check_text, _now, _row_key, check_annotator, check_note, default_url
+from ._store_schema import _check_text, _now, _row_key, check_annotator, check_note, default_url, event_log
 
 SPAN_SOURCES = ("review", "import", "adjudication", "app")
 
@@ -41,17 +41,13 @@ def doc_version(tokens: Sequence[str]) -> str:
 
 
 def _table(sa: Any, md: Any) -> Any:
-    return sa.Table(
-        "span_events", md,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("project", sa.String(128), nullable=False),
+    return event_log(
+        sa, md, "span_events",
         sa.Column("doc_id", sa.String(256), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),            # spans | skip | undo
         sa.Column("spans", sa.Text, nullable=True),                  # JSON [[start, end, type], ...]
-        sa.Column("annotator", sa.String(64), nullable=False),
         sa.Column("source", sa.String(32), nullable=False),
         sa.Column("doc_version", sa.String(64), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("note", sa.Text, nullable=True),
         sa.Column("undoes", sa.Integer, nullable=True),
         sa.Column("external_id", sa.String(128), nullable=True),     # e.g. "ls:<project>:<annotation id>"

@@ -135,16 +135,14 @@ def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> Rule:
 
 
 def _table(sa: Any, md: Any) -> Any:
-    return sa.Table(
-        "suggestion_events", md,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("project", sa.String(200), nullable=False),
+    from ..review._store_schema import event_log
+
+    return event_log(
+        sa, md, "suggestion_events",
         sa.Column("rule_key", sa.String(40), nullable=False),
         sa.Column("origin_key", sa.String(40), nullable=True),   # an edit: the suggestion it came from
         sa.Column("decision", sa.String(16), nullable=False),
         sa.Column("rule", sa.Text, nullable=False),              # the rule as JSON
-        sa.Column("annotator", sa.String(64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Index("ix_suggestion_events_project", "project"),
     )
 
