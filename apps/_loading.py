@@ -25,7 +25,7 @@ def _background_priority() -> None:
 
 @st.cache_resource(show_spinner=False)
 def loading(path: str) -> Future:
-    """Start building the session (a class or a span session, by the project's kind)."""
+    """Start building the session (a class, span or label-set session, by the project's kind)."""
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="weaklabel-load")
@@ -37,6 +37,10 @@ def loading(path: str) -> Future:
             from weaklabel.review.span_session import SpanReviewSession
 
             return SpanReviewSession(project, background_refits=True), threading.Lock()
+        if project.kind == "multilabel":
+            from weaklabel.review.label_set_session import LabelSetReviewSession
+
+            return LabelSetReviewSession(project, background_refits=True), threading.Lock()
         from weaklabel.review.session import ReviewSession
 
         return ReviewSession(project, background_refits=True), threading.Lock()

@@ -227,9 +227,8 @@ def main() -> None:
         st.error(f"Cannot open the project: {_md(exc)}")
         st.stop()
     st.subheader(f"weaklabel review: {project.name}")
-    if project.kind == "spans":     # entities in documents: the span editor (apps/_span_view.py)
-        from apps._span_view import span_main
-
+    if project.kind in ("spans", "multilabel"):
+        # entities in documents: the span editor (apps/_span_view.py); label sets: apps/_label_set_view.py
         try:
             annotator = signed_in(policy, project, path)
         except WeakLabelError as exc:
@@ -237,7 +236,14 @@ def main() -> None:
             st.stop()
         finally:
             loading(path)           # the documents load and the model fits while the expert signs in
-        span_main(path, annotator)
+        if project.kind == "spans":
+            from apps._span_view import span_main
+
+            span_main(path, annotator)
+        else:
+            from apps._label_set_view import label_set_main
+
+            label_set_main(path, annotator)
         return
     try:
         annotator = signed_in(policy, project, path)

@@ -93,30 +93,38 @@ class AnswerSession:
             proc.close()
             self._worker = None
 
-    def _with_audit(self, ranked: list[int]) -> list[tuple[int, str]]:
-        """The ranked documents with every k-th place given to a random document (k = 1 / audit share)."""
+    def _audit_set(self) -> list[int]:
+        """The audit documents: a fixed random sample (``audit_fraction`` of them, seeded), served
+        only in the queue's audit places, so their answers are a fair sample of all documents
+        whatever the ranking did."""
         share = self.project.audit_fraction
-        reason = self.REASONS[self.project.strategy]
+        n = len(self.ids)
         if share <= 0:
-            return [(d, reason) for d in ranked]
+            return []
         every = max(int(round(1 / share)), 2)
-        audit = [int(d) for d in np.random.default_rng(1).permutation(len(ranked))]
+        return [int(d) for d in np.random.default_rng(1).permutation(n)[: n // every]]
+
+    def _with_audit(self, ranked: list[int]) -> list[tuple[int, str]]:
+        """The ranked documents with every k-th place (k = 1 / audit share) given to the next audit
+        document (:meth:`_audit_set`); the others never jump the queue by being ranked high."""
+        reason = self.REASONS[self.project.strategy]
+        audit = self._audit_set()
+        if not audit:
+            return [(d, reason) for d in ranked]
+        every = max(int(round(1 / self.project.audit_fraction)), 2)
+        chosen = set(audit)
+        pools = iter(audit), iter([d for d in ranked if d not in chosen])
         out: list[tuple[int, str]] = []
-        used: set[int] = set()
-        queue = iter(ranked)
         for place in range(len(ranked)):
-            pool, why = (audit, "audit: drawn at random") if place % every == every - 1 else (queue, reason)
-            for d in pool:
-                if d not in used:
-                    used.add(d)
-                    out.append((d, why))
-                    break
+            first, second = pools if place % every == every - 1 else pools[::-1]
+            d = next(first, None)
+            d = next(second) if d is None else d          # one pool ran out: the other fills the place
+            out.append((d, "audit: drawn at random" if d in chosen else reason))
         return out
 
     def audit_ids(self) -> list[str]:
-        """The documents placed in the queue at random (the audit share): a random sample."""
-        with self._lock:
-            return [self.ids[d] for d, why in self.order if why.startswith("audit")]
+        """The audit documents' ids (:meth:`_audit_set`)."""
+        return [self.ids[d] for d in self._audit_set()]
 
     def _mine(self, doc_id: str, annotator: str | None) -> list | None:
         """This expert's answer in force for a document (not stale), or None."""

@@ -6,7 +6,7 @@ researcher's CLI see the same items, the same LFs and the same label store.
 ```toml
 [project]
 name = "youtube-spam"
-kind = "classes"            # or "spans": data is then a WRENCH sequence set's folder
+kind = "classes"            # or "spans" (data: a WRENCH sequence set's folder), or "multilabel"
 data = "youtube"            # dataset name or a CSV/Parquet/JSONL path (relative to this file)
 split = "train"
 data_dir = "../shared/datasets"
@@ -61,8 +61,10 @@ from ..io._files import read_text_file
 
 PROJECT_FILE = "weaklabel.toml"
 # "classes": one label per item (data, lfs); "spans": entities in documents, from a WRENCH
-# sequence set (data = its folder; the LFs' spans are in it) reviewed in the span editor
-KINDS = ("classes", "spans")
+# sequence set (data = its folder; the LFs' spans are in it) reviewed in the span editor;
+# "multilabel": a set of labels per item (data: a GoEmotions-layout folder or a table; lfs: a
+# module with LABELS and multi-label LFS), see weaklabel.review.label_set_session
+KINDS = ("classes", "spans", "multilabel")
 
 
 @dataclass

@@ -1,0 +1,223 @@
+"""The review app for multi-label projects (``kind = "multilabel"``): the queue's next item with
+the model's labels switched on, one key per label to switch it, Enter to submit the set;
+agreement between experts with the lead's resolution; and export."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import MutableMapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from apps._loading import session
+from weaklabel.exceptions import WeakLabelError
+from weaklabel.review._highlight import display_text
+from weaklabel.review._highlight import md_escape as _md
+from weaklabel.review.label_set_session import LabelSetReviewSession
+
+# One key per label, in label order: digits first, then letters. Streamlit keeps c and r for
+# itself (clear cache, rerun); s skips and u undoes. Labels past the 32nd get no key (a button only).
+LABEL_KEYS = [*"1234567890", *"abdefghijklmnopqtvwxyz"]
+
+
+def _session(path: str) -> tuple[LabelSetReviewSession, threading.Lock]:
+    """One session per server process (apps/_loading.py): the model is shared, the answers live in the store."""
+    return session(path, "Applying the LFs and fitting the multi-label model...")
+
+
+def _set_item(item: dict | None, state: MutableMapping[str, Any] | None = None) -> None:
+    """Put an item on screen with its pre-selected labels. Each item shown gets a new number: the
+    buttons carry it, so a press is bound to the item that was on screen when it was made."""
+    state = st.session_state if state is None else state
+    state["ml_item"] = item
+    state["ml_selected"] = [] if item is None else list(item["labels"])
+    state["ml_shown"] = state.get("ml_shown", 0) + 1
+
+
+def act(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str, kind: str, shown: int,
+        state: MutableMapping[str, Any], label: str | None = None) -> None:
+    """One key press, run as the button's callback (before the panel re-renders): ``toggle`` a
+    label, ``submit`` the selected set, ``skip`` or ``undo``. A press drawn for an item no longer
+    on screen (a double press, key repeat) is dropped: it was meant for an item already decided."""
+    item = state.get("ml_item")
+    if item is None or shown != state.get("ml_shown"):
+        state["ml_flash"] = "Ignored a second press: the item it was meant for is already done."
+        return
+    if kind == "toggle":
+        chosen = list(state.get("ml_selected", []))
+        state["ml_selected"] = [x for x in chosen if x != label] if label in chosen else [*chosen, label]
+        return
+    nxt = None
+    with lock:
+        try:
+            if kind == "submit":
+                picked = set(state.get("ml_selected", []))
+                sess.save(item["doc_id"], [x for x in sess.labels if x in picked], annotator)
+            elif kind == "skip":
+                sess.skip(item["doc_id"], annotator)
+            elif kind == "undo":
+                nxt = sess.undo(annotator)
+                state["ml_flash"] = "Took back your last decision: here it is again." if nxt else "Nothing to undo."
+                if nxt is None:
+                    return
+            else:
+                return
+        except WeakLabelError as exc:
+            state["ml_flash"] = f"Not saved: {exc}"
+            return
+        if nxt is None:
+            nxt = sess.next_doc(annotator)
+    _set_item(nxt, state)
+
+
+def _undo_when_done(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str) -> None:
+    with lock:
+        back = sess.undo(annotator)
+    st.session_state.pop("ml_done", None)
+    _set_item(back)
+    st.session_state["ml_flash"] = "Took back your last decision: here it is again." if back else "Nothing to undo."
+
+
+@st.fragment
+def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str) -> None:
+    # A fragment: a key press re-renders this panel only.
+    if "ml_flash" in st.session_state:
+        st.toast(st.session_state.pop("ml_flash"))
+    if st.session_state.get("ml_item") is None and "ml_done" not in st.session_state:
+        with lock:
+            _set_item(sess.next_doc(annotator))
+    item = st.session_state.get("ml_item")
+    if item is None:
+        st.session_state["ml_done"] = True
+        st.success("Nothing left in your queue. Thank you!")
+        _progress(sess, annotator)
+        left, right = st.columns(2)
+        left.button("Undo my last decision", key="ml-undo-done", on_click=_undo_when_done,
+                    args=(sess, lock, annotator))
+        right.button("Look for new items", key="ml-look-again", on_click=st.session_state.pop,
+                     args=("ml_done", None), help="another expert's undo, or a refit, can free items")
+        return
+    shown = st.session_state["ml_shown"]
+    text = display_text(item["text"])
+    if len(text) > 1500:   # a long text scrolls in its box: the buttons stay in view
+        with st.container(height=300):
+            st.text(text)
+    else:
+        st.text(text)
+    selected = set(st.session_state.get("ml_selected", []))
+    st.caption("Switch labels with their keys, then Enter submits the set (none switched on: no label applies). "
+               + ("Your earlier answer is switched on." if item.get("answered") else
+                  "The model's labels are switched on."))
+    per_row = 5
+    args = (sess, lock, annotator)
+    descriptions = sess.project.label_descriptions
+    for start in range(0, len(sess.labels), per_row):
+        cols = st.columns(per_row)
+        for j, name in enumerate(sess.labels[start:start + per_row]):
+            i = start + j
+            key = LABEL_KEYS[i] if i < len(LABEL_KEYS) else None
+            on = name in selected
+            cols[j].button(("✓ " if on else "") + name, key=f"ml-toggle-{i}-{shown}", shortcut=key,
+                           type="primary" if on else "secondary", help=descriptions.get(name),
+                           on_click=act, args=(*args, "toggle", shown, st.session_state, name),
+                           use_container_width=True)
+    left, mid, right = st.columns(3)
+    left.button("Submit", key=f"ml-submit-{shown}", shortcut="Enter", type="primary", use_container_width=True,
+                on_click=act, args=(*args, "submit", shown, st.session_state))
+    mid.button("Skip", key=f"ml-skip-{shown}", shortcut="s", use_container_width=True,
+               on_click=act, args=(*args, "skip", shown, st.session_state))
+    right.button("Undo", key=f"ml-undo-{shown}", shortcut="u", use_container_width=True,
+                 on_click=act, args=(*args, "undo", shown, st.session_state))
+    chosen = [x for x in sess.labels if x in selected]
+    st.caption(f"item {_md(item['doc_id'])} · why this item: {_md(item['reason'])} · selected: "
+               + (_md(", ".join(chosen)) if chosen else "none"))
+    _progress(sess, annotator)
+    if sess.refitting:
+        st.caption("Refitting the model on the answers in the background; the queue updates when it is done.")
+    if sess.refit_error:
+        st.caption(f"The last refit failed ({_md(sess.refit_error)}); the previous model stays.")
+    info = sess.last_refit
+    if info is not None:
+        changed = info["changed_items"]
+        st.info(f"Refit with {info['answers']} answered items"
+                + (f" ({info['taught']} audit answers tuned the thresholds)" if info["taught"] else
+                   " (answers fix their own items; thresholds are tuned once 50 audit items are answered)")
+                + f": the labels of {len(changed)} other items changed"
+                + (f", e.g. {', '.join(_md(d) for d in changed[:5])}" if changed else "") + ".")
+    with st.expander("LF votes and model probabilities"):
+        lcol, rcol = st.columns(2)
+        lcol.dataframe(pd.DataFrame({"votes": [", ".join(v) for v in item["lf_votes"].values()]},
+                                    index=list(item["lf_votes"])))
+        rcol.dataframe(pd.DataFrame({"probability": [f"{p:.0%}" for p in item["probs"].values()]},
+                                    index=list(item["probs"])))
+
+
+def _progress(sess: LabelSetReviewSession, annotator: str) -> None:
+    p = sess.progress(annotator)
+    st.caption(f"{p['remaining']} remaining for you · {p['mine']} answered by you · {p['answered']} of "
+               f"{p['documents']} items answered by the experts")
+
+
+def _agreement_tab(sess: LabelSetReviewSession, annotator: str) -> None:
+    st.caption("Between experts, on the items both answered: same set, mean Jaccard of the sets, and Cohen's "
+               "kappa per label averaged over the labels either used")
+    st.dataframe(sess.store.agreement(), hide_index=True)
+    dis = sess.store.disagreements()
+    if dis.empty:
+        st.caption("No open disagreements.")
+        return
+    docs = list(dict.fromkeys(dis["doc_id"]))
+    st.caption(f"{len(docs)} items where experts differ")
+    doc_id = st.selectbox("Item", docs, key="ml-dispute-doc")
+    st.text(display_text(sess.texts[sess.ids.index(doc_id)]))
+    for _, row in dis[dis["doc_id"] == doc_id].iterrows():
+        st.text(f"{row['annotator']}: {', '.join(row['labels']) or '(no label)'}")
+        if annotator in sess.project.leads:
+            if st.button(f"Resolve with {row['annotator']}'s set", key=f"ml-resolve-{doc_id}-{row['annotator']}"):
+                sess.store.resolve(doc_id, list(row["labels"]), annotator, text=sess.texts[sess.ids.index(doc_id)])
+                st.rerun()
+    if annotator not in sess.project.leads:
+        st.caption("A lead (leads in weaklabel.toml) resolves these.")
+
+
+def _export_tab(sess: LabelSetReviewSession) -> None:
+    shape = st.radio("Labels as", ["a list column", "one 0/1 column per label"], horizontal=True, key="ml-export-as")
+    fmt = "list" if shape == "a list column" else "onehot"
+    which = st.radio("Items", ["every item (experts' sets, else the model's)", "answered items only"],
+                     horizontal=True, key="ml-export-which")
+    if which.startswith("every"):
+        df = sess.labeled_frame(fmt)
+        if fmt == "list":
+            df["labels"] = df["labels"].map("|".join)
+        data = df.to_csv(index=False).encode()
+        st.caption(f"{int((df['source'] == 'expert').sum())} of {len(df)} items carry the experts' set")
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            path, n = sess.store.export(Path(tmp) / "labels.csv", sess.ids, sess.texts, format=fmt)
+            data = path.read_bytes()
+        st.caption(f"{n} items with an agreed or resolved set")
+    st.download_button("Download CSV", data, file_name=f"{sess.project.name}-labels.csv", key="ml-export")
+
+
+def label_set_main(path: str, annotator: str) -> None:
+    """The multi-label project's tabs, for a signed-in expert."""
+    try:
+        sess, lock = _session(path)
+    except WeakLabelError as exc:
+        st.error(f"Cannot open the project: {_md(exc)}")
+        st.stop()
+    names = ["Label", "Agreement", "Export"]
+    tabs = st.tabs(names, key="ml-tab", on_change="rerun", default=names[0])
+    active = st.session_state.get("ml-tab") or names[0]
+    with tabs[names.index(active)]:
+        if active == "Label":
+            _label_tab(sess, lock, annotator)
+        elif active == "Agreement":
+            _agreement_tab(sess, annotator)
+        else:
+            _export_tab(sess)
+
