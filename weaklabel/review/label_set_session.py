@@ -163,7 +163,7 @@ class LabelSetReviewSession(AnswerSession):
         if format not in EXPORT_FORMATS:
             raise InputError(f"format: expected one of {list(EXPORT_FORMATS)}, got {format!r}")
         Y = self.store.matrix(self.ids, self.versions)
-        expert = (Y >= 0).all(axis=1)
+        expert: np.ndarray = np.asarray((Y >= 0).all(axis=1))
         with self._lock:
             final = np.where(expert[:, None], Y, self.pred).astype(np.int8)
         out = pd.DataFrame({"id": self.ids, "text": self.texts,
