@@ -442,3 +442,92 @@ def test_ner_round_trip_push_annotate_pull(label_studio, admin_token, monkeypatc
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _choices(user: Browser, task_id: int, choices, **extra):
+    return user.call("POST", f"/api/tasks/{task_id}/annotations", {"result": [
+        {"from_name": "labels", "to_name": "text", "type": "choices", "value": {"choices": list(choices)}}]
+        if choices else [], **extra})
+
+
+def test_multilabel_round_trip_push_annotate_pull_and_serve(label_studio, admin_token, monkeypatch, capsys,
+                                                            tmp_path):
+    """Issue 27: a Choices choice="multiple" project with the model's label sets as predictions;
+    two experts' sets (the empty set, an update, a deletion, a task made in Label Studio) back into
+    the label-set store, idempotently; ls serve's predictions and webhook."""
+    from tests.review.label_set_fixtures import TEXTS, label_set_project
+    from weaklabel.io.labelstudio_multilabel import multiple_choices
+    from weaklabel.review.label_set_store import LabelSetStore
+
+    base = label_studio
+    admin = Browser(base, ADMIN, PASSWORD)
+    eve = Browser(base, "eve@example.com", "evepass123456", signup=True)
+    monkeypatch.setenv("WEAKLABEL_LS_TOKEN", admin_token)
+    toml = label_set_project(tmp_path, labelstudio={"url": base, "project": "weaklabel-emotions"})
+    assert main(["ls", "push", "--project", str(toml), "--n", "8"]) == 0
+    pid = int(re.search(r"project (\d+)", capsys.readouterr().out).group(1))
+    assert main(["ls", "push", "--project", str(toml), "--n", "100"]) == 0
+    assert "Pushed 4 items" in capsys.readouterr().out                 # the rest; never a task twice
+    found = admin.call("GET", f"/api/projects/{pid}")
+    assert multiple_choices(found["label_config"])[2] == ["admiration", "amusement", "gratitude"]
+    listed = admin.call("GET", f"/api/tasks?project={pid}&page_size=100")["tasks"]
+    by_doc = {t["data"]["row_id"]: admin.call("GET", f"/api/tasks/{t['id']}") for t in listed}
+    assert sorted(by_doc, key=lambda d: int(d[1:])) == [f"c{i}" for i in range(12)]
+    c0 = by_doc["c0"]
+    assert c0["data"]["text"] == TEXTS[0]
+    assert [r["value"]["choices"] for p in c0["predictions"] for r in p["result"]] == [["admiration", "gratitude"]]
+
+    # two experts; the empty set; an update; a task the team made in Label Studio itself
+    _choices(admin, c0["id"], ["gratitude", "admiration"])
+    _choices(eve, c0["id"], ["gratitude"])
+    a6 = _choices(admin, by_doc["c6"]["id"], [])                       # "this is fine": no label applies
+    e2 = _choices(eve, by_doc["c2"]["id"], ["amusement"])
+    eve.call("PATCH", f"/api/annotations/{e2['id']}", {"result": []})  # on second thought: not amusing
+    own = admin.call("POST", f"/api/projects/{pid}/import", [{"text": "a task of the team's own"}])
+    assert own
+    foreign = [t for t in admin.call("GET", f"/api/tasks?project={pid}&page_size=100")["tasks"]
+               if "row_id" not in t["data"]]
+    _choices(admin, foreign[0]["id"], ["admiration"])
+    assert main(["ls", "pull", "--project", str(toml)]) == 0
+    assert "4 new, 0 updated, 0 unchanged, 0 retracted" in capsys.readouterr().out
+    assert main(["ls", "pull", "--project", str(toml)]) == 0
+    assert "0 new, 0 updated, 4 unchanged, 0 retracted" in capsys.readouterr().out
+    store = LabelSetStore(Project.load(toml).store_url, project="toy-emotions", labels=["admiration", "amusement",
+                                                                                       "gratitude"])
+    assert store.gold(["c0", "c2", "c6"]) == [None, [], []]                # c0: the experts differ
+    assert store.agreement()["jaccard"].iloc[0] == pytest.approx(0.5)
+    admin.call("DELETE", f"/api/annotations/{a6['id']}")
+    assert main(["ls", "pull", "--project", str(toml)]) == 0
+    assert "1 retracted" in capsys.readouterr().out and store.gold(["c6"]) == [None]
+
+    # ls serve: predictions on request, the webhook stores the next answer as pull would key it
+    from weaklabel.review.label_set_session import LabelSetReviewSession
+    from weaklabel.review.ls_backend import make_server
+    from weaklabel.review.ls_label_set_backend import LabelSetBackend
+
+    backend = LabelSetBackend(LabelSetReviewSession(Project.load(toml)), ls_project_id=pid)
+    secret = "s3cret-shared-for-the-multilabel-test"
+    port = _free_port()
+    server = make_server(backend, secret, port=port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ml = admin.call("POST", "/api/ml", {"url": f"http://127.0.0.1:{port}", "project": pid, "title": "weaklabel",
+                                            "auth_method": "BASIC_AUTH", "basic_auth_user": "ls",
+                                            "basic_auth_pass": secret})
+        assert ml["readable_state"] == "Connected"
+        admin.call("POST", f"/api/dm/actions?id=retrieve_tasks_predictions&project={pid}",
+                   {"selectedItems": {"all": False, "included": [by_doc["c1"]["id"]]}})
+        served = [p for p in admin.call("GET", f"/api/tasks/{by_doc['c1']['id']}")["predictions"]
+                  if p["model_version"] == ml["model_version"]]
+        assert served and served[0]["result"][0]["value"]["choices"] == ["amusement"]
+        admin.call("POST", "/api/webhooks", {"project": pid, "url": f"http://127.0.0.1:{port}/webhook",
+                                             "send_payload": True, "send_for_all_actions": False,
+                                             "headers": {"Authorization": f"Bearer {secret}"},
+                                             "actions": ["ANNOTATION_CREATED", "ANNOTATION_UPDATED",
+                                                         "ANNOTATIONS_DELETED"]})
+        a1 = _choices(admin, by_doc["c1"]["id"], ["amusement"])
+        assert _until(lambda: (store.events()["external_id"] == f"ls:{pid}:{a1['id']}").any())
+        assert store.gold(["c1"]) == [["amusement"]]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -86,6 +86,10 @@ def cmd_ls(args: argparse.Namespace) -> int:
         from . import ls_spans
 
         return ls_spans.cmd_project(proj, args)
+    if proj.kind == "multilabel" and args.ls_command in ("push", "pull"):
+        from . import ls_multilabel
+
+        return ls_multilabel.cmd_project(proj, args)
     if args.ls_command == "serve":
         return _serve(proj, args)
     url, title, token = _settings(proj)
@@ -179,6 +183,10 @@ def _serve(proj: Any, args: argparse.Namespace) -> int:
     check_secret(secret, "WEAKLABEL_LS_SECRET")
     if proj.kind == "spans":
         return _serve_spans(proj, args, secret)
+    if proj.kind == "multilabel":
+        from .ls_multilabel import serve
+
+        return serve(proj, args, secret)
     sess = ReviewSession(proj)
     ls = proj.labelstudio
     # the Label Studio project: as given, else as [labelstudio] or this store's first push names it

@@ -31,6 +31,7 @@ class AnswerSession:
     versions: dict[str, str]
     store: AnswerLog
     order: list[tuple[int, str]]
+    model_version: str          # set by _install: names the fit (Label Studio shows it)
 
     def _start(self, project: Project, background_refits: bool) -> None:
         if project.strategy not in STRATEGIES:
