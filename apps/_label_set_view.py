@@ -10,7 +10,6 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from apps._loading import session
@@ -149,11 +148,10 @@ def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str
                 + f": the labels of {len(changed)} other items changed"
                 + (f", e.g. {', '.join(_md(d) for d in changed[:5])}" if changed else "") + ".")
     with st.expander("LF votes and model probabilities"):
+        # plain text, not tables: this panel re-renders at every key press
         lcol, rcol = st.columns(2)
-        lcol.dataframe(pd.DataFrame({"votes": [", ".join(v) for v in item["lf_votes"].values()]},
-                                    index=list(item["lf_votes"])))
-        rcol.dataframe(pd.DataFrame({"probability": [f"{p:.0%}" for p in item["probs"].values()]},
-                                    index=list(item["probs"])))
+        lcol.text("\n".join(f"{lf}: {', '.join(v)}" for lf, v in item["lf_votes"].items()) or "no LF voted")
+        rcol.text("\n".join(f"{lab}: {p:.0%}" for lab, p in sorted(item["probs"].items(), key=lambda kv: -kv[1])))
 
 
 def _progress(sess: LabelSetReviewSession, annotator: str) -> None:

@@ -118,3 +118,16 @@ def test_a_goemotions_folder_is_a_project(data_dir, tmp_path):
     ranked = [d for d, why in sess.order if not why.startswith("audit")]
     disputed = disputed_labels(sess.L, sess.pred).any(axis=1)[ranked]
     assert disputed.sum() > 0 and not disputed[disputed.sum():].any()
+
+
+def test_a_refit_with_nothing_new_to_learn_reuses_the_last_fit(sess, monkeypatch):
+    calls = []
+    from weaklabel.multilabel import MultiLabelModel
+
+    real = MultiLabelModel.fit
+    monkeypatch.setattr(MultiLabelModel, "fit", lambda self, *a, **k: calls.append(1) or real(self, *a, **k))
+    before = sess.marginals
+    sess.save("c6", ["admiration"], "ana")          # a queue answer: it fixes its own item only
+    sess.refit()
+    assert calls == [] and sess.last_refit["answers"] == 1 and sess.marginals is before
+    assert sess.labeled_frame().set_index("id").loc["c6", "labels"] == ["admiration"]

@@ -156,6 +156,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
                                  refit_every=args.refit_every, experts=args.experts, reload=args.reload,
                                  double_every=args.double_every, undo_every=args.undo_every)
         return _emit(res, args)
+    if args.bench == "app-multilabel":
+        from ..bench.app_multilabel import run_label_set_app_bench
+
+        res = run_label_set_app_bench(args.items, args.decisions, source=args.source, lfs=args.lfs,
+                                      split=args.split, prior_answers=args.prior_answers,
+                                      refit_every=args.refit_every, undo_every=args.undo_every)
+        return _emit(res, args)
     if args.bench == "scale":
         import numpy as np
 
@@ -290,6 +297,18 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b.add_argument("--experts", type=positive_int, default=1, help="signed-in pages taking turns, --decisions each")
     b.add_argument("--reload", action="store_true", help="reload the first expert's page halfway")
     b.add_argument("--double-every", type=int, default=0, help="every n-th decision presses Enter twice, 40 ms apart")
+    b.add_argument("--undo-every", type=int, default=0, help="every n-th decision first undoes the one before (u)")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("app-multilabel", help="multi-label review in headless Chromium: label key -> switched, "
+                                               "Enter -> next item")
+    b.add_argument("--items", type=positive_int, default=10_000, help="synthetic items (without --source)")
+    b.add_argument("--decisions", type=positive_int, default=100, help="decisions to time")
+    b.add_argument("--source", help="a GoEmotions-layout folder (labels.txt, <split>.tsv); needs --lfs")
+    b.add_argument("--lfs", help="the source's LF suite, a module with LABELS and LFS (e.g. lfs/goemotions.py)")
+    b.add_argument("--split", default="train")
+    b.add_argument("--prior-answers", type=int, default=30_000,
+                   help="other experts' events (label sets, one skip in ten) in the store first")
+    b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
     b.add_argument("--undo-every", type=int, default=0, help="every n-th decision first undoes the one before (u)")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("decide", help="server work per review decision (label, next item, progress) on a "

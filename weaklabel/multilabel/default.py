@@ -200,10 +200,12 @@ class MultiLabelModel(_MultiLabelBase):
         """(n, k) marginals; an item no LF voted on gets ``prior_``."""
         L = self._check(L)
         P = np.tile(self.prior_, (L.n_rows, 1))
-        cov = L.covered()
-        if cov.any():
-            Vp, Vn, fold = _split(L.rows(cov))
-            P[cov] = self._posterior(self._evidence(Vp, Vn, fold))[1]
+        cov = np.flatnonzero(L.covered())
+        if cov.size:
+            # once per distinct vote pattern: items share few (GoEmotions train: 43,410 items, 1,885 patterns)
+            uniq, inverse = _patterns(L.rows(cov), inverse=True)
+            Vp, Vn, fold = _split(uniq)
+            P[cov] = self._posterior(self._evidence(Vp, Vn, fold))[1][inverse]
         return P
 
     def no_votes(self, L: MultiLabelMatrix) -> np.ndarray:
@@ -211,13 +213,15 @@ class MultiLabelModel(_MultiLabelBase):
         return ~self._check(L).covered()
 
 
-def _patterns(L: MultiLabelMatrix) -> tuple[MultiLabelMatrix, np.ndarray]:
-    """(the distinct rows of ``L``, how many rows each stands for)."""
+def _patterns(L: MultiLabelMatrix, *, inverse: bool = False) -> tuple[MultiLabelMatrix, np.ndarray]:
+    """(the distinct rows of ``L``, how many rows each stands for), or with ``inverse`` (the
+    distinct rows, which distinct row each row of ``L`` is)."""
     V = L.votes
     V.sort_indices()
     keys = [V.indices[a:b].tobytes() + V.data[a:b].tobytes() for a, b in zip(V.indptr[:-1], V.indptr[1:])]
-    _, first, counts = np.unique(np.asarray(keys, dtype=object), return_index=True, return_counts=True)
-    return L.rows(first), counts.astype(float)
+    _, first, inv, counts = np.unique(np.asarray(keys, dtype=object), return_index=True, return_inverse=True,
+                                      return_counts=True)
+    return L.rows(first), (inv.ravel() if inverse else counts.astype(float))
 
 
 def _split(L: MultiLabelMatrix) -> tuple[Any, Any, Any]:

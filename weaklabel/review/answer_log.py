@@ -249,20 +249,15 @@ class AnswerLog:
         cur = self.current(versions)
         if "stale" in cur:
             cur = cur[~cur["stale"]]
-        by_doc = {d: g for d, g in cur.groupby("doc_id", sort=False)}
-        out: list[list | None] = []
-        for d in map(str, doc_ids):
-            g = by_doc.get(d)
-            if g is None:
-                out.append(None)
-                continue
-            adj = g[g["adjudication"]]
-            if not adj.empty:
-                out.append(list(adj.iloc[-1][self.ANSWER]))
-                continue
-            answers = {tuple(s) for s in g[self.ANSWER]}
-            out.append(list(next(iter(answers))) if len(answers) == 1 else None)
-        return out
+        # vectorised: a keypress's refit on 43,410 items and 30,000 events reads this (a loop over
+        # per-document groups took 8 s)
+        adj = cur[cur["adjudication"]].drop_duplicates("doc_id", keep="last")   # current() is oldest first
+        experts = cur[~cur["adjudication"]]
+        distinct = experts[self.ANSWER].map(tuple).groupby(experts["doc_id"]).nunique()
+        agreed = experts[experts["doc_id"].map(distinct).eq(1)].drop_duplicates("doc_id")
+        answer = dict(zip(agreed["doc_id"], agreed[self.ANSWER]))
+        answer.update(zip(adj["doc_id"], adj[self.ANSWER]))
+        return [list(answer[d]) if d in answer else None for d in map(str, doc_ids)]
 
     def disagreements(self) -> pd.DataFrame:
         """Documents two or more experts answered differently and no lead has resolved: one row

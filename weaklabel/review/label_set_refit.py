@@ -19,26 +19,33 @@ import numpy as np
 
 
 def fit_label_sets(L: Any, store: Any, ids: Sequence[str], versions: Mapping[str, str], strategy: str,
-                   audit: Sequence[str] = ()) -> dict[str, Any]:
+                   audit: Sequence[str] = (), cache: dict[str, Any] | None = None) -> dict[str, Any]:
     """Fit the default multi-label model and rank the items: the marginals (float32), the 0/1
     decisions, the ranked item indices, how many items have an answer, how many audit answers
-    the model learned from, and which items had an answer."""
+    the model learned from, and which items had an answer.
+
+    ``cache`` (a dict kept between calls) holds the last fit: when what the model learns from
+    has not changed (no audit answers yet, or the same ones), the fit is not run again."""
     from ..models.correction import MIN_GOLD_FOR_CORRECTION
     from ..multilabel import MultiLabelModel
     from ..multilabel.review import rank_items
 
     Y = store.matrix(ids, dict(versions))
     answered = (Y >= 0).all(axis=1)
-    in_audit = np.isin(np.asarray(ids, dtype=object), np.asarray(list(audit), dtype=object)) & answered
+    chosen = set(audit)
+    in_audit = np.fromiter((d in chosen for d in ids), dtype=bool, count=len(ids)) & answered
     taught = int(in_audit.sum())
     Y_fit = np.where(in_audit[:, None], Y, -1).astype(np.int8) if taught >= MIN_GOLD_FOR_CORRECTION else None
-    model = MultiLabelModel().fit(L, Y_fit)
-    P = model.predict_proba(L)
-    pred = model.predict(L)
-    return {"marginals": P.astype(np.float32), "pred": pred.astype(np.int8),
-            "thresholds": model.thresholds_.copy(),
-            "ranked": [int(d) for d in rank_items(L, P, pred, strategy, random_state=0)],
-            "answers": int(answered.sum()), "taught": taught if Y_fit is not None else 0,
+    key = None if Y_fit is None else Y_fit.tobytes()
+    cache = {} if cache is None else cache
+    if "fit" not in cache or cache["key"] != key:
+        model = MultiLabelModel().fit(L, Y_fit)
+        P = model.predict_proba(L)
+        pred = (P >= model.thresholds_[None, :]).astype(np.int8)     # model.predict, without a second pass
+        cache["key"], cache["fit"] = key, {
+            "marginals": P.astype(np.float32), "pred": pred, "thresholds": model.thresholds_.copy(),
+            "ranked": [int(d) for d in rank_items(L, P, pred, strategy, random_state=0)]}
+    return {**cache["fit"], "answers": int(answered.sum()), "taught": taught if Y_fit is not None else 0,
             "answered": answered.tolist()}
 
 
@@ -49,7 +56,7 @@ def _fit(state: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any]:
         project = state["project"]
         cache["store"] = LabelSetStore(project.store_url, project=project.name, labels=list(state["L"].labels))
     return fit_label_sets(state["L"], cache["store"], state["ids"], state["versions"], state["strategy"],
-                          state["audit"])
+                          state["audit"], cache.setdefault("fits", {}))
 
 
 def main() -> None:

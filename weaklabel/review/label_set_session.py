@@ -86,13 +86,15 @@ class LabelSetReviewSession(AnswerSession):
         self.L = apply_multilabel_lfs(self.lfs, self.items, self.labels)
         self.versions = {d: text_version(t) for d, t in zip(self.ids, self.texts)}
         self.store = LabelSetStore(project.store_url, project=project.name, labels=self.labels)
+        self._fits: dict[str, Any] = {}    # the last fit, reused while what the model learns from is unchanged
         self._start(project, background_refits)
 
     # -- the model and the queue ------------------------------------------
     def _compute(self) -> dict[str, Any]:
         from .label_set_refit import fit_label_sets
 
-        return fit_label_sets(self.L, self.store, self.ids, self.versions, self.project.strategy, self.audit_ids())
+        return fit_label_sets(self.L, self.store, self.ids, self.versions, self.project.strategy, self.audit_ids(),
+                              self._fits)
 
     def _refit_state(self) -> dict[str, Any]:
         return {"project": self.project, "L": self.L, "ids": self.ids, "versions": self.versions,
