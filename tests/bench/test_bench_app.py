@@ -60,3 +60,20 @@ def test_bench_app_spans_refuses_a_store_that_leaves_too_few_documents():
 
     with pytest.raises(InputError, match="prior_answers"):
         run_span_app_bench(n_docs=10, decisions=9, prior_answers=200)
+
+
+@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")), reason="needs Chromium")
+def test_bench_app_multilabel_times_toggles_and_submits_and_loses_no_key(capsys):
+    """Label keys and Enter in the multi-label view, with undos, on a store other experts filled:
+    every answer accounted for, none unseen or given twice."""
+    import json
+
+    from weaklabel.cli import main
+
+    assert main(["bench", "app-multilabel", "--items", "400", "--decisions", "9", "--prior-answers", "300",
+                 "--undo-every", "4"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["items"] == 400 and res["labels"] == 6
+    assert res["answers_stored"] == 9 and res["undos"] == 2 and res["answers_in_force"] == 7
+    assert res["answered_unseen"] == 0 and res["answered_twice"] == 0
+    assert 0 < res["toggle"]["p50_s"] <= res["toggle"]["max_s"] and 0 < res["submit"]["p50_s"]
