@@ -44,7 +44,7 @@ def test_span_example_runs_and_prints_what_it_says(capsys):
 def test_multilabel_example_runs_and_prints_what_it_says(capsys):
     code, out = _run_example("## Multi-label: several labels per item", capsys)
     shown = re.findall(r"^# (.*\])$", code, re.M)
-    assert len(shown) == 5 and all(line in out for line in shown)
+    assert len(shown) == 6 and all(line in out for line in shown)
 
 
 def test_span_store_example_continues_the_span_example(tmp_path, monkeypatch):

@@ -42,28 +42,10 @@ def load_multilabel_suite(spec: str) -> tuple[list[Any], list[str]]:
 
 
 def end_model_marginals(texts_train: Any, Q: np.ndarray, texts_test: Any, *, seed: int = 0) -> np.ndarray:
-    """TF-IDF and one logistic regression per label, fitted to soft targets ``Q`` (each item twice:
-    as positive with weight q, as negative with weight 1 - q); test marginals."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    """Test marginals of :class:`~weaklabel.multilabel.endmodel.MultiLabelEndModel` fitted to ``Q``."""
+    from .endmodel import MultiLabelEndModel
 
-    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=200_000)
-    X = vec.fit_transform(list(texts_train))
-    Xt = vec.transform(list(texts_test))
-    from scipy import sparse
-
-    X2 = sparse.vstack([X, X]).tocsr()
-    out = np.zeros((Xt.shape[0], Q.shape[1]))
-    for l_ in range(Q.shape[1]):
-        q = Q[:, l_]
-        if q.max() <= 0:
-            continue
-        y2 = np.r_[np.ones(len(q)), np.zeros(len(q))]
-        w2 = np.r_[q, 1 - q]
-        clf = LogisticRegression(C=4.0, max_iter=200, solver="liblinear", random_state=seed)
-        clf.fit(X2, y2, sample_weight=w2 + 1e-9)
-        out[:, l_] = clf.predict_proba(Xt)[:, 1]
-    return out
+    return MultiLabelEndModel(random_state=seed).fit(texts_train, Q).predict_proba(texts_test)
 
 
 def run_multilabel(folder: str | os.PathLike[str], lfs: str, *, models: list[str] | None = None,
