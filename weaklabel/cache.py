@@ -59,7 +59,7 @@ class VoteCache:
     def __init__(self, folder: str | os.PathLike[str] = DEFAULT_CACHE_DIR) -> None:
         self.folder = Path(folder)
 
-    def key(self, lf: Any, df: pd.DataFrame, k: int | None) -> str | None:
+    def key(self, lf: Any, df: pd.DataFrame, k: int | str | None) -> str | None:
         """The entry key, or None when the LF's identity cannot be covered (never cached)."""
         ident = lf.fingerprint
         if ident is None:
@@ -67,8 +67,11 @@ class VoteCache:
         h = hashlib.sha256(f"{ident}|{data_fingerprint(df, lf.columns)}|{k}".encode())
         return h.hexdigest()[:32]
 
-    def get(self, key: str | None, n_rows: int) -> np.ndarray | None:
-        """The cached votes, or None on any doubt (missing, damaged, wrong shape or checksum)."""
+    def get(self, key: str | None, n_rows: int, *, check: Any = None) -> np.ndarray | None:
+        """The cached votes, or None on any doubt (missing, damaged, wrong shape or checksum).
+
+        ``check``: a function that says whether the array is well formed, for entries other than
+        an int8 vote column of ``n_rows`` (multi-label LFs store their votes' coordinates)."""
         if key is None:
             return None
         try:  # our own handle: numpy leaks its file when a damaged archive fails to open
@@ -76,7 +79,8 @@ class VoteCache:
                 votes, digest = z["votes"], z["sha256"]
         except Exception:  # noqa: BLE001 - a damaged entry fails in many ways (zip, npy, crypto flags): miss
             return None
-        if votes.shape != (n_rows,) or votes.dtype != np.int8:
+        if (check is None and (votes.shape != (n_rows,) or votes.dtype != np.int8)) or \
+                (check is not None and not check(votes)):
             return None
         if hashlib.sha256(votes.tobytes()).digest() != digest.tobytes():
             return None
@@ -87,7 +91,8 @@ class VoteCache:
         read-only folder), the run goes on uncached with one warning, never fails for it."""
         if key is None or getattr(self, "_unwritable", False):
             return
-        votes = np.ascontiguousarray(votes, dtype=np.int8)
+        # a class LF's vote column is int8; other entries (multi-label coordinates) keep their dtype
+        votes = np.ascontiguousarray(votes, dtype=np.int8) if np.ndim(votes) == 1 else np.ascontiguousarray(votes)
         digest = np.frombuffer(hashlib.sha256(votes.tobytes()).digest(), dtype=np.uint8)
         try:
             self._claim()

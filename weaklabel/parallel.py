@@ -143,3 +143,22 @@ def _run_pool(lfs: list, df: pd.DataFrame, row_ids: np.ndarray, k: int | None,
     finally:
         _WORK.clear()
     return {j: (votes[j], faults[j], secs[j]) for j in range(len(lfs))}
+
+
+def _run_fn_block(bounds: tuple[int, int]) -> tuple[int, Any]:
+    return bounds[0], _WORK["fn"](*bounds)
+
+
+def map_row_blocks(fn: Any, n: int, n_jobs: int) -> list[tuple[int, Any]]:
+    """``fn(start, stop)`` over row blocks of ``range(n)`` in forked worker processes (``fn`` and
+    what it reads are inherited, not pickled; only its results come back), in block order as
+    ``(start, result)`` pairs. A worker that dies raises ``BrokenProcessPool``."""
+    n_blocks = min(n, n_jobs * 4)
+    edges = np.linspace(0, n, n_blocks + 1).astype(int)
+    bounds = [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+    _WORK.update(fn=fn)
+    try:
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("fork")) as pool:
+            return list(pool.map(_run_fn_block, bounds))
+    finally:
+        _WORK.clear()

@@ -7,6 +7,7 @@ holding +1 / -1: column ``j * n_labels + l`` is LF ``j`` on label ``l``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ from ..lf import LabelingFunction, as_labeling_function
 
 if TYPE_CHECKING:
     from scipy import sparse
+
+    from ..cache import VoteCache
 
 
 @dataclass
@@ -144,7 +147,8 @@ def _csr(rows: Any, cols: Any, vals: Any, n: int, m: int) -> sparse.csr_matrix:
 
 
 def apply_multilabel_lfs(lfs: Sequence[Any], df: pd.DataFrame, labels: Sequence[str], *,
-                         id_column: str | None = None) -> MultiLabelMatrix:
+                         id_column: str | None = None, n_jobs: int = 1,
+                         cache: str | os.PathLike[str] | VoteCache | None = None) -> MultiLabelMatrix:
     """Run multi-label LFs over ``df``.
 
     Templates (:mod:`weaklabel.multilabel.lfs`) run over whole columns; a row-wise
@@ -159,10 +163,15 @@ def apply_multilabel_lfs(lfs: Sequence[Any], df: pd.DataFrame, labels: Sequence[
         The label names; LFs may vote by name or by index.
     id_column : str, optional
         Column of row ids (default: the frame's index).
+    n_jobs : int, default 1
+        Processes for row-wise LFs (row blocks, as :func:`weaklabel.apply_lfs` runs them; the
+        result is identical to ``n_jobs=1``). -1 = one per CPU.
+    cache : path or VoteCache, optional
+        Reuse each LF's votes from this folder when neither the LF, the data it reads nor the
+        labels (names and order) changed, as :func:`weaklabel.apply_lfs` does.
     """
     from .._validation import check_columns
-    from ..lf import _row_error
-    from .lfs import MultiLabelLF, fires_mask, parse_vote
+    from ..cache import VoteCache
 
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"df: expected a pandas DataFrame, got {type(df).__name__}")
@@ -179,47 +188,80 @@ def apply_multilabel_lfs(lfs: Sequence[Any], df: pd.DataFrame, labels: Sequence[
         check_columns(df, lf.columns or (), who=f"LF {lf.name!r}")
     row_ids = df[id_column].to_numpy() if id_column else df.index.to_numpy()
     n, K = len(df), len(labels)
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
-    for j, lf in enumerate(lf_list):
-        if isinstance(lf, MultiLabelLF):
-            hit = np.flatnonzero(fires_mask(lf, df))
-            for lab in lf.labels:
-                rows.append(hit)
-                cols.append(np.full(hit.size, j * K + _known(lab, index, lf.name)))
-                vals.append(np.ones(hit.size, dtype=np.int8))
-        elif lf.vectorized and hasattr(lf, "labels"):        # lexicon_lf: {label: bool array}
-            out = lf.func(df[list(lf.columns)] if lf.columns else df, **lf.resources)
-            for lab, mask in out.items():
-                hit = np.flatnonzero(np.asarray(mask, dtype=bool))
-                rows.append(hit)
-                cols.append(np.full(hit.size, j * K + _known(lab, index, lf.name)))
-                vals.append(np.ones(hit.size, dtype=np.int8))
-        else:
-            r: list[int] = []
-            c: list[int] = []
-            v: list[int] = []
-            frame = df[list(lf.columns)] if lf.columns is not None else df
-            for i, row in enumerate(frame.to_dict("records")):
-                try:
-                    pos, neg = parse_vote(lf(row) if lf.vectorized else lf.func(lf._preprocess(_row(row)),
-                                                                                 **lf.resources), index)
-                except InputError as exc:
-                    raise InputError(f"LF {lf.name!r} on row {row_ids[i]!r}: {exc}") from None
-                except Exception as exc:  # user code
-                    from ..exceptions import LFError
+    store = VoteCache(cache) if cache is not None and not isinstance(cache, VoteCache) else cache
+    space = "multilabel:" + "\x1f".join(labels)     # label ids depend on the names and their order
 
-                    raise LFError(_row_error(lf.name, exc, row_ids[i], row), lf_name=lf.name) from exc
-                for lab_id, sign in [(p, 1) for p in pos] + [(q, -1) for q in neg]:
-                    r.append(i)
-                    c.append(j * K + lab_id)
-                    v.append(sign)
-            rows.append(np.asarray(r, dtype=np.int64))
-            cols.append(np.asarray(c, dtype=np.int64))
-            vals.append(np.asarray(v, dtype=np.int8))
+    def well_formed(c: np.ndarray) -> bool:
+        return c.ndim == 2 and c.shape[0] == 3 and c.dtype == np.int64 and bool(
+            ((c[0] >= 0) & (c[0] < n) & (c[1] >= 0) & (c[1] < K) & np.isin(c[2], (-1, 1))).all())
+
+    n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+    coords: dict[int, np.ndarray] = {}
+    keys: dict[int, str | None] = {}
+    for j, lf in enumerate(lf_list):
+        if store is not None:
+            keys[j] = store.key(lf, df, space)
+            hit = store.get(keys[j], n, check=well_formed)
+            if hit is not None:
+                coords[j] = hit
+                continue
+        coords[j] = _lf_coords(lf, df, index, row_ids, n_jobs)
+        if store is not None:
+            store.put(keys[j], coords[j])
+    rows = [coords[j][0] for j in range(len(lf_list))]
+    cols = [j * K + coords[j][1] for j in range(len(lf_list))]
+    vals = [coords[j][2] for j in range(len(lf_list))]
     V = _csr(_cat(rows, np.int64), _cat(cols, np.int64), _cat(vals, np.int8), n, len(lf_list) * K)
     return MultiLabelMatrix(V, tuple(names), tuple(labels), row_ids)
+
+
+def _lf_coords(lf: LabelingFunction, df: pd.DataFrame, index: dict[str, int], row_ids: np.ndarray,
+               n_jobs: int) -> np.ndarray:
+    """One LF's votes as a (3, n_votes) int64 array: row, label id, sign (+1 / -1)."""
+    from .lfs import MultiLabelLF, fires_mask
+
+    parts: list[tuple[np.ndarray, int, int]] = []
+    if isinstance(lf, MultiLabelLF):
+        hit = np.flatnonzero(fires_mask(lf, df))
+        parts = [(hit, _known(lab, index, lf.name), 1) for lab in lf.labels]
+    elif lf.vectorized and hasattr(lf, "labels"):        # lexicon_lf: {label: bool array}
+        out = lf.func(df[list(lf.columns)] if lf.columns else df, **lf.resources)
+        parts = [(np.flatnonzero(np.asarray(mask, dtype=bool)), _known(lab, index, lf.name), 1)
+                 for lab, mask in out.items()]
+    else:
+        frame = df[list(lf.columns)] if lf.columns is not None else df
+        if n_jobs > 1 and len(frame) >= 2 * n_jobs:
+            from ..parallel import map_row_blocks
+
+            blocks = map_row_blocks(lambda a, b: _rowwise(lf, frame.iloc[a:b], index, row_ids[a:b]), len(frame),
+                                    n_jobs)
+            return np.concatenate([c + np.array([[start], [0], [0]]) for start, c in blocks], axis=1) \
+                if blocks else np.zeros((3, 0), np.int64)
+        return _rowwise(lf, frame, index, row_ids)
+    if not parts:
+        return np.zeros((3, 0), np.int64)
+    return np.concatenate([np.vstack([hit, np.full(hit.size, lab), np.full(hit.size, sign)]).astype(np.int64)
+                           for hit, lab, sign in parts], axis=1)
+
+
+def _rowwise(lf: LabelingFunction, frame: pd.DataFrame, index: dict[str, int], row_ids: np.ndarray) -> np.ndarray:
+    """A row-wise LF over ``frame``: (3, n_votes) coordinates, rows counted from the frame's start."""
+    from ..lf import _row_error
+    from .lfs import parse_vote
+
+    out: list[tuple[int, int, int]] = []
+    for i, row in enumerate(frame.to_dict("records")):
+        try:
+            pos, neg = parse_vote(lf(row) if lf.vectorized else lf.func(lf._preprocess(_row(row)), **lf.resources),
+                                  index)
+        except InputError as exc:
+            raise InputError(f"LF {lf.name!r} on row {row_ids[i]!r}: {exc}") from None
+        except Exception as exc:  # user code
+            from ..exceptions import LFError
+
+            raise LFError(_row_error(lf.name, exc, row_ids[i], row), lf_name=lf.name) from exc
+        out += [(i, p, 1) for p in pos] + [(i, q, -1) for q in neg]
+    return np.array(out, dtype=np.int64).T.reshape(3, len(out))
 
 
 def _cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
