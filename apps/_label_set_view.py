@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from apps._loading import session
+from apps._answer_view import doc_on_screen, progress, project_tabs, refit_status
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import display_text
 from weaklabel.review._highlight import md_escape as _md
@@ -23,16 +23,11 @@ from weaklabel.review.label_set_session import LabelSetReviewSession
 LABEL_KEYS = [*"1234567890", *"abdefghijklmnopqtvwxyz"]
 
 
-def _session(path: str) -> tuple[LabelSetReviewSession, threading.Lock]:
-    """One session per server process (apps/_loading.py): the model is shared, the answers live in the store."""
-    return session(path, "Applying the LFs and fitting the multi-label model...")
-
-
 def _set_item(item: dict | None, state: MutableMapping[str, Any] | None = None) -> None:
     """Put an item on screen with its pre-selected labels. Each item shown gets a new number: the
     buttons carry it, so a press is bound to the item that was on screen when it was made."""
     state = st.session_state if state is None else state
-    state["ml_item"] = item
+    state["ml_doc"] = item
     state["ml_selected"] = [] if item is None else list(item["labels"])
     state["ml_shown"] = state.get("ml_shown", 0) + 1
 
@@ -42,7 +37,7 @@ def act(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str, kind:
     """One key press, run as the button's callback (before the panel re-renders): ``toggle`` a
     label, ``submit`` the selected set, ``skip`` or ``undo``. A press drawn for an item no longer
     on screen (a double press, key repeat) is dropped: it was meant for an item already decided."""
-    item = state.get("ml_item")
+    item = state.get("ml_doc")
     if item is None or shown != state.get("ml_shown"):
         state["ml_flash"] = "Ignored a second press: the item it was meant for is already done."
         return
@@ -73,32 +68,11 @@ def act(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str, kind:
     _set_item(nxt, state)
 
 
-def _undo_when_done(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str) -> None:
-    with lock:
-        back = sess.undo(annotator)
-    st.session_state.pop("ml_done", None)
-    _set_item(back)
-    st.session_state["ml_flash"] = "Took back your last decision: here it is again." if back else "Nothing to undo."
-
-
 @st.fragment
 def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str) -> None:
     # A fragment: a key press re-renders this panel only.
-    if "ml_flash" in st.session_state:
-        st.toast(st.session_state.pop("ml_flash"))
-    if st.session_state.get("ml_item") is None and "ml_done" not in st.session_state:
-        with lock:
-            _set_item(sess.next_doc(annotator))
-    item = st.session_state.get("ml_item")
+    item = doc_on_screen(sess, lock, annotator, "ml", _set_item, "items")
     if item is None:
-        st.session_state["ml_done"] = True
-        st.success("Nothing left in your queue. Thank you!")
-        _progress(sess, annotator)
-        left, right = st.columns(2)
-        left.button("Undo my last decision", key="ml-undo-done", on_click=_undo_when_done,
-                    args=(sess, lock, annotator))
-        right.button("Look for new items", key="ml-look-again", on_click=st.session_state.pop,
-                     args=("ml_done", None), help="another expert's undo, or a refit, can free items")
         return
     shown = st.session_state["ml_shown"]
     text = display_text(item["text"])
@@ -134,11 +108,8 @@ def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str
     chosen = [x for x in sess.labels if x in selected]
     st.caption(f"item {_md(item['doc_id'])} · why this item: {_md(item['reason'])} · selected: "
                + (_md(", ".join(chosen)) if chosen else "none"))
-    _progress(sess, annotator)
-    if sess.refitting:
-        st.caption("Refitting the model on the answers in the background; the queue updates when it is done.")
-    if sess.refit_error:
-        st.caption(f"The last refit failed ({_md(sess.refit_error)}); the previous model stays.")
+    progress(sess, annotator, "items")
+    refit_status(sess)
     info = sess.last_refit
     if info is not None:
         changed = info["changed_items"]
@@ -152,12 +123,6 @@ def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str
         lcol, rcol = st.columns(2)
         lcol.text("\n".join(f"{lf}: {', '.join(v)}" for lf, v in item["lf_votes"].items()) or "no LF voted")
         rcol.text("\n".join(f"{lab}: {p:.0%}" for lab, p in sorted(item["probs"].items(), key=lambda kv: -kv[1])))
-
-
-def _progress(sess: LabelSetReviewSession, annotator: str) -> None:
-    p = sess.progress(annotator)
-    st.caption(f"{p['remaining']} remaining for you · {p['mine']} answered by you · {p['answered']} of "
-               f"{p['documents']} items answered by the experts")
 
 
 def _agreement_tab(sess: LabelSetReviewSession, annotator: str) -> None:
@@ -203,19 +168,7 @@ def _export_tab(sess: LabelSetReviewSession) -> None:
 
 def label_set_main(path: str, annotator: str) -> None:
     """The multi-label project's tabs, for a signed-in expert."""
-    try:
-        sess, lock = _session(path)
-    except WeakLabelError as exc:
-        st.error(f"Cannot open the project: {_md(exc)}")
-        st.stop()
-    names = ["Label", "Agreement", "Export"]
-    tabs = st.tabs(names, key="ml-tab", on_change="rerun", default=names[0])
-    active = st.session_state.get("ml-tab") or names[0]
-    with tabs[names.index(active)]:
-        if active == "Label":
-            _label_tab(sess, lock, annotator)
-        elif active == "Agreement":
-            _agreement_tab(sess, annotator)
-        else:
-            _export_tab(sess)
-
+    project_tabs(path, annotator, "ml", "Applying the LFs and fitting the multi-label model...",
+                 {"Label": lambda sess, lock: _label_tab(sess, lock, annotator),
+                  "Agreement": lambda sess, lock: _agreement_tab(sess, annotator),
+                  "Export": lambda sess, lock: _export_tab(sess)})

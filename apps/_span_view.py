@@ -13,16 +13,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from apps._loading import session
+from apps._answer_view import doc_on_screen, progress, project_tabs, refit_status
 from apps._span_editor import span_editor
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import md_escape as _md
 from weaklabel.review.span_session import SpanReviewSession
-
-
-def _session(path: str) -> tuple[SpanReviewSession, threading.Lock]:
-    """One session per server process (apps/_loading.py): the model is shared, the answers live in the store."""
-    return session(path, "Loading the documents and fitting the sequence model...")
 
 
 def _set_doc(doc: dict | None, state: MutableMapping[str, Any] | None = None) -> None:
@@ -74,15 +69,6 @@ def apply_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str, 
     _set_doc(nxt, state)
 
 
-def _undo_when_done(sess: SpanReviewSession, lock: threading.Lock, annotator: str) -> None:
-    """The empty queue's undo button (no editor, so no 'u' key): the last decision comes back."""
-    with lock:
-        back = sess.undo(annotator)
-    st.session_state.pop("span_done", None)
-    _set_doc(back)
-    st.session_state["span_flash"] = "Took back your last decision: here it is again." if back else "Nothing to undo."
-
-
 def _on_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str) -> None:
     """The editor's callback: it runs before the page re-renders, so one key press costs one run."""
     apply_action(sess, lock, annotator, st.session_state["span-editor"].action, st.session_state)
@@ -90,32 +76,16 @@ def _on_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str) ->
 
 @st.fragment
 def _label_tab(sess: SpanReviewSession, lock: threading.Lock, annotator: str) -> None:
-    if "span_flash" in st.session_state:
-        st.toast(st.session_state.pop("span_flash"))
-    if st.session_state.get("span_doc") is None and "span_done" not in st.session_state:
-        with lock:
-            _set_doc(sess.next_doc(annotator))
-    doc = st.session_state.get("span_doc")
+    doc = doc_on_screen(sess, lock, annotator, "span", _set_doc, "documents")
     if doc is None:
-        st.session_state["span_done"] = True
-        st.success("Nothing left in your queue. Thank you!")
-        _progress(sess, annotator)
-        left, right = st.columns(2)
-        left.button("Undo my last decision", key="span-undo-done", on_click=_undo_when_done,
-                    args=(sess, lock, annotator))
-        right.button("Look for new documents", key="span-look-again", on_click=st.session_state.pop,
-                     args=("span_done", None), help="another expert's undo, or a refit, can free documents")
         return
     st.caption(f"document {_md(doc['doc_id'])} · why this one: {_md(doc['reason'])}"
                + (" · your earlier answer is pre-filled" if doc.get("answered") else
                   " · the model's spans are pre-filled: Enter accepts them"))
     span_editor(doc["tokens"], doc["spans"], sess.types, key=_key(doc),
                 on_action=lambda: _on_action(sess, lock, annotator))
-    _progress(sess, annotator)
-    if sess.refitting:
-        st.caption("Refitting the model on the answers in the background; the queue updates when it is done.")
-    if sess.refit_error:
-        st.caption(f"The last refit failed ({_md(sess.refit_error)}); the previous model stays.")
+    progress(sess, annotator, "documents")
+    refit_status(sess)
     info = sess.last_refit
     if info is not None:
         changed = info["changed_docs"]
@@ -132,12 +102,6 @@ def _label_tab(sess: SpanReviewSession, lock: threading.Lock, annotator: str) ->
         rows += [{"source": lf, "text": " ".join(toks[s:e]), "type": t, "tokens": f"{s}-{e}"}
                  for lf, spans in doc["lf_spans"].items() for s, e, t in spans]
         st.dataframe(pd.DataFrame(rows, columns=["source", "text", "type", "tokens"]), hide_index=True)
-
-
-def _progress(sess: SpanReviewSession, annotator: str) -> None:
-    p = sess.progress(annotator)
-    st.caption(f"{p['remaining']} remaining for you · {p['mine']} answered by you · {p['answered']} of "
-               f"{p['documents']} documents answered by the experts")
 
 
 def _agreement_tab(sess: SpanReviewSession, annotator: str) -> None:
@@ -176,18 +140,7 @@ def _export_tab(sess: SpanReviewSession) -> None:
 
 def span_main(path: str, annotator: str) -> None:
     """The span project's tabs, for a signed-in expert."""
-    try:
-        sess, lock = _session(path)
-    except WeakLabelError as exc:
-        st.error(f"Cannot open the project: {_md(exc)}")
-        st.stop()
-    names = ["Label", "Agreement", "Export"]
-    tabs = st.tabs(names, key="span-tab", on_change="rerun", default=names[0])
-    active = st.session_state.get("span-tab") or names[0]
-    with tabs[names.index(active)]:
-        if active == "Label":
-            _label_tab(sess, lock, annotator)
-        elif active == "Agreement":
-            _agreement_tab(sess, annotator)
-        else:
-            _export_tab(sess)
+    project_tabs(path, annotator, "span", "Loading the documents and fitting the sequence model...",
+                 {"Label": lambda sess, lock: _label_tab(sess, lock, annotator),
+                  "Agreement": lambda sess, lock: _agreement_tab(sess, annotator),
+                  "Export": lambda sess, lock: _export_tab(sess)})

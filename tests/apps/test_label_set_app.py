@@ -43,7 +43,7 @@ def test_switch_labels_then_submit_stores_the_set_and_serves_the_next_item(tmp_p
     monkeypatch.setenv("WEAKLABEL_PROJECT", str(path))
     at = _app(path, "ana")
     _ok(at)
-    item = at.session_state["ml_item"]
+    item = at.session_state["ml_doc"]
     assert at.session_state["ml_selected"] == item["model_labels"] == ["amusement"]   # c2 or c7: "not funny"
     assert any("LF votes go against the model on amusement" in c.value for c in at.caption)
     shown = at.session_state["ml_shown"]
@@ -57,13 +57,13 @@ def test_switch_labels_then_submit_stores_the_set_and_serves_the_next_item(tmp_p
     store = LabelSetReviewSession(Project.load(path)).store
     cur = store.current()
     assert cur[["doc_id", "annotator", "labels"]].values.tolist() == [[item["doc_id"], "ana", ["gratitude"]]]
-    assert at.session_state["ml_item"]["doc_id"] != item["doc_id"]
+    assert at.session_state["ml_doc"]["doc_id"] != item["doc_id"]
     assert any("11 remaining for you" in c.value for c in at.caption)
     # undo: the item comes back with the set the expert had given
     nxt = at.session_state["ml_shown"]
     at.button(key=f"ml-undo-{nxt}").click().run()
     _ok(at)
-    assert at.session_state["ml_item"]["doc_id"] == item["doc_id"] and store.current().empty
+    assert at.session_state["ml_doc"]["doc_id"] == item["doc_id"] and store.current().empty
 
 
 def test_a_press_drawn_for_an_item_already_decided_is_dropped(tmp_path):
@@ -77,7 +77,7 @@ def test_a_press_drawn_for_an_item_already_decided_is_dropped(tmp_path):
     act(sess, lock, "ana", "submit", shown, state)                   # key repeat: the same number
     act(sess, lock, "ana", "toggle", shown, state, "gratitude")      # a late toggle for the old item
     assert len(sess.store.events()) == 1 and "Ignored" in state["ml_flash"]
-    assert state["ml_selected"] == state["ml_item"]["labels"]       # the next item's set, untouched
+    assert state["ml_selected"] == state["ml_doc"]["labels"]       # the next item's set, untouched
 
 
 def test_the_lead_resolves_a_dispute_and_the_export_offers_every_item(tmp_path, monkeypatch):
