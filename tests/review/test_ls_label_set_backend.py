@@ -113,3 +113,26 @@ def test_the_server_answers_for_a_label_set_backend(backend):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("kind", ["multilabel", "spans"])
+def test_ls_serve_serves_the_project_an_earlier_push_remembered(tmp_path, monkeypatch, kind):
+    from weaklabel.cli import main
+    from weaklabel.review.store import ExpertLabelStore
+
+    from .span_fixtures import span_project
+
+    make = label_set_project if kind == "multilabel" else span_project
+    path = make(tmp_path, labelstudio={"url": "http://127.0.0.1:1"})
+    proj = Project.load(path)
+    ExpertLabelStore(proj.store_url, project=proj.name).set_setting("labelstudio:http://127.0.0.1:1", "12")
+    import types
+
+    seen: dict = {}
+    monkeypatch.setattr("weaklabel.review.ls_backend.make_server", lambda backend, secret, **kw: seen.update(
+        backend=backend) or types.SimpleNamespace(server_address=("127.0.0.1", 9090)))
+    monkeypatch.setattr("weaklabel.cli.ls._run", lambda server, banner: seen.update(banner=banner) or 0)
+    monkeypatch.setenv("WEAKLABEL_LS_SECRET", SECRET)
+    assert main(["ls", "serve", "--project", str(path)]) == 0
+    assert seen["backend"].ls_project_id == 12
+    assert type(seen["backend"]).__name__ == {"multilabel": "LabelSetBackend", "spans": "SpanBackend"}[kind]

@@ -181,27 +181,19 @@ def _serve(proj: Any, args: argparse.Namespace) -> int:
         raise InputError("WEAKLABEL_LS_SECRET: set a shared secret; give the same one to Label Studio "
                          "(Model > Basic auth password) so only it can call this backend")
     check_secret(secret, "WEAKLABEL_LS_SECRET")
-    if proj.kind == "spans":
-        return _serve_spans(proj, args, secret)
-    if proj.kind == "multilabel":
-        from .ls_multilabel import serve
-
-        return serve(proj, args, secret)
+    if proj.kind in ("spans", "multilabel"):
+        return _serve_documents(proj, args, secret)
     sess = ReviewSession(proj)
     ls = proj.labelstudio
-    # the Label Studio project: as given, else as [labelstudio] or this store's first push names it
-    pid = args.ls_project_id or ls.get("project_id") or \
-        (sess.store.setting(f"labelstudio:{ls['url'].rstrip('/')}") if ls.get("url") else None)
-    if pid is not None and not str(pid).strip().isdigit():
-        raise InputError(f"ls-project-id: expected Label Studio's numeric project id, got {pid!r}")
+    pid = _served_project(proj, args, sess.store)
     fetch_users = None
     token = os.environ.get(ls.get("token_env", "WEAKLABEL_LS_TOKEN"), "")
     if ls.get("url") and token.strip():   # emails for user ids, as ls pull resolves them
         from ..io.ls_api import LabelStudioAPI
 
         fetch_users = LabelStudioAPI(ls["url"], token).users
-    backend = Backend(sess, origin=f"ls:{int(pid)}" if pid is not None else "ls:default",
-                      ls_project_id=int(pid) if pid is not None else None, fetch_users=fetch_users)
+    backend = Backend(sess, origin=f"ls:{pid}" if pid is not None else "ls:default", ls_project_id=pid,
+                      fetch_users=fetch_users)
     server = make_server(backend, secret, address=args.address, port=args.port)
     secret_url = f"http://{args.address}:{server.server_address[1]}/s/<WEAKLABEL_LS_SECRET>"
     return _run(server, f"weaklabel ML backend on http://{args.address}:{server.server_address[1]} (model "
@@ -221,18 +213,40 @@ def _run(server: Any, banner: str) -> int:
     return 0
 
 
-def _serve_spans(proj: Any, args: argparse.Namespace, secret: str) -> int:
-    """``ls serve`` for a span project: the span model's predictions and webhooks (SpanBackend)."""
-    from ..review.ls_backend import make_server
-    from ..review.ls_span_backend import SpanBackend
-    from ..review.span_session import SpanReviewSession
+def _served_project(proj: Any, args: argparse.Namespace, store: Any = None) -> int | None:
+    """The Label Studio project a backend serves: as given, else as [labelstudio] or this store's
+    first push names it (``store``: the project's label store, opened if not given)."""
+    ls = proj.labelstudio
+    pid = args.ls_project_id or ls.get("project_id")
+    if pid is None and ls.get("url"):
+        if store is None:
+            from ..review.store import ExpertLabelStore
 
-    pid = args.ls_project_id or proj.labelstudio.get("project_id")
+            store = ExpertLabelStore(proj.store_url, project=proj.name)
+        pid = store.setting(f"labelstudio:{ls['url'].rstrip('/')}")
     if pid is not None and not str(pid).strip().isdigit():
         raise InputError(f"ls-project-id: expected Label Studio's numeric project id, got {pid!r}")
-    backend = SpanBackend(SpanReviewSession(proj), ls_project_id=int(pid) if pid is not None else None)
+    return int(pid) if pid is not None else None
+
+
+def _serve_documents(proj: Any, args: argparse.Namespace, secret: str) -> int:
+    """``ls serve`` for a span or a multi-label project: that model's predictions and webhooks."""
+    from ..review.ls_backend import make_server
+
+    backend: Any
+    if proj.kind == "spans":
+        from ..review.ls_span_backend import SpanBackend
+        from ..review.span_session import SpanReviewSession
+
+        backend, what = SpanBackend(SpanReviewSession(proj), ls_project_id=_served_project(proj, args)), "span"
+    else:
+        from ..review.label_set_session import LabelSetReviewSession
+        from ..review.ls_label_set_backend import LabelSetBackend
+
+        backend = LabelSetBackend(LabelSetReviewSession(proj), ls_project_id=_served_project(proj, args))
+        what = "multi-label"
     server = make_server(backend, secret, address=args.address, port=args.port)
-    return _run(server, f"weaklabel span ML backend on http://{args.address}:{server.server_address[1]} (model "
+    return _run(server, f"weaklabel {what} ML backend on http://{args.address}:{server.server_address[1]} (model "
                         f"{backend.sess.model_version}); Ctrl+C stops it")
 
 

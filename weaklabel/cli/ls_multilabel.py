@@ -1,7 +1,7 @@
 """``weaklabel ls push / pull / serve`` on a multi-label project (``kind = "multilabel"``): items
 go to Label Studio as tasks of a ``Choices choice="multiple"`` project with the model's label set
-as a prediction, most disputed first; annotated sets come back into the label-set store; and
-``serve`` answers Label Studio's ML-backend calls and webhooks live."""
+as a prediction, most disputed first; annotated sets come back into the label-set store
+(``ls serve``: :func:`weaklabel.cli.ls._serve_documents`)."""
 
 from __future__ import annotations
 
@@ -92,23 +92,3 @@ def cmd_project(proj: Any, args: argparse.Namespace) -> int:
           + f", ranked by {proj.strategy!r}, with the model's label sets as predictions; {len(have)} were there "
           "already")
     return 0
-
-
-def serve(proj: Any, args: argparse.Namespace, secret: str) -> int:
-    """``ls serve``: the multi-label model's predictions and webhooks (LabelSetBackend)."""
-    from ..review.label_set_session import LabelSetReviewSession
-    from ..review.ls_backend import make_server
-    from ..review.ls_label_set_backend import LabelSetBackend
-    from ..review.store import ExpertLabelStore
-    from .ls import _run
-
-    ls = proj.labelstudio
-    pid = args.ls_project_id or ls.get("project_id") or \
-        (ExpertLabelStore(proj.store_url, project=proj.name).setting(f"labelstudio:{ls['url'].rstrip('/')}")
-         if ls.get("url") else None)
-    if pid is not None and not str(pid).strip().isdigit():
-        raise InputError(f"ls-project-id: expected Label Studio's numeric project id, got {pid!r}")
-    backend = LabelSetBackend(LabelSetReviewSession(proj), ls_project_id=int(pid) if pid is not None else None)
-    server = make_server(backend, secret, address=args.address, port=args.port)
-    return _run(server, f"weaklabel multi-label ML backend on http://{args.address}:{server.server_address[1]} "
-                        f"(model {backend.sess.model_version}); Ctrl+C stops it")
