@@ -175,7 +175,7 @@ def test_bench_suggest_runs_the_four_arms_and_draws_their_curves(data_dir, tmp_p
 
     res = run_suggest_bench([data_dir / "youtube"], sizes=[60], seeds=1, lfs={"youtube": "lfs/spam.py"})
     assert set(res["method"]) == {"supervised", "suggested", "hand", "hand+suggested"}
-    assert res["accuracy"].between(0.5, 1).all()
+    assert res["score"].between(0.5, 1).all() and set(res["metric"]) == {"accuracy"}
     table = summarize_suggest(res)
     assert {"suggested - supervised", "hand+suggested - hand"} <= set(table.columns)
     png = plot_suggest(res, tmp_path / "curves.png")

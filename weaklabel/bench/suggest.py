@@ -9,6 +9,11 @@ are scored on the test split:
   the suggestions mined from the N rows (the N labels also enter the label model);
 * ``hand``: the same with a hand-written suite (``--lfs``), when given;
 * ``hand+suggested``: both suites together.
+
+A GoEmotions-layout folder (multi-label) runs the same four arms with the multi-label pieces:
+suggestions per label (:func:`~weaklabel.suggest.suggest_multilabel_lfs`), the default
+:class:`~weaklabel.multilabel.MultiLabelModel` and the :class:`~weaklabel.multilabel.MultiLabelEndModel`,
+scored by micro F1 (``metric``).
 """
 
 from __future__ import annotations
@@ -54,14 +59,19 @@ def _votes(table: pd.DataFrame, n_rows: int) -> np.ndarray:
 
 def run_suggest_bench(sources: Sequence[str | Path], *, sizes: Sequence[int] = (50, 100, 200), seeds: int = 3,
                       lfs: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per (dataset, N, seed, method): test accuracy, and seconds to suggest."""
+    """One row per (dataset, N, seed, method): the test ``score`` (its ``metric``: accuracy, or
+    micro F1 on a multi-label set), and seconds to suggest."""
     from ..apply import apply_lfs
     from ..benchmark import _splits
     from ..io.suite import load_suite
+    from ..multilabel.data import is_multilabel_folder
     from ..suggest import suggest_lfs
 
     rows = []
     for src in map(Path, sources):
+        if is_multilabel_folder(src):
+            rows += _multilabel_rows(src, sizes, seeds, (lfs or {}).get(src.name))
+            continue
         splits = _splits(src, None)
         train, test = splits["train"], splits["test"]
         if train.df is None or "text" not in train.df.columns:
@@ -92,21 +102,81 @@ def run_suggest_bench(sources: Sequence[str | Path], *, sizes: Sequence[int] = (
                     extra = _votes(suggest_lfs(train.df, y, names, existing=hand), len(gold))
                     res["hand+suggested"] = _weak(train.df, np.column_stack([hand, extra]), y, test, k)
                 for method, acc in res.items():
-                    rows.append({"dataset": src.name, "n": n, "seed": seed, "method": method, "accuracy": acc,
-                                 "suggestions": len(table), "suggest_s": took})
+                    rows.append({"dataset": src.name, "n": n, "seed": seed, "method": method, "score": acc,
+                                 "metric": "accuracy", "suggestions": len(table), "suggest_s": took})
     return pd.DataFrame(rows)
 
 
+def _multilabel_rows(src: Path, sizes: Sequence[int], seeds: int, lfs: str | None) -> list[dict[str, Any]]:
+    """The four arms on a multi-label set, scored by micro F1 on its test split."""
+    from ..multilabel import MultiLabelEndModel, MultiLabelModel, apply_multilabel_lfs, multilabel_scores
+    from ..multilabel.benchmark import load_multilabel_suite
+    from ..multilabel.data import read_multilabel_split
+    from ..suggest import multilabel_suggested_lfs, suggest_multilabel_lfs
+
+    train, Y, labels = read_multilabel_split(src, "train")
+    test, Y_test, _ = read_multilabel_split(src, "test")
+    texts, texts_test = train["text"].to_numpy(), test["text"].tolist()
+
+    def end(L: Any, Yp: np.ndarray) -> float:
+        P = MultiLabelModel().fit(L).predict_proba(L)
+        known = (Yp >= 0).all(axis=1)
+        P[known] = Yp[known]                              # the labeled items keep their labels
+        keep = L.covered() | known
+        model = MultiLabelEndModel().fit(texts[keep], P[keep])
+        return multilabel_scores(Y_test, model.predict(texts_test))["micro_f1"]
+
+    hand = None
+    if lfs is not None:
+        suite, names = load_multilabel_suite(lfs)
+        if names != labels:
+            raise InputError(f"lfs: {lfs!r} names labels {names[:5]}... but {src}/labels.txt names {labels[:5]}...")
+        hand = apply_multilabel_lfs(suite, train, labels)
+    rows = []
+    for n in sizes:
+        for seed in range(seeds):
+            pick = np.random.default_rng(seed).choice(len(train), n, replace=False)
+            Yp = np.full(Y.shape, -1, dtype=np.int8)
+            Yp[pick] = Y[pick]
+            sup = MultiLabelEndModel().fit(texts[pick], Y[pick].astype(float))
+            res = {"supervised": multilabel_scores(Y_test, sup.predict(texts_test))["micro_f1"]}
+            t0 = time.perf_counter()
+            table = suggest_multilabel_lfs(train, Yp, labels)
+            took = time.perf_counter() - t0
+            mined = multilabel_suggested_lfs(table.attrs["suggestions"])
+            res["suggested"] = end(apply_multilabel_lfs(mined, train, labels), Yp) if mined else float("nan")
+            if hand is not None:     # suggestions beside the suite: those it does not already make
+                extra = multilabel_suggested_lfs(suggest_multilabel_lfs(train, Yp, labels, existing=hand)
+                                                 .attrs["suggestions"])
+                res["hand"] = end(hand, Yp)
+                res["hand+suggested"] = end(_stack(hand, apply_multilabel_lfs(extra, train, labels)), Yp) \
+                    if extra else res["hand"]
+            for method, score in res.items():
+                rows.append({"dataset": src.name, "n": n, "seed": seed, "method": method, "score": score,
+                             "metric": "micro_f1", "suggestions": len(table), "suggest_s": took})
+    return rows
+
+
+def _stack(a: Any, b: Any) -> Any:
+    """Two multi-label matrices over the same items side by side (a's LFs, then b's)."""
+    from scipy import sparse
+
+    from ..multilabel import MultiLabelMatrix
+
+    return MultiLabelMatrix(sparse.hstack([a.votes, b.votes]).tocsr(), a.lf_names + b.lf_names, a.labels, a.row_ids)
+
+
 def summarize_suggest(results: pd.DataFrame) -> pd.DataFrame:
-    """Mean test accuracy x100 per (dataset, N) and method, with the suggested LFs' lead over
-    supervised learning from the same N labels."""
-    table = 100 * results.pivot_table(index=["dataset", "n"], columns="method", values="accuracy", aggfunc="mean")
+    """Mean test score x100 (accuracy, or micro F1 on multi-label sets: ``metric``) per (dataset,
+    N) and method, with the suggested LFs' lead over supervised learning from the same N labels."""
+    table = 100 * results.pivot_table(index=["dataset", "n"], columns="method", values="score", aggfunc="mean")
     if {"suggested", "supervised"} <= set(table.columns):
         table["suggested - supervised"] = table["suggested"] - table["supervised"]
     if {"hand+suggested", "hand"} <= set(table.columns):
         table["hand+suggested - hand"] = table["hand+suggested"] - table["hand"]
     table["suggestions"] = results.groupby(["dataset", "n"])["suggestions"].mean()
     table["suggest_s"] = results.groupby(["dataset", "n"])["suggest_s"].mean()
+    table["metric"] = results.groupby(["dataset", "n"])["metric"].first()
     return table.round(2).reset_index()
 
 
@@ -135,14 +205,14 @@ def plot_suggest(results: pd.DataFrame, path: str | Path) -> Path:
                 rows = part[part["method"] == method]
                 if rows.empty:
                     continue
-                stats = 100 * rows.groupby("n")["accuracy"].agg(["mean", "min", "max"])
+                stats = 100 * rows.groupby("n")["score"].agg(["mean", "min", "max"])
                 ax.plot(stats.index, stats["mean"], marker=marker, color=color, label=label)
                 ax.fill_between(stats.index, stats["min"], stats["max"], color=color, alpha=0.12)
             ax.set_title(str(name))
+            ax.set_ylabel(f"end-model test {'micro F1' if part['metric'].iloc[0] == 'micro_f1' else 'accuracy'} (%)")
             ax.set_xlabel("labeled rows N")
             ax.set_xticks(sorted(part["n"].unique()))
             ax.grid(alpha=0.3)
-        axes[0][0].set_ylabel("end-model test accuracy (%)")
         axes[0][-1].legend(loc="lower right", fontsize=8)
         fig.tight_layout()
         target = Path(path)
