@@ -149,7 +149,7 @@ CASES = {
     # -- command line ------------------------------------------------------------------
     "cli-usage": (lambda t: main(["run", "--lfs", "lfs.cancer"]), SystemExit, r"2"),
     "cli-unknown-model": (lambda t: main(["fit", "--L", str(_matrix(t)), "--model", "svm"]), SystemExit, r"^2$"),
-    # -- round 2 (issue 13): data loss, stale cache, gold typos, label matrices ----------
+    # -- round 2: data loss, stale cache, gold typos, label matrices ----------
     "cache-clear-foreign-folder": (lambda t: VoteCache(_tmp(t, "notes.txt", "keep").parent).clear(), InputError,
                                    r"is not a weaklabel vote cache \(no CACHEDIR.TAG written by weaklabel\); "
                                    r"nothing removed"),
@@ -266,7 +266,7 @@ CASES = {
     "npz-forged-size": (lambda t: LabelMatrix.load(_forged_npz(t)), InputError,
                         r"is damaged: votes.npy claims shape \(1000000, 1000000\) \(1,000,000,000,000 bytes\) "
                         r"but holds 16"),
-    # round 3 (issue 25)
+    # round 3
     "lf-sys-exit": (lambda t: _apply_sys_exit(), LFError, r"LF 'quits' raised SystemExit"),
     "compat-probs-nan": (lambda t: _compat_probs([[0.5, 0.5], [np.nan, np.nan]]), ValueError,
                          r"probs has NaN or infinite values in 1 row\(s\), first row 1"),
@@ -281,7 +281,7 @@ CASES = {
     "cache-disk-full": (lambda t: _cache_disk_full(t), None, None),
     "ls-export-html": (lambda t: _ls_html_export(), InputError,
                        r"came back as HTML, not JSON \(a login or proxy page\?\).*nothing imported or retracted"),
-    # -- round 3: webhooks (issue 25) ---------------------------------------------
+    # -- round 3: webhooks ---------------------------------------------
     "webhook-late-delivery": (lambda t: _check(_ordered(t, ("2026-11-28T11:00:00Z", 1), ("2026-11-28T10:00:00Z", 0))
                                                [1] == [1]), None, None),
     "webhook-deleted-replay": (lambda t: _check(_ordered(t, ("2026-11-28T10:00:00Z", 1), (None, None),

@@ -144,7 +144,7 @@ def test_cli_benchmark_anchor_flag_adds_the_peers(mat_sources, capsys, monkeypat
 
 
 def test_default_meets_majority_vote_on_the_shared_label_matrices(data_dir):
-    """Issue 23's gate on the thirteen dev matrices: >= MV - 1 on every one, unsupervised."""
+    """The gate on the thirteen dev matrices: >= MV - 1 on every one, unsupervised."""
     sources = [data_dir / d for d in ("youtube", "trec", "semeval", "chemprot", "labelmatrices")]
     res = B.run(sources, models=["majority", "label_model"], seeds=5)
     means = res.groupby(["model", "dataset"])["score"].mean().unstack()
@@ -155,7 +155,7 @@ def test_default_meets_majority_vote_on_the_shared_label_matrices(data_dir):
 
 
 def test_with_valid_gold_the_default_meets_tuned_snorkel(data_dir):
-    """Issue 12, item 4, on every dev matrix with a valid split but trec, whose test split
+    """On every dev matrix with a valid split but trec, whose test split
     differs from valid so that no gold layer learned on valid carries over to it
     (tests/models/test_structure.py::test_trec_test_split_differs_from_valid_so_valid_gold_does_not_transfer)."""
     if not B._has_snorkel():
@@ -170,7 +170,7 @@ def test_with_valid_gold_the_default_meets_tuned_snorkel(data_dir):
 
 
 def test_random_gold_helps_the_rows_it_was_drawn_from(data_dir):
-    """Issue 23, item 2: 200 random train gold rows lift the default on the train rows they were
+    """200 random train gold rows lift the default on the train rows they were
     drawn from (held out) on youtube and trec alike. On trec they lower test accuracy: its test
     split differs from train (class shares in docs/label-model.md), which no choice made on train
     rows can see."""
@@ -183,7 +183,7 @@ def test_random_gold_helps_the_rows_it_was_drawn_from(data_dir):
 
 @pytest.mark.filterwarnings("ignore::weaklabel.models.LabelModelWarning")
 def test_with_valid_gold_the_default_is_calibrated_at_least_as_well_as_majority_vote(data_dir):
-    """Issue 23, item 5: where valid gold exists, the temperature fitted on it brings the default's
+    """Where valid gold exists, the temperature fitted on it brings the default's
     ECE to majority vote's or below, on the sets where, unsupervised, dense correlated classifiers
     make it too sure (breast_cancer, domain, obs, cardio, basketball)."""
     from weaklabel.evaluate import calibration_scores

@@ -162,7 +162,7 @@ def test_cache_never_serves_a_stale_vote_under_random_edits(tmp_path_factory, ed
 
 
 def test_a_full_disk_under_the_cache_warns_and_runs_uncached(tmp_path, monkeypatch):
-    """Issue 25: a full disk under the optional vote cache failed the whole run."""
+    """A full disk under the optional vote cache failed the whole run."""
     import errno
 
     from weaklabel.exceptions import WeakLabelWarning

@@ -1,5 +1,5 @@
 """The example notebook runs from top to bottom in a fresh kernel, and is the one its generator
-(tools/make_notebook.py) writes: issue 28's researcher's path, executed in CI."""
+(tools/make_notebook.py) writes: the researcher's path, executed in CI."""
 
 import sys
 from pathlib import Path

@@ -171,7 +171,7 @@ def test_row_wise_lfs_take_preprocessors():
 
 
 def test_sys_exit_in_an_lf_is_an_lf_error_not_a_silent_exit():
-    """Issue 25: sys.exit() in an LF's code ended `weaklabel run` with status 0 and nothing written."""
+    """A sys.exit() in an LF's code ended `weaklabel run` with status 0 and nothing written."""
     import sys
     import warnings
 

@@ -73,7 +73,7 @@ def test_compress_round_trips_for_any_matrix(votes):
 
 
 def test_a_notebook_shows_the_matrix_as_a_table():
-    """Issue 28: no notebook display for the label matrix (the LF summary is a DataFrame, which
+    """There was no notebook display for the label matrix (the LF summary is a DataFrame, which
     has one). Names are escaped."""
     import numpy as np
 

@@ -1,4 +1,4 @@
-"""tools/mutation_kinds.py decides which mutants issue 13's score leaves aside: only text
+"""tools/mutation_kinds.py decides which mutants the mutation score leaves aside: only text
 for people may be left aside, never a change in behaviour."""
 
 import importlib.util

@@ -25,7 +25,7 @@ def _trained_installed() -> bool:
 
 
 def test_the_default_pipeline_is_the_trained_english_one_or_an_error_naming_it(monkeypatch):
-    """Issue 28: without the trained pipeline, spaCy LFs silently ran on a blank model, so one
+    """Without the trained pipeline, spaCy LFs silently ran on a blank model, so one
     suite voted differently on another machine. Now it is that pipeline (its re-upload's files
     stand in), or an error naming the package to install; a blank model is an explicit choice."""
     import spacy

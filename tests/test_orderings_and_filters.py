@@ -1,5 +1,5 @@
 """Hand-computed values, asymmetric fixtures and a property per ordering and filter: each test
-here kills a mutant that survived the rest of the suite (issue 13's mutation run)."""
+here kills a mutant that survived the rest of the suite (the mutation run)."""
 
 from datetime import UTC, datetime, timedelta
 

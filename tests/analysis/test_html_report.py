@@ -34,7 +34,7 @@ def test_report_without_gold_or_model_still_renders():
 
 
 def test_dollar_signs_in_class_and_lf_names_are_text_not_tex(tmp_path):
-    """Issue 25: class names like $10_to_$50 crashed `analyze --html` (matplotlib read them as TeX)."""
+    """Class names like $10_to_$50 crashed `analyze --html` (matplotlib read them as TeX)."""
     import warnings
 
     L, y = sample_L(300, [0.85, 0.8, 0.7], [0.6, 0.5, 0.5], [0.5, 0.5], seed=1)

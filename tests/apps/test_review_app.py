@@ -307,7 +307,7 @@ def test_a_lead_resolves_a_disagreement_in_the_agreement_tab(spam_project, monke
 
 
 def test_the_lead_sees_several_open_disagreements_first_each_with_its_buttons(spam_project, monkeypatch):
-    """Issue 26, item 8: the resolve panel was below the fold and showed one row at a time."""
+    """The resolve panel was below the fold and showed one row at a time."""
     _project_with(spam_project, overlap=2, leads=["lea"])
     store = _store(spam_project)
     split = [f"c{i}" for i in range(1, 8)]
@@ -330,7 +330,7 @@ def test_the_lead_sees_several_open_disagreements_first_each_with_its_buttons(sp
 
 
 def test_lf_accuracy_is_measured_on_audit_rows_and_queue_rows_are_shown_apart(app, spam_project):
-    """Issue 26, item 5: queue rows are where LFs disagree; an LF's accuracy on them misleads."""
+    """Queue rows are where LFs disagree; an LF's accuracy on them misleads."""
     at = app("ana")
     for _ in range(2):
         if at.session_state["item"]["source"] == "queue":
@@ -351,7 +351,7 @@ def test_lf_accuracy_is_measured_on_audit_rows_and_queue_rows_are_shown_apart(ap
 
 
 def test_data_in_markdown_elements_is_escaped():
-    """Issue 26, item 7: ids, notes and reasons go into captions, toasts and banners, which render
+    """Ids, notes and reasons go into captions, toasts and banners, which render
     markdown: nothing from the data may form a link, an image (fetched by the lead's browser) or
     emphasis."""
     from weaklabel.review._highlight import md_escape as md

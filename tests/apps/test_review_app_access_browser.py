@@ -1,4 +1,4 @@
-"""Access in a real browser (issue 26, item 6 and "everything escaped"): the team token no longer
+"""Access in a real browser: the team token no longer
 lets one expert act as another, sign-out ends a session in every tab and its copied link, two
 tabs of one expert never both decide an item, a signing-in reverse proxy, and markdown in ids
 and notes is never rendered (no image is fetched)."""

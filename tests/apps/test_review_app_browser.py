@@ -200,7 +200,7 @@ def _double_presses(project, pairs: int, shot) -> tuple[list[str], list[str]]:
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_a_double_press_never_labels_an_item_the_expert_did_not_see(spam_project, tmp_path):
-    """Issue 26, items 1 and 2: of two presses 40 ms apart, the second must not fall on an item
+    """Of two presses 40 ms apart, the second must not fall on an item
     that was never on the page (before the fix it labeled the next item, which was never
     painted). The fixture refits every 2 labels, in the background, so presses also land
     while refits run."""
@@ -275,7 +275,7 @@ def test_a_thousand_slow_connections_neither_grow_the_apps_threads_nor_block_it(
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_enter_or_escape_in_the_note_box_gives_the_keys_back_to_the_labels(spam_project):
-    """Issue 26, item 8: after Enter in the note box the next key went into the note, and Escape
+    """After Enter in the note box the next key went into the note, and Escape
     did not leave it. Now either leaves the box: the next key labels, and the note is kept."""
     with _streamlit(spam_project) as (port, _):
         with sync_api.sync_playwright() as pw:

@@ -1,5 +1,5 @@
-"""A span review session in headless Chromium, as two experts and their lead would run it
-(issue 32): accept the model's spans with one key, fix a boundary and a type, delete a span, take
+"""A span review session in headless Chromium, as two experts and their lead would run it:
+accept the model's spans with one key, fix a boundary and a type, delete a span, take
 back an edit, undo a saved document, a second expert on the same document, the lead's resolution,
 and the export. The editor is saved as docs/span-review.png when WEAKLABEL_UPDATE_DOCS=1."""
 

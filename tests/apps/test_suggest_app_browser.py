@@ -1,4 +1,4 @@
-"""The Suggestions tab in headless Chromium (issue 30): an expert rejects a neighbourhood with
+"""The Suggestions tab in headless Chromium: an expert rejects a neighbourhood with
 ``x``, accepts another with ``a``, edits a keyword rule into their own keywords, and rejects the
 rest; each decision lands in the store, accepted rules in the project's ``suggested_lfs.py``.
 Screenshots of each step go to the test's folder (and to docs/suggestions.png when

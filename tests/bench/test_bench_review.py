@@ -46,7 +46,7 @@ def _split(data_dir, name):
 
 @pytest.mark.parametrize("name, queue_floor", [("sms", 0.25), ("youtube", 0.04), ("yelp.mat", 0.025)])
 def test_queue_labels_teach_the_model_as_much_as_random_ones(data_dir, name, queue_floor):
-    """Issue 23, item 3: 50 labels from a votes-only queue lift the model itself (its accuracy on
+    """50 labels from a votes-only queue lift the model itself (its accuracy on
     the rows no expert labeled) as much as 50 random ones, within half a point (random's own
     spread over draws is 2-3 points). They teach it as a random sample of their vote pattern:
     observed labels in EM and a stratified class balance. Before that, the default queue

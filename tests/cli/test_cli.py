@@ -23,7 +23,7 @@ def test_demo_prints_summary_and_writes_files(cli, tmp_path):
     code, out, err = cli("demo", "--out", str(tmp_path))
     assert code == 0, err
     assert "LF summary (569 rows x 10 LFs)" in out and "large_radius" in out
-    # issue 28: the accuracy of the written labels, on the rows that have one, beside the coverage;
+    # the accuracy of the written labels, on the rows that have one, beside the coverage;
     # rows no LF voted on named as such, not as ties; accuracy over all rows with them counted wrong
     assert re.search(r'Scored on the gold labels of "all" \(569 rows\):\n  accuracy=0\.9\d+ on the (\d+) rows with a '
                      r'label \(coverage=0\.8\d+\)\n  accuracy=0\.8\d+ over all 569 rows, rows without a label '
@@ -315,7 +315,7 @@ def test_fit_says_when_the_model_overrules_majority_vote_often(cli, tmp_path, da
 
 
 def test_init_sets_the_review_options_and_checks_them(cli, tmp_path):
-    """Issue 26, item 8: overlap, leads, guidelines, label descriptions and a token from the
+    """Overlap, leads, guidelines, label descriptions and a token from the
     command line, not typed into weaklabel.toml by hand."""
     from weaklabel.review.project import Project
 
@@ -343,7 +343,7 @@ def test_init_sets_the_review_options_and_checks_them(cli, tmp_path):
 
 
 def test_a_blank_row_id_in_an_import_is_named_as_blank_not_as_nan(cli, tmp_path, spam_project):
-    """Issue 25: a blank row_id cell was reported as the unknown id 'nan'."""
+    """A blank row_id cell was reported as the unknown id 'nan'."""
     f = tmp_path / "blank.csv"
     f.write_text("row_id,label,annotator\n,SPAM,ana\nc1,HAM,ana\n")
     code, _, err = cli("labels", "import", "--project", str(spam_project), "--file", str(f))
@@ -351,7 +351,7 @@ def test_a_blank_row_id_in_an_import_is_named_as_blank_not_as_nan(cli, tmp_path,
 
 
 def test_labels_import_resolves_a_class_name_by_case_alone(cli, tmp_path, spam_project):
-    """Issue 28: "spam" and "Ham" were refused for SPAM and HAM, though the README says case is
+    """The labels "spam" and "Ham" were refused for SPAM and HAM, though the README says case is
     resolved; a name that two classes share by case stays refused."""
     f = tmp_path / "cased.csv"
     f.write_text("row_id,label,annotator\nc1,spam,ana\nc2,Ham,ana\nc3,1,ana\n")
@@ -398,7 +398,7 @@ def test_users_add_list_password_role_remove(tmp_path, monkeypatch, capsys):
 
 
 def test_class_balance_on_fit_run_and_train(cli, tmp_path):
-    """Issue 28: the class balance had no flag. Given, it fixes the model's prior."""
+    """The class balance had no flag. Given, it fixes the model's prior."""
     code, out, err = cli("run", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs/cancer.py",
                          "--class-balance", "malignant=0.37,benign=0.63", "--out", str(tmp_path / "r"))
     assert code == 0, err

@@ -77,7 +77,7 @@ def test_long_commands_name_their_steps_on_a_terminal(monkeypatch, capsys):
 
 
 def test_drill_down_and_queue_show_each_text_in_full_wrapped_to_the_terminal(spam_project, capsys):
-    """Issue 28: drill-down cut each text at 40 characters, and the text is what the user drilled
+    """Drill-down cut each text at 40 characters, and the text is what the user drilled
     down to read; `weaklabel queue` showed no text at all."""
     from weaklabel.cli import main
 
@@ -96,7 +96,7 @@ def test_drill_down_and_queue_show_each_text_in_full_wrapped_to_the_terminal(spa
 
 
 def test_a_long_wait_shows_elapsed_against_expected_seconds_on_a_terminal(monkeypatch, capsys):
-    """Issue 29: ``ls pull`` waits for Label Studio to build its export (77-85 s for 10,000
+    """``ls pull`` waits for Label Studio to build its export (77-85 s for 10,000
     annotations) with nothing to show; the bar counts the seconds against the estimate."""
     import time
 

@@ -1,4 +1,4 @@
-"""A user's own files through compare and train (issue 28): the end model reads the text, not
+"""A user's own files through compare and train: the end model reads the text, not
 the id columns, and a held-out file is what gets scored."""
 
 import io

@@ -117,7 +117,7 @@ def test_import_stays_light():
 
 
 def test_probs_to_preds_refuses_nan_rows_and_strings():
-    """Issue 25: a NaN row came out as class 0, and string arrays slipped through."""
+    """A NaN row came out as class 0, and string arrays slipped through."""
     from weaklabel.compat.snorkel.utils import to_int_label_array
 
     with pytest.raises(ValueError, match="NaN or infinite values in 1 row.*first row 1"):
@@ -130,7 +130,7 @@ def test_probs_to_preds_refuses_nan_rows_and_strings():
 
 
 def test_seed_seeds_true_random_tie_breaks():
-    """Issue 28: two fits with seed=1 gave different "true-random" labels, though the docs said
+    """Two fits with seed=1 gave different "true-random" labels, though the docs said
     ``seed`` seeds tie-breaks. Snorkel seeds its global generator in fit; here each model has
     its own, so the same seed gives the same labels without touching the caller's."""
     from weaklabel.compat.snorkel.labeling.model import LabelModel
@@ -155,7 +155,7 @@ def test_seed_seeds_true_random_tie_breaks():
 
 
 def test_slicing_functions_that_return_a_bool_work_on_every_applier():
-    """Issue 28: the Dask and parallel SF appliers refused an SF returning a bool, which is how
+    """The Dask and parallel SF appliers refused an SF returning a bool, which is how
     Snorkel's tutorials write them; the pandas applier took it."""
     pytest.importorskip("dask")
     import dask.dataframe as dd
@@ -181,7 +181,7 @@ def test_slicing_functions_that_return_a_bool_work_on_every_applier():
 
 
 def test_rows_answer_the_pandas_idioms_lfs_use():
-    """Issue 28: 7 of 19 common idioms crashed on a row (x.values, .isnull(), .fillna(), .loc,
+    """7 of 19 common idioms crashed on a row (x.values, .isnull(), .fillna(), .loc,
     .iloc) and x.copy() gave a dict. Each is answered as a pandas row would answer it."""
     df = pd.DataFrame({"text": ["hi there", None], "n": [1.0, np.nan]}, index=["a", "b"])
     x, y = frame_rows(df)
@@ -212,7 +212,7 @@ def test_rows_answer_the_pandas_idioms_lfs_use():
     {"n": [1, 2], "flag": [True, False]},               # ints and bools: object, Python objects
 ])
 def test_row_values_have_the_types_snorkels_pandas_applier_hands_over(frame):
-    """Issue 28: values were always Python numbers; Snorkel's applier (df.apply(f, axis=1)) gives
+    """Values were always Python numbers; Snorkel's applier (df.apply(f, axis=1)) gives
     NumPy scalars where the frame's columns share a NumPy dtype. Each row now matches pandas'."""
     df = pd.DataFrame(frame)
     seen: list = []
@@ -223,7 +223,7 @@ def test_row_values_have_the_types_snorkels_pandas_applier_hands_over(frame):
 
 
 def test_the_compat_label_model_reaches_the_native_options_and_gold():
-    """Issue 28: the compat LabelModel could not reach weaklabel's own options (confusion=, ...)
+    """The compat LabelModel could not reach weaklabel's own options (confusion=, ...)
     or take gold. With the same options, seed and gold it gives the native model's output."""
     from weaklabel import load_dataset
     from weaklabel.apply import apply_lfs
@@ -244,7 +244,7 @@ def test_the_compat_label_model_reaches_the_native_options_and_gold():
 
 
 def test_label_model_warnings_name_the_lfs_an_applier_made():
-    """Issue 28: the warning named LFs by position ('lf_2'). An applier's matrix is an ndarray that
+    """The warning named LFs by position ('lf_2'). An applier's matrix is an ndarray that
     remembers its LFs' names; slicing off columns drops them rather than misname."""
     import warnings
 

@@ -24,7 +24,7 @@ def test_spam_tutorial_runs_and_prints_its_results():
     scores = {k: float(v) for k, v in re.findall(r"(Majority Vote|Label Model|Test) Accuracy:\s+([\d.]+)%", out)}
     # Majority vote with Snorkel's deterministic "random" tie-break gives Snorkel's own number.
     assert scores["Majority Vote"] == pytest.approx(84.4, abs=0.05)
-    # issue 23's bar: never more than a point below majority vote (84.0 against 84.4 here)
+    # the bar: never more than a point below majority vote (84.0 against 84.4 here)
     assert scores["Label Model"] >= scores["Majority Vote"] - 1.0
     assert scores["Test"] >= 80.0
 

@@ -350,7 +350,7 @@ def _labels(user: Browser, task_id: int, ranges, **extra):
 
 
 def test_ner_round_trip_push_annotate_pull(label_studio, admin_token, monkeypatch, capsys, tmp_path):
-    """Issue 32: a Labels project with the model's spans as predictions in character offsets; two
+    """A Labels project with the model's spans as predictions in character offsets; two
     experts' spans (an update, a deletion) back into the span store, idempotently."""
     from weaklabel.review.span_store import SpanStore
 
@@ -452,7 +452,7 @@ def _choices(user: Browser, task_id: int, choices, **extra):
 
 def test_multilabel_round_trip_push_annotate_pull_and_serve(label_studio, admin_token, monkeypatch, capsys,
                                                             tmp_path):
-    """Issue 27: a Choices choice="multiple" project with the model's label sets as predictions;
+    """A Choices choice="multiple" project with the model's label sets as predictions;
     two experts' sets (the empty set, an update, a deletion, a task made in Label Studio) back into
     the label-set store, idempotently; ls serve's predictions and webhook."""
     from tests.review.label_set_fixtures import TEXTS, label_set_project

@@ -68,7 +68,7 @@ def test_fetch_errors_are_clear(tmp_path):
 
 
 def test_fetch_never_deletes_what_it_did_not_write(mirror, tmp_path):
-    """Issue 25 (data loss): fetch replaced an existing youtube/ folder it had not made, extra files
+    """Data loss: fetch replaced an existing youtube/ folder it had not made, extra files
     and subfolders included."""
     root = tmp_path / "c"
     mine = root / "youtube"

@@ -88,7 +88,7 @@ def test_unknown_label_in_an_export_is_named(tmp_path):
 
 
 def test_a_json_export_saved_with_a_bom_is_read(tmp_path):
-    """Issue 25: a JSON export saved with a UTF-8 BOM was refused (the CSV one was read)."""
+    """A JSON export saved with a UTF-8 BOM was refused (the CSV one was read)."""
     from weaklabel.io.labelstudio import read_export
 
     export = [{"id": 5, "data": {"row_id": "r1"}, "annotations": [
@@ -102,7 +102,7 @@ def test_a_json_export_saved_with_a_bom_is_read(tmp_path):
 @pytest.mark.parametrize("answer, message", [(b"", "came back empty"), (b"  <!doctype html><html>login", "as HTML"),
                                              (b'{"detail": "x"}', "not a list of tasks"), (b"[{", "is not JSON")])
 def test_an_export_that_is_not_one_is_an_error_not_an_empty_export(monkeypatch, answer, message):
-    """Issue 25 (data loss): an empty or HTML answer to the export (an expired session, a proxy
+    """Data loss: an empty or HTML answer to the export (an expired session, a proxy
     page) was read as "no annotations" and retracted every label pulled before."""
     from weaklabel.io.ls_api import LabelStudioAPI, LabelStudioError
 

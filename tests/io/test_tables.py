@@ -107,7 +107,7 @@ FORMULA_IDS = ['=HYPERLINK("http://evil.example","click")', "+cmd|'/c calc'!A0",
 
 
 def test_csv_outputs_neutralise_formulas_and_read_back_as_written(tmp_path):
-    """Issue 25: ids like =HYPERLINK(...) were written as they are and ran in a spreadsheet."""
+    """Ids like =HYPERLINK(...) were written as they are and ran in a spreadsheet."""
     from weaklabel.review.store import ExpertLabelStore
 
     ids = np.array(FORMULA_IDS + ["-5", "+1.5", "plain"], dtype=object)

@@ -18,7 +18,7 @@ def test_finds_flipped_labels_on_tabular_data():
 
 
 def test_half_of_flipped_youtube_labels_are_in_the_top_k(data_dir):
-    """Issue 7's check: flip 5% of youtube's weak train labels; >= 50% come back in the top k."""
+    """The check: flip 5% of youtube's weak train labels; >= 50% come back in the top k."""
     import lfs.spam as spam
 
     tr = load_dataset("youtube", split="train", data_dir=data_dir)

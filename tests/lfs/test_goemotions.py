@@ -40,7 +40,7 @@ def test_on_dev_the_suite_covers_most_comments_and_no_rule_is_worse_than_its_lab
 
 
 def test_the_default_beats_any_vote_on_micro_and_macro_f1_on_test(splits):
-    """Issue 27's first two targets: micro-F1 at least the better of "any LF fires" and one Snorkel
+    """The first two targets: micro-F1 at least the better of "any LF fires" and one Snorkel
     model per label, and macro-F1 above both (Snorkel's are far below: `weaklabel benchmark`
     prints them)."""
     (L_tr, _), (L_te, Y_te) = splits["train"], splits["test"]

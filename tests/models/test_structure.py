@@ -103,7 +103,7 @@ def test_regime_generator_rejects_unknown_names():
 
 
 def test_trec_test_split_differs_from_valid_so_valid_gold_does_not_transfer(data_dir):
-    """Pins why the default with valid gold trails tuned Snorkel on trec (issue 12, item 4):
+    """Pins why the default with valid gold trails tuned Snorkel on trec:
     the gold layers fitted on half of valid's gold predict the other half much better and
     the test split much worse, and the class shares of valid and test differ. Choosing among
     models by held-out valid gold cannot escape it: of the default with and without the
@@ -179,7 +179,7 @@ def test_a_narrow_rule_inside_a_broad_one_is_not_outvoted_by_it():
 
 @pytest.mark.parametrize("pi", [0.5, 0.3])
 def test_two_plus_two_one_sided_lfs_do_not_collapse(pi):
-    """The textbook case of issue 23 (was 0.53 against majority vote's 0.79)."""
+    """The textbook case (was 0.53 against majority vote's 0.79)."""
     from weaklabel.bench.synthetic import one_sided_L
 
     diffs = []

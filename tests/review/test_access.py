@@ -139,7 +139,7 @@ def test_only_this_servers_host_names_are_answered(host, ok):
 
 
 def test_a_signing_in_proxy_is_believed_only_from_its_own_address(store):
-    """Issue 26: identity from a reverse proxy header behind an allow-list. The TCP peer must be
+    """Identity from a reverse proxy header behind an allow-list. The TCP peer must be
     a trusted proxy (a visitor could send the header too); None is loopback (Streamlit's)."""
     store.add_account("Ana", PW, role="lead")
     policy = AccessPolicy.from_env({"WEAKLABEL_APP_PROXY_HEADER": "X-Forwarded-User",

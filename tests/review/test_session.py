@@ -212,7 +212,7 @@ def test_progress_aligns_labels_and_predictions_when_an_imported_row_is_absent(s
 
 
 def test_background_refits_leave_keypresses_alone(spam_project, monkeypatch):
-    """Issue 26, item 3: with background refits, the label that reaches refit_every returns at
+    """With background refits, the label that reaches refit_every returns at
     once; decisions made while the fit runs are all stored and count toward the next refit."""
     import threading
 
@@ -279,7 +279,7 @@ def test_a_background_refit_fits_in_a_worker_process_like_a_refit_here(spam_proj
 
 
 def test_a_second_tab_cannot_overwrite_what_the_first_decided(spam_project):
-    """Issue 26, item 8: two tabs of one expert show the same item; once one tab decides it, a
+    """Two tabs of one expert show the same item; once one tab decides it, a
     press in the stale tab is refused instead of silently replacing the label."""
     from weaklabel.review.session import StaleDecision
 
@@ -302,7 +302,7 @@ def test_a_second_tab_cannot_overwrite_what_the_first_decided(spam_project):
 
 @pytest.mark.parametrize("key", ["refit_every", "overlap"])
 def test_a_bad_count_in_weaklabel_toml_names_its_key(tmp_path, key):
-    """Issue 25: "refit_every and overlap must be >= 1" did not say which key was wrong."""
+    """The message "refit_every and overlap must be >= 1" did not say which key was wrong."""
     bad = tmp_path / "bad.toml"
     bad.write_text(f"[project]\n{key} = 0\n")
     with pytest.raises(InputError, match=rf"key '{key}' in .*bad.toml must be >= 1, got 0"):
@@ -310,7 +310,7 @@ def test_a_bad_count_in_weaklabel_toml_names_its_key(tmp_path, key):
 
 
 def test_the_refit_banner_counts_moves_without_expert_labels_and_names_the_ones_going_back():
-    """Issue 26, item 8: the banner said 483 rows changed, then two flipped back 10 labels later.
+    """The banner said 483 rows changed, then two flipped back 10 labels later.
     Rows an expert labeled are not moves (the export gives the expert's label); a row going
     back is named as such; the examples are the most decided moves. Hand-computed: 5 rows."""
     from weaklabel.review.refit import label_moves
@@ -344,7 +344,7 @@ def test_a_session_banner_sees_a_row_go_back(spam_project, monkeypatch):
 
 
 def test_a_label_given_through_the_api_is_recorded_as_the_app_records_it(spam_project):
-    """Issue 28: ReviewSession.label() defaulted to source "queue", so an audit row labeled
+    """ReviewSession.label() defaulted to source "queue", so an audit row labeled
     through the API never trained the model as the same label given in the app does."""
     proj = Project.load(spam_project)
     proj.audit_fraction = 1.0                  # every item is an audit row: drawn at random

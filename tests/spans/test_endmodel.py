@@ -77,7 +77,7 @@ def test_bad_inputs_name_the_argument_and_the_fix():
 
 @pytest.mark.parametrize("name", ["wikigold", "laptopreview"])
 def test_the_end_model_scores_at_least_the_label_models_test_f1(data_dir, name):
-    """Issue 32's target, on the two sets that train in seconds (the benchmark runs all four)."""
+    """The end-model target, on the two sets that train in seconds (the benchmark runs all four)."""
     from weaklabel.spans import SeqLabelModelDefault, read_seq_splits, span_f1
 
     splits = read_seq_splits(data_dir / "seq" / name)

@@ -68,7 +68,7 @@ PUBLISHED_MV = {"wikigold": 52.24, "bc5cdr": 83.46, "ncbi-disease": 78.44, "lapt
 
 @pytest.mark.parametrize("name", list(PUBLISHED_MV))
 def test_majority_vote_reproduces_wrench_and_the_default_is_not_below_it(data_dir, name):
-    """Issue 24's targets on the four WRENCH sets: majority vote within 0.5 F1 of WRENCH's
+    """The targets on the four WRENCH sets: majority vote within 0.5 F1 of WRENCH's
     published number (it is exact), and the default no more than 1 F1 below it."""
     from weaklabel.spans.evaluate import span_f1
     from weaklabel.spans.select import SeqLabelModelDefault
@@ -83,7 +83,7 @@ def test_majority_vote_reproduces_wrench_and_the_default_is_not_below_it(data_di
 
 
 def test_the_default_reaches_chmms_published_mean_without_embeddings(data_dir):
-    """Issue 24's target: over the four WRENCH sets the default's mean entity F1 is at least CHMM's
+    """The target: over the four WRENCH sets the default's mean entity F1 is at least CHMM's
     published 73.6 (CHMM uses BERT embeddings; the default sees the LF votes only)."""
     from weaklabel.spans.evaluate import span_f1
     from weaklabel.spans.select import SeqLabelModelDefault

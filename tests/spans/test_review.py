@@ -174,7 +174,7 @@ def test_expert_documents_never_cost_the_default_f1_on_real_data(data_dir):
 
 
 def test_queue_documents_lift_wikigold_more_than_random_ones(data_dir):
-    """Issue 32's target on wikigold, one seed: 50 documents from the conflict queue lift the default's F1
+    """The review target on wikigold, one seed: 50 documents from the conflict queue lift the default's F1
     on the other documents more than 50 random ones (5 seeds: +3.6 against +1.2)."""
     from weaklabel.spans.wrench import read_seq_splits
 

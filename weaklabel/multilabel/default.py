@@ -206,7 +206,7 @@ class MultiLabelModel(_MultiLabelBase):
             uniq, inverse = _patterns(L.rows(cov), inverse=True)
             Vp, Vn, fold = _split(uniq)
             P[cov] = self._posterior(self._evidence(Vp, Vn, fold))[1][inverse]
-        return P
+        return np.clip(P, 0.0, 1.0)       # a sum of posteriors can overshoot 1 by a rounding error
 
     def no_votes(self, L: MultiLabelMatrix) -> np.ndarray:
         """(n,) bool: the items whose marginals are the prior only (no LF voted on them)."""

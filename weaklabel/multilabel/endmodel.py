@@ -66,8 +66,9 @@ class MultiLabelEndModel(Estimator):
         if Q.ndim != 2 or Q.shape[0] != len(texts):
             raise InputError(f"Q: expected an ({len(texts)}, k) matrix of marginals, one row per text, got shape "
                              f"{Q.shape}")
-        if not np.isfinite(Q).all() or Q.min() < 0 or Q.max() > 1:
+        if not np.isfinite(Q).all() or Q.min() < -1e-9 or Q.max() > 1 + 1e-9:
             raise InputError("Q: expected marginals in [0, 1] (a label model's predict_proba)")
+        Q = np.clip(Q, 0.0, 1.0)          # sums of posteriors can overshoot 1 by a rounding error
         if not self.C > 0:
             raise InputError(f"C: expected a positive regularisation strength, got {self.C!r}")
         vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2 if len(texts) >= 50 else 1, sublinear_tf=True,
