@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from weaklabel import InputError, LabelMatrix, LabelSpace
-from weaklabel import benchmark as B
+from weaklabel.bench import harness as B
 from weaklabel.bench.synthetic import sample_L
 from weaklabel.cli import main
 from weaklabel.io.wrench import write_wrench_split

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from weaklabel import InputError
-from weaklabel import benchmark as B
+from weaklabel.bench import harness as B
 from weaklabel.evaluate import calibration_scores
 
 

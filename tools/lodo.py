@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from weaklabel import benchmark as B
+from weaklabel.bench import harness as B
 from weaklabel.cli._render import markdown
 from weaklabel.models import LabelModel, label_model, probs_to_preds
 from weaklabel.models import _patterns as patterns_mod

@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from weaklabel import benchmark as B
+from weaklabel.bench import harness as B
 from weaklabel.cli._render import markdown
 from weaklabel.spans.evaluate import span_f1
 from weaklabel.spans.hmm import HMM

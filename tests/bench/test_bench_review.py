@@ -37,7 +37,7 @@ def _study(L_tr, y_tr, L_te, y_te, strategies, seeds=5):
 
 
 def _split(data_dir, name):
-    from weaklabel.benchmark import _splits
+    from weaklabel.bench.harness import _splits
 
     splits = _splits(data_dir / name if not name.endswith(".mat") else data_dir / "labelmatrices" / name, None)
     tr, te = splits["train"], splits["test"]

@@ -176,7 +176,7 @@ def test_explain_terms_include_the_gold_correction():
 def test_fifty_random_gold_labels_lift_the_default_on_wrench_youtube(data_dir):
     """50 random train gold labels improve LabelModel's test accuracy over the
     unsupervised fit, averaged over 5 draws (and 100/200 labels lift it further)."""
-    from weaklabel.benchmark import gold_curve
+    from weaklabel.bench.harness import gold_curve
 
     curve = gold_curve(data_dir / "youtube", sizes=(0, 50, 100, 200), draws=5)
     mean = curve.groupby("gold_rows")["score"].mean()

@@ -1,12 +1,12 @@
-"""`weaklabel benchmark` on sequence sets (weaklabel/spans/benchmark.py)."""
+"""`weaklabel benchmark` on sequence sets (weaklabel/bench/harness_spans.py)."""
 
 import json
 
 import pytest
 
 from weaklabel import InputError
+from weaklabel.bench.harness_spans import run_seq, summarize_seq
 from weaklabel.cli import main
-from weaklabel.spans.benchmark import run_seq, summarize_seq
 from weaklabel.spans.matrix import SpanMatrix
 from weaklabel.spans.wrench import SeqSplit, write_seq_split
 

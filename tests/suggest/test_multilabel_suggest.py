@@ -58,7 +58,7 @@ def test_a_rule_an_existing_lf_makes_is_left_out_and_bad_input_is_refused():
 
 
 def test_the_written_module_loads_and_votes_as_the_suggestions_do(tmp_path):
-    from weaklabel.multilabel.benchmark import load_multilabel_suite
+    from weaklabel.io.suite import load_multilabel_suite
 
     df, Y = _corpus()
     table = suggest_multilabel_lfs(df, _labeled(Y, 80), LABELS)

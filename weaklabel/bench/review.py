@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..benchmark import auto_metric
 from ..evaluate import metric_scores
 from ..exceptions import InputError
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
 from ..review.queue import BY_VOTES, conflict_weights, drawn_at_random, rank
+from .harness import auto_metric
 
 STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
@@ -114,10 +114,10 @@ def run_review_bench(dirs: Sequence[str | Path], *, strategies: Sequence[str] = 
                      budgets: Sequence[int] = (25, 50, 100, 200), seeds: int = 5,
                      batch: int = 5, audit_fraction: float = 0.0) -> pd.DataFrame:
     """Simulate every strategy on every classification set in ``dirs`` (WRENCH folders, ``.mat``
-    files, folders of them: :func:`weaklabel.benchmark.expand_sources`); every strategy is averaged over
+    files, folders of them: :func:`weaklabel.bench.harness.expand_sources`); every strategy is averaged over
     ``seeds`` (each strategy breaks ties at random; random draws its rows). A set without a test
     split is scored on train."""
-    from ..benchmark import _name, _splits, expand_sources, is_seq_source
+    from .harness import _name, _splits, expand_sources, is_seq_source
 
     rows = []
     for d in [src for src in expand_sources(dirs) if not is_seq_source(src)]:

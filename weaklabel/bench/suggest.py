@@ -62,10 +62,10 @@ def run_suggest_bench(sources: Sequence[str | Path], *, sizes: Sequence[int] = (
     """One row per (dataset, N, seed, method): the test ``score`` (its ``metric``: accuracy, or
     micro F1 on a multi-label set), and seconds to suggest."""
     from ..apply import apply_lfs
-    from ..benchmark import _splits
     from ..io.suite import load_suite
     from ..multilabel.data import is_multilabel_folder
     from ..suggest import suggest_lfs
+    from .harness import _splits
 
     rows = []
     for src in map(Path, sources):
@@ -109,8 +109,8 @@ def run_suggest_bench(sources: Sequence[str | Path], *, sizes: Sequence[int] = (
 
 def _multilabel_rows(src: Path, sizes: Sequence[int], seeds: int, lfs: str | None) -> list[dict[str, Any]]:
     """The four arms on a multi-label set, scored by micro F1 on its test split."""
+    from ..io.suite import load_multilabel_suite
     from ..multilabel import MultiLabelEndModel, MultiLabelModel, apply_multilabel_lfs, multilabel_scores
-    from ..multilabel.benchmark import load_multilabel_suite
     from ..multilabel.data import read_multilabel_split
     from ..suggest import multilabel_suggested_lfs, suggest_multilabel_lfs
 

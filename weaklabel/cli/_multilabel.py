@@ -13,7 +13,7 @@ from ._render import markdown
 def multilabel_benchmark(sources: list[Path], args: argparse.Namespace) -> None:
     """One table per set: micro / macro F1, Hamming loss, subset accuracy and label cardinality on
     test, for every multi-label model, the default with dev-tuned thresholds, and the end model."""
-    from ..multilabel.benchmark import run_multilabel
+    from ..bench.harness_multilabel import run_multilabel
 
     if not args.lfs:
         raise InputError(f"{sources[0]}: a multi-label set holds gold labels only; pass the LF suite to run on "

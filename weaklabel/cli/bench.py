@@ -13,7 +13,7 @@ from ._render import markdown as _markdown
 
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
-    from .. import benchmark
+    from ..bench import harness as benchmark
 
     if args.gold_curve:
         try:
@@ -72,7 +72,7 @@ def _seq_benchmark(sources: list[Path], args: argparse.Namespace, *, beside_clas
     from tqdm.auto import tqdm
 
     from .._progress import QUIET
-    from ..spans.benchmark import SEQ_MODELS, run_seq, summarize_seq
+    from ..bench.harness_spans import SEQ_MODELS, run_seq, summarize_seq
 
     models = [m for m in args.models.split(",") if m in SEQ_MODELS] if args.models else None
     bar = tqdm(disable=QUIET or not sys.stderr.isatty(), unit="fit", total=None)

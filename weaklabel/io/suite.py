@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from ..exceptions import InputError, InputTypeError
 from ..labels import LabelSpace
@@ -72,3 +73,12 @@ def _import(spec: str, arg: str = "lfs") -> ModuleType:
             "or an importable module name") from exc
     except Exception as exc:
         raise InputError(f"{arg}: importing {spec!r} raised {type(exc).__name__}: {exc}; fix the LF module") from exc
+
+
+def load_multilabel_suite(spec: str) -> tuple[list[Any], list[str]]:
+    """A multi-label suite: (LFs, label names) from a module path or dotted name that defines
+    ``LABELS`` (the label names, in the data's order) and ``LFS`` (multi-label LFs)."""
+    module = _import(spec)
+    if not hasattr(module, "LFS") or not hasattr(module, "LABELS"):
+        raise InputError(f"lfs: {spec!r} must define LABELS (the label names) and LFS (the LFs)")
+    return list(module.LFS), [str(x) for x in module.LABELS]

@@ -31,8 +31,8 @@ from .project import Project
 def load_items(project: Project) -> tuple[pd.DataFrame, list[str], list[str], list[Any], list[str]]:
     """A multi-label project's items: the frame the LFs read (every column of the data), the ids
     (as text), the texts shown to experts, the LFs and the label names."""
+    from ..io.suite import load_multilabel_suite
     from ..io.tables import read_table
-    from ..multilabel.benchmark import load_multilabel_suite
     from ..multilabel.data import is_multilabel_folder, read_labels, read_multilabel_split
 
     if project.kind != "multilabel":

@@ -19,31 +19,22 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InputError
-from .data import read_multilabel_split
+from ..io.suite import load_multilabel_suite
+from ..multilabel.data import read_multilabel_split
 
 
 def _models() -> dict[str, Callable[[], Any]]:
-    from .default import MultiLabelModel
-    from .models import AnyVote, OneVsRest, OneVsRestMajority
+    from ..multilabel.default import MultiLabelModel
+    from ..multilabel.models import AnyVote, OneVsRest, OneVsRestMajority
 
     return {"default": MultiLabelModel, "any_vote": AnyVote, "ovr_majority": OneVsRestMajority,
             "ovr_label_model": lambda: OneVsRest(model="label_model"),
             "ovr_snorkel (Argilla)": lambda: OneVsRest(model="snorkel")}
 
 
-def load_multilabel_suite(spec: str) -> tuple[list[Any], list[str]]:
-    """(LFs, label names) from a module path or dotted name defining ``LFS`` and ``LABELS``."""
-    from ..io.suite import _import
-
-    module = _import(spec)
-    if not hasattr(module, "LFS") or not hasattr(module, "LABELS"):
-        raise InputError(f"lfs: {spec!r} must define LABELS (the label names) and LFS (the LFs)")
-    return list(module.LFS), [str(x) for x in module.LABELS]
-
-
 def end_model_marginals(texts_train: Any, Q: np.ndarray, texts_test: Any, *, seed: int = 0) -> np.ndarray:
     """Test marginals of :class:`~weaklabel.multilabel.endmodel.MultiLabelEndModel` fitted to ``Q``."""
-    from .endmodel import MultiLabelEndModel
+    from ..multilabel.endmodel import MultiLabelEndModel
 
     return MultiLabelEndModel(random_state=seed).fit(texts_train, Q).predict_proba(texts_test)
 
@@ -52,9 +43,9 @@ def run_multilabel(folder: str | os.PathLike[str], lfs: str, *, models: list[str
                    end_model: bool = True, progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """One row per model: micro / macro F1, Hamming loss, subset accuracy, cardinality and seconds
     (fit and predict on train) on the test split."""
-    from .matrix import apply_multilabel_lfs
-    from .metrics import multilabel_scores
-    from .models import best_thresholds
+    from ..multilabel.matrix import apply_multilabel_lfs
+    from ..multilabel.metrics import multilabel_scores
+    from ..multilabel.models import best_thresholds
 
     folder = Path(folder)
     suite, names = load_multilabel_suite(lfs)

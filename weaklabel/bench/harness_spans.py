@@ -17,10 +17,10 @@ from typing import Any
 import pandas as pd
 
 from ..exceptions import InputError, OptionalDependencyError
-from .evaluate import span_scores
-from .matrix import SpanMatrix
-from .tags import Span
-from .wrench import read_seq_splits
+from ..spans.evaluate import span_scores
+from ..spans.matrix import SpanMatrix
+from ..spans.tags import Span
+from ..spans.wrench import read_seq_splits
 
 # WRENCH's final tables (entity F1 on test; SOURCES.md): printed beside the measured rows.
 PUBLISHED = {
@@ -34,9 +34,9 @@ PUBLISHED = {
 
 
 def _models() -> dict[str, Callable[[], Any]]:
-    from .hmm import HMM
-    from .models import TokenDawidSkene, TokenMajorityVote
-    from .select import SeqLabelModelDefault
+    from ..spans.hmm import HMM
+    from ..spans.models import TokenDawidSkene, TokenMajorityVote
+    from ..spans.select import SeqLabelModelDefault
 
     return {"seq_default": SeqLabelModelDefault, "token_majority": TokenMajorityVote,
             "token_dawid_skene": TokenDawidSkene, "hmm": HMM, "end_model_crf": DefaultThenCRF}
@@ -60,8 +60,8 @@ class DefaultThenCRF:
     needs_tokens = True
 
     def fit(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> DefaultThenCRF:
-        from .endmodel import SpanCRF
-        from .select import SeqLabelModelDefault
+        from ..spans.endmodel import SpanCRF
+        from ..spans.select import SeqLabelModelDefault
 
         label_model = SeqLabelModelDefault().fit(L)
         self.crf_ = SpanCRF().fit(tokens, label_model.predict_spans(L), L)

@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .evaluate import calibration_scores, metric_scores
-from .exceptions import DatasetNotFoundError, InputError
-from .io.wrench import WrenchSplit, read_wrench_labels, read_wrench_split
-from .matrix import LabelMatrix
-from .models import BaseLabelModel, SnorkelLabelModel, probs_to_preds
-from .models.registry import MODELS, PEERS, make_model
+from ..evaluate import calibration_scores, metric_scores
+from ..exceptions import DatasetNotFoundError, InputError
+from ..io.wrench import WrenchSplit, read_wrench_labels, read_wrench_split
+from ..matrix import LabelMatrix
+from ..models import BaseLabelModel, SnorkelLabelModel, probs_to_preds
+from ..models.registry import MODELS, PEERS, make_model
 
 SNORKEL_GRID: list[dict[str, Any]] = [dict(lr=lr, n_epochs=ep, l2=l2) for lr in (0.001, 0.01, 0.1) for ep in (100, 500)
                 for l2 in (0.0, 0.1)]
@@ -69,8 +69,8 @@ def expand_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """
     import glob
 
-    from .multilabel.data import is_multilabel_folder
-    from .spans.wrench import is_seq_folder
+    from ..multilabel.data import is_multilabel_folder
+    from ..spans.wrench import is_seq_folder
 
     out: list[Path] = []
     for raw in paths:
@@ -99,14 +99,14 @@ def expand_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 def is_multilabel_source(source: Path) -> bool:
     """Whether an expanded source is a multi-label set in GoEmotions' layout (scored by
     ``weaklabel.multilabel``)."""
-    from .multilabel.data import is_multilabel_folder
+    from ..multilabel.data import is_multilabel_folder
 
     return is_multilabel_folder(source)
 
 
 def is_seq_source(source: Path) -> bool:
     """Whether an expanded source is a sequence-labeling set (scored by ``weaklabel.spans``)."""
-    from .spans.wrench import is_seq_folder
+    from ..spans.wrench import is_seq_folder
 
     return source.is_dir() and is_seq_folder(source)
 
@@ -120,7 +120,7 @@ def _splits(folder: Path, lfs: Any) -> dict[str, WrenchSplit]:
     if folder.suffix == ".mat":
         if lfs is not None:
             raise InputError(f"lfs: {folder} holds label matrices only (no texts to re-apply LFs to)")
-        from .io.matfile import read_mat_splits
+        from ..io.matfile import read_mat_splits
 
         out = read_mat_splits(folder)
         out.setdefault("test", out["train"])
@@ -138,8 +138,8 @@ def _splits(folder: Path, lfs: Any) -> dict[str, WrenchSplit]:
             raise DatasetNotFoundError(f"{folder}: neither train.json nor valid.json to fit on")
         out["train"] = out.pop("valid")
     if lfs is not None:  # re-apply an LF suite to the texts instead of the stored votes
-        from .apply import apply_lfs
-        from .io.suite import load_suite
+        from ..apply import apply_lfs
+        from ..io.suite import load_suite
 
         suite = load_suite(lfs) if isinstance(lfs, str) else lfs
         for s in out.values():
@@ -151,7 +151,7 @@ def _fit(name: str, seed: int, splits: dict[str, WrenchSplit], use_valid_gold: b
          metric: str, k: int) -> BaseLabelModel:
     import warnings
 
-    from .models import LabelModelWarning
+    from ..models import LabelModelWarning
 
     train, valid = splits["train"], splits.get("valid")
     if name == "snorkel_tuned":
@@ -178,7 +178,7 @@ def _fit(name: str, seed: int, splits: dict[str, WrenchSplit], use_valid_gold: b
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LabelModelWarning)  # the harness reports scores, not advice
         if use_valid_gold and valid is not None:
-            from .matrix import LabelMatrix
+            from ..matrix import LabelMatrix
 
             L = LabelMatrix(np.vstack([train.L.votes, valid.L.votes]), train.L.lf_names,
                             label_space=train.L.label_space)
@@ -242,9 +242,9 @@ def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None 
     seq = [s for s in sources if is_seq_source(s)]
     if seq:
         raise InputError(f"dirs: {seq[0]} is a sequence-labeling set; score it with "
-                         "weaklabel.spans.benchmark.run_seq (the CLI does both)")
+                         "weaklabel.bench.harness_spans.run_seq (the CLI does both)")
     rows = []
-    from ._progress import QUIET
+    from .._progress import QUIET
 
     show = (sys.stderr.isatty() and not QUIET) if progress is None else progress
     bar = tqdm(total=len(sources) * len(models), disable=not show, unit="fit")
@@ -336,7 +336,7 @@ def gold_curve(folder: str | os.PathLike[str], *, sizes: Sequence[int] = (0, 25,
     """
     import warnings
 
-    from .models import LabelModelWarning
+    from ..models import LabelModelWarning
 
     splits = _splits(Path(folder), lfs)
     train, test = splits["train"], splits["test"]
