@@ -154,6 +154,7 @@ def test_default_meets_majority_vote_on_the_shared_label_matrices(data_dir):
     assert means.loc["label_model"].mean() >= means.loc["majority"].mean() + 0.04
 
 
+@pytest.mark.slow
 def test_with_valid_gold_the_default_meets_tuned_snorkel(data_dir):
     """On every dev matrix with a valid split but trec, whose test split
     differs from valid so that no gold layer learned on valid carries over to it
@@ -162,7 +163,7 @@ def test_with_valid_gold_the_default_meets_tuned_snorkel(data_dir):
         pytest.skip("tuned Snorkel needs the snorkel extra: pip install 'weaklabel[snorkel]'")
     sources = [data_dir / "youtube"] + [data_dir / "labelmatrices" / f"{name}.mat"
                                         for name in ("aa2", "breast_cancer", "cardio", "domain", "obs")]
-    res = B.run(sources, models=["label_model", "snorkel_tuned"], seeds=5, use_valid_gold=True)
+    res = B.run(sources, models=["label_model", "snorkel_tuned"], seeds=2, use_valid_gold=True)
     means = res.groupby(["model", "dataset"])["score"].mean().unstack()
     assert len(means.columns) == 6
     gap = means.loc["label_model"] - means.loc["snorkel_tuned"]
