@@ -101,6 +101,17 @@ def test_the_project_is_checked(tmp_path):
     path = label_set_project(tmp_path, strategy="uncertainty")
     with pytest.raises(InputError, match="strategy"):
         LabelSetReviewSession(Project.load(path))
+    path = label_set_project(tmp_path)
+    (tmp_path / "items.csv").write_text("cid,body\nc1,yay\nc1,thanks\n")
+    with pytest.raises(InputError, match="duplicate ids"):
+        LabelSetReviewSession(Project.load(path))
+    folder = tmp_path / "emo"                      # a GoEmotions-layout folder whose labels differ from LABELS
+    folder.mkdir()
+    (folder / "labels.txt").write_text("joy\nanger\n")
+    (folder / "train.tsv").write_text("yay\t0\tx1\n")
+    path = label_set_project(tmp_path, data="emo")
+    with pytest.raises(InputError, match="LABELS must list labels.txt's names"):
+        LabelSetReviewSession(Project.load(path))
 
 
 def test_a_goemotions_folder_is_a_project(data_dir, tmp_path):

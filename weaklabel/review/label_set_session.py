@@ -56,8 +56,7 @@ def load_items(project: Project) -> tuple[pd.DataFrame, list[str], list[str], li
     if text not in df.columns:
         raise InputError(f"text_column: {text!r} is not a column of {str(data)!r}; columns: "
                          f"{[str(c) for c in df.columns]}")
-    seen: set[str] = set()
-    dupes = [i for i in ids if i in seen or seen.add(i)]   # type: ignore[func-returns-value]
+    dupes = pd.Index(ids)[pd.Index(ids).duplicated()].tolist()
     if dupes:
         raise InputError(f"data: duplicate item ids {dupes[:5]} in {str(data)!r}; every item needs its own id "
                          "(set id_column)")
