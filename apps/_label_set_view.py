@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from apps._answer_view import doc_on_screen, progress, project_tabs, refit_status
+from apps._sign_in import session_live
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import display_text
 from weaklabel.review._highlight import md_escape as _md
@@ -68,8 +69,14 @@ def act(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str, kind:
     _set_item(nxt, state)
 
 
+def _press(path: str, sess: LabelSetReviewSession, lock: threading.Lock, annotator: str, *rest: Any) -> None:
+    """A button's callback: :func:`act`, unless the session ended (signed out elsewhere)."""
+    if session_live(path, annotator):
+        act(sess, lock, annotator, *rest)
+
+
 @st.fragment
-def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str) -> None:
+def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str, path: str) -> None:
     # A fragment: a key press re-renders this panel only.
     item = doc_on_screen(sess, lock, annotator, "ml", _set_item, "items")
     if item is None:
@@ -86,7 +93,7 @@ def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str
                + ("Your earlier answer is switched on." if item.get("answered") else
                   "The model's labels are switched on."))
     per_row = 5
-    args = (sess, lock, annotator)
+    args = (path, sess, lock, annotator)
     descriptions = sess.project.label_descriptions
     for start in range(0, len(sess.labels), per_row):
         cols = st.columns(per_row)
@@ -96,15 +103,15 @@ def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str
             on = name in selected
             cols[j].button(("✓ " if on else "") + name, key=f"ml-toggle-{i}-{shown}", shortcut=key,
                            type="primary" if on else "secondary", help=descriptions.get(name),
-                           on_click=act, args=(*args, "toggle", shown, st.session_state, name),
+                           on_click=_press, args=(*args, "toggle", shown, st.session_state, name),
                            use_container_width=True)
     left, mid, right = st.columns(3)
     left.button("Submit", key=f"ml-submit-{shown}", shortcut="Enter", type="primary", use_container_width=True,
-                on_click=act, args=(*args, "submit", shown, st.session_state))
+                on_click=_press, args=(*args, "submit", shown, st.session_state))
     mid.button("Skip", key=f"ml-skip-{shown}", shortcut="s", use_container_width=True,
-               on_click=act, args=(*args, "skip", shown, st.session_state))
+               on_click=_press, args=(*args, "skip", shown, st.session_state))
     right.button("Undo", key=f"ml-undo-{shown}", shortcut="u", use_container_width=True,
-                 on_click=act, args=(*args, "undo", shown, st.session_state))
+                 on_click=_press, args=(*args, "undo", shown, st.session_state))
     chosen = [x for x in sess.labels if x in selected]
     st.caption(f"item {_md(item['doc_id'])} · why this item: {_md(item['reason'])} · selected: "
                + (_md(", ".join(chosen)) if chosen else "none"))
@@ -169,6 +176,6 @@ def _export_tab(sess: LabelSetReviewSession) -> None:
 def label_set_main(path: str, annotator: str) -> None:
     """The multi-label project's tabs, for a signed-in expert."""
     project_tabs(path, annotator, "ml", "Applying the LFs and fitting the multi-label model...",
-                 {"Label": lambda sess, lock: _label_tab(sess, lock, annotator),
+                 {"Label": lambda sess, lock: _label_tab(sess, lock, annotator, path),
                   "Agreement": lambda sess, lock: _agreement_tab(sess, annotator),
                   "Export": lambda sess, lock: _export_tab(sess)})

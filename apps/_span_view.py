@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from apps._answer_view import doc_on_screen, progress, project_tabs, refit_status
+from apps._sign_in import session_live
 from apps._span_editor import span_editor
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import md_escape as _md
@@ -69,13 +70,15 @@ def apply_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str, 
     _set_doc(nxt, state)
 
 
-def _on_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str) -> None:
+def _on_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str, path: str) -> None:
     """The editor's callback: it runs before the page re-renders, so one key press costs one run."""
+    if not session_live(path, annotator):   # signed out elsewhere: the press is dropped
+        return
     apply_action(sess, lock, annotator, st.session_state["span-editor"].action, st.session_state)
 
 
 @st.fragment
-def _label_tab(sess: SpanReviewSession, lock: threading.Lock, annotator: str) -> None:
+def _label_tab(sess: SpanReviewSession, lock: threading.Lock, annotator: str, path: str) -> None:
     doc = doc_on_screen(sess, lock, annotator, "span", _set_doc, "documents")
     if doc is None:
         return
@@ -83,7 +86,7 @@ def _label_tab(sess: SpanReviewSession, lock: threading.Lock, annotator: str) ->
                + (" · your earlier answer is pre-filled" if doc.get("answered") else
                   " · the model's spans are pre-filled: Enter accepts them"))
     span_editor(doc["tokens"], doc["spans"], sess.types, key=_key(doc),
-                on_action=lambda: _on_action(sess, lock, annotator))
+                on_action=lambda: _on_action(sess, lock, annotator, path))
     progress(sess, annotator, "documents")
     refit_status(sess)
     info = sess.last_refit
@@ -141,6 +144,6 @@ def _export_tab(sess: SpanReviewSession) -> None:
 def span_main(path: str, annotator: str) -> None:
     """The span project's tabs, for a signed-in expert."""
     project_tabs(path, annotator, "span", "Loading the documents and fitting the sequence model...",
-                 {"Label": lambda sess, lock: _label_tab(sess, lock, annotator),
+                 {"Label": lambda sess, lock: _label_tab(sess, lock, annotator, path),
                   "Agreement": lambda sess, lock: _agreement_tab(sess, annotator),
                   "Export": lambda sess, lock: _export_tab(sess)})

@@ -115,3 +115,17 @@ def test_labeled_items_export_as_one_hot_columns(tmp_path):
     path, n = sess.store.export(tmp_path / "x.csv", sess.ids, sess.texts, format="onehot")
     df = pd.read_csv(path)
     assert n == 1 and df[["id", "admiration", "amusement", "gratitude"]].values.tolist() == [["c3", 1, 0, 1]]
+
+
+def test_a_press_after_the_session_ended_elsewhere_writes_nothing(tmp_path, monkeypatch):
+    from weaklabel.review.store import ExpertLabelStore
+
+    path = label_set_project(tmp_path)
+    monkeypatch.setenv("WEAKLABEL_PROJECT", str(path))
+    at = _app(path, "ana")
+    _ok(at)
+    proj = Project.load(path)
+    ExpertLabelStore(proj.store_url, project=proj.name).close_session(at.query_params["s"])   # signed out in a tab
+    at.button(key=f"ml-submit-{at.session_state['ml_shown']}").click().run()
+    assert LabelSetReviewSession(proj).store.events().empty
+    assert at.text_input(key="sign-in-name")                        # back to the sign-in form
