@@ -142,3 +142,12 @@ def test_a_refit_with_nothing_new_to_learn_reuses_the_last_fit(sess, monkeypatch
     sess.refit()
     assert calls == [] and sess.last_refit["answers"] == 1 and sess.marginals is before
     assert sess.labeled_frame().set_index("id").loc["c6", "labels"] == ["admiration"]
+
+
+def test_commands_built_on_class_lfs_say_what_works_on_a_multilabel_project(tmp_path, capsys):
+    from weaklabel.cli import main
+
+    path = label_set_project(tmp_path)
+    assert main(["queue", "--project", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "'toy-emotions' is a 'multilabel' project" in err and "weaklabel app" in err

@@ -168,9 +168,18 @@ class Project:
             raise InputError(f"project: {self.name!r} is a {self.kind!r} project; seq_split needs kind = \"spans\"")
         return read_seq_split(self._path(self.data), self.split)
 
+    def _classes_only(self) -> None:
+        """Commands built on class LFs refuse other kinds of project with what works there."""
+        if self.kind != "classes":
+            works = "weaklabel app, weaklabel ls push / pull / serve" + (", weaklabel suggest"
+                                                                          if self.kind == "multilabel" else "")
+            raise InputError(f"project: {self.name!r} is a {self.kind!r} project, and this needs class LFs "
+                             f"(kind = \"classes\"); on a {self.kind!r} project use {works}")
+
     def suite(self) -> LFSuite:
         from ..io.suite import load_suite
 
+        self._classes_only()
         spec = self.lfs
         suite = load_suite(self._path(spec) if spec.endswith(".py") else spec)
         extra = Path(self._path(self.suggested_lfs)) if self.suggested_lfs else None
@@ -188,6 +197,7 @@ class Project:
 
     def items(self) -> tuple[pd.DataFrame, np.ndarray | None]:
         """The project's items (indexed by row id) and gold, if the data carries it."""
+        self._classes_only()
         from ..io.datasets import DATASETS
         from ..pipeline import load_items
 
