@@ -17,7 +17,7 @@ from weaklabel.review.project import Project  # noqa: E402
 
 from ..review.label_set_fixtures import label_set_project  # noqa: E402
 from .test_review_app_browser import CHROMIUM, _chromium, _streamlit  # noqa: E402
-from .test_review_session_browser import open_and_sign_in  # noqa: E402
+from .test_review_session_browser import _wait_events, open_and_sign_in  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs a Chromium binary (apt install chromium)")
@@ -36,16 +36,6 @@ def _item(page, other: str | None = None, seconds: float = 30) -> str:
             return now
         time.sleep(0.05)
     raise AssertionError(f"the item did not change from {other}")
-
-
-def _answers(store: LabelSetStore, n: int, seconds: float = 20):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        ev = store.events()
-        if len(ev) >= n:
-            return ev
-        time.sleep(0.1)
-    return store.events()
 
 
 def _press(page, key: str) -> None:
@@ -72,16 +62,16 @@ def test_an_expert_switches_labels_and_submits_sets_with_the_keyboard(tmp_path):
             page.screenshot(path=str(DOCS / "multilabel-review.png"), full_page=True)
         _press(page, "Enter")
         second = _item(page, first)
-        ev = _answers(store, 1)
+        ev = _wait_events(store, 1)
         assert ev[["doc_id", "kind", "labels"]].values.tolist() == [[first, "labels", ["admiration"]]]
         _press(page, "Enter")                                         # the model's set, as it is
         third = _item(page, second)
-        assert _answers(store, 2)["doc_id"].tolist() == [first, second]
+        assert _wait_events(store, 2)["doc_id"].tolist() == [first, second]
         _press(page, "u")                                             # take it back: the second item returns
         assert _item(page, third) == second
         _press(page, "s")                                             # skip it instead
         _item(page, second)
-        ev = _answers(store, 4)
+        ev = _wait_events(store, 4)
         assert ev["kind"].tolist() == ["labels", "labels", "undo", "skip"]
         assert store.current()["doc_id"].tolist() == [first]
         browser.close()

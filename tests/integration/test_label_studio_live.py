@@ -8,6 +8,7 @@ deletion, `weaklabel ls pull` (twice: idempotent; then a deletion is retracted),
 fetched through Label Studio and an annotation webhook landing in the store.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -127,6 +128,31 @@ def _screenshot(base: str, pid: int, task_id: int, folder: Path, *, wait_for: st
         browser.close()
 
 
+@contextlib.contextmanager
+def _serving(backend, secret: str):
+    """The ML backend on a free port in a thread, shut down on leaving; yields the port."""
+    from weaklabel.review.ls_backend import make_server
+
+    port = _free_port()
+    server = make_server(backend, secret, port=port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield port
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _connect(admin: Browser, pid: int, port: int, secret: str) -> dict:
+    """Register the backend on ``port`` as project ``pid``'s ML backend (basic auth); Label Studio
+    checks it at once, so the answer says whether it connected."""
+    ml = admin.call("POST", "/api/ml", {"url": f"http://127.0.0.1:{port}", "project": pid, "title": "weaklabel",
+                                        "auth_method": "BASIC_AUTH", "basic_auth_user": "ls",
+                                        "basic_auth_pass": secret})
+    assert ml["readable_state"] == "Connected", ml
+    return ml
+
+
 def _annotate(user: Browser, task_id: int, label: str, **extra):
     return user.call("POST", f"/api/tasks/{task_id}/annotations", {"result": [
         {"from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": [label]}}], **extra})
@@ -187,7 +213,7 @@ def test_push_annotate_pull_and_serve(label_studio, admin_token, spam_project, m
     assert "0 new, 0 updated, 2 unchanged, 1 retracted" in capsys.readouterr().out
 
     # serve: register the ML backend, fetch predictions through Label Studio, take a webhook
-    from weaklabel.review.ls_backend import Backend, make_server
+    from weaklabel.review.ls_backend import Backend
     from weaklabel.review.session import ReviewSession
 
     secret = "s3cret-shared-for-the-live-test"
@@ -195,18 +221,12 @@ def test_push_annotate_pull_and_serve(label_studio, admin_token, spam_project, m
     calls = []
     predict = backend.predict
     backend.predict = lambda tasks: calls.append(len(tasks)) or predict(tasks)
-    port = _free_port()
-    server = make_server(backend, secret, port=port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with _serving(backend, secret) as port:
         with pytest.raises(urllib.error.HTTPError, match="401") as denied:   # no secret, no answer
             urllib.request.urlopen(f"http://127.0.0.1:{port}/health")
         denied.value.close()
-        ml = admin.call("POST", "/api/ml", {"url": f"http://127.0.0.1:{port}", "project": pid, "title": "weaklabel",
-                                            "auth_method": "BASIC_AUTH", "basic_auth_user": "ls",
-                                            "basic_auth_pass": secret})
-        assert ml["id"]
-        assert ml["readable_state"] == "Connected" and ml["model_version"].startswith("weaklabel-")
+        ml = _connect(admin, pid, port, secret)
+        assert ml["id"] and ml["model_version"].startswith("weaklabel-")
         # a task made in Label Studio itself (no weaklabel row): the backend applies the LFs to it
         admin.call("POST", f"/api/projects/{pid}/import", [{"data": {"text": "check out my channel http://x.io"}}])
         fresh = max(admin.call("GET", f"/api/tasks?project={pid}&page_size=100")["tasks"], key=lambda x: x["id"])
@@ -232,9 +252,6 @@ def test_push_annotate_pull_and_serve(label_studio, admin_token, spam_project, m
                 break
             time.sleep(0.5)
         assert (ev["external_id"] == f"ls:{pid}:{a5['id']}").any()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 TEAM_CONFIG = ('<View><Text name="review" value="$comment"/><Choices name="verdict" toName="review" choice="single">'
@@ -257,7 +274,7 @@ def test_a_teams_own_project_with_label_studios_own_webhook(label_studio, admin_
     called comment, an alias), tasks of its own beside weaklabel's rows, and the backend
     connected by URL with the secret in its path, so Label Studio's automatic webhook works."""
     from weaklabel.io.ls_api import LabelStudioAPI
-    from weaklabel.review.ls_backend import Backend, make_server
+    from weaklabel.review.ls_backend import Backend
     from weaklabel.review.session import ReviewSession
 
     base = label_studio
@@ -276,10 +293,7 @@ def test_a_teams_own_project_with_label_studios_own_webhook(label_studio, admin_
     backend = Backend(ReviewSession(Project.load(spam_project)), fetch_users=LabelStudioAPI(base, pat).users)
     store = backend.sess.store
     secret = "s3cret-in-the-path-of-the-url"
-    port = _free_port()
-    server = make_server(backend, secret, port=port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with _serving(backend, secret) as port:
         ml = admin.call("POST", "/api/ml", {"url": f"http://127.0.0.1:{port}/s/{secret}", "project": pid,
                                             "title": "weaklabel", "auth_method": "NONE"})
         assert ml["readable_state"] == "Connected"
@@ -323,9 +337,6 @@ def test_a_teams_own_project_with_label_studios_own_webhook(label_studio, admin_
         before = backend.sess.model_version
         admin.call("POST", f"/api/ml/{ml['id']}/train", {})
         assert _until(lambda: backend.sess.model_version != before)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _toy_seq_set(folder: Path) -> None:
@@ -410,20 +421,13 @@ def test_ner_round_trip_push_annotate_pull(label_studio, admin_token, monkeypatc
 
     # ls serve for the span project: Label Studio asks it for predictions, and its webhook
     # brings the next annotation in, keyed as pull-spans keys it
-    from weaklabel.review.ls_backend import make_server
     from weaklabel.review.ls_span_backend import SpanBackend
     from weaklabel.review.span_session import SpanReviewSession
 
     backend = SpanBackend(SpanReviewSession(Project.load(toml)), ls_project_id=pid)
     secret = "s3cret-shared-for-the-span-test"
-    port = _free_port()
-    server = make_server(backend, secret, port=port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        ml = admin.call("POST", "/api/ml", {"url": f"http://127.0.0.1:{port}", "project": pid, "title": "weaklabel",
-                                            "auth_method": "BASIC_AUTH", "basic_auth_user": "ls",
-                                            "basic_auth_pass": secret})
-        assert ml["readable_state"] == "Connected"
+    with _serving(backend, secret) as port:
+        ml = _connect(admin, pid, port, secret)
         doc5 = by_doc["doc5"]["id"]
         admin.call("POST", f"/api/dm/actions?id=retrieve_tasks_predictions&project={pid}",
                    {"selectedItems": {"all": False, "included": [by_doc["doc4"]["id"]]}})
@@ -439,9 +443,6 @@ def test_ner_round_trip_push_annotate_pull(label_studio, admin_token, monkeypatc
         a5 = _labels(admin, doc5, [])                                   # "Nothing here": no entity
         assert _until(lambda: (store.events()["external_id"] == f"ls:{pid}:{a5['id']}").any())
         assert store.gold(["doc5"]) == [[]]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _choices(user: Browser, task_id: int, choices, **extra):
@@ -502,19 +503,12 @@ def test_multilabel_round_trip_push_annotate_pull_and_serve(label_studio, admin_
 
     # ls serve: predictions on request, the webhook stores the next answer as pull would key it
     from weaklabel.review.label_set_session import LabelSetReviewSession
-    from weaklabel.review.ls_backend import make_server
     from weaklabel.review.ls_label_set_backend import LabelSetBackend
 
     backend = LabelSetBackend(LabelSetReviewSession(Project.load(toml)), ls_project_id=pid)
     secret = "s3cret-shared-for-the-multilabel-test"
-    port = _free_port()
-    server = make_server(backend, secret, port=port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        ml = admin.call("POST", "/api/ml", {"url": f"http://127.0.0.1:{port}", "project": pid, "title": "weaklabel",
-                                            "auth_method": "BASIC_AUTH", "basic_auth_user": "ls",
-                                            "basic_auth_pass": secret})
-        assert ml["readable_state"] == "Connected"
+    with _serving(backend, secret) as port:
+        ml = _connect(admin, pid, port, secret)
         admin.call("POST", f"/api/dm/actions?id=retrieve_tasks_predictions&project={pid}",
                    {"selectedItems": {"all": False, "included": [by_doc["c1"]["id"]]}})
         served = [p for p in admin.call("GET", f"/api/tasks/{by_doc['c1']['id']}")["predictions"]
@@ -528,6 +522,3 @@ def test_multilabel_round_trip_push_annotate_pull_and_serve(label_studio, admin_
         a1 = _choices(admin, by_doc["c1"]["id"], ["amusement"])
         assert _until(lambda: (store.events()["external_id"] == f"ls:{pid}:{a1['id']}").any())
         assert store.gold(["c1"]) == [["amusement"]]
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -145,6 +145,19 @@ def _cold_form(browser: Any, cmd: list[str]) -> tuple[float, subprocess.Popen, i
     return time.perf_counter() - started, server, port
 
 
+def start_app(path: Path) -> tuple[subprocess.Popen, int]:
+    """``weaklabel app`` on the project at ``path``, on a free port, up and answering (or a
+    RuntimeError after 120 s, with the server stopped). Returns (the server, its port); the
+    caller stops it with ``_stop``."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(path), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not _wait_for(port):
+        _stop(server)
+        raise RuntimeError("weaklabel app did not start within 120 s")
+    return server, port
+
+
 def _stop(server: subprocess.Popen) -> None:
     server.terminate()
     server.wait(timeout=30)

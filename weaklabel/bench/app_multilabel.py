@@ -9,13 +9,15 @@ third accepts the pre-selected set as it is). Two latencies are timed: a label k
 shown switched, and Enter to the next item on screen. Every ``undo_every``-th decision is taken
 back with ``u`` and made again. The answers in force are checked against what was on screen:
 none unseen, none twice.
+
+The long session (``--experts 2 --reload --double-every 10 --undo-every 25``) has two experts
+take turns on one server, reloads the first one's page halfway and presses Enter twice in
+haste now and then.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InputError
-from .app import _free_port, _stop, _wait_for, browser_tools, launch
+from .app import _stop, browser_tools, launch, start_app
 
 EMOTIONS = {"joy": ("happy", "glad", "yay"), "anger": ("furious", "angry", "mad"), "fear": ("scared", "afraid"),
             "gratitude": ("thanks", "grateful"), "surprise": ("wow", "whoa"), "sadness": ("sad", "miss")}
@@ -106,15 +108,19 @@ def _switched(page: Any, label: str, on: bool, seconds: float = 30) -> bool:
 
 def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, source: str | None = None,
                             lfs: str | None = None, split: str = "train", prior_answers: int = 30_000,
-                            refit_every: int = 10, undo_every: int = 0, chromium: str | None = None) -> dict[str, Any]:
+                            refit_every: int = 10, experts: int = 1, reload: bool = False, double_every: int = 0,
+                            undo_every: int = 0, chromium: str | None = None) -> dict[str, Any]:
     """Latency percentiles (seconds): a label key -> the label switched on screen, and Enter -> the
-    next item on screen; the answers stored and in force; and two checks that must be 0 (items
-    answered that the page never showed, items with two answers in force)."""
+    next item on screen; the answers stored and in force per expert; and two checks that must be
+    0 (items answered that the expert's page never showed, items with two answers in force).
+
+    ``experts`` signed-in pages take turns, ``decisions`` each; ``reload`` reloads the first
+    expert's page halfway; every ``double_every``-th submit presses Enter twice, 40 ms apart."""
     sync_api, chromium = browser_tools("bench app-multilabel", chromium)
     from ..review.label_set_session import LabelSetReviewSession
     from ..review.project import Project
 
-    name = "expert-a"
+    names = [f"expert-{chr(ord('a') + i)}" for i in range(experts)]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         if source is None:
@@ -130,58 +136,71 @@ def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, sour
         sess = LabelSetReviewSession(Project.load(path))
         load_s = time.perf_counter() - t0
         _prefill(sess, prior_answers)
-        remaining = sess.progress(name)["remaining"]
-        if remaining <= decisions:
+        remaining = sess.progress(names[0])["remaining"]
+        if remaining <= decisions * experts:
             raise InputError(f"prior_answers: {remaining} of {len(sess.ids)} items are left after {prior_answers} "
-                             f"events by others (overlap 2), fewer than {decisions} decisions; lower --prior-answers")
+                             f"events by others (overlap 2), fewer than {decisions} decisions by {experts} experts; "
+                             "lower --prior-answers or --decisions")
         keys = [*"1234567890"][:min(len(sess.labels), 10)]
-        port = _free_port()
-        server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(path), "--port",
-                                   str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server, port = start_app(path)
         toggle: list[float] = []
-        submit: list[float] = []
-        seen: set[str] = set()
+        submit: dict[str, list[float]] = {name: [] for name in names}
+        seen: dict[str, set[str]] = {name: set() for name in names}
         out: dict[str, Any] = {}
         try:
-            if not _wait_for(port):
-                raise RuntimeError("weaklabel app did not start within 120 s")
             with sync_api.sync_playwright() as pw:
                 browser = launch(pw, chromium)
-                page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-                page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
-                page.get_by_label("Your name").fill(name)
-                t0 = time.perf_counter()
-                page.get_by_role("button", name="Sign in").click()
-                current = _item_on_screen(page, seconds=120)
-                out["sign_in_to_first_item_s"] = round(time.perf_counter() - t0, 3)
-                seen.add(str(current))
+                pages, current = {}, {}
+                for name in names:
+                    pages[name] = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+                    pages[name].goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+                    pages[name].get_by_label("Your name").fill(name)
+                    t0 = time.perf_counter()
+                    pages[name].get_by_role("button", name="Sign in").click()
+                    current[name] = _item_on_screen(pages[name], seconds=120)
+                    out.setdefault("sign_in_to_first_item_s", round(time.perf_counter() - t0, 3))
+                    seen[name].add(str(current[name]))
                 time.sleep(0.5)   # Streamlit attaches key shortcuts just after the buttons first paint
                 rng = np.random.default_rng(0)
                 for i in range(decisions):
-                    if undo_every and i % undo_every == undo_every - 1:
-                        page.keyboard.press("u")
-                        back = _item_on_screen(page, current, seconds=10)
-                        if back is not None:
-                            current = back
-                            seen.add(back)
-                    for k in ([] if i % 3 == 2 else rng.choice(len(keys), 1 + i % 2, replace=False)):
-                        label = sess.labels[int(k)]
-                        was = page.get_by_role("button", name=f"✓ {label}").count() > 0
+                    for name, page in pages.items():
+                        if undo_every and i % undo_every == undo_every - 1:
+                            page.keyboard.press("u")
+                            back = _item_on_screen(page, current[name], seconds=10)
+                            if back is not None:
+                                current[name] = back
+                                seen[name].add(back)
+                        for k in ([] if i % 3 == 2 else rng.choice(len(keys), 1 + i % 2, replace=False)):
+                            label = sess.labels[int(k)]
+                            was = page.get_by_role("button", name=f"✓ {label}").count() > 0
+                            t0 = time.perf_counter()
+                            page.keyboard.press(keys[int(k)])
+                            if _switched(page, label, not was):
+                                toggle.append(time.perf_counter() - t0)
                         t0 = time.perf_counter()
-                        page.keyboard.press(keys[int(k)])
-                        if _switched(page, label, not was):
-                            toggle.append(time.perf_counter() - t0)
-                    t0 = time.perf_counter()
-                    page.keyboard.press("Enter")
-                    nxt = _item_on_screen(page, current)
-                    submit.append(time.perf_counter() - t0)
-                    if nxt is not None:
-                        current = nxt
-                        seen.add(nxt)
-                page.wait_for_timeout(1000)
-                late = _item_on_screen(page, None, seconds=5)
-                if late is not None:
-                    seen.add(late)
+                        page.keyboard.press("Enter")
+                        if double_every and i % double_every == double_every - 1:
+                            page.wait_for_timeout(40)
+                            page.keyboard.press("Enter")        # a second, hasty press
+                        nxt = _item_on_screen(page, current[name])
+                        submit[name].append(time.perf_counter() - t0)
+                        if nxt is not None:
+                            current[name] = nxt
+                            seen[name].add(nxt)
+                    if reload and i == decisions // 2:
+                        page = pages[names[0]]
+                        t0 = time.perf_counter()
+                        page.reload()
+                        current[names[0]] = _item_on_screen(page, seconds=60)
+                        out["reload_to_item_s"] = round(time.perf_counter() - t0, 3)
+                        out["signed_in_after_reload"] = page.get_by_label("Your name").count() == 0
+                        seen[names[0]].add(str(current[names[0]]))
+                        time.sleep(0.5)
+                for name, page in pages.items():        # a press that landed late shows here
+                    page.wait_for_timeout(1000)
+                    late = _item_on_screen(page, None, seconds=5)
+                    if late is not None:
+                        seen[name].add(late)
                 browser.close()
         finally:
             _stop(server)
@@ -190,17 +209,22 @@ def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, sour
         live = sess.store.current(sess.versions, events=ev)
     from ..review.answer_log import in_force
 
-    mine = in_force(ev, ("labels",))
-    mine = mine[mine["annotator"] == name]
-    answered = set(live.loc[live["annotator"] == name, "doc_id"])
+    force = in_force(ev, ("labels",))
 
     def pct(xs: list[float]) -> dict[str, float]:
         a = np.asarray(xs) if xs else np.zeros(1)
         return {f"p{q}_s": round(float(np.percentile(a, q)), 3) for q in (50, 90, 99)} | {"max_s": round(float(a.max()),
                                                                                                         3)}
 
-    return {"items": len(sess.ids), "labels": len(sess.labels), "decisions": decisions, "prior_events": prior_answers,
-            "first_fit_s": round(load_s, 2), **out, "toggle": pct(toggle), "submit": pct(submit),
-            "answers_stored": int(((ev["kind"] == "labels") & (ev["annotator"] == name)).sum()),
-            "answers_in_force": len(mine), "undos": int(((ev["kind"] == "undo") & (ev["annotator"] == name)).sum()),
-            "answered_unseen": len(answered - seen), "answered_twice": int(mine.groupby("doc_id").size().gt(1).sum())}
+    res: dict[str, Any] = {"items": len(sess.ids), "labels": len(sess.labels), "decisions": decisions,
+                           "experts": experts, "prior_events": prior_answers, "first_fit_s": round(load_s, 2), **out,
+                           "toggle": pct(toggle), "submit": pct([x for v in submit.values() for x in v])}
+    for name in names:
+        mine = force[force["annotator"] == name]
+        answered = set(live.loc[live["annotator"] == name, "doc_id"])
+        res[name] = {"answers_stored": int(((ev["kind"] == "labels") & (ev["annotator"] == name)).sum()),
+                     "answers_in_force": len(mine),
+                     "undos": int(((ev["kind"] == "undo") & (ev["annotator"] == name)).sum()),
+                     "answered_unseen": len(answered - seen[name]),
+                     "answered_twice": int(mine.groupby("doc_id").size().gt(1).sum()), "submit": pct(submit[name])}
+    return res

@@ -15,8 +15,6 @@ that no document was answered unseen or twice.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InputError
-from .app import _free_port, _stop, _wait_for, browser_tools, launch
+from .app import _stop, browser_tools, launch, start_app
 
 FIRST = ("Ada", "Alan", "Grace", "Mary", "Charles", "Eve", "Max", "Bob", "Lin", "Noor")
 LAST = ("Lovelace", "Turing", "Hopper", "Somerville", "Babbage", "Curie", "Planck", "Noether")
@@ -126,15 +124,11 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
             raise InputError(f"prior_answers: after {prior_answers} events by others (overlap 2), {remaining} of {n} "
                              f"documents are left, fewer than {decisions} decisions by {experts} experts; lower "
                              "--prior-answers or --decisions, or use more documents")
-        port = _free_port()
-        server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(path), "--port",
-                                   str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server, port = start_app(path)
         lat: dict[str, list[float]] = {name: [] for name in names}
         seen: dict[str, set[str]] = {name: set() for name in names}
         out: dict[str, Any] = {}
         try:
-            if not _wait_for(port):
-                raise RuntimeError("weaklabel app did not start within 120 s")
             with sync_api.sync_playwright() as pw:
                 browser = launch(pw, chromium)
                 pages, current = {}, {}

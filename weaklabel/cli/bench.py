@@ -161,7 +161,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         res = run_label_set_app_bench(args.items, args.decisions, source=args.source, lfs=args.lfs,
                                       split=args.split, prior_answers=args.prior_answers,
-                                      refit_every=args.refit_every, undo_every=args.undo_every)
+                                      refit_every=args.refit_every, experts=args.experts, reload=args.reload,
+                                      double_every=args.double_every, undo_every=args.undo_every)
         return _emit(res, args)
     if args.bench == "scale":
         import numpy as np
@@ -235,6 +236,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _session_flags(b: argparse.ArgumentParser, positive_int: Callable[[str], int]) -> None:
+    """The long-session flags the span and multi-label browser benches share."""
+    b.add_argument("--experts", type=positive_int, default=1, help="signed-in pages taking turns, --decisions each")
+    b.add_argument("--reload", action="store_true", help="reload the first expert's page halfway")
+    b.add_argument("--double-every", type=int, default=0, help="every n-th decision presses Enter twice, 40 ms apart")
+    b.add_argument("--undo-every", type=int, default=0, help="every n-th decision first undoes the one before (u)")
+    b.add_argument("--json", help="also write the results here")
+
+
 def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     """The `bench` command group (speed, as ratios against Snorkel)."""
     p = sub.add_parser("bench", help="speed benchmarks against Snorkel, reported as ratios")
@@ -294,11 +304,7 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b.add_argument("--prior-answers", type=int, default=2000,
                    help="other experts' events (answers, one skip in ten) in the store first")
     b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
-    b.add_argument("--experts", type=positive_int, default=1, help="signed-in pages taking turns, --decisions each")
-    b.add_argument("--reload", action="store_true", help="reload the first expert's page halfway")
-    b.add_argument("--double-every", type=int, default=0, help="every n-th decision presses Enter twice, 40 ms apart")
-    b.add_argument("--undo-every", type=int, default=0, help="every n-th decision first undoes the one before (u)")
-    b.add_argument("--json", help="also write the results here")
+    _session_flags(b, positive_int)
     b = bsub.add_parser("app-multilabel", help="multi-label review in headless Chromium: label key -> switched, "
                                                "Enter -> next item")
     b.add_argument("--items", type=positive_int, default=10_000, help="synthetic items (without --source)")
@@ -309,8 +315,7 @@ def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
     b.add_argument("--prior-answers", type=int, default=30_000,
                    help="other experts' events (label sets, one skip in ten) in the store first")
     b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
-    b.add_argument("--undo-every", type=int, default=0, help="every n-th decision first undoes the one before (u)")
-    b.add_argument("--json", help="also write the results here")
+    _session_flags(b, positive_int)
     b = bsub.add_parser("decide", help="server work per review decision (label, next item, progress) on a "
                                        "store of 100,000 events, SQLite or --store")
     b.add_argument("--items", type=positive_int, default=100_000)
