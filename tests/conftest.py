@@ -28,6 +28,15 @@ def _keep_main_module():
         sys.modules["__main__"] = main
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle(monkeypatch):
+    """The app's sign-in throttle is process state, and every AppTest visitor comes from one
+    unknown address: each test starts unthrottled, whatever the tests before it tried."""
+    import weaklabel.review.access as access
+
+    monkeypatch.setattr(access, "_THROTTLE", access.Throttle())
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The shared benchmark data; tests needing it skip on a fresh clone without ../shared."""

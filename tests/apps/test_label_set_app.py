@@ -17,7 +17,6 @@ from weaklabel.review.label_set_session import LabelSetReviewSession
 from weaklabel.review.project import Project
 
 from ..review.label_set_fixtures import label_set_project
-from .test_review_app import fresh_sign_in_throttle  # noqa: F401  (autouse: each test starts unthrottled)
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
 
@@ -30,7 +29,9 @@ def _app(path, name):
 
 
 def _ok(at):
+    """No exception and no error box (a refused sign-in or a failed load shows as an error box)."""
     assert not at.exception, [str(e.value)[:400] for e in at.exception]
+    assert not at.error, [str(e.value)[:400] for e in at.error]
 
 
 def test_every_label_gets_its_own_key_and_none_is_taken_by_streamlit_skip_or_undo():

@@ -12,14 +12,6 @@ from weaklabel.review.project import Project
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
 
 
-@pytest.fixture(autouse=True)
-def fresh_sign_in_throttle(monkeypatch):
-    """AppTest visitors all come from one (unknown) address: each test starts unthrottled."""
-    import weaklabel.review.access as access
-
-    monkeypatch.setattr(access, "_THROTTLE", access.Throttle())
-
-
 @pytest.fixture
 def app(spam_project, monkeypatch):
     monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))

@@ -16,7 +16,6 @@ from weaklabel.review.project import Project
 from weaklabel.review.span_session import SpanReviewSession
 
 from ..review.span_fixtures import span_project
-from .test_review_app import fresh_sign_in_throttle  # noqa: F401  (autouse: each test starts unthrottled)
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
 

@@ -14,7 +14,6 @@ from weaklabel.review.project import Project
 from weaklabel.suggest import SuggestionLog
 
 from ..review.test_suggest_review import make_prize_project
-from .test_review_app import fresh_sign_in_throttle  # noqa: F401  (autouse: each test starts unthrottled)
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
 

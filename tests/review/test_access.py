@@ -14,13 +14,6 @@ from weaklabel.review.store import ExpertLabelStore
 PW = "correct horse battery"
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle(monkeypatch):
-    import weaklabel.review.access as access
-
-    monkeypatch.setattr(access, "_THROTTLE", access.Throttle())
-
-
 @pytest.fixture
 def store(tmp_path):
     return ExpertLabelStore(f"sqlite:///{tmp_path / 'l.db'}", project="p")
