@@ -188,6 +188,15 @@ def test_push_annotate_pull_and_serve(label_studio, admin_token, spam_project, m
     docs = Path(__file__).resolve().parents[2] / "docs"
     _screenshot(base, pid, t[0]["id"], docs if os.environ.get("WEAKLABEL_UPDATE_DOCS") == "1" else tmp_path,
                 wait_for="What the labeling functions say", name="label-studio-lf-votes.png")
+    # the team renames an LF: a re-push updates the votes shown on the tasks already there
+    lfs = spam_project.parent / "spam_lfs.py"
+    lfs.write_text(lfs.read_text().replace("name='link'", "name='url'"))
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "6"]) == 0
+    assert "LF votes shown on" in capsys.readouterr().out
+    again = {x["id"]: x for x in admin.call("GET", f"/api/tasks?project={pid}&page_size=100")["tasks"]}
+    assert len(again) == 6 and not any("link:" in x["data"]["weaklabel_lf_votes"] for x in again.values())
+    assert all(again[x["id"]]["data"]["row_id"] == x["data"]["row_id"] and
+               again[x["id"]]["data"]["text"] == x["data"]["text"] for x in t)      # the rest of the data kept
 
     # two annotators: labels, an update, a cancel, a deletion
     a1 = _annotate(admin, t[0]["id"], "SPAM")

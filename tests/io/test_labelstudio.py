@@ -163,6 +163,10 @@ class FakeLabelStudio:
         if parts[-1] == "import":
             self.tasks[int(parts[2])] += [{"id": i, **t} for i, t in enumerate(body)]
             return {}
+        if parts[:2] == ["api", "tasks"] and len(parts) == 3 and method == "PATCH":
+            task = next(t for ts in self.tasks.values() for t in ts if t["id"] == int(parts[2]))
+            task["data"] = body["data"]
+            return task
         if path == "/api/tasks":
             return {"tasks": self.tasks[params["project"]], "total": len(self.tasks[params["project"]])}
         if parts[-1] == "export":
@@ -344,3 +348,26 @@ def test_a_push_after_a_refit_gives_the_tasks_there_the_new_fits_prediction_in_o
     assert len(writes) == 1 and len(fake.predictions) == 3          # one call for every task there
     assert {p["task"] for p in fake.predictions} == {t["id"] for t in fake.tasks[9]}
     assert all(p["model_version"] != first["model_version"] for p in fake.predictions)
+
+
+def test_a_push_after_the_lfs_changed_updates_the_lf_votes_shown_on_tasks_already_there(spam_project, fake_ls,
+                                                                                        capsys):
+    from weaklabel.io.labelstudio import LF_VOTES_FIELD
+
+    fake = fake_ls()
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "3"]) == 0
+    before = {t["data"]["row_id"]: t["data"][LF_VOTES_FIELD] for t in fake.tasks[1]}
+    assert any("link: SPAM" in v for v in before.values())
+    lfs = spam_project.parent / "spam_lfs.py"               # the team renames the link rule
+    lfs.write_text(lfs.read_text().replace("name='link'", "name='url'"))
+    capsys.readouterr()
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "3"]) == 0
+    after = {t["data"]["row_id"]: t["data"][LF_VOTES_FIELD] for t in fake.tasks[1]}
+    changed = [r for r in after if after[r] != before[r]]
+    assert changed and not any("link" in v for v in after.values()) and any("url: SPAM" in v for v in after.values())
+    assert f"the LF votes shown on {len(changed)} of them updated" in capsys.readouterr().out
+    assert len([w for w in fake.writes if w[0] == "PATCH"]) == len(changed)   # only the tasks that changed
+    assert all(t["data"]["text"] and t["data"]["row_id"] for t in fake.tasks[1])   # the rest of the data kept
+    n_writes = len(fake.writes)
+    assert main(["ls", "push", "--project", str(spam_project), "--n", "3"]) == 0
+    assert not [w for w in fake.writes[n_writes:] if w[0] == "PATCH"]        # unchanged: nothing patched

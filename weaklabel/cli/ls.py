@@ -119,11 +119,15 @@ def cmd_ls(args: argparse.Namespace) -> int:
             [(t, sess._row_pos[rid]) for rid, t in have.items() if rid in sess._row_pos]
         api.import_predictions(pid, [{"task": t["id"], **labelstudio.prediction(
             sess.probs[i], sess.labels.names, model_version=version, **where)} for t, i in stale])
+        # the LF votes shown beside a task go stale when the LF suite changes: patched where they differ
+        votes = _changed_lf_votes(sess, have)
+        api.update_task_data(votes)
         api.import_tasks(pid, new)
         sess.store.set_setting(pushed_key, version)
         print(f"Pushed {len(new)} new tasks to Label Studio project {title!r} (id {pid}); "
               f"{len(have)} were there already" + (f", {len(stale)} of them given this fit's prediction ({version})"
-                                                   if stale else ""))
+                                                   if stale else "")
+              + (f"; the LF votes shown on {len(votes)} of them updated" if votes else ""))
         if queued < args.n:   # say why fewer than asked
             print(f"The review queue holds {queued} items, not the {args.n} asked for: the {proj.strategy!r} "
                   "strategy ranks only rows with a positive score (for 'conflict': rows where the LFs disagree), "
@@ -170,6 +174,19 @@ def cmd_ls(args: argparse.Namespace) -> int:
         print(f"Skipped {len(foreign)} task(s) made in Label Studio, with {n_ann} annotation(s): they have no "
               f"data.row_id, so they are not items of project {proj.name!r} (ids {[t.get('id') for t in foreign][:5]})")
     return 0
+
+
+def _changed_lf_votes(sess: Any, have: dict[str, dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """(task id, new data) for the tasks weaklabel pushed with LF votes that the LFs now vote
+    otherwise; tasks without the field (made elsewhere, or pushed without votes) are left alone."""
+    from ..io.labelstudio import LF_VOTES_FIELD, votes_text
+
+    ours = [(rid, t) for rid, t in have.items() if rid in sess._row_pos and LF_VOTES_FIELD in (t.get("data") or {})]
+    if not ours:
+        return []
+    now = sess.lf_votes([rid for rid, _ in ours])
+    return [(t["id"], {**t["data"], LF_VOTES_FIELD: text}) for (_, t), v in zip(ours, now)
+            if t["data"][LF_VOTES_FIELD] != (text := votes_text(v))]
 
 
 def _serve(proj: Any, args: argparse.Namespace) -> int:

@@ -151,6 +151,18 @@ class LabelStudioAPI:
         if predictions:
             self._call("POST", f"/api/projects/{project_id}/import/predictions", predictions)
 
+    def update_task_data(self, updates: Sequence[tuple[int, dict[str, Any]]], *, workers: int = 8) -> None:
+        """Replace the ``data`` of each ``(task id, data)``. Label Studio has no bulk update of task
+        data, so this is one PATCH per task, ``workers`` at a time; the first failure is raised
+        once the calls in flight end (the tasks already patched keep their new data)."""
+        if not updates:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(updates)))) as pool:
+            for _ in pool.map(lambda u: self._call("PATCH", f"/api/tasks/{int(u[0])}", {"data": u[1]}), updates):
+                pass
+
     def import_tasks(self, project_id: int, tasks: list[dict[str, Any]]) -> None:
         if tasks:
             self._call("POST", f"/api/projects/{project_id}/import", tasks)
