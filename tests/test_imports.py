@@ -110,7 +110,8 @@ def test_label_models_still_clone_and_refit_with_scikit_learn():
 
 def test_cli_model_choices_are_the_registry():
     from weaklabel.bench.harness import DEFAULT_MODELS
-    from weaklabel.cli.parser import _model_choices, _model_names
+    from weaklabel.cli._args import model_choices as _model_choices
+    from weaklabel.cli._args import model_names as _model_names
     from weaklabel.models import MODELS, names
     from weaklabel.models.registry import PEERS
 

@@ -14,6 +14,10 @@ class InputError(WeakLabelError, ValueError):
     """An argument has the wrong shape, values or content."""
 
 
+class UsageError(InputError):
+    """The command line asks for something it cannot have (the CLI exits with 2, as argparse does)."""
+
+
 class InputTypeError(WeakLabelError, TypeError):
     """An argument has the wrong type."""
 

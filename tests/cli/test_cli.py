@@ -13,7 +13,10 @@ from weaklabel.cli import main
 @pytest.fixture
 def cli(capsys):
     def run(*args):
-        code = main(list(args))
+        try:
+            code = main(list(args))
+        except SystemExit as exc:   # argparse's own usage errors exit with 2, as from a shell
+            code = exc.code
         out, err = capsys.readouterr()
         return code, out, err
     return run
@@ -335,7 +338,7 @@ def test_init_sets_the_review_options_and_checks_them(cli, tmp_path):
     for bad, message in ((["--label-description", "nope=x"], "not labels of this project"),
                          (["--label-description", "no-equals"], "expects LABEL=TEXT"),
                          (["--guidelines", "missing.md"], "guidelines: no file"),
-                         (["--strategy", "bogus"], "--strategy: expected one of"),
+                         (["--strategy", "bogus"], "argument --strategy: invalid choice"),
                          (["--audit-fraction", "1.5"], "--audit-fraction")):
         code, _, err = cli("init", "--path", str(path), "--force", *bad)
         assert code in (1, 2) and message in err, (bad, err)

@@ -21,9 +21,8 @@ from ..evaluate import metric_scores
 from ..exceptions import InputError
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
 from ..review.queue import BY_VOTES, conflict_weights, drawn_at_random, rank
+from ..review.strategy_names import STRATEGIES
 from .harness import auto_metric
-
-STRATEGIES = ("conflict", "entropy", "margin", "disagreement", "uncovered", "label_issues", "random")
 
 
 def _scores(model: Any, L_tr: np.ndarray, y_tr: np.ndarray, y_exp: np.ndarray, L_te: np.ndarray,

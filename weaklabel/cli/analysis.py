@@ -11,6 +11,8 @@ if TYPE_CHECKING:  # the CLI starts without the scientific stack
 import argparse
 import sys
 
+from ..exceptions import InputError, UsageError
+from ._args import FORMATS, add_source_args, model_choices
 from ._render import print_records
 from ._render import print_table as _print_table
 
@@ -36,13 +38,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
         ds = load_dataset(args.data, split=args.split, data_dir=args.data_dir)
         if ds.L is None:
-            print(f"Error: dataset {args.data!r} has no stored votes; pass --lfs", file=sys.stderr)
-            return 2
+            raise UsageError(f"dataset {args.data!r} has no stored votes; pass --lfs")
         L, data, gold = ds.L, ds.df, ds.y
     else:
-        print("Error: analyze needs --L FILE, or --data (with --lfs unless it is a WRENCH dataset)",
-              file=sys.stderr)
-        return 2
+        raise UsageError("analyze needs --L FILE, or --data (with --lfs unless it is a WRENCH dataset)")
     from .._validation import has_gold
 
     gold_known = has_gold(gold)
@@ -67,9 +66,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     model: Any = None
     if args.model == "auto":
         if not gold_known:
-            print("Error: --model auto chooses by cross-validated score on gold; this data has none (give it a "
-                  "gold column, or a dataset split with labels), or name a model", file=sys.stderr)
-            return 2
+            raise UsageError("--model auto chooses by cross-validated score on gold; this data has none (give it a "
+                             "gold column, or a dataset split with labels), or name a model")
         from ..models.select import select_model
 
         selection = select_model(L, gold)
@@ -109,7 +107,6 @@ def _slice_tables(spec: str, L: Any, data: pd.DataFrame, gold: Any, model: Any) 
     """Per-slice scores of the label model and of an end model trained on its labels."""
     import numpy as np
 
-    from ..exceptions import InputError
     from ..slicing import apply_slices, load_slices, slice_scores
 
     if data is None:
@@ -144,3 +141,39 @@ def cmd_compare(args: argparse.Namespace) -> int:
                            end_model=args.end_model, text_column=args.text_column)
     _print_table(table, args.format)
     return 0
+
+
+def add_parser(sub: Any) -> None:
+    """Register analyze and compare."""
+    p = sub.add_parser("analyze", help="print the LF summary of a saved matrix or of data + LFs")
+    p.set_defaults(handler=cmd_analyze)
+    p.add_argument("--L", dest="matrix", help="a matrix written by 'weaklabel apply'")
+    p.add_argument("--data", help="dataset name or file instead of --L (WRENCH sets: stored votes "
+                                  "unless --lfs is given)")
+    p.add_argument("--lfs", help="LF suite to apply to --data")
+    add_source_args(p)
+    p.add_argument("--format", default="table", choices=FORMATS)
+    p.add_argument("--model", default="label_model", choices=[*model_choices(), "auto", "none"], metavar="MODEL",
+                   help="label model for the estimated columns: " + ", ".join(model_choices())
+                        + " (default label_model), auto (chosen by cross-validated score on the data's gold), "
+                          "or none")
+    p.add_argument("--html", help="also write a self-contained HTML report with charts here")
+    p.add_argument("--slices", metavar="SFS.py",
+                   help="slicing functions (a module): label-model and end-model metrics per slice, "
+                        "with 95%% Wilson intervals; needs --data")
+    p.add_argument("--drill", metavar="LF", help="instead of the summary, list the rows of this LF")
+    p.add_argument("--contribution", action="store_true",
+                   help="instead of the summary, refit without each LF and show what changes")
+    p.add_argument("--kind", default="fires", help="with --drill: fires, incorrect, conflicts, abstains")
+    p.add_argument("--limit", type=int, default=50, help="with --drill: at most this many rows")
+
+    p = sub.add_parser("compare", help="compare LF suites side by side on the same data")
+    p.set_defaults(handler=cmd_compare)
+    p.add_argument("suites", nargs="+", help="LF suites (lfs/a.py lfs/b.py ...) with the same labels")
+    p.add_argument("--data", required=True, help="dataset name or a CSV/Parquet/JSONL file")
+    add_source_args(p)
+    p.add_argument("--eval-split", help="score the label model on this split's gold instead")
+    p.add_argument("--format", default="table", choices=FORMATS)
+    p.add_argument("--end-model", action="store_true",
+                   help="also train an end model on each suite's labels and score it")
+    p.add_argument("--text-column", help="the end model's text feature (default: 'text' if present)")

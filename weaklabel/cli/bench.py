@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..exceptions import UsageError
+from ._args import model_names, positive_int
 from ._render import markdown as _markdown
 
 
@@ -19,8 +21,7 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
         try:
             sizes = [int(x) for x in args.gold_curve.split(",")]
         except ValueError:
-            print(f"Error: --gold-curve expects integers like 0,25,50, got {args.gold_curve!r}", file=sys.stderr)
-            return 2
+            raise UsageError(f"--gold-curve expects integers like 0,25,50, got {args.gold_curve!r}") from None
         for d in [s for s in benchmark.expand_sources(args.dirs) if not benchmark.is_seq_source(s)]:
             curve = benchmark.gold_curve(d, sizes=sizes, draws=args.draws, metric=args.metric, lfs=args.lfs,
                                          balance=True)
@@ -217,11 +218,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         try:
             problems = [tuple(int(x) for x in p.split("x")) for p in args.problems.split(",")]
         except ValueError:
-            print(f"Error: --problems expects ROWSxLFSxCLASSES items, got {args.problems!r}", file=sys.stderr)
-            return 2
+            raise UsageError(f"--problems expects ROWSxLFSxCLASSES items, got {args.problems!r}") from None
         if any(len(p) != 3 for p in problems):
-            print("Error: --problems items need three numbers: ROWSxLFSxCLASSES", file=sys.stderr)
-            return 2
+            raise UsageError("--problems items need three numbers: ROWSxLFSxCLASSES")
         results = run_fit_bench(problems, tuple(args.models.split(",")), repeat=args.repeat)
         print("\n" + format_ratios(results))
         if args.json:
@@ -245,9 +244,31 @@ def _session_flags(b: argparse.ArgumentParser, positive_int: Callable[[str], int
     b.add_argument("--json", help="also write the results here")
 
 
-def add_parser(sub: Any, positive_int: Callable[[str], int]) -> None:
+def add_parser(sub: Any) -> None:
+    """Register benchmark and bench."""
+    p = sub.add_parser("benchmark", help="compare label models on WRENCH folders and .mat label matrices")
+    p.set_defaults(handler=cmd_benchmark)
+    p.add_argument("dirs", nargs="+", help="WRENCH folders (train/valid/test.json, label.json), .mat files, "
+                                           "folders of .mat files, WRENCH sequence sets, multi-label sets "
+                                           "(labels.txt, train/dev/test.tsv; with --lfs), or glob patterns")
+    p.add_argument("--anchors", action="store_true",
+                   help="add the peers: Snorkel (default, tuned), crowd-kit DS/OneCoinDS/GLAD/MACE, HyperLM "
+                        "(pip install 'weaklabel[anchors]')")
+    p.add_argument("--times", action="store_true", help="show fit+predict seconds in each cell")
+    p.add_argument("--models", help="comma-separated; default: all (" + ",".join(model_names()) + ")")
+    p.add_argument("--seeds", type=positive_int, default=5)
+    p.add_argument("--use-valid-gold", action="store_true", help="fit with the valid split's gold as partial labels")
+    p.add_argument("--metric", help="accuracy, f1, f1_macro, ...; default: F1 for rare-positive binary sets")
+    p.add_argument("--lfs", help="re-apply this LF suite to the texts instead of the stored votes (multi-label "
+                                 "sets have gold only: their suite, e.g. lfs/goemotions.py)")
+    p.add_argument("--gold-curve", help="e.g. 0,50,100,200: the default model's test score vs random gold rows "
+                                        "(and given the class balance), on test and on held-out train rows")
+    p.add_argument("--draws", type=positive_int, default=10, help="random gold draws per size (default 10)")
+    p.add_argument("--json", help="also write the per-seed results here")
+
     """The `bench` command group (speed, as ratios against Snorkel)."""
     p = sub.add_parser("bench", help="speed benchmarks against Snorkel, reported as ratios")
+    p.set_defaults(handler=cmd_bench)
     bsub = p.add_subparsers(dest="bench", required=True, metavar="BENCH")
     b = bsub.add_parser("apply", help="10 keyword/regex LFs on N rows: weaklabel vs Snorkel PandasLFApplier")
     b.add_argument("--rows", type=positive_int, default=100_000)

@@ -27,6 +27,7 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("data", help="fetch benchmark datasets (youtube, sms, trec, raw UCI collections)")
+    p.set_defaults(handler=cmd_data)
     dsub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     q = dsub.add_parser("fetch", help="download a dataset from its public home into the cache")
     q.add_argument("name", help="youtube, sms, trec, youtube_raw or sms_raw")

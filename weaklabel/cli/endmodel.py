@@ -3,7 +3,6 @@ and the rows whose labels a cross-validated model doubts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI starts without the scientific stack
@@ -33,7 +32,7 @@ def _weak_labels(args: argparse.Namespace, steps: Steps) -> tuple[Any, pd.DataFr
     steps.step("fitting the label model")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LabelModelWarning)
-        from .parser import class_balance
+        from ._args import class_balance
 
         lm = LabelModel(class_balance=class_balance(getattr(args, "class_balance", None), suite.labels.names)).fit(L)
     return suite, df, gold, L, lm, pick_text_column(df, args.text_column)
@@ -86,8 +85,12 @@ def cmd_issues(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parsers(sub: Any, add_data_args: Callable[[Any], None]) -> None:
+def add_parser(sub: Any) -> None:
+    """Register train and issues."""
+    from ._args import FORMATS, add_data_args
+
     p = sub.add_parser("train", help="train an end model on the label model's probabilistic labels")
+    p.set_defaults(handler=cmd_train)
     add_data_args(p)
     p.add_argument("--text-column", help="text feature (default: 'text' if present, else numeric columns)")
     p.add_argument("--mode", default="weighted", choices=["weighted", "hard"])
@@ -96,7 +99,8 @@ def add_parsers(sub: Any, add_data_args: Callable[[Any], None]) -> None:
     p.add_argument("--class-balance", help="the class balance, known from elsewhere: SPAM=0.3,HAM=0.7 or 0.7,0.3")
     p.add_argument("--out", help="save the end model here (.skops, a safe format)")
     p = sub.add_parser("issues", help="rows whose weak label a cross-validated end model doubts")
+    p.set_defaults(handler=cmd_issues)
     add_data_args(p)
     p.add_argument("--text-column")
     p.add_argument("--n", type=int, default=20)
-    p.add_argument("--format", default="table", choices=["table", "json", "csv", "markdown"])
+    p.add_argument("--format", default="table", choices=FORMATS)

@@ -269,6 +269,7 @@ def _serve_documents(proj: Any, args: argparse.Namespace, secret: str) -> int:
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("ls", help="Label Studio: push tasks, pull annotations, serve the model as ML backend")
+    p.set_defaults(handler=cmd_ls)
     lsub = p.add_subparsers(dest="ls_command", required=True, metavar="ACTION")
     q = lsub.add_parser("push", help="create or update the project and push the queue's items as tasks "
                                      "(predictions, LF votes in meta; never a task twice)")

@@ -10,9 +10,13 @@ if TYPE_CHECKING:  # the CLI starts without the scientific stack
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
+from ..backends import ENGINES
+from ..exceptions import InputError, UsageError
+from ._args import BALANCE_HELP, add_data_args, model_choices, positive_int
 from ._render import print_table as _print_table
 
 
@@ -70,8 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from ..backends.outofcore import run_out_of_core
 
         if not str(args.data).lower().endswith(".parquet"):
-            print("Error: --chunksize streams Parquet files; convert the data to .parquet", file=sys.stderr)
-            return 1
+            raise InputError("--chunksize streams Parquet files; convert the data to .parquet")
         summary = run_out_of_core(args.data, args.lfs, out=args.out, chunksize=args.chunksize,
                                   model=args.model, id_column=args.id_column,
                                   fault_tolerant=args.fault_tolerant)
@@ -81,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     balance = None
     if args.class_balance:
         from ..io.suite import load_suite
-        from .parser import class_balance
+        from ._args import class_balance
 
         balance = class_balance(args.class_balance, load_suite(args.lfs).labels.names)
     res = run(args.data, args.lfs, out=args.out, split=args.split, data_dir=args.data_dir,
@@ -188,7 +191,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     from ..analysis import label_counts
     from ..io.tables import write_labels
     from ..pipeline import load_run_matrix, model_with_balance
-    from .parser import class_balance
+    from ._args import class_balance
 
     L = load_run_matrix(args.matrix)
     gold = _read_gold(args.gold, L) if args.gold else None
@@ -199,9 +202,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
         from ..models.select import select_model
 
         if gold is None:
-            print("Error: --model auto chooses by cross-validated score on gold rows; pass --gold FILE "
-                  "(row_id,label) or name a model", file=sys.stderr)
-            return 2
+            raise UsageError("--model auto chooses by cross-validated score on gold rows; pass --gold FILE "
+                             "(row_id,label) or name a model")
         selection = select_model(L, gold)
         print(selection.describe())
         print(selection.table.round(4).to_string())
@@ -226,3 +228,56 @@ def cmd_fit(args: argparse.Namespace) -> int:
     print(label_counts(preds, model.label_names_, no_votes=(L.votes >= 0).sum(axis=1) == 0).to_string())
     print(f"Wrote {path}")
     return 0
+
+
+def add_parser(sub: Any) -> None:
+    """Register run, demo, apply, fit and cache."""
+    p = sub.add_parser("run", help="apply LFs, fit a label model, write labels.csv, L.npz, summary.json")
+    p.set_defaults(handler=cmd_run)
+    add_data_args(p)
+    p.add_argument("--model", default="label_model", choices=[*model_choices(), "auto"], metavar="MODEL",
+                   help="a label model: " + ", ".join(model_choices()) + " (default label_model), or auto: "
+                        "chosen by cross-validated score on the fit split's gold")
+    p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
+    p.add_argument("--eval-split", help="also score on held-out gold: a split of a dataset (e.g. test), or a file "
+                                        "in the layout of --data")
+    p.add_argument("--class-balance", help=BALANCE_HELP)
+    p.add_argument("--chunksize", type=positive_int,
+                   help="stream a Parquet file in chunks of this many rows (data larger than memory)")
+    p.add_argument("--metric", action="append", dest="metrics",
+                   help="metric on gold: accuracy (default), f1, f1_macro, precision, recall")
+    p.add_argument("--engine", choices=ENGINES,
+                   help="local (default), or a cluster: dask or spark (Parquet in, partitioned Parquet "
+                        "labels out; needs --id-column); default: the [engine] table of --config, else local")
+    p.add_argument("--config", default="weaklabel.toml",
+                   help="a weaklabel.toml whose [engine] table (name, scheduler, master) sets the defaults "
+                        "of --engine, --scheduler and --master (default: ./weaklabel.toml when present)")
+    p.add_argument("--scheduler", help="with --engine dask: a scheduler address (default: a local cluster "
+                                       "of 2 workers)")
+    p.add_argument("--master", help="with --engine spark: a Spark master URL (default: local[*])")
+
+    p = sub.add_parser("demo", help="run on the embedded breast-cancer data with lfs/cancer.py")
+    p.set_defaults(handler=cmd_demo)
+    p.add_argument("--out", default="weaklabel-demo", help="output folder (default: weaklabel-demo)")
+
+    p = sub.add_parser("apply", help="apply an LF suite and save the label matrix")
+    p.set_defaults(handler=cmd_apply)
+    add_data_args(p)
+    p.add_argument("--out", default="L.npz", help="where to write the matrix (default: L.npz)")
+
+    p = sub.add_parser("fit", help="fit a label model on a saved matrix and write labels")
+    p.set_defaults(handler=cmd_fit)
+    p.add_argument("--L", required=True, dest="matrix", help="a matrix written by 'weaklabel apply'")
+    p.add_argument("--model", default="label_model", choices=[*model_choices(), "auto"], metavar="MODEL",
+                   help="a label model: " + ", ".join(model_choices()) + " (default label_model), or auto: "
+                        "chosen by cross-validated score on --gold")
+    p.add_argument("--gold", help="CSV of known labels (row_id,label): partial labels for the fit, and what "
+                                  "--model auto chooses by")
+    p.add_argument("--class-balance", help=BALANCE_HELP)
+    p.add_argument("--out", default="weaklabel-out", help="output folder (default: weaklabel-out)")
+
+    p = sub.add_parser("cache", help="manage the vote cache")
+    p.set_defaults(handler=cmd_cache)
+    csub = p.add_subparsers(dest="cache_command", required=True, metavar="ACTION")
+    q = csub.add_parser("clear", help="delete the vote cache's entries (only from a folder weaklabel made)")
+    q.add_argument("--cache", default=os.environ.get("WEAKLABEL_CACHE", ".weaklabel-cache"))

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import InputError
+from ..exceptions import InputError, UsageError
+from ..review.strategy_names import STRATEGIES
+from ._args import positive_int
 from ._render import print_records, print_table
 
 
@@ -18,22 +20,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     path = check_out_file(args.path, "path")
     if path.exists() and not args.force:
-        print(f"Error: {path} exists; pass --force to overwrite", file=sys.stderr)
-        return 1
-    from ..review.queue import STRATEGIES
-
-    if args.strategy not in STRATEGIES:
-        print(f"Error: --strategy: expected one of {list(STRATEGIES)}, got {args.strategy!r}", file=sys.stderr)
-        return 2
+        raise InputError(f"{path} exists; pass --force to overwrite")
     if not 0 <= args.audit_fraction < 1:
-        print(f"Error: --audit-fraction: expected a share in [0, 1), got {args.audit_fraction}", file=sys.stderr)
-        return 2
+        raise UsageError(f"--audit-fraction: expected a share in [0, 1), got {args.audit_fraction}")
     descriptions = {}
     for item in args.label_description:
         name, sep, text = item.partition("=")
         if not sep or not name.strip() or not text.strip():
-            print(f"Error: --label-description expects LABEL=TEXT, got {item!r}", file=sys.stderr)
-            return 2
+            raise UsageError(f"--label-description expects LABEL=TEXT, got {item!r}")
         descriptions[name.strip()] = text.strip()
     proj = Project(name=args.name, data=args.data, split=args.split, data_dir=args.data_dir,
                    id_column=args.id_column, text_column=args.text_column,
@@ -140,14 +134,10 @@ def cmd_labels(args: argparse.Namespace) -> int:
         table = read_table(args.file, text_columns=("row_id", "label", "annotator"))
         missing = [c for c in ("row_id", "label", "annotator") if c not in table.columns]
         if missing:
-            print(f"Error: --file needs columns row_id, label, annotator; {args.file} lacks {missing}",
-                  file=sys.stderr)
-            return 1
+            raise InputError(f"--file needs columns row_id, label, annotator; {args.file} lacks {missing}")
         blank = [i + 2 for i, v in enumerate(table["row_id"]) if pd.isna(v) or not str(v).strip()]
         if blank:
-            print(f"Error: --file has {len(blank)} row(s) without a row_id (lines {blank[:5]}); nothing imported",
-                  file=sys.stderr)
-            return 1
+            raise InputError(f"--file has {len(blank)} row(s) without a row_id (lines {blank[:5]}); nothing imported")
         labels = [_label_value(v, names, i + 2) for i, v in enumerate(table["label"])]
         records = list(zip(table["row_id"], labels, table["annotator"]))
         what = "label events"
@@ -155,10 +145,9 @@ def cmd_labels(args: argparse.Namespace) -> int:
         known = {str(r) for r in proj.items()[0].index}
         unknown = sorted({str(r) for r, _, _ in records} - known)
         if unknown:
-            print(f"Error: {len(unknown)} row id(s) in {args.file} are not items of project {proj.name!r} "
-                  f"({unknown[:5]}); nothing imported. Fix the ids (they are compared as text: '7' is not "
-                  "'007'), or pass --allow-unknown-ids", file=sys.stderr)
-            return 1
+            raise InputError(f"{len(unknown)} row id(s) in {args.file} are not items of project {proj.name!r} "
+                             f"({unknown[:5]}); nothing imported. Fix the ids (they are compared as text: '7' is not "
+                             "'007'), or pass --allow-unknown-ids")
     if ls_export:
         c = store.import_external(found, origin=f"ls:{args.ls_project}")
         print(f"Imported {what} into {proj.name}: {c['added']} new, {c['updated']} updated, "
@@ -217,8 +206,7 @@ def cmd_app(args: argparse.Namespace) -> int:
                   "or set WEAKLABEL_APP_USERS.", file=sys.stderr)
     spec = importlib.util.find_spec("apps.review_app")
     if spec is None or spec.origin is None:
-        print("Error: the review app (apps/review_app.py) is not installed with this weaklabel", file=sys.stderr)
-        return 1
+        raise InputError("the review app (apps/review_app.py) is not installed with this weaklabel")
     env = dict(os.environ, WEAKLABEL_PROJECT=str(Path(args.project).resolve()))
     _warm_imports(args.address, args.port)
     cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.port", str(args.port),
@@ -346,3 +334,91 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n")
     print(f"{name}={hash_password(password)}")
     return 0
+
+
+def add_parser(sub: Any) -> None:
+    """Register init, queue, labels, hash-password, users and app."""
+    p = sub.add_parser("init", help="write a weaklabel.toml project file")
+    p.set_defaults(handler=cmd_init)
+    p.add_argument("--path", default="weaklabel.toml")
+    p.add_argument("--name", default="weaklabel")
+    p.add_argument("--data", default="breast_cancer", help="dataset name or table file")
+    p.add_argument("--lfs", default="lfs.cancer")
+    p.add_argument("--split", default="train")
+    p.add_argument("--data-dir", default="")
+    p.add_argument("--id-column", default="")
+    p.add_argument("--text-column", default="")
+    p.add_argument("--store", default="", help="SQLAlchemy URL (default: a SQLite file beside the project)")
+    p.add_argument("--strategy", default="conflict", choices=STRATEGIES, help="the review queue's order")
+    p.add_argument("--refit-every", type=positive_int, default=10, help="refit after this many expert labels")
+    p.add_argument("--overlap", type=positive_int, default=1, help="experts per item (2 = double labeling)")
+    p.add_argument("--audit-fraction", type=float, default=0.05,
+                   help="share of items drawn at random (unbiased metrics; they train the model)")
+    p.add_argument("--lead", action="append", default=[], help="an expert who resolves disagreements (repeatable)")
+    p.add_argument("--guidelines", default="", help="a markdown file beside the project, shown to experts")
+    p.add_argument("--label-description", action="append", default=[], metavar="LABEL=TEXT",
+                   help="what a label means, shown on its button (repeatable)")
+    p.add_argument("--token", action="store_true",
+                   help="generate a strong team token and print how to set it (it is not written to the file)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    p = sub.add_parser("queue", help="print or export the top items for expert review")
+    p.set_defaults(handler=cmd_queue)
+    p.add_argument("--project", default="weaklabel.toml")
+    p.add_argument("--n", type=positive_int, default=20)
+    p.add_argument("--strategy", choices=STRATEGIES, help="the review queue's order (default: the project's)")
+    p.add_argument("--export", help="write the queue to this CSV instead of printing it")
+
+    p = sub.add_parser("labels", help="export or import expert labels")
+    p.set_defaults(handler=cmd_labels)
+    lsub = p.add_subparsers(dest="labels_command", required=True, metavar="ACTION")
+    q = lsub.add_parser("export", help="resolved expert labels to CSV/Parquet")
+    q.add_argument("--project", default="weaklabel.toml")
+    q.add_argument("--out", required=True)
+    q.add_argument("--policy", default="majority", help="majority, latest, adjudicated")
+    q = lsub.add_parser("export-ls", help="the queue's top items as Label Studio tasks with predictions")
+    q.add_argument("--project", default="weaklabel.toml")
+    q.add_argument("--out", required=True, help="tasks JSON; the labeling config is written beside it")
+    q.add_argument("--n", type=positive_int, default=100)
+    q = lsub.add_parser("import", help="CSV (row_id, label, annotator) or a Label Studio export "
+                                       "(JSON, JSON_MIN, CSV, TSV; re-importing is idempotent)")
+    q.add_argument("--project", default="weaklabel.toml")
+    q.add_argument("--file", required=True)
+    q.add_argument("--annotator-map", help="Label Studio user id -> email: a CSV (id,email) or JSON object")
+    q.add_argument("--label-map", help="Label Studio value or alias -> label, e.g. ham=HAM,spam=SPAM")
+    q.add_argument("--from-name", help="the Choices control to read (default: any; 'label' in flat exports)")
+    q.add_argument("--ls-project", default="default",
+                   help="names the Label Studio project the export comes from (keys its annotation ids)")
+    q.add_argument("--allow-unknown-ids", action="store_true",
+                   help="import labels for row ids the project's data does not have (refused by default)")
+
+    p = sub.add_parser("hash-password", help="hash a password for WEAKLABEL_APP_USERS (reads stdin)")
+    p.set_defaults(handler=cmd_hash_password)
+    p.add_argument("--name", required=True, help="the annotator the password belongs to")
+
+    p = sub.add_parser("users", help="experts' accounts for the review app: add, list, password, role, remove, "
+                                     "sign-out")
+    p.set_defaults(handler=cmd_users)
+    usub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    for action, text in (("add", "create an account (the password is read from stdin)"),
+                         ("password", "set a new password (stdin); every session of the account ends"),
+                         ("role", "make the account a lead or an annotator"),
+                         ("remove", "delete the account and end its sessions (its labels stay)"),
+                         ("sign-out", "end every session of the account"),
+                         ("list", "names and roles")):
+        q = usub.add_parser(action, help=text)
+        q.add_argument("--project", default="weaklabel.toml")
+        if action != "list":
+            q.add_argument("name")
+        if action == "add":
+            q.add_argument("--role", default="annotator", choices=["annotator", "lead"])
+        if action == "role":
+            q.add_argument("role", choices=["annotator", "lead"])
+
+    p = sub.add_parser("app", help="start the Streamlit review app for a project")
+    p.set_defaults(handler=cmd_app)
+    p.add_argument("--project", default="weaklabel.toml")
+    p.add_argument("--port", type=positive_int, default=8501)
+    p.add_argument("--address", default="127.0.0.1",
+                   help="interface to listen on (default 127.0.0.1: this machine only); 0.0.0.0 serves the "
+                        "network, so set WEAKLABEL_APP_TOKEN or WEAKLABEL_APP_USERS first")

@@ -78,6 +78,7 @@ def _suggest_label_sets(proj: Any, args: argparse.Namespace) -> int:
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("suggest", help="suggest LFs from the project's expert labels (keywords, shapes), with "
                                        "their evidence; --out writes them as Python")
+    p.set_defaults(handler=cmd_suggest)
     p.add_argument("--project", default="weaklabel.toml")
     p.add_argument("--top", type=int, default=20, help="suggestions to keep (taken in turn from each class)")
     p.add_argument("--out", help="write the suggestions here as an LF module (template LFs with comments)")
