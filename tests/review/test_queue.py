@@ -96,3 +96,22 @@ def test_stratified_balance_is_the_label_shares_when_every_row_is_labeled_and_th
     some = np.where(rng.random(n) < 0.3, y, -1)
     b = stratified_balance(votes, probs, some)
     assert b.shape == (k,) and np.isclose(b.sum(), 1) and (b >= 0).all()
+
+
+def test_every_strategy_the_cli_offers_has_one_record_that_ranks_and_explains():
+    from weaklabel.review.queue import STRATEGY_RECORDS
+    from weaklabel.review.strategy_names import STRATEGIES
+
+    assert tuple(STRATEGY_RECORDS) == STRATEGIES
+    L = np.array([[0, 1, -1], [0, 0, 0], [-1, -1, -1], [1, -1, 1]])
+    probs = np.array([[0.5, 0.5], [0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])
+    mv = np.array([[0.5, 0.5], [1.0, 0.0], [0.5, 0.5], [0.0, 1.0]])
+    for name, record in STRATEGY_RECORDS.items():
+        q = rank(L, name, probs=probs, mv_probs=mv, scores=np.array([0.1, 0.2, 0.3, 0.4]), audit_fraction=0.0,
+                 label_names=["HAM", "SPAM"])
+        assert len(q) > 0 and q["reason"].str.len().gt(0).all(), name
+        for arg in record.needs:                                   # what it needs is asked for by name
+            with pytest.raises(InputError, match=arg):
+                rank(L, name, **{a: v for a, v in {"probs": probs, "mv_probs": mv, "scores": np.ones(4)}.items()
+                                 if a != arg})
+    assert rank(L, "conflict", label_names=["HAM", "SPAM"])["reason"].iloc[0] == "LFs disagree: HAM (lf_0) vs SPAM (lf_1)"

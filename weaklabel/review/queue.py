@@ -8,8 +8,9 @@ on audit rows), and never returns rows that already have enough labels.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -174,34 +175,6 @@ def uncovered_score(votes: np.ndarray) -> np.ndarray:
     return np.where((check_label_array(votes, name="votes") < 0).all(axis=1), 1.0, 0.0)
 
 
-def _reasons(strategy: str, idx: np.ndarray, L: LabelMatrix, probs: np.ndarray | None,
-             mv_probs: np.ndarray | None, names: Sequence[str]) -> list[str]:
-    out = []
-    for i in idx.tolist():
-        row = L.votes[i]
-        if strategy == "conflict":
-            groups: dict[int, list[str]] = {}
-            for j in np.flatnonzero(row >= 0):
-                groups.setdefault(int(row[j]), []).append(L.lf_names[j])
-            out.append("LFs disagree: " + " vs ".join(
-                f"{names[c]} ({', '.join(lfs[:3])}{', ...' if len(lfs) > 3 else ''})" for c, lfs in groups.items()))
-        elif strategy in ("entropy", "margin") and probs is not None:  # NEEDS: rank checked they came
-            top = np.argsort(probs[i])[::-1][:2]
-            out.append("model unsure: " + " / ".join(f"{names[c]} {probs[i, c]:.2f}" for c in top))
-        elif strategy == "disagreement" and probs is not None and mv_probs is not None:
-            a, b = int(np.argmax(probs[i])), int(np.argmax(mv_probs[i]))
-            out.append(f"label model says {names[a]} ({probs[i, a]:.2f}), majority vote "
-                       f"{names[b]} ({mv_probs[i, b]:.2f})")
-        elif strategy == "uncovered":
-            out.append("no LF voted: a gap in the LF suite")
-        elif strategy == "label_issues":
-            out.append("end model disagrees with this row's label")
-        else:
-            out.append("random sample")
-    return out
-
-
-# strategy -> f(votes, k, weights, probs, mv_probs, scores, rng) -> one score per row (higher first)
 def _labels_had(row_ids: np.ndarray, label_counts: Mapping[Any, int] | pd.Series | None) -> np.ndarray:
     """Expert labels each row already has; ids compare as text (the store's keys)."""
     if label_counts is None:
@@ -211,18 +184,63 @@ def _labels_had(row_ids: np.ndarray, label_counts: Mapping[Any, int] | pd.Series
     return pd.Series(row_ids).map(str).map(counts).fillna(0).to_numpy()
 
 
-SCORERS: dict[str, Any] = {
-    "conflict": lambda v, k, w, p, mv, sc, rng: conflict_score(v, k, w),
-    "entropy": lambda v, k, w, p, mv, sc, rng: entropy_score(p),
-    "margin": lambda v, k, w, p, mv, sc, rng: margin_score(p),
-    "disagreement": lambda v, k, w, p, mv, sc, rng: disagreement_score(p, mv),
-    "uncovered": lambda v, k, w, p, mv, sc, rng: uncovered_score(v),
-    "label_issues": lambda v, k, w, p, mv, sc, rng: np.asarray(sc, dtype=float),
-    "random": lambda v, k, w, p, mv, sc, rng: rng.random(v.shape[0]),
+@dataclass(frozen=True)
+class QueueInputs:
+    """What a strategy may read: the votes and their names, and what :func:`rank` was given."""
+
+    votes: np.ndarray
+    k: int
+    lf_names: Sequence[str]
+    label_names: Sequence[str]
+    weights: np.ndarray | None
+    probs: np.ndarray | None
+    mv_probs: np.ndarray | None
+    scores: np.ndarray | None
+    rng: np.random.Generator
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One queue strategy: what it needs besides the votes (checked by :func:`rank` before
+    ``score`` runs), one score per row (higher first; 0 leaves the row out), and why a row is
+    in the queue, in words."""
+
+    needs: tuple[str, ...]
+    score: Callable[[QueueInputs], np.ndarray]
+    reason: Callable[[QueueInputs, int], str]
+
+
+def _conflict_reason(x: QueueInputs, i: int) -> str:
+    groups: dict[int, list[str]] = {}
+    for j in np.flatnonzero(x.votes[i] >= 0).tolist():
+        groups.setdefault(int(x.votes[i, j]), []).append(x.lf_names[j])
+    return "LFs disagree: " + " vs ".join(f"{x.label_names[c]} ({', '.join(lfs[:3])}{', ...' if len(lfs) > 3 else ''})"
+                                          for c, lfs in groups.items())
+
+
+def _unsure_reason(x: QueueInputs, i: int) -> str:
+    p = cast(np.ndarray, x.probs)
+    return "model unsure: " + " / ".join(f"{x.label_names[c]} {p[i, c]:.2f}" for c in np.argsort(p[i])[::-1][:2])
+
+
+def _disagreement_reason(x: QueueInputs, i: int) -> str:
+    p, mv = cast(np.ndarray, x.probs), cast(np.ndarray, x.mv_probs)
+    a, b = int(np.argmax(p[i])), int(np.argmax(mv[i]))
+    return f"label model says {x.label_names[a]} ({p[i, a]:.2f}), majority vote {x.label_names[b]} ({mv[i, b]:.2f})"
+
+
+STRATEGY_RECORDS: dict[str, Strategy] = {
+    "conflict": Strategy((), lambda x: conflict_score(x.votes, x.k, x.weights), _conflict_reason),
+    "entropy": Strategy(("probs",), lambda x: entropy_score(cast(np.ndarray, x.probs)), _unsure_reason),
+    "margin": Strategy(("probs",), lambda x: margin_score(cast(np.ndarray, x.probs)), _unsure_reason),
+    "disagreement": Strategy(("probs", "mv_probs"),
+                             lambda x: disagreement_score(cast(np.ndarray, x.probs), cast(np.ndarray, x.mv_probs)),
+                             _disagreement_reason),
+    "uncovered": Strategy((), lambda x: uncovered_score(x.votes), lambda x, i: "no LF voted: a gap in the LF suite"),
+    "label_issues": Strategy(("scores",), lambda x: np.asarray(x.scores, dtype=float),
+                             lambda x, i: "end model disagrees with this row's label"),
+    "random": Strategy((), lambda x: np.asarray(x.rng.random(x.votes.shape[0])), lambda x, i: "random sample"),
 }
-# what each strategy needs besides the votes
-NEEDS: dict[str, tuple[str, ...]] = {"entropy": ("probs",), "margin": ("probs",),
-                                     "disagreement": ("probs", "mv_probs"), "label_issues": ("scores",)}
 
 
 def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.ndarray | None = None,
@@ -275,11 +293,13 @@ def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.n
          (probs.shape[1] if probs is not None else max(int(Lm.votes.max()) + 1, 2)))
     names = [str(x) for x in (label_names or (Lm.label_space.names if Lm.label_space is not None else range(k)))]
     given = {"probs": probs, "mv_probs": mv_probs, "scores": scores}
-    for arg in NEEDS.get(strategy, ()):
+    record = STRATEGY_RECORDS[strategy]
+    for arg in record.needs:
         if given[arg] is None:
             raise InputError(f"{arg}: strategy {strategy!r} needs {arg}=...")
     rng = np.random.default_rng(random_state)
-    s = SCORERS[strategy](Lm.votes, k, weights, probs, mv_probs, scores, rng)
+    x = QueueInputs(Lm.votes, k, Lm.lf_names, names, weights, probs, mv_probs, scores, rng)
+    s = record.score(x)
     if s.shape != (n_rows,):
         raise InputError(f"scores: expected one score per row ({n_rows}), got shape {s.shape}")
     eligible = _labels_had(Lm.row_ids, label_counts) < overlap
@@ -300,7 +320,6 @@ def rank(L: LabelMatrix | np.ndarray, strategy: str = "conflict", *, probs: np.n
                             (np.arange(audit.size) + 0.5) * (main.size + audit.size) / max(audit.size, 1)])
     perm = np.argsort(slots, stable=True)
     idx, sources = idx[perm], sources[perm]
-    reasons = _reasons(strategy, idx, Lm, probs, mv_probs, names)
-    reasons = [r if src == "queue" else "audit: random sample for unbiased metrics"
-               for r, src in zip(reasons, sources)]
+    reasons = [record.reason(x, i) if src == "queue" else "audit: random sample for unbiased metrics"
+               for i, src in zip(idx.tolist(), sources)]
     return pd.DataFrame({"row_id": Lm.row_ids[idx], "score": s[idx], "reason": reasons, "source": sources})
