@@ -114,4 +114,5 @@ def test_every_strategy_the_cli_offers_has_one_record_that_ranks_and_explains():
             with pytest.raises(InputError, match=arg):
                 rank(L, name, **{a: v for a, v in {"probs": probs, "mv_probs": mv, "scores": np.ones(4)}.items()
                                  if a != arg})
-    assert rank(L, "conflict", label_names=["HAM", "SPAM"])["reason"].iloc[0] == "LFs disagree: HAM (lf_0) vs SPAM (lf_1)"
+    top = rank(L, "conflict", label_names=["HAM", "SPAM"])["reason"].iloc[0]
+    assert top == "LFs disagree: HAM (lf_0) vs SPAM (lf_1)"
