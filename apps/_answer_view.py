@@ -52,8 +52,8 @@ def doc_on_screen(sess: Any, lock: threading.Lock, annotator: str, prefix: str,
 
 def progress(sess: Any, annotator: str, noun: str) -> None:
     p = sess.progress(annotator)
-    st.caption(f"{p['remaining']} remaining for you · {p['mine']} answered by you · {p['answered']} of "
-               f"{p['documents']} {noun} answered by the experts")
+    st.caption(f"{p.remaining} remaining for you · {p.mine} answered by you · {p.answered} of "
+               f"{p.total} {noun} answered by the experts")
 
 
 def refit_status(sess: Any) -> None:

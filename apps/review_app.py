@@ -182,9 +182,9 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
 
 def _progress_line(sess: ReviewSession, annotator: str) -> None:
     prog = sess.progress(annotator)
-    agree = prog["agreement_with_model"]
-    st.caption(f"{prog['remaining']} remaining for you · {prog['mine']} labeled by you · "
-               f"{prog['labeled']} rows labeled by all experts · your agreement with the model: "
+    agree = prog.agreement_with_model
+    st.caption(f"{prog.remaining} remaining for you · {prog.mine} labeled by you · "
+               f"{prog.answered} rows labeled by all experts · your agreement with the model: "
                + ("-" if agree is None else f"{agree:.0%}"))
 
 

@@ -858,7 +858,7 @@ def _agreement_after_import(t):
     sess = ReviewSession(_tiny_project(t))
     pred = {str(r): int(p) for r, p in zip(sess.L.row_ids, sess.model.predict(sess.L, tie_break_policy="random"))}
     sess.store.add_labels([("0-ghost", 1 - pred["1"], "ana"), ("1", pred["1"], "ana")])
-    assert sess.progress("ana")["agreement_with_model"] == 1.0
+    assert sess.progress("ana").agreement_with_model == 1.0
 
 
 def _guessing(t):

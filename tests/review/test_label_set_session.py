@@ -9,6 +9,7 @@ import pytest
 from weaklabel.exceptions import InputError
 from weaklabel.review.label_set_session import LabelSetReviewSession
 from weaklabel.review.project import Project
+from weaklabel.review.records import Progress
 
 from .label_set_fixtures import TEXTS, label_set_project
 
@@ -32,7 +33,7 @@ def test_an_answer_moves_the_queue_on_and_undo_brings_the_item_back_with_the_ans
     a = sess.next_doc("ana")["doc_id"]
     sess.save(a, ["gratitude", "admiration"], "ana")
     b = sess.next_doc("ana")["doc_id"]
-    assert b != a and sess.progress("ana") == {"mine": 1, "answered": 1, "remaining": 11, "documents": 12}
+    assert b != a and sess.progress("ana") == Progress(remaining=11, mine=1, answered=1, total=12)
     assert sess.store.current()["labels"].tolist() == [["admiration", "gratitude"]]   # label order
     sess.save(b, [], "ana")                                # the empty set: no label applies
     back = sess.undo("ana")

@@ -32,7 +32,7 @@ def test_queue_lease_label_refit_loop(spam_project):
     assert sess.label(item["row_id"], 1, "ana") is None
     info = sess.label(other["row_id"], 0, "ben")       # refit_every = 2
     assert info is not None and info["expert_labels"] == 2
-    assert sess.progress("ana")["mine"] == 1
+    assert sess.progress("ana").mine == 1
     labeled = {item["row_id"], other["row_id"]}
     assert not labeled & set(sess.queue()["row_id"])  # labeled rows never come back
     final = sess.final_labels()
@@ -95,15 +95,15 @@ def test_remaining_is_exact_for_each_expert(spam_project):
     proj = Project.load(spam_project)
     proj.audit_fraction = 0.0
     sess = ReviewSession(proj)
-    start = sess.progress("ana")["remaining"]
+    start = sess.progress("ana").remaining
     item = sess.next_item("bo")  # leased to bo: no longer available to ana
-    assert sess.progress("ana")["remaining"] == start - 1
+    assert sess.progress("ana").remaining == start - 1
     sess.label(item["row_id"], 0, "bo")
     n = 0
     while (item := sess.next_item("ana")) is not None:
         sess.label(item["row_id"], 1, "ana")
         n += 1
-    assert n == start - 1 and sess.progress("ana")["remaining"] == 0
+    assert n == start - 1 and sess.progress("ana").remaining == 0
 
 
 def test_which_expert_labels_train_the_model(spam_project):
@@ -197,7 +197,7 @@ def test_agreement_with_model_lines_up_rows_after_an_import_of_unknown_ids(spam_
     row = {str(r): int(p) for r, p in zip(sess.L.row_ids, pred)}
     # an unknown id first, then two rows: one the model agrees with, one it does not
     sess.store.add_labels([("0-ghost", 1 - row["c1"], "ana"), ("c1", row["c1"], "ana"), ("c45", 1 - row["c45"], "ana")])
-    assert sess.progress("ana")["agreement_with_model"] == 0.5
+    assert sess.progress("ana").agreement_with_model == 0.5
 
 
 def test_progress_aligns_labels_and_predictions_when_an_imported_row_is_absent(spam_project):
@@ -208,7 +208,7 @@ def test_progress_aligns_labels_and_predictions_when_an_imported_row_is_absent(s
     sess.store.add_labels([("zz-gone", 1 - pred["c1"], "ana"), ("c1", pred["c1"], "ana"),
                            ("c2", pred["c2"], "ana")], source="import")
     prog = sess.progress("ana")
-    assert prog["mine"] == 3 and prog["agreement_with_model"] == 1.0   # only c1 and c2 are scored
+    assert prog.mine == 3 and prog.agreement_with_model == 1.0   # only c1 and c2 are scored
 
 
 def test_background_refits_leave_keypresses_alone(spam_project, monkeypatch):

@@ -4,6 +4,7 @@ import pytest
 
 from weaklabel import InputError
 from weaklabel.review.project import Project
+from weaklabel.review.records import Progress
 from weaklabel.review.span_session import SpanReviewSession
 
 from .span_fixtures import TOKENS, span_project
@@ -36,7 +37,7 @@ def test_answers_and_skips_move_the_queue_and_undo_brings_the_document_back(sess
     back = session.undo("ana")                 # the answer: shown again, the model's spans pre-filled
     assert back["doc_id"] == a["doc_id"] and not back["answered"]
     assert session.undo("ana") is None
-    assert session.progress("ana") == {"mine": 0, "answered": 0, "remaining": 8, "documents": 8}
+    assert session.progress("ana") == Progress(remaining=8, mine=0, answered=0, total=8)
 
 
 def test_overlap_keeps_a_document_for_a_second_expert(tmp_path):
@@ -46,7 +47,7 @@ def test_overlap_keeps_a_document_for_a_second_expert(tmp_path):
     assert sess.next_doc("ben")["doc_id"] == a["doc_id"]          # the same document, for the second look
     sess.save(a["doc_id"], [(0, 1, "PER")], "ben")
     assert sess.next_doc("cy")["doc_id"] != a["doc_id"]
-    assert sess.progress("cy")["remaining"] == 7
+    assert sess.progress("cy").remaining == 7
     mine = sess.doc_view(int(a["doc_id"][3:]), "ben")
     assert mine["answered"] and mine["spans"] == [(0, 1, "PER")]
 

@@ -136,7 +136,7 @@ def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, sour
         sess = LabelSetReviewSession(Project.load(path))
         load_s = time.perf_counter() - t0
         _prefill(sess, prior_answers)
-        remaining = sess.progress(names[0])["remaining"]
+        remaining = sess.progress(names[0]).remaining
         if remaining <= decisions * experts:
             raise InputError(f"prior_answers: {remaining} of {len(sess.ids)} items are left after {prior_answers} "
                              f"events by others (overlap 2), fewer than {decisions} decisions by {experts} experts; "

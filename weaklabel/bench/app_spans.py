@@ -119,7 +119,7 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
         sess = SpanReviewSession(Project.load(path))
         n = len(sess.ids)
         _prefill(sess, prior_answers)
-        remaining = sess.progress(names[0])["remaining"]
+        remaining = sess.progress(names[0]).remaining
         if remaining <= decisions * experts:
             raise InputError(f"prior_answers: after {prior_answers} events by others (overlap 2), {remaining} of {n} "
                              f"documents are left, fewer than {decisions} decisions by {experts} experts; lower "

@@ -15,6 +15,7 @@ import pandas as pd
 from ..exceptions import InputError
 from .answer_log import AnswerLog, in_force
 from .project import Project
+from .records import Progress
 
 STRATEGIES = ("conflict", "entropy", "random")
 
@@ -239,9 +240,9 @@ class AnswerSession:
             run()
         return True
 
-    def progress(self, annotator: str) -> dict[str, int]:
-        """``mine`` (documents this expert answered), ``answered`` (by anyone), ``remaining`` (in this
-        expert's queue), ``documents``."""
+    def progress(self, annotator: str) -> Progress:
+        """This expert's documents answered, the documents answered by anyone, what is left in
+        this expert's queue, and the documents in all."""
         mine, answers, done = self._queue_state(annotator)
         remaining = sum(1 for d in self.ids if d not in done and answers.get(d, 0) < self.project.overlap)
-        return {"mine": len(mine), "answered": len(answers), "remaining": remaining, "documents": len(self.ids)}
+        return Progress(remaining=remaining, mine=len(mine), answered=len(answers), total=len(self.ids))

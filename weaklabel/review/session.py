@@ -19,6 +19,7 @@ from ..exceptions import InputError, WeakLabelError
 from ..models import BaseLabelModel, MajorityVote, probs_to_preds
 from .project import Project
 from .queue import conflict_weights, drawn_at_random, rank
+from .records import Progress
 from .refit import RefitProcess, Refits
 from .suggest_review import SuggestionReview
 
@@ -297,7 +298,8 @@ class ReviewSession(Refits, SuggestionReview):
         done = self.store.undo_last(annotator)
         return None if done is None else done[1]
 
-    def progress(self, annotator: str) -> dict[str, Any]:
+    def progress(self, annotator: str) -> Progress:
+        """This expert's queue left, answers, and agreement with the model; every row labeled."""
         # per keypress: this expert's own events and two SQL counts, never the whole log
         mine = self.store.current_labels_of(annotator)
         mine = mine[mine["source"] != "adjudication"]
@@ -310,8 +312,8 @@ class ReviewSession(Refits, SuggestionReview):
             agree = float(np.mean(pred == mine["label"].to_numpy()[known]))
         _, ids, _, version = self._queue_view()
         left = self.store.remaining(ids, annotator, overlap=self.project.overlap, version=version)
-        return {"labeled": self.store.labeled_row_count(), "remaining": left,
-                "mine": int(len(mine)), "agreement_with_model": agree}
+        return Progress(remaining=int(left), mine=int(len(mine)), answered=int(self.store.labeled_row_count()),
+                        agreement_with_model=agree)
 
     # -- what experts and their lead look at ------------------------------------
     def texts(self) -> pd.Series:
