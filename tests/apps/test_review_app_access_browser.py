@@ -3,7 +3,9 @@ lets one expert act as another, sign-out ends a session in every tab and its cop
 tabs of one expert never both decide an item, a signing-in reverse proxy, and markdown in ids
 and notes is never rendered (no image is fetched)."""
 
+import contextlib
 import re
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -41,6 +43,65 @@ def pixel():
     yield f"http://127.0.0.1:{server.server_address[1]}", _Pixel.hits
     server.shutdown()
     server.server_close()
+
+
+@contextlib.contextmanager
+def _signing_in_proxy(target_port: int, header: str, user: str):
+    """A reverse proxy on a free port of 127.0.0.1 that signs ``user`` in: it sets ``header`` on
+    the first request of each connection (the page, and each WebSocket upgrade, which is where
+    Streamlit reads headers), dropping any copy the client sent, then pipes bytes both ways. A
+    browser's own extra headers are no stand-in: Chromium 150 leaves them off WebSocket upgrades."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    name = header.lower().encode() + b":"
+
+    def pipe(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+
+    def handle(client):
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = client.recv(65536)
+            if not chunk:
+                client.close()
+                return
+            head += chunk
+        top, rest = head.split(b"\r\n\r\n", 1)
+        lines = [line for line in top.split(b"\r\n") if not line.lower().startswith(name)]
+        lines.insert(1, f"{header}: {user}".encode())
+        upstream = socket.create_connection(("127.0.0.1", target_port))
+        opened.append(upstream)
+        upstream.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + rest)
+        threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+        pipe(client, upstream)
+
+    def serve():
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:   # closed: the test is over
+                return
+            opened.append(client)
+            threading.Thread(target=handle, args=(client,), daemon=True).start()
+
+    opened: list[socket.socket] = []
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        for sock in opened:   # connections still open end with the proxy
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
 
 
 def _sign_in(page, port, name, password, token=TOKEN):
@@ -132,16 +193,16 @@ def test_accounts_tabs_sign_out_and_markdown_in_a_real_browser(spam_project, pix
 
 def test_a_signing_in_reverse_proxy_names_the_expert(spam_project):
     """WEAKLABEL_APP_PROXY_HEADER: the proxy's header names the expert (no sign-in form); a request
-    without it is refused. Here the 'proxy' is the browser on 127.0.0.1, the trusted default."""
+    without it is refused. The proxy runs on 127.0.0.1, the trusted default."""
     with _streamlit(spam_project, WEAKLABEL_APP_PROXY_HEADER="X-Forwarded-User") as (port, _), \
-            sync_api.sync_playwright() as pw:
+            _signing_in_proxy(port, "X-Forwarded-User", "ana") as proxy, sync_api.sync_playwright() as pw:
         browser = _chromium(pw)
-        sso = browser.new_context(extra_http_headers={"X-Forwarded-User": "ana"})
-        page = sso.new_page()
-        page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+        page = browser.new_context(extra_http_headers={"X-Forwarded-User": "mallory"}).new_page()   # dropped
+        page.goto(f"http://127.0.0.1:{proxy}/", timeout=60_000)
         page.get_by_role("button", name=re.compile(r"^SPAM")).wait_for(timeout=60_000)
         assert page.get_by_label("Your name").count() == 0
         page.get_by_text("Signed in through the proxy as").wait_for()
+        assert page.get_by_text("mallory").count() == 0
         page.get_by_text("why this item").click()
         page.keyboard.press("2")
         store = Project.load(spam_project).open_store()
