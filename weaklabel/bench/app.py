@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,33 @@ def start_app(path: Path) -> tuple[subprocess.Popen, int]:
         _stop(server)
         raise RuntimeError("weaklabel app did not start within 120 s")
     return server, port
+
+
+def sign_in_pages(browser: Any, port: int, names: list[str], on_screen: Callable[[Any], Any], *,
+                  height: int = 768) -> tuple[dict[str, Any], dict[str, Any], float]:
+    """A page per expert on the app at ``port``, each signed in by name. Returns the pages, what
+    each shows first (``on_screen(page)``), and the seconds from the first expert's Sign in click
+    to its first item."""
+    pages: dict[str, Any] = {}
+    first: dict[str, Any] = {}
+    took = 0.0
+    for name in names:
+        page = pages[name] = browser.new_context(viewport={"width": 1366, "height": height}).new_page()
+        page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+        page.get_by_label("Your name").fill(name)
+        t0 = time.perf_counter()
+        page.get_by_role("button", name="Sign in").click()
+        first[name] = on_screen(page)
+        took = took or round(time.perf_counter() - t0, 3)
+    return pages, first, took
+
+
+def reload_page(page: Any, on_screen: Callable[[Any], Any]) -> tuple[Any, float, bool]:
+    """Reload ``page``: (what it shows after, seconds to it, whether it is still signed in)."""
+    t0 = time.perf_counter()
+    page.reload()
+    shown = on_screen(page)
+    return shown, round(time.perf_counter() - t0, 3), page.get_by_label("Your name").count() == 0
 
 
 def _stop(server: subprocess.Popen) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InputError
-from .app import _stop, browser_tools, launch, start_app
+from .app import _stop, browser_tools, launch, reload_page, sign_in_pages, start_app
 
 EMOTIONS = {"joy": ("happy", "glad", "yay"), "anger": ("furious", "angry", "mad"), "fear": ("scared", "afraid"),
             "gratitude": ("thanks", "grateful"), "surprise": ("wow", "whoa"), "sadness": ("sad", "miss")}
@@ -150,15 +150,9 @@ def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, sour
         try:
             with sync_api.sync_playwright() as pw:
                 browser = launch(pw, chromium)
-                pages, current = {}, {}
+                pages, current, out["sign_in_to_first_item_s"] = sign_in_pages(
+                    browser, port, names, lambda page: _item_on_screen(page, seconds=120), height=900)
                 for name in names:
-                    pages[name] = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-                    pages[name].goto(f"http://127.0.0.1:{port}/", timeout=120_000)
-                    pages[name].get_by_label("Your name").fill(name)
-                    t0 = time.perf_counter()
-                    pages[name].get_by_role("button", name="Sign in").click()
-                    current[name] = _item_on_screen(pages[name], seconds=120)
-                    out.setdefault("sign_in_to_first_item_s", round(time.perf_counter() - t0, 3))
                     seen[name].add(str(current[name]))
                 time.sleep(0.5)   # Streamlit attaches key shortcuts just after the buttons first paint
                 rng = np.random.default_rng(0)
@@ -188,12 +182,8 @@ def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, sour
                             current[name] = nxt
                             seen[name].add(nxt)
                     if reload and i == decisions // 2:
-                        page = pages[names[0]]
-                        t0 = time.perf_counter()
-                        page.reload()
-                        current[names[0]] = _item_on_screen(page, seconds=60)
-                        out["reload_to_item_s"] = round(time.perf_counter() - t0, 3)
-                        out["signed_in_after_reload"] = page.get_by_label("Your name").count() == 0
+                        current[names[0]], out["reload_to_item_s"], out["signed_in_after_reload"] = reload_page(
+                            pages[names[0]], lambda page: _item_on_screen(page, seconds=60))
                         seen[names[0]].add(str(current[names[0]]))
                         time.sleep(0.5)
                 for name, page in pages.items():        # a press that landed late shows here
