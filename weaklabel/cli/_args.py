@@ -9,6 +9,8 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..exceptions import InputError
+
 if TYPE_CHECKING:   # the CLI starts without the scientific stack
     import numpy as np
 
@@ -47,8 +49,6 @@ def class_balance(spec: str | None, names: Sequence[str]) -> np.ndarray | None:
     if spec is None:
         return None
     import numpy as np
-
-    from ..exceptions import InputError
 
     parts = [x.strip() for x in spec.split(",") if x.strip()]
     named = bool(parts) and all("=" in x for x in parts)
@@ -90,3 +90,16 @@ def model_names() -> list[str]:
     from ..models.names import BENCHMARK_MODELS
 
     return list(BENCHMARK_MODELS)
+
+
+def label_pairs(spec: str | None, arg: str) -> dict[str, str]:
+    """``"ham=HAM,spam=SPAM"`` -> ``{"ham": "HAM", "spam": "SPAM"}``."""
+    if not spec:
+        return {}
+    out = {}
+    for part in spec.split(","):
+        if "=" not in part or not part.split("=", 1)[0].strip():
+            raise InputError(f"{arg}: expected value=LABEL pairs separated by commas, got {part!r}")
+        k, v = part.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out

@@ -156,10 +156,10 @@ def cmd_ls(args: argparse.Namespace) -> int:
             not str(t["data"].get("row_id", "")).strip()
         (foreign if made_there else ours).append(t)
     exported = ours
-    from .review import _pairs
+    from ._args import label_pairs
 
     found = labelstudio.parse_export(exported, sess.labels.names, annotator_map=api.users(),
-                                     label_map=_pairs(args.label_map, "label-map"),
+                                     label_map=label_pairs(args.label_map, "label-map"),
                                      name=f"Label Studio project {pid}")
     if not args.allow_unknown_ids:
         unknown = sorted({r["row_id"] for r in found} - set(sess._row_pos))

@@ -62,9 +62,9 @@ def cmd_project(proj: Any, args: argparse.Namespace) -> int:
     key = f"labelstudio:{ls['url'].rstrip('/')}"      # the key class and span projects are bound under
     pid = _ls_project(api, proj, sess, args, settings, key)
     if args.ls_command == "pull":
-        from .review import _pairs
+        from ._args import label_pairs
 
-        label_map = _pairs(args.label_map, "label-map") if getattr(args, "label_map", None) else None
+        label_map = label_pairs(args.label_map, "label-map") if getattr(args, "label_map", None) else None
         records = lsm.parse_label_set_export(api.export(pid), sess.labels, project=pid, users=api.users(),
                                              label_map=label_map)
         unknown = sorted({r["doc_id"] for r in records} - set(sess._pos))

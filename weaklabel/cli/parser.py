@@ -16,6 +16,7 @@ from .. import __version__
 if TYPE_CHECKING:   # the CLI starts without the scientific stack
     pass
 from ..exceptions import UsageError, WeakLabelError
+from . import accounts as cli_accounts
 from . import analysis as cli_analysis
 from . import bench as cli_bench
 from . import data as cli_data
@@ -27,7 +28,8 @@ from . import suggest as cli_suggest
 
 log = logging.getLogger("weaklabel")
 
-COMMAND_GROUPS = (cli_pipeline, cli_analysis, cli_endmodel, cli_review, cli_bench, cli_ls, cli_data, cli_suggest)
+COMMAND_GROUPS = (cli_pipeline, cli_analysis, cli_endmodel, cli_review, cli_accounts, cli_bench, cli_ls, cli_data,
+                  cli_suggest)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,8 +10,8 @@ from typing import Any
 
 from ..exceptions import InputError, UsageError
 from ..review.strategy_names import STRATEGIES
-from ._args import positive_int
-from ._render import print_records, print_table
+from ._args import label_pairs, positive_int
+from ._render import print_records
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -123,7 +123,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
         amap = labelstudio.read_annotator_map(args.annotator_map) if args.annotator_map else None
         found = labelstudio.read_export(args.file, names, from_name=args.from_name,
-                                        label_map=_pairs(args.label_map, "label-map"), annotator_map=amap)
+                                        label_map=label_pairs(args.label_map, "label-map"), annotator_map=amap)
         records = [(r["row_id"], r["label"], r["annotator"]) for r in found]
         what = "Label Studio annotations"
     else:
@@ -171,19 +171,6 @@ def _is_label_studio_export(path: str) -> bool:
             return False
         return "annotation_id" in header
     return False
-
-
-def _pairs(spec: str | None, arg: str) -> dict[str, str]:
-    """``"ham=HAM,spam=SPAM"`` -> ``{"ham": "HAM", "spam": "SPAM"}``."""
-    if not spec:
-        return {}
-    out = {}
-    for part in spec.split(","):
-        if "=" not in part or not part.split("=", 1)[0].strip():
-            raise InputError(f"{arg}: expected value=LABEL pairs separated by commas, got {part!r}")
-        k, v = part.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -281,63 +268,8 @@ def _label_value(v: Any, names: Sequence[str], line: int) -> int | str:
                      f"0..{len(names) - 1}; nothing imported")
 
 
-def cmd_users(args: argparse.Namespace) -> int:
-    """``weaklabel users ACTION``: accounts in the project's label store."""
-    from ..review.project import Project
-    from ..review.store import ExpertLabelStore
-
-    proj = Project.load(args.project)
-    store = ExpertLabelStore(proj.store_url, project=proj.name)
-    action = args.users_command
-    if action == "list":
-        table = store.accounts()
-        print_table(table if not table.empty else table.assign(name=[], role=[]))
-        return 0
-    if action in ("add", "password"):
-        password = _read_password()
-        if action == "add":
-            acc = store.add_account(args.name, password, role=args.role)
-            print(f"Added {acc.name!r} ({acc.role})")
-        else:
-            store.set_password(args.name, password)
-            print(f"New password for {args.name!r}; its sessions ended")
-    elif action == "role":
-        store.set_role(args.name, args.role)
-        print(f"{args.name!r} is now {args.role}; its sessions ended")
-    elif action == "remove":
-        store.remove_account(args.name)
-        print(f"Removed {args.name!r} and ended its sessions; its labels stay in the store")
-    else:
-        store.end_sessions(args.name)
-        print(f"Ended every session of {args.name!r}")
-    return 0
-
-
-def _read_password() -> str:
-    """The password: typed twice at a terminal (not echoed), else one line of stdin."""
-    import getpass
-
-    if sys.stdin.isatty():
-        first = getpass.getpass("Password (10+ characters): ")
-        if getpass.getpass("Again: ") != first:
-            raise InputError("password: the two entries differ; nothing was changed")
-        return first
-    return sys.stdin.readline().rstrip("\n")
-
-
-def cmd_hash_password(args: argparse.Namespace) -> int:
-    """Print ``name=<hash>`` for WEAKLABEL_APP_USERS; the password comes from stdin."""
-    from ..review._store_schema import check_annotator
-    from ..review.access import hash_password
-
-    name = check_annotator(args.name)
-    password = sys.stdin.readline().rstrip("\n")
-    print(f"{name}={hash_password(password)}")
-    return 0
-
-
 def add_parser(sub: Any) -> None:
-    """Register init, queue, labels, hash-password, users and app."""
+    """Register init, queue, labels and app."""
     p = sub.add_parser("init", help="write a weaklabel.toml project file")
     p.set_defaults(handler=cmd_init)
     p.add_argument("--path", default="weaklabel.toml")
@@ -391,29 +323,6 @@ def add_parser(sub: Any) -> None:
                    help="names the Label Studio project the export comes from (keys its annotation ids)")
     q.add_argument("--allow-unknown-ids", action="store_true",
                    help="import labels for row ids the project's data does not have (refused by default)")
-
-    p = sub.add_parser("hash-password", help="hash a password for WEAKLABEL_APP_USERS (reads stdin)")
-    p.set_defaults(handler=cmd_hash_password)
-    p.add_argument("--name", required=True, help="the annotator the password belongs to")
-
-    p = sub.add_parser("users", help="experts' accounts for the review app: add, list, password, role, remove, "
-                                     "sign-out")
-    p.set_defaults(handler=cmd_users)
-    usub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
-    for action, text in (("add", "create an account (the password is read from stdin)"),
-                         ("password", "set a new password (stdin); every session of the account ends"),
-                         ("role", "make the account a lead or an annotator"),
-                         ("remove", "delete the account and end its sessions (its labels stay)"),
-                         ("sign-out", "end every session of the account"),
-                         ("list", "names and roles")):
-        q = usub.add_parser(action, help=text)
-        q.add_argument("--project", default="weaklabel.toml")
-        if action != "list":
-            q.add_argument("name")
-        if action == "add":
-            q.add_argument("--role", default="annotator", choices=["annotator", "lead"])
-        if action == "role":
-            q.add_argument("role", choices=["annotator", "lead"])
 
     p = sub.add_parser("app", help="start the Streamlit review app for a project")
     p.set_defaults(handler=cmd_app)
