@@ -531,3 +531,19 @@ def test_multilabel_round_trip_push_annotate_pull_and_serve(label_studio, admin_
         a1 = _choices(admin, by_doc["c1"]["id"], ["amusement"])
         assert _until(lambda: (store.events()["external_id"] == f"ls:{pid}:{a1['id']}").any())
         assert store.gold(["c1"]) == [["amusement"]]
+
+
+def test_a_ten_thousand_annotation_pull_then_nothing_new_on_a_re_pull_or_a_re_push(label_studio, admin_token):
+    """`weaklabel bench label-studio` at the issue's scale: 10,000 annotated tasks are pulled
+    whole, a re-pull finds them unchanged, a re-push adds no task, and the throwaway project is
+    gone after. Its seconds are the bench's report (README), not asserted here."""
+    from weaklabel.bench.label_studio import run_label_studio_bench
+    from weaklabel.io.ls_api import LabelStudioAPI
+
+    res = run_label_studio_bench(label_studio, admin_token, 10_000)
+    assert res["exported_annotations"] == 10_000
+    assert res["pull"] == {"new": 10_000, "updated": 0, "unchanged": 0, "retracted": 0}
+    assert res["repull"] == {"new": 0, "updated": 0, "unchanged": 10_000, "retracted": 0}
+    assert res["repush_output"].startswith("Pushed 0 new tasks"), res["repush_output"]
+    assert "10000 were there already" in res["repush_output"]
+    assert LabelStudioAPI(label_studio, admin_token).get_project(res["project_id"]) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -130,6 +131,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         res = run_decision_bench(args.items, args.decisions, prior_events=args.prior_events, store_url=args.store)
         return _emit(res, args)
+    if args.bench == "label-studio":
+        from ..bench.label_studio import run_label_studio_bench
+
+        token = os.environ.get(args.token_env, "")
+        if not token.strip():
+            raise UsageError(f"--token-env: ${args.token_env} is empty; set it to a Label Studio personal access "
+                             "token (Account & Settings) of a user who may create projects")
+        return _emit(run_label_studio_bench(args.url, token, args.tasks, keep=args.keep), args)
     if args.bench == "app":
         from ..bench.app import run_app_bench
 
@@ -310,6 +319,13 @@ def add_parser(sub: Any) -> None:
                    help="label events by other experts in the store before the run (default 30,000)")
     b.add_argument("--strategy", default="conflict", help="the project's queue strategy (e.g. label_issues)")
     b.add_argument("--refit-every", type=positive_int, default=10, help="the project's refit interval")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("label-studio", help="ls pull, re-pull and re-push of N annotated tasks on a running "
+                                             "Label Studio (a throwaway project, deleted after)")
+    b.add_argument("--url", default="http://127.0.0.1:8080", help="the Label Studio to use")
+    b.add_argument("--token-env", default="WEAKLABEL_LS_TOKEN", help="the variable holding its access token")
+    b.add_argument("--tasks", type=positive_int, default=10_000, help="tasks, each with one annotation")
+    b.add_argument("--keep", action="store_true", help="leave the project in Label Studio")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("suggest", help="end models from LFs suggested out of N labels vs learning from the N labels")
     b.add_argument("dirs", nargs="+", help="WRENCH folders with text (train and test splits)")

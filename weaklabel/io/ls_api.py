@@ -167,6 +167,10 @@ class LabelStudioAPI:
         if tasks:
             self._call("POST", f"/api/projects/{project_id}/import", tasks)
 
+    def delete_project(self, project_id: int) -> None:
+        """Delete a project with its tasks and annotations (the Label Studio bench's own)."""
+        self._call("DELETE", f"/api/projects/{int(project_id)}")
+
     def export(self, project_id: int, *, size: int = 0) -> list[dict[str, Any]]:
         """The project's full JSON export (tasks with their annotations).
 
