@@ -12,18 +12,21 @@ from weaklabel.models.base import probs_to_preds as _probs_to_preds
 
 
 def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
-    """``X`` as a 1-D int64 array (a column vector is flattened)."""
+    """``X`` cast to int64, as Snorkel does it: with ``flatten_vector`` an (n, 1) or (1, n) array
+    (or a scalar) becomes 1-D and anything else is refused; without it the shape is kept.
+    Non-integer values are refused, and so are strings (Snorkel would cast "1" silently)."""
     arr = np.asarray(X)
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"Input must hold integer labels, got dtype {arr.dtype} (strings are not labels: map "
                          "them to class indices first)")
-    if arr.ndim == 2 and flatten_vector and 1 in arr.shape:
-        arr = arr.ravel()
-    if arr.ndim != 1:
-        raise ValueError(f"Input could not be converted to 1d np.array, got shape {arr.shape}")
-    if arr.dtype.kind == "f" and not np.all(arr == np.round(arr)):
-        raise ValueError("Input contains non-integer labels")
-    return arr.astype(np.int64)
+    if arr.dtype.kind == "f" and not np.all(np.mod(arr, 1) == 0):
+        raise ValueError("Input contains at least one non-integer value.")
+    arr = arr.astype(np.int64)
+    if flatten_vector:
+        arr = np.atleast_1d(arr.squeeze())
+        if arr.ndim != 1:
+            raise ValueError(f"Input could not be converted to 1d np.array, got shape {np.shape(X)}")
+    return arr
 
 
 def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:

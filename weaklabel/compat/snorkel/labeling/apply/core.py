@@ -17,11 +17,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from weaklabel._rows import DataRow, frame_rows
-from weaklabel._validation import repeated
 from weaklabel.labels import ABSTAIN
 from weaklabel.lf import check_votes
 
 from ...types import DataPoint
+from ...utils.data_operators import check_unique_names
 
 
 class ApplierMetadata(NamedTuple):
@@ -63,12 +63,6 @@ def _is_native(lf: Any) -> bool:
     from weaklabel.lf import LabelingFunction as NativeLF
 
     return isinstance(lf, NativeLF)
-
-
-def check_unique_names(names: Sequence[str], what: str = "LF") -> None:
-    dup = repeated(names)
-    if dup:
-        raise ValueError(f"Found duplicate {what} names: {dup}; give each {what} a unique name")
 
 
 class NamedVotes(np.ndarray):
@@ -129,7 +123,7 @@ class BaseLFApplier:
     def __init__(self, lfs: Sequence[Any]) -> None:
         self._lfs = list(lfs)
         self._lf_names = [lf.name for lf in self._lfs]
-        check_unique_names(self._lf_names)
+        check_unique_names(self._lf_names, "LF")
 
     def _finish(self, columns: list[list[Any]], n: int, caller: _FunctionCaller,
                 return_meta: bool) -> np.ndarray | tuple[np.ndarray, ApplierMetadata]:
