@@ -30,13 +30,14 @@ from weaklabel import (
 )
 from weaklabel.cache import VoteCache
 from weaklabel.cli import build_parser, main
+from weaklabel.exceptions import StoreError
 from weaklabel.io.labelstudio import read_annotations
 from weaklabel.io.tables import read_table
 from weaklabel.io.wrench import read_wrench_split
 from weaklabel.models import DawidSkene, LabelModel, LabelModelWarning, MajorityVote
 from weaklabel.review.access import AccessPolicy
 from weaklabel.review.project import Project
-from weaklabel.review.store import ExpertLabelStore, StoreError
+from weaklabel.review.store import ExpertLabelStore
 
 from .conftest import make_spam_project
 

@@ -1,5 +1,5 @@
-"""The tree is the architecture: imports only point down the pipeline, and the old flat
-module paths still resolve to the moved modules."""
+"""The tree is the architecture: imports only point down the pipeline, no two modules import
+each other (even inside a function), and the old flat module paths are gone."""
 
 import ast
 import subprocess
@@ -62,6 +62,93 @@ def test_the_layering_check_sees_a_violation(tmp_path):
         assert "review" in FORBIDDEN[_part("weaklabel._layout_probe")]
     finally:
         fake.unlink()
+
+
+def _runtime_imports(path: Path, modules: set[str]) -> set[str]:
+    """The package's modules that ``path`` imports when it runs: at the top or inside a function,
+    but not under ``if TYPE_CHECKING:`` (annotations only). ``from .x import y`` counts as an
+    import of ``x`` and, where ``y`` is a module, of ``y`` too."""
+    rel = path.relative_to(PKG.parent).with_suffix("").parts
+    package = list(rel[:-1])
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join(package[: len(package) - (node.level - 1)] + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            found.update(n for n in [base, *(f"{base}.{a.name}" for a in node.names)] if n in modules)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in modules)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or round a loop (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+
+    def strong(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                strong(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            strong(v)
+    return out
+
+
+def _package_graph() -> dict[str, set[str]]:
+    def name(p: Path) -> str:
+        parts = p.relative_to(PKG.parent).with_suffix("").parts
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    paths = {name(p): p for p in PKG.rglob("*.py")}
+    # a module's own parent packages are loaded before it anyway: ``from . import x`` is no edge up
+    return {m: {t for t in _runtime_imports(p, set(paths)) if t != m and not m.startswith(t + ".")}
+            for m, p in paths.items()}
+
+
+def test_no_two_modules_import_each_other_even_inside_a_function():
+    assert _cycles(_package_graph()) == []
+
+
+def test_the_cycle_check_sees_a_loop_through_a_lazy_import():
+    graph = _package_graph()
+    assert "weaklabel.models.guardrails" in graph["weaklabel.models.base"]   # the check reads real edges
+    graph["weaklabel.models.hard_labels"] = graph["weaklabel.models.hard_labels"] | {"weaklabel.models.base"}
+    assert _cycles(graph) == [["weaklabel.models.base", "weaklabel.models.guardrails",
+                               "weaklabel.models.hard_labels"]]
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 
 def test_old_package_level_names_still_import():

@@ -28,54 +28,6 @@ def describe_values(values: np.ndarray, limit: int = 6) -> str:
     return "{" + shown + more + "}"
 
 
-def check_label_array(L: Any, *, name: str = "L") -> np.ndarray:
-    """Return ``L`` (a LabelMatrix or array-like) as a 2-D int8 array.
-
-    Raises ``InputError``/``InputTypeError`` naming ``name`` when ``L`` is not a
-    2-D integer matrix with values >= -1.
-    """
-    from .matrix import LabelMatrix
-
-    if isinstance(L, LabelMatrix):
-        return L.votes
-    if hasattr(L, "toarray") and callable(L.toarray):  # scipy.sparse, Snorkel habit
-        L = L.toarray()
-    try:
-        arr = np.asarray(L)
-    except Exception as exc:  # ragged lists and the like
-        raise InputTypeError(
-            f"{name}: expected a 2-D integer array or LabelMatrix, got {type(L).__name__} ({exc})"
-        ) from exc
-    if arr.ndim != 2:
-        raise InputError(
-            f"{name}: expected a 2-D array of shape (n_rows, n_lfs), got {arr.ndim}-D shape "
-            f"{arr.shape}; for one LF use L.reshape(-1, 1)"
-        )
-    if arr.dtype.kind == "b":
-        raise InputTypeError(
-            f"{name}: expected integer votes in {{-1, 0, .., k-1}}, got booleans; "
-            "convert with np.where(mask, label, -1)"
-        )
-    if arr.dtype.kind not in "iu":
-        if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-            arr = arr.astype(np.int64)
-        else:
-            raise InputTypeError(
-                f"{name}: expected integer votes in {{-1, 0, .., k-1}}, got dtype {arr.dtype}; "
-                "use -1 for abstain instead of NaN and cast with .astype(int)"
-            )
-    if arr.size:
-        lo, hi = int(arr.min()), int(arr.max())
-        if lo < -1:
-            raise InputError(
-                f"{name}: votes must be -1 (abstain) or a class 0..k-1, got "
-                f"{describe_values(arr[arr < -1])}"
-            )
-        if hi > 126:
-            raise InputError(f"{name}: votes must be < 127 (int8 storage), got max {hi}")
-    return arr.astype(np.int8, copy=False)
-
-
 def check_cardinality(L: np.ndarray, cardinality: int | None, y: np.ndarray | None = None,
                       *, name: str = "L") -> int:
     """Resolve and check the number of classes ``k`` against the votes (and gold)."""

@@ -67,6 +67,10 @@ class OptionalDependencyError(WeakLabelError, ImportError):
     """An optional extra is needed but not installed."""
 
 
+class StoreError(WeakLabelError, RuntimeError):
+    """The label store cannot be opened, migrated or written."""
+
+
 # -- warnings: results came out, but read the message --------------------------
 
 class WeakLabelWarning(UserWarning):

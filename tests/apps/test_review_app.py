@@ -212,7 +212,7 @@ def test_other_pages_render(app):
 
 
 def test_access_control_with_per_annotator_passwords(spam_project, monkeypatch):
-    from weaklabel.review.access import hash_password
+    from weaklabel.review.passwords import hash_password
 
     monkeypatch.setenv("WEAKLABEL_PROJECT", str(spam_project))
     monkeypatch.setenv("WEAKLABEL_APP_USERS", f"ana={hash_password('s3cret')}")

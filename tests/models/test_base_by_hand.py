@@ -6,7 +6,8 @@ import pytest
 
 from weaklabel import InputError, LabelMatrix, LabelSpace, WeakLabelError
 from weaklabel.models import DawidSkene, MajorityVote
-from weaklabel.models.base import _log_normalize, _splitmix64, accuracy_weights, probs_to_preds
+from weaklabel.models.base import _log_normalize, accuracy_weights
+from weaklabel.models.hard_labels import _splitmix64, probs_to_preds
 
 FEW_LFS = pytest.mark.filterwarnings("ignore::weaklabel.exceptions.LabelModelWarning")
 M64 = 2**64 - 1

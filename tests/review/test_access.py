@@ -1,14 +1,8 @@
 import pytest
 
 from weaklabel import InputError
-from weaklabel.review.access import (
-    AccessPolicy,
-    SignInRefused,
-    allowed_host,
-    hash_password,
-    parse_users,
-    verify_password,
-)
+from weaklabel.review.access import AccessPolicy, SignInRefused, allowed_host, parse_users
+from weaklabel.review.passwords import hash_password, verify_password
 from weaklabel.review.store import ExpertLabelStore
 
 PW = "correct horse battery"

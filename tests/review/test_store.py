@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from weaklabel import InputError, LabelSpace
 from weaklabel.evaluate import cohen_kappa, krippendorff_alpha
-from weaklabel.review.store import ExpertLabelStore, StoreError
+from weaklabel.exceptions import StoreError
+from weaklabel.review.store import ExpertLabelStore
 
 LABELS = LabelSpace(["ham", "spam"])
 PG_URL = os.environ.get("WEAKLABEL_TEST_POSTGRES_URL")

@@ -140,7 +140,7 @@ def test_empty_tables_have_their_columns():
 
 
 def test_opening_errors_say_what_to_check(tmp_path):
-    from weaklabel.review.store import StoreError
+    from weaklabel.exceptions import StoreError
 
     with pytest.raises(StoreError, match=r"unable to open database file.*read-only or missing"):
         ExpertLabelStore(f"sqlite:///{tmp_path / 'no-such-folder' / 'labels.db'}")

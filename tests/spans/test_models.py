@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from weaklabel import InputError, NotFittedError
-from weaklabel.models.base import snorkel_hash as _snorkel_hash
+from weaklabel.models.hard_labels import snorkel_hash as _snorkel_hash
 from weaklabel.spans.matrix import SpanMatrix
 from weaklabel.spans.models import TokenDawidSkene, TokenMajorityVote
 

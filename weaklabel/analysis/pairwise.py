@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_in_options, check_label_array
-from ..matrix import LabelMatrix
+from .._validation import check_in_options
+from ..matrix import LabelMatrix, check_label_array
 
 PAIRWISE_KINDS = ("overlap", "agreement", "conflict", "kappa", "phi")
 

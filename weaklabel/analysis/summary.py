@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_gold, check_label_array
+from .._validation import check_gold
 from ..exceptions import InputError
-from ..matrix import LabelMatrix
+from ..matrix import LabelMatrix, check_label_array
 
 
 def _row_stats(votes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

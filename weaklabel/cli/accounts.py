@@ -57,7 +57,7 @@ def _read_password() -> str:
 def cmd_hash_password(args: argparse.Namespace) -> int:
     """Print ``name=<hash>`` for WEAKLABEL_APP_USERS; the password comes from stdin."""
     from ..review._store_schema import check_annotator
-    from ..review.access import hash_password
+    from ..review.passwords import hash_password
 
     name = check_annotator(args.name)
     password = sys.stdin.readline().rstrip("\n")

@@ -15,7 +15,8 @@ from .._lazy import attach
 _EXPORTS = {
     "ConvergenceWarning": "..exceptions", "LabelModelWarning": "..exceptions",
     "CrowdKitModel": "anchors", "HyperLM": "anchors",
-    "TIE_BREAK_POLICIES": "base", "BaseLabelModel": "base", "accuracy_weights": "base", "probs_to_preds": "base",
+    "TIE_BREAK_POLICIES": "hard_labels", "BaseLabelModel": "base", "accuracy_weights": "base",
+    "probs_to_preds": "hard_labels",
     "DawidSkene": "dawid_skene", "LabelModel": "label_model", "MajorityVote": "majority",
     "MODELS": "registry", "make_model": "registry",
     "AUTO_CANDIDATES": "select", "ModelSelection": "select", "select_model": "select",
@@ -25,8 +26,9 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from ..exceptions import ConvergenceWarning, LabelModelWarning
     from .anchors import CrowdKitModel, HyperLM
-    from .base import TIE_BREAK_POLICIES, BaseLabelModel, accuracy_weights, probs_to_preds
+    from .base import BaseLabelModel, accuracy_weights
     from .dawid_skene import DawidSkene
+    from .hard_labels import TIE_BREAK_POLICIES, probs_to_preds
     from .label_model import LabelModel
     from .majority import MajorityVote
     from .registry import MODELS, make_model

@@ -92,6 +92,13 @@ def vote_counts(votes: np.ndarray, k: int) -> np.ndarray:
     return counts
 
 
+def vote_shares(votes: np.ndarray, k: int) -> np.ndarray:
+    """Majority vote's probabilities: each class's share of a row's votes; uniform where no LF voted."""
+    counts = vote_counts(votes, k)
+    total = counts.sum(axis=1, keepdims=True)
+    return np.divide(counts, total, out=np.full_like(counts, 1.0 / k), where=total > 0)
+
+
 NEST_CONTAIN = 0.95  # share of LF a's rows on which LF b also fires for b to count as implied by a
 NEST_MIN_ROWS = 20   # rows LF a must fire on before its containment in b is trusted
 

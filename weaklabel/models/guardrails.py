@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ._patterns import vote_counts
+from ._patterns import vote_counts, vote_shares
+from .hard_labels import probs_to_preds
 
 MIN_LFS = 3
 MIN_VOTES = 20          # an LF needs this many votes before we call it worse than random
@@ -126,9 +127,7 @@ def review_notes(model: Any, votes: np.ndarray) -> list[str]:
     """What the command line says after a fit, beyond the fit's own warnings: a model that
     overrules majority vote on more than ``DISAGREE_SHARE`` of the decided covered rows (the
     fit's warnings already name LFs held at or below chance)."""
-    from .majority import MajorityVote
-
-    if isinstance(model, MajorityVote):
+    if getattr(model, "is_vote_count", False):
         return []
     share, n_decided = disagreement_with_majority(model, votes)
     if n_decided < MIN_GOLD or share <= DISAGREE_SHARE:
@@ -141,9 +140,6 @@ def review_notes(model: Any, votes: np.ndarray) -> list[str]:
 
 def fit_warnings(model: Any, votes: np.ndarray, y: np.ndarray | None) -> list[str]:
     """Messages for the checks that fail on this fit (empty when all is well)."""
-    from .base import probs_to_preds
-    from .majority import MajorityVote
-
     m, k = votes.shape[1], model.cardinality_
     names = list(model.lf_names_in_ or [f"lf_{j}" for j in range(m)])
     msgs = []
@@ -151,7 +147,7 @@ def fit_warnings(model: Any, votes: np.ndarray, y: np.ndarray | None) -> list[st
         msgs.append(f"only {m} LF(s): LF accuracies cannot be told apart without at least {MIN_LFS} "
                     "LFs voting on common rows; add LFs, or treat the output as a majority vote")
     acc = getattr(model, "lf_accuracy_", None)
-    if acc is not None and not isinstance(model, MajorityVote):
+    if acc is not None and not getattr(model, "is_vote_count", False):
         msgs += _against_the_rest(votes, y, acc, k, names)
     silent = [c for c in range(k) if not (votes == c).any()]
     if silent:
@@ -164,13 +160,11 @@ def fit_warnings(model: Any, votes: np.ndarray, y: np.ndarray | None) -> list[st
         shown = ", ".join(f"{a} ~ {b} (Jaccard {j:.2f})" for a, b, j in copies[:5])
         msgs.append(f"near-copy LFs fire on the same rows with the same votes, so their evidence is "
                     f"counted twice: {shown}; keep one of each pair or merge them")
-    if y is not None and not isinstance(model, MajorityVote):
+    if y is not None and not getattr(model, "is_vote_count", False):
         known = y >= 0
         if known.sum() >= MIN_GOLD:
-            mv = MajorityVote(cardinality=k)
-            mv.cardinality_ = k
             ok_model = probs_to_preds(model._predict_proba(votes[known]), tie_break_policy="random") == y[known]
-            ok_mv = probs_to_preds(mv._predict_proba(votes[known]), tie_break_policy="random") == y[known]
+            ok_mv = probs_to_preds(vote_shares(votes[known], k), tie_break_policy="random") == y[known]
             acc_model, acc_mv = ok_model.mean(), ok_mv.mean()
             # McNemar: warn only when the rows on which the two disagree say so clearly
             b, c = int((ok_model & ~ok_mv).sum()), int((~ok_model & ok_mv).sum())

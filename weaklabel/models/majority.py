@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..matrix import compress
-from ._patterns import vote_counts
+from ._patterns import vote_counts, vote_shares
 from .base import BaseLabelModel
 
 
@@ -43,6 +43,7 @@ class MajorityVote(BaseLabelModel):
         self.class_balance_ = counts / counts.sum()
 
     _supports_patterns = True
+    is_vote_count = True
 
     def _fit_patterns(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray | None, k: int) -> None:
         c = vote_counts(patterns, k)
@@ -53,10 +54,7 @@ class MajorityVote(BaseLabelModel):
         self.class_balance_ = balance / balance.sum()
 
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
-        counts = vote_counts(votes, self.cardinality_)
-        total = counts.sum(axis=1, keepdims=True)
-        return np.divide(counts, total, out=np.full_like(counts, 1.0 / self.cardinality_),
-                         where=total > 0)
+        return vote_shares(votes, self.cardinality_)
 
     def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(prior (k,), per-LF terms (n_lfs, k)): +1 to the class each LF voted.

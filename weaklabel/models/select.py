@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import check_gold, check_label_array
+from .._validation import check_gold
 from ..exceptions import InputError, LabelModelWarning
+from ..matrix import check_label_array
 
 if TYPE_CHECKING:
     import pandas as pd

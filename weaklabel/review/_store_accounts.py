@@ -1,7 +1,7 @@
 """Expert accounts and sign-in sessions, kept in the label store (a mixin of
 ``ExpertLabelStore``).
 
-* An account is a name, a password hash (PBKDF2, ``access.hash_password``) and a role
+* An account is a name, a password hash (PBKDF2, ``passwords.hash_password``) and a role
   (``annotator`` or ``lead``). Names are compared by their *skeleton*: NFKC-normalised,
   case-folded, and with letters that look alike across scripts mapped to one, so "Ana",
   "ana" and a Cyrillic "аna" are one expert; a name that mixes scripts is refused.
@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..exceptions import InputError
 from ._store_schema import _now, check_annotator, db_now
+from .passwords import _dummy_hash, hash_password, verify_password
 
 ROLES = ("annotator", "lead")
 SESSION_HOURS = 12
@@ -82,8 +83,6 @@ class _Accounts:
     # -- accounts -----------------------------------------------------------
     def add_account(self, name: str, password: str, *, role: str = "annotator") -> Account:
         """Create an account; refused when its name is (or looks like) an existing one."""
-        from .access import hash_password
-
         if role not in ROLES:
             raise InputError(f"role: expected one of {list(ROLES)}, got {role!r}")
         key, shown = name_key(name), check_annotator(name)
@@ -117,8 +116,6 @@ class _Accounts:
     def verify_account(self, name: str, password: str) -> Account | None:
         """The account when ``password`` is its password; None otherwise (an unknown name costs
         as long as a known one)."""
-        from .access import _dummy_hash, verify_password
-
         try:
             key = name_key(name)
         except InputError:
@@ -132,8 +129,6 @@ class _Accounts:
 
     def set_password(self, name: str, password: str) -> None:
         """Change an account's password; every session of the account ends."""
-        from .access import hash_password
-
         check_password(password)
         self._change(name, password_hash=hash_password(password))
 

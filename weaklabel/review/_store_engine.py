@@ -106,8 +106,8 @@ def open_tables(owner: Any, url: str, metadata: Any, timeout: float, what: str,
     :class:`StoreError` that names ``what`` could not be opened, and where, without the password."""
     import sqlalchemy as sa
 
+    from ..exceptions import StoreError
     from ._store_schema import _redact
-    from .store import StoreError
 
     try:
         engine = make_engine(url, timeout)

@@ -15,9 +15,9 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from .._validation import check_in_options, check_label_array
+from .._validation import check_in_options
 from ..exceptions import InputError
-from ..matrix import LabelMatrix
+from ..matrix import LabelMatrix, check_label_array
 from .strategy_names import STRATEGIES
 
 # Strategies that rank rows from the votes alone (and from models fitted to the votes): they pick

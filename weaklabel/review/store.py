@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import atomic_path
-from ..exceptions import InputError, WeakLabelError
+from ..exceptions import InputError, StoreError
 from ..labels import LabelSpace
 from ._store_accounts import _Accounts
 from ._store_engine import begin_write, make_engine
@@ -42,10 +42,6 @@ from ._store_schema import (
 
 SOURCES = ("queue", "audit", "import", "adjudication", "app")
 GOLD_POLICIES = ("majority", "latest", "adjudicated")
-
-
-class StoreError(WeakLabelError, RuntimeError):
-    """The label store cannot be opened, migrated or written."""
 
 
 class ExpertLabelStore(_Leases, _Imports, _Accounts):

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..exceptions import InputError, NotFittedError
 from ..models._estimator import Estimator
-from ..models.base import snorkel_preds
+from ..models.hard_labels import snorkel_preds
 from .matrix import SpanMatrix
 from .tags import Span, bio_ids_to_io_ids, bio_ids_to_spans, bio_tag_names, io_ids_to_bio_ids
 

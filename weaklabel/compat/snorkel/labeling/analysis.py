@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaklabel._validation import check_label_array
 from weaklabel.analysis.summary import lf_summary as _lf_summary
+from weaklabel.matrix import check_label_array
 
 
 class LFAnalysis:

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from weaklabel.models.base import TieBreakPolicy, snorkel_preds
-from weaklabel.models.base import probs_to_preds as _probs_to_preds
+from weaklabel.models.hard_labels import TieBreakPolicy, snorkel_preds
+from weaklabel.models.hard_labels import probs_to_preds as _probs_to_preds
 
 
 def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
