@@ -33,6 +33,7 @@ COMMANDS = [
     ["queue", "--project", "{t}/bad.toml"],
     ["queue", "--project", "{t}/nope.toml"],
     ["labels", "export", "--project", "{t}/nope.toml", "--out", "{t}/g.csv"],
+    ["labels", "export", "--policy", "loudest", "--out", "{t}/g.csv"],
     ["labels", "import", "--project", "{t}/bad.toml", "--file", "{t}/bad.csv"],
     ["cache", "clear", "--cache", "{t}/a_file"],
     ["init", "--path", "{t}/missing_dir/x/p.toml"],

@@ -99,8 +99,8 @@ def test_stratified_balance_is_the_label_shares_when_every_row_is_labeled_and_th
 
 
 def test_every_strategy_the_cli_offers_has_one_record_that_ranks_and_explains():
+    from weaklabel.review.choices import STRATEGIES
     from weaklabel.review.queue import STRATEGY_RECORDS
-    from weaklabel.review.strategy_names import STRATEGIES
 
     assert tuple(STRATEGY_RECORDS) == STRATEGIES
     L = np.array([[0, 1, -1], [0, 0, 0], [-1, -1, -1], [1, -1, 1]])

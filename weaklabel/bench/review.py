@@ -20,8 +20,8 @@ import pandas as pd
 from ..evaluate import metric_scores
 from ..exceptions import InputError
 from ..models import LabelModel, LabelModelWarning, MajorityVote, probs_to_preds
+from ..review.choices import STRATEGIES
 from ..review.queue import BY_VOTES, conflict_weights, drawn_at_random, rank
-from ..review.strategy_names import STRATEGIES
 from .harness import auto_metric
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import InputError, UsageError
-from ..review.strategy_names import STRATEGIES
+from ..review.choices import GOLD_POLICIES, STRATEGIES
 from ._args import label_pairs, positive_int
 from ._render import print_records
 
@@ -307,7 +307,8 @@ def add_parser(sub: Any) -> None:
     q = lsub.add_parser("export", help="resolved expert labels to CSV/Parquet")
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--out", required=True)
-    q.add_argument("--policy", default="majority", help="majority, latest, adjudicated")
+    q.add_argument("--policy", default="majority", choices=GOLD_POLICIES,
+                   help="how several experts' labels on a row become one (default: majority)")
     q = lsub.add_parser("export-ls", help="the queue's top items as Label Studio tasks with predictions")
     q.add_argument("--project", default="weaklabel.toml")
     q.add_argument("--out", required=True, help="tasks JSON; the labeling config is written beside it")

@@ -18,7 +18,7 @@ import pandas as pd
 from .._validation import check_in_options
 from ..exceptions import InputError
 from ..matrix import LabelMatrix, check_label_array
-from .strategy_names import STRATEGIES
+from .choices import STRATEGIES
 
 # Strategies that rank rows from the votes alone (and from models fitted to the votes): they pick
 # the rows of one vote pattern alike (ties broken at random), so the labels of the rows they

@@ -39,9 +39,9 @@ from ._store_schema import (
     labels_in_force,
     undone_ids,
 )
+from .choices import GOLD_POLICIES
 
 SOURCES = ("queue", "audit", "import", "adjudication", "app")
-GOLD_POLICIES = ("majority", "latest", "adjudicated")
 
 
 class ExpertLabelStore(_Leases, _Imports, _Accounts):
