@@ -1,6 +1,10 @@
 import subprocess
 import sys
 
+import pytest
+
+from weaklabel import InputError
+
 HEAVY = ("torch", "dask", "pyspark", "streamlit", "spacy", "snorkel")
 
 
@@ -110,11 +114,21 @@ def test_label_models_still_clone_and_refit_with_scikit_learn():
 
 def test_cli_model_choices_are_the_registry():
     from weaklabel.bench.harness import DEFAULT_MODELS
+    from weaklabel.bench.peers import PEERS
     from weaklabel.cli._args import model_choices as _model_choices
     from weaklabel.cli._args import model_names as _model_names
     from weaklabel.models import MODELS, names
-    from weaklabel.models.registry import PEERS
 
     assert _model_choices() == list(MODELS) == list(names.MODEL_NAMES)
     assert _model_names() == list(DEFAULT_MODELS)
-    assert names.PEERS == PEERS
+    assert tuple(PEERS) == names.PEER_NAMES and not set(PEERS) & set(MODELS)
+
+
+def test_a_peer_is_not_a_product_model_and_the_error_says_where_it_runs():
+    from weaklabel.bench.peers import make_benchmark_model
+    from weaklabel.models import make_model
+
+    with pytest.raises(InputError, match="'hyperlm' is a peer's model, run beside weaklabel's in benchmarks"):
+        make_model("hyperlm")
+    assert type(make_benchmark_model("crowdkit_glad")).__name__ == "CrowdKitModel"
+    assert type(make_benchmark_model("triplets", random_state=1)).__name__ == "TripletModel"

@@ -10,36 +10,28 @@ from hypothesis.extra.numpy import arrays
 from sklearn.base import clone
 
 from weaklabel import InputError, LabelMatrix, LabelSpace, NotFittedError
+from weaklabel.bench.peers import PEERS, make_benchmark_model
 from weaklabel.bench.synthetic import sample_L
+from weaklabel.models import MODELS as REGISTRY
 from weaklabel.models import (
     TIE_BREAK_POLICIES,
     DawidSkene,
     LabelModel,
     MajorityVote,
-    SnorkelLabelModel,
-    TripletModel,
     WeightedMajorityVote,
+    make_model,
 )
 
-MODELS = [MajorityVote(), WeightedMajorityVote(), DawidSkene(), DawidSkene(confusion="one_coin"),
-          DawidSkene(confusion="class_conditional"), DawidSkene(model_abstains=False), TripletModel(),
-          LabelModel()]
-IDS = ["majority", "weighted_majority", "ds_full", "ds_one_coin", "ds_class_conditional", "ds_classic",
-       "triplets", "label_model"]
-FUZZ = list(zip(IDS, MODELS))  # Snorkel is left out of fuzzing: slow, and it rejects some shapes
-if importlib.util.find_spec("snorkel") is not None:
-    MODELS.append(SnorkelLabelModel())
-    IDS.append("snorkel")
-if importlib.util.find_spec("crowdkit") is not None:  # the anchors extra: transductive peers
-    from weaklabel.models.anchors import CrowdKitModel
-
-    MODELS += [CrowdKitModel(), CrowdKitModel(method="OneCoinDawidSkene"), CrowdKitModel(method="MACE", n_iter=20)]
-    IDS += ["crowdkit_ds", "crowdkit_one_coin", "crowdkit_mace"]
-if importlib.util.find_spec("hyperlm") is not None:
-    from weaklabel.models.anchors import HyperLM
-
-    MODELS.append(HyperLM())
-    IDS.append("hyperlm")
+# Every model of the registry, plus DawidSkene's other confusion structures; then every peer
+# whose extra is installed (Snorkel: "snorkel"; crowd-kit and HyperLM: "anchors").
+_OURS = {name: make_model(name) for name in REGISTRY} | {
+    "ds_class_conditional": DawidSkene(confusion="class_conditional"), "ds_classic": DawidSkene(model_abstains=False)}
+FUZZ = list(_OURS.items())  # the peers are left out of fuzzing: slow, and some reject some shapes
+_EXTRA = {"snorkel": "snorkel", "crowdkit_ds": "crowdkit", "crowdkit_one_coin": "crowdkit", "crowdkit_glad": "crowdkit",
+          "crowdkit_mace": "crowdkit", "hyperlm": "hyperlm"}
+_PEERS = {name: make_benchmark_model(name, **({"n_iter": 20} if name == "crowdkit_mace" else {}))
+          for name in PEERS if importlib.util.find_spec(_EXTRA[name]) is not None}
+IDS, MODELS = list(_OURS) + list(_PEERS), list(_OURS.values()) + list(_PEERS.values())
 
 L_TOY, Y_TOY = sample_L(600, [0.9, 0.8, 0.75, 0.7], [0.7, 0.5, 0.6, 0.4], [0.5, 0.3, 0.2], seed=1)
 

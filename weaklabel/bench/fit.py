@@ -47,12 +47,13 @@ def make_problem(n: int, m: int, k: int, *, seed: int = 0) -> tuple[np.ndarray, 
 def _worker(n: int, m: int, k: int, model_name: str, with_balance: bool = False) -> dict[str, Any]:
     import warnings
 
-    from ..models import LabelModelWarning, make_model, probs_to_preds
-    from ..models.registry import MODELS, _accepts
+    from ..models import LabelModelWarning, probs_to_preds
+    from ..models.registry import _accepts
     from ._timing import load_average
+    from .peers import factory, make_benchmark_model
 
     def fit_predict(L: np.ndarray, **params: Any) -> np.ndarray:
-        model = make_model(model_name, **params)
+        model = make_benchmark_model(model_name, **params)
         model.fit(L)
         return model.predict_proba(L)
 
@@ -67,7 +68,7 @@ def _worker(n: int, m: int, k: int, model_name: str, with_balance: bool = False)
         acc = float(np.mean(probs_to_preds(probs, tie_break_policy="random") == y))
         out = {"rows": n, "lfs": m, "classes": k, "model": model_name, "seconds": seconds, "accuracy": acc,
                "load": load, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}   # KiB
-        if with_balance and _accepts(MODELS[model_name], "class_balance"):
+        if with_balance and _accepts(factory(model_name), "class_balance"):
             given = fit_predict(L, class_balance=np.asarray(info["class_balance"]))
             out["accuracy_given_balance"] = float(np.mean(probs_to_preds(given, tie_break_policy="random") == y))
     return out

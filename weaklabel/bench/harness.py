@@ -22,7 +22,8 @@ from ..exceptions import DatasetNotFoundError, InputError
 from ..io.wrench import WrenchSplit, read_wrench_labels, read_wrench_split
 from ..matrix import LabelMatrix
 from ..models import BaseLabelModel, SnorkelLabelModel, probs_to_preds
-from ..models.registry import MODELS, PEERS, make_model
+from ..models.registry import MODELS, make_model
+from .peers import PEERS, make_benchmark_model
 
 SNORKEL_GRID: list[dict[str, Any]] = [dict(lr=lr, n_epochs=ep, l2=l2) for lr in (0.001, 0.01, 0.1) for ep in (100, 500)
                 for l2 in (0.0, 0.1)]
@@ -34,12 +35,11 @@ def _cardinality(L: LabelMatrix) -> int:
 
 
 def _factory(name: str) -> Callable[[int], BaseLabelModel]:
-    return lambda seed: make_model(name, random_state=seed)
+    return lambda seed: make_benchmark_model(name, random_state=seed)
 
 
-# The registry's models (weaklabel.models.MODELS), plus Snorkel grid-searched on the valid split.
-MODEL_FACTORIES: dict[str, Callable[[int], BaseLabelModel]] = {
-    name: _factory(name) for name in MODELS if name not in PEERS or name == "snorkel"}
+# The registry's models (weaklabel.models.MODELS), plus Snorkel as it comes and grid-searched on valid.
+MODEL_FACTORIES: dict[str, Callable[[int], BaseLabelModel]] = {name: _factory(name) for name in (*MODELS, "snorkel")}
 MODEL_FACTORIES["snorkel_tuned"] = _factory("snorkel")  # tuned in run(): grid-searched on valid
 DEFAULT_MODELS = tuple(MODEL_FACTORIES)
 # Peers run in the same harness (the optional extra "anchors"); transductive on train + test votes.

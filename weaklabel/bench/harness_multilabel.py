@@ -26,10 +26,11 @@ from ..multilabel.data import read_multilabel_split
 def _models() -> dict[str, Callable[[], Any]]:
     from ..multilabel.default import MultiLabelModel
     from ..multilabel.models import AnyVote, OneVsRest, OneVsRestMajority
+    from .peers import PEERS
 
     return {"default": MultiLabelModel, "any_vote": AnyVote, "ovr_majority": OneVsRestMajority,
             "ovr_label_model": lambda: OneVsRest(model="label_model"),
-            "ovr_snorkel (Argilla)": lambda: OneVsRest(model="snorkel")}
+            "ovr_snorkel (Argilla)": lambda: OneVsRest(model=PEERS["snorkel"])}
 
 
 def end_model_marginals(texts_train: Any, Q: np.ndarray, texts_test: Any, *, seed: int = 0) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""The one registry of label models by name: what ``--model`` accepts everywhere (run,
-fit, analyze, the app's ``model`` setting, benchmarks)."""
+"""The one registry of weaklabel's label models by name: what ``--model`` accepts everywhere
+(run, fit, analyze, the app's ``model`` setting). Peers' models (Snorkel, crowd-kit, HyperLM)
+are not here: they run beside these in the benchmarks (:data:`weaklabel.bench.peers.PEERS`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import InputError
-from .anchors import CrowdKitModel, HyperLM
 from .base import BaseLabelModel
 from .dawid_skene import DawidSkene
 from .label_model import LabelModel
 from .majority import MajorityVote
-from .names import PEERS
-from .snorkel import SnorkelLabelModel
+from .names import PEER_NAMES
 from .triplets import TripletModel
 from .weighted import WeightedMajorityVote
 
@@ -26,13 +25,6 @@ MODELS: dict[str, Callable[..., BaseLabelModel]] = {
     "dawid_skene": DawidSkene,
     "dawid_skene_one_coin": functools.partial(DawidSkene, confusion="one_coin"),
     "triplets": TripletModel,
-    "snorkel": SnorkelLabelModel,  # needs the snorkel extra (torch)
-    # peers (the anchors extra), transductive
-    "crowdkit_ds": functools.partial(CrowdKitModel, method="DawidSkene"),
-    "crowdkit_one_coin": functools.partial(CrowdKitModel, method="OneCoinDawidSkene"),
-    "crowdkit_glad": functools.partial(CrowdKitModel, method="GLAD"),
-    "crowdkit_mace": functools.partial(CrowdKitModel, method="MACE"),
-    "hyperlm": HyperLM,
 }
 
 
@@ -51,6 +43,10 @@ def make_model(name: str, *, random_state: int | None = None, **params: Any) -> 
     3
     """
     if name not in MODELS:
+        if name in PEER_NAMES:
+            raise InputError(f"model: {name!r} is a peer's model, run beside weaklabel's in benchmarks (weaklabel "
+                             "benchmark --anchors, or weaklabel.bench.peers.make_benchmark_model); choose from "
+                             f"{list(MODELS)}")
         raise InputError(f"model: unknown {name!r}; choose from {list(MODELS)}")
     factory = MODELS[name]
     if random_state is not None and _accepts(factory, "random_state"):
@@ -58,4 +54,4 @@ def make_model(name: str, *, random_state: int | None = None, **params: Any) -> 
     return factory(**params)
 
 
-__all__ = ["MODELS", "PEERS", "make_model"]
+__all__ = ["MODELS", "make_model"]

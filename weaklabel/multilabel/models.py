@@ -16,6 +16,7 @@ parameters, ``fit`` returns ``self``, learned attributes end in ``_``) and gives
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -165,8 +166,9 @@ class OneVsRest(_MultiLabelBase):
 
     Parameters
     ----------
-    model : str, default "label_model"
-        A name from :data:`weaklabel.models.registry.MODELS`; ``"snorkel"`` is Argilla's recipe
+    model : str or callable, default "label_model"
+        A name from :data:`weaklabel.models.registry.MODELS`, or a factory called as
+        ``model(cardinality=2)``: ``weaklabel.bench.peers.PEERS["snorkel"]`` is Argilla's recipe
         (one Snorkel ``LabelModel`` per label; needs ``weaklabel[snorkel]``).
     thresholds : "auto", float or array of shape (k,), default "auto"
 
@@ -175,7 +177,7 @@ class OneVsRest(_MultiLabelBase):
     models_ : list of fitted binary label models (None for a label no LF votes on)
     """
 
-    def __init__(self, *, model: str = "label_model", thresholds: Any = "auto") -> None:
+    def __init__(self, *, model: str | Callable[..., Any] = "label_model", thresholds: Any = "auto") -> None:
         self.model = model
         self.thresholds = thresholds
 
@@ -195,7 +197,9 @@ class OneVsRest(_MultiLabelBase):
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", LabelModelWarning)
-                self.models_.append(make_model(self.model, cardinality=2).fit(v))
+                binary = make_model(self.model, cardinality=2) if isinstance(self.model, str) else \
+                    self.model(cardinality=2)
+                self.models_.append(binary.fit(v))
         self._set_thresholds(L, Y)
         return self
 
