@@ -21,8 +21,8 @@ def test_regime_follows_the_kind_of_lfs(unipolar, k, regime):
     L, _ = sample_L(2000, [0.8, 0.75, 0.7, 0.85, 0.8, 0.7], [0.3] * 6, np.full(k, 1 / k), seed=1,
                     unipolar=unipolar)
     lm = LabelModel().fit(L)
-    assert lm.structure_["regime"] == regime
-    assert lm.structure_["abstain_mask"].tolist() == [unipolar or regime == "one_class"] * 6 or regime != "confusion"
+    assert lm.structure_.regime == regime
+    assert lm.structure_.abstain_mask.tolist() == [unipolar or regime == "one_class"] * 6 or regime != "confusion"
     if regime == "weighted_vote":
         assert np.allclose(lm.class_balance_, 1 / k)  # classes a priori equally likely
 
@@ -30,8 +30,8 @@ def test_regime_follows_the_kind_of_lfs(unipolar, k, regime):
 def test_fixed_parameters_override_the_choice():
     L, _ = sample_L(1000, [0.8, 0.75, 0.7], [0.5] * 3, [0.5, 0.5], seed=2)
     lm = LabelModel(confusion="one_coin", model_abstains=True, smoothing=3.0).fit(L)
-    assert lm.structure_["confusion"] == "one_coin" and lm.structure_["smoothing"] == 3.0
-    assert lm.structure_["abstain_mask"].all()
+    assert lm.structure_.confusion == "one_coin" and lm.structure_.smoothing == 3.0
+    assert lm.structure_.abstain_mask.all()
     with pytest.raises(ValueError, match="confusion"):
         DawidSkene(confusion="auto").fit(L)  # only LabelModel chooses
     with pytest.raises(ValueError, match="model_abstains"):
@@ -91,7 +91,7 @@ def test_exact_copies_count_once():
         warnings.simplefilter("ignore")  # the near-copy guardrail fires, rightly
         lm = LabelModel().fit(np.column_stack([L, L[:, 3], L[:, 3]]))
         single = LabelModel().fit(L)
-    assert lm.structure_["copy_weight"].tolist() == [1, 1, 1, 1 / 3, 1 / 3, 1 / 3]
+    assert lm.structure_.copy_weight.tolist() == [1, 1, 1, 1 / 3, 1 / 3, 1 / 3]
     probs = lm.predict_proba(np.column_stack([L, L[:, 3], L[:, 3]]))
     # the same up to the suite-wide prior, which the copies still feed
     assert np.abs(probs - single.predict_proba(L)).max() < 0.01
@@ -217,7 +217,7 @@ def test_a_given_balance_tells_what_the_silent_rows_are():
         L, y = one_sided_L(6000, [1, 1, 4], cb, seed=seed, coverage=(0.2, 0.5))
         plain = LabelModel().fit(L)
         given = LabelModel(class_balance=cb).fit(L)
-        assert given.structure_["regime"] == "weighted_vote"
+        assert given.structure_.regime == "weighted_vote"
         silent = ~(L >= 0).any(axis=1)
         truth = np.bincount(y[silent], minlength=3) / silent.sum()
         assert given.uncovered_balance_.argmax() == truth.argmax() != 2

@@ -30,7 +30,7 @@ def test_queue_rows_set_the_balance_by_pattern_not_by_their_own_shares():
     L, y = sample_L(4000, [0.85, 0.8, 0.8, 0.75], [0.6, 0.5, 0.5, 0.4], [0.85, 0.15], seed=2, unipolar=True)
     y_fit = _queue_labels(L, y, "conflict", 60)
     m = fit_to_expert_labels("label_model", L, y_fit, False, cardinality=2)
-    assert m.structure_["regime"] == "one_class"
+    assert m.structure_.regime == "one_class"
     assert m.gold_correction_ is None and m.temperature_ == 1.0
     first = LabelModel(cardinality=2, gold_correction=None, temperature=None).fit(L, y_fit)
     assert np.allclose(m.class_balance_, stratified_balance(L, first.predict_proba(L), y_fit))
@@ -43,5 +43,5 @@ def test_in_the_weighted_vote_regime_queue_rows_stay_out_of_em():
     L, y = sample_L(3000, [0.7, 0.6, 0.6, 0.55, 0.5, 0.6], [0.6] * 6, [0.4, 0.3, 0.3], seed=5, unipolar=True)
     y_fit = _queue_labels(L, y, "conflict", 50)
     m = fit_to_expert_labels("label_model", L, y_fit, False, cardinality=3)
-    assert m.structure_["regime"] == "weighted_vote" and m.gold_weight == 0.0
+    assert m.structure_.regime == "weighted_vote" and m.gold_weight == 0.0
     assert m.get_params()["class_balance"] is None

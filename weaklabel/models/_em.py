@@ -10,6 +10,8 @@ import numpy as np
 if TYPE_CHECKING:  # scipy loads on first use
     from scipy import sparse
 
+    from .structure import Structure
+
 _EPS = 1e-9
 
 
@@ -32,11 +34,11 @@ def initial_posterior(X: sparse.csr_matrix, counts: np.ndarray, m: int, k: int) 
 
 
 def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed_cb: np.ndarray | None,
-           structure: dict, m: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+           structure: Structure, m: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """(class balance, emission, precision, shared accuracy) from the posteriors ``T`` of the
     patterns (one-hot votes ``X``, row ``counts``), in the model ``structure`` (see
     ``DawidSkene._structure``); ``n_votes[j, l]`` = rows on which LF j voted l."""
-    s, confusion, mask = structure["smoothing"], structure["confusion"], structure["abstain_mask"]
+    s, confusion, mask = structure.smoothing, structure.confusion, structure.abstain_mask
     weighted = T * counts[:, None]
     n_y = weighted.sum(axis=0)
     n = counts.sum()
@@ -58,7 +60,7 @@ def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed
             precision = np.broadcast_to(prior, (m, k, k)).copy()
         else:
             precision = (C + s * prior[None]) / np.maximum(n_votes + s, _EPS)[:, :, None]
-        floor = structure.get("chance_floor")
+        floor = structure.chance_floor
         if floor is not None and floor.any():
             precision[floor] = _at_least_chance(precision[floor], cb)
         # Bayes: P(vote l | y) = P(vote l) P(y | vote l) / P(y)
@@ -131,11 +133,11 @@ def log_joint(X: Any, log_cb: np.ndarray, log_emission: np.ndarray) -> np.ndarra
     return (log_cb + log_abstain.sum(axis=0))[None, :] + X @ log_vote
 
 
-def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, structure: dict,
+def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, structure: Structure,
                  min_votes: int = 20) -> bool:
     """Whether the chance floor holds some LF's vote at chance (P(l | votes l) = P(l)) for a
     class it votes at least ``min_votes`` times."""
-    floor = structure.get("chance_floor")
+    floor = structure.chance_floor
     if floor is None:
         return False
     diag = np.einsum("jll->jl", precision)
@@ -157,16 +159,16 @@ def left_over_balance(patterns: np.ndarray, counts: np.ndarray, T: np.ndarray, c
     return (left + k * cb) / (left.sum() + k)
 
 
-def silent_rows_balance(structure: dict, patterns: np.ndarray, counts: np.ndarray, T: np.ndarray,
+def silent_rows_balance(structure: Structure, patterns: np.ndarray, counts: np.ndarray, T: np.ndarray,
                         cb: np.ndarray) -> np.ndarray | None:
     """:func:`left_over_balance` for a fit with ``structure`` (None unless it has a
     ``known_balance``). Where no LF's silence is modelled, the model cannot say which classes
     the covered rows hold beyond what their votes say: their mass is taken from the votes alone
     (the posterior ``T`` under a uniform prior instead of ``cb``), so the balance counts once."""
-    known = structure.get("known_balance")
+    known = structure.known_balance
     if known is None:
         return None
-    if not structure["abstain_mask"].any():
+    if not structure.abstain_mask.any():
         T = T / cb
         T = T / T.sum(axis=1, keepdims=True)
     return left_over_balance(patterns, counts, T, known)

@@ -21,6 +21,7 @@ only ever vote one class) and *sparse* (they fire on < 1% of rows):
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ from ._params import Interval, Options, check_class_balance
 from ._patterns import _mostly_distinct, _one_hot, clamp_gold, copy_weights, unipolar_lfs
 from .base import BaseLabelModel, _log_normalize
 from .correction import fit_gold_layers, mix_pattern_counts, pattern_keys
+from .structure import Structure
 
 CONFUSIONS = ("full", "class_conditional", "one_coin")
 _CHUNK = 1 << 20  # rows per prediction chunk
@@ -141,11 +143,12 @@ class DawidSkene(BaseLabelModel):
         balance of the rows no LF votes on: what the balance leaves after the covered rows'
         posteriors (from their votes alone where no LF's silence is modelled), plus k
         pseudo-rows of the balance. None where the balance is not known.
-    structure_ : dict
-        The structure fitted: ``confusion``, ``abstain_mask`` (per LF, True where
-        P(abstain | y) is modelled), ``smoothing``, ``class_balance`` (fixed, or None)
-        and ``copy_weight`` (per LF, the weight of its log-likelihood term: 1, or
-        1/c for each of c identical LFs in :class:`LabelModel`); LabelModel adds ``regime``.
+    structure_ : Structure
+        The structure fitted (:class:`~weaklabel.models.structure.Structure`): ``confusion``,
+        ``abstain_mask`` (per LF, True where P(abstain | y) is modelled), ``smoothing``,
+        ``class_balance`` (fixed, or None), ``copy_weight`` (per LF, the weight of its
+        log-likelihood term: 1, or 1/c for each of c identical LFs in :class:`LabelModel`);
+        LabelModel also sets ``regime``, ``chance_floor`` and ``nested``.
     n_iter_ : int
     converged_ : bool
     log_likelihood_ : float
@@ -197,16 +200,15 @@ class DawidSkene(BaseLabelModel):
         checked in ``fit`` from ``_parameter_constraints``)."""
         return check_class_balance(self.class_balance, k)
 
-    def _structure(self, lf_votes: np.ndarray, k: int) -> dict:
+    def _structure(self, lf_votes: np.ndarray, k: int) -> Structure:
         """The model structure for this fit: confusion, which LFs' abstains are modelled,
         smoothing and a fixed class balance (or None). ``lf_votes[j, l]`` = rows on which LF j
         voted l. Subclasses choose it from the data (see :class:`LabelModel`)."""
         fixed_cb = self._check_params(k)
         ma = self.model_abstains
         mask = unipolar_lfs(lf_votes) if isinstance(ma, str) else np.full(lf_votes.shape[0], bool(ma))
-        return {"confusion": self.confusion, "abstain_mask": mask, "smoothing": float(self.smoothing),
-                "class_balance": fixed_cb, "copy_weight": np.ones(lf_votes.shape[0]),
-                "known_balance": fixed_cb}
+        return Structure(confusion=self.confusion, abstain_mask=mask, smoothing=float(self.smoothing),
+                         class_balance=fixed_cb, known_balance=fixed_cb, copy_weight=np.ones(lf_votes.shape[0]))
 
     def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
         m = votes.shape[1]
@@ -234,10 +236,10 @@ class DawidSkene(BaseLabelModel):
         n_votes = np.asarray(X.T @ counts).reshape(m, k)
         vp_votes = np.asarray(X.T @ raw_counts.astype(float)).reshape(m, k)  # unweighted by gold
         self.structure_ = self._structure(vp_votes, k)
-        if "copies" in self.structure_:  # resolved on the patterns (identical columns)
-            self.structure_["copy_weight"] = copy_weights(patterns, vp_votes)
-        fixed_cb = self.structure_["class_balance"]
-        w = self.structure_["copy_weight"][:, None, None]
+        if self.structure_.merge_copies:  # resolved on the patterns (identical columns)
+            self.structure_ = replace(self.structure_, copy_weight=copy_weights(patterns, vp_votes))
+        fixed_cb = self.structure_.class_balance
+        w = self.structure_.copy_weight[:, None, None]
         n = counts.sum()
         T = clamp_gold(initial_posterior(X, counts, m, k), gold, k)
         # "warm": EM first with the class balance held uniform (majority vote's assumption),
@@ -260,12 +262,13 @@ class DawidSkene(BaseLabelModel):
                 ll_prev = ll
             if stage_cb is not None and len(stages) > 1:
                 uniform_fit = (cb, emission, precision, shared, T, ll, converged)
-        self.structure_["class_balance_freed"] = uniform_fit is not None
+        freed = uniform_fit is not None
         if uniform_fit is not None and _floor_binds(precision, cb, n_votes, self.structure_):
             # Freeing the balance made an LF no better than chance: the new balance relabels
             # what the classes mean (correlated LFs), it is not evidence. Keep the uniform fit.
             cb, emission, precision, shared, T, ll, converged = uniform_fit
-            self.structure_["class_balance_freed"] = False
+            freed = False
+        self.structure_ = replace(self.structure_, class_balance_freed=freed)
         self.class_balance_ = cb
         self.emission_ = emission
         self.lf_precision_ = precision
@@ -312,7 +315,7 @@ class DawidSkene(BaseLabelModel):
 
     def _log_params(self, corrected: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(log prior (k,), log terms (n_lfs, k, k + 1)): copies weighted, gold correction folded in."""
-        w = self.structure_["copy_weight"][:, None, None]
+        w = self.structure_.copy_weight[:, None, None]
         if not corrected:
             return np.log(self.class_balance_), w * np.log(self.emission_)
         return (np.log(self.class_balance_) + self.correction_bias_,

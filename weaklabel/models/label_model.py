@@ -45,6 +45,7 @@ says what this assumes and where it fails.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,7 @@ from ._params import Interval, Options
 from ._patterns import mask_nested, nested_pairs, unipolar_lfs
 from .correction import MIN_GOLD_FOR_CORRECTION
 from .dawid_skene import CONFUSIONS, DawidSkene
+from .structure import Structure
 
 MULTI_SHARE = 0.5      # share of votes from multi-class LFs that selects the confusion regime
 CHANCE_Z = -2.33        # agreement z below which an LF's votes are taken to contradict the rest (1%, one-sided)
@@ -80,7 +82,7 @@ class LabelModel(DawidSkene):
     unless given or freed as above.
 
     Exact copies of an LF (identical columns) count as one LF's evidence: each gets
-    weight 1/c in the likelihood (``structure_["copy_weight"]``).
+    weight 1/c in the likelihood (``structure_.copy_weight``).
 
     A row on which no LF voted has no evidence: ``predict_proba`` returns the
     class prior (``prior_``: ``class_balance_`` with any gold correction) for it,
@@ -142,7 +144,7 @@ class LabelModel(DawidSkene):
                               "model_abstains": [Options(("auto", True, False))],
                               "smoothing": [None, Interval("real", 0, None)]}
 
-    def _structure(self, lf_votes: np.ndarray, k: int) -> dict:
+    def _structure(self, lf_votes: np.ndarray, k: int) -> Structure:
         fixed_cb = self._check_params(k)
         if fixed_cb is None:
             fixed_cb = getattr(self, "_gold_balance", None)
@@ -168,13 +170,11 @@ class LabelModel(DawidSkene):
             regime, conf, mask, s, cb = "weighted_vote", "one_coin", np.zeros_like(unipolar), VOTE_SMOOTHING, uniform
         if self.model_abstains != "auto":
             mask = np.full(unipolar.shape, bool(self.model_abstains))
-        return {"regime": regime,
-                "confusion": conf if self.confusion == "auto" else self.confusion,
-                "abstain_mask": mask,
-                "smoothing": s if self.smoothing is None else float(self.smoothing),
-                "class_balance": fixed_cb if fixed_cb is not None else cb, "known_balance": known,
-                "copy_weight": np.ones(unipolar.shape), "copies": "merge",
-                "chance_floor": getattr(self, "_chance_floor", np.ones(unipolar.shape, dtype=bool))}
+        return Structure(regime=regime, confusion=conf if self.confusion == "auto" else self.confusion,
+                         abstain_mask=mask, smoothing=s if self.smoothing is None else float(self.smoothing),
+                         class_balance=fixed_cb if fixed_cb is not None else cb, known_balance=known,
+                         copy_weight=np.ones(unipolar.shape), merge_copies=True,
+                         chance_floor=getattr(self, "_chance_floor", np.ones(unipolar.shape, dtype=bool)))
 
     # -- nested LFs: a broad one-class LF's vote is implied wherever a narrower LF inside it fires
     def _fit_patterns(self, patterns: np.ndarray, raw_counts: np.ndarray, gold: np.ndarray | None,
@@ -202,7 +202,7 @@ class LabelModel(DawidSkene):
             if n_gold.sum() >= MIN_GOLD_FOR_CORRECTION:
                 self._gold_balance = (n_gold + 1.0) / (n_gold.sum() + k)
         super()._fit_patterns(masked, raw_counts, gold, k)
-        self.structure_["nested"] = self.nested_
+        self.structure_ = replace(self.structure_, nested=self.nested_)
 
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
         return super()._predict_proba(mask_nested(votes, getattr(self, "nested_", np.empty((0, 2), np.int64))))

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..exceptions import StoreError
+
 # Engines of live stores: a forked child drops their pooled connections (it must open its own,
 # never share its parent's). One fork hook for the process, not one per store.
 _ENGINES: weakref.WeakSet[Any] = weakref.WeakSet()
@@ -106,7 +108,6 @@ def open_tables(owner: Any, url: str, metadata: Any, timeout: float, what: str,
     :class:`StoreError` that names ``what`` could not be opened, and where, without the password."""
     import sqlalchemy as sa
 
-    from ..exceptions import StoreError
     from ._store_schema import _redact
 
     try:

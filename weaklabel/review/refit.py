@@ -104,7 +104,7 @@ def fit_to_expert_labels(name: str, L: Any, y_fit: np.ndarray, random_sample: bo
         return fit()
     queue = {"gold_correction": None, "temperature": None}
     model = fit(**queue, gold_weight=1.0)
-    if getattr(model, "structure_", {}).get("regime") == "weighted_vote":
+    if getattr(getattr(model, "structure_", None), "regime", None) == "weighted_vote":
         return fit(**queue, gold_weight=0.0)
     if not _accepts(MODELS[name], "class_balance") or "class_balance" in params:
         return model

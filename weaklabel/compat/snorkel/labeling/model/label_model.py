@@ -183,7 +183,7 @@ class LabelModel(BaseLabeler):
         self._cprobs = self._posterior_conditionals(L, model.predict_proba(L), config["mu_eps"])
         if self.verbose:
             logging.getLogger(__name__).info("LabelModel fitted by EM in %d iterations (%s)", model.n_iter_,
-                                             model.structure_["regime"])
+                                             model.structure_.regime)
         return self
 
     def _posterior_conditionals(self, L: np.ndarray, post: np.ndarray, mu_eps: float | None) -> np.ndarray:
