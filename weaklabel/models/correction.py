@@ -21,7 +21,8 @@ taken only when held-out gold clearly supports it (``select_correction``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -203,11 +204,39 @@ def fit_temperature(log_p: np.ndarray, gold: np.ndarray, weights: np.ndarray) ->
     return float(np.exp(minimize_scalar(objective, bounds=_LOG_T_BOUNDS, method="bounded").x))
 
 
+@dataclass(frozen=True)
+class GoldLayers:
+    """What the gold rows add on top of EM's fit (the ``*_`` attributes of :class:`DawidSkene`
+    of the same names).
+
+    Attributes
+    ----------
+    gold_correction : float or None
+        The prior scale sigma of the per-LF correction, or None when it is off.
+    pattern_prior : float or None
+        The pattern layer's strength in pseudo-rows, or None when it is off.
+    temperature : float
+        The posterior's temperature (1: unchanged).
+    correction, correction_bias : ndarray of shape (n_lfs, k + 1, k) and (k,), or None
+        The correction's weights, where it is on.
+    gold_patterns, gold_pattern_counts : ndarray of shape (n, n_lfs) and (n, k), or None
+        The labeled vote patterns and their true classes' row counts, where the pattern layer is on.
+    """
+
+    gold_correction: float | None
+    pattern_prior: float | None
+    temperature: float
+    correction: np.ndarray | None = None
+    correction_bias: np.ndarray | None = None
+    gold_patterns: np.ndarray | None = None
+    gold_pattern_counts: np.ndarray | None = None
+
+
 def fit_gold_layers(offset: np.ndarray, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray,
                     gold_correction: float | str | None, pattern_prior: float | str | None,
-                    seed: int, temperature: float | str | None = None) -> dict[str, Any]:
+                    seed: int, temperature: float | str | None = None) -> GoldLayers:
     """The gold layers for gold patterns (unique (votes, label) pairs with row ``counts``) whose
-    model log joint is ``offset``: the fitted attributes of ``DawidSkene`` they set."""
+    model log joint is ``offset``."""
     k = offset.shape[1]
     Z = outcome_one_hot(patterns, k)
     keys, first, group = np.unique(pattern_keys(patterns, k), return_index=True, return_inverse=True)
@@ -225,16 +254,15 @@ def fit_gold_layers(offset: np.ndarray, patterns: np.ndarray, counts: np.ndarray
                                                         sigmas, strengths)
         if temperature == "auto":
             t = fit_temperature(*held_out)
-    out: dict[str, Any] = {"gold_correction_": sigma, "pattern_prior_": strength, "temperature_": t}
+    layers = GoldLayers(gold_correction=sigma, pattern_prior=strength, temperature=t)
     if sigma is not None:
         theta = fit_logit(offset, Z, gold, counts.astype(float), 0.5 / float(sigma) ** 2)
         n_w = Z.shape[1] * k
-        out["correction_"] = theta[:n_w].reshape(patterns.shape[1], k + 1, k)
-        out["correction_bias_"] = theta[n_w:]
+        layers = replace(layers, correction=theta[:n_w].reshape(patterns.shape[1], k + 1, k),
+                         correction_bias=theta[n_w:])
     if strength is not None:
         C = np.zeros((keys.size, k))
         np.add.at(C, (group, gold), counts)
         keep = covered[first]     # rows without votes keep the class prior
-        out["gold_patterns_"] = patterns[first[keep]].astype(np.int64)
-        out["gold_pattern_counts_"] = C[keep]
-    return out
+        layers = replace(layers, gold_patterns=patterns[first[keep]].astype(np.int64), gold_pattern_counts=C[keep])
+    return layers

@@ -308,10 +308,14 @@ class DawidSkene(BaseLabelModel):
         """Fit the two gold layers (``gold_correction``, ``pattern_prior``; see ``correction.py``)."""
         log_cb, log_emission = self._log_params(corrected=False)
         offset = self._log_joint(_one_hot(patterns, k), log_cb, log_emission)
-        fitted = fit_gold_layers(offset, patterns, counts, gold, self.gold_correction, self.pattern_prior,
+        layers = fit_gold_layers(offset, patterns, counts, gold, self.gold_correction, self.pattern_prior,
                                  self.random_state, getattr(self, "temperature", None))
-        for name, value in fitted.items():
-            setattr(self, name, value)
+        self.gold_correction_, self.pattern_prior_ = layers.gold_correction, layers.pattern_prior
+        self.temperature_ = layers.temperature
+        if layers.correction is not None and layers.correction_bias is not None:
+            self.correction_, self.correction_bias_ = layers.correction, layers.correction_bias
+        if layers.gold_patterns is not None and layers.gold_pattern_counts is not None:
+            self.gold_patterns_, self.gold_pattern_counts_ = layers.gold_patterns, layers.gold_pattern_counts
 
     def _log_params(self, corrected: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(log prior (k,), log terms (n_lfs, k, k + 1)): copies weighted, gold correction folded in."""
