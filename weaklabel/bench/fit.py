@@ -1,6 +1,6 @@
 """``weaklabel bench fit``: label-model fit+predict speed, accuracy and peak memory on
 synthetic matrices from a known generative model, ours vs Snorkel's LabelModel (and any other
-model of the registry, e.g. crowd-kit's).
+of weaklabel's models or peers' models, e.g. crowd-kit's: :data:`weaklabel.bench.peers.PEERS`).
 
 Each (problem, model, run) is a fresh child process, so peak RSS belongs to that run. In the
 child, before the clock: the imports, one warm-up fit and predict on a 2,000-row problem of

@@ -364,7 +364,8 @@ def add_parser(sub: Any) -> None:
     b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",
                    help="comma-separated ROWSxLFSxCLASSES")
     b.add_argument("--models", default="label_model,majority,snorkel",
-                   help="comma-separated registry names; peers such as crowdkit_ds run beside (weaklabel[anchors])")
+                   help="comma-separated model names, weaklabel's or peers' (crowdkit_ds and the like need "
+                        "weaklabel[anchors])")
     b.add_argument("--repeat", type=positive_int, default=5,
                    help="timed runs per model and problem, each in its own process after a warm-up, interleaved")
     b.add_argument("--json", help="also write the results here")
