@@ -12,7 +12,7 @@ from typing import Any
 
 from ..models.anchors import CrowdKitModel, HyperLM
 from ..models.base import BaseLabelModel
-from ..models.registry import MODELS, _accepts, make_model
+from ..models.registry import MODELS, build, make_model
 from ..models.snorkel import SnorkelLabelModel
 
 PEERS: dict[str, Callable[..., BaseLabelModel]] = {
@@ -24,6 +24,7 @@ PEERS: dict[str, Callable[..., BaseLabelModel]] = {
     "hyperlm": HyperLM,
 }
 
+
 def factory(name: str) -> Callable[..., BaseLabelModel]:
     """The class (or partial) behind a model name, weaklabel's or a peer's."""
     return MODELS[name] if name in MODELS else PEERS[name]
@@ -34,9 +35,7 @@ def make_benchmark_model(name: str, *, random_state: int | None = None, **params
     (:data:`PEERS`); ``random_state`` goes to the models that take one."""
     if name not in PEERS:
         return make_model(name, random_state=random_state, **params)
-    if random_state is not None and _accepts(PEERS[name], "random_state"):
-        params["random_state"] = random_state
-    return PEERS[name](**params)
+    return build(PEERS[name], random_state, params)
 
 
 __all__ = ["PEERS", "factory", "make_benchmark_model"]

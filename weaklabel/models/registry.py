@@ -33,6 +33,13 @@ def _accepts(factory: Callable[..., Any], name: str) -> bool:
     return name in inspect.signature(target.__init__).parameters
 
 
+def build(factory: Callable[..., BaseLabelModel], random_state: int | None, params: dict[str, Any]) -> BaseLabelModel:
+    """``factory(**params)``, with ``random_state`` passed where the model takes one."""
+    if random_state is not None and _accepts(factory, "random_state"):
+        params = {**params, "random_state": random_state}
+    return factory(**params)
+
+
 def make_model(name: str, *, random_state: int | None = None, **params: Any) -> BaseLabelModel:
     """A label model by name (see :data:`MODELS`); ``random_state`` is passed to the models
     that take one.
@@ -48,10 +55,7 @@ def make_model(name: str, *, random_state: int | None = None, **params: Any) -> 
                              "benchmark --anchors, or weaklabel.bench.peers.make_benchmark_model); choose from "
                              f"{list(MODELS)}")
         raise InputError(f"model: unknown {name!r}; choose from {list(MODELS)}")
-    factory = MODELS[name]
-    if random_state is not None and _accepts(factory, "random_state"):
-        params["random_state"] = random_state
-    return factory(**params)
+    return build(MODELS[name], random_state, params)
 
 
 __all__ = ["MODELS", "make_model"]
