@@ -148,7 +148,7 @@ CASES = {
     "project-bad-type": (lambda t: Project.load(_tmp(t, "p.toml", '[project]\noverlap = "two"\n')), InputError,
                          r"key 'overlap' in .* must be an integer, got 'two'"),
     # -- command line ------------------------------------------------------------------
-    "cli-usage": (lambda t: main(["run", "--lfs", "lfs.cancer"]), SystemExit, r"2"),
+    "cli-usage": (lambda t: main(["run", "--lfs", "weaklabel.demo"]), SystemExit, r"2"),
     "cli-unknown-model": (lambda t: main(["fit", "--L", str(_matrix(t)), "--model", "svm"]), SystemExit, r"^2$"),
     # -- round 2: data loss, stale cache, gold typos, label matrices ----------
     "cache-clear-foreign-folder": (lambda t: VoteCache(_tmp(t, "notes.txt", "keep").parent).clear(), InputError,
@@ -229,9 +229,9 @@ CASES = {
     "run-outputs-mixed": (lambda t: _mixed_run(t), InputError, r"L.npz in .* is not the file of run [0-9a-f]{32}"),
     "cache-path-is-a-file": (lambda t: VoteCache(_tmp(t, "f", "x")).put("0" * 32, np.zeros(2, dtype=np.int8)),
                              InputError, r"cache: .*/f is a file, not a folder; pass --cache a folder"),
-    "out-is-a-file": (lambda t: _check(main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out",
+    "out-is-a-file": (lambda t: _check(main(["run", "--data", "breast_cancer", "--lfs", "weaklabel.demo", "--out",
                                              str(_tmp(t, "f", "x"))]) == 1), None, None),
-    "export-missing-folder": (lambda t: _check(main(["apply", "--data", "breast_cancer", "--lfs", "lfs.cancer",
+    "export-missing-folder": (lambda t: _check(main(["apply", "--data", "breast_cancer", "--lfs", "weaklabel.demo",
                                                      "--out", str(t / "no" / "L.npz")]) == 1), None, None),
     "lfs-import-raises": (lambda t: _lfs_raise(t), InputError,
                           r"lfs: importing '.*boom.py' raised ZeroDivisionError: division by zero; fix the LF module"),
@@ -720,7 +720,7 @@ def _no_traceback(t):
         raise OSError(errno.ENOSPC, "No space left on device", str(t / "L.npz"))
 
     with mock.patch.object(LabelMatrix, "save", full_disk):
-        assert main(["apply", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out", str(t / "L.npz")]) == 1
+        assert main(["apply", "--data", "breast_cancer", "--lfs", "weaklabel.demo", "--out", str(t / "L.npz")]) == 1
 
 
 def _ls(t, tasks):
@@ -756,13 +756,13 @@ def _ooc_dupes(t):
     from weaklabel.backends.outofcore import run_out_of_core
     from weaklabel.io.suite import load_suite
 
-    cols = sorted({c for f in load_suite("lfs.cancer").lfs for c in f.columns})
+    cols = sorted({c for f in load_suite("weaklabel.demo").lfs for c in f.columns})
     pd.DataFrame({"id": ["a", "b", "c", "a"], **{c: [10.0, 20.0, 15.0, 12.0] for c in cols}}).to_parquet(t / "d.parquet")
-    run_out_of_core(t / "d.parquet", "lfs.cancer", out=t / "o", chunksize=2, id_column="id")
+    run_out_of_core(t / "d.parquet", "weaklabel.demo", out=t / "o", chunksize=2, id_column="id")
 
 
 def _mixed_run(t):
-    assert main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out", str(t / "out")]) == 0
+    assert main(["run", "--data", "breast_cancer", "--lfs", "weaklabel.demo", "--out", str(t / "out")]) == 0
     LabelMatrix([[0, 1, 1]] * 3).save(t / "out" / "L.npz")  # another run's matrix beside this run's summary
     from weaklabel.pipeline import verify_run
 
@@ -843,7 +843,7 @@ def _seq_folder(t, split_bytes):
 def _run_with_summary(t, content):
     from weaklabel.pipeline import load_run_matrix, run
 
-    run("breast_cancer", "lfs.cancer", out=t / "out", split="all")
+    run("breast_cancer", "weaklabel.demo", out=t / "out", split="all")
     (t / "out" / "summary.json").write_bytes(content)
     load_run_matrix(t / "out" / "L.npz")
 

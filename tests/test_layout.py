@@ -11,8 +11,10 @@ PKG = Path(__file__).resolve().parents[1] / "weaklabel"
 # Which top-level parts of the package a part may not import (the core is every module at
 # the top plus models/, analysis/, learn/, io/ and backends/).
 CORE = {"", "models", "analysis", "learn", "io", "backends"}
-FORBIDDEN = {part: {"review", "cli", "bench", "compat"} for part in CORE}
-FORBIDDEN["review"] = {"cli", "bench", "compat"}
+FORBIDDEN = {part: {"review", "app", "cli", "bench", "compat"} for part in CORE}
+FORBIDDEN["review"] = {"app", "cli", "bench", "compat"}
+# the Streamlit app is a view over the review loop: the command line may start it, nothing imports it
+FORBIDDEN["app"] = {"cli", "bench", "compat"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -166,3 +168,29 @@ def test_each_module_has_one_path_and_the_flat_paths_of_0_1_are_gone():
             "importlib.util.find_spec('weaklabel.review.store') is not None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True"]
+
+
+# Packages whose module names repeat others' on purpose, each name for the same role:
+# spans/ and multilabel/ mirror the class pipeline (matrix, models, lfs, evaluate, ...), cli/
+# has one module per command group and bench/ one per `weaklabel bench` command, and
+# compat/snorkel/ keeps Snorkel's own module paths so its imports work unchanged.
+MIRRORS = ("spans", "multilabel", "cli", "bench", "compat")
+
+
+def _basename_clashes(paths: list[Path]) -> dict[str, list[str]]:
+    seen: dict[str, list[str]] = {}
+    for path in paths:
+        rel = path.relative_to(PKG)
+        if path.name in ("__init__.py", "__main__.py") or rel.parts[0] in MIRRORS:
+            continue
+        seen.setdefault(path.stem.lstrip("_"), []).append(str(rel))
+    return {name: sorted(where) for name, where in seen.items() if len(where) > 1}
+
+
+def test_no_two_modules_share_a_name_outside_the_mirrored_packages():
+    assert _basename_clashes(sorted(PKG.rglob("*.py"))) == {}
+
+
+def test_the_name_check_sees_a_clash():
+    paths = [PKG / "io" / "tables.py", PKG / "review" / "tables.py", PKG / "spans" / "matrix.py", PKG / "matrix.py"]
+    assert _basename_clashes(paths) == {"tables": ["io/tables.py", "review/tables.py"]}

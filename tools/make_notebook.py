@@ -20,7 +20,7 @@ CELLS = [
              "from weaklabel.io.suite import load_suite\n"
              "from weaklabel.models import LabelModel, MajorityVote\n\n"
              "ds = load_dataset('breast_cancer', split='all')\n"
-             "suite = load_suite('lfs.cancer')          # 10 threshold LFs (lfs/cancer.py)\n"
+             "suite = load_suite('weaklabel.demo')      # 10 threshold LFs (weaklabel/demo.py)\n"
              "L = apply_lfs(suite.lfs, ds.df, label_space=suite.labels)\n"
              "L                                          # a table in the notebook"),
     ("md", "## The LF summary\n\nCoverage, overlaps, conflicts, and with gold the empirical accuracy of "

@@ -1,4 +1,4 @@
-"""The review app on a multi-label project (apps/_label_set_view.py) through Streamlit's AppTest:
+"""The review app on a multi-label project (weaklabel/app/_label_set_view.py) through Streamlit's AppTest:
 the model's labels switched on, a key per label switches one, Enter submits the set, a stale
 press is dropped, undo, the lead's resolution and the export. The keys themselves run in the
 browser: tests/apps/test_label_set_app_browser.py presses them."""
@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
-from apps._label_set_view import LABEL_KEYS, act
+from weaklabel.app._label_set_view import LABEL_KEYS, act
 from weaklabel.review.label_set_session import LabelSetReviewSession
 from weaklabel.review.project import Project
 
@@ -70,7 +70,7 @@ def test_switch_labels_then_submit_stores_the_set_and_serves_the_next_item(tmp_p
 def test_a_press_drawn_for_an_item_already_decided_is_dropped(tmp_path):
     sess = LabelSetReviewSession(Project.load(label_set_project(tmp_path)))
     state: dict = {}
-    from apps._label_set_view import _set_item
+    from weaklabel.app._label_set_view import _set_item
 
     _set_item(sess.next_doc("ana"), state)
     lock, shown = threading.Lock(), state["ml_shown"]

@@ -1,4 +1,4 @@
-"""The review app on a span project (apps/_span_view.py, apps/_span_editor.py): decisions as the
+"""The review app on a span project (weaklabel/app/_span_view.py, weaklabel/app/_span_editor.py): decisions as the
 editor sends them, and the tabs through Streamlit's AppTest. The keys themselves (select, type,
 delete, take back) run in the browser: tests/apps/test_span_app_browser.py drives them."""
 
@@ -10,8 +10,8 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
-from apps._span_editor import _JS
-from apps._span_view import _key, _set_doc, apply_action
+from weaklabel.app._span_editor import _JS
+from weaklabel.app._span_view import _key, _set_doc, apply_action
 from weaklabel.review.project import Project
 from weaklabel.review.span_session import SpanReviewSession
 

@@ -1,4 +1,4 @@
-"""The review app's Suggestions tab (apps/_suggest_view.py) through Streamlit's AppTest: the best
+"""The review app's Suggestions tab (weaklabel/app/_suggest_view.py) through Streamlit's AppTest: the best
 suggestion with its numbers and highlighted examples; accept, accept as edited and reject. The
 keys and the screenshots are in tests/apps/test_suggest_app_browser.py."""
 

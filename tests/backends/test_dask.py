@@ -22,7 +22,7 @@ def client():
 
 
 def test_dask_gives_the_serial_matrix_and_probabilities(client, tmp_path):
-    import lfs.cancer as cancer
+    import weaklabel.demo as cancer
 
     df = load_dataset("breast_cancer", split="all").df.drop(columns="label")
     ddf = dd.from_pandas(df, npartitions=4)
@@ -40,7 +40,7 @@ def test_dask_gives_the_serial_matrix_and_probabilities(client, tmp_path):
 
 
 def test_ids_repeated_across_partitions_are_refused(client):
-    import lfs.cancer as cancer
+    import weaklabel.demo as cancer
     from weaklabel import InputError
 
     df = load_dataset("breast_cancer", split="all").df.drop(columns="label").iloc[:40]

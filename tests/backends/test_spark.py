@@ -32,7 +32,7 @@ def spark():
 
 
 def test_spark_gives_the_serial_matrix_and_probabilities(spark):
-    import lfs.cancer as cancer
+    import weaklabel.demo as cancer
     from weaklabel.backends.spark import apply_lfs_spark, fit_spark, predict_spark
 
     df = load_dataset("breast_cancer", split="all").df.drop(columns="label").reset_index()

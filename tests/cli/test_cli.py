@@ -48,7 +48,7 @@ def test_run_on_a_csv_file_with_gold_names(cli, tmp_path):
     df["label"] = np.where(df["label"] == 0, "malignant", "benign")
     df.index.name = "case"
     df.reset_index().to_csv(tmp_path / "cases.csv", index=False)
-    code, out, err = cli("run", "--data", str(tmp_path / "cases.csv"), "--lfs", "lfs/cancer.py",
+    code, out, err = cli("run", "--data", str(tmp_path / "cases.csv"), "--lfs", "weaklabel/demo.py",
                          "--id-column", "case", "--model", "majority", "--out", str(tmp_path / "o"))
     assert code == 0, err
     assert 'Scored on the gold labels of "cases.csv" (569 rows)' in out    # the file scored, not "train"
@@ -56,7 +56,8 @@ def test_run_on_a_csv_file_with_gold_names(cli, tmp_path):
     # a held-out file in the same layout is scored with --eval-split (it was refused: "dataset names only")
     df.iloc[:300].reset_index().to_csv(tmp_path / "fit.csv", index=False)
     df.iloc[300:].reset_index().to_csv(tmp_path / "held.csv", index=False)
-    code, out, err = cli("run", "--data", str(tmp_path / "fit.csv"), "--lfs", "lfs/cancer.py", "--id-column", "case",
+    code, out, err = cli("run", "--data", str(tmp_path / "fit.csv"), "--lfs", "weaklabel/demo.py",
+                         "--id-column", "case",
                          "--eval-split", str(tmp_path / "held.csv"), "--out", str(tmp_path / "o2"))
     assert code == 0, err
     assert '"fit.csv" (300 rows)' in out and '"held.csv" (269 rows)' in out and '"held.csv (majority vote)"' in out
@@ -67,14 +68,14 @@ def test_run_on_a_csv_file_with_gold_names(cli, tmp_path):
 
 def test_apply_fit_analyze_chain(cli, tmp_path):
     mat = tmp_path / "L.npz"
-    code, out, _ = cli("apply", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer",
+    code, out, _ = cli("apply", "--data", "breast_cancer", "--split", "all", "--lfs", "weaklabel.demo",
                        "--out", str(mat))
     assert code == 0 and mat.exists() and "applied in" in out
     code, out, _ = cli("fit", "--L", str(mat), "--model", "dawid_skene", "--out", str(tmp_path / "fit"))
     assert code == 0 and (tmp_path / "fit" / "labels.csv").exists()
     code, out, _ = cli("analyze", "--L", str(mat), "--format", "json")
     assert code == 0 and json.loads(out)["large_radius"]["Coverage"] > 0.1
-    code, out, _ = cli("analyze", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer",
+    code, out, _ = cli("analyze", "--data", "breast_cancer", "--split", "all", "--lfs", "weaklabel.demo",
                        "--format", "markdown")
     assert code == 0 and out.startswith("| ") and "Emp. Acc." in out
 
@@ -87,7 +88,7 @@ def test_errors_go_to_stderr_with_exit_1(cli, tmp_path, monkeypatch, capsys):
     code, _, err = cli("run", "--data", "breast_cancer", "--lfs", "lfs/nope.py")
     assert code == 1 and "no such file" in err
     with pytest.raises(SystemExit) as usage:  # an unknown model is a usage error: exit 2, the choices named
-        main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--model", "svm"])
+        main(["run", "--data", "breast_cancer", "--lfs", "weaklabel.demo", "--model", "svm"])
     assert usage.value.code == 2 and "invalid choice: 'svm' (choose from 'label_model', 'majority'" in \
         capsys.readouterr().err
     code, _, err = cli("fit", "--L", str(tmp_path / "missing.npz"))
@@ -140,14 +141,14 @@ def test_analyze_drill_down(cli, data_dir):
 
 def test_compare_two_suites(cli, tmp_path):
     small = tmp_path / "small_cancer.py"
-    small.write_text("from lfs.cancer import LABELS, LFS as ALL\nLFS = ALL[:4]\n")
-    code, out, err = cli("compare", "lfs/cancer.py", str(small), "--data", "breast_cancer", "--split", "all",
+    small.write_text("from weaklabel.demo import LABELS, LFS as ALL\nLFS = ALL[:4]\n")
+    code, out, err = cli("compare", "weaklabel/demo.py", str(small), "--data", "breast_cancer", "--split", "all",
                          "--format", "json")
     assert code == 0, err
     table = json.loads(out)
-    assert table["lfs/cancer.py"]["n_lfs"] == 10 and table[str(small)]["n_lfs"] == 4
-    assert table["lfs/cancer.py"]["coverage"] > table[str(small)]["coverage"]
-    assert 0.5 < table["lfs/cancer.py"]["label_model_accuracy"] <= 1
+    assert table["weaklabel/demo.py"]["n_lfs"] == 10 and table[str(small)]["n_lfs"] == 4
+    assert table["weaklabel/demo.py"]["coverage"] > table[str(small)]["coverage"]
+    assert 0.5 < table["weaklabel/demo.py"]["label_model_accuracy"] <= 1
 
 
 def test_compare_with_end_model_and_contribution(cli, data_dir):
@@ -218,7 +219,7 @@ def test_train_and_issues_commands(cli, tmp_path, data_dir):
 
 def test_apply_reports_cache_hits_and_cache_clear(cli, tmp_path):
     cache = tmp_path / "votes"
-    args = ["apply", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer", "--out",
+    args = ["apply", "--data", "breast_cancer", "--split", "all", "--lfs", "weaklabel.demo", "--out",
             str(tmp_path / "L.npz"), "--cache", str(cache)]
     code, out, _ = cli(*args)
     assert code == 0 and "vote cache: 0 hits, 10 misses" in out
@@ -236,7 +237,7 @@ def test_a_run_folder_holds_one_whole_run(tmp_path, monkeypatch):
     from weaklabel.pipeline import run, verify_run
 
     out = tmp_path / "out"
-    first = run("breast_cancer", "lfs.cancer", out=out, split="all")
+    first = run("breast_cancer", "weaklabel.demo", out=out, split="all")
     summary = verify_run(out)
     assert set(summary["files"]) == {"labels", "L"} and len(summary["run_id"]) == 32
     (out / ".labels.csv.999999999.tmp").write_text("debris of a killed run")
@@ -246,13 +247,13 @@ def test_a_run_folder_holds_one_whole_run(tmp_path, monkeypatch):
 
     monkeypatch.setattr(LabelMatrix, "save", killed)
     with pytest.raises(KeyboardInterrupt):
-        run("breast_cancer", "lfs.cancer", out=out, split="train")
+        run("breast_cancer", "weaklabel.demo", out=out, split="train")
     assert not (out / ".labels.csv.999999999.tmp").exists()  # debris cleaned
     # the failed run left the first one whole, summary included, and nothing of its own
     assert verify_run(out)["run_id"] == summary["run_id"]
     assert sorted(p.name for p in out.iterdir()) == ["L.npz", "labels.csv", "summary.json"]
     monkeypatch.undo()
-    run("breast_cancer", "lfs.cancer", out=out, split="all")
+    run("breast_cancer", "weaklabel.demo", out=out, split="all")
     (out / "L.npz").write_bytes(first.L.save(tmp_path / "other.npz").read_bytes() + b"")
     verify_run(out)  # same content: same hash
     LabelMatrix(first.L.votes[:10]).save(out / "L.npz")  # a file from another run
@@ -288,20 +289,22 @@ def test_fit_model_auto_with_gold_prints_choice_and_runner_up(cli, tmp_path):
 
 
 def test_run_and_analyze_model_auto_use_the_data_gold(cli, tmp_path):
-    code, out, err = cli("run", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer", "--model", "auto",
+    code, out, err = cli("run", "--data", "breast_cancer", "--split", "all", "--lfs", "weaklabel.demo",
+                         "--model", "auto",
                          "--out", str(tmp_path))
     assert code == 0, err
     assert re.search(r"^model auto: \w+ \(cross-validated accuracy 0\.\d+ on 569 gold rows\)", out, flags=re.M)
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["model_selection"]["chosen"] == summary["model"]["name"] != "auto"
     assert set(summary["model_selection"]["cv"]) >= {"label_model", "majority"}
-    code, _, err = cli("analyze", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs.cancer", "--model", "auto")
+    code, _, err = cli("analyze", "--data", "breast_cancer", "--split", "all", "--lfs", "weaklabel.demo",
+                       "--model", "auto")
     assert code == 0 and "model auto:" in err
     # a file without a gold column: auto has nothing to choose by
     from weaklabel import load_dataset
 
     load_dataset("breast_cancer", split="all").df.drop(columns="label").to_csv(tmp_path / "x.csv", index=False)
-    code, _, err = cli("run", "--data", str(tmp_path / "x.csv"), "--lfs", "lfs.cancer", "--model", "auto",
+    code, _, err = cli("run", "--data", str(tmp_path / "x.csv"), "--lfs", "weaklabel.demo", "--model", "auto",
                        "--out", str(tmp_path / "o"))
     assert code == 1 and "'auto' chooses a label model by cross-validated score" in err
 
@@ -402,13 +405,13 @@ def test_users_add_list_password_role_remove(tmp_path, monkeypatch, capsys):
 
 def test_class_balance_on_fit_run_and_train(cli, tmp_path):
     """The class balance had no flag. Given, it fixes the model's prior."""
-    code, out, err = cli("run", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs/cancer.py",
+    code, out, err = cli("run", "--data", "breast_cancer", "--split", "all", "--lfs", "weaklabel/demo.py",
                          "--class-balance", "malignant=0.37,benign=0.63", "--out", str(tmp_path / "r"))
     assert code == 0, err
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     assert summary["model"]["params"]["class_balance"] == pytest.approx([0.37, 0.63])
     assert summary["model"]["class_balance"] == pytest.approx([0.37, 0.63])
-    code, _, err = cli("apply", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs/cancer.py",
+    code, _, err = cli("apply", "--data", "breast_cancer", "--split", "all", "--lfs", "weaklabel/demo.py",
                        "--out", str(tmp_path / "L.npz"))
     assert code == 0, err
     skewed = {}
@@ -425,6 +428,6 @@ def test_class_balance_on_fit_run_and_train(cli, tmp_path):
     code, _, err = cli("fit", "--L", str(tmp_path / "L.npz"), "--model", "majority", "--class-balance", "0.5,0.5",
                        "--out", str(tmp_path / "x"))
     assert code == 1 and "takes no class balance" in err
-    code, out, err = cli("train", "--data", "breast_cancer", "--split", "all", "--lfs", "lfs/cancer.py",
+    code, out, err = cli("train", "--data", "breast_cancer", "--split", "all", "--lfs", "weaklabel/demo.py",
                          "--class-balance", "0.37,0.63")
     assert code == 0 and "end model trained on" in out, err

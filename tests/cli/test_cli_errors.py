@@ -20,12 +20,12 @@ def broken(tmp_path):
 
 
 COMMANDS = [
-    ["run", "--data", "{t}/nope.csv", "--lfs", "lfs.cancer"],
-    ["run", "--data", "{t}/bad.csv", "--lfs", "lfs.cancer"],
+    ["run", "--data", "{t}/nope.csv", "--lfs", "weaklabel.demo"],
+    ["run", "--data", "{t}/bad.csv", "--lfs", "weaklabel.demo"],
     ["run", "--data", "breast_cancer", "--lfs", "{t}/suite.py"],
-    ["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out", "{t}/a_file"],
-    ["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--cache", "{t}/a_file"],
-    ["apply", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out", "{t}/a_dir"],
+    ["run", "--data", "breast_cancer", "--lfs", "weaklabel.demo", "--out", "{t}/a_file"],
+    ["run", "--data", "breast_cancer", "--lfs", "weaklabel.demo", "--cache", "{t}/a_file"],
+    ["apply", "--data", "breast_cancer", "--lfs", "weaklabel.demo", "--out", "{t}/a_dir"],
     ["fit", "--L", "{t}/bad.npz"],
     ["fit", "--L", "{t}/a_dir"],
     ["fit", "--L", "{t}/ok.npz", "--out", "{t}/a_file"],
@@ -95,7 +95,7 @@ def _hostile_commands(t, good_run, project):
                 yield f"--lfs {f.name}", ["run", "--data", "breast_cancer", "--lfs", str(f), "--out", str(t / "o")]
             if ext == ".toml":
                 yield f"--project {f.name}", ["queue", "--project", str(f)]
-                yield f"--config {f.name}", ["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--config",
+                yield f"--config {f.name}", ["run", "--data", "breast_cancer", "--lfs", "weaklabel.demo", "--config",
                                              str(f), "--out", str(t / "o")]
         w = t / f"wrench-{name}"
         w.mkdir()
@@ -126,7 +126,7 @@ def test_no_hostile_file_ends_in_unexpected(tmp_path, capsys):
 
     (tmp_path / "proj").mkdir()
     project = make_spam_project(tmp_path / "proj")
-    assert main(["run", "--data", "breast_cancer", "--lfs", "lfs.cancer", "--out", str(tmp_path / "good"),
+    assert main(["run", "--data", "breast_cancer", "--lfs", "weaklabel.demo", "--out", str(tmp_path / "good"),
                  "--split", "all"]) == 0
     capsys.readouterr()
     bad, n = [], 0

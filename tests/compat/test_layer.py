@@ -231,7 +231,7 @@ def test_the_compat_label_model_reaches_the_native_options_and_gold():
     from weaklabel.models import LabelModel as Native
 
     ds = load_dataset("breast_cancer", split="all")
-    suite = load_suite("lfs.cancer")
+    suite = load_suite("weaklabel.demo")
     L = apply_lfs(suite.lfs, ds.df, label_space=suite.labels).votes
     gold = np.where(np.arange(len(ds.y)) % 5 == 0, ds.y, -1)       # a fifth of the rows known
     compat = LabelModel(cardinality=2, verbose=False, confusion="class_conditional")

@@ -89,7 +89,7 @@ def test_a_crash_while_writing_leaves_no_half_written_output(tmp_path, monkeypat
     from weaklabel.pipeline import run
 
     out = tmp_path / "out"
-    run("breast_cancer", "lfs.cancer", out=out, split="all")
+    run("breast_cancer", "weaklabel.demo", out=out, split="all")
     before = (out / "labels.csv").read_bytes()
 
     def crash(self, path, *args, **kwargs):
@@ -98,7 +98,7 @@ def test_a_crash_while_writing_leaves_no_half_written_output(tmp_path, monkeypat
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", crash)
     with pytest.raises(OSError, match="disk full"):
-        run("breast_cancer", "lfs.cancer", out=out, split="all")
+        run("breast_cancer", "weaklabel.demo", out=out, split="all")
     assert (out / "labels.csv").read_bytes() == before       # the old output is intact
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # no debris
 

@@ -7,7 +7,7 @@ from weaklabel.learn.endmodel import EndModel
 
 
 def test_tabular_end_model_generalises_past_lf_coverage():
-    import lfs.cancer as cancer
+    import weaklabel.demo as cancer
 
     tr, te = load_dataset("breast_cancer"), load_dataset("breast_cancer", split="test")
     L = apply_lfs(cancer.LFS, tr.df, label_space=cancer.LABELS)

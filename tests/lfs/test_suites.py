@@ -5,7 +5,7 @@ from weaklabel import LabelingFunction, apply_lfs, load_dataset
 from weaklabel.io.suite import load_suite
 
 
-@pytest.mark.parametrize("spec", ["lfs.cancer", "lfs/spam.py", "lfs.sms"])
+@pytest.mark.parametrize("spec", ["weaklabel.demo", "lfs/spam.py", "lfs.sms"])
 def test_suites_load_with_labels_and_unique_names(spec):
     suite = load_suite(spec)
     names = [lf.name for lf in suite.lfs]
@@ -22,7 +22,7 @@ def test_spam_suite_has_ten_plus_lfs_of_several_kinds():
 
 
 def test_cancer_suite_beats_chance_everywhere():
-    import lfs.cancer as cancer
+    import weaklabel.demo as cancer
 
     ds = load_dataset("breast_cancer", split="train")
     L = apply_lfs(cancer.LFS, ds.df, label_space=cancer.LABELS)

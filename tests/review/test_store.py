@@ -209,7 +209,7 @@ def test_a_v3_store_gains_the_external_meta_column(tmp_path):
 
 
 def test_what_label_studio_knew_is_kept_and_lead_time_counts_in_the_stats(store):
-    from weaklabel.review.tables import annotator_stats
+    from weaklabel.review.reports import annotator_stats
 
     recs = [{"row_id": f"r{i}", "label": i % 2, "annotator": "ana", "external_id": str(i), "version": "v1",
              "meta": {"lead_time": t, "ground_truth": False, "parent_prediction": 7, "junk": [1],

@@ -70,8 +70,8 @@ PUBLISHED_MV = {"wikigold": 52.24, "bc5cdr": 83.46, "ncbi-disease": 78.44, "lapt
 def test_majority_vote_reproduces_wrench_and_the_default_is_not_below_it(data_dir, name):
     """The targets on the four WRENCH sets: majority vote within 0.5 F1 of WRENCH's
     published number (it is exact), and the default no more than 1 F1 below it."""
+    from weaklabel.spans.default import SeqLabelModelDefault
     from weaklabel.spans.evaluate import span_f1
-    from weaklabel.spans.select import SeqLabelModelDefault
     from weaklabel.spans.wrench import read_seq_splits
 
     splits = read_seq_splits(data_dir / "seq" / name)
@@ -85,8 +85,8 @@ def test_majority_vote_reproduces_wrench_and_the_default_is_not_below_it(data_di
 def test_the_default_reaches_chmms_published_mean_without_embeddings(data_dir):
     """The target: over the four WRENCH sets the default's mean entity F1 is at least CHMM's
     published 73.6 (CHMM uses BERT embeddings; the default sees the LF votes only)."""
+    from weaklabel.spans.default import SeqLabelModelDefault
     from weaklabel.spans.evaluate import span_f1
-    from weaklabel.spans.select import SeqLabelModelDefault
     from weaklabel.spans.wrench import read_seq_splits
 
     scores = []

@@ -128,7 +128,7 @@ def test_the_default_keeps_labeled_documents_only_where_cross_validation_says_so
 
 
 def test_token_patterns_key_who_voted_what():
-    from weaklabel.spans.select import token_patterns
+    from weaklabel.spans.default import token_patterns
 
     L = SpanMatrix.from_spans([[[(0, 1, "PER")], [(0, 1, "PER")]], [[(0, 1, "PER")], []], [[], [(0, 1, "PER")]],
                                [[(0, 1, "PER")], [(0, 1, "PER")]]], [2, 1, 1, 1], ["PER"], ["a", "b"])
@@ -138,7 +138,7 @@ def test_token_patterns_key_who_voted_what():
 
 
 def test_the_pattern_layer_corrects_a_systematic_false_positive():
-    from weaklabel.spans.select import mix_patterns, pattern_counts, token_patterns
+    from weaklabel.spans.default import mix_patterns, pattern_counts, token_patterns
 
     L, gold = _noisy_matrix()
     plain = HMM().fit(L)

@@ -34,9 +34,9 @@ PUBLISHED = {
 
 
 def _models() -> dict[str, Callable[[], Any]]:
+    from ..spans.default import SeqLabelModelDefault
     from ..spans.hmm import HMM
     from ..spans.models import TokenDawidSkene, TokenMajorityVote
-    from ..spans.select import SeqLabelModelDefault
 
     return {"seq_default": SeqLabelModelDefault, "token_majority": TokenMajorityVote,
             "token_dawid_skene": TokenDawidSkene, "hmm": HMM, "end_model_crf": DefaultThenCRF}
@@ -60,8 +60,8 @@ class DefaultThenCRF:
     needs_tokens = True
 
     def fit(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> DefaultThenCRF:
+        from ..spans.default import SeqLabelModelDefault
         from ..spans.endmodel import SpanCRF
-        from ..spans.select import SeqLabelModelDefault
 
         label_model = SeqLabelModelDefault().fit(L)
         self.crf_ = SpanCRF().fit(tokens, label_model.predict_spans(L), L)

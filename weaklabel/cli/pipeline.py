@@ -102,8 +102,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from ..pipeline import run
 
-    print("weaklabel demo: 10 threshold LFs (lfs/cancer.py) label scikit-learn's breast-cancer data\n")
-    res = run("breast_cancer", "lfs.cancer", out=args.out, split="all")
+    print("weaklabel demo: 10 threshold LFs (weaklabel/demo.py) label scikit-learn's breast-cancer data\n")
+    res = run("breast_cancer", "weaklabel.demo", out=args.out, split="all")
     _render_run(res)
     return 0
 
@@ -256,7 +256,7 @@ def add_parser(sub: Any) -> None:
                                        "of 2 workers)")
     p.add_argument("--master", help="with --engine spark: a Spark master URL (default: local[*])")
 
-    p = sub.add_parser("demo", help="run on the embedded breast-cancer data with lfs/cancer.py")
+    p = sub.add_parser("demo", help="run on the embedded breast-cancer data with weaklabel/demo.py")
     p.set_defaults(handler=cmd_demo)
     p.add_argument("--out", default="weaklabel-demo", help="output folder (default: weaklabel-demo)")
 

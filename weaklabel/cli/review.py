@@ -191,9 +191,9 @@ def cmd_app(args: argparse.Namespace) -> int:
             print(f"Warning: serving on {args.address} with no access control: anyone who can reach this "
                   "address can label. Add accounts (weaklabel users add NAME) and set WEAKLABEL_APP_TOKEN, "
                   "or set WEAKLABEL_APP_USERS.", file=sys.stderr)
-    spec = importlib.util.find_spec("apps.review_app")
+    spec = importlib.util.find_spec("weaklabel.app.review_app")
     if spec is None or spec.origin is None:
-        raise InputError("the review app (apps/review_app.py) is not installed with this weaklabel")
+        raise InputError("the review app (weaklabel/app/review_app.py) is not installed with this weaklabel")
     env = dict(os.environ, WEAKLABEL_PROJECT=str(Path(args.project).resolve()))
     _warm_imports(args.address, args.port)
     cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.port", str(args.port),
@@ -204,7 +204,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 # what the app's first run imports: pandas, the store, the session, the app's own modules
-APP_IMPORTS = ("pandas", "weaklabel.review.session", "apps._sign_in", "apps._tabs")
+APP_IMPORTS = ("pandas", "weaklabel.review.session", "weaklabel.app._sign_in", "weaklabel.app._tabs")
 
 
 def _warm_imports(address: str, port: int) -> None:
@@ -275,7 +275,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--path", default="weaklabel.toml")
     p.add_argument("--name", default="weaklabel")
     p.add_argument("--data", default="breast_cancer", help="dataset name or table file")
-    p.add_argument("--lfs", default="lfs.cancer")
+    p.add_argument("--lfs", default="weaklabel.demo")
     p.add_argument("--split", default="train")
     p.add_argument("--data-dir", default="")
     p.add_argument("--id-column", default="")

@@ -79,7 +79,7 @@ class Project:
     id_column: str = ""
     text_column: str = ""
     display_columns: list[str] = field(default_factory=list)
-    lfs: str = "lfs.cancer"
+    lfs: str = "weaklabel.demo"
     store: str = ""
     model: str = "label_model"
     refit_every: int = 10

@@ -1,6 +1,6 @@
 """The expert review loop, independent of any UI: queue -> lease -> label -> refit.
 
-The Streamlit app (``apps/review_app.py``) is a thin view over :class:`ReviewSession`;
+The Streamlit app (``weaklabel/app/review_app.py``) is a thin view over :class:`ReviewSession`;
 tests and scripts drive the same object.
 """
 
@@ -324,8 +324,8 @@ class ReviewSession(Refits, SuggestionReview):
         return pd.Series(self.df[col].astype(str).to_numpy(), index=[str(r) for r in self.L.row_ids])
 
     def label_history(self, annotator: str, **filters: Any) -> pd.DataFrame:
-        """The expert's labels in force, newest first (see :func:`weaklabel.review.tables.history`)."""
-        from .tables import history
+        """The expert's labels in force, newest first (see :func:`weaklabel.review.reports.history`)."""
+        from .reports import history
 
         return history(self.store.events(), annotator, self.labels, texts=self.texts(), **filters)
 
@@ -341,7 +341,7 @@ class ReviewSession(Refits, SuggestionReview):
 
     def disagreements(self) -> pd.DataFrame:
         """Rows where experts differ, with each one's label and note (unresolved first)."""
-        from .tables import disagreements
+        from .reports import disagreements
 
         return disagreements(self.store.events(), self.labels, texts=self.texts())
 
@@ -365,7 +365,7 @@ class ReviewSession(Refits, SuggestionReview):
 
     def annotator_stats(self) -> pd.DataFrame:
         """Per expert: labels, median seconds per item, kappa with peers, agreement with the model."""
-        from .tables import annotator_stats
+        from .reports import annotator_stats
 
         preds = pd.Series(probs_to_preds(self.probs, tie_break_policy="random"),
                           index=[str(r) for r in self.L.row_ids])

@@ -11,6 +11,7 @@ Experts fix documents in :mod:`.review`'s order (their answers live in
 
 from __future__ import annotations
 
+from .default import SeqLabelModelDefault
 from .endmodel import SpanCRF
 from .evaluate import span_f1, span_scores
 from .export import write_spans
@@ -29,7 +30,6 @@ from .lfs import (
 from .matrix import SpanMatrix
 from .models import TokenDawidSkene, TokenMajorityVote
 from .review import rank_documents
-from .select import SeqLabelModelDefault
 from .summary import span_lf_summary
 from .tags import bio_to_spans, io_to_spans, spans_to_bio, spans_to_io
 from .wrench import SeqSplit, read_seq_split, read_seq_splits, write_seq_split

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from apps._sign_in import session_live
+from weaklabel.app._sign_in import session_live
 from weaklabel.review._highlight import display_text
 from weaklabel.review._highlight import md_escape as _md
 from weaklabel.review.session import ReviewSession

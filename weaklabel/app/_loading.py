@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import MutableMapping
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -21,6 +22,12 @@ def _background_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     except (AttributeError, OSError):   # not Linux, or not allowed: the load just competes
         pass
+
+
+def page_state(state: MutableMapping[str, Any] | None = None) -> MutableMapping[str, Any]:
+    """``state``, or else Streamlit's session state (a mutable mapping at run time, not typed as
+    one): the views take a plain dict in tests."""
+    return cast("MutableMapping[str, Any]", st.session_state) if state is None else state
 
 
 @st.cache_resource(show_spinner=False)

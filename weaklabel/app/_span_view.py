@@ -13,22 +13,23 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from apps._answer_view import doc_on_screen, progress, project_tabs, refit_status
-from apps._sign_in import session_live
-from apps._span_editor import span_editor
+from weaklabel.app._answer_view import doc_on_screen, progress, project_tabs, refit_status
+from weaklabel.app._loading import page_state
+from weaklabel.app._sign_in import session_live
+from weaklabel.app._span_editor import span_editor
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import md_escape as _md
 from weaklabel.review.span_session import SpanReviewSession
 
 
 def _set_doc(doc: dict | None, state: MutableMapping[str, Any] | None = None) -> None:
-    state = st.session_state if state is None else state
+    state = page_state(state)
     state["span_doc"] = doc
     state["span_shown"] = state.get("span_shown", 0) + 1
 
 
-def _key(doc: dict | None, state: Mapping[str, Any] | None = None) -> str:
-    state = st.session_state if state is None else state
+def _key(doc: dict | None, state: MutableMapping[str, Any] | None = None) -> str:
+    state = page_state(state)
     return "" if doc is None else f"{doc['doc_id']}#{state.get('span_shown', 0)}"
 
 
@@ -74,7 +75,7 @@ def _on_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str, pa
     """The editor's callback: it runs before the page re-renders, so one key press costs one run."""
     if not session_live(path, annotator):   # signed out elsewhere: the press is dropped
         return
-    apply_action(sess, lock, annotator, st.session_state["span-editor"].action, st.session_state)
+    apply_action(sess, lock, annotator, st.session_state["span-editor"].action, page_state())
 
 
 @st.fragment

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from apps._sign_in import session_live
+from weaklabel.app._sign_in import session_live
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import highlight_html
 from weaklabel.review._highlight import md_escape as _md

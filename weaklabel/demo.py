@@ -1,4 +1,7 @@
-"""Threshold LFs for scikit-learn's bundled breast-cancer data (the demo's default).
+"""The demo's LF suite: threshold LFs for scikit-learn's bundled breast-cancer data.
+
+``weaklabel demo`` runs it (``weaklabel run --data breast_cancer --lfs weaklabel.demo`` does the
+same), so it ships inside the package; ``lfs/`` in the repository holds the other suites.
 
 Each LF encodes one rule of thumb a pathologist might state about a cell-nucleus
 measurement: large, irregular, concave nuclei suggest malignancy; small smooth
@@ -6,6 +9,8 @@ ones suggest a benign mass. Thresholds are round numbers near the class
 boundaries of the train split; no LF is fitted.
 """
 
+# imported as a user's suite would: the file also loads by path (--lfs weaklabel/demo.py) and
+# reads as a template to copy
 from weaklabel import LabelSpace, threshold_lf
 
 LABELS = LabelSpace(["malignant", "benign"])

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from apps._loading import session
+from weaklabel.app._loading import session
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import md_escape as _md
 

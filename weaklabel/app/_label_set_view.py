@@ -12,8 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from apps._answer_view import doc_on_screen, progress, project_tabs, refit_status
-from apps._sign_in import session_live
+from weaklabel.app._answer_view import doc_on_screen, progress, project_tabs, refit_status
+from weaklabel.app._loading import page_state
+from weaklabel.app._sign_in import session_live
 from weaklabel.exceptions import WeakLabelError
 from weaklabel.review._highlight import display_text
 from weaklabel.review._highlight import md_escape as _md
@@ -27,7 +28,7 @@ LABEL_KEYS = [*"1234567890", *"abdefghijklmnopqtvwxyz"]
 def _set_item(item: dict | None, state: MutableMapping[str, Any] | None = None) -> None:
     """Put an item on screen with its pre-selected labels. Each item shown gets a new number: the
     buttons carry it, so a press is bound to the item that was on screen when it was made."""
-    state = st.session_state if state is None else state
+    state = page_state(state)
     state["ml_doc"] = item
     state["ml_selected"] = [] if item is None else list(item["labels"])
     state["ml_shown"] = state.get("ml_shown", 0) + 1
@@ -107,11 +108,11 @@ def _label_tab(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str
                            use_container_width=True)
     left, mid, right = st.columns(3)
     left.button("Submit", key=f"ml-submit-{shown}", shortcut="Enter", type="primary", use_container_width=True,
-                on_click=_press, args=(*args, "submit", shown, st.session_state))
+                on_click=_press, args=(*args, "submit", shown, page_state()))
     mid.button("Skip", key=f"ml-skip-{shown}", shortcut="s", use_container_width=True,
-               on_click=_press, args=(*args, "skip", shown, st.session_state))
+               on_click=_press, args=(*args, "skip", shown, page_state()))
     right.button("Undo", key=f"ml-undo-{shown}", shortcut="u", use_container_width=True,
-                 on_click=_press, args=(*args, "undo", shown, st.session_state))
+                 on_click=_press, args=(*args, "undo", shown, page_state()))
     chosen = [x for x in sess.labels if x in selected]
     st.caption(f"item {_md(item['doc_id'])} · why this item: {_md(item['reason'])} · selected: "
                + (_md(", ".join(chosen)) if chosen else "none"))
