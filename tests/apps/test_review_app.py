@@ -8,6 +8,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
 from weaklabel.review.project import Project
+from weaklabel.review.records import ReviewItem
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
 
@@ -51,7 +52,7 @@ def _decision(at: AppTest, name: str):
 
 def _current_item(at):
     assert "item" in at.session_state, ([e.value for e in at.error], [str(x.value)[:500] for x in at.exception])
-    return at.session_state["item"]["row_id"]
+    return at.session_state["item"].row_id
 
 
 def test_asks_for_a_name_first(spam_project, monkeypatch):
@@ -185,8 +186,8 @@ def test_plain_text_items_and_entities(app, spam_project):
     at = app("ana")
     store = _store(spam_project)
     # an item no LF matched is plain st.text; HTML entities show as their characters
-    sess_item = {"row_id": "x", "content": {"text": "it&#39;s &lt;fine&gt;"}, "spans": {}, "votes": {},
-                 "probs": {"HAM": 0.5, "SPAM": 0.5}, "reason": "test", "source": "queue"}
+    sess_item = ReviewItem(row_id="x", content={"text": "it&#39;s &lt;fine&gt;"}, spans={}, votes={},
+                           probs={"HAM": 0.5, "SPAM": 0.5}, reason="test", source="queue")
     at.session_state["item"] = sess_item
     at.run()
     assert "it's <fine>" in [t.value for t in at.text]
@@ -325,7 +326,7 @@ def test_lf_accuracy_is_measured_on_audit_rows_and_queue_rows_are_shown_apart(ap
     """Queue rows are where LFs disagree; an LF's accuracy on them misleads."""
     at = app("ana")
     for _ in range(2):
-        if at.session_state["item"]["source"] == "queue":
+        if at.session_state["item"].source == "queue":
             _decision(at, "label-1").click().run()
     _open(at, "LF analysis")
     captions = " ".join(c.value for c in at.caption)

@@ -91,7 +91,7 @@ def test_imports_are_idempotent_across_formats_and_follow_updates_and_deletions(
     assert set(cur.loc[cur["source"] == "audit", "row_id"]) == {"c2", "c5"}
     # audit rows and rows the (votes-only) queue picked teach the model; imported-only rows do not
     taught = cur.loc[cur["source"].isin(["audit", "queue"]), "row_id"].nunique()
-    assert taught == 5 and ReviewSession(Project.load(ls_project)).refit()["fitted_on"] == taught
+    assert taught == 5 and ReviewSession(Project.load(ls_project)).refit().fitted_on == taught
 
 
 def test_a_bad_export_writes_nothing(ls_project, tmp_path, capsys):

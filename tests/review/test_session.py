@@ -27,28 +27,28 @@ def test_queue_lease_label_refit_loop(spam_project):
     assert len(q) > 0 and set(q["source"]) <= {"queue", "audit"}
     item = sess.next_item("ana")
     other = sess.next_item("ben")
-    assert item["row_id"] != other["row_id"]       # leased items are not served twice
-    assert set(item["votes"]) <= {"promo", "link", "fan"} and abs(sum(item["probs"].values()) - 1) < 1e-9
-    assert sess.label(item["row_id"], 1, "ana") is None
-    info = sess.label(other["row_id"], 0, "ben")       # refit_every = 2
-    assert info is not None and info["expert_labels"] == 2
+    assert item.row_id != other.row_id       # leased items are not served twice
+    assert set(item.votes) <= {"promo", "link", "fan"} and abs(sum(item.probs.values()) - 1) < 1e-9
+    assert sess.label(item.row_id, 1, "ana") is None
+    info = sess.label(other.row_id, 0, "ben")       # refit_every = 2
+    assert info is not None and info.expert_labels == 2
     assert sess.progress("ana").mine == 1
-    labeled = {item["row_id"], other["row_id"]}
+    labeled = {item.row_id, other.row_id}
     assert not labeled & set(sess.queue()["row_id"])  # labeled rows never come back
     final = sess.final_labels()
     assert (final.loc[final["row_id"].isin(labeled), "source"] == "expert").all()
-    assert final.loc[final["row_id"] == other["row_id"], "label"].item() == "HAM"
+    assert final.loc[final["row_id"] == other.row_id, "label"].item() == "HAM"
 
 
 def test_undo_and_skip(spam_project):
     sess = ReviewSession(Project.load(spam_project))
     item = sess.next_item("ana")
-    sess.label(item["row_id"], 1, "ana")
+    sess.label(item.row_id, 1, "ana")
     assert sess.undo("ana") is not None
     assert sess.expert_gold().max() == -1
     nxt = sess.next_item("ana")
-    sess.skip(nxt["row_id"], "ana")
-    assert sess.next_item("ana")["row_id"] != nxt["row_id"]
+    sess.skip(nxt.row_id, "ana")
+    assert sess.next_item("ana").row_id != nxt.row_id
 
 
 def test_label_issues_strategy_in_a_session(spam_project):
@@ -68,12 +68,12 @@ def test_label_issues_strategy_in_a_session(spam_project):
 def test_undo_brings_the_item_back_to_its_expert(spam_project):
     sess = ReviewSession(Project.load(spam_project))
     first = sess.next_item("ana")
-    sess.label(first["row_id"], 1, "ana")
-    assert sess.next_item("ana")["row_id"] != first["row_id"]
-    assert sess.undo("ana") == str(first["row_id"])
+    sess.label(first.row_id, 1, "ana")
+    assert sess.next_item("ana").row_id != first.row_id
+    assert sess.undo("ana") == str(first.row_id)
     # the undone row is available to ana again, and item_for leases it to her
-    assert str(first["row_id"]) in map(str, sess.store.available([first["row_id"]], "ana"))
-    assert str(sess.item_for(first["row_id"], "ana")["row_id"]) == str(first["row_id"])
+    assert str(first.row_id) in map(str, sess.store.available([first.row_id], "ana"))
+    assert str(sess.item_for(first.row_id, "ana").row_id) == str(first.row_id)
     assert sess.undo("ana") is None
 
 
@@ -85,8 +85,8 @@ def test_audit_rows_come_at_the_configured_rate_from_the_first_items(spam_projec
     sources = []
     for _ in range(12):
         item = sess.next_item("ana")
-        sources.append(item["source"])
-        sess.label(item["row_id"], 0, "ana", source=item["source"])
+        sources.append(item.source)
+        sess.label(item.row_id, 0, "ana", source=item.source)
     # one in four, from the first block on: q q q a q q q a ...
     assert sources == ["queue", "queue", "queue", "audit"] * 3
 
@@ -98,10 +98,10 @@ def test_remaining_is_exact_for_each_expert(spam_project):
     start = sess.progress("ana").remaining
     item = sess.next_item("bo")  # leased to bo: no longer available to ana
     assert sess.progress("ana").remaining == start - 1
-    sess.label(item["row_id"], 0, "bo")
+    sess.label(item.row_id, 0, "bo")
     n = 0
     while (item := sess.next_item("ana")) is not None:
-        sess.label(item["row_id"], 1, "ana")
+        sess.label(item.row_id, 1, "ana")
         n += 1
     assert n == start - 1 and sess.progress("ana").remaining == 0
 
@@ -112,14 +112,14 @@ def test_which_expert_labels_train_the_model(spam_project):
     rows = list(sess.L.row_ids[:4])
     sess.label(rows[0], 1, "ana")                        # a votes-only queue: its rows teach
     info = sess.label(rows[1], 0, "ana")
-    assert info["expert_labels"] == 2 and info["fitted_on"] == 2
+    assert info.expert_labels == 2 and info.fitted_on == 2
     # ... as observed labels in EM with a balance stratified by vote pattern; never through the
     # per-LF correction or the temperature, which assume a random sample
     assert sess.model.gold_weight == 1.0 and sess.model.gold_correction is None and sess.model.temperature is None
     assert sess.model.get_params()["class_balance"] is not None
     sess.label(rows[2], 1, "ana", source="audit")        # audit rows are a random sample
     info = sess.label(rows[3], 0, "ana", source="audit")
-    assert info["expert_labels"] == 4 and info["fitted_on"] == 4
+    assert info.expert_labels == 4 and info.fitted_on == 4
     assert list(sess.sampled_gold()[:4]) == [-1, -1, 1, 0]
     y_fit, random_sample = sess.fit_labels()
     assert list(y_fit[:4]) == [1, 0, 1, 0] and not random_sample
@@ -228,18 +228,18 @@ def test_background_refits_leave_keypresses_alone(spam_project, monkeypatch):
     labeled = []
     for annotator in ("ana", "ana"):                       # refit_every = 2
         item = sess.next_item(annotator)
-        assert sess.label(item["row_id"], 1, annotator) is None
-        labeled.append(item["row_id"])
+        assert sess.label(item.row_id, 1, annotator) is None
+        labeled.append(item.row_id)
     assert sess.refitting and len(sess.history) == 1         # the fit runs; nothing swapped yet
     for _ in range(3):                                       # keep labeling during the fit
         item = sess.next_item("ana")
-        sess.label(item["row_id"], 0, "ana")
-        labeled.append(item["row_id"])
+        sess.label(item.row_id, 0, "ana")
+        labeled.append(item.row_id)
     assert not sess.refit_in_background()                    # one refit at a time
     gate.set()
     sess.wait_for_refit(30)
     assert not sess.refitting and len(sess.history) == 2
-    assert sess.history[-1]["expert_labels"] >= 2
+    assert sess.history[-1].expert_labels >= 2
     ev = sess.store.events()
     assert ev.loc[ev["kind"] == "label", "row_id"].tolist() == labeled       # every decision stored
     assert not set(labeled) & set(sess.queue()["row_id"])
@@ -266,7 +266,7 @@ def test_a_background_refit_fits_in_a_worker_process_like_a_refit_here(spam_proj
     there = ReviewSession(Project.load(spam_project), background_refits=True)
     for _ in range(2):                                          # refit_every = 2
         item = there.next_item("ana")
-        there.label(item["row_id"], 1, "ana")
+        there.label(item.row_id, 1, "ana")
     there.wait_for_refit(120)
     assert there.refit_error is None and len(there.history) == 2
     assert there._worker_process.alive                           # the fit ran in the worker
@@ -285,19 +285,19 @@ def test_a_second_tab_cannot_overwrite_what_the_first_decided(spam_project):
 
     sess = ReviewSession(Project.load(spam_project))
     tab_a, tab_b = sess.next_item("ana"), sess.next_item("ana")
-    assert tab_a["row_id"] == tab_b["row_id"]                    # the expert's lease, renewed
-    sess.label(tab_a["row_id"], 1, "ana", seen_after=tab_a["seen_after"])
+    assert tab_a.row_id == tab_b.row_id                    # the expert's lease, renewed
+    sess.label(tab_a.row_id, 1, "ana", seen_after=tab_a.seen_after)
     with pytest.raises(StaleDecision, match="already decided this item"):
-        sess.label(tab_b["row_id"], 0, "ana", seen_after=tab_b["seen_after"])
+        sess.label(tab_b.row_id, 0, "ana", seen_after=tab_b.seen_after)
     with pytest.raises(StaleDecision):
-        sess.skip(tab_b["row_id"], "ana", seen_after=tab_b["seen_after"])
+        sess.skip(tab_b.row_id, "ana", seen_after=tab_b.seen_after)
     ev = sess.store.events()
     assert ev["kind"].tolist() == ["label"] and ev["label"].tolist() == [1]
     # undo brings the item back, stamped afresh: labeling it again is a decision, not a stale one
     undone = sess.undo("ana")
     again = sess.item_for(undone, "ana")
-    sess.label(again["row_id"], 0, "ana", seen_after=again["seen_after"])
-    assert sess.store.gold().to_dict() == {str(tab_a["row_id"]): 0}
+    sess.label(again.row_id, 0, "ana", seen_after=again.seen_after)
+    assert sess.store.gold().to_dict() == {str(tab_a.row_id): 0}
 
 
 @pytest.mark.parametrize("key", ["refit_every", "overlap"])
@@ -313,6 +313,7 @@ def test_the_refit_banner_counts_moves_without_expert_labels_and_names_the_ones_
     """The banner said 483 rows changed, then two flipped back 10 labels later.
     Rows an expert labeled are not moves (the export gives the expert's label); a row going
     back is named as such; the examples are the most decided moves. Hand-computed: 5 rows."""
+    from weaklabel.review.records import LabelMove
     from weaklabel.review.refit import label_moves
 
     old = np.array([0, 0, 1, 1, 0])
@@ -320,13 +321,12 @@ def test_the_refit_banner_counts_moves_without_expert_labels_and_names_the_ones_
     before = np.array([1, 0, 1, 1, 0])         # row 0 was 1 two fits ago: it goes back
     probs = np.array([[0.45, 0.55], [0.1, 0.9], [0.6, 0.4], [0.2, 0.8], [0.3, 0.7]])
     known = np.array([False, False, False, False, True])   # row 4 has an expert label
-    out = label_moves(old, new, probs, known, before=before, row_ids=["a", "b", "c", "d", "e"],
-                      names=["HAM", "SPAM"], examples=2)
-    assert out["changed"] == 3 and out["back"] == 1
+    changed, back, examples = label_moves(old, new, probs, known, before=before, row_ids=["a", "b", "c", "d", "e"],
+                                          names=["HAM", "SPAM"], examples=2)
+    assert changed == 3 and back == 1
     # gains: b 0.8, c 0.2, a 0.1 -> the two most decided first
-    assert out["changed_rows"] == [{"row_id": "b", "from": "HAM", "to": "SPAM"},
-                                   {"row_id": "c", "from": "SPAM", "to": "HAM"}]
-    assert label_moves(old, new, probs, known, before=None, row_ids=list("abcde"), names=["H", "S"])["back"] == 0
+    assert examples == (LabelMove("b", "HAM", "SPAM"), LabelMove("c", "SPAM", "HAM"))
+    assert label_moves(old, new, probs, known, before=None, row_ids=list("abcde"), names=["H", "S"])[1] == 0
 
 
 def test_a_session_banner_sees_a_row_go_back(spam_project, monkeypatch):
@@ -337,9 +337,9 @@ def test_a_session_banner_sees_a_row_go_back(spam_project, monkeypatch):
             "y": np.full(len(base), -1), "y_fit": np.full(len(base), -1)}
     decided = np.abs(base[:, 0] - base[:, 1]) > 1e-3
     first = sess._install({**snap, "probs": flipped})          # every decided row moves
-    assert first["changed"] == int(decided.sum()) and first["back"] == 0
+    assert first.changed == int(decided.sum()) and first.back == 0
     again = sess._install({**snap, "probs": base})              # and all of them go back
-    assert again["changed"] == int(decided.sum()) and again["back"] == again["changed"]
+    assert again.changed == int(decided.sum()) and again.back == again.changed
     assert sess.history[-1] is again
 
 
@@ -350,8 +350,8 @@ def test_a_label_given_through_the_api_is_recorded_as_the_app_records_it(spam_pr
     proj.audit_fraction = 1.0                  # every item is an audit row: drawn at random
     sess = ReviewSession(proj)
     item = sess.next_item("ana")
-    assert item["source"] == "audit"
-    sess.label(item["row_id"], 1, "ana")       # no source given, as an API user writes it
+    assert item.source == "audit"
+    sess.label(item.row_id, 1, "ana")       # no source given, as an API user writes it
     ev = sess.store.events()
     assert ev["source"].tolist() == ["audit"]
     y_fit, random_sample = sess.fit_labels()

@@ -92,11 +92,11 @@ def _refit_note(sess: ReviewSession) -> None:
         _refit_pending(sess)
         return
     info = sess.history[-1]
-    moved = ", ".join(f"{_md(r['row_id'])} {_md(r['from'])}→{_md(r['to'])}" for r in info.get("changed_rows", []))
-    st.info(f"Refit with {_md(done[0])}: {info['changed']} rows without an expert label changed label"
+    moved = ", ".join(f"{_md(r.row_id)} {_md(r.old)}→{_md(r.new)}" for r in info.changed_rows)
+    st.info(f"Refit with {_md(done[0])}: {info.changed} rows without an expert label changed label"
             + (f" (e.g. {moved})" if moved else "")
-            + ("" if info["accuracy_on_expert_labels"] is None else
-               f"; model accuracy on expert labels {info['accuracy_on_expert_labels']:.0%}") + ".")
+            + ("" if info.accuracy_on_expert_labels is None else
+               f"; model accuracy on expert labels {info.accuracy_on_expert_labels:.0%}") + ".")
 
 
 def suggestions_tab(sess: ReviewSession, lock: threading.Lock, annotator: str, path: str) -> None:

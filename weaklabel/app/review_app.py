@@ -26,6 +26,7 @@ from weaklabel.review._highlight import display_text, highlight_html
 from weaklabel.review._highlight import md_escape as _md
 from weaklabel.review.access import AccessPolicy
 from weaklabel.review.project import PROJECT_FILE, Project
+from weaklabel.review.records import ReviewItem
 from weaklabel.review.session import ReviewSession, StaleDecision
 
 
@@ -71,7 +72,7 @@ def _show_content(content: dict, sess: ReviewSession, spans: dict | None = None)
         st.dataframe(pd.DataFrame([others]).T.rename(columns={0: "value"}).astype(str))
 
 
-def _set_item(item: dict | None) -> None:
+def _set_item(item: ReviewItem | None) -> None:
     """Put an item on screen. Each item shown gets a new number (``shown``): the decision
     buttons carry it, so a press is bound to the item that was on screen when it was made."""
     st.session_state["item"] = item
@@ -105,11 +106,11 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
         elif kind in ("label", "skip"):
             try:
                 if kind == "label":
-                    note = st.session_state.get(f"note-{item['row_id']}") or None
-                    sess.label(item["row_id"], label, annotator, note=note,  # refits in the background
-                               seen_after=item.get("seen_after"))   # the source: as the item was served
+                    note = st.session_state.get(f"note-{item.row_id}") or None
+                    sess.label(item.row_id, label, annotator, note=note,  # refits in the background
+                               seen_after=item.seen_after)   # the source: as the item was served
                 else:
-                    sess.skip(item["row_id"], annotator, seen_after=item.get("seen_after"))
+                    sess.skip(item.row_id, annotator, seen_after=item.seen_after)
             except StaleDecision:
                 st.session_state["flash"] = ("You already decided that item in another tab: "
                                              "nothing recorded here. Here is your next one.")
@@ -119,7 +120,7 @@ def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, l
                                          else "Nothing to undo.")
             if undone is None:
                 return
-            sess.release(item["row_id"], annotator)
+            sess.release(item.row_id, annotator)
             nxt = sess.item_for(undone, annotator)  # the undone item comes back on screen
         if nxt is None:
             nxt = sess.next_item(annotator)
@@ -141,7 +142,7 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
         _progress_line(sess, annotator)
         return
     # content first, then the decision buttons: both above the fold
-    _show_content(item["content"], sess, item.get("spans"))
+    _show_content(item.content, sess, item.spans)
     cols = st.columns(len(sess.labels) + 2)
     args = (sess, lock, annotator)
     # Keys carry the item's number: a press on buttons drawn for an earlier item is stale.
@@ -153,8 +154,8 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
                     use_container_width=True)
     cols[-1].button("Undo", key=f"undo-{shown}", shortcut="u", on_click=_act, args=("undo", *args, None, shown),
                     use_container_width=True)
-    st.caption(f"row {_md(item['row_id'])} · why this item: {_md(item['reason'])}")
-    st.text_input("Note (optional; saved with your label)", key=f"note-{item['row_id']}")
+    st.caption(f"row {_md(item.row_id)} · why this item: {_md(item.reason)}")
+    st.text_input("Note (optional; saved with your label)", key=f"note-{item.row_id}")
     _progress_line(sess, annotator)
     if sess.notice:
         st.caption(_md(sess.notice))
@@ -164,18 +165,18 @@ def _label_tab(sess: ReviewSession, lock: threading.Lock, annotator: str) -> Non
         st.caption(f"The last refit failed ({_md(sess.refit_error)}); the previous model stays.")
     if len(sess.history) > 1:   # the first fit is the one the app started with
         info = sess.history[-1]
-        moved = ", ".join(f"{_md(r['row_id'])} {_md(r['from'])}→{_md(r['to'])}" for r in info.get("changed_rows", []))
-        back = info.get("back", 0)
-        st.info(f"Refit with {info['expert_labels']} expert labels: {info['changed']} rows without an expert "
+        moved = ", ".join(f"{_md(r.row_id)} {_md(r.old)}→{_md(r.new)}" for r in info.changed_rows)
+        back = info.back
+        st.info(f"Refit with {info.expert_labels} expert labels: {info.changed} rows without an expert "
                 "label changed label" + (f" (e.g. {moved})" if moved else "")
                 + (f", {back} of them back to their label before the last refit" if back else "")
-                + ("" if info["accuracy_on_expert_labels"] is None else
-                   f"; model accuracy on expert labels {info['accuracy_on_expert_labels']:.0%}"))
+                + ("" if info.accuracy_on_expert_labels is None else
+                   f"; model accuracy on expert labels {info.accuracy_on_expert_labels:.0%}"))
     with st.expander("LF votes and model probabilities"):
         left, right = st.columns(2)
-        left.dataframe(pd.DataFrame({"vote": item["votes"]}) if item["votes"] else pd.DataFrame({"vote": []}))
-        right.dataframe(pd.DataFrame({"probability": [f"{p:.0%}" for p in item["probs"].values()]},
-                                     index=list(item["probs"])))
+        left.dataframe(pd.DataFrame({"vote": item.votes}) if item.votes else pd.DataFrame({"vote": []}))
+        right.dataframe(pd.DataFrame({"probability": [f"{p:.0%}" for p in item.probs.values()]},
+                                     index=list(item.probs)))
     st.button("Refit now", key="refit", help="refit the label model with all expert labels and re-rank",
               on_click=_act, args=("refit", *args))
 

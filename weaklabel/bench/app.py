@@ -305,7 +305,7 @@ def run_decision_bench(n_items: int = 100_000, decisions: int = 200, *, prior_ev
                 if item is None:
                     break
                 t0 = time.perf_counter()
-                sess.label(item["row_id"], k % 2, name, seen_after=item.get("seen_after"))
+                sess.label(item.row_id, k % 2, name, seen_after=item.seen_after)
                 t1 = time.perf_counter()
                 item = sess.next_item(name)
                 t2 = time.perf_counter()

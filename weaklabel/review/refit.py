@@ -32,6 +32,7 @@ from ..exceptions import InputError
 from ..models import LabelModelWarning, probs_to_preds
 from ..models.registry import make_model
 from .queue import conflict_weights, rank
+from .records import LabelMove, RefitInfo
 
 if TYPE_CHECKING:
     from ..labels import LabelSpace
@@ -130,7 +131,8 @@ def fit_and_rank(state: dict[str, Any], y: np.ndarray, y_fit: np.ndarray, random
 
 
 def label_moves(old: np.ndarray, new: np.ndarray, probs: np.ndarray, known: np.ndarray, *,
-                before: np.ndarray | None, row_ids: Any, names: list[str], examples: int = 5) -> dict[str, Any]:
+                before: np.ndarray | None, row_ids: Any, names: list[str],
+                examples: int = 5) -> tuple[int, int, tuple[LabelMove, ...]]:
     """How a refit moved the labels the export gives, for the app's banner.
 
     Rows an expert labeled are left out: their label is the expert's whatever the model says.
@@ -141,16 +143,18 @@ def label_moves(old: np.ndarray, new: np.ndarray, probs: np.ndarray, known: np.n
 
     Returns
     -------
-    dict with ``changed`` (rows), ``back`` (of them) and ``changed_rows`` (examples: row id,
-    from, to).
+    changed : int
+        Rows moved.
+    back : int
+        Of them, rows back to their label before the previous refit.
+    examples : tuple of LabelMove
     """
     moved = np.flatnonzero((new != old) & ~known)
     back = int(np.sum(new[moved] == before[moved])) if before is not None else 0
     gain = probs[moved, new[moved]] - probs[moved, old[moved]]
     shown = moved[np.argsort(-gain, kind="stable")[:examples]]
-    return {"changed": int(moved.size), "back": back,
-            "changed_rows": [{"row_id": str(row_ids[i]), "from": names[int(old[i])], "to": names[int(new[i])]}
-                             for i in shown.tolist()]}
+    return int(moved.size), back, tuple(LabelMove(str(row_ids[i]), names[int(old[i])], names[int(new[i])])
+                                        for i in shown.tolist())
 
 
 class Refits:
@@ -165,7 +169,7 @@ class Refits:
         labels: LabelSpace
         model: BaseLabelModel
         probs: np.ndarray
-        history: list[dict[str, Any]]
+        history: list[RefitInfo]
         since_refit: int
         background_refits: bool
         refit_error: str | None
@@ -184,7 +188,7 @@ class Refits:
 
         def fit_labels(self, y: np.ndarray | None = None) -> tuple[np.ndarray, bool]: ...
 
-    def refit(self) -> dict[str, Any]:
+    def refit(self) -> RefitInfo:
         """Refit the label model and re-rank, now (see :meth:`_fit_snapshot` for what trains it).
 
         Returns how the labels moved: rows whose label changed, expert labels, the
@@ -264,7 +268,7 @@ class Refits:
             self._worker_process = RefitProcess(self._fit_state())
         return self._worker_process
 
-    def _install(self, snap: dict[str, Any]) -> dict[str, Any]:
+    def _install(self, snap: dict[str, Any]) -> RefitInfo:
         """Swap a fitted snapshot in, in one step; returns how the labels moved."""
         probs, y = snap["probs"], snap["y"]
         new = probs_to_preds(probs, tie_break_policy="random")
@@ -272,10 +276,11 @@ class Refits:
             previous = getattr(self, "probs", None)  # None before the first fit
             old = probs_to_preds(previous, tie_break_policy="random") if previous is not None else new
             known = y >= 0
-            info = {"expert_labels": int(known.sum()), "fitted_on": int((snap["y_fit"] >= 0).sum()),
-                    "accuracy_on_expert_labels": float(np.mean(new[known] == y[known])) if known.any() else None,
-                    **label_moves(old, new, probs, known, before=self._preds_before,
-                                  row_ids=self.L.row_ids, names=list(self.labels.names))}
+            changed, back, examples = label_moves(old, new, probs, known, before=self._preds_before,
+                                                  row_ids=self.L.row_ids, names=list(self.labels.names))
+            info = RefitInfo(expert_labels=int(known.sum()), fitted_on=int((snap["y_fit"] >= 0).sum()),
+                             accuracy_on_expert_labels=float(np.mean(new[known] == y[known])) if known.any() else None,
+                             changed=changed, back=back, changed_rows=examples)
             self._preds_before = old
             self.model, self.probs = snap["model"], probs
             if not self.background_refits:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from ..exceptions import InputError, WeakLabelError
 from ..models import BaseLabelModel, MajorityVote, probs_to_preds
 from .project import Project
 from .queue import conflict_weights, drawn_at_random, rank
-from .records import Progress
+from .records import Progress, RefitInfo, ReviewItem
 from .refit import RefitProcess, Refits
 from .suggest_review import SuggestionReview
 
@@ -75,7 +76,7 @@ class ReviewSession(Refits, SuggestionReview):
         # majority vote ignores expert labels: computed once, not at every refit
         self.mv_probs = MajorityVote(cardinality=self.labels.cardinality).fit(self.L).predict_proba(self.L)
         self.since_refit = 0
-        self.history: list[dict[str, Any]] = []
+        self.history: list[RefitInfo] = []
         self._served: dict[tuple[str, str], str] = {}   # (expert, row) -> the source it was served as
         self._preds_before: np.ndarray | None = None   # labels before the last refit (the banner's back-and-forth)
         self.refit()  # the first fit sets self.model and self.probs
@@ -173,7 +174,7 @@ class ReviewSession(Refits, SuggestionReview):
             self._audit_ids = self.L.row_ids[rng.permutation(self.L.n_rows)].tolist()
         return self._audit_ids
 
-    def next_item(self, annotator: str) -> dict[str, Any] | None:
+    def next_item(self, annotator: str) -> ReviewItem | None:
         """Lease the best item for ``annotator`` and describe it (None when the queue is done).
 
         Every 1/audit_fraction-th decision of each expert is an audit row: drawn uniformly
@@ -193,36 +194,36 @@ class ReviewSession(Refits, SuggestionReview):
             return None
         return self._shown_to(self.describe(rid, ranked.iloc[pos[str(rid)]]), annotator)
 
-    def _shown_to(self, item: dict[str, Any], annotator: str) -> dict[str, Any]:
+    def _shown_to(self, item: ReviewItem, annotator: str) -> ReviewItem:
         """Stamp an item with the expert's latest event when it is shown (``seen_after``): a decision
         on it is refused if they decided it since, elsewhere (:class:`StaleDecision`). The item's
         source is kept for :meth:`label`'s default."""
-        item["seen_after"] = self.store.latest_event_id(annotator)
         if len(self._served) > 100_000:   # the last item per expert is what matters
             self._served.clear()
-        self._served[(annotator, str(item["row_id"]))] = "audit" if item["source"] == "audit" else "queue"
-        return item
+        self._served[(annotator, str(item.row_id))] = "audit" if item.source == "audit" else "queue"
+        return replace(item, seen_after=self.store.latest_event_id(annotator))
 
-    def item_for(self, row_id: Any, annotator: str) -> dict[str, Any]:
+    def item_for(self, row_id: Any, annotator: str) -> ReviewItem:
         """Lease a given row to ``annotator`` (e.g. after an undo) and describe it."""
         self.store.lease_next([row_id], annotator, overlap=self.project.overlap)
         return self._shown_to(self.describe(row_id, pd.Series({"reason": "you undid your label on this item",
                                                                 "source": "queue"})), annotator)
 
-    def describe(self, row_id: Any, queue_row: pd.Series | None = None) -> dict[str, Any]:
+    def describe(self, row_id: Any, queue_row: pd.Series | None = None) -> ReviewItem:
+        """The item at ``row_id`` as the app shows it, with the queue's reason and source."""
         i = self._row_pos[str(row_id)]
         votes = self.L.votes[i]
         cols = self.project.display_columns or [c for c in self.df.columns if c != "label"]
         content = {c: self.df.iloc[i][c] for c in cols}
-        return {
-            "row_id": self.L.row_ids[i],
-            "content": content,
-            "spans": self._evidence(votes, content),
-            "votes": {name: self.labels.name(int(v)) for name, v in zip(self.L.lf_names, votes) if v >= 0},
-            "probs": {name: float(p) for name, p in zip(self.labels.names, self.probs[i])},
-            "reason": None if queue_row is None else queue_row["reason"],
-            "source": "queue" if queue_row is None else queue_row["source"],
-        }
+        return ReviewItem(
+            row_id=self.L.row_ids[i],
+            content=content,
+            spans=self._evidence(votes, content),
+            votes={name: self.labels.name(int(v)) for name, v in zip(self.L.lf_names, votes) if v >= 0},
+            probs={name: float(p) for name, p in zip(self.labels.names, self.probs[i])},
+            reason=None if queue_row is None else queue_row["reason"],
+            source="queue" if queue_row is None else queue_row["source"],
+        )
 
     def _evidence(self, votes: np.ndarray, content: dict[str, Any]) -> dict[str, list[tuple[int, int, str, str]]]:
         """Where each LF that voted on this item matched: column -> [(start, end, LF, class)],
@@ -260,14 +261,14 @@ class ReviewSession(Refits, SuggestionReview):
                                 "(in another tab?); nothing was recorded")
 
     def label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None,
-              source: str | None = None, seen_after: int | None = None) -> dict[str, Any] | None:
+              source: str | None = None, seen_after: int | None = None) -> RefitInfo | None:
         """Record a label; refits every ``refit_every`` labels (returns the refit info then; with
         ``background_refits``, starts the refit in the background and returns None).
 
         ``source`` defaults to how this session served the row to ``annotator`` (``"audit"`` for
         a row drawn at random, else ``"queue"``), as the app records it: an audit row labeled
         through the API trains the model like one labeled in the app.
-        ``seen_after`` (an item's ``"seen_after"``): refuse with :class:`StaleDecision` if the
+        ``seen_after`` (an item's ``seen_after``): refuse with :class:`StaleDecision` if the
         expert labeled or skipped the row since it was shown (say, in another browser tab)."""
         if source is None:
             source = self._served.get((annotator, str(row_id)), "queue")

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..matrix import LabelMatrix
     from ..suggest.decisions import Rule, SuggestionLog
     from .project import Project
+    from .records import RefitInfo
     from .refit import RefitProcess
 
 
@@ -44,7 +45,7 @@ class SuggestionReview:
         df: pd.DataFrame
         mv_probs: np.ndarray
         background_refits: bool
-        history: list[dict[str, Any]]
+        history: list[RefitInfo]
         _swap: threading.RLock
         _votes_digest: Any
         _worker_process: RefitProcess | None
@@ -53,7 +54,7 @@ class SuggestionReview:
 
         def wait_for_refit(self, timeout: float | None = None) -> None: ...
 
-        def refit(self) -> dict[str, Any]: ...
+        def refit(self) -> RefitInfo: ...
 
         def refit_in_background(self) -> bool: ...
 
