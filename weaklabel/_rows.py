@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 
-class DataRow(dict):
+class DataRow(dict[str, Any]):
     """One DataFrame row as a Snorkel LF sees it.
 
     ``x.text`` and ``x["text"]`` both read a field; ``x.polarity = 0.3`` (what a

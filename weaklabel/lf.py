@@ -22,7 +22,7 @@ from .exceptions import InputError, InputTypeError, LFError
 from .labels import ABSTAIN, LabelSpace
 
 _NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
-class Row(dict):
+class Row(dict[str, Any]):
     """One item as seen by a row-wise LF: ``row.text`` and ``row["text"]`` both work."""
 
     __slots__ = ()

@@ -18,7 +18,7 @@ import pandas as pd
 _WORK: dict[str, Any] = {}
 
 
-def apply_rowwise_parallel(lfs: list, df: pd.DataFrame, row_ids: np.ndarray, k: int | None,
+def apply_rowwise_parallel(lfs: list[Any], df: pd.DataFrame, row_ids: np.ndarray, k: int | None,
                            fault_tolerant: bool, n_jobs: int) -> dict[int, tuple[np.ndarray, int, float]]:
     """Votes, faults and summed worker seconds of each row-wise LF (keyed by position in ``lfs``).
 
@@ -111,7 +111,7 @@ def _crashes(lf: Any, df: pd.DataFrame, row_ids: np.ndarray, k: int | None, faul
     return False
 
 
-def _run_pool(lfs: list, df: pd.DataFrame, row_ids: np.ndarray, k: int | None,
+def _run_pool(lfs: list[Any], df: pd.DataFrame, row_ids: np.ndarray, k: int | None,
               fault_tolerant: bool, n_jobs: int) -> dict[int, tuple[np.ndarray, int, float]]:
     def block(start: int, stop: int) -> list[tuple[np.ndarray, int, float]]:
         part, ids, out = df.iloc[start:stop], row_ids[start:stop], []

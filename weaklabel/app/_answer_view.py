@@ -17,7 +17,7 @@ from weaklabel.review._highlight import md_escape as _md
 
 
 def _undo_when_done(sess: Any, lock: threading.Lock, annotator: str, prefix: str,
-                    set_doc: Callable[[dict | None], None]) -> None:
+                    set_doc: Callable[[dict[str, Any] | None], None]) -> None:
     """The empty queue's undo button (no decision keys there): the last decision comes back."""
     with lock:
         back = sess.undo(annotator)
@@ -28,7 +28,7 @@ def _undo_when_done(sess: Any, lock: threading.Lock, annotator: str, prefix: str
 
 
 def doc_on_screen(sess: Any, lock: threading.Lock, annotator: str, prefix: str,
-                  set_doc: Callable[[dict | None], None], noun: str) -> dict | None:
+                  set_doc: Callable[[dict[str, Any] | None], None], noun: str) -> dict[str, Any] | None:
     """The document this expert is deciding (the queue's next on first view), after any message
     the last decision left; None, with the empty-queue screen drawn, when the queue is done."""
     if f"{prefix}_flash" in st.session_state:

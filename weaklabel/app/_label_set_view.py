@@ -25,7 +25,7 @@ from weaklabel.review.label_set_session import LabelSetReviewSession
 LABEL_KEYS = [*"1234567890", *"abdefghijklmnopqtvwxyz"]
 
 
-def _set_item(item: dict | None, state: MutableMapping[str, Any] | None = None) -> None:
+def _set_item(item: dict[str, Any] | None, state: MutableMapping[str, Any] | None = None) -> None:
     """Put an item on screen with its pre-selected labels. Each item shown gets a new number: the
     buttons carry it, so a press is bound to the item that was on screen when it was made."""
     state = page_state(state)

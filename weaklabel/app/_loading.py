@@ -31,7 +31,7 @@ def page_state(state: MutableMapping[str, Any] | None = None) -> MutableMapping[
 
 
 @st.cache_resource(show_spinner=False)
-def loading(path: str) -> Future:
+def loading(path: str) -> Future[Any]:
     """Start building the session (a class, span or label-set session, by the project's kind)."""
     from concurrent.futures import ThreadPoolExecutor
 

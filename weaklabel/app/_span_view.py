@@ -22,13 +22,13 @@ from weaklabel.review._highlight import md_escape as _md
 from weaklabel.review.span_session import SpanReviewSession
 
 
-def _set_doc(doc: dict | None, state: MutableMapping[str, Any] | None = None) -> None:
+def _set_doc(doc: dict[str, Any] | None, state: MutableMapping[str, Any] | None = None) -> None:
     state = page_state(state)
     state["span_doc"] = doc
     state["span_shown"] = state.get("span_shown", 0) + 1
 
 
-def _key(doc: dict | None, state: MutableMapping[str, Any] | None = None) -> str:
+def _key(doc: dict[str, Any] | None, state: MutableMapping[str, Any] | None = None) -> str:
     state = page_state(state)
     return "" if doc is None else f"{doc['doc_id']}#{state.get('span_shown', 0)}"
 

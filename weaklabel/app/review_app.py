@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import threading
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -46,7 +47,7 @@ def _session(path: str) -> tuple[ReviewSession, threading.Lock]:
     return session(path, "Applying LFs and fitting the label model...")
 
 
-def _show_content(content: dict, sess: ReviewSession, spans: dict | None = None) -> None:
+def _show_content(content: dict[str, Any], sess: ReviewSession, spans: dict[str, Any] | None = None) -> None:
     """Item content, always inert: text as text, or with the LFs' matches highlighted in
     HTML where every character of the data is escaped; entities (&#39;) shown as the
     characters they stand for; tables as tables; images only from files inside the

@@ -125,7 +125,7 @@ def _bare_form(folder: Path) -> Path:
     return script
 
 
-def _cold_form(browser: Any, cmd: list[str]) -> tuple[float, subprocess.Popen, int]:
+def _cold_form(browser: Any, cmd: list[str]) -> tuple[float, subprocess.Popen[bytes], int]:
     """Start ``cmd`` on a free port (its last argument is the port flag) and time it, with the
     browser already running, to a page showing the "Your name" box. Returns (seconds, the
     server, its port); the caller stops the server."""
@@ -146,7 +146,7 @@ def _cold_form(browser: Any, cmd: list[str]) -> tuple[float, subprocess.Popen, i
     return time.perf_counter() - started, server, port
 
 
-def start_app(path: Path) -> tuple[subprocess.Popen, int]:
+def start_app(path: Path) -> tuple[subprocess.Popen[bytes], int]:
     """``weaklabel app`` on the project at ``path``, on a free port, up and answering (or a
     RuntimeError after 120 s, with the server stopped). Returns (the server, its port); the
     caller stops it with ``_stop``."""
@@ -186,7 +186,7 @@ def reload_page(page: Any, on_screen: Callable[[Any], Any]) -> tuple[Any, float,
     return shown, round(time.perf_counter() - t0, 3), page.get_by_label("Your name").count() == 0
 
 
-def _stop(server: subprocess.Popen) -> None:
+def _stop(server: subprocess.Popen[bytes]) -> None:
     server.terminate()
     server.wait(timeout=30)
 

@@ -57,7 +57,7 @@ def bench_texts(n_rows: int, *, seed: int = 0) -> tuple[pd.DataFrame, str]:
     return pd.DataFrame({"text": texts}), "synthetic comments (seeded)"
 
 
-def weaklabel_lfs() -> list:
+def weaklabel_lfs() -> list[Any]:
     out = []
     for name, kind, pat, label in SPECS:
         if kind == "keyword":
@@ -67,7 +67,7 @@ def weaklabel_lfs() -> list:
     return out
 
 
-def snorkel_lfs() -> list:
+def snorkel_lfs() -> list[Any]:
     """The same LFs as a Snorkel user writes them: one ``re.search`` per row."""
     snorkel_lf = require("snorkel.labeling", extra="snorkel", feature="the Snorkel side of the benchmark")
     out = []

@@ -121,7 +121,7 @@ def dask_engine(n_rows: int, n_lfs: int, chunksize: int) -> dict[str, Any]:
         return res
 
 
-def _rowwise_lfs(n: int, edited: int | None = None) -> list:
+def _rowwise_lfs(n: int, edited: int | None = None) -> list[Any]:
     lfs = []
     for j in range(n):
         level = 0.5 + 0.1 * j + (0.05 if j == edited else 0.0)

@@ -21,6 +21,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .._atomic import sha256_file as _sha256
 from ..exceptions import InputError
@@ -238,7 +239,7 @@ def _ensure(folder: Path) -> Path:
     return folder
 
 
-def verify(folder: str | os.PathLike[str]) -> dict:
+def verify(folder: str | os.PathLike[str]) -> dict[str, Any]:
     """Check a fetched folder against its manifest; returns the manifest.
 
     Raises

@@ -247,7 +247,7 @@ class DawidSkene(BaseLabelModel):
         # only leave the uniform one for a better-fitting balance.
         stages = [np.full(k, 1.0 / k), None] if isinstance(fixed_cb, str) else [fixed_cb]
         it, converged, ll = 0, False, -np.inf
-        uniform_fit: tuple | None = None
+        uniform_fit: tuple[Any, ...] | None = None
         for stage_cb in stages:
             ll_prev, converged = -np.inf, False
             for _ in range(self.max_iter):

@@ -128,7 +128,7 @@ class AnswerSession:
         """The audit documents' ids (:meth:`_audit_set`)."""
         return [self.ids[d] for d in self._audit_set()]
 
-    def _mine(self, doc_id: str, annotator: str | None) -> list | None:
+    def _mine(self, doc_id: str, annotator: str | None) -> list[Any] | None:
         """This expert's answer in force for a document (not stale), or None."""
         if annotator is None:
             return None

@@ -89,7 +89,7 @@ class AnswerLog:
         self.engine.dispose()
 
     # -- what a subclass says -----------------------------------------------
-    def _check_answer(self, answer: Any, context: Any) -> list:
+    def _check_answer(self, answer: Any, context: Any) -> list[Any]:
         """``answer`` checked and normalised (sorted, no duplicates): a JSON-able list."""
         raise NotImplementedError
 
@@ -99,7 +99,7 @@ class AnswerLog:
         return rows
 
     # -- writing ----------------------------------------------------------
-    def _append(self, doc_id: Any, answer: list, annotator: str, *, version: str | None, source: str,
+    def _append(self, doc_id: Any, answer: list[Any], annotator: str, *, version: str | None, source: str,
                 note: str | None = None, external_id: str | None = None) -> int:
         if source not in SOURCES:
             raise InputError(f"source: expected one of {list(SOURCES)}, got {source!r}")
@@ -240,7 +240,7 @@ class AnswerLog:
         return cur[[c for c in ("doc_id", "annotator", self.ANSWER, "source", "adjudication", "doc_version",
                                 "created_at", "id", "stale") if c in cur.columns]]
 
-    def gold(self, doc_ids: Sequence[Any], versions: Mapping[Any, str] | None = None) -> list[list | None]:
+    def gold(self, doc_ids: Sequence[Any], versions: Mapping[Any, str] | None = None) -> list[list[Any] | None]:
         """Per document in ``doc_ids``: the answer to treat as true, or None.
 
         The lead's adjudication if any; else the experts' answer when all who answered agree; else
@@ -269,7 +269,7 @@ class AnswerLog:
                   if d not in resolved and len({tuple(s) for s in g[self.ANSWER]}) > 1]
         return experts[experts["doc_id"].isin(differ)][["doc_id", "annotator", self.ANSWER]].reset_index(drop=True)
 
-    def pairs(self) -> list[tuple[str, str, list[list], list[list]]]:
+    def pairs(self) -> list[tuple[str, str, list[list[Any]], list[list[Any]]]]:
         """Per pair of experts (names sorted): their answers to the documents both answered, in
         the same document order; the base of an agreement measure."""
         cur = self.current()

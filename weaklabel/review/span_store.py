@@ -71,7 +71,7 @@ class SpanStore(AnswerLog):
         self._open(url, project, timeout)
 
     # -- writing ----------------------------------------------------------
-    def _check_answer(self, answer: Any, context: Any) -> list:
+    def _check_answer(self, answer: Any, context: Any) -> list[Any]:
         return self._check_spans(answer, None if context is None else len(context))
 
     def _check_spans(self, spans: Any, n_tokens: int | None) -> list[Span]:

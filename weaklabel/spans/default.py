@@ -72,8 +72,8 @@ class SeqLabelModelDefault(HMM):
         keys = token_patterns(L)
         base_p = unsupervised.predict_proba(L)
         fold = np.random.default_rng(0).permutation(labeled.size) % min(GOLD_FOLDS, labeled.size)
-        truth: list = []
-        found: dict[str, list] = {"with_gold": [], "without": [], **{f"patterns_{s:g}": [] for s in STRENGTHS}}
+        truth: list[Any] = []
+        found: dict[str, list[Any]] = {"with_gold": [], "without": [], **{f"patterns_{s:g}": [] for s in STRENGTHS}}
         for f in np.unique(fold):
             held = labeled[fold == f]
             y_f = list(y)

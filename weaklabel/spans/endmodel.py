@@ -124,7 +124,8 @@ class SpanCRF(Estimator):
         self.max_iter = max_iter
         self.window = window
 
-    def _items(self, tokens: Sequence[Sequence[str]], L: SpanMatrix | None, *, fitting: bool) -> list[list[dict]]:
+    def _items(self, tokens: Sequence[Sequence[str]], L: SpanMatrix | None, *,
+               fitting: bool) -> list[list[dict[str, Any]]]:
         if self.features not in FEATURES:
             raise InputError(f"features: expected one of {list(FEATURES)}, got {self.features!r}")
         docs = [token_features(list(t), self.window) for t in tokens]

@@ -99,7 +99,7 @@ class SpanLF:
     ``labels`` declares the types it may return (used to build the matrix's types).
     """
 
-    def __init__(self, name: str, fn: Callable[[SpanDoc], Iterable[Sequence]], labels: Sequence[str]) -> None:
+    def __init__(self, name: str, fn: Callable[[SpanDoc], Iterable[Sequence[Any]]], labels: Sequence[str]) -> None:
         if not isinstance(name, str) or not name:
             raise InputError(f"name: expected a non-empty string, got {name!r}")
         self.name = name
@@ -125,9 +125,9 @@ class SpanLF:
         return f"SpanLF({self.name!r}, labels={list(self.labels)})"
 
 
-def span_lf(name: str | None = None, *, labels: Sequence[str]) -> Callable[[Callable], SpanLF]:
+def span_lf(name: str | None = None, *, labels: Sequence[str]) -> Callable[[Callable[..., Any]], SpanLF]:
     """Decorator: a function ``doc -> spans`` as a :class:`SpanLF` (named after the function by default)."""
-    def wrap(fn: Callable[[SpanDoc], Iterable[Sequence]]) -> SpanLF:
+    def wrap(fn: Callable[[SpanDoc], Iterable[Sequence[Any]]]) -> SpanLF:
         return SpanLF(name or fn.__name__, fn, labels)
     return wrap
 
@@ -161,7 +161,7 @@ def gazetteer_lf(name: str, entries: Mapping[str, str] | Iterable[str], *, label
             raise InputError("label: a list of entries needs label='TYPE' (or pass a mapping entry -> type)")
         items = [(str(k), label) for k in entries]
     fold = (lambda s: s) if case_sensitive else str.lower
-    trie: dict = {}
+    trie: dict[str | None, Any] = {}   # token -> subtree; None -> the entry's type
     for entry, lab in items:
         toks = _entry_tokens(fold(entry))
         if not toks:
@@ -192,7 +192,7 @@ def gazetteer_lf(name: str, entries: Mapping[str, str] | Iterable[str], *, label
     return SpanLF(name, find, labels)
 
 
-def regex_span_lf(name: str, pattern: str | re.Pattern, *, label: str, group: int | str = 0,
+def regex_span_lf(name: str, pattern: str | re.Pattern[str], *, label: str, group: int | str = 0,
                   flags: int = 0) -> SpanLF:
     """Spans of the tokens each regex match (or its ``group``) touches in the document's text.
 

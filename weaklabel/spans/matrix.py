@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -85,7 +85,7 @@ class SpanMatrix:
 
     # -- construction -----------------------------------------------------
     @classmethod
-    def from_spans(cls, spans: Sequence[Sequence[Sequence[Sequence]]], doc_lengths: Sequence[int],
+    def from_spans(cls, spans: Sequence[Sequence[Sequence[Sequence[Any]]]], doc_lengths: Sequence[int],
                    types: Sequence[str], lf_names: Sequence[str]) -> SpanMatrix:
         """From ``spans[d][j]``: the spans ``(start, end, label)`` LF ``j`` found in document ``d``.
 

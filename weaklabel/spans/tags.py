@@ -20,6 +20,7 @@ Edge rules (CoNLL's, which ``seqeval``'s default mode follows):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -61,7 +62,7 @@ def bio_to_spans(tags: Sequence[str]) -> list[Span]:
     return spans
 
 
-def resolve_overlaps(spans: Iterable[Sequence]) -> list[Span]:
+def resolve_overlaps(spans: Iterable[Sequence[Any]]) -> list[Span]:
     """Non-overlapping spans: the longest first (ties: the earliest), each kept unless it overlaps one
     already kept; returned in document order."""
     kept: list[Span] = []
@@ -75,7 +76,7 @@ def resolve_overlaps(spans: Iterable[Sequence]) -> list[Span]:
     return sorted(kept)
 
 
-def spans_to_bio(spans: Iterable[Sequence], n_tokens: int) -> list[str]:
+def spans_to_bio(spans: Iterable[Sequence[Any]], n_tokens: int) -> list[str]:
     """BIO tags of ``n_tokens`` tokens from spans (overlaps resolved by ``resolve_overlaps``).
 
     Examples
@@ -93,7 +94,7 @@ def spans_to_bio(spans: Iterable[Sequence], n_tokens: int) -> list[str]:
     return tags
 
 
-def spans_to_io(spans: Iterable[Sequence], n_tokens: int) -> list[str]:
+def spans_to_io(spans: Iterable[Sequence[Any]], n_tokens: int) -> list[str]:
     """IO tags (the type, or ``"O"``): adjacent spans of one type become indistinguishable."""
     return [t if t == "O" else t[2:] for t in spans_to_bio(spans, n_tokens)]
 
@@ -154,7 +155,7 @@ def bio_ids_to_spans(bio: np.ndarray, doc_offsets: np.ndarray, types: Sequence[s
     return out
 
 
-def doc_spans_to_bio_ids(spans: Sequence[Sequence[Sequence] | None], doc_offsets: np.ndarray,
+def doc_spans_to_bio_ids(spans: Sequence[Sequence[Sequence[Any]] | None], doc_offsets: np.ndarray,
                          types: Sequence[str], *, what: str = "y") -> np.ndarray:
     """BIO ids of concatenated documents from one span list per document; ``-1`` on every token of
     a document whose entry is ``None`` (not labeled). An empty list is a labeled document without
