@@ -50,28 +50,7 @@ def _feed(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> None:
         raise Unhashable("nested too deep")
     t = type(value)
     h.update(f"<{t.__module__}.{t.__qualname__}>".encode())
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range, slice)):
-        h.update(repr(value).encode())
-        return
-    if isinstance(value, np.ndarray):
-        if value.dtype.hasobject:
-            for item in value.ravel().tolist():
-                _feed(h, item, depth + 1, seen)
-        else:
-            h.update(f"{value.dtype.str}{value.shape}".encode())
-            h.update(np.ascontiguousarray(value).tobytes())
-        return
-    if isinstance(value, re.Pattern):
-        h.update(repr((value.pattern, value.flags)).encode())
-        return
-    if isinstance(value, np.generic):
-        h.update(repr(value.item()).encode())
-        return
-    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index)):
-        h.update(repr(getattr(value, "dtypes", value.dtype)).encode())
-        h.update(pd.util.hash_pandas_object(value, index=not isinstance(value, pd.Index)).to_numpy().tobytes())
-        if isinstance(value, pd.DataFrame):
-            h.update(repr(list(value.columns)).encode())
+    if _feed_value(h, value, depth, seen):
         return
     if id(value) in seen:  # a cycle or a shared object: its content is already in the digest
         h.update(b"<seen>")
@@ -79,29 +58,64 @@ def _feed(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> None:
     # Keyed by id, holding the object: a temporary (the dict of an object's state) freed
     # mid-digest would hand its id to the next one, which would then read as seen.
     seen[id(value)] = value
+    if _feed_container(h, value, depth, seen) or _feed_code(h, value, depth, seen):
+        return
+    target = None if inspect.isroutine(value) else (getattr(value, "_f", None) or getattr(value, "func", None))
+    if target is not None and callable(target):  # Snorkel LFs and similar wrappers
+        _feed(h, target, depth + 1, seen)
+    state = getattr(value, "__dict__", None)
+    if state is None:
+        raise Unhashable(f"cannot see inside a {t.__qualname__}")
+    _feed(h, {k: v for k, v in state.items() if not k.startswith("__")}, depth + 1, seen)
+
+
+def _feed_value(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> bool:
+    """Values hashed by what they hold (scalars, arrays, patterns, pandas objects); False for others."""
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range, slice)):
+        h.update(repr(value).encode())
+    elif isinstance(value, np.ndarray):
+        if value.dtype.hasobject:
+            for item in value.ravel().tolist():
+                _feed(h, item, depth + 1, seen)
+        else:
+            h.update(f"{value.dtype.str}{value.shape}".encode())
+            h.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, re.Pattern):
+        h.update(repr((value.pattern, value.flags)).encode())
+    elif isinstance(value, np.generic):
+        h.update(repr(value.item()).encode())
+    elif isinstance(value, (pd.DataFrame, pd.Series, pd.Index)):
+        h.update(repr(getattr(value, "dtypes", value.dtype)).encode())
+        h.update(pd.util.hash_pandas_object(value, index=not isinstance(value, pd.Index)).to_numpy().tobytes())
+        if isinstance(value, pd.DataFrame):
+            h.update(repr(list(value.columns)).encode())
+    else:
+        return False
+    return True
+
+
+def _feed_container(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> bool:
+    """Lists and tuples in order; sets and dicts in an order of their own (sorted item digests)."""
     if isinstance(value, (list, tuple)):
         for item in value:
             _feed(h, item, depth + 1, seen)
-        return
-    if isinstance(value, (set, frozenset)):
+        return True
+    if isinstance(value, (set, frozenset, dict)):
         parts = []
-        for item in value:
+        for item in (value.items() if isinstance(value, dict) else value):
             sub = hashlib.sha256()
-            _feed(sub, item, depth + 1, seen)
+            for part in (item if isinstance(value, dict) else (item,)):
+                _feed(sub, part, depth + 1, seen)
             parts.append(sub.digest())
         for p in sorted(parts):
             h.update(p)
-        return
-    if isinstance(value, dict):
-        parts = []
-        for k, v in value.items():
-            sub = hashlib.sha256()
-            _feed(sub, k, depth + 1, seen)
-            _feed(sub, v, depth + 1, seen)
-            parts.append(sub.digest())
-        for p in sorted(parts):
-            h.update(p)
-        return
+        return True
+    return False
+
+
+def _feed_code(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> bool:
+    """Modules, partials, functions, builtins and classes: by name, and by source where it is the
+    user's own; False for other objects."""
     if isinstance(value, types.ModuleType):
         h.update(value.__name__.encode())
         if _module_is_users(value):  # the user's own helper module: its whole source
@@ -111,30 +125,22 @@ def _feed(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> None:
                 raise Unhashable(f"no source for module {value.__name__}") from exc
         else:
             h.update(str(getattr(value, "__version__", "")).encode())
-        return
-    target = None if inspect.isroutine(value) else (getattr(value, "_f", None) or getattr(value, "func", None))
-    if isinstance(value, functools.partial):
+    elif isinstance(value, functools.partial):
         _feed(h, value.func, depth + 1, seen)
         _feed(h, value.args, depth + 1, seen)
         _feed(h, value.keywords, depth + 1, seen)
-        return
-    if inspect.isfunction(value) or inspect.ismethod(value):
+    elif inspect.isfunction(value) or inspect.ismethod(value):
         _feed_function(h, value, depth, seen)
-        return
-    if inspect.isbuiltin(value) or inspect.isclass(value):
+    elif inspect.isbuiltin(value) or inspect.isclass(value):
         h.update(f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}".encode())
         if inspect.isclass(value) and _module_is_users(sys.modules.get(value.__module__, types)):
             try:
                 h.update(inspect.getsource(value).encode())
             except (OSError, TypeError) as exc:
                 raise Unhashable(f"no source for class {value.__qualname__}") from exc
-        return
-    if target is not None and callable(target):  # Snorkel LFs and similar wrappers
-        _feed(h, target, depth + 1, seen)
-    state = getattr(value, "__dict__", None)
-    if state is None:
-        raise Unhashable(f"cannot see inside a {t.__qualname__}")
-    _feed(h, {k: v for k, v in state.items() if not k.startswith("__")}, depth + 1, seen)
+    else:
+        return False
+    return True
 
 
 def _feed_function(h: Any, func: Any, depth: int, seen: dict[int, Any]) -> None:

@@ -59,11 +59,12 @@ def test_bench_app_spans_times_each_decision_and_loses_no_key(capsys):
 
 @needs_chromium   # it checks for the browser first, before the costly prefill
 def test_bench_app_spans_refuses_a_store_that_leaves_too_few_documents():
+    from weaklabel.bench.app import SessionPlan
     from weaklabel.bench.app_spans import run_span_app_bench
     from weaklabel.exceptions import InputError
 
     with pytest.raises(InputError, match="prior_answers"):
-        run_span_app_bench(n_docs=10, decisions=9, prior_answers=200)
+        run_span_app_bench(n_docs=10, plan=SessionPlan(decisions=9), prior_answers=200)
 
 
 @needs_chromium

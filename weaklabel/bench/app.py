@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,48 @@ from ..exceptions import OptionalDependencyError
 
 WORDS = ("check out my channel", "subscribe", "great song", "love it", "http://spam.example", "nice video",
          "please", "free gift", "the singer", "amazing voice", "click here", "first")
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """How a long browser session runs (``bench app-spans`` and ``bench app-multilabel``).
+
+    ``experts`` signed-in pages take turns, ``decisions`` each. ``reload`` reloads the first
+    expert's page halfway; every ``double_every``-th decision presses Enter twice, 40 ms apart,
+    and every ``undo_every``-th first undoes the decision before (``u``); 0 turns either off.
+    """
+
+    decisions: int = 60
+    experts: int = 1
+    reload: bool = False
+    double_every: int = 0
+    undo_every: int = 0
+
+    @property
+    def names(self) -> list[str]:
+        return [f"expert-{chr(ord('a') + i)}" for i in range(self.experts)]
+
+    def undo_at(self, i: int) -> bool:
+        return bool(self.undo_every) and i % self.undo_every == self.undo_every - 1
+
+    def double_at(self, i: int) -> bool:
+        return bool(self.double_every) and i % self.double_every == self.double_every - 1
+
+    def reload_at(self, i: int) -> bool:
+        return self.reload and i == self.decisions // 2
+
+
+def expert_checks(ev: pd.DataFrame, live: pd.DataFrame, force: pd.DataFrame, name: str, seen: set[str],
+                  kind: str) -> dict[str, int]:
+    """One expert's answers in the store after a session: stored (events of ``kind``), in force,
+    undone, and the two that must be 0: documents answered that their page never showed
+    (``seen``), and documents with two answers in force."""
+    mine = force[force["annotator"] == name]
+    answered = set(live.loc[live["annotator"] == name, "doc_id"])
+    by_them = ev["annotator"] == name
+    return {"answers_stored": int(((ev["kind"] == kind) & by_them).sum()), "answers_in_force": len(mine),
+            "undos": int(((ev["kind"] == "undo") & by_them).sum()), "answered_unseen": len(answered - seen),
+            "answered_twice": int(mine.groupby("doc_id").size().gt(1).sum())}
 
 
 def make_project(root: Path, n_items: int, seed: int = 0, *, refit_every: int = 10,

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InputError
-from .app import _stop, browser_tools, launch, reload_page, sign_in_pages, start_app
+from .app import SessionPlan, _stop, browser_tools, expert_checks, launch, reload_page, sign_in_pages, start_app
 
 EMOTIONS = {"joy": ("happy", "glad", "yay"), "anger": ("furious", "angry", "mad"), "fear": ("scared", "afraid"),
             "gratitude": ("thanks", "grateful"), "surprise": ("wow", "whoa"), "sadness": ("sad", "miss")}
@@ -106,32 +106,52 @@ def _switched(page: Any, label: str, on: bool, seconds: float = 30) -> bool:
     return False
 
 
-def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, source: str | None = None,
-                            lfs: str | None = None, split: str = "train", prior_answers: int = 30_000,
-                            refit_every: int = 10, experts: int = 1, reload: bool = False, double_every: int = 0,
-                            undo_every: int = 0, chromium: str | None = None) -> dict[str, Any]:
+def _toggle(page: Any, presses: list[tuple[str, str]]) -> list[float]:
+    """Press each (key, label) and time it until the label's button shows the switch."""
+    times = []
+    for key, label in presses:
+        was = page.get_by_role("button", name=f"✓ {label}").count() > 0
+        t0 = time.perf_counter()
+        page.keyboard.press(key)
+        if _switched(page, label, not was):
+            times.append(time.perf_counter() - t0)
+    return times
+
+
+def _bench_project(root: Path, n_items: int, source: str | None, lfs: str | None, split: str,
+                   refit_every: int) -> Path:
+    """The bench's project file: synthetic items, or ``source`` (a multi-label set) with ``lfs``."""
+    from ..review.project import Project
+
+    if source is None:
+        return synthetic_project(root, n_items)
+    if lfs is None:
+        raise InputError("lfs: a source folder needs its LF suite (--lfs FILE, a module with LABELS and LFS)")
+    path = root / "weaklabel.toml"
+    Project(name="bench-multilabel", kind="multilabel", data=str(Path(source).resolve()), split=split,
+            lfs=str(Path(lfs).resolve()), refit_every=refit_every, overlap=2, audit_fraction=0.05,
+            root=root).save(path)
+    return path
+
+
+def run_label_set_app_bench(n_items: int = 10_000, plan: SessionPlan = SessionPlan(decisions=100), *,
+                            source: str | None = None, lfs: str | None = None, split: str = "train",
+                            prior_answers: int = 30_000, refit_every: int = 10,
+                            chromium: str | None = None) -> dict[str, Any]:
     """Latency percentiles (seconds): a label key -> the label switched on screen, and Enter -> the
     next item on screen; the answers stored and in force per expert; and two checks that must be
     0 (items answered that the expert's page never showed, items with two answers in force).
 
-    ``experts`` signed-in pages take turns, ``decisions`` each; ``reload`` reloads the first
-    expert's page halfway; every ``double_every``-th submit presses Enter twice, 40 ms apart."""
+    ``plan`` says how the experts work (:class:`~weaklabel.bench.app.SessionPlan`): how many take
+    turns, how many decisions each, and when a page reloads, presses Enter twice or undoes."""
     sync_api, chromium = browser_tools("bench app-multilabel", chromium)
     from ..review.label_set_session import LabelSetReviewSession
     from ..review.project import Project
 
-    names = [f"expert-{chr(ord('a') + i)}" for i in range(experts)]
+    names, decisions, experts = plan.names, plan.decisions, plan.experts
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        if source is None:
-            path = synthetic_project(root, n_items)
-        else:
-            if lfs is None:
-                raise InputError("lfs: a source folder needs its LF suite (--lfs FILE, a module with LABELS and LFS)")
-            path = root / "weaklabel.toml"
-            Project(name="bench-multilabel", kind="multilabel", data=str(Path(source).resolve()), split=split,
-                    lfs=str(Path(lfs).resolve()), refit_every=refit_every, overlap=2, audit_fraction=0.05,
-                    root=root).save(path)
+        path = _bench_project(root, n_items, source, lfs, split, refit_every)
         t0 = time.perf_counter()
         sess = LabelSetReviewSession(Project.load(path))
         load_s = time.perf_counter() - t0
@@ -158,22 +178,17 @@ def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, sour
                 rng = np.random.default_rng(0)
                 for i in range(decisions):
                     for name, page in pages.items():
-                        if undo_every and i % undo_every == undo_every - 1:
+                        if plan.undo_at(i):
                             page.keyboard.press("u")
                             back = _item_on_screen(page, current[name], seconds=10)
                             if back is not None:
                                 current[name] = back
                                 seen[name].add(back)
-                        for k in ([] if i % 3 == 2 else rng.choice(len(keys), 1 + i % 2, replace=False)):
-                            label = sess.labels[int(k)]
-                            was = page.get_by_role("button", name=f"✓ {label}").count() > 0
-                            t0 = time.perf_counter()
-                            page.keyboard.press(keys[int(k)])
-                            if _switched(page, label, not was):
-                                toggle.append(time.perf_counter() - t0)
+                        picks: Any = [] if i % 3 == 2 else rng.choice(len(keys), 1 + i % 2, replace=False)
+                        toggle += _toggle(page, [(keys[int(k)], sess.labels[int(k)]) for k in picks])
                         t0 = time.perf_counter()
                         page.keyboard.press("Enter")
-                        if double_every and i % double_every == double_every - 1:
+                        if plan.double_at(i):
                             page.wait_for_timeout(40)
                             page.keyboard.press("Enter")        # a second, hasty press
                         nxt = _item_on_screen(page, current[name])
@@ -181,7 +196,7 @@ def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, sour
                         if nxt is not None:
                             current[name] = nxt
                             seen[name].add(nxt)
-                    if reload and i == decisions // 2:
+                    if plan.reload_at(i):
                         current[names[0]], out["reload_to_item_s"], out["signed_in_after_reload"] = reload_page(
                             pages[names[0]], lambda page: _item_on_screen(page, seconds=60))
                         seen[names[0]].add(str(current[names[0]]))
@@ -210,11 +225,5 @@ def run_label_set_app_bench(n_items: int = 10_000, decisions: int = 100, *, sour
                            "experts": experts, "prior_events": prior_answers, "first_fit_s": round(load_s, 2), **out,
                            "toggle": pct(toggle), "submit": pct([x for v in submit.values() for x in v])}
     for name in names:
-        mine = force[force["annotator"] == name]
-        answered = set(live.loc[live["annotator"] == name, "doc_id"])
-        res[name] = {"answers_stored": int(((ev["kind"] == "labels") & (ev["annotator"] == name)).sum()),
-                     "answers_in_force": len(mine),
-                     "undos": int(((ev["kind"] == "undo") & (ev["annotator"] == name)).sum()),
-                     "answered_unseen": len(answered - seen[name]),
-                     "answered_twice": int(mine.groupby("doc_id").size().gt(1).sum()), "submit": pct(submit[name])}
+        res[name] = {**expert_checks(ev, live, force, name, seen[name], "labels"), "submit": pct(submit[name])}
     return res

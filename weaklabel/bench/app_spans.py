@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InputError
-from .app import _stop, browser_tools, launch, reload_page, sign_in_pages, start_app
+from .app import SessionPlan, _stop, browser_tools, expert_checks, launch, reload_page, sign_in_pages, start_app
 
 FIRST = ("Ada", "Alan", "Grace", "Mary", "Charles", "Eve", "Max", "Bob", "Lin", "Noor")
 LAST = ("Lovelace", "Turing", "Hopper", "Somerville", "Babbage", "Curie", "Planck", "Noether")
@@ -91,22 +91,20 @@ def _prefill(sess: Any, n_events: int, seed: int = 1) -> None:
             c.execute(store._events.insert(), rows)
 
 
-def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str | None = None,
-                       prior_answers: int = 2000, refit_every: int = 10, experts: int = 1, reload: bool = False,
-                       double_every: int = 0, undo_every: int = 0, chromium: str | None = None) -> dict[str, Any]:
+def run_span_app_bench(n_docs: int = 1000, plan: SessionPlan = SessionPlan(), *, source: str | None = None,
+                       prior_answers: int = 2000, refit_every: int = 10, chromium: str | None = None) -> dict[str, Any]:
     """Latency percentiles (seconds) of the last key of a decision -> the next document on screen.
 
-    ``experts`` signed-in pages take turns (``decisions`` each). ``reload`` reloads the first
-    expert's page halfway. Every ``double_every``-th decision presses Enter twice, 40 ms apart,
-    and every ``undo_every``-th undoes the decision before (``u``) and saves it again. Returns the
-    percentiles, the answers stored per expert, and two checks that must be 0: documents answered
-    that the expert's page never showed, and documents with two answers in force by one expert.
+    ``plan`` says how the experts work (:class:`~weaklabel.bench.app.SessionPlan`); an undone
+    decision is saved again. Returns the percentiles, the answers stored per expert, and two
+    checks that must be 0: documents answered that the expert's page never showed, and documents
+    with two answers in force by one expert.
     """
     sync_api, chromium = browser_tools("bench app-spans", chromium)
     from ..review.project import Project
     from ..review.span_session import SpanReviewSession
 
-    names = [f"expert-{chr(ord('a') + i)}" for i in range(experts)]
+    names, decisions, experts = plan.names, plan.decisions, plan.experts
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         if source is None:
@@ -139,7 +137,7 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
                 plans = (["Enter"], ["x", "Enter"], ["Shift+ArrowRight", "1", "Enter"])
                 for i in range(decisions):
                     for name, page in pages.items():
-                        if undo_every and i % undo_every == undo_every - 1:
+                        if plan.undo_at(i):
                             for _ in range(3):   # the last answer comes back on screen ... (a key in the
                                 page.keyboard.press("u")   # instant before the editor listens is dropped:
                                 back = _wait_next(page, current[name], seconds=5, seen=seen[name])   # press again)
@@ -151,12 +149,12 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
                             page.keyboard.press(key)
                         t0 = time.perf_counter()
                         page.keyboard.press(keys[-1])           # ... and is saved again
-                        if double_every and i % double_every == double_every - 1:
+                        if plan.double_at(i):
                             page.wait_for_timeout(40)
                             page.keyboard.press("Enter")        # a second, hasty press
                         current[name] = _wait_next(page, current[name], seen=seen[name])
                         lat[name].append(time.perf_counter() - t0)
-                    if reload and i == decisions // 2:
+                    if plan.reload_at(i):
                         current[names[0]], out["reload_to_document_s"], out["signed_in_after_reload"] = reload_page(
                             pages[names[0]], _doc_on_screen)
                         seen[names[0]].add(_doc_id(current[names[0]]))
@@ -181,12 +179,7 @@ def run_span_app_bench(n_docs: int = 1000, decisions: int = 60, *, source: str |
                            "p99_s": round(float(np.percentile(allv, 99)), 3), "max_s": round(float(allv.max()), 3)}
     res["answers_stored"] = sum(stored.values()) if experts > 1 else stored[names[0]]
     for name in names:
-        mine = force[force["annotator"] == name]
-        answered = set(live.loc[live["annotator"] == name, "doc_id"])
-        res[name] = {"answers_stored": stored[name], "answers_in_force": len(mine),
-                     "undos": int(((ev["kind"] == "undo") & (ev["annotator"] == name)).sum()),
-                     "answered_unseen": len(answered - seen[name]),
-                     "answered_twice": int(mine.groupby("doc_id").size().gt(1).sum()),
+        res[name] = {**expert_checks(ev, live, force, name, seen[name], "spans"),
                      **{f"p{q}_s": round(float(np.percentile(lat[name], q)), 3) for q in (50, 90, 99)}}
     return res
 

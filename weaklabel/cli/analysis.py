@@ -17,55 +17,57 @@ from ._render import print_records
 from ._render import print_table as _print_table
 
 
-def cmd_analyze(args: argparse.Namespace) -> int:
-    import time
-
-    from ..analysis import lf_report, lf_rows, write_html_report
+def _analysis_matrix(args: argparse.Namespace) -> tuple[Any, pd.DataFrame | None, Any]:
+    """The votes ``analyze`` reads (a saved matrix, LFs applied to data, or a dataset's stored
+    votes), with the items and their gold where there are any."""
     from ..apply import apply_lfs
-    from ..pipeline import load_run_matrix, make_model
+    from ..pipeline import load_run_matrix
 
-    t0 = time.perf_counter()
-    data = gold = None
     if args.matrix:
-        L = load_run_matrix(args.matrix)
-    elif args.data and args.lfs:
+        return load_run_matrix(args.matrix), None, None
+    if args.data and args.lfs:
         from .pipeline import suite_and_items
 
         suite, data, gold = suite_and_items(args)
-        L = apply_lfs(suite.lfs, data, label_space=suite.labels)
-    elif args.data:  # a WRENCH dataset's stored votes
+        return apply_lfs(suite.lfs, data, label_space=suite.labels), data, gold
+    if args.data:  # a WRENCH dataset's stored votes
         from ..io.datasets import load_dataset
 
         ds = load_dataset(args.data, split=args.split, data_dir=args.data_dir)
         if ds.L is None:
             raise UsageError(f"dataset {args.data!r} has no stored votes; pass --lfs")
-        L, data, gold = ds.L, ds.df, ds.y
-    else:
-        raise UsageError("analyze needs --L FILE, or --data (with --lfs unless it is a WRENCH dataset)")
-    from .._validation import has_gold
+        return ds.L, ds.df, ds.y
+    raise UsageError("analyze needs --L FILE, or --data (with --lfs unless it is a WRENCH dataset)")
 
-    gold_known = has_gold(gold)
-    if args.drill:
-        rows = lf_rows(L, args.drill, args.kind, y=gold if gold_known else None, data=data, limit=args.limit)
-        print_records(rows, args.format)   # the texts in full: they are what the user drilled down to read
-        return 0
-    if args.contribution:
-        from ..analysis import contribution
 
-        proto = make_model("label_model" if args.model == "none" else args.model)
-        table = contribution(L, model=proto, y=gold if gold_known else None)
-        _print_table(table, args.format)
-        if args.format == "table" and len(table):
-            basis = str(table["score_basis"].iloc[0])
-            full = float(table["score_without"].iloc[0] + table["score_gain"].iloc[0])
-            print(f"\nscore_without: the {basis} of the label model refit without that LF; score_gain: the full "
-                  f"model's {full:.3f} minus that (positive = the LF helps); coverage_gain: the share of rows "
-                  "only that LF covers.", file=sys.stderr)
-        return 0
+def _print_contribution(args: argparse.Namespace, L: Any, gold: Any) -> None:
+    from ..analysis import contribution
+    from ..pipeline import make_model
+
+    proto = make_model("label_model" if args.model == "none" else args.model)
+    table = contribution(L, model=proto, y=gold)
+    _print_table(table, args.format)
+    if args.format == "table" and len(table):
+        basis = str(table["score_basis"].iloc[0])
+        full = float(table["score_without"].iloc[0] + table["score_gain"].iloc[0])
+        print(f"\nscore_without: the {basis} of the label model refit without that LF; score_gain: the full "
+              f"model's {full:.3f} minus that (positive = the LF helps); coverage_gain: the share of rows "
+              "only that LF covers.", file=sys.stderr)
+
+
+def _analysis_model(args: argparse.Namespace, L: Any, gold: Any) -> Any:
+    """The label model ``--model`` names, fitted on ``L`` (``auto``: chosen on ``gold``), its
+    warnings printed; None for ``--model none``."""
+    import warnings
+
+    from ..models.guardrails import review_notes
+    from ..pipeline import make_model
+
     fit_gold = None
-    model: Any = None
+    if args.model == "none":
+        return None
     if args.model == "auto":
-        if not gold_known:
+        if gold is None:
             raise UsageError("--model auto chooses by cross-validated score on gold; this data has none (give it a "
                              "gold column, or a dataset split with labels), or name a model")
         from ..models.select import select_model
@@ -73,31 +75,47 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         selection = select_model(L, gold)
         print(selection.describe(), file=sys.stderr)
         model, fit_gold = make_model(selection.name), gold
-    elif args.model != "none":
+    else:
         model = make_model(args.model)
-    if model is not None:
-        import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(L, fit_gold)
+    for msg in [str(w.message) for w in caught] + review_notes(model, L.votes):
+        print(f"warning: {msg}", file=sys.stderr)
+    return model
 
-        from ..models.guardrails import review_notes
 
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            model.fit(L, fit_gold)
-        for msg in [str(w.message) for w in caught] + review_notes(model, L.votes):
-            print(f"warning: {msg}", file=sys.stderr)
-    report = lf_report(L, gold if gold_known else None, model=model)
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """``weaklabel analyze``: the LF report (or one LF's rows, or each LF's contribution)."""
+    import time
+
+    from .._validation import has_gold
+    from ..analysis import lf_report, lf_rows, write_html_report
+
+    t0 = time.perf_counter()
+    L, data, gold = _analysis_matrix(args)
+    gold = gold if has_gold(gold) else None
+    if args.drill:
+        rows = lf_rows(L, args.drill, args.kind, y=gold, data=data, limit=args.limit)
+        print_records(rows, args.format)   # the texts in full: they are what the user drilled down to read
+        return 0
+    if args.contribution:
+        _print_contribution(args, L, gold)
+        return 0
+    model = _analysis_model(args, L, gold)
+    report = lf_report(L, gold, model=model)
     _print_table(report, args.format)
     if args.format == "table":
         print(f"\n{L.n_rows} rows x {L.n_lfs} LFs; summary computed in {time.perf_counter() - t0:.3f}s",
               file=sys.stderr)
     slices = None
     if getattr(args, "slices", None):
-        slices = _slice_tables(args.slices, L, data, gold if gold_known else None, model)
+        slices = _slice_tables(args.slices, L, data, gold, model)
         for what, table in slices.items():
             print(f"\nSlices: {what}")
             _print_table(table, args.format)
     if args.html:
-        path = write_html_report(args.html, L, y=gold if gold_known else None, model=model, slices=slices,
+        path = write_html_report(args.html, L, y=gold, model=model, slices=slices,
                                  title=f"weaklabel report: {args.lfs or args.matrix} on {args.data or ''}")
         print(f"Wrote {path}", file=sys.stderr)
     return 0

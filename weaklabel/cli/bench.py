@@ -125,116 +125,135 @@ def _gold_table(curve: Any) -> Any:
     return table
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    if args.bench == "decide":
-        from ..bench.app import run_decision_bench
+def _bench_decide(args: argparse.Namespace) -> int:
+    from ..bench.app import run_decision_bench
 
-        res = run_decision_bench(args.items, args.decisions, prior_events=args.prior_events, store_url=args.store)
-        return _emit(res, args)
-    if args.bench == "label-studio":
-        from ..bench.label_studio import run_label_studio_bench
+    res = run_decision_bench(args.items, args.decisions, prior_events=args.prior_events, store_url=args.store)
+    return _emit(res, args)
 
-        token = os.environ.get(args.token_env, "")
-        if not token.strip():
-            raise UsageError(f"--token-env: ${args.token_env} is empty; set it to a Label Studio personal access "
-                             "token (Account & Settings) of a user who may create projects")
-        return _emit(run_label_studio_bench(args.url, token, args.tasks, keep=args.keep), args)
-    if args.bench == "app":
-        from ..bench.app import run_app_bench
 
-        res = run_app_bench(args.items, args.decisions, prior_events=args.prior_events, strategy=args.strategy,
-                            refit_every=args.refit_every)
-        return _emit(res, args)
-    if args.bench == "suggest":
-        from ..bench.suggest import run_suggest_bench, summarize_suggest
+def _bench_label_studio(args: argparse.Namespace) -> int:
+    from ..bench.label_studio import run_label_studio_bench
 
-        lfs = dict(item.split("=", 1) for item in args.lfs.split(",")) if args.lfs else None
-        results = run_suggest_bench(args.dirs, sizes=[int(n) for n in args.sizes.split(",")], seeds=args.seeds,
-                                    lfs=lfs)
-        print(_markdown(summarize_suggest(results).set_index("dataset")))
-        if args.json:
-            results.to_json(args.json, orient="records", indent=2)
-        if args.plot:
-            from ..bench.suggest import plot_suggest
+    token = os.environ.get(args.token_env, "")
+    if not token.strip():
+        raise UsageError(f"--token-env: ${args.token_env} is empty; set it to a Label Studio personal access "
+                         "token (Account & Settings) of a user who may create projects")
+    return _emit(run_label_studio_bench(args.url, token, args.tasks, keep=args.keep), args)
 
-            print(f"Wrote the curves to {plot_suggest(results, args.plot)}")
-        return 0
-    if args.bench == "app-spans":
-        from ..bench.app_spans import run_span_app_bench
 
-        res = run_span_app_bench(args.docs, args.decisions, source=args.seq, prior_answers=args.prior_answers,
-                                 refit_every=args.refit_every, experts=args.experts, reload=args.reload,
-                                 double_every=args.double_every, undo_every=args.undo_every)
-        return _emit(res, args)
-    if args.bench == "app-multilabel":
-        from ..bench.app_multilabel import run_label_set_app_bench
+def _bench_app(args: argparse.Namespace) -> int:
+    from ..bench.app import run_app_bench
 
-        res = run_label_set_app_bench(args.items, args.decisions, source=args.source, lfs=args.lfs,
-                                      split=args.split, prior_answers=args.prior_answers,
-                                      refit_every=args.refit_every, experts=args.experts, reload=args.reload,
-                                      double_every=args.double_every, undo_every=args.undo_every)
-        return _emit(res, args)
-    if args.bench == "scale":
-        import numpy as np
+    res = run_app_bench(args.items, args.decisions, prior_events=args.prior_events, strategy=args.strategy,
+                        refit_every=args.refit_every)
+    return _emit(res, args)
 
-        from ..bench.scale import cached_reapply, dask_engine, out_of_core, parallel_rowwise
 
-        res = {"out_of_core": out_of_core(args.rows, args.lfs, args.chunksize),
-               "dask_engine": dask_engine(args.rows, args.lfs, args.chunksize),
-               "cached_reapply": cached_reapply(), "parallel_rowwise": parallel_rowwise()}
-        ooc, dsk = res["out_of_core"], res["dask_engine"]
-        if "class_balance" in ooc and "class_balance" in dsk:  # one model, fitted on the same counts
-            res["dask_matches_out_of_core"] = bool(np.allclose(list(ooc["class_balance"]),
-                                                               list(dsk["class_balance"].values())))
-        return _emit(res, args)
-    if args.bench == "review":
-        from ..bench.review import lift_ratios, run_review_bench, summarize
+def _bench_suggest(args: argparse.Namespace) -> int:
+    from ..bench.suggest import run_suggest_bench, summarize_suggest
 
-        budgets = [int(b) for b in args.budgets.split(",")]
-        results = run_review_bench(args.dirs, strategies=args.strategies.split(","), budgets=budgets,
-                                   audit_fraction=args.audit_fraction, seeds=args.seeds)
-        summary = summarize(results)
-        print(_markdown(summary.set_index("dataset").round(4)))
-        if 50 in budgets and "random" in args.strategies:
-            print("\nTrain-label accuracy lift at 50 labels, relative to random labels:")
-            print(_markdown(lift_ratios(summary, 50).set_index("dataset").round(3)))
-        if args.json:
-            results.to_json(args.json, orient="records", indent=2)
-        return 0
-    if args.bench == "review-spans":
-        from ..bench.review_spans import run_span_review_bench, strategies_beat_random, summarize_span_review
+    lfs = dict(item.split("=", 1) for item in args.lfs.split(",")) if args.lfs else None
+    results = run_suggest_bench(args.dirs, sizes=[int(n) for n in args.sizes.split(",")], seeds=args.seeds,
+                                lfs=lfs)
+    print(_markdown(summarize_suggest(results).set_index("dataset")))
+    if args.json:
+        results.to_json(args.json, orient="records", indent=2)
+    if args.plot:
+        from ..bench.suggest import plot_suggest
 
-        results = run_span_review_bench(args.dirs, budget=args.budget, strategies=args.strategies.split(","),
-                                        seeds=args.seeds, progress=lambda m: print(m, file=sys.stderr))
-        summary = summarize_span_review(results)
-        print(_markdown(summary.set_index("dataset")))
-        print("\nLifts more than random documents:", json.dumps(strategies_beat_random(summary)))
-        if args.json:
-            results.to_json(args.json, orient="records", indent=2)
-        return 0
-    if args.bench == "analysis":
-        from ..bench.analysis import format_result as fmt
-        from ..bench.analysis import run_analysis_bench
+        print(f"Wrote the curves to {plot_suggest(results, args.plot)}")
+    return 0
 
-        res = run_analysis_bench(args.rows, args.lfs, repeat=args.repeat)
-        print(fmt(res))
-        if args.json:
-            Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
-        return 0
-    if args.bench == "fit":
-        from ..bench.fit import format_ratios, run_fit_bench
 
-        try:
-            problems = [tuple(int(x) for x in p.split("x")) for p in args.problems.split(",")]
-        except ValueError:
-            raise UsageError(f"--problems expects ROWSxLFSxCLASSES items, got {args.problems!r}") from None
-        if any(len(p) != 3 for p in problems):
-            raise UsageError("--problems items need three numbers: ROWSxLFSxCLASSES")
-        results = run_fit_bench(problems, tuple(args.models.split(",")), repeat=args.repeat)
-        print("\n" + format_ratios(results))
-        if args.json:
-            Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
-        return 0
+def _bench_app_spans(args: argparse.Namespace) -> int:
+    from ..bench.app_spans import run_span_app_bench
+
+    res = run_span_app_bench(args.docs, _session_plan(args), source=args.seq, prior_answers=args.prior_answers,
+                             refit_every=args.refit_every)
+    return _emit(res, args)
+
+
+def _bench_app_multilabel(args: argparse.Namespace) -> int:
+    from ..bench.app_multilabel import run_label_set_app_bench
+
+    res = run_label_set_app_bench(args.items, _session_plan(args), source=args.source, lfs=args.lfs,
+                                  split=args.split, prior_answers=args.prior_answers, refit_every=args.refit_every)
+    return _emit(res, args)
+
+
+def _bench_scale(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from ..bench.scale import cached_reapply, dask_engine, out_of_core, parallel_rowwise
+
+    res: dict[str, Any] = {"out_of_core": out_of_core(args.rows, args.lfs, args.chunksize),
+                           "dask_engine": dask_engine(args.rows, args.lfs, args.chunksize),
+                           "cached_reapply": cached_reapply(), "parallel_rowwise": parallel_rowwise()}
+    ooc, dsk = res["out_of_core"], res["dask_engine"]
+    if "class_balance" in ooc and "class_balance" in dsk:  # one model, fitted on the same counts
+        res["dask_matches_out_of_core"] = bool(np.allclose(list(ooc["class_balance"]),
+                                                           list(dsk["class_balance"].values())))
+    return _emit(res, args)
+
+
+def _bench_review(args: argparse.Namespace) -> int:
+    from ..bench.review import lift_ratios, run_review_bench, summarize
+
+    budgets = [int(b) for b in args.budgets.split(",")]
+    results = run_review_bench(args.dirs, strategies=args.strategies.split(","), budgets=budgets,
+                               audit_fraction=args.audit_fraction, seeds=args.seeds)
+    summary = summarize(results)
+    print(_markdown(summary.set_index("dataset").round(4)))
+    if 50 in budgets and "random" in args.strategies:
+        print("\nTrain-label accuracy lift at 50 labels, relative to random labels:")
+        print(_markdown(lift_ratios(summary, 50).set_index("dataset").round(3)))
+    if args.json:
+        results.to_json(args.json, orient="records", indent=2)
+    return 0
+
+
+def _bench_review_spans(args: argparse.Namespace) -> int:
+    from ..bench.review_spans import run_span_review_bench, strategies_beat_random, summarize_span_review
+
+    results = run_span_review_bench(args.dirs, budget=args.budget, strategies=args.strategies.split(","),
+                                    seeds=args.seeds, progress=lambda m: print(m, file=sys.stderr))
+    summary = summarize_span_review(results)
+    print(_markdown(summary.set_index("dataset")))
+    print("\nLifts more than random documents:", json.dumps(strategies_beat_random(summary)))
+    if args.json:
+        results.to_json(args.json, orient="records", indent=2)
+    return 0
+
+
+def _bench_analysis(args: argparse.Namespace) -> int:
+    from ..bench.analysis import format_result as fmt
+    from ..bench.analysis import run_analysis_bench
+
+    res = run_analysis_bench(args.rows, args.lfs, repeat=args.repeat)
+    print(fmt(res))
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=2), encoding="utf-8")
+    return 0
+
+
+def _bench_fit(args: argparse.Namespace) -> int:
+    from ..bench.fit import format_ratios, run_fit_bench
+
+    try:
+        problems = [tuple(int(x) for x in p.split("x")) for p in args.problems.split(",")]
+    except ValueError:
+        raise UsageError(f"--problems expects ROWSxLFSxCLASSES items, got {args.problems!r}") from None
+    if any(len(p) != 3 for p in problems):
+        raise UsageError("--problems items need three numbers: ROWSxLFSxCLASSES")
+    results = run_fit_bench(problems, tuple(args.models.split(",")), repeat=args.repeat)
+    print("\n" + format_ratios(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+def _bench_apply(args: argparse.Namespace) -> int:
     from ..bench.apply import format_result, run_apply_bench
 
     result = run_apply_bench(n_rows=args.rows, repeat=args.repeat)
@@ -242,6 +261,35 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
+
+
+BENCHES: dict[str, Callable[[argparse.Namespace], int]] = {
+    "decide": _bench_decide,
+    "label-studio": _bench_label_studio,
+    "app": _bench_app,
+    "suggest": _bench_suggest,
+    "app-spans": _bench_app_spans,
+    "app-multilabel": _bench_app_multilabel,
+    "scale": _bench_scale,
+    "review": _bench_review,
+    "review-spans": _bench_review_spans,
+    "analysis": _bench_analysis,
+    "fit": _bench_fit,
+    "apply": _bench_apply,
+}
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """``weaklabel bench BENCH``: run the named bench (:data:`BENCHES`)."""
+    return BENCHES[args.bench](args)
+
+
+def _session_plan(args: argparse.Namespace) -> Any:
+    """The :class:`~weaklabel.bench.app.SessionPlan` that ``_session_flags`` and ``--decisions`` set."""
+    from ..bench.app import SessionPlan
+
+    return SessionPlan(decisions=args.decisions, experts=args.experts, reload=args.reload,
+                       double_every=args.double_every, undo_every=args.undo_every)
 
 
 def _session_flags(b: argparse.ArgumentParser, positive_int: Callable[[str], int]) -> None:

@@ -337,16 +337,7 @@ def _full(exported: list[Any], path: Path, res: _Resolver, from_name: str | None
     out = []
     for i, task in enumerate(exported):
         where = f"file: {path}: task {task.get('id', i) if isinstance(task, dict) else i!r}"
-        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-            raise InputError(f"{where}: expected an object with a 'data' object (Label Studio's JSON export); "
-                             f"got {type(task.get('data') if isinstance(task, dict) else task).__name__}")
-        rid = task["data"].get("row_id")
-        if rid is None or not str(rid).strip():
-            raise InputError(f"{where} has no data.row_id; export tasks with weaklabel "
-                             "(weaklabel labels export-ls) so annotations can be joined back")
-        anns = task.get("annotations") or []
-        if not isinstance(anns, list):
-            raise InputError(f"{where}: 'annotations' must be a list, got {type(anns).__name__}")
+        rid, anns = _task_row(task, where)
         source = _source(task.get("meta"), task["data"])
         for j, ann in enumerate(anns):
             if not isinstance(ann, dict):
@@ -354,25 +345,48 @@ def _full(exported: list[Any], path: Path, res: _Resolver, from_name: str | None
             if ann.get("was_cancelled") or is_prediction_copy(ann):
                 continue
             annotator = res.annotator(ann.get("completed_by"), where)
-            results = ann.get("result") or []
-            if not isinstance(results, list):
-                raise InputError(f"{where}: an annotation's 'result' must be a list, got {type(results).__name__}")
-            for res_ in results:
-                if not isinstance(res_, dict) or res_.get("type") != "choices" \
-                        or (from_name and res_.get("from_name") != from_name):
-                    continue
-                choices = (res_.get("value") or {}).get("choices") or []
-                if isinstance(choices, str) or not isinstance(choices, list):
-                    raise InputError(f"{where}: value.choices must be a list of labels, got {choices!r}")
-                if len(choices) > 1:
-                    raise InputError(f"{where} (row {rid!r}) has {len(choices)} choices {choices} in one "
-                                     "single-choice result; one label per annotation, so fix it in Label Studio")
-                for choice in choices:
-                    out.append({"row_id": str(rid), "label": res.label(choice, f"{where} (row {rid!r})"),
-                                "annotator": annotator,
-                                "external_id": str(ann.get("id", f"{task.get('id', i)}-{j}")),
-                                "version": str(ann.get("updated_at") or ann.get("created_at") or ""),
-                                "source": source, "meta": annotation_meta(ann)})
+            for choice in _single_choices(ann, where, rid, from_name):
+                out.append({"row_id": str(rid), "label": res.label(choice, f"{where} (row {rid!r})"),
+                            "annotator": annotator,
+                            "external_id": str(ann.get("id", f"{task.get('id', i)}-{j}")),
+                            "version": str(ann.get("updated_at") or ann.get("created_at") or ""),
+                            "source": source, "meta": annotation_meta(ann)})
+    return out
+
+
+def _task_row(task: Any, where: str) -> tuple[Any, list[Any]]:
+    """A task's ``data.row_id`` and its annotations, or an error that says what is missing."""
+    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+        raise InputError(f"{where}: expected an object with a 'data' object (Label Studio's JSON export); "
+                         f"got {type(task.get('data') if isinstance(task, dict) else task).__name__}")
+    rid = task["data"].get("row_id")
+    if rid is None or not str(rid).strip():
+        raise InputError(f"{where} has no data.row_id; export tasks with weaklabel "
+                         "(weaklabel labels export-ls) so annotations can be joined back")
+    anns = task.get("annotations") or []
+    if not isinstance(anns, list):
+        raise InputError(f"{where}: 'annotations' must be a list, got {type(anns).__name__}")
+    return rid, anns
+
+
+def _single_choices(ann: dict[str, Any], where: str, rid: Any, from_name: str | None) -> list[Any]:
+    """The labels an annotation's ``choices`` results give (of control ``from_name``, if named):
+    at most one per result."""
+    results = ann.get("result") or []
+    if not isinstance(results, list):
+        raise InputError(f"{where}: an annotation's 'result' must be a list, got {type(results).__name__}")
+    out: list[Any] = []
+    for res_ in results:
+        if not isinstance(res_, dict) or res_.get("type") != "choices" \
+                or (from_name and res_.get("from_name") != from_name):
+            continue
+        choices = (res_.get("value") or {}).get("choices") or []
+        if isinstance(choices, str) or not isinstance(choices, list):
+            raise InputError(f"{where}: value.choices must be a list of labels, got {choices!r}")
+        if len(choices) > 1:
+            raise InputError(f"{where} (row {rid!r}) has {len(choices)} choices {choices} in one "
+                             "single-choice result; one label per annotation, so fix it in Label Studio")
+        out += choices
     return out
 
 

@@ -74,39 +74,13 @@ class _Imports:
         if not isinstance(origin, str) or not origin.strip() or len(origin) > 100:
             raise InputError(f"origin: expected a short name for the export's home, got {origin!r}")
         prefix = origin.rstrip(":") + ":"
-        rows: list[dict[str, Any]] = []
-        for i, rec in enumerate(records):
-            ext = rec.get("external_id")
-            if ext is None or str(ext) == "":
-                raise InputError(f"records: item {i} has no external_id; each imported label needs one")
-            source = rec.get("source") or "import"
-            if source not in SOURCES_IN:
-                raise InputError(f"records: item {i} has source {source!r}; expected one of {list(SOURCES_IN)}")
-            key, version = prefix + str(ext), str(rec.get("version") or "")
-            if len(key) > 128 or len(version) > 64 or "\x00" in key + version:
-                raise InputError(f"records: item {i} has an external id or version the store cannot keep (at most "
-                                 f"128 and 64 characters, no NUL): {key[:60]!r}, {version[:40]!r}")
-            rows.append({"row_id": _row_key(rec["row_id"]), "label": self._label_int(rec["label"]),
-                         "annotator": check_annotator(rec["annotator"]), "source": source,
-                         "external_id": key, "external_version": version, "note": check_note(rec.get("note")),
-                         "external_meta": _meta_json(rec.get("meta"), i)})
-        dup = repeated(r["external_id"] for r in rows)
-        if dup:
-            raise InputError(f"records: external ids {dup[:5]} appear more than once in one export")
-        sa, e = self._sa, self._events
+        rows = self._external_rows(records, prefix)
+        e = self._events
         counts = {"added": 0, "updated": 0, "unchanged": 0, "retracted": 0}
         if ordered:
             counts["stale"] = 0
         with self._write() as c:
-            undone = undone_ids(sa, e, self.project)
-            latest: dict[str, Any] = {}
-            live: dict[str, list[Any]] = {}  # every event of an annotation still in force
-            for ev in c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id,
-                                          e.c.external_version).where(sa.and_(
-                    e.c.project == self.project, e.c.kind == "label", e.c.external_id.like(prefix + "%"),
-                    e.c.id.not_in(undone))).order_by(e.c.id)):
-                latest[ev.external_id] = ev  # the version in force
-                live.setdefault(ev.external_id, []).append(ev)
+            latest, live = self._imported_in_force(c, prefix)
             if ordered:
                 newest = self._newest_versions(c, prefix)
                 in_force: dict[tuple[str, str], Any] = {}  # the newest annotation per (row, expert)
@@ -138,6 +112,45 @@ class _Imports:
             if retract_missing:  # gone from the export: undo every version, so none resurfaces
                 counts["retracted"] = self._undo_all(c, [ev for ext in latest for ev in live[ext]], now)
         return counts
+
+    def _external_rows(self, records: Iterable[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
+        """The records as event rows, each checked (external id, source, sizes the store keeps);
+        one export names each external id once."""
+        rows: list[dict[str, Any]] = []
+        for i, rec in enumerate(records):
+            ext = rec.get("external_id")
+            if ext is None or str(ext) == "":
+                raise InputError(f"records: item {i} has no external_id; each imported label needs one")
+            source = rec.get("source") or "import"
+            if source not in SOURCES_IN:
+                raise InputError(f"records: item {i} has source {source!r}; expected one of {list(SOURCES_IN)}")
+            key, version = prefix + str(ext), str(rec.get("version") or "")
+            if len(key) > 128 or len(version) > 64 or "\x00" in key + version:
+                raise InputError(f"records: item {i} has an external id or version the store cannot keep (at most "
+                                 f"128 and 64 characters, no NUL): {key[:60]!r}, {version[:40]!r}")
+            rows.append({"row_id": _row_key(rec["row_id"]), "label": self._label_int(rec["label"]),
+                         "annotator": check_annotator(rec["annotator"]), "source": source,
+                         "external_id": key, "external_version": version, "note": check_note(rec.get("note")),
+                         "external_meta": _meta_json(rec.get("meta"), i)})
+        dup = repeated(r["external_id"] for r in rows)
+        if dup:
+            raise InputError(f"records: external ids {dup[:5]} appear more than once in one export")
+        return rows
+
+    def _imported_in_force(self, c: Any, prefix: str) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+        """Label events imported from this origin and not undone: per external id the version in
+        force (the latest), and every event of it still in force."""
+        sa, e = self._sa, self._events
+        undone = undone_ids(sa, e, self.project)
+        latest: dict[str, Any] = {}
+        live: dict[str, list[Any]] = {}
+        for ev in c.execute(sa.select(e.c.id, e.c.row_id, e.c.annotator, e.c.external_id,
+                                      e.c.external_version).where(sa.and_(
+                e.c.project == self.project, e.c.kind == "label", e.c.external_id.like(prefix + "%"),
+                e.c.id.not_in(undone))).order_by(e.c.id)):
+            latest[ev.external_id] = ev
+            live.setdefault(ev.external_id, []).append(ev)
+        return latest, live
 
     def _newest_versions(self, c: Any, prefix: str) -> dict[str, str]:
         """Per external id from this origin (or this one id), the newest version any of its

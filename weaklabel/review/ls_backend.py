@@ -237,22 +237,36 @@ def check_secret(secret: str, name: str = "secret") -> bytes:
     return secret.encode()
 
 
+def _given_secret(environ: dict[str, Any]) -> bytes:
+    """The secret a request carries in its Authorization header (Basic's password, or Bearer)."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    if auth.startswith("Basic "):
+        try:
+            return base64.b64decode(auth[6:]).split(b":", 1)[-1]
+        except ValueError:
+            return b""
+    return auth[7:].encode() if auth.startswith("Bearer ") else b""
+
+
+def _answer_post(backend: ModelBackend, route: str, body: dict[str, Any]) -> tuple[int, Any] | None:
+    """(status, body) for a POST to ``route``; None for a route the backend does not have."""
+    if route == "/setup":
+        backend.configure(body.get("schema"))
+        return 200, {"model_version": f"weaklabel-{backend.sess.model_version}"}
+    if route == "/predict":
+        backend.configure(body.get("label_config"))
+        return 200, backend.predict(body.get("tasks") or [])
+    if route == "/webhook":
+        return 200, backend.webhook(body)
+    if route == "/train":   # Label Studio before webhooks carried START_TRAINING
+        return 201, backend.train()
+    return None
+
+
 def make_app(backend: ModelBackend, secret: str, *, guard: Throttle | None = None) -> Callable[..., Any]:
     """The backend as a WSGI application that answers only requests carrying ``secret``."""
     expected = check_secret(secret)
     guard = guard or Throttle(limit=10, window=60.0, lockout=60.0, total=None)   # 10 wrong a minute: locked
-
-    def authorized(environ: dict[str, Any]) -> bool:
-        auth = environ.get("HTTP_AUTHORIZATION", "")
-        given = b""
-        if auth.startswith("Basic "):
-            try:
-                given = base64.b64decode(auth[6:]).split(b":", 1)[-1]
-            except ValueError:
-                given = b""
-        elif auth.startswith("Bearer "):
-            given = auth[7:].encode()
-        return hmac.compare_digest(given, expected)
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         def reply(code: int, body: Any, extra: list[tuple[str, str]] | None = None) -> list[bytes]:
@@ -274,7 +288,7 @@ def make_app(backend: ModelBackend, secret: str, *, guard: Throttle | None = Non
             given, _, rest = route[len(PATH_SECRET):].partition("/")
             in_path = hmac.compare_digest(given.encode(), expected)
             route = "/" + rest
-        if not (in_path or authorized(environ)):
+        if not (in_path or hmac.compare_digest(_given_secret(environ), expected)):
             guard.failed(client)
             return reply(401, {"error": "unauthorized: send the shared secret"})
         if method == "GET":
@@ -287,24 +301,14 @@ def make_app(backend: ModelBackend, secret: str, *, guard: Throttle | None = Non
             return reply(405, {"error": f"{method} is not supported; use GET or POST"})
         try:
             n = int(environ.get("CONTENT_LENGTH") or 0)
-            body = json.loads(environ["wsgi.input"].read(n) or b"{}") if n > 0 else {}
-            if route == "/setup":
-                backend.configure(body.get("schema"))
-                return reply(200, {"model_version": f"weaklabel-{backend.sess.model_version}"})
-            if route == "/predict":
-                backend.configure(body.get("label_config"))
-                return reply(200, backend.predict(body.get("tasks") or []))
-            if route == "/webhook":
-                return reply(200, backend.webhook(body))
-            if route == "/train":   # Label Studio before webhooks carried START_TRAINING
-                return reply(201, backend.train())
+            answer = _answer_post(backend, route, json.loads(environ["wsgi.input"].read(n) or b"{}") if n > 0 else {})
         except WebhookRejected as exc:
             return reply(422, {"error": str(exc)})
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             return reply(400, {"error": f"bad request: {exc}"})
         except Exception as exc:  # noqa: BLE001 - report, do not kill the server
             return reply(500, {"error": f"{type(exc).__name__}: {exc}"})
-        return reply(404, {"error": f"no such endpoint {route}"})
+        return reply(*answer) if answer is not None else reply(404, {"error": f"no such endpoint {route}"})
 
     return app
 
