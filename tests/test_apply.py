@@ -40,12 +40,12 @@ def test_declared_columns_are_checked_before_any_lf_runs(texts):
     calls = []
 
     @labeling_function(columns=["text"])
-    def first(row):
+    def first(_row):
         calls.append(1)
         return ABSTAIN
 
     @labeling_function(columns=["txet"])
-    def second(row):
+    def second(_row):
         return ABSTAIN
 
     with pytest.raises(MissingColumnError, match=r"\['txet'\].*did you mean 'text'"):
@@ -83,7 +83,7 @@ def test_vectorized_lf_that_raises_abstains_on_all_rows_when_tolerant():
     df = pd.DataFrame({"x": [1, 2]})
 
     @labeling_function(columns=["x"], vectorized=True)
-    def broken(df):
+    def broken(_df):
         raise ValueError("boom")
 
     with pytest.raises(LFError, match="'broken' raised ValueError: boom"):

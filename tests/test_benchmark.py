@@ -131,7 +131,7 @@ def test_lfs_cannot_be_reapplied_to_label_matrices(mat_sources):
 def test_cli_benchmark_anchor_flag_adds_the_peers(mat_sources, capsys, monkeypatch):
     seen = {}
 
-    def fake_run(dirs, **kw):
+    def fake_run(_dirs, **kw):
         seen.update(kw)
         return pd.DataFrame([{"dataset": "x", "model": "majority", "seed": 0, "metric": "accuracy",
                               "score": 0.5, "fit_seconds": 0.0}])

@@ -60,7 +60,7 @@ def test_editing_a_constant_or_a_helper_misses(tmp_path, edit):
 
 def test_the_middle_of_a_large_array_resource_counts(tmp_path):
     @labeling_function(columns=["x"], resources={"table": np.zeros(100_000)})
-    def lf_lookup(row, table):
+    def lf_lookup(_row, table):
         return 1 if table[50_000] > 0 else ABSTAIN
 
     df, cache = _frame(), tmp_path / "cache"

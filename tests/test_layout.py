@@ -55,7 +55,7 @@ def test_imports_point_down_the_pipeline():
     assert bad == []
 
 
-def test_the_layering_check_sees_a_violation(tmp_path):
+def test_the_layering_check_sees_a_violation():
     # The check itself must be able to fail: a core module importing the review loop.
     fake = PKG / "_layout_probe.py"
     fake.write_text("from .review.store import ExpertLabelStore\n", encoding="utf-8")

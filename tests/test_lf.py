@@ -59,7 +59,7 @@ def test_name_defaults_to_function_name_and_must_be_snake_case():
 def test_decorator_without_parentheses_is_a_clear_error():
     with pytest.raises(TypeError, match="must be called"):
         @labeling_function
-        def f(row):
+        def f(_row):
             return -1
 
 
@@ -148,7 +148,7 @@ def test_row_wise_lfs_take_preprocessors():
     assert short_and_loud({"text": "YO"}) == 1
 
     @labeling_function(columns=["text"], pre=[lambda row: None])
-    def broken(row):
+    def broken(_row):
         return 1
     with pytest.raises(LFError, match="returned None; a preprocessor must return the"):
         broken({"text": "x"})
@@ -178,15 +178,15 @@ def test_sys_exit_in_an_lf_is_an_lf_error_not_a_silent_exit():
     from weaklabel import LFError, apply_lfs, labeling_function
 
     @labeling_function()
-    def quits(x):
+    def quits(_x):
         sys.exit(0)
 
     @labeling_function(vectorized=True)
-    def quits_on_the_frame(df):
+    def quits_on_the_frame(_df):
         sys.exit("bye")
 
     @labeling_function()
-    def reads_nothing(x):   # an LF that reads no column runs on an empty row, and is caught too
+    def reads_nothing(_x):   # an LF that reads no column runs on an empty row, and is caught too
         raise SystemExit(3)
 
     df = pd.DataFrame({"text": ["a", "b"]})

@@ -53,7 +53,7 @@ def test_slice_scores_by_hand():
 def test_slicing_errors_are_named():
     with pytest.raises(InputTypeError, match="with parentheses"):
         @slicing_function
-        def bare(row):
+        def bare(_row):
             return True
     with pytest.raises(InputError, match="duplicate slice names"):
         apply_slices([short, short], DF)

@@ -91,7 +91,7 @@ def apply_lfs(
         n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
         rowwise = [j for j in todo if not lf_list[j].vectorized]
         if n_jobs > 1 and rowwise and n >= 2 * n_jobs:
-            _run_parallel(lf_list, rowwise, df, row_ids, k, fault_tolerant, n_jobs, votes, report)
+            _run_parallel({j: lf_list[j] for j in rowwise}, df, row_ids, k, fault_tolerant, n_jobs, votes, report)
             done = set(rowwise)
             todo = [j for j in todo if j not in done]
             if bar is not None:
@@ -156,15 +156,17 @@ def _from_cache(store: VoteCache | None, lf_list: list[LabelingFunction], df: pd
     return keys, todo
 
 
-def _run_parallel(lf_list: list[LabelingFunction], rowwise: list[int], df: pd.DataFrame, row_ids: np.ndarray,
-                  k: int | None, fault_tolerant: bool, n_jobs: int, votes: np.ndarray, report: ApplyReport) -> None:
+def _run_parallel(lfs: dict[int, LabelingFunction], df: pd.DataFrame, row_ids: np.ndarray, k: int | None,
+                  fault_tolerant: bool, n_jobs: int, votes: np.ndarray, report: ApplyReport) -> None:
+    """Run the row-wise LFs ``lfs`` (column -> LF) in ``n_jobs`` processes, into ``votes``."""
     from .parallel import apply_rowwise_parallel
 
+    cols = list(lfs)
     for i, (col, faults, secs) in apply_rowwise_parallel(
-            [lf_list[j] for j in rowwise], df, row_ids, k, fault_tolerant, n_jobs).items():
-        j = rowwise[i]
+            [lfs[j] for j in cols], df, row_ids, k, fault_tolerant, n_jobs).items():
+        j = cols[i]
         votes[:, j] = col
-        report.seconds[lf_list[j].name], report.faults[lf_list[j].name] = secs, faults
+        report.seconds[lfs[j].name], report.faults[lfs[j].name] = secs, faults
 
 
 def _run_one(lf: LabelingFunction, j: int, df: pd.DataFrame, row_ids: np.ndarray, k: int | None,

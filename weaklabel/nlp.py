@@ -85,7 +85,7 @@ def get_pipeline(name: str | None = None) -> Language:
 
 
 def docs_for(df: pd.DataFrame, column: str, pipeline: str | None = None) -> list[Doc]:
-    """spaCy Docs for ``df[column]``: one batched pass, shared within an apply run.
+    """Parse ``df[column]`` into spaCy Docs: one batched pass, shared within an apply run.
 
     Missing or non-string values become empty Docs (LFs then abstain on them).
     """

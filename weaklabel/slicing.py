@@ -22,7 +22,7 @@ from .lf import LabelingFunction, as_labeling_function
 
 
 class SlicingFunction(LabelingFunction):
-    """A named yes/no test on each row: is the row in the slice?
+    """A named yes/no test on each row: whether the row is in the slice.
 
     Parameters are those of :class:`~weaklabel.LabelingFunction`; ``func`` returns a
     bool per row (row-wise) or a boolean array (vectorized).

@@ -21,7 +21,7 @@ from ..review.label_set_fixtures import label_set_project
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "review_app.py")
 
 
-def _app(path, name):
+def _app(_path, name):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.text_input(key="sign-in-name").input(name)

@@ -152,7 +152,8 @@ def _until(at: AppTest, seen, tries: int = 100) -> AppTest:
     raise AssertionError("the app never showed what was expected")
 
 
-def test_refit_runs_in_the_background_and_reranks_the_queue(app, spam_project):
+@pytest.mark.usefixtures("spam_project")
+def test_refit_runs_in_the_background_and_reranks_the_queue(app):
     at = app("ana")
     for _ in range(2):  # refit_every = 2 in the fixture: the second label starts a refit
         _decision(at, "label-0").click().run()
@@ -359,7 +360,8 @@ def test_data_in_markdown_elements_is_escaped():
     assert md("see www.x.org or a@b.co").replace("\\", "") == "see \u2060www.x.org or a\u2060@b.co"
 
 
-def test_line_breaks_and_entities_read_the_same_on_every_tab_and_long_texts_scroll(spam_project, monkeypatch):
+@pytest.mark.usefixtures("spam_project")
+def test_line_breaks_and_entities_read_the_same_on_every_tab_and_long_texts_scroll():
     from weaklabel.review._highlight import display_text, highlight_html
 
     assert display_text("great song<br />love it &amp; more &#39;x&#39;") == "great song\nlove it & more 'x'"

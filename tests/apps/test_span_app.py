@@ -66,7 +66,7 @@ def test_the_editor_script_writes_data_as_text_never_as_html():
 
 
 # -- the app through AppTest ------------------------------------------------------------------------
-def _app(path, name):
+def _app(_path, name):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.text_input(key="sign-in-name").input(name)

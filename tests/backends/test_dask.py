@@ -21,7 +21,8 @@ def client():
         yield c
 
 
-def test_dask_gives_the_serial_matrix_and_probabilities(client, tmp_path):
+@pytest.mark.usefixtures("client")
+def test_dask_gives_the_serial_matrix_and_probabilities(tmp_path):
     import weaklabel.demo as cancer
 
     df = load_dataset("breast_cancer", split="all").df.drop(columns="label")
@@ -39,7 +40,8 @@ def test_dask_gives_the_serial_matrix_and_probabilities(client, tmp_path):
     assert sorted(back["row_id"].tolist()) == df.index.tolist()
 
 
-def test_ids_repeated_across_partitions_are_refused(client):
+@pytest.mark.usefixtures("client")
+def test_ids_repeated_across_partitions_are_refused():
     import weaklabel.demo as cancer
     from weaklabel import InputError
 

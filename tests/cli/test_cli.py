@@ -97,7 +97,7 @@ def test_errors_go_to_stderr_with_exit_1(cli, tmp_path, monkeypatch, capsys):
     assert code == 2
 
 
-def test_usage_errors_exit_2(capsys):
+def test_usage_errors_exit_2():
     with pytest.raises(SystemExit) as info:
         main(["run", "--lfs", "x"])
     assert info.value.code == 2
@@ -242,7 +242,7 @@ def test_a_run_folder_holds_one_whole_run(tmp_path, monkeypatch):
     assert set(summary["files"]) == {"labels", "L"} and len(summary["run_id"]) == 32
     (out / ".labels.csv.999999999.tmp").write_text("debris of a killed run")
 
-    def killed(self, path):  # the second run dies after labels.csv, before L.npz and summary.json
+    def killed(_self, _path):  # the second run dies after labels.csv, before L.npz and summary.json
         raise KeyboardInterrupt
 
     monkeypatch.setattr(LabelMatrix, "save", killed)

@@ -50,7 +50,7 @@ def test_gold_curve_prints_mean_and_std_over_draws(capsys):
     assert rows["none"].count("+0.0") == 2  # the unsupervised fit against itself
 
 
-def test_progress_bars_only_for_a_watching_person(monkeypatch, capsys):
+def test_progress_bars_only_for_a_watching_person(monkeypatch):
     from weaklabel import _progress
 
     items = [1, 2, 3]

@@ -78,7 +78,7 @@ def _has_trained_spacy() -> bool:
     return bool(spacy.util.is_package(resolve_pipeline("en_core_web_sm")))   # or its re-upload
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:  # noqa: ARG001 - a hook
     trained = _has_trained_spacy()
     spark_ok = shutil.which("java") is not None
     for item in items:

@@ -140,7 +140,9 @@ class FakeLabelStudio:
         self.predictions = []
         self.writes = []
 
-    def __call__(self, api, method, path, body=None, *, params=None, auth=True, raw=False, timeout=None):
+    # LabelStudioAPI._call's signature: the fake ignores the connection's arguments
+    def __call__(self, api, method, path, body=None, *, params=None, auth=True, raw=False,  # noqa: ARG002
+                 timeout=None):  # noqa: ARG002
         parts = path.strip("/").split("/")
         if method in ("POST", "PATCH", "PUT", "DELETE"):
             self.writes.append((method, path))

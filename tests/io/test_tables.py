@@ -92,7 +92,7 @@ def test_a_crash_while_writing_leaves_no_half_written_output(tmp_path, monkeypat
     run("breast_cancer", "weaklabel.demo", out=out, split="all")
     before = (out / "labels.csv").read_bytes()
 
-    def crash(self, path, *args, **kwargs):
+    def crash(_self, path, *args, **kwargs):
         Path(path).write_text("row_id,p_malig")  # half a file ...
         raise OSError("disk full")                # ... then the crash
 

@@ -59,7 +59,7 @@ def test_lexicon_lf_votes_the_labels_of_the_words_it_finds():
 
 def test_bad_votes_name_the_lf_the_row_and_the_fix():
     @labeling_function(columns=["text"])
-    def bad(row):
+    def bad(_row):
         return "sarcasm"
 
     with pytest.raises(InputError, match=r"LF 'bad' on row 'a': unknown label 'sarcasm'; expected one of"):

@@ -65,15 +65,14 @@ def test_predictions_for_project_rows_and_for_new_tasks(backend_url):
     assert abs(sum(first["probabilities"].values()) - 1) < 1e-3
 
 
-def _hook(url, action, ann_id, label, updated="2026-11-28T10:00:00Z", user=1, auth="bearer", project=7,
-          row="c21"):
+def _hook(url, action, ann_id, label, updated="2026-11-28T10:00:00Z", user=1, project=7, row="c21"):
     return _post(url, "/webhook", {"action": action, "project": {"id": project},
                                    "task": {"id": 3,
                                             "data": {"row_id": row, "text": "x", "weaklabel_source": "audit"},
                                             "meta": {"weaklabel_source": "audit"}},
                                    "annotation": {"id": ann_id, "completed_by": user, "updated_at": updated,
                                                   "result": [{"type": "choices", "from_name": "label",
-                                                              "value": {"choices": [label]}}]}}, auth=auth)
+                                                              "value": {"choices": [label]}}]}}, auth="bearer")
 
 
 def test_webhooks_append_update_retract_and_refit(backend_url):

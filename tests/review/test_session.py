@@ -329,7 +329,7 @@ def test_the_refit_banner_counts_moves_without_expert_labels_and_names_the_ones_
     assert label_moves(old, new, probs, known, before=None, row_ids=list("abcde"), names=["H", "S"])[1] == 0
 
 
-def test_a_session_banner_sees_a_row_go_back(spam_project, monkeypatch):
+def test_a_session_banner_sees_a_row_go_back(spam_project):
     sess = ReviewSession(Project.load(spam_project))
     base = sess.probs.copy()
     flipped = base[:, ::-1].copy()

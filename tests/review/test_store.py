@@ -260,7 +260,7 @@ def test_eight_concurrent_writers_lose_nothing(url, project):
 
 
 @pytest.mark.slow
-def test_a_writer_killed_mid_session_loses_only_uncommitted_work(url, project, tmp_path):
+def test_a_writer_killed_mid_session_loses_only_uncommitted_work(url, project):
     ExpertLabelStore(url, project=project)
     code = ("import sys; from weaklabel.review.store import ExpertLabelStore\n"
             f"s = ExpertLabelStore({url!r}, project={project!r})\n"

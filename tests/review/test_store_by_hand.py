@@ -48,7 +48,7 @@ def test_gold_under_each_policy(store):
     assert store.gold_array(["r3", "r1", "zz"], policy="adjudicated").tolist() == [1, 0, -1]
 
 
-def test_an_empty_store(tmp_path):
+def test_an_empty_store():
     s = ExpertLabelStore("sqlite://")
     g = s.gold()
     assert g.empty and g.dtype == np.int64 and g.name == "label"

@@ -104,7 +104,7 @@ def test_apply_builds_the_matrix_and_names_failing_lfs():
     assert L.to_spans() == [[[(0, 1, "PER")], [(3, 4, "LOC")]], [[(0, 1, "PER")], [(2, 3, "LOC")]], [[], []]]
 
     @span_lf(labels=["PER"])
-    def broken(doc):
+    def broken(_doc):
         return [(0, 99, "PER")]
 
     with pytest.raises(LFError, match="'broken' returned span"):

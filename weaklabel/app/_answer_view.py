@@ -63,7 +63,7 @@ def refit_status(sess: Any) -> None:
         st.caption(f"The last refit failed ({_md(sess.refit_error)}); the previous model stays.")
 
 
-def project_tabs(path: str, annotator: str, prefix: str, loading_what: str,
+def project_tabs(path: str, prefix: str, loading_what: str,
                  views: dict[str, Callable[[Any, threading.Lock], None]]) -> None:
     """The project's tabs for a signed-in expert; only the open one is built."""
     try:

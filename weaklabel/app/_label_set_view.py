@@ -176,7 +176,7 @@ def _export_tab(sess: LabelSetReviewSession) -> None:
 
 def label_set_main(path: str, annotator: str) -> None:
     """The multi-label project's tabs, for a signed-in expert."""
-    project_tabs(path, annotator, "ml", "Applying the LFs and fitting the multi-label model...",
+    project_tabs(path, "ml", "Applying the LFs and fitting the multi-label model...",
                  {"Label": lambda sess, lock: _label_tab(sess, lock, annotator, path),
                   "Agreement": lambda sess, lock: _agreement_tab(sess, annotator),
                   "Export": lambda sess, lock: _export_tab(sess)})

@@ -144,7 +144,7 @@ def _export_tab(sess: SpanReviewSession) -> None:
 
 def span_main(path: str, annotator: str) -> None:
     """The span project's tabs, for a signed-in expert."""
-    project_tabs(path, annotator, "span", "Loading the documents and fitting the sequence model...",
+    project_tabs(path, "span", "Loading the documents and fitting the sequence model...",
                  {"Label": lambda sess, lock: _label_tab(sess, lock, annotator, path),
                   "Agreement": lambda sess, lock: _agreement_tab(sess, annotator),
                   "Export": lambda sess, lock: _export_tab(sess)})

@@ -53,7 +53,7 @@ def summarize_span_review(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def strategies_beat_random(summary: pd.DataFrame) -> dict[str, dict[str, bool]]:
-    """Per dataset and queue strategy: is its mean lift above random's?"""
+    """Say, per dataset and queue strategy, whether its mean lift is above random's."""
     out: dict[str, dict[str, bool]] = {}
     for ds, part in summary.groupby("dataset", sort=False):
         lift = part.set_index("strategy")["lift"]

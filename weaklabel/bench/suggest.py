@@ -1,4 +1,4 @@
-"""``weaklabel bench suggest``: do LFs suggested from N labels beat learning from the N labels?
+"""``weaklabel bench suggest``: LFs suggested from N labels against learning from the N labels.
 
 For each text set (a WRENCH folder with text) and each N, over ``seeds`` draws of N labeled
 train rows, four end models (TF-IDF + logistic regression, :class:`~weaklabel.learn.endmodel.EndModel`)
@@ -30,7 +30,7 @@ import pandas as pd
 from ..exceptions import InputError
 
 
-def _end_model(df: pd.DataFrame, probs: np.ndarray, covered: np.ndarray, test: Any, k: int) -> float:
+def _end_model(df: pd.DataFrame, probs: np.ndarray, covered: np.ndarray, test: Any) -> float:
     from ..learn.endmodel import EndModel
 
     model = EndModel(text_column="text").fit(df, probs, covered=covered)
@@ -48,7 +48,7 @@ def _weak(df: pd.DataFrame, votes: np.ndarray, y: np.ndarray, test: Any, k: int)
     known = y >= 0                    # the labeled rows keep their labels
     probs[known] = np.eye(k)[y[known]]
     covered = (votes >= 0).any(axis=1) | known
-    return _end_model(df, probs, covered, test, k)
+    return _end_model(df, probs, covered, test)
 
 
 def _votes(table: pd.DataFrame, n_rows: int) -> np.ndarray:
@@ -91,7 +91,7 @@ def run_suggest_bench(sources: Sequence[str | Path], *, sizes: Sequence[int] = (
                 y = np.full(len(gold), -1)
                 y[pick] = gold[pick]
                 onehot = np.eye(k)[gold[pick]]
-                res = {"supervised": _end_model(train.df.iloc[pick], onehot, np.ones(n, bool), test, k)}
+                res = {"supervised": _end_model(train.df.iloc[pick], onehot, np.ones(n, bool), test)}
                 t0 = time.perf_counter()
                 table = suggest_lfs(train.df, y, names)
                 took = time.perf_counter() - t0

@@ -39,7 +39,7 @@ def _need(module: str, extra: str = "anchors") -> Any:
 class _Transductive(BaseLabelModel):
     """Shared fit/predict logic of the transductive wrappers."""
 
-    def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:
+    def _fit(self, votes: np.ndarray, y: np.ndarray | None, k: int) -> None:  # noqa: ARG002 - gold is not used
         self.fit_votes_ = votes.copy()
         probs = self._infer(votes, k)
         covered = (votes >= 0).any(axis=1)

@@ -54,7 +54,7 @@ def outcome_one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
 
 
 def _logits(theta: np.ndarray, offset: np.ndarray, Z: sparse.csr_matrix) -> np.ndarray:
-    """offset + Z @ W + b for ``theta`` = (W.ravel(), b)."""
+    """Return ``offset + Z @ W + b`` for ``theta`` = (W.ravel(), b)."""
     k = offset.shape[1]
     return offset + Z @ theta[:-k].reshape(-1, k) + theta[-k:]
 
@@ -110,8 +110,8 @@ def mix_pattern_counts(P: np.ndarray, keys: np.ndarray, gold_keys: np.ndarray, g
 
 
 def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarray, covered: np.ndarray,
-                      gold: np.ndarray, counts: np.ndarray, seed: int, sigmas: tuple[float | None, ...],
-                      strengths: tuple[float | None, ...]
+                      gold: np.ndarray, counts: np.ndarray, seed: int,
+                      grid: tuple[tuple[float | None, ...], tuple[float | None, ...]]
                       ) -> tuple[tuple[float | None, float | None], tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """((correction scale, pattern prior), held-out posteriors) by 5-fold cross-validation on the
     gold rows. The held-out posteriors of the chosen layers are ``(log P (cells, k), gold label
@@ -121,8 +121,9 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
     ``offset`` is the model's log joint of each gold pattern (a unique (votes, label) pair
     with ``counts`` rows), ``group`` its vote pattern's id and ``covered`` whether any LF
     voted in it (rows without votes are left to the class prior, so the pattern layer
-    skips them). ``None`` in ``sigmas`` or ``strengths`` is "off", which is the first
-    candidate. The caller (``fit_gold_layers``) runs it only on 50 or more gold rows.
+    skips them). ``grid`` is the candidates: correction scales sigma and pattern-prior
+    strengths, each list led by ``None``, "off". The caller (``fit_gold_layers``) runs it
+    only on 50 or more gold rows.
 
     A layer is taken only when held-out gold says so clearly, so that a little gold
     cannot pull the model away from its unsupervised fit: its gain in held-out
@@ -136,6 +137,7 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
     """
     from scipy.stats import norm as _norm
 
+    sigmas, strengths = grid
     k = offset.shape[1]
     rng = np.random.default_rng(seed)
     folds = rng.multinomial(counts.astype(np.int64), np.full(_CV_FOLDS, 1.0 / _CV_FOLDS))  # (n, folds)
@@ -251,7 +253,7 @@ def fit_gold_layers(offset: np.ndarray, patterns: np.ndarray, counts: np.ndarray
     t = 1.0 if temperature is None or temperature == "auto" else float(temperature)
     if (len(sigmas) * len(strengths) > 1 or temperature == "auto") and counts.sum() >= MIN_GOLD_FOR_CORRECTION:
         (sigma, strength), held_out = select_correction(offset, Z, group, covered, gold, counts, seed,
-                                                        sigmas, strengths)
+                                                        (sigmas, strengths))
         if temperature == "auto":
             t = fit_temperature(*held_out)
     layers = GoldLayers(gold_correction=sigma, pattern_prior=strength, temperature=t)

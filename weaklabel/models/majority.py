@@ -45,7 +45,8 @@ class MajorityVote(BaseLabelModel):
     _supports_patterns = True
     is_vote_count = True
 
-    def _fit_patterns(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray | None, k: int) -> None:
+    def _fit_patterns(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray | None,  # noqa: ARG002
+                      k: int) -> None:   # gold: a vote count learns nothing from it
         c = vote_counts(patterns, k)
         decided = c.max(axis=1, keepdims=True)
         winners = (c == decided) & (decided > 0)

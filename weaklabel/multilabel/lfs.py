@@ -49,7 +49,7 @@ class MultiLabelLF(LabelingFunction):
     def __repr__(self) -> str:
         return f"MultiLabelLF({self.name!r}, labels={list(self.labels)})"
 
-    def apply(self, df: pd.DataFrame, *, label_space: Any = None) -> np.ndarray:
+    def apply(self, df: pd.DataFrame, *, label_space: Any = None) -> np.ndarray:  # noqa: ARG002 - LF's signature
         """Where the LF fires: a bool array of shape (n_rows,) (it then votes on ``labels``)."""
         from .._validation import check_columns
 

@@ -129,7 +129,7 @@ class AnswerSession:
         return [self.ids[d] for d in self._audit_set()]
 
     def _mine(self, doc_id: str, annotator: str | None) -> list[Any] | None:
-        """This expert's answer in force for a document (not stale), or None."""
+        """The expert's answer in force for a document (not stale), or None."""
         if annotator is None:
             return None
         cur = self.store.current(self.versions)
@@ -241,8 +241,8 @@ class AnswerSession:
         return True
 
     def progress(self, annotator: str) -> Progress:
-        """This expert's documents answered, the documents answered by anyone, what is left in
-        this expert's queue, and the documents in all."""
+        """The expert's documents answered, the documents answered by anyone, what is left in
+        the expert's queue, and the documents in all."""
         mine, answers, done = self._queue_state(annotator)
         remaining = sum(1 for d in self.ids if d not in done and answers.get(d, 0) < self.project.overlap)
         return Progress(remaining=remaining, mine=len(mine), answered=len(answers), total=len(self.ids))

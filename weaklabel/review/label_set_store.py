@@ -62,7 +62,7 @@ class LabelSetStore(AnswerLog):
         self._order = {name: i for i, name in enumerate(self.labels)}
         self._open(url, project, timeout)
 
-    def _check_answer(self, answer: Any, context: Any = None) -> list[Any]:
+    def _check_answer(self, answer: Any, context: Any = None) -> list[Any]:  # noqa: ARG002 - AnswerLog's
         if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
             raise InputError(f"labels: expected a list of label names, got {type(answer).__name__} {answer!r}; "
                              "pass [] when no label applies")

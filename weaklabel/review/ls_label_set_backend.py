@@ -30,7 +30,7 @@ class LabelSetBackend(AnswerBackend):
         if found:
             self.from_name, self.to_name = found[0], found[1]
 
-    def _predict(self, index: int, data: dict[str, Any], version: str) -> dict[str, Any]:
+    def _predict(self, index: int, data: dict[str, Any], version: str) -> dict[str, Any]:  # noqa: ARG002 - base's
         with self.sess._lock:
             p = self.sess.marginals[index].astype(float)
         # the score: how sure the model is of the whole set (the mean certainty over the labels)

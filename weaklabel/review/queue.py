@@ -1,4 +1,4 @@
-"""Review queue: which items should experts label first?
+"""Review queue: which items experts should label first.
 
 Pure scoring functions (higher = more worth an expert's time) and :func:`rank`,
 which returns ``(row_id, score, reason, source)`` rows, mixes in a small random

@@ -300,7 +300,7 @@ class ReviewSession(Refits, SuggestionReview):
         return None if done is None else done[1]
 
     def progress(self, annotator: str) -> Progress:
-        """This expert's queue left, answers, and agreement with the model; every row labeled."""
+        """The expert's queue left, answers, and agreement with the model; every row labeled."""
         # per keypress: this expert's own events and two SQL counts, never the whole log
         mine = self.store.current_labels_of(annotator)
         mine = mine[mine["source"] != "adjudication"]
@@ -318,7 +318,7 @@ class ReviewSession(Refits, SuggestionReview):
 
     # -- what experts and their lead look at ------------------------------------
     def texts(self) -> pd.Series:
-        """row id (str) -> the item's text (its text column, else its first display column)."""
+        """Map row id (str) -> the item's text (its text column, else its first display column)."""
         col = self.project.text_column or next(iter(self.project.display_columns), None)
         if col is None or col not in self.df.columns:
             return pd.Series(dtype=str)

@@ -197,7 +197,7 @@ class HMM(SeqLabelModel):
 
     def _posteriors(self, log_b: np.ndarray, offsets: np.ndarray,
                     skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
-        """gamma (n_tokens, S), xi (S, S), log-likelihood over every non-empty document (but the
+        """Return gamma (n_tokens, S), xi (S, S), log-likelihood over every non-empty document (but the
         documents ``skip`` marks: their gamma stays 0)."""
         S = log_b.shape[1]
         gamma = np.zeros_like(log_b)

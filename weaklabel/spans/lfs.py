@@ -80,7 +80,7 @@ class SpanDoc:
         return int(self.starts[start]), int(self.ends[end - 1])
 
     def spacy(self, nlp: Language) -> Doc:
-        """This document as a spaCy ``Doc`` over *these* tokens, run through ``nlp``'s pipeline once."""
+        """The document as a spaCy ``Doc`` over *these* tokens, run through ``nlp``'s pipeline once."""
         key = id(nlp)
         if key not in self._spacy:
             from spacy.tokens import Doc
@@ -194,11 +194,11 @@ def gazetteer_lf(name: str, entries: Mapping[str, str] | Iterable[str], *, label
 
 def regex_span_lf(name: str, pattern: str | re.Pattern[str], *, label: str, group: int | str = 0,
                   flags: int = 0) -> SpanLF:
-    """Spans of the tokens each regex match (or its ``group``) touches in the document's text.
+    r"""Spans of the tokens each regex match (or its ``group``) touches in the document's text.
 
     Examples
     --------
-    >>> lf = regex_span_lf("money", r"\\$\\d+(?:\\.\\d+)?", label="MONEY")
+    >>> lf = regex_span_lf("money", r"\$\d+(?:\.\d+)?", label="MONEY")
     >>> lf(SpanDoc.from_tokens(["costs", "$", "3.50", "now"]))    # "$ 3.50" does not match: no space
     []
     >>> lf(SpanDoc.from_text("It costs $3.50 now"))              # spaCy's tokens: $ and 3.50
@@ -268,7 +268,7 @@ def spacy_ner_lf(name: str, nlp: Language, mapping: Mapping[str, str]) -> SpanLF
 
 def followed_by_lf(name: str, first: SpanLF, second: SpanLF, *, label: str, max_gap: int = 0,
                    keep: str = "both") -> SpanLF:
-    """Spans built from two LFs' spans: a span of ``first`` followed, within ``max_gap`` tokens, by a
+    r"""Spans built from two LFs' spans: a span of ``first`` followed, within ``max_gap`` tokens, by a
     span of ``second`` (say, a title followed by a capitalised name).
 
     ``keep``: ``"both"`` labels the whole stretch, ``"second"`` only the second span.
@@ -276,7 +276,7 @@ def followed_by_lf(name: str, first: SpanLF, second: SpanLF, *, label: str, max_
     Examples
     --------
     >>> title = gazetteer_lf("title", ["Dr", "Prof"], label="TITLE")
-    >>> caps = regex_span_lf("caps", r"\\b[A-Z][a-z]+\\b", label="NAME")
+    >>> caps = regex_span_lf("caps", r"\b[A-Z][a-z]+\b", label="NAME")
     >>> doctor = followed_by_lf("doctor", title, caps, label="PER", keep="second")
     >>> doctor(SpanDoc.from_tokens("ask Dr Who today".split()))
     [(2, 3, 'PER')]

@@ -102,7 +102,7 @@ class TokenMajorityVote(SeqLabelModel):
     def __init__(self, *, tie_break_policy: str = "random") -> None:
         self.tie_break_policy = tie_break_policy
 
-    def fit(self, L: SpanMatrix, y: Any = None) -> TokenMajorityVote:
+    def fit(self, L: SpanMatrix, y: Any = None) -> TokenMajorityVote:  # noqa: ARG002 - scikit-learn's fit(X, y)
         if self.tie_break_policy not in TIE_BREAKS:
             raise InputError(f"tie_break_policy: expected one of {TIE_BREAKS}, got {self.tie_break_policy!r}")
         self._set_shape(self._check_input(L, fitting=True))
@@ -155,7 +155,7 @@ class TokenDawidSkene(SeqLabelModel):
         io[ent[:, None] & (io == 0)] = -1
         return io
 
-    def fit(self, L: SpanMatrix, y: Any = None) -> TokenDawidSkene:
+    def fit(self, L: SpanMatrix, y: Any = None) -> TokenDawidSkene:  # noqa: ARG002 - scikit-learn's fit(X, y)
         import warnings
 
         from ..models import DawidSkene, LabelModelWarning

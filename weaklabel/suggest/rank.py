@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -256,7 +256,8 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
         overlap = float(np.asarray(voted)[c.fires].mean()) if c.fires.any() else 0.0
         suggestions.append(Suggestion(c, labels[c.label], n, p, lo, float(c.fires.mean()), overlap, merged=merged))
     suggestions.sort(key=lambda x: -x.lower)      # the re-check by the real LFs can reorder them
-    _cross_validated_gain(suggestions, features, y, k, base, top, n_folds, min_support, random_state, skip, labels)
+    _cross_validated_gain(suggestions, lambda y_fit: _select(features, y_fit, k, top, min_support, skip, labels),
+                          y, k, base, n_folds, random_state)
     table = pd.DataFrame([{"name": s.name, "rule": s.describe().split(": ", 1)[1], "label": s.label_name, "n": s.n,
                            "precision": s.precision, "lower": s.lower, "coverage": s.coverage,
                            "overlap": s.overlap, "gain": s.gain, "folds": s.folds, "merged": s.merged}
@@ -265,9 +266,12 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
     return table
 
 
-def _cross_validated_gain(suggestions: list[Suggestion], features: Features, y: np.ndarray, k: int,
-                          base: np.ndarray, top: int, n_folds: int, min_support: int, random_state: int,
-                          exclude: frozenset[str], labels: Sequence[str]) -> None:
+def _cross_validated_gain(suggestions: list[Suggestion],
+                          select: Callable[[np.ndarray], list[tuple[Candidate, int, float, float, list[str]]]],
+                          y: np.ndarray, k: int, base: np.ndarray, n_folds: int, random_state: int) -> None:
+    """Each suggestion's ``gain``: mined again (``select``) on the labeled rows outside each fold,
+    the label model's accuracy on the fold's rows with it minus without it, averaged over the
+    folds that picked it (``folds``)."""
     labeled = np.flatnonzero(y >= 0)
     fold = np.random.default_rng(random_state).permutation(labeled.size) % n_folds
     gains: dict[tuple[Any, ...], list[float]] = {}
@@ -275,7 +279,7 @@ def _cross_validated_gain(suggestions: list[Suggestion], features: Features, y: 
         held = labeled[fold == f]
         y_fit = y.copy()
         y_fit[held] = -1
-        picked = _select(features, y_fit, k, top, min_support, exclude, labels)
+        picked = select(y_fit)
         cols = [np.where(c.fires, c.label, -1) for c, *_ in picked]
         full = np.column_stack([base, *cols]) if cols else base
         acc_all = _accuracy(full, y_fit, held, y, k)

@@ -128,7 +128,8 @@ class LabelModel(BaseLabeler):
             self.warmup_steps = int(warm["warmup_steps"])
 
     # -- fitting ----------------------------------------------------------------
-    def fit(self, L_train: np.ndarray, Y_dev: Any = None, class_balance: Any = None, progress_bar: bool = True,
+    def fit(self, L_train: np.ndarray, Y_dev: Any = None, class_balance: Any = None,
+            progress_bar: bool = True,  # noqa: ARG002 - Snorkel's signature; the fit is too quick for a bar
             gold: Any = None, **kwargs: Any) -> LabelModel:
         """Learn LF accuracies from ``L_train`` without gold.
 
