@@ -132,6 +132,16 @@ def _bench_decide(args: argparse.Namespace) -> int:
     return _emit(res, args)
 
 
+def _bench_store(args: argparse.Namespace) -> int:
+    from ..bench.store import run_store_bench
+
+    try:
+        writers = [int(w) for w in args.writers.split(",")]
+    except ValueError:
+        raise UsageError(f"--writers expects counts like 1,4, got {args.writers!r}") from None
+    return _emit(run_store_bench(args.labels, writers, repeat=args.repeat, folder=args.dir), args)
+
+
 def _bench_label_studio(args: argparse.Namespace) -> int:
     from ..bench.label_studio import run_label_studio_bench
 
@@ -265,6 +275,7 @@ def _bench_apply(args: argparse.Namespace) -> int:
 
 BENCHES: dict[str, Callable[[argparse.Namespace], int]] = {
     "decide": _bench_decide,
+    "store": _bench_store,
     "label-studio": _bench_label_studio,
     "app": _bench_app,
     "suggest": _bench_suggest,
@@ -407,6 +418,13 @@ def add_parser(sub: Any) -> None:
     b.add_argument("--decisions", type=positive_int, default=200)
     b.add_argument("--prior-events", type=int, default=100_000)
     b.add_argument("--store", help="a database URL (postgresql+psycopg://...); default: SQLite in a temp folder")
+    b.add_argument("--json", help="also write the results here")
+    b = bsub.add_parser("store", help="expert labels a second into the SQLite label store, 1 and 4 writer "
+                                      "processes at once, vs raw sqlite3 with the same durability")
+    b.add_argument("--labels", type=positive_int, default=300, help="labels per writer per run")
+    b.add_argument("--writers", default="1,4", help="writer counts, comma-separated")
+    b.add_argument("--repeat", type=positive_int, default=5, help="timed runs per side, interleaved")
+    b.add_argument("--dir", help="where the databases go (default: the temp folder); fsync's cost is the disk's")
     b.add_argument("--json", help="also write the results here")
     b = bsub.add_parser("fit", help="label-model fit+predict on synthetic 1M/10M-row matrices vs Snorkel")
     b.add_argument("--problems", default="1000000x10x2,1000000x50x2,1000000x10x4,1000000x50x4,10000000x50x2",
