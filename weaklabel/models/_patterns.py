@@ -128,7 +128,8 @@ def nested_pairs(patterns: np.ndarray, counts: np.ndarray, unipolar: np.ndarray)
     broader = (n[None, :] > n[:, None]) | ((n[None, :] == n[:, None]) & (idx[None, :] > idx[:, None]))
     ok = contained & broader & (n[:, None] >= NEST_MIN_ROWS) & np.asarray(unipolar)[None, :]
     # b's class (it is one-class) must differ from a's main class
-    main = np.stack([((patterns == c) * np.asarray(counts)[:, None]).sum(axis=0)
+    w = np.asarray(counts, dtype=np.float64)       # a matvec per class, not an (n, m) float temporary
+    main = np.stack([w @ (patterns == c).astype(np.float64)
                      for c in range(max(int(patterns.max()) + 1, 1))], axis=1).argmax(axis=1)
     ok &= main[:, None] != main[None, :]
     np.fill_diagonal(ok, False)
