@@ -187,6 +187,7 @@ def _warn_faults(report: ApplyReport) -> None:
 
 
 def report_misses(lf_list: list[LabelingFunction], report: ApplyReport) -> list[int]:
+    """Columns of the LFs that missed the vote cache and ran without a fault: the ones to cache now."""
     missed = set(report.cache_misses)
     return [j for j, lf in enumerate(lf_list) if lf.name in missed and not report.faults.get(lf.name)]
 

@@ -89,6 +89,7 @@ class ApplyReport:
     cache_misses: list[str] = field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
+        """Seconds and faults per LF (and whether the cache served it), one row per LF."""
         frame = pd.DataFrame({"seconds": pd.Series(self.seconds), "faults": pd.Series(self.faults)})
         if self.cache_hits or self.cache_misses:
             frame["cached"] = [name in self.cache_hits for name in frame.index]
@@ -149,18 +150,22 @@ class LabelMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(rows, LFs)."""
         return self.votes.shape
 
     @property
     def n_rows(self) -> int:
+        """Rows (items)."""
         return self.votes.shape[0]
 
     @property
     def n_lfs(self) -> int:
+        """Labeling functions (columns)."""
         return self.votes.shape[1]
 
     @property
     def cardinality(self) -> int | None:
+        """Classes in the label space, None without one."""
         return self.label_space.cardinality if self.label_space is not None else None
 
     def __len__(self) -> int:
@@ -215,6 +220,7 @@ class LabelMatrix:
         return self.votes[:, self.lf_index(lf)]
 
     def lf_index(self, lf: str | int) -> int:
+        """Column of an LF given by name or index (negative counts from the end)."""
         if isinstance(lf, (int, np.integer)) and not isinstance(lf, bool):
             if not -self.n_lfs <= lf < self.n_lfs:
                 raise InputError(f"lf: index {lf} outside 0..{self.n_lfs - 1}")

@@ -209,6 +209,7 @@ _NOTE_KEYS = """<script>
 
 
 def main() -> None:
+    """Render the review app's page for the signed-in expert (Streamlit runs it on every interaction)."""
     st.set_page_config(page_title="weaklabel review", layout="wide")
     # our own fixed CSS, no data in it: the running indicator's Stop button would flicker at
     # every keypress (decisions are quick reruns)

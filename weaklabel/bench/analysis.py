@@ -50,6 +50,7 @@ def run_analysis_bench(n_rows: int = 1_000_000, n_lfs: int = 50, k: int = 2, *, 
 
 
 def format_result(r: dict[str, Any]) -> str:
+    """The analysis bench's result as report lines."""
     from ._timing import describe
 
     lines = [f"bench analysis: lf_summary with gold on {r['rows']:,} rows x {r['lfs']} LFs (k={r['classes']}); both "

@@ -53,15 +53,19 @@ class SessionPlan:
 
     @property
     def names(self) -> list[str]:
+        """The experts' names, one per signed-in page."""
         return [f"expert-{chr(ord('a') + i)}" for i in range(self.experts)]
 
     def undo_at(self, i: int) -> bool:
+        """Whether decision ``i`` first undoes the one before."""
         return bool(self.undo_every) and i % self.undo_every == self.undo_every - 1
 
     def double_at(self, i: int) -> bool:
+        """Whether decision ``i`` presses Enter twice."""
         return bool(self.double_every) and i % self.double_every == self.double_every - 1
 
     def reload_at(self, i: int) -> bool:
+        """Whether the first expert's page reloads after decision ``i``."""
         return self.reload and i == self.decisions // 2
 
 

@@ -58,6 +58,7 @@ def bench_texts(n_rows: int, *, seed: int = 0) -> tuple[pd.DataFrame, str]:
 
 
 def weaklabel_lfs() -> list[Any]:
+    """The bench's 10 keyword and regex LFs, as weaklabel templates."""
     out = []
     for name, kind, pat, label in SPECS:
         if kind == "keyword":
@@ -115,6 +116,7 @@ def run_apply_bench(n_rows: int = 100_000, *, repeat: int = 5) -> dict[str, Any]
 
 
 def format_result(r: dict[str, Any]) -> str:
+    """The apply bench's result as report lines."""
     from ._timing import describe
 
     lines = [f"bench apply: {r['lfs']} keyword/regex LFs x {r['rows']:,} rows ({r['text']}); both sides warmed up "

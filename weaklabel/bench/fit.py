@@ -76,6 +76,7 @@ def _worker(n: int, m: int, k: int, model_name: str, with_balance: bool = False)
 
 def run_one(n: int, m: int, k: int, model_name: str, *, with_balance: bool = False,
             timeout: float = 3600) -> dict[str, Any]:
+    """One fit+predict run of ``model_name`` on an (n, m, k) problem, in a fresh process (its own peak RSS)."""
     code = ("import json, sys; from weaklabel.bench.fit import _worker; "
             f"print(json.dumps(_worker({n}, {m}, {k}, {model_name!r}, {with_balance!r})))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)

@@ -60,6 +60,7 @@ class DefaultThenCRF:
     needs_tokens = True
 
     def fit(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> DefaultThenCRF:
+        """Fit the default sequence model on the votes, then the CRF on its spans."""
         from ..spans.default import SeqLabelModelDefault
         from ..spans.endmodel import SpanCRF
 
@@ -68,6 +69,7 @@ class DefaultThenCRF:
         return self
 
     def predict_spans(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> list[list[Span]]:
+        """The CRF's spans per document."""
         return self.crf_.predict_spans(tokens, L)
 
 
@@ -78,6 +80,7 @@ class SkweakHMM:
     needs_tokens = True
 
     def fit(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> SkweakHMM:
+        """Fit skweak's HMM on the LFs' spans."""
         try:
             from skweak.generative import HMM as _SkHMM
         except ImportError as e:
@@ -109,6 +112,7 @@ class SkweakHMM:
         return docs
 
     def predict_spans(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> list[list[Span]]:
+        """The spans of skweak's HMM, per document."""
         return [[(s.start, s.end, s.label_) for s in self.model_(doc).spans["hmm"]]
                 for doc in self._docs(L, tokens)]
 

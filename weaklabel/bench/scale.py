@@ -78,6 +78,8 @@ def _child_out_of_core(path: str, n_lfs: int, out: str, chunksize: int) -> dict[
 
 
 def out_of_core(n_rows: int, n_lfs: int, chunksize: int) -> dict[str, Any]:
+    """Apply, fit and label ``n_rows`` x ``n_lfs`` out of core in chunks of ``chunksize``: seconds,
+    rows a second, peak memory."""
     with tempfile.TemporaryDirectory(prefix="weaklabel-bench-") as tmp:
         path = Path(tmp) / "big.parquet"
         t0 = time.perf_counter()
@@ -135,6 +137,7 @@ def _rowwise_lfs(n: int, edited: int | None = None) -> list[Any]:
 
 
 def cached_reapply(n_rows: int = 200_000, n_lfs: int = 10) -> dict[str, Any]:
+    """Re-apply an unchanged suite with the vote cache, against the first apply."""
     rng = np.random.default_rng(1)
     df = pd.DataFrame({f"x{c}": rng.normal(size=n_rows) for c in range(N_COLS)})
     with tempfile.TemporaryDirectory(prefix="weaklabel-cache-") as cache:
@@ -150,6 +153,7 @@ def cached_reapply(n_rows: int = 200_000, n_lfs: int = 10) -> dict[str, Any]:
 
 
 def parallel_rowwise(n_rows: int = 200_000, n_lfs: int = 10) -> dict[str, Any]:
+    """Row-wise LFs on one process and on every core, with the votes compared."""
     rng = np.random.default_rng(2)
     df = pd.DataFrame({f"x{c}": rng.normal(size=n_rows) for c in range(N_COLS)})
     lfs = _rowwise_lfs(n_lfs)

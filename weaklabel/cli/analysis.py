@@ -152,6 +152,7 @@ def _slice_tables(spec: str, L: Any, data: pd.DataFrame, gold: Any, model: Any) 
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    """``weaklabel compare``: LF suites side by side on one data set."""
     from ..analysis.compare import compare_suites
 
     table = compare_suites(args.suites, args.data, split=args.split, eval_split=args.eval_split,

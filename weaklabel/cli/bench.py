@@ -16,6 +16,7 @@ from ._render import markdown as _markdown
 
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
+    """``weaklabel benchmark``: label models side by side on benchmark folders and label matrices."""
     from ..bench import harness as benchmark
 
     if args.gold_curve:

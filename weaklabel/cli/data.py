@@ -7,6 +7,7 @@ from typing import Any
 
 
 def cmd_data(args: argparse.Namespace) -> int:
+    """``weaklabel data``: list, fetch or locate the benchmark data sets."""
     from ..io.fetch import MANIFEST, SOURCES, data_home, fetch, verify
 
     if args.data_command == "list":
@@ -26,6 +27,7 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: Any) -> None:
+    """Register ``data``."""
     p = sub.add_parser("data", help="fetch benchmark datasets (youtube, sms, trec, raw UCI collections)")
     p.set_defaults(handler=cmd_data)
     dsub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")

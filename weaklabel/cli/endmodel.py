@@ -39,6 +39,7 @@ def _weak_labels(args: argparse.Namespace, steps: Steps) -> tuple[Any, pd.DataFr
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    """``weaklabel train``: an end model on a run's probabilistic labels."""
     from ..learn.endmodel import EndModel, save_model
     from ..pipeline import load_eval_items
 
@@ -67,6 +68,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_issues(args: argparse.Namespace) -> int:
+    """``weaklabel issues``: the rows whose label a text model doubts most."""
     import numpy as np
 
     from ..learn.quality import find_label_issues

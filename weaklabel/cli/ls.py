@@ -72,6 +72,7 @@ def _ls_project(api: Any, proj: Any, sess: Any, url: str, title: str, *, create:
 
 
 def cmd_ls(args: argparse.Namespace) -> int:
+    """``weaklabel ls``: push to, pull from and serve Label Studio."""
     from ..io import labelstudio
     from ..io.ls_api import LabelStudioAPI
     from ..review.project import Project
@@ -268,6 +269,7 @@ def _serve_documents(proj: Any, args: argparse.Namespace, secret: str) -> int:
 
 
 def add_parser(sub: Any) -> None:
+    """Register ``ls``."""
     p = sub.add_parser("ls", help="Label Studio: push tasks, pull annotations, serve the model as ML backend")
     p.set_defaults(handler=cmd_ls)
     lsub = p.add_subparsers(dest="ls_command", required=True, metavar="ACTION")

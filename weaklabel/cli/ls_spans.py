@@ -57,6 +57,7 @@ def _data(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def cmd_push_spans(args: argparse.Namespace) -> int:
+    """``weaklabel ls push`` on a span project: documents with the model's spans as predictions."""
     from ..io import labelstudio_spans as lss
     from ..io.ls_api import LabelStudioError
     from ..spans import SeqLabelModelDefault
@@ -99,6 +100,7 @@ def cmd_push_spans(args: argparse.Namespace) -> int:
 
 
 def cmd_pull_spans(args: argparse.Namespace) -> int:
+    """``weaklabel ls pull`` on a span project: annotated spans into the span store."""
     from ..io import labelstudio_spans as lss
 
     split, store = _data(args)

@@ -33,6 +33,7 @@ COMMAND_GROUPS = (cli_pipeline, cli_analysis, cli_endmodel, cli_review, cli_acco
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``weaklabel`` command's parser, every command group registered."""
     parser = argparse.ArgumentParser(
         prog="weaklabel", description="weaklabel: labeling functions -> label model -> probabilistic labels, "
                                       "expert review, benchmarks.")
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``weaklabel`` command; returns its exit code (1 for an error, 2 for a usage error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     from . import _render

@@ -49,6 +49,7 @@ def _score_lines(split: str, sc: dict[str, float]) -> str:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
+    """``weaklabel cache clear``: remove the vote cache's columns."""
     from ..cache import VoteCache
 
     print(f"Removed {VoteCache(args.cache).clear()} cached vote columns from {args.cache}")
@@ -56,6 +57,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """``weaklabel run``: apply, fit and write the labels."""
     from ..pipeline import run
     from ..review.project import engine_settings
 
@@ -100,6 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """``weaklabel demo``: the main job on the embedded breast-cancer data."""
     from ..pipeline import run
 
     print("weaklabel demo: 10 threshold LFs (weaklabel/demo.py) label scikit-learn's breast-cancer data\n")
@@ -109,6 +112,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def suite_and_items(args: argparse.Namespace) -> tuple[Any, pd.DataFrame, np.ndarray | None]:
+    """The suite ``--lfs`` names and the items ``--data`` names, with their gold if any."""
     from ..io.suite import load_suite
     from ..pipeline import load_items
 
@@ -119,6 +123,7 @@ def suite_and_items(args: argparse.Namespace) -> tuple[Any, pd.DataFrame, np.nda
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
+    """``weaklabel apply``: the label matrix and its LF summary."""
     from ..analysis import lf_summary
     from ..apply import apply_lfs
 
@@ -188,6 +193,7 @@ def _read_gold(path: str, L: Any) -> Any:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
+    """``weaklabel fit``: a label model on a saved label matrix."""
     from ..analysis import label_counts
     from ..io.tables import write_labels
     from ..pipeline import load_run_matrix, model_with_balance

@@ -15,6 +15,7 @@ from ._render import print_records
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """``weaklabel init``: write a review project file."""
     from .._atomic import check_out_file
     from ..review.project import Project
 
@@ -59,6 +60,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_queue(args: argparse.Namespace) -> int:
+    """``weaklabel queue``: the items experts should label first."""
     from ..review.project import Project
     from ..review.session import ReviewSession
 
@@ -81,6 +83,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 
 def cmd_labels(args: argparse.Namespace) -> int:
+    """``weaklabel labels``: import, export and inspect expert labels."""
     from ..review.project import Project
 
     proj = Project.load(args.project)
@@ -174,6 +177,7 @@ def _is_label_studio_export(path: str) -> bool:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    """``weaklabel app``: serve the review app."""
     import importlib.util
     import os
 

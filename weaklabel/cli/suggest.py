@@ -9,6 +9,7 @@ from ..exceptions import InputError
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    """``weaklabel suggest``: LFs mined from the labeled rows, ranked, optionally written as code."""
     from ..apply import apply_lfs
     from ..review.project import Project
     from ..suggest import SuggestionLog, suggest_lfs, write_suggestions
@@ -76,6 +77,7 @@ def _suggest_label_sets(proj: Any, args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: Any) -> None:
+    """Register ``suggest``."""
     p = sub.add_parser("suggest", help="suggest LFs from the project's expert labels (keywords, shapes), with "
                                        "their evidence; --out writes them as Python")
     p.set_defaults(handler=cmd_suggest)

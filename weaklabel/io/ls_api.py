@@ -116,6 +116,7 @@ class LabelStudioAPI:
         return [p for p in items or [] if isinstance(p, dict) and p.get("title") == title]
 
     def create_project(self, title: str, label_config: str, description: str = "") -> dict[str, Any]:
+        """Create a project with ``label_config``; returns Label Studio's record of it."""
         out = self._call("POST", "/api/projects", {"title": title, "label_config": label_config,
                                                    "description": description})
         if not isinstance(out, dict) or "id" not in out:
@@ -164,6 +165,7 @@ class LabelStudioAPI:
                 pass
 
     def import_tasks(self, project_id: int, tasks: list[dict[str, Any]]) -> None:
+        """Import ``tasks`` into a project."""
         if tasks:
             self._call("POST", f"/api/projects/{project_id}/import", tasks)
 

@@ -39,6 +39,7 @@ class WrenchSplit:
 
     @property
     def y(self) -> np.ndarray:
+        """Gold labels (-1 where the split has none)."""
         return self.df["label"].to_numpy()
 
 

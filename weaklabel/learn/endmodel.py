@@ -152,6 +152,7 @@ class EndModel:
         return out
 
     def predict(self, df: pd.DataFrame) -> np.ndarray:
+        """The most likely class of each row."""
         return self.predict_proba(df).argmax(axis=1)
 
     def score(self, df: pd.DataFrame, y: Any, *, metrics: Sequence[str] = ("accuracy",)) -> dict[str, float]:

@@ -208,6 +208,7 @@ class LabelModel(DawidSkene):
         return super()._predict_proba(mask_nested(votes, getattr(self, "nested_", np.empty((0, 2), np.int64))))
 
     def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-class log terms of one row's votes (prior, then each LF), nested rules masked as in the fit."""
         self._check_fitted()
         row = mask_nested(np.asarray(votes_row, dtype=np.int64)[None, :], self.nested_)[0]
         return super().explain_terms(row)

@@ -22,6 +22,7 @@ def is_multilabel_folder(path: str | os.PathLike[str]) -> bool:
 
 
 def read_labels(folder: str | os.PathLike[str]) -> list[str]:
+    """The label names in ``labels.txt``'s order."""
     path = Path(folder) / "labels.txt"
     if not path.is_file():
         raise DatasetNotFoundError(f"{folder}: no labels.txt naming the labels")

@@ -58,14 +58,17 @@ class MultiLabelMatrix:
 
     @property
     def n_rows(self) -> int:
+        """Items."""
         return int(self.votes.shape[0])
 
     @property
     def n_lfs(self) -> int:
+        """Labeling functions."""
         return len(self.lf_names)
 
     @property
     def n_labels(self) -> int:
+        """Labels."""
         return len(self.labels)
 
     def _fold(self, sign: int) -> np.ndarray:

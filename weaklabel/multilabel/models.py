@@ -144,6 +144,7 @@ class AnyVote(_Rule):
     """
 
     def predict_proba(self, L: MultiLabelMatrix) -> np.ndarray:
+        """1 where some LF voted for the label, else 0."""
         return any_vote(self._check(L))
 
 
@@ -152,6 +153,7 @@ class OneVsRestMajority(_Rule):
     on other labels only counts against it); 0 where no LF fired."""
 
     def predict_proba(self, L: MultiLabelMatrix) -> np.ndarray:
+        """Per label, its share of the votes of the LFs that fired on the row."""
         L = self._check(L)
         P = np.zeros((L.n_rows, L.n_labels))
         for l_ in range(L.n_labels):
@@ -182,6 +184,7 @@ class OneVsRest(_MultiLabelBase):
         self.thresholds = thresholds
 
     def fit(self, L: MultiLabelMatrix, Y: Any = None) -> OneVsRest:
+        """Fit one single-label model per label on its one-vs-rest votes."""
         import warnings
 
         from ..models import LabelModelWarning
@@ -204,6 +207,7 @@ class OneVsRest(_MultiLabelBase):
         return self
 
     def predict_proba(self, L: MultiLabelMatrix) -> np.ndarray:
+        """Per label, the positive class's probability from its model."""
         L = self._check(L)
         P = np.zeros((L.n_rows, L.n_labels))
         for l_, m in enumerate(self.models_):

@@ -104,6 +104,7 @@ class Throttle:
             return max(mine, crowd)
 
     def failed(self, client: str, now: float | None = None) -> None:
+        """Record a wrong secret from ``client`` (and lock it out past the limit)."""
         now = time.monotonic() if now is None else now
         with self._lock:
             if self.total is not None:
@@ -167,6 +168,7 @@ class AccessPolicy:
 
     @property
     def required(self) -> bool:
+        """Whether experts must sign in with a secret (a token, accounts or a proxy header)."""
         return bool(self.token or self.users or self.proxy_header)
 
     def proxy_identity(self, store: Any, headers: Mapping[str, str], peer: str | None) -> str:

@@ -60,6 +60,7 @@ def _fit(state: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
+    """The refit worker process's loop (``python -m``): fit what the session sends, send back the result."""
     from .refit import serve
 
     serve(_fit)

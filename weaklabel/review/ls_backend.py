@@ -71,6 +71,7 @@ class Backend:
         self.since_refit = 0
 
     def health(self) -> dict[str, Any]:
+        """Label Studio's health check."""
         return {"status": "UP", "model_class": "weaklabel", "model_version": self.sess.model_version}
 
     def configure(self, label_config: Any) -> None:
@@ -107,6 +108,7 @@ class Backend:
                          cache=None).votes[0]
 
     def predict(self, tasks: list[dict[str, Any]]) -> dict[str, Any]:
+        """Predictions for Label Studio's tasks: the class, its probability and the LF votes."""
         version = f"weaklabel-{self.sess.model_version}"
         results = []
         with self.lock:
@@ -337,6 +339,7 @@ class BackendServer:
         self._serving, self._stopped = threading.Event(), threading.Event()
 
     def serve_forever(self) -> None:
+        """Serve until :meth:`shutdown`."""
         self._serving.set()
         try:
             self._srv.run()

@@ -154,6 +154,7 @@ class Project:
 
     @property
     def store_url(self) -> str:
+        """The label store's database URL (a relative SQLite path is read from the project's folder)."""
         from ._store_schema import default_url
 
         if not self.store:
@@ -177,6 +178,7 @@ class Project:
                              f"(kind = \"classes\"); on a {self.kind!r} project use {works}")
 
     def suite(self) -> LFSuite:
+        """The project's LF suite, with the accepted suggested LFs added."""
         from ..io.suite import load_suite
 
         self._classes_only()
@@ -215,6 +217,7 @@ class Project:
         return read_text_file(path, "guidelines")
 
     def open_store(self) -> ExpertLabelStore:
+        """Open (or create) the project's label store."""
         from .store import ExpertLabelStore
 
         return ExpertLabelStore(self.store_url, project=self.name, label_space=self.suite().labels)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 def issue_scores(df: pd.DataFrame, text_column: str | None, probs: np.ndarray,
                   y: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+    """A text model's doubt about each row's label under ``probs`` (expert labels where known), or None and why not."""
     from ..learn.quality import label_issue_scores
 
     weak = np.where(y >= 0, y, probs_to_preds(probs, tie_break_policy="random"))
@@ -184,9 +185,11 @@ class Refits:
         _issue_scores: np.ndarray | None
         _issue_error: str | None
 
-        def expert_gold(self) -> np.ndarray: ...
+        def expert_gold(self) -> np.ndarray:
+            """Expert gold per row (-1 where none); provided by the session."""
 
-        def fit_labels(self, y: np.ndarray | None = None) -> tuple[np.ndarray, bool]: ...
+        def fit_labels(self, y: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+            """The labels the model fits to; provided by the session."""
 
     def refit(self) -> RefitInfo:
         """Refit the label model and re-rank, now (see :meth:`_fit_snapshot` for what trains it).
@@ -334,6 +337,7 @@ class RefitProcess:
 
     @property
     def alive(self) -> bool:
+        """Whether the worker process still runs."""
         return self._proc.poll() is None
 
     def run(self) -> dict[str, Any]:
@@ -349,6 +353,7 @@ class RefitProcess:
         return payload
 
     def close(self) -> None:
+        """Stop the worker process."""
         self._finalizer()
 
 
@@ -397,6 +402,7 @@ def _fit_classes(state: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any]
 
 
 def main() -> None:
+    """The refit worker process's loop (``python -m``): fit what the session sends, send back the result."""
     serve(_fit_classes)
 
 

@@ -83,6 +83,7 @@ class ReviewSession(Refits, SuggestionReview):
 
     # -- model ------------------------------------------------------------
     def expert_gold(self) -> np.ndarray:
+        """Expert gold per row, the labels in force (-1 where none)."""
         return self.store.gold_array(self.L.row_ids, policy="adjudicated")
 
     def sampled_gold(self, y: np.ndarray | None = None) -> np.ndarray:
@@ -124,6 +125,7 @@ class ReviewSession(Refits, SuggestionReview):
 
     # -- queue ------------------------------------------------------------
     def queue(self, n: int | None = None, strategy: str | None = None) -> pd.DataFrame:
+        """The review queue: the items to label first, with why, best first."""
         counts = self.store.label_counts()
         weights = conflict_weights(self.model, self.labels.cardinality)
         strategy = self._strategy(strategy)
@@ -283,6 +285,7 @@ class ReviewSession(Refits, SuggestionReview):
         return None
 
     def skip(self, row_id: Any, annotator: str, *, seen_after: int | None = None) -> None:
+        """Skip an item for ``annotator`` (refused if they decided it since it was shown)."""
         self._check_fresh(row_id, annotator, seen_after)
         self.store.skip(row_id, annotator)
 

@@ -183,6 +183,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
 
     @property
     def schema_version(self) -> int:
+        """The store's schema version."""
         sa = self._sa
         with self.engine.connect() as c:
             return int(c.execute(sa.select(self._meta.c.value).where(self._meta.c.key == "schema_version")).scalar())

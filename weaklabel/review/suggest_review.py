@@ -50,16 +50,21 @@ class SuggestionReview:
         _votes_digest: Any
         _worker_process: RefitProcess | None
 
-        def expert_gold(self) -> np.ndarray: ...
+        def expert_gold(self) -> np.ndarray:
+            """Expert gold per row; provided by the session."""
 
-        def wait_for_refit(self, timeout: float | None = None) -> None: ...
+        def wait_for_refit(self, timeout: float | None = None) -> None:
+            """Wait until a running refit is done; provided by the session."""
 
-        def refit(self) -> RefitInfo: ...
+        def refit(self) -> RefitInfo:
+            """Refit now; provided by the session."""
 
-        def refit_in_background(self) -> bool: ...
+        def refit_in_background(self) -> bool:
+            """Refit in the background; provided by the session."""
 
     @property
     def suggestion_log(self) -> SuggestionLog:
+        """The experts' accept and reject decisions on suggested LFs, in the project's store."""
         log = getattr(self, "_suggestion_log", None)
         if log is None:
             from ..suggest.decisions import SuggestionLog
@@ -69,6 +74,7 @@ class SuggestionReview:
 
     @property
     def text_column(self) -> str:
+        """The column suggestions are mined from."""
         return self.project.text_column or "text"
 
     def suggestions(self, top: int = 10) -> pd.DataFrame:

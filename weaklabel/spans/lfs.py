@@ -107,6 +107,7 @@ class SpanLF:
         self.labels = tuple(labels)
 
     def __call__(self, doc: SpanDoc) -> list[Span]:
+        """The LF's spans in ``doc``."""
         out = []
         for item in self.fn(doc) or ():
             try:

@@ -65,14 +65,17 @@ class SpanMatrix:
     # -- shape ------------------------------------------------------------
     @property
     def n_docs(self) -> int:
+        """Documents."""
         return int(self.doc_offsets.size - 1)
 
     @property
     def n_tokens(self) -> int:
+        """Tokens over all documents."""
         return int(self.doc_offsets[-1])
 
     @property
     def n_lfs(self) -> int:
+        """Labeling functions."""
         return len(self.lf_names)
 
     @property
@@ -81,6 +84,7 @@ class SpanMatrix:
         return bio_tag_names(self.types)
 
     def doc_lengths(self) -> np.ndarray:
+        """Tokens per document."""
         return np.diff(self.doc_offsets)
 
     # -- construction -----------------------------------------------------

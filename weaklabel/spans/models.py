@@ -65,9 +65,11 @@ class SeqLabelModel(Estimator):
         self.tags_ = (["O", *L.types] if self._io_output else bio_tag_names(L.types))
 
     def fit(self, L: SpanMatrix, y: Any = None) -> SeqLabelModel:
+        """Fit on the span votes ``L``; returns self."""
         raise NotImplementedError
 
     def predict_proba(self, L: SpanMatrix) -> np.ndarray:
+        """Per token, the probability of each tag."""
         raise NotImplementedError
 
     def predict(self, L: SpanMatrix) -> np.ndarray:
@@ -103,12 +105,14 @@ class TokenMajorityVote(SeqLabelModel):
         self.tie_break_policy = tie_break_policy
 
     def fit(self, L: SpanMatrix, y: Any = None) -> TokenMajorityVote:  # noqa: ARG002 - scikit-learn's fit(X, y)
+        """Check the votes and learn the tag names; majority vote has nothing else to fit."""
         if self.tie_break_policy not in TIE_BREAKS:
             raise InputError(f"tie_break_policy: expected one of {TIE_BREAKS}, got {self.tie_break_policy!r}")
         self._set_shape(self._check_input(L, fitting=True))
         return self
 
     def predict_proba(self, L: SpanMatrix) -> np.ndarray:
+        """Per token, each tag's share of the votes."""
         L = self._check_input(L)
         C = io_counts(L)
         ent = C[:, 1:].sum(axis=1) > 0
@@ -156,6 +160,7 @@ class TokenDawidSkene(SeqLabelModel):
         return io
 
     def fit(self, L: SpanMatrix, y: Any = None) -> TokenDawidSkene:  # noqa: ARG002 - scikit-learn's fit(X, y)
+        """Fit a Dawid-Skene model over the tokens' tags."""
         import warnings
 
         from ..models import DawidSkene, LabelModelWarning
@@ -172,6 +177,7 @@ class TokenDawidSkene(SeqLabelModel):
         return self
 
     def predict_proba(self, L: SpanMatrix) -> np.ndarray:
+        """Per token, the probability of each tag."""
         L = self._check_input(L)
         votes = self._token_votes(L)
         P = self.model_.predict_proba(votes)

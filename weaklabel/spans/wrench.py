@@ -56,6 +56,7 @@ def is_seq_folder(folder: str | os.PathLike[str]) -> bool:
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
+    """The set's ``meta.json``: LF names, entity types and the LFs WRENCH scores with."""
     path = folder / "meta.json"
     if not path.is_file():
         raise DatasetNotFoundError(f"{folder}: no meta.json (a sequence set names its LFs and entity_types there)")

@@ -49,6 +49,7 @@ class Suggestion:
 
     @property
     def name(self) -> str:
+        """The LF's name."""
         return self.candidate.name
 
     def rule(self) -> Rule:
@@ -59,6 +60,7 @@ class Suggestion:
                             f"labeled rows; fires on {self.coverage:.1%} of rows{gain}"}
 
     def describe(self) -> str:
+        """``name: rule -> class``, one line."""
         return f"{self.name}: {_what(self.candidate)!r} -> {self.label_name}"
 
 

@@ -184,5 +184,6 @@ class lambda_mapper:  # noqa: N801 - Snorkel's name
         self.memoize_key = memoize_key
 
     def __call__(self, f: Callable[[DataPoint], DataPoint | None]) -> LambdaMapper:
+        """Wrap ``f`` as a :class:`LambdaMapper`."""
         return self._cls(name=self.name or f.__name__, f=f, pre=self.pre, memoize=self.memoize,
                          memoize_key=self.memoize_key)

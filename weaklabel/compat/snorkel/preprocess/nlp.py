@@ -62,6 +62,7 @@ class SpacyPreprocessor(Mapper):
         self._nlp = load_spacy(language, disable)
 
     def run(self, text: str) -> FieldMap:  # type: ignore[override]
+        """Parse ``text`` with spaCy; the field map holds its ``Doc``."""
         return {"doc": self._nlp(text)}
 
 

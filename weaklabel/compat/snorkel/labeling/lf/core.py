@@ -74,6 +74,7 @@ class labeling_function:  # noqa: N801 - Snorkel's name
         self.pre = pre
 
     def __call__(self, f: Callable[..., int]) -> LabelingFunction:
+        """Wrap ``f`` as a :class:`LabelingFunction`."""
         return LabelingFunction(name=self.name or f.__name__, f=f, resources=self.resources, pre=self.pre)
 
 

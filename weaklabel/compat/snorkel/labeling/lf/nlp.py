@@ -94,6 +94,7 @@ class base_nlp_labeling_function(labeling_function):  # noqa: N801 - Snorkel's n
         self.disable, self.memoize, self.memoize_key, self.gpu = disable, memoize, memoize_key, gpu
 
     def __call__(self, f: Callable[..., int]) -> BaseNLPLabelingFunction:
+        """Wrap ``f`` as an NLP labeling function."""
         if self._lf_cls is None:
             raise NotImplementedError("_lf_cls must be defined")
         return self._lf_cls(name=self.name or f.__name__, f=f, resources=self.resources, pre=self.pre,

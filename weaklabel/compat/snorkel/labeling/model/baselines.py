@@ -24,6 +24,7 @@ class RandomVoter(BaseLabeler):
     """Random probabilities for every row (a floor to compare against)."""
 
     def predict_proba(self, L: np.ndarray) -> np.ndarray:
+        """Probabilities of the classes for each row of ``L``."""
         n = np.asarray(L).shape[0]
         p = np.random.rand(n, self.cardinality)
         return p / p.sum(axis=1, keepdims=True)
@@ -39,6 +40,7 @@ class MajorityClassVoter(BaseLabeler):
         return self
 
     def predict_proba(self, L: np.ndarray) -> np.ndarray:
+        """Probabilities of the classes for each row of ``L``."""
         if not hasattr(self, "balance"):
             raise ValueError("MajorityClassVoter is not fitted: call fit(balance=...) first")
         n = np.asarray(L).shape[0]
@@ -54,6 +56,7 @@ class MajorityLabelVoter(BaseLabeler):
     """
 
     def predict_proba(self, L: np.ndarray) -> np.ndarray:
+        """Probabilities of the classes for each row of ``L``."""
         L = _check_L(L, self.cardinality)
         counts = vote_counts(L, self.cardinality)
         top = (counts == counts.max(axis=1, keepdims=True)).astype(float)

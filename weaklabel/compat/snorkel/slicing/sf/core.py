@@ -17,6 +17,7 @@ class slicing_function(labeling_function):  # noqa: N801 - Snorkel's name
     """Decorator: ``@slicing_function(name=None, resources=None, pre=None)``."""
 
     def __call__(self, f: Callable[..., Any]) -> SlicingFunction:
+        """Wrap ``f`` as a :class:`SlicingFunction`."""
         return SlicingFunction(name=self.name or f.__name__, f=f, resources=self.resources, pre=self.pre)
 
 
