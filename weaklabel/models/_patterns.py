@@ -101,6 +101,7 @@ def vote_shares(votes: np.ndarray, k: int) -> np.ndarray:
 
 NEST_CONTAIN = 0.95  # share of LF a's rows on which LF b also fires for b to count as implied by a
 NEST_MIN_ROWS = 20   # rows LF a must fire on before its containment in b is trusted
+_BLOCK = 65_536      # vote patterns per block in nested_pairs
 
 
 def nested_pairs(patterns: np.ndarray, counts: np.ndarray, unipolar: np.ndarray) -> np.ndarray:
@@ -120,17 +121,24 @@ def nested_pairs(patterns: np.ndarray, counts: np.ndarray, unipolar: np.ndarray)
     -------
     ndarray of int64, shape (n_pairs, 2)
     """
-    fired = (patterns >= 0).astype(np.float64)
-    co = fired.T @ (fired * np.asarray(counts, dtype=np.float64)[:, None])  # co[a, b]: rows both fire
+    w = np.asarray(counts, dtype=np.float64)
+    m, k = patterns.shape[1], max(int(patterns.max(initial=-1)) + 1, 1)
+    co = np.zeros((m, m))          # co[a, b]: rows where both fire
+    per_class = np.zeros((m, k))   # rows where each LF votes each class
+    # a block of patterns at a time: no (n_patterns, n_lfs) float temporaries (integer sums: exact)
+    for s in range(0, patterns.shape[0], _BLOCK):
+        block, wb = patterns[s:s + _BLOCK], w[s:s + _BLOCK]
+        fired = (block >= 0).astype(np.float64)
+        co += fired.T @ (fired * wb[:, None])
+        for c in range(k):
+            per_class[:, c] += wb @ (block == c).astype(np.float64)
     n = np.diag(co).copy()
     contained = co >= NEST_CONTAIN * n[:, None]
     idx = np.arange(n.size)
     broader = (n[None, :] > n[:, None]) | ((n[None, :] == n[:, None]) & (idx[None, :] > idx[:, None]))
     ok = contained & broader & (n[:, None] >= NEST_MIN_ROWS) & np.asarray(unipolar)[None, :]
     # b's class (it is one-class) must differ from a's main class
-    w = np.asarray(counts, dtype=np.float64)       # a matvec per class, not an (n, m) float temporary
-    main = np.stack([w @ (patterns == c).astype(np.float64)
-                     for c in range(max(int(patterns.max()) + 1, 1))], axis=1).argmax(axis=1)
+    main = per_class.argmax(axis=1)
     ok &= main[:, None] != main[None, :]
     np.fill_diagonal(ok, False)
     return np.argwhere(ok).astype(np.int64)

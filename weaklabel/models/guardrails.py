@@ -54,6 +54,9 @@ def near_copies(votes: np.ndarray, lf_names: Sequence[str]) -> list[tuple[str, s
     return out
 
 
+_BLOCK = 65_536   # rows per block in agreement_lift
+
+
 def agreement_lift(votes: np.ndarray, k: int, lfs: Sequence[int] | None = None,
                    weights: np.ndarray | None = None) -> np.ndarray:
     """Per LF (or for the LFs in ``lfs``; the others get 0): z score of how often the
@@ -63,9 +66,26 @@ def agreement_lift(votes: np.ndarray, k: int, lfs: Sequence[int] | None = None,
     patterns with their counts)."""
     m = votes.shape[1]
     z = np.zeros(m)
-    todo = range(m) if lfs is None else lfs
+    todo = np.arange(m) if lfs is None else np.asarray(list(lfs), dtype=np.int64)
     if len(todo) == 0:
         return z
+    w = np.ones(votes.shape[0]) if weights is None else np.asarray(weights, dtype=float)
+    counts = vote_counts(votes, k)
+    share = (counts * w[:, None]).sum(axis=0) / max((counts * w[:, None]).sum(), 1.0)
+    obs, exp, var = np.zeros(len(todo)), np.zeros(len(todo)), np.zeros(len(todo))
+    # every LF at once, a block of rows at a time: no (n_rows, n_lfs) float temporaries
+    for s in range(0, votes.shape[0], _BLOCK):
+        V, C, ww = votes[s:s + _BLOCK, todo], counts[s:s + _BLOCK], w[s:s + _BLOCK, None]
+        fired = V >= 0
+        lab = np.where(fired, V, 0)
+        p = share[lab]
+        n_other = C.sum(axis=1, keepdims=True) - 1
+        obs += np.where(fired, ww * (np.take_along_axis(C, lab, axis=1) - 1), 0.0).sum(axis=0)
+        e = np.where(fired, ww * n_other * p, 0.0)
+        exp += e.sum(axis=0)
+        var += (e * (1 - p)).sum(axis=0)
+    z[todo] = np.divide(obs - exp, np.sqrt(var), out=np.zeros(len(todo)), where=var > 0)
+    return z
     w = np.ones(votes.shape[0]) if weights is None else np.asarray(weights, dtype=float)
     counts = vote_counts(votes, k)
     share = (counts * w[:, None]).sum(axis=0) / max((counts * w[:, None]).sum(), 1.0)
