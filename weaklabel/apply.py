@@ -69,6 +69,19 @@ def apply_lfs(
     LabelMatrix
         ``L.votes`` is int8 of shape (n_rows, n_lfs); ``L.apply_report`` holds seconds
         and faults per LF.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from weaklabel import keyword_lf
+    >>> df = pd.DataFrame({"text": ["check out my channel", "great song", "subscribe to my channel",
+    ...                             "love this song"]}, index=["a", "b", "c", "d"])
+    >>> L = apply_lfs([keyword_lf("channel", "subscribe", label=1, name="promo"),
+    ...                keyword_lf("song", label=0, name="about_song")], df)
+    >>> L.votes.tolist()
+    [[1, -1], [-1, 0], [1, -1], [-1, 0]]
+    >>> L.lf_names, L.row_ids.tolist()
+    (('promo', 'about_song'), ['a', 'b', 'c', 'd'])
     """
     lf_list = _check_lfs(lfs)
     label_space = _check_frame_and_labels(df, label_space)

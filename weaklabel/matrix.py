@@ -113,6 +113,16 @@ class LabelMatrix:
     -----
     ``np.asarray(L)`` gives the int8 votes, so a LabelMatrix goes wherever Snorkel
     expects ``L``.
+
+    Examples
+    --------
+    >>> L = LabelMatrix([[0, -1], [1, 1], [-1, 1]], lf_names=["a", "b"])
+    >>> L.shape, L.row_ids.tolist()
+    ((3, 2), [0, 1, 2])
+    >>> L.column("b").tolist()
+    [-1, 1, 1]
+    >>> np.asarray(L).dtype
+    dtype('int8')
     """
 
     def __init__(self, votes: Any, lf_names: Sequence[str] | None = None,

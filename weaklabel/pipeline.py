@@ -256,6 +256,7 @@ def _write(out: Path, res: RunResult, suite: LFSuite, data: str, model: str) -> 
                if res.selection is not None else {}),
             "model": {"name": model if res.selection is None else res.selection.name,
                       "class": type(res.model).__name__,
+                      "algorithm_version": getattr(res.model, "ALGORITHM_VERSION", None),
                       "params": {k: _jsonable(v) for k, v in res.model.get_params().items()},
                       "fit_seconds": res.fit_seconds,
                       "class_balance": res.model.class_balance_.tolist()},

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from weaklabel.cli import main
+from weaklabel.models import LabelModel
 
 
 @pytest.fixture
@@ -411,6 +412,7 @@ def test_class_balance_on_fit_run_and_train(cli, tmp_path):
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     assert summary["model"]["params"]["class_balance"] == pytest.approx([0.37, 0.63])
     assert summary["model"]["class_balance"] == pytest.approx([0.37, 0.63])
+    assert summary["model"]["algorithm_version"] == LabelModel.ALGORITHM_VERSION   # which default labeled it
     code, _, err = cli("apply", "--data", "breast_cancer", "--split", "all", "--lfs", "weaklabel/demo.py",
                        "--out", str(tmp_path / "L.npz"))
     assert code == 0, err

@@ -52,6 +52,15 @@ def lf_summary(L: LabelMatrix | np.ndarray, y: Any = None, *,
         rows where the LF votes and some LF votes differently); with ``y``:
         ``Correct``, ``Incorrect``, ``Emp. Acc.`` (NaN for an LF that never voted
         on a gold row).
+
+    Examples
+    --------
+    >>> from weaklabel import LabelMatrix
+    >>> L = LabelMatrix([[0, -1], [1, 1], [-1, 1]], lf_names=["a", "b"])
+    >>> lf_summary(L, y=[0, 1, 0])[["Polarity", "Coverage", "Correct", "Incorrect", "Emp. Acc."]].round(2)
+      Polarity  Coverage  Correct  Incorrect  Emp. Acc.
+    a   [0, 1]      0.67        2          0        1.0
+    b      [1]      0.67        1          1        0.5
     """
     votes = check_label_array(L)
     n, m = votes.shape

@@ -118,7 +118,36 @@ class LabelModel(DawidSkene):
     nested_ : ndarray of shape (n_pairs, 2)
         Pairs ``(a, b)`` of LF columns: b's vote is dropped on the rows where a fires
         (at fit and at predict).
+    ALGORITHM_VERSION : str
+        Names what the model computes; it changes whenever its outputs change (a golden
+        test pins them), and ``weaklabel run`` writes it into ``summary.json``, so two
+        runs' labels can be told apart by more than the package version.
+
+    References
+    ----------
+    A. P. Dawid and A. M. Skene (1979), "Maximum likelihood estimation of observer error-rates
+    using the EM algorithm", Applied Statistics 28(1): 20-28. doi:10.2307/2346806.
+    A. Ratner et al. (2016), "Data programming: creating large training sets, quickly", NeurIPS;
+    (2019), "Training complex models with multi-task weak supervision", AAAI.
+    D. Fu et al. (2020), "Fast and three-rious: speeding up weak supervision with triplet
+    methods", ICML. The structure choices and their measurements: ``docs/label-model.md``.
+
+    Examples
+    --------
+    Two keyword rules for class 1 and one for class 0, with ``-1`` where an LF abstains:
+
+    >>> import numpy as np
+    >>> L = np.array([[1, 1, -1], [1, -1, -1], [-1, -1, 0], [-1, -1, 0], [1, 1, 0], [-1, -1, -1]] * 20)
+    >>> model = LabelModel(random_state=0).fit(L)
+    >>> model.structure_.regime
+    'one_class'
+    >>> model.predict(L[:6]).tolist()      # no LF voted on the last row: no label (ABSTAIN)
+    [1, 1, 0, 0, 1, -1]
+    >>> model.predict_proba(L[:6]).round(2)[[1, 4, 5]].tolist()   # one rule; a 2-to-1 conflict; the prior
+    [[0.04, 0.96], [0.0, 1.0], [0.5, 0.5]]
     """
+
+    ALGORITHM_VERSION = "2026.12.1"
 
     def __init__(self, *, cardinality: int | None = None, class_balance: Any = None,
                  confusion: str = "auto", model_abstains: bool | str = "auto", max_iter: int = 500,
