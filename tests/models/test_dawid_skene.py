@@ -182,3 +182,14 @@ def test_fifty_random_gold_labels_lift_the_default_on_wrench_youtube(data_dir):
     mean = curve.groupby("gold_rows")["score"].mean()
     assert mean[50] > mean[0]
     assert mean[200] >= mean[0] + 0.015
+
+
+def test_em_never_lowers_the_likelihood_where_its_m_step_is_exact():
+    """Plain Dawid-Skene (no smoothing, no gold): log_likelihood_ after t EM steps never falls as t grows."""
+    for seed in range(3):
+        L, _ = sample_L(2000, [0.8, 0.7, 0.65, 0.6, 0.55], [0.5, 0.4, 0.6, 0.3, 0.5], [0.3, 0.7], seed=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # stopping at max_iter is the point here
+            lls = [DawidSkene(max_iter=t, smoothing=0.0, tol=0.0).fit(L).log_likelihood_ for t in range(1, 30)]
+        assert np.all(np.diff(lls) >= -1e-12), np.diff(lls).min()
+        assert lls[-1] > lls[0]
