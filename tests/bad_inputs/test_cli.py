@@ -18,7 +18,7 @@ CASES = {
     "cache-clear-foreign-folder": (lambda t: VoteCache(_tmp(t, "notes.txt", "keep").parent).clear(), InputError,
                                    r"is not a weaklabel vote cache \(no CACHEDIR.TAG written by weaklabel\); "
                                    r"nothing removed"),
-    "init-force-bad-lfs": (lambda t: _init_force_keeps_old(t), None, None),
+    "init-force-bad-lfs": (lambda t: _init_force_keeps_old(t, "--lfs", str(t / "typo.py")), None, None),
     "init-name-newline": (lambda t: _check(main(["init", "--path", str(t / "p.toml"), "--name", "a\nb"]) == 0
                                            and Project.load(t / "p.toml").name == "a\nb"), None, None),
     "import-unknown-ids": (lambda t: _import_unknown(t), None, None),
@@ -31,7 +31,7 @@ CASES = {
     "export-missing-folder": (lambda t: _check(main(["apply", "--data", "breast_cancer", "--lfs", "weaklabel.demo",
                                                      "--out", str(t / "no" / "L.npz")]) == 1), None, None),
     "import-empty-label": (lambda t: _empty_label(t), None, None),
-    "init-force-bad-data": (lambda t: _init_force_bad_data(t), None, None),
+    "init-force-bad-data": (lambda t: _init_force_keeps_old(t, "--data", "missing.csv"), None, None),
     "import-blank-row-id": (lambda t: _import_blank_row_id(t), None, None),
 }
 
@@ -71,11 +71,12 @@ def _import_unknown(t):
     _import_refused(t, "id,text\n007,a\n008,b c\n", "row_id,label,annotator\n7,A,ana\n")
 
 
-def _init_force_keeps_old(t):
+def _init_force_keeps_old(t, *bad):
+    """`init --force` with a bad option fails (exit 1) and leaves the project file as it was."""
     path = t / "weaklabel.toml"
     assert main(["init", "--path", str(path), "--name", "old"]) == 0
     before = path.read_text()
-    assert main(["init", "--path", str(path), "--force", "--lfs", str(t / "typo.py")]) == 1
+    assert main(["init", "--path", str(path), "--force", *bad]) == 1
     assert path.read_text() == before and not list(t.glob(".weaklabel.toml.*"))
 
 
@@ -109,9 +110,3 @@ def _empty_label(t):
     _import_refused(t, "id,text\n1,a\n2,b c\n", "row_id,label,annotator\n1,A,ana\n2,,ana\n")
 
 
-def _init_force_bad_data(t):
-    path = t / "weaklabel.toml"
-    assert main(["init", "--path", str(path), "--name", "old"]) == 0
-    before = path.read_text()
-    assert main(["init", "--path", str(path), "--force", "--data", "missing.csv"]) == 1
-    assert path.read_text() == before

@@ -76,3 +76,16 @@ def project_tabs(path: str, prefix: str, loading_what: str,
     active = st.session_state.get(f"{prefix}-tab") or names[0]
     with tabs[names.index(active)]:
         views[active](sess, lock)
+
+
+def pick_dispute(sess: Any, noun: str, key: str) -> tuple[Any, Any] | None:
+    """The disagreement picker of the Agreement tab: the items where experts' answers differ,
+    one chosen, with their answers; None (and a note) when there are none."""
+    dis = sess.store.disagreements()
+    if dis.empty:
+        st.caption("No open disagreements.")
+        return None
+    docs = list(dict.fromkeys(dis["doc_id"]))
+    st.caption(f"{len(docs)} {noun}s where experts differ")
+    doc_id = st.selectbox(noun.capitalize(), docs, key=key)
+    return doc_id, dis[dis["doc_id"] == doc_id]

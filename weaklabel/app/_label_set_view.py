@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from weaklabel.app._answer_view import doc_on_screen, progress, project_tabs, refit_status
+from weaklabel.app._answer_view import doc_on_screen, pick_dispute, progress, project_tabs, refit_status
 from weaklabel.app._loading import page_state
 from weaklabel.app._sign_in import session_live
 from weaklabel.exceptions import WeakLabelError
@@ -137,15 +137,12 @@ def _agreement_tab(sess: LabelSetReviewSession, annotator: str) -> None:
     st.caption("Between experts, on the items both answered: same set, mean Jaccard of the sets, and Cohen's "
                "kappa per label averaged over the labels either used")
     st.dataframe(sess.store.agreement(), hide_index=True)
-    dis = sess.store.disagreements()
-    if dis.empty:
-        st.caption("No open disagreements.")
+    picked = pick_dispute(sess, "item", "ml-dispute-doc")
+    if picked is None:
         return
-    docs = list(dict.fromkeys(dis["doc_id"]))
-    st.caption(f"{len(docs)} items where experts differ")
-    doc_id = st.selectbox("Item", docs, key="ml-dispute-doc")
+    doc_id, answers = picked
     st.text(display_text(sess.texts[sess.ids.index(doc_id)]))
-    for _, row in dis[dis["doc_id"] == doc_id].iterrows():
+    for _, row in answers.iterrows():
         st.text(f"{row['annotator']}: {', '.join(row['labels']) or '(no label)'}")
         if annotator in sess.project.leads:
             if st.button(f"Resolve with {row['annotator']}'s set", key=f"ml-resolve-{doc_id}-{row['annotator']}"):

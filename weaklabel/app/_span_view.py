@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from weaklabel.app._answer_view import doc_on_screen, progress, project_tabs, refit_status
+from weaklabel.app._answer_view import doc_on_screen, pick_dispute, progress, project_tabs, refit_status
 from weaklabel.app._loading import page_state
 from weaklabel.app._sign_in import session_live
 from weaklabel.app._span_editor import span_editor
@@ -112,15 +112,11 @@ def _agreement_tab(sess: SpanReviewSession, annotator: str) -> None:
     agree = sess.store.agreement()
     st.caption("Span F1 between experts on the documents both answered (exact start, end and type)")
     st.dataframe(agree, hide_index=True)
-    dis = sess.store.disagreements()
-    if dis.empty:
-        st.caption("No open disagreements.")
+    picked = pick_dispute(sess, "document", "dispute-doc")
+    if picked is None:
         return
-    docs = list(dict.fromkeys(dis["doc_id"]))
-    st.caption(f"{len(docs)} documents where experts differ")
-    doc_id = st.selectbox("Document", docs, key="dispute-doc")
+    doc_id, answers = picked
     tokens = sess.split.tokens[sess.ids.index(doc_id)]
-    answers = dis[dis["doc_id"] == doc_id]
     for _, row in answers.iterrows():
         shown = "; ".join(f"{' '.join(tokens[s:e])} [{t}]" for s, e, t in row["spans"]) or "(no entity)"
         st.text(f"{row['annotator']}: {shown}")
