@@ -352,8 +352,12 @@ class BackendServer:
             for obj in list(self._srv._map.values()):
                 obj.close()
         if self._serving.is_set() and not self._stopped.is_set():
-            self._srv.trigger.pull_trigger(stop)
-            self._stopped.wait(10)
+            try:
+                self._srv.trigger.pull_trigger(stop)
+            except OSError:   # the loop closed its trigger already: it has stopped, or is stopping
+                pass
+            else:
+                self._stopped.wait(10)
         self._srv.task_dispatcher.shutdown()
 
     def server_close(self) -> None:
