@@ -113,8 +113,12 @@ def test_accept_edit_and_reject_suggestions_in_chromium(tmp_path):
             deadline = time.time() + 30        # the next suggestion, or none left
             while time.time() < deadline and "No suggestions left" not in page.inner_text("body"):
                 loc = page.locator("p", has_text="Suggestion 1 of")
-                if loc.count() and loc.first.inner_text() not in ("", fourth):
-                    fourth = loc.first.inner_text()
+                try:                           # the headline can go between count() and the read
+                    shown = loc.first.inner_text(timeout=2000) if loc.count() else ""
+                except sync_api.TimeoutError:  # (the last one rejected): look again
+                    shown = ""
+                if shown not in ("", fourth):
+                    fourth = shown
                     break
                 time.sleep(0.1)
         page.get_by_text("No suggestions left").wait_for(timeout=60_000)
