@@ -130,3 +130,41 @@ def test_six_processes_opening_a_new_store_at_once_all_succeed(url, tmp_path):  
         start = _start()
         _run([[OPEN, fresh, "p", start] for _ in range(6)])
         assert len(ExpertLabelStore(fresh, project="p").events()) == 6
+
+
+
+@pytest.mark.parametrize("kind", ["label sets", "spans"])
+def test_threads_opening_a_new_answer_log_at_once_all_succeed(kind, tmp_path):
+    # The app's background load and a request once met on a brand-new file: one of them saw
+    # "database is locked". Two connections that switch a new file to WAL at once can deadlock on
+    # its lock, and SQLite then answers at once rather than wait (about 1 trial in 10 here).
+    import threading
+
+    from weaklabel.review.label_set_store import LabelSetStore
+    from weaklabel.review.span_store import SpanStore
+
+    def open_one(where: str) -> None:
+        if kind == "label sets":
+            LabelSetStore(where, labels=["a", "b"]).save("d1", ["a"], "ana")
+        else:
+            SpanStore(where, types=["PER"]).save("d1", [], "ana")
+
+    errors: list[str] = []
+    for trial in range(60):
+        fresh = f"sqlite:///{tmp_path / f'new{trial}.db'}"
+        gate = threading.Barrier(4)
+
+        def one(fresh: str = fresh, gate: threading.Barrier = gate) -> None:
+            gate.wait()
+            try:
+                open_one(fresh)
+            except Exception as exc:  # noqa: BLE001 - every opener must succeed: collect, then assert
+                errors.append(f"{fresh}: {exc}")
+
+        threads = [threading.Thread(target=one) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert errors == []
+

@@ -101,6 +101,28 @@ def _ping_when_idle(engine: Any) -> None:
         record.info["checked_in"] = time.monotonic()
 
 
+def retry_while_locked(step: Any, url: str, timeout: float) -> Any:
+    """Run ``step()``, again while SQLite says "database is locked", for up to ``timeout`` seconds.
+
+    Two connections opening a brand-new SQLite file at once can meet that error without SQLite's
+    busy wait: switching the file to WAL needs it whole, and SQLite answers ``SQLITE_BUSY`` at
+    once rather than call the busy handler. Any other error, or any error on another database,
+    goes straight up."""
+    import time
+
+    import sqlalchemy as sa
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return step()
+        except sa.exc.OperationalError as exc:
+            if (not url.startswith("sqlite") or "locked" not in str(exc).lower()
+                    or time.monotonic() > deadline):
+                raise
+            time.sleep(0.05)
+
+
 def open_tables(owner: Any, url: str, metadata: Any, timeout: float, what: str,
                 upgrade: Any = None) -> Any:
     """An engine on ``url`` with ``metadata``'s tables created (and ``upgrade(connection)`` run in
@@ -110,13 +132,16 @@ def open_tables(owner: Any, url: str, metadata: Any, timeout: float, what: str,
 
     from ._store_schema import _redact
 
-    try:
-        engine = make_engine(url, timeout)
-        weakref.finalize(owner, engine.dispose)
+    def create(engine: Any) -> None:
         with begin_write(engine) as c:
             metadata.create_all(c)
             if upgrade is not None:
                 upgrade(c)
+
+    try:
+        engine = make_engine(url, timeout)
+        weakref.finalize(owner, engine.dispose)
+        retry_while_locked(lambda: create(engine), url, timeout)
         return engine
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"url: cannot open the {what} at {_redact(url)} ({exc.__class__.__name__}: "

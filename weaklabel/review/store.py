@@ -23,7 +23,7 @@ from .._atomic import atomic_path
 from ..exceptions import InputError, StoreError
 from ..labels import LabelSpace
 from ._store_accounts import _Accounts
-from ._store_engine import begin_write, make_engine
+from ._store_engine import begin_write, make_engine, retry_while_locked
 from ._store_imports import _Imports
 from ._store_leases import _Leases
 from ._store_schema import (
@@ -139,19 +139,9 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
 
     # -- schema -----------------------------------------------------------
     def _open(self, timeout: float) -> None:
-        """Create or migrate the tables. Two processes opening a new SQLite file at once can meet
-        "database is locked" without SQLite's busy wait (switching the file to WAL takes it
-        whole): retry then, up to ``timeout``."""
-        import time
-
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                return self._migrate()
-            except self._sa.exc.OperationalError as exc:
-                if not self.is_sqlite or "locked" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        """Create or migrate the tables, waiting out a second process that opens the same new
+        SQLite file at that moment (see :func:`retry_while_locked`)."""
+        retry_while_locked(self._migrate, self.url, timeout)
 
     def _migrate(self) -> None:
         sa = self._sa
