@@ -25,7 +25,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def check_out_file(path: str | os.PathLike[str], arg: str) -> Path:
-    """An output file path whose folder exists and which is not itself a folder."""
+    """Return an output file path whose folder exists and which is not itself a folder."""
     from .exceptions import InputError
 
     path = Path(path)
@@ -37,7 +37,7 @@ def check_out_file(path: str | os.PathLike[str], arg: str) -> Path:
 
 
 def check_out_dir(path: str | os.PathLike[str], arg: str) -> Path:
-    """An output folder: created when missing, refused when a file is in the way."""
+    """Return an output folder: created when missing, refused when a file is in the way."""
     from .exceptions import InputError
 
     path = Path(path)
@@ -47,7 +47,7 @@ def check_out_dir(path: str | os.PathLike[str], arg: str) -> Path:
 
 
 def sha256_file(path: Path) -> str:
-    """The sha256 of a file's bytes, read in 1 MiB blocks."""
+    """Return the sha256 of a file's bytes, read in 1 MiB blocks."""
     import hashlib
 
     h = hashlib.sha256()

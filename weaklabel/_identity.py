@@ -37,7 +37,7 @@ def _code_names(code: types.CodeType) -> set[str]:
 
 
 def _module_is_users(mod: types.ModuleType) -> bool:
-    """True for a module from the user's files (not the standard library or site-packages)."""
+    """Return True for a module from the user's files (not the standard library or site-packages)."""
     path = getattr(mod, "__file__", None)
     if not path or mod.__name__ in sys.builtin_module_names:
         return False
@@ -95,7 +95,10 @@ def _feed_value(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> bool:
 
 
 def _feed_container(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> bool:
-    """Lists and tuples in order; sets and dicts in an order of their own (sorted item digests)."""
+    """Feed a container's items in a stable order.
+
+    Lists and tuples in order; sets and dicts in an order of their own (sorted item digests).
+    """
     if isinstance(value, (list, tuple)):
         for item in value:
             _feed(h, item, depth + 1, seen)
@@ -114,8 +117,10 @@ def _feed_container(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> boo
 
 
 def _feed_code(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> bool:
-    """Modules, partials, functions, builtins and classes: by name, and by source where it is the
-    user's own; False for other objects."""
+    """Modules, partials, functions, builtins and classes.
+
+    By name, and by source where it is the user's own; False for other objects.
+    """
     if isinstance(value, types.ModuleType):
         h.update(value.__name__.encode())
         if _module_is_users(value):  # the user's own helper module: its whole source
@@ -144,9 +149,11 @@ def _feed_code(h: Any, value: Any, depth: int, seen: dict[int, Any]) -> bool:
 
 
 def _feed_function(h: Any, func: Any, depth: int, seen: dict[int, Any]) -> None:
-    """Source, closure cells, defaults, and every module-level name the code refers to; for a
-    bound method, also the state of the object it is bound to (a fitted model's
-    ``predict_proba`` votes by its coefficients, which a refit changes in place)."""
+    """Source, closure cells, defaults, and every module-level name the code refers to.
+
+    For a bound method, also the state of the object it is bound to (a fitted model's ``predict_proba``
+    votes by its coefficients, which a refit changes in place).
+    """
     owner = getattr(func, "__self__", None)
     if inspect.ismethod(func) and owner is not None and not isinstance(owner, (type, types.ModuleType)):
         _feed(h, owner, depth + 1, seen)

@@ -1,6 +1,9 @@
-"""Lazy package attributes (PEP 562): a package names what it exports and which submodule
-defines each name; a name's module loads on first use. This keeps ``import weaklabel`` and
-the command line's start free of numpy and pandas until a command needs them."""
+"""Lazy package attributes (PEP 562).
+
+A package names what it exports and which submodule defines each name; a name's module loads on
+first use. This keeps ``import weaklabel`` and the command line's start free of numpy and pandas
+until a command needs them.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,11 @@ from typing import Any
 
 
 def attach(package: str, exports: Mapping[str, str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """``__getattr__`` and ``__dir__`` for ``package``: ``exports`` maps a public name to the
-    module that defines it, a submodule name (``"labels"``) or a relative path (``"..exceptions"``)."""
+    """``__getattr__`` and ``__dir__`` for ``package``.
+
+    ``exports`` maps a public name to the module that defines it, a submodule name (``"labels"``) or a
+    relative path (``"..exceptions"``).
+    """
 
     def __getattr__(name: str) -> Any:
         module = exports.get(name)

@@ -1,5 +1,8 @@
-"""Progress bars for long commands: tqdm on stderr when it is a terminal, silent under
-``weaklabel --quiet`` or when the output goes to a file or a pipe."""
+"""Progress bars for long commands.
+
+Tqdm on stderr when it is a terminal, silent under ``weaklabel --quiet`` or when the output goes to
+a file or a pipe.
+"""
 
 from __future__ import annotations
 
@@ -50,9 +53,11 @@ class Steps:
 
 
 class Waiting:
-    """A bar over one long call whose length is only estimated (Label Studio building an export):
-    elapsed seconds against ``expected``, ticking from a thread while the call runs. A context
-    manager; silent under the same rules as :func:`progress`."""
+    """A bar over one long call whose length is only estimated (Label Studio building an export).
+
+    Elapsed seconds against ``expected``, ticking from a thread while the call runs. A context manager;
+    silent under the same rules as :func:`progress`.
+    """
 
     def __init__(self, expected: float, *, desc: str, tick: float = 0.5) -> None:
         self.expected = max(float(expected), 1.0)

@@ -1,6 +1,8 @@
-"""Rows for row-wise functions written in Snorkel's style (``x.col`` or ``x["col"]``),
-built straight from a DataFrame's column arrays: much cheaper than ``DataFrame.iterrows``.
-The Snorkel layer's appliers and the adapters in ``lf.py`` and ``slicing.py`` share them."""
+"""Rows for row-wise functions written in Snorkel's style (``x.col`` or ``x["col"]``).
+
+They are built straight from a DataFrame's column arrays: much cheaper than ``DataFrame.iterrows``.
+The Snorkel layer's appliers and the adapters in ``lf.py`` and ``slicing.py`` share them.
+"""
 
 from __future__ import annotations
 
@@ -86,11 +88,11 @@ class DataRow(dict[str, Any]):
     notna = notnull
 
     def fillna(self, value: Any) -> DataRow:
-        """A new row with missing fields set to ``value`` (the row itself is unchanged)."""
+        """Return a new row with missing fields set to ``value`` (the row itself is unchanged)."""
         return DataRow(self._series().fillna(value).items(), name=self._name)
 
     def copy(self) -> DataRow:
-        """A new row with the same fields and name (not a plain dict)."""
+        """Return a new row with the same fields and name (not a plain dict)."""
         return DataRow(self.items(), name=self._name)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -98,7 +100,7 @@ class DataRow(dict[str, Any]):
 
 
 def frame_rows(df: pd.DataFrame) -> Iterable[DataRow]:
-    """The rows of ``df`` as :class:`DataRow` objects, built from column arrays.
+    """Return the rows of ``df`` as :class:`DataRow` objects, built from column arrays.
 
     Values are typed as on the row a pandas ``df.apply(f, axis=1)`` (Snorkel's applier) hands
     over: NumPy scalars of the columns' common dtype when every column is a NumPy numeric or

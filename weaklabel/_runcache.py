@@ -39,6 +39,9 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def frame_key(df: Any) -> int:
-    """The run-cache identity of a frame: that of the caller's frame an LF's protected copy
-    was made from (see ``LabelingFunction._apply_vectorized``), else the frame's own."""
+    """Return the run-cache identity of a frame.
+
+    That of the caller's frame an LF's protected copy was made from (see
+    ``LabelingFunction._apply_vectorized``), else the frame's own.
+    """
     return df.__dict__.get("_weaklabel_origin", id(df))

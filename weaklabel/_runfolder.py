@@ -46,15 +46,16 @@ class RunWriter:
         self.staged: dict[str, Path] = {}
 
     def path(self, name: str) -> Path:
-        """Where to write the output ``name`` (a file or a folder): a staging path that keeps
-        its suffix, so writers that choose a format by suffix still do."""
+        """Where to write the output ``name`` (a file or a folder).
+
+        A staging path that keeps its suffix, so writers that choose a format by suffix still do.
+        """
         p = self.folder / f".stage-{os.getpid()}-{self.run_id[:12]}-{name}"
         self.staged[name] = p
         return p
 
     def commit(self, last: str = "summary.json") -> dict[str, Path]:
-        """Publish every staged output (``last``, the manifest, after the others); returns the
-        final paths."""
+        """Publish every staged output (``last``, the manifest, after the others); returns the final paths."""
         missing = [n for n, p in self.staged.items() if not p.exists()]
         if missing:
             raise RuntimeError(f"run outputs {missing} were staged but never written")
@@ -86,8 +87,10 @@ class RunWriter:
 
 
 def recover(folder: str | os.PathLike[str]) -> None:
-    """Finish a commit that a killed run began, and remove what dead runs staged. Safe to
-    call at any time, and again after being killed itself."""
+    """Finish a commit that a killed run began, and remove what dead runs staged.
+
+    Safe to call at any time, and again after being killed itself.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         return
@@ -113,8 +116,10 @@ def recover(folder: str | os.PathLike[str]) -> None:
 
 
 def _roll_forward(folder: Path, plan: dict[str, Any]) -> None:
-    """Move each staged output over its final name, in the plan's order; every step can be
-    replayed (a staged path that is gone was moved already)."""
+    """Move each staged output over its final name, in the plan's order.
+
+    Every step can be replayed (a staged path that is gone was moved already).
+    """
     for name, staged in plan["files"]:
         src, dst = folder / staged, folder / name
         if not src.exists():
@@ -161,8 +166,11 @@ def _remove(p: Path) -> None:
 
 
 def _fsync(p: Path, *, contents: bool = True) -> None:
-    """Flush a file to disk, or a folder's entries (and, with ``contents``, every file under
-    it: a staged dataset folder). Best effort where the OS cannot."""
+    """Flush a file to disk, or a folder's entries.
+
+    With ``contents``, every file under the folder too (a staged dataset folder). Best effort where the
+    OS cannot.
+    """
     try:
         if contents and p.is_dir():
             for f in p.rglob("*"):

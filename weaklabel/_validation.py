@@ -121,7 +121,7 @@ def check_in_options(value: Any, options: Sequence[str], *, name: str) -> str:
 
 
 def repeated(values: Iterable[Hashable]) -> list[Any]:
-    """The values that occur more than once, sorted: what a uniqueness error names."""
+    """Return the values that occur more than once, sorted: what a uniqueness error names."""
     return sorted(v for v, n in Counter(values).items() if n > 1)
 
 

@@ -60,7 +60,7 @@ class VoteCache:
         self.folder = Path(folder)
 
     def key(self, lf: Any, df: pd.DataFrame, k: int | str | None) -> str | None:
-        """The entry key, or None when the LF's identity cannot be covered (never cached)."""
+        """Return the entry key, or None when the LF's identity cannot be covered (never cached)."""
         ident = lf.fingerprint
         if ident is None:
             return None
@@ -68,10 +68,11 @@ class VoteCache:
         return h.hexdigest()[:32]
 
     def get(self, key: str | None, n_rows: int, *, check: Any = None) -> np.ndarray | None:
-        """The cached votes, or None on any doubt (missing, damaged, wrong shape or checksum).
+        """Return the cached votes, or None on any doubt (missing, damaged, wrong shape or checksum).
 
         ``check``: a function that says whether the array is well formed, for entries other than
-        an int8 vote column of ``n_rows`` (multi-label LFs store their votes' coordinates)."""
+        an int8 vote column of ``n_rows`` (multi-label LFs store their votes' coordinates).
+        """
         if key is None:
             return None
         try:  # our own handle: numpy leaks its file when a damaged archive fails to open
@@ -87,8 +88,11 @@ class VoteCache:
         return votes
 
     def put(self, key: str | None, votes: np.ndarray) -> None:
-        """Store an LF's votes. The cache is optional: when it cannot be written (a full disk, a
-        read-only folder), the run goes on uncached with one warning, never fails for it."""
+        """Store an LF's votes.
+
+        The cache is optional: when it cannot be written (a full disk, a read-only folder), the run goes on
+        uncached with one warning, never fails for it.
+        """
         if key is None or getattr(self, "_unwritable", False):
             return
         # a class LF's vote column is int8; other entries (multi-label coordinates) keep their dtype

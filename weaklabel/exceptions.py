@@ -1,5 +1,8 @@
-"""Exception tree. Every error is also a builtin (ValueError/TypeError/...) so
-generic ``except ValueError`` code keeps working."""
+"""Exception tree.
+
+Every error is also a builtin (ValueError/TypeError/...) so generic ``except ValueError`` code keeps
+working.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ class InputTypeError(WeakLabelError, TypeError):
 class MissingColumnError(WeakLabelError, KeyError):
     """A frame lacks a column that an LF or loader needs."""
 
-    def __str__(self) -> str:  # KeyError would repr() the message
+    def __str__(self) -> str:
+        """Return the message as given (KeyError's own ``str`` would quote it)."""
         return str(self.args[0]) if self.args else ""
 
 
@@ -45,7 +49,11 @@ class LFError(WeakLabelError, RuntimeError):
         self.lf_name = lf_name
         self.row_id = row_id
 
-    def __reduce__(self) -> tuple[Any, ...]:  # crosses process boundaries (apply_lfs(n_jobs=...)) intact
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with the LF's name and row id.
+
+        The error then crosses process boundaries (``apply_lfs(n_jobs=...)``) intact.
+        """
         return (_rebuild_lf_error, (str(self), self.lf_name, self.row_id))
 
 
@@ -56,7 +64,8 @@ def _rebuild_lf_error(message: str, lf_name: str, row_id: object) -> LFError:
 class NotFittedError(WeakLabelError, AttributeError):
     """A label model was used before ``fit``.
 
-    Also an ``AttributeError`` (like scikit-learn's NotFittedError)."""
+    Also an ``AttributeError`` (like scikit-learn's NotFittedError).
+    """
 
 
 class DatasetNotFoundError(WeakLabelError, FileNotFoundError):

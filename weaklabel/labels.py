@@ -102,6 +102,7 @@ class LabelSpace:
         return out
 
     def __getattr__(self, name: str) -> int:
+        """Return the index of the class called ``name`` (``labels.SPAM``)."""
         if name.startswith("_"):
             raise AttributeError(name)
         try:
@@ -112,30 +113,39 @@ class LabelSpace:
             ) from None
 
     def __setattr__(self, name: str, value: object) -> None:
+        """Refuse every assignment: a label space never changes."""
         raise AttributeError("LabelSpace is immutable")
 
     def __getitem__(self, key: int | str) -> str | int:
+        """Return the index of a class name, or the name of a class index."""
         if isinstance(key, str):
             return self.index(key)
         return self.name(key)
 
     def __len__(self) -> int:
+        """Return the number of classes."""
         return len(self._names)
 
     def __iter__(self) -> Iterator[str]:
+        """Iterate over the class names in index order."""
         return iter(self._names)
 
     def __contains__(self, name: object) -> bool:
+        """Tell whether ``name`` is one of the class names."""
         return name in self._index
 
     def __eq__(self, other: object) -> bool:
+        """Compare the class names and their order."""
         return isinstance(other, LabelSpace) and other._names == self._names
 
     def __hash__(self) -> int:
+        """Hash the class names in order, as :meth:`__eq__` compares them."""
         return hash(self._names)
 
     def __repr__(self) -> str:
+        """Show the class names in index order."""
         return f"LabelSpace({list(self._names)!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the class names, rebuilt through ``__init__``."""
         return (LabelSpace, (list(self._names),))

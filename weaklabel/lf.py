@@ -28,6 +28,7 @@ class Row(dict[str, Any]):
     __slots__ = ()
 
     def __getattr__(self, key: str) -> Any:
+        """Return the field ``key`` (``x.text`` as in Snorkel)."""
         try:
             return self[key]
         except KeyError:
@@ -37,6 +38,7 @@ class Row(dict[str, Any]):
             ) from None
 
     def __setattr__(self, key: str, value: Any) -> None:  # what a preprocessor does: x.polarity = ...
+        """Set the field ``key``."""
         self[key] = value
 
 
@@ -101,16 +103,19 @@ class LabelingFunction:
     # -- identity ---------------------------------------------------------
     @property
     def fingerprint(self) -> str | None:
-        """Digest of everything the LF's votes depend on: its name and source, closure cells,
-        defaults, the module-level constants and helpers its code refers to (recursively)
-        and its resources, values hashed by their bytes. None when some value cannot be
-        covered faithfully: such an LF is never served from the vote cache."""
+        """Digest of everything the LF's votes depend on.
+
+        Its name and source, closure cells, defaults, the module-level constants and helpers its code refers
+        to (recursively) and its resources, values hashed by their bytes. None when some value cannot be
+        covered faithfully: such an LF is never served from the vote cache.
+        """
         from ._identity import lf_digest
 
         return lf_digest(self.name, self.func, {**self.resources, "__pre__": list(self.pre)} if self.pre
                          else self.resources)
 
     def __repr__(self) -> str:
+        """Show the LF's name, whether it is vectorized, and its columns."""
         kind = "vectorized" if self.vectorized else "row-wise"
         cols = list(self.columns) if self.columns is not None else "all"
         return f"LabelingFunction({self.name!r}, {kind}, columns={cols})"
@@ -237,7 +242,7 @@ _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
 def _is_int(v: Any) -> bool:
-    """An integer vote: int, NumPy integer or an IntEnum member; never a bool."""
+    """Return an integer vote: int, NumPy integer or an IntEnum member; never a bool."""
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
@@ -322,7 +327,7 @@ def labeling_function(
     vectorized: bool = False,
     pre: Sequence[Callable[[Any], Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], LabelingFunction]:
-    """Decorator that turns a function into a :class:`LabelingFunction`.
+    """Turn a function into a :class:`LabelingFunction` (a decorator).
 
     Parameters
     ----------
@@ -353,8 +358,7 @@ def labeling_function(
 
 
 def as_labeling_function(obj: Any) -> LabelingFunction:
-    """Accept a weaklabel LF, a ``snorkel.labeling.LabelingFunction`` or one from
-    :mod:`weaklabel.compat.snorkel`."""
+    """Accept a weaklabel LF, a ``snorkel.labeling.LabelingFunction`` or one from :mod:`weaklabel.compat.snorkel`."""
     if isinstance(obj, LabelingFunction):
         return obj
     if type(obj).__module__.startswith("weaklabel.compat.snorkel.") and hasattr(obj, "name") and callable(obj):

@@ -156,6 +156,7 @@ class LabelMatrix:
 
     # -- array protocol ---------------------------------------------------
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """Return the votes as a NumPy array (``np.asarray(L)``), cast to ``dtype`` if given."""
         return self.votes if dtype is None else self.votes.astype(dtype)
 
     @property
@@ -179,16 +180,21 @@ class LabelMatrix:
         return self.label_space.cardinality if self.label_space is not None else None
 
     def __len__(self) -> int:
+        """Return the number of rows."""
         return self.n_rows
 
     def __repr__(self) -> str:
+        """Show the shape, the coverage and the labels."""
         cov = float((self.votes != ABSTAIN).any(axis=1).mean()) if self.n_rows else 0.0
         return (f"LabelMatrix({self.n_rows} rows x {self.n_lfs} LFs, coverage={cov:.3f}, "
                 f"labels={list(self.label_space.names) if self.label_space else None})")
 
     def _repr_html_(self) -> str:
-        """A notebook's view: the shape and coverage, then each LF's coverage and the classes it
-        votes (the first 50 LFs). Names are HTML-escaped."""
+        """Return a notebook's view.
+
+        The shape and coverage, then each LF's coverage and the classes it votes (the first 50 LFs). Names
+        are HTML-escaped.
+        """
         import html
 
         v = self.votes
@@ -208,6 +214,7 @@ class LabelMatrix:
                 + "".join(rows) + f"</table>{more}")
 
     def __eq__(self, other: object) -> bool:
+        """Compare votes, LF names, row ids and label space."""
         return (isinstance(other, LabelMatrix) and self.lf_names == other.lf_names
                 and np.array_equal(self.votes, other.votes)
                 and np.array_equal(self.row_ids, other.row_ids)
@@ -217,7 +224,7 @@ class LabelMatrix:
 
     # -- conversion -------------------------------------------------------
     def to_numpy(self) -> np.ndarray:
-        """A writable int64 copy, the dtype Snorkel's applier returns."""
+        """Return a writable int64 copy, the dtype Snorkel's applier returns."""
         return self.votes.astype(np.int64)
 
     def to_frame(self) -> pd.DataFrame:
@@ -241,17 +248,17 @@ class LabelMatrix:
             raise InputError(f"lf: no LF named {lf!r}; LFs are {list(self.lf_names)}") from None
 
     def take(self, rows: Any) -> LabelMatrix:
-        """A LabelMatrix of the selected rows (boolean mask or positions)."""
+        """Return a LabelMatrix of the selected rows (boolean mask or positions)."""
         return LabelMatrix(self.votes[rows], self.lf_names, self.row_ids[rows], self.label_space)
 
     def select_lfs(self, lfs: Sequence[str | int]) -> LabelMatrix:
-        """A LabelMatrix of the selected LF columns, in the given order."""
+        """Return a LabelMatrix of the selected LF columns, in the given order."""
         idx = [self.lf_index(x) for x in lfs]
         return LabelMatrix(self.votes[:, idx], [self.lf_names[j] for j in idx], self.row_ids,
                            self.label_space)
 
     def patterns(self) -> VotePatterns:
-        """Unique vote patterns with counts (label models fit on these)."""
+        """Return the unique vote patterns with counts (label models fit on these)."""
         return compress(self.votes)
 
     # -- persistence ------------------------------------------------------
@@ -331,8 +338,10 @@ def check_label_array(L: Any, *, name: str = "L") -> np.ndarray:
 
 
 def _check_npz_sizes(path: str | os.PathLike[str]) -> None:
-    """Refuse an .npz whose array headers claim more data than the file holds, before
-    anything is allocated (a 539-byte file must not ask for 931 GiB)."""
+    """Refuse an .npz whose array headers claim more data than the file holds.
+
+    This runs before anything is allocated (a 539-byte file must not ask for 931 GiB).
+    """
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             if not info.filename.endswith(".npy"):

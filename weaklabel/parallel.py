@@ -55,10 +55,12 @@ _CHUNK = 256
 
 
 def _salvage(lf: Any, df: pd.DataFrame, row_ids: np.ndarray, k: int | None) -> tuple[np.ndarray, int, float]:
-    """Votes of an LF that kills worker processes on some rows: a child process runs it chunk
-    by chunk and records how far it got in shared memory; when it dies, the chunk it died in
-    is rerun row by row to find the rows that kill it. Those abstain (faults); every other
-    row keeps its vote. Costs one new process per deadly row (and per chunk that held one)."""
+    """Votes of an LF that kills worker processes on some rows.
+
+    A child process runs it chunk by chunk and records how far it got in shared memory; when it dies,
+    the chunk it died in is rerun row by row to find the rows that kill it. Those abstain (faults);
+    every other row keeps its vote. Costs one new process per deadly row (and per chunk that held one).
+    """
     ctx = mp.get_context("fork")
     n = len(df)
     shared = ctx.RawArray("b", max(n, 1))
@@ -137,9 +139,11 @@ def _run_fn_block(bounds: tuple[int, int]) -> tuple[int, Any]:
 
 
 def map_row_blocks(fn: Any, n: int, n_jobs: int) -> list[tuple[int, Any]]:
-    """``fn(start, stop)`` over row blocks of ``range(n)`` in forked worker processes (``fn`` and
-    what it reads are inherited, not pickled; only its results come back), in block order as
-    ``(start, result)`` pairs. A worker that dies raises ``BrokenProcessPool``."""
+    """Run ``fn(start, stop)`` over row blocks of ``range(n)`` in forked worker processes.
+
+    ``fn`` and what it reads are inherited, not pickled; only its results come back, in block order as
+    ``(start, result)`` pairs. A worker that dies raises ``BrokenProcessPool``.
+    """
     n_blocks = min(n, n_jobs * 4)
     edges = np.linspace(0, n, n_blocks + 1).astype(int)
     bounds = [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]

@@ -56,8 +56,10 @@ def load_items(data: str, *, split: str, data_dir: str | None, id_column: str | 
 
 
 def model_with_balance(name: str, class_balance: Any = None) -> BaseLabelModel:
-    """``make_model(name)``, with its prior fixed to ``class_balance`` when one is given; a model
-    that takes no class balance is then an InputError naming those that do."""
+    """``make_model(name)``, with its prior fixed to ``class_balance`` when one is given.
+
+    A model that takes no class balance is then an InputError naming those that do.
+    """
     if class_balance is None:
         return make_model(name)
     from .models.registry import _accepts
@@ -70,9 +72,11 @@ def model_with_balance(name: str, class_balance: Any = None) -> BaseLabelModel:
 
 def load_eval_items(data: str, eval_split: str, *, data_dir: str | None, id_column: str | None,
                     gold_column: str | None, labels: LabelSpace) -> tuple[pd.DataFrame, np.ndarray, str]:
-    """Held-out items with gold to score on, and their name: a split of a dataset named by
-    ``data``, or, when ``data`` is a file, a file in the same layout. Raises InputError when
-    there is no gold to score on (never scores the fit items in its place)."""
+    """Held-out items with gold to score on, and their name.
+
+    A split of a dataset named by ``data``, or, when ``data`` is a file, a file in the same layout.
+    Raises InputError when there is no gold to score on (never scores the fit items in its place).
+    """
     if data in DATASETS:
         df, y = load_items(data, split=eval_split, data_dir=data_dir, id_column=id_column,
                            gold_column=gold_column, labels=labels)
@@ -178,9 +182,11 @@ def run(data: str, lfs: str | LFSuite, *, out: str | os.PathLike[str] | None = "
 
 
 def _scores(est: BaseLabelModel, L: LabelMatrix, y: np.ndarray, metrics: tuple[str, ...]) -> dict[str, float]:
-    """Scores of the labels ``run`` writes: the metrics on the gold rows that got a label, their
-    coverage, and accuracy over every gold row with the unlabeled ones counted wrong (rows no LF
-    voted on, and ties, get no label in ``labels.csv``)."""
+    """Scores of the labels ``run`` writes.
+
+    The metrics on the gold rows that got a label, their coverage, and accuracy over every gold row with
+    the unlabeled ones counted wrong (rows no LF voted on, and ties, get no label in ``labels.csv``).
+    """
     from .evaluate import metric_scores
 
     preds, probs = est.predict(L, tie_break_policy="abstain", return_probs=True)   # one prediction for both
@@ -223,8 +229,11 @@ def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def load_run_matrix(path: str | os.PathLike[str]) -> LabelMatrix:
-    """Load ``--L``; when it is a run's ``L.npz`` (a summary.json lists it), check first
-    that the folder holds that one run whole."""
+    """Load ``--L``.
+
+    When it is a run's ``L.npz`` (a summary.json lists it), check first that the folder holds that one
+    run whole.
+    """
     p = Path(path)
     recover(p.parent)
     summary = p.parent / "summary.json"

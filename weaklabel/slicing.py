@@ -1,5 +1,7 @@
-"""Slicing functions: name the subsets of the data where labels must be good, and
-measure the label model and the end model on each.
+"""Slicing functions.
+
+Name the subsets of the data where labels must be good, and measure the label model and the end
+model on each.
 
 A slicing function (SF) is written like an LF but answers yes/no: ``f(row) -> bool``
 (or, vectorized, a boolean array). Any LF or template also works as a slice: the rows
@@ -43,13 +45,14 @@ class SlicingFunction(LabelingFunction):
         super().__init__(name, member, columns=columns, resources=resources, vectorized=vectorized)
 
     def __repr__(self) -> str:
+        """Show the slicing function as its LF would be shown."""
         return super().__repr__().replace("LabelingFunction", "SlicingFunction", 1)
 
 
 def slicing_function(name: str | None = None, *, columns: Sequence[str] | None = None,
                      resources: Mapping[str, Any] | None = None,
                      vectorized: bool = False) -> Callable[[Callable[..., Any]], SlicingFunction]:
-    """Decorator that turns ``f(row) -> bool`` into a :class:`SlicingFunction`.
+    """Turn ``f(row) -> bool`` into a :class:`SlicingFunction` (a decorator).
 
     Examples
     --------
@@ -147,8 +150,11 @@ def slice_scores(S: pd.DataFrame, y: Any, preds: Any, *, metrics: Sequence[str] 
 
 
 def load_slices(spec: str) -> list[LabelingFunction]:
-    """The slicing functions of a module (file path or dotted name): its ``SFS`` list,
-    else every :class:`SlicingFunction` (weaklabel's or Snorkel-style) at module level."""
+    """Return the slicing functions of a module (file path or dotted name).
+
+    Its ``SFS`` list, else every :class:`SlicingFunction` (weaklabel's or Snorkel-style) at module
+    level.
+    """
     from .io.suite import _import
 
     module = _import(spec, arg="slices")

@@ -78,9 +78,12 @@ def _contains(df: pd.DataFrame, column: str, pattern: str, ignore_case: bool) ->
 
 
 def _bounded(keyword: str) -> str:
-    """``keyword`` as a regex that matches it as whole word(s): a word boundary at each end that
-    is a word character ("refund" not in "refunds"), none where it is not ("$$$", "!!!", "<b>"
-    match wherever they occur; a boundary there could only match next to a letter)."""
+    """``keyword`` as a regex that matches it as whole word(s).
+
+    A word boundary at each end that is a word character ("refund" not in "refunds"), none where it is
+    not ("$$$", "!!!", "<b>" match wherever they occur; a boundary there could only match next to a
+    letter).
+    """
     left = r"\b" if re.match(r"\w", keyword[0]) else ""
     right = r"\b" if re.match(r"\w", keyword[-1]) else ""
     return f"{left}{re.escape(keyword)}{right}"
@@ -124,8 +127,10 @@ def keyword_lf(*keywords: str, label: int, column: str = "text", name: str | Non
 
 
 def regex_for_column(pattern: str, flags: int) -> tuple[str, bool]:
-    """(the pattern with its MULTILINE / DOTALL flags inline, whether it ignores case), so the
-    Arrow kernel can run it; a bad pattern is an InputError."""
+    """Return the pattern with its MULTILINE / DOTALL flags inline, and whether it ignores case.
+
+    The Arrow kernel can then run it; a bad pattern is an InputError.
+    """
     try:
         re.compile(pattern, flags)
     except (re.error, TypeError) as exc:
@@ -153,8 +158,11 @@ def regex_lf(pattern: str, *, label: int, column: str = "text", name: str | None
 
 
 def _with_spans(lf: LabelingFunction, pattern: str, flags: int, column: str) -> LabelingFunction:
-    """Let the LF say where it matched: ``lf.spans(text)`` gives (start, end) character
-    offsets in ``lf.span_column``, for highlighting the evidence in the review app."""
+    """Let the LF say where it matched.
+
+    ``lf.spans(text)`` gives (start, end) character offsets in ``lf.span_column``, for highlighting the
+    evidence in the review app.
+    """
     rx = re.compile(pattern, flags)
 
     def spans(text: str) -> list[tuple[int, int]]:
@@ -250,10 +258,12 @@ def lookup_lf(table: Mapping[Any, int] | Iterable[Any], *, column: str, label: i
 
 
 class _Space:
-    """The TF-IDF space of a similar_lf's examples: words and two-word phrases, lower case,
-    sublinear counts, the IDF taken from the examples. A text's words that no example has
-    still count in its length, weighed as the rarest word the examples have: dropping them
-    would make a long text that shares two words with an example look as close as a copy."""
+    """The TF-IDF space of a similar_lf's examples.
+
+    Words and two-word phrases, lower case, sublinear counts, the IDF taken from the examples. A text's
+    words that no example has still count in its length, weighed as the rarest word the examples have:
+    dropping them would make a long text that shares two words with an example look as close as a copy.
+    """
 
     def __init__(self, examples: tuple[str, ...]) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -267,8 +277,10 @@ class _Space:
         self.unseen_idf = float(self.vec.idf_.max())
 
     def cosines(self, texts: list[str], counts: tuple[Any, Any] | None = None) -> Any:
-        """(texts, examples) sparse matrix of cosines; ``counts``: :func:`ngram_counts` of
-        ``texts``, when already at hand (the same for every space)."""
+        """(texts, examples) sparse matrix of cosines; ``counts``.
+
+        :func:`ngram_counts` of ``texts``, when already at hand (the same for every space).
+        """
         from scipy import sparse
 
         C, names = ngram_counts(texts) if counts is None else counts
@@ -286,8 +298,10 @@ class _Space:
 
 
 def ngram_counts(texts: list[str]) -> tuple[Any, Any]:
-    """(rows x n-grams count matrix, the n-grams) of ``texts``, as every similar_lf space reads
-    them: words of two letters or more and two-word phrases, lower case."""
+    """(rows x n-grams count matrix, the n-grams) of ``texts``, as every similar_lf space reads them.
+
+    Words of two letters or more and two-word phrases, lower case.
+    """
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -300,15 +314,20 @@ def ngram_counts(texts: list[str]) -> tuple[Any, Any]:
 
 @functools.lru_cache(maxsize=64)
 def _tfidf(texts: tuple[str, ...]) -> _Space:
-    """The space of a similar_lf's examples, built once per set of examples (on first use, so
-    importing an LF module stays cheap; kept out of the LF, so its fingerprint never changes)."""
+    """Return the space of a similar_lf's examples, built once per set of examples.
+
+    It is built on first use, so importing an LF module stays cheap, and kept out of the LF, so its
+    fingerprint never changes.
+    """
     return _Space(texts)
 
 
 def similar_lf(examples: Iterable[str], *, label: int, threshold: float, column: str = "text",
                name: str | None = None) -> LabelingFunction:
-    """Vote ``label`` on rows whose text is close to one of ``examples`` (an embedding
-    neighbourhood, in the spirit of Epoxy, with TF-IDF as the embedding: it always works).
+    """Vote ``label`` on rows whose text is close to one of ``examples``.
+
+    The closeness is an embedding neighbourhood, in the spirit of Epoxy, with TF-IDF as the embedding:
+    it always works.
 
     Texts are compared by the cosine of their TF-IDF vectors (words and two-word phrases, lower
     case, sublinear counts), with the IDF taken from ``examples`` alone (a word no example has

@@ -1,5 +1,7 @@
-"""Compare LF suites side by side on the same data: coverage, conflicts, label-model
-score and apply time, one row per suite."""
+"""Compare LF suites side by side on the same data.
+
+Coverage, conflicts, label-model score and apply time, one row per suite.
+"""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ def _names(L: Any, m: int, lf_names: Sequence[str] | None) -> list[str]:
 
 def pairwise(L: LabelMatrix | np.ndarray, kind: str = "agreement", *,
              lf_names: Sequence[str] | None = None) -> pd.DataFrame:
-    """An (n_lfs x n_lfs) matrix of a pairwise statistic.
+    """Return an (n_lfs x n_lfs) matrix of a pairwise statistic.
 
     Parameters
     ----------

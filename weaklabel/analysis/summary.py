@@ -107,9 +107,11 @@ TIED = "no label: a tie"
 
 
 def label_counts(preds: np.ndarray, label_names: Sequence[str], *, no_votes: np.ndarray | None = None) -> pd.Series:
-    """Count of each predicted class for printing, and of the rows without a label (-1): with
-    ``no_votes`` (a mask of rows no LF voted on) those are told apart from ties; without it
-    they are counted together as ``ABSTAIN``."""
+    """Count of each predicted class for printing, and of the rows without a label (-1).
+
+    With ``no_votes`` (a mask of rows no LF voted on) those are told apart from ties; without it they
+    are counted together as ``ABSTAIN``.
+    """
     preds = np.asarray(preds)
     counts = [int(np.sum(preds == c)) for c in range(len(label_names))]
     missing = preds < 0

@@ -1,7 +1,9 @@
-"""What the span view and the label-set view share: the document on screen (or the empty-queue
-screen with its undo and look-again buttons), the progress line, the refit status and the
-project's tabs. Each view keeps its page state under its own prefix (``span_doc``,
-``ml_doc``, ...), so two kinds of view never read each other's document."""
+"""What the span view and the label-set view share.
+
+The document on screen (or the empty-queue screen with its undo and look-again buttons), the
+progress line, the refit status and the project's tabs. Each view keeps its page state under its own
+prefix (``span_doc``, ``ml_doc``, ...), so two kinds of view never read each other's document.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from weaklabel.review._highlight import md_escape as _md
 
 def _undo_when_done(sess: Any, lock: threading.Lock, annotator: str, prefix: str,
                     set_doc: Callable[[dict[str, Any] | None], None]) -> None:
-    """The empty queue's undo button (no decision keys there): the last decision comes back."""
+    """Undo the last decision from the empty queue's button (no decision keys there): it comes back."""
     with lock:
         back = sess.undo(annotator)
     st.session_state.pop(f"{prefix}_done", None)
@@ -29,8 +31,11 @@ def _undo_when_done(sess: Any, lock: threading.Lock, annotator: str, prefix: str
 
 def doc_on_screen(sess: Any, lock: threading.Lock, annotator: str, prefix: str,
                   set_doc: Callable[[dict[str, Any] | None], None], noun: str) -> dict[str, Any] | None:
-    """The document this expert is deciding (the queue's next on first view), after any message
-    the last decision left; None, with the empty-queue screen drawn, when the queue is done."""
+    """Return the document this expert is deciding (the queue's next on first view).
+
+    It is drawn after any message the last decision left; None, with the empty-queue screen drawn, when
+    the queue is done.
+    """
     if f"{prefix}_flash" in st.session_state:
         st.toast(st.session_state.pop(f"{prefix}_flash"))
     if st.session_state.get(f"{prefix}_doc") is None and f"{prefix}_done" not in st.session_state:
@@ -65,7 +70,7 @@ def refit_status(sess: Any) -> None:
 
 def project_tabs(path: str, prefix: str, loading_what: str,
                  views: dict[str, Callable[[Any, threading.Lock], None]]) -> None:
-    """The project's tabs for a signed-in expert; only the open one is built."""
+    """Return the project's tabs for a signed-in expert; only the open one is built."""
     try:
         sess, lock = session(path, loading_what)
     except WeakLabelError as exc:
@@ -79,8 +84,11 @@ def project_tabs(path: str, prefix: str, loading_what: str,
 
 
 def pick_dispute(sess: Any, noun: str, key: str) -> tuple[Any, Any] | None:
-    """The disagreement picker of the Agreement tab: the items where experts' answers differ,
-    one chosen, with their answers; None (and a note) when there are none."""
+    """Return the disagreement picker of the Agreement tab.
+
+    The items where experts' answers differ, one chosen, with their answers; None (and a note) when
+    there are none.
+    """
     dis = sess.store.disagreements()
     if dis.empty:
         st.caption("No open disagreements.")

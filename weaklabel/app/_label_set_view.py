@@ -1,6 +1,8 @@
-"""The review app for multi-label projects (``kind = "multilabel"``): the queue's next item with
-the model's labels switched on, one key per label to switch it, Enter to submit the set;
-agreement between experts with the lead's resolution; and export."""
+"""The review app for multi-label projects (``kind = "multilabel"``).
+
+The queue's next item with the model's labels switched on, one key per label to switch it, Enter to
+submit the set; agreement between experts with the lead's resolution; and export.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +28,11 @@ LABEL_KEYS = [*"1234567890", *"abdefghijklmnopqtvwxyz"]
 
 
 def _set_item(item: dict[str, Any] | None, state: MutableMapping[str, Any] | None = None) -> None:
-    """Put an item on screen with its pre-selected labels. Each item shown gets a new number: the
-    buttons carry it, so a press is bound to the item that was on screen when it was made."""
+    """Put an item on screen with its pre-selected labels.
+
+    Each item shown gets a new number: the buttons carry it, so a press is bound to the item that was on
+    screen when it was made.
+    """
     state = page_state(state)
     state["ml_doc"] = item
     state["ml_selected"] = [] if item is None else list(item["labels"])
@@ -36,9 +41,11 @@ def _set_item(item: dict[str, Any] | None, state: MutableMapping[str, Any] | Non
 
 def act(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str, kind: str, shown: int,
         state: MutableMapping[str, Any], label: str | None = None) -> None:
-    """One key press, run as the button's callback (before the panel re-renders): ``toggle`` a
-    label, ``submit`` the selected set, ``skip`` or ``undo``. A press drawn for an item no longer
-    on screen (a double press, key repeat) is dropped: it was meant for an item already decided."""
+    """One key press, run as the button's callback (before the panel re-renders).
+
+    ``toggle`` a label, ``submit`` the selected set, ``skip`` or ``undo``. A press drawn for an item no
+    longer on screen (a double press, key repeat) is dropped: it was meant for an item already decided.
+    """
     item = state.get("ml_doc")
     if item is None or shown != state.get("ml_shown"):
         state["ml_flash"] = "Ignored a second press: the item it was meant for is already done."
@@ -71,7 +78,7 @@ def act(sess: LabelSetReviewSession, lock: threading.Lock, annotator: str, kind:
 
 
 def _press(path: str, sess: LabelSetReviewSession, lock: threading.Lock, annotator: str, *rest: Any) -> None:
-    """A button's callback: :func:`act`, unless the session ended (signed out elsewhere)."""
+    """Return a button's callback: :func:`act`, unless the session ended (signed out elsewhere)."""
     if session_live(path, annotator):
         act(sess, lock, annotator, *rest)
 
@@ -172,7 +179,7 @@ def _export_tab(sess: LabelSetReviewSession) -> None:
 
 
 def label_set_main(path: str, annotator: str) -> None:
-    """The multi-label project's tabs, for a signed-in expert."""
+    """Return the multi-label project's tabs, for a signed-in expert."""
     project_tabs(path, "ml", "Applying the LFs and fitting the multi-label model...",
                  {"Label": lambda sess, lock: _label_tab(sess, lock, annotator, path),
                   "Agreement": lambda sess, lock: _agreement_tab(sess, annotator),

@@ -1,6 +1,8 @@
-"""The project's review session, built once per server process in a background thread from the
-first page view on: the LFs run (or the documents load) and the model fits while the expert
-signs in. The model is shared; the answers live in the store; refits run in the background."""
+"""The project's review session, built once per server process in a background thread from the first page view on.
+
+The LFs run (or the documents load) and the model fits while the expert signs in. The model is
+shared; the answers live in the store; refits run in the background.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ from weaklabel.review.project import Project
 
 
 def _background_priority() -> None:
-    """Lower this thread's CPU priority (Linux: a thread has its own nice value), so the first
-    fit yields the cores to the server thread and the browser painting the sign-in form."""
+    """Lower this thread's CPU priority (Linux: a thread has its own nice value).
+
+    The first fit then yields the cores to the server thread and the browser painting the sign-in form.
+    """
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     except (AttributeError, OSError):   # not Linux, or not allowed: the load just competes
@@ -25,8 +29,10 @@ def _background_priority() -> None:
 
 
 def page_state(state: MutableMapping[str, Any] | None = None) -> MutableMapping[str, Any]:
-    """``state``, or else Streamlit's session state (a mutable mapping at run time, not typed as
-    one): the views take a plain dict in tests."""
+    """``state``, or else Streamlit's session state (a mutable mapping at run time, not typed as one).
+
+    The views take a plain dict in tests.
+    """
     return cast("MutableMapping[str, Any]", st.session_state) if state is None else state
 
 
@@ -56,7 +62,7 @@ def loading(path: str) -> Future[Any]:
 
 
 def session(path: str, what: str) -> tuple[Any, threading.Lock]:
-    """The session, waiting (with ``what`` on a spinner) if it is still being built."""
+    """Return the session, waiting (with ``what`` on a spinner) if it is still being built."""
     fut = loading(path)
     try:
         if not fut.done():

@@ -21,21 +21,23 @@ from weaklabel.review.store import ExpertLabelStore
 
 @st.cache_resource(show_spinner=False)
 def auth_store(path: str) -> ExpertLabelStore:
-    """The label store as sign-in needs it (accounts and sessions): opened without the LFs."""
+    """Return the label store as sign-in needs it (accounts and sessions): opened without the LFs."""
     project = Project.load(path)
     return ExpertLabelStore(project.store_url, project=project.name)
 
 
 def _proxy_identity(policy: AccessPolicy, path: str) -> str:
-    """The expert the reverse proxy signed in (raises SignInRefused)."""
+    """Return the expert the reverse proxy signed in (raises SignInRefused)."""
     return policy.proxy_identity(auth_store(path), st.context.headers, st.context.ip_address)
 
 
 def session_live(path: str, annotator: str) -> bool:
-    """Whether the session this page holds still signs in ``annotator``: callbacks run before
-    the page, so each one that writes asks the store first (a sign-out elsewhere, a new
-    password or a removed account ends the session, and the press is dropped). Behind a
-    signing-in proxy, whether the proxy still names that expert."""
+    """Whether the session this page holds still signs in ``annotator``.
+
+    Callbacks run before the page, so each one that writes asks the store first (a sign-out elsewhere, a
+    new password or a removed account ends the session, and the press is dropped). Behind a signing-in
+    proxy, whether the proxy still names that expert.
+    """
     policy = AccessPolicy.from_env()
     if policy.proxy_header:
         try:
@@ -57,9 +59,12 @@ def _sign_out(path: str) -> None:
 
 
 def signed_in(policy: AccessPolicy, project: Project, path: str) -> str:
-    """The signed-in expert. Identity is fixed at sign-in, never read from a text box
-    afterwards. The URL holds a session token; the store holds its hash and is asked on every
-    run, so a sign-out, a password change or a removed account ends the session at once."""
+    """Return the signed-in expert.
+
+    Identity is fixed at sign-in, never read from a text box afterwards. The URL holds a session token;
+    the store holds its hash and is asked on every run, so a sign-out, a password change or a removed
+    account ends the session at once.
+    """
     if policy.proxy_header:   # single sign-on: the proxy says who this is, on every run
         try:
             proxied = _proxy_identity(policy, path)
@@ -104,8 +109,11 @@ def signed_in(policy: AccessPolicy, project: Project, path: str) -> str:
 
 
 def check_host() -> None:
-    """Refuse pages served under another host name (DNS rebinding: a page on evil.example that
-    resolves to this machine would otherwise drive an app with no token)."""
+    """Refuse pages served under another host name.
+
+    This stops DNS rebinding: a page on evil.example that resolves to this machine would otherwise drive
+    an app with no token.
+    """
     address = str(st.get_option("server.address") or "127.0.0.1")
     extra = os.environ.get("WEAKLABEL_APP_HOSTS", "")
     headers = st.context.headers

@@ -1,5 +1,7 @@
-"""The span editor: a Streamlit (components v2) widget that shows a document's tokens with the
-expert's working spans highlighted by type, and takes the keyboard and the mouse.
+"""The span editor.
+
+A Streamlit (components v2) widget that shows a document's tokens with the expert's working spans
+highlighted by type, and takes the keyboard and the mouse.
 
 Keys (the legend under the text says the same):
 
@@ -151,8 +153,11 @@ def _component() -> Any:
 
 def span_editor(tokens: Sequence[str], spans: Sequence[Sequence[Any]], types: Sequence[str], *, key: str,
                 on_action: Callable[[], None]) -> Any:
-    """Mount the editor for one document; ``on_action`` runs when the expert decides (read the
-    decision from ``st.session_state["span-editor"].action``)."""
+    """Mount the editor for one document.
+
+    ``on_action`` runs when the expert decides (read the decision from
+    ``st.session_state["span-editor"].action``).
+    """
     return _component()(data={"tokens": [str(t) for t in tokens], "spans": [list(s) for s in spans],
                               "types": list(types), "key": key},
                         key="span-editor", on_action_change=on_action)

@@ -1,6 +1,8 @@
-"""The review app for span projects (``kind = "spans"``): the span editor on the queue's next
-document, the LFs' and the model's spans beside it, agreement between experts with the lead's
-resolution, and export."""
+"""The review app for span projects (``kind = "spans"``).
+
+The span editor on the queue's next document, the LFs' and the model's spans beside it, agreement
+between experts with the lead's resolution, and export.
+"""
 
 from __future__ import annotations
 
@@ -35,10 +37,12 @@ def _key(doc: dict[str, Any] | None, state: MutableMapping[str, Any] | None = No
 
 def apply_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str, action: Mapping[str, Any] | None,
                  state: MutableMapping[str, Any]) -> None:
-    """Carry out one decision from the editor (``{"kind", "key", "spans"}``) on ``state`` (the
-    page's session state): store it and put the next document on screen. A decision whose
-    ``key`` is not the document on screen (a key pressed twice, or during a re-render) is dropped:
-    it was meant for a document already decided."""
+    """Carry out one decision from the editor (``{"kind", "key", "spans"}``) on ``state`` (the page's session state).
+
+    Store it and put the next document on screen. A decision whose ``key`` is not the document on screen
+    (a key pressed twice, or during a re-render) is dropped: it was meant for a document already
+    decided.
+    """
     doc = state.get("span_doc")
     if not action or doc is None:
         return
@@ -72,7 +76,7 @@ def apply_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str, 
 
 
 def _on_action(sess: SpanReviewSession, lock: threading.Lock, annotator: str, path: str) -> None:
-    """The editor's callback: it runs before the page re-renders, so one key press costs one run."""
+    """Return the editor's callback: it runs before the page re-renders, so one key press costs one run."""
     if not session_live(path, annotator):   # signed out elsewhere: the press is dropped
         return
     apply_action(sess, lock, annotator, st.session_state["span-editor"].action, page_state())
@@ -139,7 +143,7 @@ def _export_tab(sess: SpanReviewSession) -> None:
 
 
 def span_main(path: str, annotator: str) -> None:
-    """The span project's tabs, for a signed-in expert."""
+    """Return the span project's tabs, for a signed-in expert."""
     project_tabs(path, "span", "Loading the documents and fitting the sequence model...",
                  {"Label": lambda sess, lock: _label_tab(sess, lock, annotator, path),
                   "Agreement": lambda sess, lock: _agreement_tab(sess, annotator),

@@ -1,8 +1,10 @@
-"""The review app's Suggestions tab: LFs mined from the experts' labels, one at a time with its
-numbers and five example items (the matched words highlighted), accepted (``a``), rejected
-(``x``; Streamlit keeps ``r`` for rerun) or edited and accepted. An accepted rule becomes an LF
-of the project and the model refits; every decision is kept in the store, so nothing decided is
-proposed again."""
+"""The review app's Suggestions tab.
+
+LFs mined from the experts' labels, one at a time with its numbers and five example items (the
+matched words highlighted), accepted (``a``), rejected (``x``; Streamlit keeps ``r`` for rerun) or
+edited and accepted. An accepted rule becomes an LF of the project and the model refits; every
+decision is kept in the store, so nothing decided is proposed again.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ MIN_LABELS = 10   # fewer expert labels than this leave nothing to mine (suggest
 
 def _decide(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, path: str,
             rule: dict[str, Any], edited: dict[str, Any] | None = None) -> None:
-    """A button's callback (it runs before the page): accept, accept as edited, or reject."""
+    """Return a button's callback (it runs before the page): accept, accept as edited, or reject."""
     if not session_live(path, annotator):
         return
     try:
@@ -42,8 +44,10 @@ def _decide(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str
 
 
 def _edit_form(rule: dict[str, Any], names: list[str], key: str) -> dict[str, Any] | None:
-    """The edit box under a suggestion (keywords, a pattern, or a threshold's comparison and
-    value, and the class); the edited rule once submitted, else None."""
+    """Draw the edit box under a suggestion and return the edited rule once submitted, else None.
+
+    The box holds keywords, a pattern, or a threshold's comparison and value, and the class.
+    """
     with st.form(f"suggest-edit-{key}", border=True):
         if rule["kind"] == "similar":
             cosine = st.number_input("TF-IDF cosine to the nearest example, at least", min_value=0.05, max_value=1.0,
@@ -77,7 +81,10 @@ def _refit_done(sess: ReviewSession) -> bool:
 
 @st.fragment(run_every=1.0)
 def _refit_pending(sess: ReviewSession) -> None:
-    """Polls (once a second, only while an accepted rule's refit runs) and reruns the page when it is done."""
+    """Poll while an accepted rule's refit runs and rerun the page when it is done.
+
+    It polls once a second, and only while that refit runs.
+    """
     if _refit_done(sess):
         st.rerun()
     st.caption(f"Refitting the model with {_md(st.session_state['suggest_accepted'][0])}; the numbers update "

@@ -1,5 +1,7 @@
-"""The review app's tabs besides Label: LF analysis, Agreement (with the lead's resolve panel),
-My history and Export. Every value from the data is shown as text or escaped markdown."""
+"""The review app's tabs besides Label: LF analysis, Agreement (with the lead's resolve panel), My history and Export.
+
+Every value from the data is shown as text or escaped markdown.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ from weaklabel.review.session import ReviewSession
 
 
 def _readable(table: pd.DataFrame) -> pd.DataFrame:
-    """Text columns decoded as on the Label tab (entities, line breaks), so one item reads the
-    same everywhere; the dataframe shows them as text."""
+    """Text columns decoded as on the Label tab (entities, line breaks), so one item reads the same everywhere.
+
+    The dataframe shows them as text.
+    """
     out = table.copy()
     for col in out.columns:
         if out[col].dtype == object or str(out[col].dtype).startswith("string"):

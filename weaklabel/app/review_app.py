@@ -1,5 +1,7 @@
-"""weaklabel review app: experts label the items where the LFs disagree, most
-informative first; their labels go straight into the store and the label model.
+"""weaklabel review app.
+
+Experts label the items where the LFs disagree, most informative first; their labels go straight
+into the store and the label model.
 
 Run with ``weaklabel app --project weaklabel.toml`` (or ``streamlit run
 weaklabel/app/review_app.py -- --project weaklabel.toml``).
@@ -48,10 +50,12 @@ def _session(path: str) -> tuple[ReviewSession, threading.Lock]:
 
 
 def _show_content(content: dict[str, Any], sess: ReviewSession, spans: dict[str, Any] | None = None) -> None:
-    """Item content, always inert: text as text, or with the LFs' matches highlighted in
-    HTML where every character of the data is escaped; entities (&#39;) shown as the
-    characters they stand for; tables as tables; images only from files inside the
-    project's folder (``ReviewSession.media_path``)."""
+    """Item content, always inert.
+
+    Text as text, or with the LFs' matches highlighted in HTML where every character of the data is
+    escaped; entities (&#39;) shown as the characters they stand for; tables as tables; images only from
+    files inside the project's folder (``ReviewSession.media_path``).
+    """
     texts = {k: v for k, v in content.items() if isinstance(v, str)}
     for key, value in texts.items():
         image = sess.media_path(value)
@@ -74,20 +78,26 @@ def _show_content(content: dict[str, Any], sess: ReviewSession, spans: dict[str,
 
 
 def _set_item(item: ReviewItem | None) -> None:
-    """Put an item on screen. Each item shown gets a new number (``shown``): the decision
-    buttons carry it, so a press is bound to the item that was on screen when it was made."""
+    """Put an item on screen.
+
+    Each item shown gets a new number (``shown``): the decision buttons carry it, so a press is bound to
+    the item that was on screen when it was made.
+    """
     st.session_state["item"] = item
     st.session_state["shown"] = st.session_state.get("shown", 0) + 1
 
 
 def _act(kind: str, sess: ReviewSession, lock: threading.Lock, annotator: str, label: int | None = None,
          shown: int | None = None) -> None:
-    """A decision, run as the button's callback: the store is written and the next item
-    is leased before the panel re-renders, so one keypress costs one run.
+    """Carry out a decision, run as the button's callback.
+
+    The store is written and the next item is leased before the panel re-renders, so one keypress costs
+    one run.
 
     ``shown`` is the number of the item the button was drawn with. A press whose item is no
     longer on screen (a double press, key repeat, a press during a re-render) is dropped: it
-    was aimed at an item already decided, and must not fall on one the expert never saw."""
+    was aimed at an item already decided, and must not fall on one the expert never saw.
+    """
     if kind != "refit" and shown != st.session_state.get("shown"):
         st.session_state["flash"] = "Ignored a second press: the item it was meant for is already done."
         return
@@ -279,8 +289,10 @@ def main() -> None:
 
 
 def _guidelines(sess: ReviewSession) -> None:
-    """The project's guidelines and label descriptions in the sidebar (markdown; Streamlit
-    never renders raw HTML from it)."""
+    """Show the project's guidelines and label descriptions in the sidebar.
+
+    They are markdown; Streamlit never renders raw HTML from it.
+    """
     text = sess.project.guidelines_text()
     if sess.project.label_descriptions:
         st.sidebar.caption("Labels")

@@ -1,5 +1,4 @@
-"""Dask backend: LFs per partition, vote-pattern counts aggregated, one fit, predictions
-per partition.
+"""Dask backend: LFs per partition, vote-pattern counts aggregated, one fit, predictions per partition.
 
 Because label models fit on pattern counts, fitting on the aggregated counts is exact:
 the model equals the one fitted on the whole matrix in memory.
@@ -29,7 +28,7 @@ require("dask.dataframe", extra="dask", feature="the Dask backend")
 
 def apply_lfs_dask(lfs: Sequence[Any], ddf: Any, *, label_space: LabelSpace | None = None,
                    fault_tolerant: bool = False) -> Any:
-    """A lazy Dask DataFrame of int8 votes (one column per LF), partitioned like ``ddf``."""
+    """Return a lazy Dask DataFrame of int8 votes (one column per LF), partitioned like ``ddf``."""
     lf_list = [as_labeling_function(lf) for lf in lfs]
     names = [lf.name for lf in lf_list]
     meta = pd.DataFrame({n: pd.Series(dtype="int8") for n in names})
@@ -44,7 +43,7 @@ def apply_lfs_dask(lfs: Sequence[Any], ddf: Any, *, label_space: LabelSpace | No
 
 
 def pattern_counts(votes_ddf: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Unique vote patterns and their counts over all partitions (computed)."""
+    """Return the unique vote patterns and their counts over all partitions (computed)."""
     names = list(votes_ddf.columns)
     meta = pd.DataFrame({**{n: pd.Series(dtype="int8") for n in names}, "_count": pd.Series(dtype="int64")})
 
@@ -63,8 +62,10 @@ def pattern_counts(votes_ddf: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check_unique_index(ddf: Any) -> None:
-    """Refuse an index whose ids repeat (within or across partitions): 8 bytes per row
-    come back to the client, and candidates from equal hashes are confirmed by value."""
+    """Refuse an index whose ids repeat (within or across partitions).
+
+    8 bytes per row come back to the client, and candidates from equal hashes are confirmed by value.
+    """
     hashes = ddf.index.map_partitions(
         lambda idx: pd.Series(pd.util.hash_array(np.asarray(idx).astype(str))), meta=(None, "uint64")).compute()
     h = np.sort(hashes.to_numpy())
@@ -92,7 +93,7 @@ def fit_dask(model: Any, votes_ddf: Any, *, label_space: LabelSpace | None = Non
 
 
 def predict_dask(model: Any, votes_ddf: Any, *, label_names: Sequence[str]) -> Any:
-    """A lazy Dask DataFrame of ``p_<class>`` columns, ``label`` and ``confidence``."""
+    """Return a lazy Dask DataFrame of ``p_<class>`` columns, ``label`` and ``confidence``."""
     names = list(label_names)
     meta = pd.DataFrame({**{f"p_{n}": pd.Series(dtype="float64") for n in names},
                          "label": pd.Series(dtype="string[pyarrow]"), "confidence": pd.Series(dtype="float64")})

@@ -1,5 +1,7 @@
-"""Spark backend: LFs per partition with ``mapInPandas``, pattern counts with ``groupBy``,
-one exact fit on the counts, predictions as new columns.
+"""Spark backend.
+
+LFs per partition with ``mapInPandas``, pattern counts with ``groupBy``, one exact fit on the
+counts, predictions as new columns.
 
     votes = apply_lfs_spark(LFS, sdf, label_space=LABELS)            # a Spark DataFrame
     model = fit_spark(LabelModel(), votes, label_space=LABELS)
@@ -26,7 +28,7 @@ from pyspark.sql import types as T  # noqa: E402
 
 def apply_lfs_spark(lfs: Sequence[Any], sdf: Any, *, label_space: LabelSpace | None = None,
                     keep: Sequence[str] = (), fault_tolerant: bool = False) -> Any:
-    """A Spark DataFrame of the ``keep`` columns plus one byte column of votes per LF."""
+    """Return a Spark DataFrame of the ``keep`` columns plus one byte column of votes per LF."""
     lf_list = [as_labeling_function(lf) for lf in lfs]
     names = [lf.name for lf in lf_list]
     keep = list(keep)
@@ -47,7 +49,7 @@ def apply_lfs_spark(lfs: Sequence[Any], sdf: Any, *, label_space: LabelSpace | N
 
 
 def pattern_counts(votes_sdf: Any, lf_names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Unique vote patterns and their counts (a ``groupBy`` on the vote columns)."""
+    """Return the unique vote patterns and their counts (a ``groupBy`` on the vote columns)."""
     rows = votes_sdf.groupBy(*lf_names).count().toPandas()
     return rows[list(lf_names)].to_numpy(dtype=np.int8), rows["count"].to_numpy(dtype=np.int64)
 

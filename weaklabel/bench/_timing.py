@@ -16,7 +16,7 @@ from typing import Any
 
 
 def load_average() -> float:
-    """The machine's 1-minute load average (NaN where the OS does not give one)."""
+    """Return the machine's 1-minute load average (NaN where the OS does not give one)."""
     try:
         return float(os.getloadavg()[0])
     except (AttributeError, OSError):

@@ -14,8 +14,10 @@ from .fit import make_problem
 
 
 def run_analysis_bench(n_rows: int = 1_000_000, n_lfs: int = 50, k: int = 2, *, repeat: int = 5) -> dict[str, Any]:
-    """Time ``lf_summary(L, y)`` and Snorkel's ``LFAnalysis(L).lf_summary(Y=y)`` the same way
-    (:func:`weaklabel.bench._timing.interleaved`); the ratio is of medians."""
+    """Time ``lf_summary(L, y)`` against Snorkel's ``LFAnalysis(L).lf_summary(Y=y)``.
+
+    Both are timed the same way (:func:`weaklabel.bench._timing.interleaved`); the ratio is of medians.
+    """
     from ._timing import interleaved
 
     L, y, _ = make_problem(n_rows, n_lfs, k)
@@ -50,7 +52,7 @@ def run_analysis_bench(n_rows: int = 1_000_000, n_lfs: int = 50, k: int = 2, *, 
 
 
 def format_result(r: dict[str, Any]) -> str:
-    """The analysis bench's result as report lines."""
+    """Return the analysis bench's result as report lines."""
     from ._timing import describe
 
     lines = [f"bench analysis: lf_summary with gold on {r['rows']:,} rows x {r['lfs']} LFs (k={r['classes']}); both "

@@ -71,9 +71,11 @@ class SessionPlan:
 
 def expert_checks(ev: pd.DataFrame, live: pd.DataFrame, force: pd.DataFrame, name: str, seen: set[str],
                   kind: str) -> dict[str, int]:
-    """One expert's answers in the store after a session: stored (events of ``kind``), in force,
-    undone, and the two that must be 0: documents answered that their page never showed
-    (``seen``), and documents with two answers in force."""
+    """One expert's answers in the store after a session.
+
+    Stored (events of ``kind``), in force, undone, and the two that must be 0: documents answered that
+    their page never showed (``seen``), and documents with two answers in force.
+    """
     mine = force[force["annotator"] == name]
     answered = set(live.loc[live["annotator"] == name, "doc_id"])
     by_them = ev["annotator"] == name
@@ -84,8 +86,10 @@ def expert_checks(ev: pd.DataFrame, live: pd.DataFrame, force: pd.DataFrame, nam
 
 def make_project(root: Path, n_items: int, seed: int = 0, *, refit_every: int = 10,
                  strategy: str = "conflict") -> Path:
-    """A text project of ``n_items`` synthetic comments with conflicting keyword LFs (the app's
-    default refit interval, 10, unless given)."""
+    """Build a text project of ``n_items`` synthetic comments with conflicting keyword LFs.
+
+    The refit interval is the app's default, 10, unless given.
+    """
     from ..review.project import Project
 
     rng = np.random.default_rng(seed)
@@ -107,8 +111,11 @@ def make_project(root: Path, n_items: int, seed: int = 0, *, refit_every: int = 
 
 
 def prefill(path: Path, n_events: int, n_items: int, seed: int = 1) -> int:
-    """``n_events`` label events by 30 other experts on random items, as a store has them after
-    weeks of use (every keypress is timed against this, not an empty store)."""
+    """Store ``n_events`` label events by 30 other experts on random items.
+
+    This is how a store looks after weeks of use: every keypress is timed against it, not an empty
+    store.
+    """
     from ..review.project import Project
 
     if n_events <= 0:
@@ -139,7 +146,7 @@ def _wait_for(port: int, seconds: float = 120) -> bool:
 
 
 def row_on_screen(page: Any, timeout_ms: int = 60_000) -> str | None:
-    """The row id of the item the review page shows (None between renders)."""
+    """Return the row id of the item the review page shows (None between renders)."""
     caption = page.get_by_text(re.compile(r"^row \S+ · why this item")).first
     try:
         text = caption.inner_text(timeout=timeout_ms)
@@ -165,7 +172,7 @@ _STREAMLIT_FLAGS = ["--server.address", "127.0.0.1", "--server.headless", "true"
 
 
 def _bare_form(folder: Path) -> Path:
-    """A Streamlit script with nothing but a one-field form: the floor of a cold start."""
+    """Return a Streamlit script with nothing but a one-field form: the floor of a cold start."""
     script = folder / "bare_form.py"
     script.write_text('import streamlit as st\nwith st.form("f"):\n    st.text_input("Your name")\n'
                       '    st.form_submit_button("Sign in")\n')
@@ -173,9 +180,11 @@ def _bare_form(folder: Path) -> Path:
 
 
 def _cold_form(browser: Any, cmd: list[str]) -> tuple[float, subprocess.Popen[bytes], int]:
-    """Start ``cmd`` on a free port (its last argument is the port flag) and time it, with the
-    browser already running, to a page showing the "Your name" box. Returns (seconds, the
-    server, its port); the caller stops the server."""
+    """Start ``cmd`` on a free port and time it to a page showing the "Your name" box.
+
+    The browser is already running and ``cmd``'s last argument is the port flag. Returns (seconds, the
+    server, its port); the caller stops the server.
+    """
     port = _free_port()
     started = time.perf_counter()
     server = subprocess.Popen([*cmd, str(port)], env=dict(os.environ),
@@ -194,9 +203,11 @@ def _cold_form(browser: Any, cmd: list[str]) -> tuple[float, subprocess.Popen[by
 
 
 def start_app(path: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """``weaklabel app`` on the project at ``path``, on a free port, up and answering (or a
-    RuntimeError after 120 s, with the server stopped). Returns (the server, its port); the
-    caller stops it with ``_stop``."""
+    """Start ``weaklabel app`` on the project at ``path``, on a free port, up and answering.
+
+    Raises RuntimeError after 120 s, with the server stopped. Returns (the server, its port); the caller
+    stops it with ``_stop``.
+    """
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "weaklabel", "app", "--project", str(path), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -208,9 +219,11 @@ def start_app(path: Path) -> tuple[subprocess.Popen[bytes], int]:
 
 def sign_in_pages(browser: Any, port: int, names: list[str], on_screen: Callable[[Any], Any], *,
                   height: int = 768) -> tuple[dict[str, Any], dict[str, Any], float]:
-    """A page per expert on the app at ``port``, each signed in by name. Returns the pages, what
-    each shows first (``on_screen(page)``), and the seconds from the first expert's Sign in click
-    to its first item."""
+    """Return a page per expert on the app at ``port``, each signed in by name.
+
+    Returns the pages, what each shows first (``on_screen(page)``), and the seconds from the first
+    expert's Sign in click to its first item.
+    """
     pages: dict[str, Any] = {}
     first: dict[str, Any] = {}
     took = 0.0
@@ -239,8 +252,7 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 
 def browser_tools(what: str, chromium: str | None = None) -> tuple[Any, str]:
-    """(playwright's sync API, the Chromium binary) for a browser bench, or a clear error naming
-    what is missing."""
+    """(playwright's sync API, the Chromium binary) for a browser bench, or a clear error naming what is missing."""
     try:
         from playwright import sync_api
     except ImportError as exc:
@@ -260,9 +272,12 @@ def launch(pw: Any, chromium: str) -> Any:
 
 def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | None = None, *,
                   prior_events: int = 0, strategy: str = "conflict", refit_every: int = 10) -> dict[str, Any]:
-    """Latency percentiles (seconds) of keypress -> next item, first-load times (``cold_sign_in_s``:
-    server start to the sign-in form, with the model still loading), and labels stored against
-    keys pressed, on a store pre-filled with ``prior_events`` label events."""
+    """Time the app on a store pre-filled with ``prior_events`` label events.
+
+    Returns latency percentiles (seconds) of keypress -> next item, first-load times
+    (``cold_sign_in_s``: server start to the sign-in form, with the model still loading), and labels
+    stored against keys pressed.
+    """
     sync_api, chromium = browser_tools("bench app", chromium)
     from ..review.project import Project
 
@@ -320,12 +335,15 @@ def run_app_bench(n_items: int = 10_000, decisions: int = 60, chromium: str | No
 
 def run_decision_bench(n_items: int = 100_000, decisions: int = 200, *, prior_events: int = 100_000,
                        store_url: str | None = None, strategy: str = "conflict") -> dict[str, Any]:
-    """Server work per decision, without a browser: what the app does on one keypress (store
-    the label, lease the next item, read the progress line), timed on a store pre-filled with
-    ``prior_events`` label events, SQLite by default or ``store_url`` (PostgreSQL).
+    """Server work per decision, without a browser.
+
+    What the app does on one keypress (store the label, lease the next item, read the progress line),
+    timed on a store pre-filled with ``prior_events`` label events, SQLite by default or ``store_url``
+    (PostgreSQL).
 
     Refits run in the background, as in the app; their worker process competes for the CPU
-    like it does there."""
+    like it does there.
+    """
     import tempfile
     import time
     import uuid

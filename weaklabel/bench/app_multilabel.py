@@ -1,5 +1,6 @@
-"""``weaklabel bench app-multilabel``: multi-label review in a real browser, timed as an expert
-feels it, on a loaded project.
+"""``weaklabel bench app-multilabel``.
+
+Multi-label review in a real browser, timed as an expert feels it, on a loaded project.
 
 The project is a GoEmotions-layout folder with its LF suite (``source`` and ``lfs``), or ``items``
 synthetic comments over six emotions with a keyword LF each. The store is filled with other
@@ -34,8 +35,11 @@ FILLER = ("the", "game", "was", "really", "so", "this", "my", "friend", "said", 
 
 
 def synthetic_project(root: Path, n_items: int, seed: int = 0) -> Path:
-    """``n_items`` comments mixing filler words with zero to two emotions' cue words, a keyword LF
-    per emotion (and one that votes joy on any '!'), and a project file; returns its path."""
+    """Write a synthetic multi-label project and return its path.
+
+    It has ``n_items`` comments mixing filler words with zero to two emotions' cue words, a keyword LF
+    per emotion (and one that votes joy on any '!'), and a project file.
+    """
     import pandas as pd
 
     from ..review.project import Project
@@ -60,8 +64,7 @@ def synthetic_project(root: Path, n_items: int, seed: int = 0) -> Path:
 
 
 def _prefill(sess: Any, n_events: int, seed: int = 1) -> None:
-    """Other experts' work, in one transaction: the model's sets by seven experts on random items,
-    one skip in ten."""
+    """Other experts' work, in one transaction: the model's sets by seven experts on random items, one skip in ten."""
     import json
 
     from ..review._store_engine import begin_write
@@ -83,7 +86,7 @@ _CAPTION = re.compile(r"^item (\S+) · why this item")
 
 
 def _item_on_screen(page: Any, before: str | None = None, seconds: float = 30) -> str | None:
-    """The id of the item on screen once it is not ``before`` (None when it does not change)."""
+    """Return the id of the item on screen once it is not ``before`` (None when it does not change)."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -120,7 +123,7 @@ def _toggle(page: Any, presses: list[tuple[str, str]]) -> list[float]:
 
 def _bench_project(root: Path, n_items: int, source: str | None, lfs: str | None, split: str,
                    refit_every: int) -> Path:
-    """The bench's project file: synthetic items, or ``source`` (a multi-label set) with ``lfs``."""
+    """Return the bench's project file: synthetic items, or ``source`` (a multi-label set) with ``lfs``."""
     from ..review.project import Project
 
     if source is None:
@@ -138,12 +141,15 @@ def run_label_set_app_bench(n_items: int = 10_000, plan: SessionPlan = SessionPl
                             source: str | None = None, lfs: str | None = None, split: str = "train",
                             prior_answers: int = 30_000, refit_every: int = 10,
                             chromium: str | None = None) -> dict[str, Any]:
-    """Latency percentiles (seconds): a label key -> the label switched on screen, and Enter -> the
-    next item on screen; the answers stored and in force per expert; and two checks that must be
-    0 (items answered that the expert's page never showed, items with two answers in force).
+    """Latency percentiles (seconds).
+
+    A label key -> the label switched on screen, and Enter -> the next item on screen; the answers
+    stored and in force per expert; and two checks that must be 0 (items answered that the expert's page
+    never showed, items with two answers in force).
 
     ``plan`` says how the experts work (:class:`~weaklabel.bench.app.SessionPlan`): how many take
-    turns, how many decisions each, and when a page reloads, presses Enter twice or undoes."""
+    turns, how many decisions each, and when a page reloads, presses Enter twice or undoes.
+    """
     sync_api, chromium = browser_tools("bench app-multilabel", chromium)
     from ..review.label_set_session import LabelSetReviewSession
     from ..review.project import Project

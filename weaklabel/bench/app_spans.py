@@ -32,9 +32,11 @@ FILLER = ("met", "visited", "wrote", "to", "about", "in", "from", "with", "the",
 
 
 def synthetic_set(folder: Path, n_docs: int, seed: int = 0) -> None:
-    """A WRENCH sequence set of ``n_docs`` sentences: names (PER) and cities (LOC); the names LF
-    finds first and last names, the cities LF finds cities and, on some documents, grabs the token
-    before one too, so the two dispute boundaries."""
+    """Return a WRENCH sequence set of ``n_docs`` sentences.
+
+    Names (PER) and cities (LOC); the names LF finds first and last names, the cities LF finds cities
+    and, on some documents, grabs the token before one too, so the two dispute boundaries.
+    """
     from ..spans import SeqSplit, SpanMatrix, write_seq_split
 
     rng = np.random.default_rng(seed)
@@ -72,8 +74,10 @@ def _subset(source: Path, folder: Path, n_docs: int) -> None:
 
 
 def _prefill(sess: Any, n_events: int, seed: int = 1) -> None:
-    """Other experts' work already in the store, written in one transaction: answers (the
-    model's spans) by seven experts on random documents, with one skip in ten."""
+    """Other experts' work already in the store, written in one transaction.
+
+    Answers (the model's spans) by seven experts on random documents, with one skip in ten.
+    """
     import json
 
     from ..review._store_engine import begin_write
@@ -189,8 +193,11 @@ def _doc_id(key: str | None) -> str:
 
 
 def _doc_on_screen(page: Any, timeout_ms: int = 60_000) -> str | None:
-    """The key (document id and display number) the editor's keys act on: the document is there
-    for the expert only once the editor shows it, a moment after the caption above it."""
+    """Return the key (document id and display number) the editor's keys act on.
+
+    The document is there for the expert only once the editor shows it, a moment after the caption above
+    it.
+    """
     try:
         return page.locator(".doc[data-key]").first.get_attribute("data-key", timeout=timeout_ms)
     except Exception:  # noqa: BLE001 - the page is between renders

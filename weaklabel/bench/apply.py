@@ -1,5 +1,8 @@
-"""``weaklabel bench apply``: the same 10 keyword/regex LFs on N rows, weaklabel's
-vectorized templates vs Snorkel's ``PandasLFApplier`` (one Python call per row)."""
+"""``weaklabel bench apply``.
+
+The same 10 keyword/regex LFs on N rows, weaklabel's vectorized templates vs Snorkel's
+``PandasLFApplier`` (one Python call per row).
+"""
 
 from __future__ import annotations
 
@@ -37,8 +40,11 @@ _WORDS = ("i love this song so much check out my channel please subscribe free w
 
 
 def bench_texts(n_rows: int, *, seed: int = 0) -> tuple[pd.DataFrame, str]:
-    """Texts for the benchmark: the raw UCI YouTube comments tiled to ``n_rows`` when
-    ``$WEAKLABEL_DATA`` has them, else seeded synthetic comments."""
+    """Texts for the benchmark.
+
+    The raw UCI YouTube comments tiled to ``n_rows`` when ``$WEAKLABEL_DATA`` has them, else seeded
+    synthetic comments.
+    """
     root = os.environ.get("WEAKLABEL_DATA")
     if root:
         try:
@@ -58,7 +64,7 @@ def bench_texts(n_rows: int, *, seed: int = 0) -> tuple[pd.DataFrame, str]:
 
 
 def weaklabel_lfs() -> list[Any]:
-    """The bench's 10 keyword and regex LFs, as weaklabel templates."""
+    """Return the bench's 10 keyword and regex LFs, as weaklabel templates."""
     out = []
     for name, kind, pat, label in SPECS:
         if kind == "keyword":
@@ -69,7 +75,7 @@ def weaklabel_lfs() -> list[Any]:
 
 
 def snorkel_lfs() -> list[Any]:
-    """The same LFs as a Snorkel user writes them: one ``re.search`` per row."""
+    """Return the same LFs as a Snorkel user writes them: one ``re.search`` per row."""
     snorkel_lf = require("snorkel.labeling", extra="snorkel", feature="the Snorkel side of the benchmark")
     out = []
     for name, kind, pat, label in SPECS:
@@ -86,9 +92,11 @@ def snorkel_lfs() -> list[Any]:
 
 
 def run_apply_bench(n_rows: int = 100_000, *, repeat: int = 5) -> dict[str, Any]:
-    """Time both appliers on the same frame in one process, the same way
-    (:func:`weaklabel.bench._timing.interleaved`: one untimed warm-up each, then ``repeat``
-    interleaved runs); return the median seconds, the spread, and the ratio of medians."""
+    """Time both appliers on the same frame in one process, the same way.
+
+    The way is :func:`weaklabel.bench._timing.interleaved`: one untimed warm-up each, then ``repeat``
+    interleaved runs. Returns the median seconds, the spread, and the ratio of medians.
+    """
     from ._timing import interleaved
 
     df, source = bench_texts(n_rows)
@@ -116,7 +124,7 @@ def run_apply_bench(n_rows: int = 100_000, *, repeat: int = 5) -> dict[str, Any]
 
 
 def format_result(r: dict[str, Any]) -> str:
-    """The apply bench's result as report lines."""
+    """Return the apply bench's result as report lines."""
     from ._timing import describe
 
     lines = [f"bench apply: {r['lfs']} keyword/regex LFs x {r['rows']:,} rows ({r['text']}); both sides warmed up "

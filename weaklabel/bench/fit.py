@@ -1,6 +1,8 @@
-"""``weaklabel bench fit``: label-model fit+predict speed, accuracy and peak memory on
-synthetic matrices from a known generative model, ours vs Snorkel's LabelModel (and any other
-of weaklabel's models or peers' models, e.g. crowd-kit's: :data:`weaklabel.bench.peers.PEERS`).
+"""``weaklabel bench fit``.
+
+Label-model fit+predict speed, accuracy and peak memory on synthetic matrices from a known
+generative model, ours vs Snorkel's LabelModel (and any other of weaklabel's models or peers'
+models, e.g. crowd-kit's: :data:`weaklabel.bench.peers.PEERS`).
 
 Each (problem, model, run) is a fresh child process, so peak RSS belongs to that run. In the
 child, before the clock: the imports, one warm-up fit and predict on a 2,000-row problem of
@@ -89,8 +91,11 @@ def run_one(n: int, m: int, k: int, model_name: str, *, with_balance: bool = Fal
 def run_fit_bench(problems: Sequence[tuple[Any, ...]] = DEFAULT_PROBLEMS, models: Sequence[str] = DEFAULT_MODELS,
                   *, repeat: int = 5, snorkel_max_rows: int = SNORKEL_MAX_ROWS,
                   log: Callable[[str], Any] | None = print) -> list[dict[str, Any]]:
-    """Per problem and model: the median, min and max seconds of ``repeat`` interleaved runs
-    (``runs`` and ``load`` list them), accuracy, accuracy given the true balance, peak RSS."""
+    """Per problem and model.
+
+    The median, min and max seconds of ``repeat`` interleaved runs (``runs`` and ``load`` list them),
+    accuracy, accuracy given the true balance, peak RSS.
+    """
     from .._progress import progress
     from ._timing import spread
 
@@ -138,8 +143,10 @@ def _line(r: dict[str, Any]) -> str:
 
 
 def format_ratios(results: list[dict[str, Any]]) -> str:
-    """Speed (ratio of medians) and accuracy of label_model relative to snorkel per problem,
-    with the balance unknown to both and given to both."""
+    """Format label_model's speed and accuracy relative to snorkel per problem.
+
+    Speed is a ratio of medians; both runs are shown with the balance unknown to both and given to both.
+    """
     by = {(r["rows"], r["lfs"], r["classes"], r["model"]): r for r in results if "error" not in r}
     lines = ["problem                      speedup vs snorkel (medians)   accuracy ours - snorkel: "
              "balance unknown / given"]

@@ -97,8 +97,7 @@ def expand_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 def is_multilabel_source(source: Path) -> bool:
-    """Whether an expanded source is a multi-label set in GoEmotions' layout (scored by
-    ``weaklabel.multilabel``)."""
+    """Whether an expanded source is a multi-label set in GoEmotions' layout (scored by ``weaklabel.multilabel``)."""
     from ..multilabel.data import is_multilabel_folder
 
     return is_multilabel_folder(source)
@@ -274,10 +273,12 @@ def run(dirs: Sequence[str | os.PathLike[str]], *, models: Sequence[str] | None 
 
 
 def summarize(results: pd.DataFrame, *, show_time: bool = True) -> pd.DataFrame:
-    """Models x datasets table of ``mean ± std`` (x100), with a ``mean`` column and, when
-    ``majority`` was run, ``< MV-1``: on how many datasets the model scores more than
-    one point below majority vote. The mean is over the datasets the model ran on
-    (marked ``*`` when that is not all of them)."""
+    """Tabulate ``mean ± std`` (x100) per model (rows) and dataset (columns).
+
+    A ``mean`` column follows and, when ``majority`` was run, ``< MV-1``: on how many datasets the model
+    scores more than one point below majority vote. The mean is over the datasets the model ran on
+    (marked ``*`` when that is not all of them).
+    """
     agg = results.groupby(["dataset", "metric", "model"], sort=False).agg(
         mean=("score", "mean"), std=("score", "std"), fit_seconds=("fit_seconds", "mean")).reset_index()
     agg["cell"] = [f"{100 * m:.1f} ± {100 * (s if s == s else 0):.1f}" + (f" ({t:.2f}s)" if show_time else "")
@@ -297,10 +298,12 @@ def summarize(results: pd.DataFrame, *, show_time: bool = True) -> pd.DataFrame:
 
 
 def summarize_calibration(results: pd.DataFrame, measure: str = "ece") -> pd.DataFrame:
-    """Models x datasets table of one calibration measure (``log_loss``, ``brier`` or ``ece``,
-    x100 but for log-loss), with a ``mean`` column and, when ``majority`` was run, ``<= MV``:
-    on how many datasets the model is at least as well calibrated as majority vote's soft labels
-    (its vote shares)."""
+    """Tabulate one calibration measure per model (rows) and dataset (columns).
+
+    The measure is ``log_loss``, ``brier`` or ``ece`` (x100 but for log-loss). A ``mean`` column follows
+    and, when ``majority`` was run, ``<= MV``: on how many datasets the model is at least as well
+    calibrated as majority vote's soft labels (its vote shares).
+    """
     if measure not in ("log_loss", "brier", "ece"):
         raise InputError(f"measure: expected 'log_loss', 'brier' or 'ece', got {measure!r}")
     scale = 1.0 if measure == "log_loss" else 100.0

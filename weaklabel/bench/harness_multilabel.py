@@ -42,8 +42,11 @@ def end_model_marginals(texts_train: Any, Q: np.ndarray, texts_test: Any, *, see
 
 def run_multilabel(folder: str | os.PathLike[str], lfs: str, *, models: list[str] | None = None,
                    end_model: bool = True, progress: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """One row per model: micro / macro F1, Hamming loss, subset accuracy, cardinality and seconds
-    (fit and predict on train) on the test split."""
+    """One row per model.
+
+    Micro / macro F1, Hamming loss, subset accuracy, cardinality and seconds (fit and predict on train)
+    on the test split.
+    """
     from ..multilabel.matrix import apply_multilabel_lfs
     from ..multilabel.metrics import multilabel_scores
     from ..multilabel.models import best_thresholds

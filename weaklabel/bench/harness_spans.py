@@ -53,9 +53,12 @@ SEQ_MODELS = ("seq_default", "token_majority", "token_dawid_skene", "hmm",
 
 
 class DefaultThenCRF:
-    """The end model's row: :class:`SeqLabelModelDefault` fitted on the votes, then a
-    :class:`~weaklabel.spans.endmodel.SpanCRF` trained on its spans of the fit split (words and LF
-    votes as features); test documents are tagged by the CRF alone."""
+    """The end model's row.
+
+    :class:`SeqLabelModelDefault` fitted on the votes, then a :class:`~weaklabel.spans.endmodel.SpanCRF`
+    trained on its spans of the fit split (words and LF votes as features); test documents are tagged by
+    the CRF alone.
+    """
 
     needs_tokens = True
 
@@ -69,13 +72,15 @@ class DefaultThenCRF:
         return self
 
     def predict_spans(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> list[list[Span]]:
-        """The CRF's spans per document."""
+        """Return the CRF's spans per document."""
         return self.crf_.predict_spans(tokens, L)
 
 
 class SkweakHMM:
-    """skweak's HMM (``skweak.generative.HMM``) behind the same fit / predict_spans calls, so the
-    benchmark runs it on the same votes. Needs ``pip install 'weaklabel[anchors]'``."""
+    """Run skweak's HMM (``skweak.generative.HMM``) behind the same fit / predict_spans calls.
+
+    The benchmark thus runs it on the same votes. Needs ``pip install 'weaklabel[anchors]'``.
+    """
 
     needs_tokens = True
 
@@ -112,7 +117,7 @@ class SkweakHMM:
         return docs
 
     def predict_spans(self, L: SpanMatrix, tokens: Sequence[Sequence[str]]) -> list[list[Span]]:
-        """The spans of skweak's HMM, per document."""
+        """Return the spans of skweak's HMM, per document."""
         return [[(s.start, s.end, s.label_) for s in self.model_(doc).spans["hmm"]]
                 for doc in self._docs(L, tokens)]
 
@@ -166,8 +171,11 @@ def run_seq(sources: Sequence[str | os.PathLike[str]], *, models: Sequence[str] 
 
 
 def summarize_seq(results: pd.DataFrame, *, published: bool = False) -> pd.DataFrame:
-    """Entity F1 x100 per model (rows) and set (columns), a mean, and the sets where the model is more
-    than 1 F1 below token majority vote; ``published`` adds WRENCH's rows for the sets it reports."""
+    """Tabulate entity F1 x100 per model (rows) and set (columns).
+
+    A mean follows, and the sets where the model is more than 1 F1 below token majority vote;
+    ``published`` adds WRENCH's rows for the sets it reports.
+    """
     table = 100 * results.pivot_table(index="model", columns="dataset", values="f1", sort=False)
     cols = list(dict.fromkeys(results["dataset"]))
     table = table[cols]

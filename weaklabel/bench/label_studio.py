@@ -34,8 +34,10 @@ _TOKEN_ENV = "WEAKLABEL_BENCH_LS_TOKEN"                     # what the CLI runs 
 
 
 def _cli(args: list[str], root: Path, token: str) -> tuple[float, str]:
-    """Run ``weaklabel ARGS`` in ``root`` as a fresh process; (seconds, its output). A failure
-    raises with the output, so a broken pull never reads as a fast one."""
+    """Run ``weaklabel ARGS`` in ``root`` as a fresh process; (seconds, its output).
+
+    A failure raises with the output, so a broken pull never reads as a fast one.
+    """
     env = dict(os.environ, **{_TOKEN_ENV: token})
     t0 = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "weaklabel", *args, "--project", str(root / "weaklabel.toml")],
@@ -47,7 +49,7 @@ def _cli(args: list[str], root: Path, token: str) -> tuple[float, str]:
 
 
 def _counts(pull_output: str) -> dict[str, int]:
-    """The counts a pull prints ("... 10000 new, 0 updated, 0 unchanged, 0 retracted")."""
+    """Return the counts a pull prints ("... 10000 new, 0 updated, 0 unchanged, 0 retracted")."""
     found = re.search(r"(\d+) new, (\d+) updated, (\d+) unchanged, (\d+) retracted", pull_output)
     if found is None:
         raise RuntimeError(f"the pull printed no counts:\n{pull_output}")

@@ -1,8 +1,10 @@
-"""Peers' label models by name, run beside weaklabel's in the benchmarks: Snorkel's
-``LabelModel`` (the "snorkel" extra), crowd-kit's Dawid-Skene, one-coin, GLAD and MACE, and
-HyperLM (the "anchors" extra). They are transductive (they fit on the votes they label) and take
+"""Peers' label models by name, run beside weaklabel's in the benchmarks.
+
+Snorkel's ``LabelModel`` (the "snorkel" extra), crowd-kit's Dawid-Skene, one-coin, GLAD and MACE,
+and HyperLM (the "anchors" extra). They are transductive (they fit on the votes they label) and take
 no gold, so ``--model`` and the app do not offer them; their wrappers follow weaklabel's label-model
-contract (:mod:`weaklabel.models.snorkel`, :mod:`weaklabel.models.anchors`)."""
+contract (:mod:`weaklabel.models.snorkel`, :mod:`weaklabel.models.anchors`).
+"""
 
 from __future__ import annotations
 
@@ -26,13 +28,15 @@ PEERS: dict[str, Callable[..., BaseLabelModel]] = {
 
 
 def factory(name: str) -> Callable[..., BaseLabelModel]:
-    """The class (or partial) behind a model name, weaklabel's or a peer's."""
+    """Return the class (or partial) behind a model name, weaklabel's or a peer's."""
     return MODELS[name] if name in MODELS else PEERS[name]
 
 
 def make_benchmark_model(name: str, *, random_state: int | None = None, **params: Any) -> BaseLabelModel:
-    """A label model by name, weaklabel's (:func:`weaklabel.models.make_model`) or a peer's
-    (:data:`PEERS`); ``random_state`` goes to the models that take one."""
+    """Return a label model by name, weaklabel's (:func:`weaklabel.models.make_model`) or a peer's (:data:`PEERS`).
+
+    ``random_state`` goes to the models that take one.
+    """
     if name not in PEERS:
         return make_model(name, random_state=random_state, **params)
     return build(PEERS[name], random_state, params)

@@ -27,8 +27,11 @@ from .harness import auto_metric
 
 def _scores(model: Any, L_tr: np.ndarray, y_tr: np.ndarray, y_exp: np.ndarray, L_te: np.ndarray,
             y_te: np.ndarray, k: int, metric: str) -> tuple[float, float, float]:
-    """(train labels' accuracy with expert overrides, the model's own accuracy on the train rows
-    no expert labeled, test score)."""
+    """Score the train labels and the model after a batch.
+
+    Returns (train labels' accuracy with expert overrides, the model's own accuracy on the train rows no
+    expert labeled, test score).
+    """
     model_pred = probs_to_preds(model.predict_proba(L_tr), tie_break_policy="random")
     train_pred = np.where(y_exp >= 0, y_exp, model_pred)
     test_pred = probs_to_preds(model.predict_proba(L_te), tie_break_policy="random")
@@ -38,10 +41,12 @@ def _scores(model: Any, L_tr: np.ndarray, y_tr: np.ndarray, y_exp: np.ndarray, L
 
 
 def _refit(L_tr: np.ndarray, y_exp: np.ndarray, drawn: np.ndarray, strategy: str, k: int) -> Any:
-    """The label model after a batch, as the review app refits it
-    (:func:`weaklabel.review.refit.fit_to_expert_labels`): under a votes-only strategy every
-    expert label teaches it, as a random sample of its vote pattern; under ``label_issues`` only
-    the randomly drawn rows do."""
+    """Refit the label model after a batch, as the review app refits it.
+
+    The refit is :func:`weaklabel.review.refit.fit_to_expert_labels`: under a votes-only strategy every
+    expert label teaches it, as a random sample of its vote pattern; under ``label_issues`` only the
+    randomly drawn rows do.
+    """
     from ..review.refit import fit_to_expert_labels
 
     if strategy in BY_VOTES:
@@ -112,10 +117,13 @@ def simulate(L_tr: np.ndarray, y_tr: np.ndarray, L_te: np.ndarray, y_te: np.ndar
 def run_review_bench(dirs: Sequence[str | Path], *, strategies: Sequence[str] = STRATEGIES,
                      budgets: Sequence[int] = (25, 50, 100, 200), seeds: int = 5,
                      batch: int = 5, audit_fraction: float = 0.0) -> pd.DataFrame:
-    """Simulate every strategy on every classification set in ``dirs`` (WRENCH folders, ``.mat``
-    files, folders of them: :func:`weaklabel.bench.harness.expand_sources`); every strategy is averaged over
-    ``seeds`` (each strategy breaks ties at random; random draws its rows). A set without a test
-    split is scored on train."""
+    """Simulate every strategy on every classification set in ``dirs``.
+
+    Sets are WRENCH folders, ``.mat`` files or folders of them
+    (:func:`weaklabel.bench.harness.expand_sources`). Every strategy is averaged over ``seeds`` (each
+    strategy breaks ties at random; random draws its rows). A set without a test split is scored on
+    train.
+    """
     from .harness import _name, _splits, expand_sources, is_seq_source
 
     rows = []

@@ -1,5 +1,8 @@
-"""Simulated span review: do documents fixed from the queue lift the sequence label model more
-than randomly chosen ones? Gold stands in for the expert (:func:`weaklabel.spans.review.simulate_review`)."""
+"""Simulated span review.
+
+Do documents fixed from the queue lift the sequence label model more than randomly chosen ones? Gold
+stands in for the expert (:func:`weaklabel.spans.review.simulate_review`).
+"""
 
 from __future__ import annotations
 
@@ -43,8 +46,11 @@ def run_span_review_bench(dirs: Sequence[str | Path], *, budget: int = 50,
 
 
 def summarize_span_review(results: pd.DataFrame) -> pd.DataFrame:
-    """Mean F1 (x100) before and after, the lift with its spread over seeds, and how often the
-    refit took the fixed documents (the default keeps them only where cross-validation says so)."""
+    """Tabulate mean F1 (x100) before and after, and the lift with its spread over seeds.
+
+    It also shows how often the refit took the fixed documents (the default keeps them only where
+    cross-validation says so).
+    """
     g = results.groupby(["dataset", "strategy"], sort=False)
     out = pd.DataFrame({"before": g["before"].mean() * 100, "after": g["after"].mean() * 100,
                         "lift": g["lift"].mean() * 100, "lift_sd": g["lift"].std(ddof=0) * 100,

@@ -1,5 +1,8 @@
-"""``weaklabel bench scale``: labeling 10M x 50 out of core and on a 2-worker Dask cluster,
-cached re-apply after editing 1 of 10 LFs, and row-wise LFs with n_jobs=2 vs serial vs Snorkel."""
+"""``weaklabel bench scale``.
+
+Labeling 10M x 50 out of core and on a 2-worker Dask cluster, cached re-apply after editing 1 of 10
+LFs, and row-wise LFs with n_jobs=2 vs serial vs Snorkel.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ def threshold_suite(n_lfs: int) -> LFSuite:
 
 
 def _tables(n_rows: int, chunk: int, seed: int, ids: bool) -> Iterator[Any]:
-    """The synthetic items, ``chunk`` rows at a time, as Arrow tables (same draws either way)."""
+    """Return the synthetic items, ``chunk`` rows at a time, as Arrow tables (same draws either way)."""
     import pyarrow as pa
 
     rng = np.random.default_rng(seed)
@@ -62,8 +65,10 @@ def write_parquet(path: Path, n_rows: int, *, chunk: int = 1_000_000, seed: int 
 
 
 def write_parquet_parts(folder: Path, n_rows: int, *, chunk: int = 1_000_000, seed: int = 0) -> None:
-    """The same items as :func:`write_parquet`, one file per chunk and an ``id`` column: the
-    partitioned dataset a cluster reads."""
+    """Return the same items as :func:`write_parquet`, one file per chunk and an ``id`` column.
+
+    The partitioned dataset a cluster reads.
+    """
     import pyarrow.parquet as pq
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,8 +83,10 @@ def _child_out_of_core(path: str, n_lfs: int, out: str, chunksize: int) -> dict[
 
 
 def out_of_core(n_rows: int, n_lfs: int, chunksize: int) -> dict[str, Any]:
-    """Apply, fit and label ``n_rows`` x ``n_lfs`` out of core in chunks of ``chunksize``: seconds,
-    rows a second, peak memory."""
+    """Apply, fit and label ``n_rows`` x ``n_lfs`` out of core in chunks of ``chunksize``.
+
+    Seconds, rows a second, peak memory.
+    """
     with tempfile.TemporaryDirectory(prefix="weaklabel-bench-") as tmp:
         path = Path(tmp) / "big.parquet"
         t0 = time.perf_counter()
@@ -106,8 +113,11 @@ def _child_dask(folder: str, n_lfs: int, out: str) -> dict[str, Any]:
 
 
 def dask_engine(n_rows: int, n_lfs: int, chunksize: int) -> dict[str, Any]:
-    """`run --engine dask` on a 2-worker LocalCluster, over the same items as :func:`out_of_core`
-    written as one Parquet file per chunk; in a child process, like the out-of-core run."""
+    """Time `run --engine dask` on a 2-worker LocalCluster.
+
+    It runs over the same items as :func:`out_of_core`, written as one Parquet file per chunk, in a
+    child process like the out-of-core run.
+    """
     with tempfile.TemporaryDirectory(prefix="weaklabel-bench-") as tmp:
         parts = Path(tmp) / "parts"
         t0 = time.perf_counter()

@@ -1,5 +1,7 @@
-"""``weaklabel bench store``: how many expert labels a second the SQLite label store takes, with
-one writer and with several at once, beside raw ``sqlite3`` with the same durability.
+"""``weaklabel bench store``.
+
+How many expert labels a second the SQLite label store takes, with one writer and with several at
+once, beside raw ``sqlite3`` with the same durability.
 
 Each writer is a process of its own (as experts' app sessions are). Before the clock, each one
 imports what it needs, opens its connection and writes one label; then all start together, and
@@ -37,8 +39,11 @@ def _raw_connection(path: str) -> sqlite3.Connection:
 
 
 def _writer(side: str, target: str, name: str, labels: int, ready: Any, start: Any, done: Any) -> None:
-    """One expert's process: set up off the clock, wait for the start, write ``labels`` labels
-    one transaction each, report the time the last one committed."""
+    """One expert's process.
+
+    Set up off the clock, wait for the start, write ``labels`` labels one transaction each, report the
+    time the last one committed.
+    """
     if side == "weaklabel":
         from ..review.store import ExpertLabelStore
 
@@ -64,8 +69,11 @@ def _writer(side: str, target: str, name: str, labels: int, ready: Any, start: A
 
 
 def _one_run(side: str, folder: Path, writers: int, labels: int) -> float:
-    """Seconds from the common start until ``writers`` processes have stored ``labels`` each,
-    on a fresh database in ``folder``; raises if any label is missing afterwards."""
+    """Time ``writers`` processes storing ``labels`` each on a fresh database in ``folder``.
+
+    Returns the seconds from the common start until all are stored; raises if any label is missing
+    afterwards.
+    """
     work = Path(tempfile.mkdtemp(prefix=f"bench-{side}-", dir=folder))
     try:
         if side == "weaklabel":

@@ -52,15 +52,18 @@ def _weak(df: pd.DataFrame, votes: np.ndarray, y: np.ndarray, test: Any, k: int)
 
 
 def _votes(table: pd.DataFrame, n_rows: int) -> np.ndarray:
-    """The suggestions' votes on every row, one column each."""
+    """Return the suggestions' votes on every row, one column each."""
     cols = [np.where(s.candidate.fires, s.candidate.label, -1) for s in table.attrs.get("suggestions", [])]
     return np.column_stack(cols) if cols else np.zeros((n_rows, 0), dtype=np.int64)
 
 
 def run_suggest_bench(sources: Sequence[str | Path], *, sizes: Sequence[int] = (50, 100, 200), seeds: int = 3,
                       lfs: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per (dataset, N, seed, method): the test ``score`` (its ``metric``: accuracy, or
-    micro F1 on a multi-label set), and seconds to suggest."""
+    """One row per (dataset, N, seed, method).
+
+    The test ``score`` (its ``metric``: accuracy, or micro F1 on a multi-label set), and seconds to
+    suggest.
+    """
     from ..apply import apply_lfs
     from ..io.suite import load_suite
     from ..multilabel.data import is_multilabel_folder
@@ -108,7 +111,7 @@ def run_suggest_bench(sources: Sequence[str | Path], *, sizes: Sequence[int] = (
 
 
 def _multilabel_rows(src: Path, sizes: Sequence[int], seeds: int, lfs: str | None) -> list[dict[str, Any]]:
-    """The four arms on a multi-label set, scored by micro F1 on its test split."""
+    """Return the four arms on a multi-label set, scored by micro F1 on its test split."""
     from ..io.suite import load_multilabel_suite
     from ..multilabel import MultiLabelEndModel, MultiLabelModel, apply_multilabel_lfs, multilabel_scores
     from ..multilabel.data import read_multilabel_split
@@ -167,8 +170,11 @@ def _stack(a: Any, b: Any) -> Any:
 
 
 def summarize_suggest(results: pd.DataFrame) -> pd.DataFrame:
-    """Mean test score x100 (accuracy, or micro F1 on multi-label sets: ``metric``) per (dataset,
-    N) and method, with the suggested LFs' lead over supervised learning from the same N labels."""
+    """Tabulate the mean test score x100 per (dataset, N) and method.
+
+    The score is accuracy, or micro F1 on multi-label sets (``metric``); the table shows the suggested
+    LFs' lead over supervised learning from the same N labels.
+    """
     table = 100 * results.pivot_table(index=["dataset", "n"], columns="method", values="score", aggfunc="mean")
     if {"suggested", "supervised"} <= set(table.columns):
         table["suggested - supervised"] = table["suggested"] - table["supervised"]
@@ -181,9 +187,12 @@ def summarize_suggest(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_suggest(results: pd.DataFrame, path: str | Path) -> Path:
-    """The curves of :func:`run_suggest_bench`: test accuracy against the number of labels N, per
-    data set, for the end model trained on N labels, on the suggested LFs, on the hand-written
-    suite and on both (mean over seeds, with the seeds' range shaded). Needs matplotlib."""
+    """Return the curves of :func:`run_suggest_bench`.
+
+    Test accuracy against the number of labels N, per data set, for the end model trained on N labels,
+    on the suggested LFs, on the hand-written suite and on both (mean over seeds, with the seeds' range
+    shaded). Needs matplotlib.
+    """
     from ..exceptions import require
 
     require("matplotlib", extra="report", feature="the suggestion curves")

@@ -9,8 +9,10 @@ import numpy as np
 
 def sample_L(n: int, accuracies: Any, propensities: Any, class_balance: Any, *, seed: int = 0,
              unipolar: bool = False, correlated: int = 0, copy_prob: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-    """Draw y ~ class_balance; each LF fires with its propensity and votes y with its
-    accuracy, else a uniformly random other class. Conditionally independent LFs.
+    """Draw y ~ class_balance.
+
+    Each LF fires with its propensity and votes y with its accuracy, else a uniformly random other
+    class. Conditionally independent LFs.
 
     With ``unipolar=True`` LF j only ever votes class ``j % k`` and fires with
     probability ``propensity`` when y == that class, ``propensity * (1 - acc) / acc``
@@ -79,7 +81,7 @@ def one_sided_L(n: int, n_per_class: Any, class_balance: Any, *, seed: int = 0,
 
 
 def regime_L(regime: str, n: int = 3000, k: int = 2, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """A label matrix from one of the regimes real LF suites fall into.
+    """Return a label matrix from one of the regimes real LF suites fall into.
 
     ``sparse_unipolar``
         2-4 one-class LFs per class, each firing on 2-15% of its class (precision

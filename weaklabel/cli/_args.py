@@ -1,6 +1,8 @@
-"""What the command groups share when they declare their arguments: the data and source
-arguments, the class balance, output formats, argparse types and the model names (read without
-loading any model)."""
+"""What the command groups share when they declare their arguments.
+
+The data and source arguments, the class balance, output formats, argparse types and the model names
+(read without loading any model).
+"""
 
 from __future__ import annotations
 
@@ -70,7 +72,7 @@ def class_balance(spec: str | None, names: Sequence[str]) -> np.ndarray | None:
 
 
 def positive_int(text: str) -> int:
-    """An argparse type: an integer >= 1 (so `--n -2` or `--chunksize 0` is a usage error)."""
+    """Return an argparse type: an integer >= 1 (so `--n -2` or `--chunksize 0` is a usage error)."""
     try:
         value = int(text)
     except ValueError:

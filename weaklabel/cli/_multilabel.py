@@ -11,8 +11,11 @@ from ._render import markdown
 
 
 def multilabel_benchmark(sources: list[Path], args: argparse.Namespace) -> None:
-    """One table per set: micro / macro F1, Hamming loss, subset accuracy and label cardinality on
-    test, for every multi-label model, the default with dev-tuned thresholds, and the end model."""
+    """One table per set.
+
+    Micro / macro F1, Hamming loss, subset accuracy and label cardinality on test, for every multi-label
+    model, the default with dev-tuned thresholds, and the end model.
+    """
     from ..bench.harness_multilabel import run_multilabel
 
     if not args.lfs:

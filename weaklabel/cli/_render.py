@@ -42,7 +42,7 @@ def _cut(v: object) -> object:
 
 
 def fit_to_terminal(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """The frame as it is shown (short names, cut cells) and the width to wrap at."""
+    """Return the frame as it is shown (short names, cut cells) and the width to wrap at."""
     import pandas as pd
 
     if WIDE:
@@ -72,7 +72,7 @@ def print_table(df: pd.DataFrame, fmt: str = "table") -> None:
 
 
 def markdown(df: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table (floats to 3 decimals)."""
+    """Return a GitHub-flavoured Markdown table (floats to 3 decimals)."""
     cols = [str(df.index.name or "")] + [str(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for idx, row in df.iterrows():
@@ -82,9 +82,11 @@ def markdown(df: pd.DataFrame) -> str:
 
 
 def print_records(df: pd.DataFrame, fmt: str = "table", long_over: int = MAX_CELL) -> None:
-    """Rows one at a time, for reading the items themselves (drill-down, the queue): the short
-    columns on one line, then each long text in full, wrapped to the terminal. Other formats
-    go to :func:`print_table` whole."""
+    """Rows one at a time, for reading the items themselves (drill-down, the queue).
+
+    The short columns on one line, then each long text in full, wrapped to the terminal. Other formats
+    go to :func:`print_table` whole.
+    """
     import textwrap
 
     import pandas as pd

@@ -43,7 +43,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def _read_password() -> str:
-    """The password: typed twice at a terminal (not echoed), else one line of stdin."""
+    """Return the password: typed twice at a terminal (not echoed), else one line of stdin."""
     import getpass
 
     if sys.stdin.isatty():

@@ -1,5 +1,7 @@
-"""The analysis commands of ``weaklabel``: analyze (LF report, drill-down, contribution,
-HTML) and compare (LF suites side by side)."""
+"""The analysis commands of ``weaklabel``.
+
+Analyze (LF report, drill-down, contribution, HTML) and compare (LF suites side by side).
+"""
 
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ from ._render import print_table as _print_table
 
 
 def _analysis_matrix(args: argparse.Namespace) -> tuple[Any, pd.DataFrame | None, Any]:
-    """The votes ``analyze`` reads (a saved matrix, LFs applied to data, or a dataset's stored
-    votes), with the items and their gold where there are any."""
+    """Return the votes ``analyze`` reads, with the items and their gold where there are any.
+
+    The votes are a saved matrix, LFs applied to data, or a dataset's stored votes.
+    """
     from ..apply import apply_lfs
     from ..pipeline import load_run_matrix
 
@@ -56,8 +60,10 @@ def _print_contribution(args: argparse.Namespace, L: Any, gold: Any) -> None:
 
 
 def _analysis_model(args: argparse.Namespace, L: Any, gold: Any) -> Any:
-    """The label model ``--model`` names, fitted on ``L`` (``auto``: chosen on ``gold``), its
-    warnings printed; None for ``--model none``."""
+    """Return the label model ``--model`` names, fitted on ``L`` (``auto``: chosen on ``gold``), its warnings printed.
+
+    None for ``--model none``.
+    """
     import warnings
 
     from ..models.guardrails import review_notes

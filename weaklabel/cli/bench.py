@@ -101,8 +101,10 @@ def _seq_benchmark(sources: list[Path], args: argparse.Namespace, *, beside_clas
 
 
 def _gold_table(curve: Any) -> Any:
-    """Per 'given': test and held-out train scores (mean ± std over draws) and their change
-    from the unsupervised fit."""
+    """Per 'given'.
+
+    Test and held-out train scores (mean ± std over draws) and their change from the unsupervised fit.
+    """
     import pandas as pd
 
     order = curve["given"].drop_duplicates()
@@ -297,7 +299,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _session_plan(args: argparse.Namespace) -> Any:
-    """The :class:`~weaklabel.bench.app.SessionPlan` that ``_session_flags`` and ``--decisions`` set."""
+    """Return the :class:`~weaklabel.bench.app.SessionPlan` that ``_session_flags`` and ``--decisions`` set."""
     from ..bench.app import SessionPlan
 
     return SessionPlan(decisions=args.decisions, experts=args.experts, reload=args.reload,
@@ -305,7 +307,7 @@ def _session_plan(args: argparse.Namespace) -> Any:
 
 
 def _session_flags(b: argparse.ArgumentParser, positive_int: Callable[[str], int]) -> None:
-    """The long-session flags the span and multi-label browser benches share."""
+    """Return the long-session flags the span and multi-label browser benches share."""
     b.add_argument("--experts", type=positive_int, default=1, help="signed-in pages taking turns, --decisions each")
     b.add_argument("--reload", action="store_true", help="reload the first expert's page halfway")
     b.add_argument("--double-every", type=int, default=0, help="every n-th decision presses Enter twice, 40 ms apart")

@@ -1,5 +1,7 @@
-"""The ``weaklabel train`` and ``weaklabel issues`` commands: from weak labels to a model,
-and the rows whose labels a cross-validated model doubts."""
+"""The ``weaklabel train`` and ``weaklabel issues`` commands.
+
+From weak labels to a model, and the rows whose labels a cross-validated model doubts.
+"""
 
 from __future__ import annotations
 

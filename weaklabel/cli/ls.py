@@ -1,5 +1,8 @@
-"""``weaklabel ls``: work with a running Label Studio: push tasks, pull annotations, and
-serve the label model as its ML backend."""
+"""``weaklabel ls``.
+
+Work with a running Label Studio: push tasks, pull annotations, and serve the label model as its ML
+backend.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ def _settings(proj: Any) -> tuple[str, str, str]:
 
 
 def _ls_project(api: Any, proj: Any, sess: Any, url: str, title: str, *, create: bool) -> dict[str, Any]:
-    """The Label Studio project this weaklabel project works with, never one found by title alone.
+    """Return the Label Studio project this weaklabel project works with, never one found by title alone.
 
     ``project_id`` in ``[labelstudio]`` names it; else the project this store created on its
     first push (its id is kept in the store). A title match that this store did not create is
@@ -178,8 +181,10 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
 
 def _changed_lf_votes(sess: Any, have: dict[str, dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
-    """(task id, new data) for the tasks weaklabel pushed with LF votes that the LFs now vote
-    otherwise; tasks without the field (made elsewhere, or pushed without votes) are left alone."""
+    """(task id, new data) for the tasks weaklabel pushed with LF votes that the LFs now vote otherwise.
+
+    Tasks without the field (made elsewhere, or pushed without votes) are left alone.
+    """
     from ..io.labelstudio import LF_VOTES_FIELD, votes_text
 
     ours = [(rid, t) for rid, t in have.items() if rid in sess._row_pos and LF_VOTES_FIELD in (t.get("data") or {})]
@@ -232,8 +237,11 @@ def _run(server: Any, banner: str) -> int:
 
 
 def _served_project(proj: Any, args: argparse.Namespace, store: Any = None) -> int | None:
-    """The Label Studio project a backend serves: as given, else as [labelstudio] or this store's
-    first push names it (``store``: the project's label store, opened if not given)."""
+    """Return the Label Studio project a backend serves.
+
+    As given, else as [labelstudio] or this store's first push names it (``store``: the project's label
+    store, opened if not given).
+    """
     ls = proj.labelstudio
     pid = args.ls_project_id or ls.get("project_id")
     if pid is None and ls.get("url"):

@@ -1,7 +1,9 @@
-"""``weaklabel ls push / pull / serve`` on a multi-label project (``kind = "multilabel"``): items
-go to Label Studio as tasks of a ``Choices choice="multiple"`` project with the model's label set
-as a prediction, most disputed first; annotated sets come back into the label-set store
-(``ls serve``: :func:`weaklabel.cli.ls._serve_documents`)."""
+"""``weaklabel ls push / pull / serve`` on a multi-label project (``kind = "multilabel"``).
+
+Items go to Label Studio as tasks of a ``Choices choice="multiple"`` project with the model's label
+set as a prediction, most disputed first; annotated sets come back into the label-set store (``ls
+serve``: :func:`weaklabel.cli.ls._serve_documents`).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +14,12 @@ from ..exceptions import InputError
 
 
 def _ls_project(api: Any, proj: Any, sess: Any, args: argparse.Namespace, settings: Any, key: str) -> int:
-    """The Label Studio project: [labelstudio] project_id, else the one an earlier push created
-    (remembered in the store), else (push only) a new one with a multi-label config. A project
-    that exists keeps its own config: it must offer a multiple-choice control with every label."""
+    """Return the Label Studio project.
+
+    [labelstudio] project_id, else the one an earlier push created (remembered in the store), else (push
+    only) a new one with a multi-label config. A project that exists keeps its own config: it must offer
+    a multiple-choice control with every label.
+    """
     from ..io import labelstudio_multilabel as lsm
     from ..io.ls_api import LabelStudioError
 
@@ -43,8 +48,11 @@ def _ls_project(api: Any, proj: Any, sess: Any, args: argparse.Namespace, settin
 
 
 def cmd_project(proj: Any, args: argparse.Namespace) -> int:
-    """``ls push`` (the queue's next ``--n`` items not yet in Label Studio and not answered) or
-    ``ls pull`` (every annotation, idempotently; deletions there are retracted here)."""
+    """Run ``ls push`` or ``ls pull`` on a label-set project.
+
+    ``push`` sends the queue's next ``--n`` items not yet in Label Studio and not answered; ``pull``
+    imports every annotation, idempotently (deletions there are retracted here).
+    """
     import numpy as np
 
     from ..io import labelstudio_multilabel as lsm

@@ -1,5 +1,8 @@
-"""``weaklabel ls push-spans`` and ``ls pull-spans``: Label Studio's NER round trip for a sequence
-set (a WRENCH folder: tokens and the LFs' spans), with expert answers in the span store."""
+"""``weaklabel ls push-spans`` and ``ls pull-spans``.
+
+Label Studio's NER round trip for a sequence set (a WRENCH folder: tokens and the LFs' spans), with
+expert answers in the span store.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +25,11 @@ def _api(args: argparse.Namespace) -> Any:
 
 
 def cmd_project(proj: Any, args: argparse.Namespace) -> int:
-    """``ls push`` / ``ls pull`` on a span project: the settings come from weaklabel.toml, and the
-    Label Studio project push creates is remembered in the store, as for class projects."""
+    """``ls push`` / ``ls pull`` on a span project.
+
+    The settings come from weaklabel.toml, and the Label Studio project push creates is remembered in
+    the store, as for class projects.
+    """
     from ..review.store import ExpertLabelStore
 
     ls = proj.labelstudio

@@ -33,7 +33,7 @@ COMMAND_GROUPS = (cli_pipeline, cli_analysis, cli_endmodel, cli_review, cli_acco
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``weaklabel`` command's parser, every command group registered."""
+    """Return the ``weaklabel`` command's parser, every command group registered."""
     parser = argparse.ArgumentParser(
         prog="weaklabel", description="weaklabel: labeling functions -> label model -> probabilistic labels, "
                                       "expert review, benchmarks.")

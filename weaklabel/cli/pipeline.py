@@ -35,8 +35,11 @@ def _render_run(res: Any) -> None:
 
 
 def _score_lines(split: str, sc: dict[str, float]) -> str:
-    """A split's scores in words: the metrics hold on the rows that got a label, so the coverage
-    goes beside them, and accuracy over every gold row (unlabeled ones counted wrong) after."""
+    """Return a split's scores in words.
+
+    The metrics hold on the rows that got a label, so the coverage goes beside them, and accuracy over
+    every gold row (unlabeled ones counted wrong) after.
+    """
     n = int(sc.get("gold_rows", 0))
     labeled = round(sc["coverage"] * n) if n else 0
     named = ", ".join(f"{k}={v:.4f}" for k, v in sc.items() if k not in ("coverage", "accuracy_all_rows",
@@ -112,7 +115,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def suite_and_items(args: argparse.Namespace) -> tuple[Any, pd.DataFrame, np.ndarray | None]:
-    """The suite ``--lfs`` names and the items ``--data`` names, with their gold if any."""
+    """Return the suite ``--lfs`` names and the items ``--data`` names, with their gold if any."""
     from ..io.suite import load_suite
     from ..pipeline import load_items
 
@@ -145,8 +148,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def _read_gold(path: str, L: Any) -> Any:
-    """Gold for ``L``'s rows from a CSV with ``row_id`` and ``label`` columns (class names or
-    indices); rows it does not list are -1 (unknown)."""
+    """Gold for ``L``'s rows from a CSV with ``row_id`` and ``label`` columns (class names or indices).
+
+    Rows it does not list are -1 (unknown).
+    """
     import numpy as np
     import pandas as pd
 

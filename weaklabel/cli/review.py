@@ -162,7 +162,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 
 def _is_label_studio_export(path: str) -> bool:
-    """A Label Studio export: JSON (full or JSON_MIN), TSV, or a CSV with annotation ids."""
+    """Return a Label Studio export: JSON (full or JSON_MIN), TSV, or a CSV with annotation ids."""
     low = str(path).lower()
     if low.endswith((".json", ".tsv")):
         return True
@@ -212,9 +212,11 @@ APP_IMPORTS = ("pandas", "weaklabel.review.session", "weaklabel.app._sign_in", "
 
 
 def _warm_imports(address: str, port: int) -> None:
-    """Import what the app's first run needs in a background thread, once the server listens
-    (not before: it would slow Streamlit's own start) and while the browser loads Streamlit's
-    page, so the sign-in form waits on none of it."""
+    """Import what the app's first run needs, in a background thread.
+
+    It starts once the server listens (not before: it would slow Streamlit's own start) and runs while
+    the browser loads Streamlit's page, so the sign-in form waits on none of it.
+    """
     import importlib
     import socket
     import threading
@@ -239,10 +241,12 @@ def _warm_imports(address: str, port: int) -> None:
 
 
 def _run_streamlit(cmd: list[str], env: dict[str, str]) -> int:
-    """Run ``cmd`` (``python -m streamlit run ...``) in this process: the sign-in form paints
-    about half a second sooner than with a second interpreter to start and weaklabel to import
-    again, and stopping ``weaklabel app`` (SIGTERM, Ctrl+C) stops the server by Streamlit's own
-    handlers, with no child left holding the port."""
+    """Run ``cmd`` (``python -m streamlit run ...``) in this process.
+
+    The sign-in form paints about half a second sooner than with a second interpreter to start and
+    weaklabel to import again, and stopping ``weaklabel app`` (SIGTERM, Ctrl+C) stops the server by
+    Streamlit's own handlers, with no child left holding the port.
+    """
     import os
 
     from streamlit.web import cli as streamlit_cli
@@ -256,8 +260,11 @@ def _run_streamlit(cmd: list[str], env: dict[str, str]) -> int:
 
 
 def _label_value(v: Any, names: Sequence[str], line: int) -> int | str:
-    """A CSV label cell: a class name first (names like "1".."5" are names; case alone is resolved
-    when it names one class), else a class index."""
+    """Return a CSV label cell.
+
+    A class name first (names like "1".."5" are names; case alone is resolved when it names one class),
+    else a class index.
+    """
     from ..exceptions import InputError
 
     text = "" if v is None else str(v).strip()

@@ -47,7 +47,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _suggest_label_sets(proj: Any, args: argparse.Namespace) -> int:
-    """A multi-label project: per-label rules from the experts' agreed label sets."""
+    """Return a multi-label project: per-label rules from the experts' agreed label sets."""
     from ..multilabel import apply_multilabel_lfs
     from ..review.label_set_session import load_items
     from ..review.label_set_store import LabelSetStore, text_version

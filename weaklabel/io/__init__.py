@@ -1,7 +1,9 @@
-"""Data in and out: item tables and label files (``tables``), WRENCH folders (``wrench``),
-MATLAB label matrices (``matfile``), named datasets (``datasets``) and the download cache
-(``fetch``), LF suites (``suite``), and Label Studio's export files (``labelstudio``) and
-REST API (``ls_api``)."""
+"""Data in and out.
+
+Item tables and label files (``tables``), WRENCH folders (``wrench``), MATLAB label matrices
+(``matfile``), named datasets (``datasets``) and the download cache (``fetch``), LF suites
+(``suite``), and Label Studio's export files (``labelstudio``) and REST API (``ls_api``).
+"""
 
 from __future__ import annotations
 

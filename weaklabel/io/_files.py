@@ -1,6 +1,8 @@
-"""Reading the text and JSON files users hand to weaklabel: a file that is not UTF-8, not
-JSON, or nested too deeply is an ``InputError`` that names the file, the argument and the
-place, never a decoder's exception."""
+"""Reading the text and JSON files users hand to weaklabel.
+
+A file that is not UTF-8, not JSON, or nested too deeply is an ``InputError`` that names the file,
+the argument and the place, never a decoder's exception.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from ..exceptions import InputError
 
 
 def read_text_file(path: str | os.PathLike[str], what: str) -> str:
-    """The text of ``path`` (UTF-8; a BOM is fine). ``what`` names the argument in errors."""
+    """Return the text of ``path`` (UTF-8; a BOM is fine). ``what`` names the argument in errors."""
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -22,7 +24,7 @@ def read_text_file(path: str | os.PathLike[str], what: str) -> str:
 
 
 def read_json_file(path: str | os.PathLike[str], what: str) -> Any:
-    """The JSON value in ``path``; see :func:`read_text_file`."""
+    """Return the JSON value in ``path``; see :func:`read_text_file`."""
     text = read_text_file(path, what)
     try:
         return json.loads(text)

@@ -56,8 +56,11 @@ class Dataset:
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None, name: str) -> Path:
-    """Folder holding ``name``'s data: ``data_dir``, else ``$WEAKLABEL_DATA``, else the
-    user cache ``~/.cache/weaklabel`` that ``weaklabel data fetch`` fills."""
+    """Folder holding ``name``'s data.
+
+    ``data_dir``, else ``$WEAKLABEL_DATA``, else the user cache ``~/.cache/weaklabel`` that ``weaklabel
+    data fetch`` fills.
+    """
     looked = []
     # An explicit data_dir wins; a wrong one is an error, never silently replaced by the env var.
     if data_dir:
@@ -80,7 +83,7 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None, name: str) -> Path
 
 
 def _verify(folder: Path) -> None:
-    """A folder that `weaklabel data fetch` wrote is checked against its manifest."""
+    """Check a folder that `weaklabel data fetch` wrote against its manifest."""
     from .fetch import MANIFEST, verify
 
     if (folder / MANIFEST).is_file():

@@ -1,5 +1,7 @@
-"""``weaklabel data fetch NAME``: download a benchmark dataset from its public home into
-the user's data cache (``$WEAKLABEL_DATA``, else ``~/.cache/weaklabel``).
+"""``weaklabel data fetch NAME``.
+
+Download a benchmark dataset from its public home into the user's data cache (``$WEAKLABEL_DATA``,
+else ``~/.cache/weaklabel``).
 
 Each fetch writes ``weaklabel-manifest.json`` beside the files: where they came from,
 under which license, and the sha256 of every file as downloaded. Loading the dataset
@@ -74,8 +76,10 @@ _BLOCK = 1 << 20
 
 
 def _download(url: str, target: Path, timeout: float = 120) -> None:
-    """Stream ``url`` into ``target`` (never whole in memory), refusing more than MAX_DOWNLOAD
-    bytes and answers shorter than their Content-Length."""
+    """Stream ``url`` into ``target``, never whole in memory.
+
+    Refuses more than MAX_DOWNLOAD bytes and answers shorter than their Content-Length.
+    """
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp, open(target, "wb") as fh:  # noqa: S310
             declared = resp.headers.get("Content-Length") if hasattr(resp, "headers") else None
@@ -116,9 +120,11 @@ def _check_file(path: Path, url: str) -> None:
 
 
 def _unzip(archive: Path, staging: Path, url: str) -> None:
-    """Unpack ``archive`` flat into ``staging``, member by member and streamed, with caps on
-    each member's size and compression ratio and on the total; two members with one name are
-    refused rather than one overwriting the other."""
+    """Unpack ``archive`` flat into ``staging``, member by member and streamed.
+
+    Each member's size and compression ratio and the total are capped; two members with one name are
+    refused rather than one overwriting the other.
+    """
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -214,9 +220,11 @@ def fetch(name: str, *, root: str | os.PathLike[str] | None = None, mirror: str 
 
 
 def _refresh(dest: Path, staging: Path) -> None:
-    """Replace the files an earlier fetch wrote in ``dest`` (those its manifest lists) with the
-    new ones; any other file or folder there (the user's) stays. The manifest goes last, so an
-    interrupted refresh is seen as changed files by :func:`verify`, never as a good copy."""
+    """Replace the files an earlier fetch wrote in ``dest`` (those its manifest lists) with the new ones.
+
+    Any other file or folder there (the user's) stays. The manifest goes last, so an interrupted refresh
+    is seen as changed files by :func:`verify`, never as a good copy.
+    """
     try:
         old = set(json.loads((dest / MANIFEST).read_text(encoding="utf-8")).get("sha256", {}))
     except (OSError, ValueError, AttributeError):

@@ -1,5 +1,4 @@
-"""Label Studio interop: queue items out as tasks with predictions, annotations back in
-as expert label events.
+"""Label Studio interop: queue items out as tasks with predictions, annotations back in as expert label events.
 
 Tasks follow Label Studio's import format (``data`` + ``meta`` + ``predictions`` with
 ``model_version``, ``score`` and a ``choices`` result). Annotations come back from any of
@@ -36,8 +35,10 @@ def votes_text(votes: dict[str, str]) -> str:
 
 
 def labeling_config(label_names: Sequence[str], *, text_column: str = "text", from_name: str = "label") -> str:
-    """The Label Studio labeling config (XML) matching the exported tasks: the text, the
-    choices, and the LFs' votes in a panel below (``$weaklabel_lf_votes``)."""
+    """Return the Label Studio labeling config (XML) matching the exported tasks.
+
+    The text, the choices, and the LFs' votes in a panel below (``$weaklabel_lf_votes``).
+    """
     choices = "".join(f'<Choice value="{escape(n, quote=True)}"/>' for n in label_names)
     return (f'<View><Text name="{escape(text_column)}" value="${escape(text_column)}"/>'
             f'<Choices name="{escape(from_name)}" toName="{escape(text_column)}" choice="single">'
@@ -49,19 +50,23 @@ def labeling_config(label_names: Sequence[str], *, text_column: str = "text", fr
 
 
 def missing_choices(label_config: str, label_names: Sequence[str]) -> list[str]:
-    """The label names that no ``<Choices>`` of a Label Studio labeling config offers, by value
-    or alias, case aside (all of them when the config is not XML): a team's config may differ
-    from weaklabel's in any other way."""
+    """Return the label names that no ``<Choices>`` of a Label Studio labeling config offers.
+
+    A name is offered by value or alias, case aside (none is when the config is not XML): a team's
+    config may differ from weaklabel's in any other way.
+    """
     found = read_controls(label_config, label_names)
     return [n for n in label_names if found is None or n not in found["values"]]
 
 
 def read_controls(label_config: str, label_names: Sequence[str]) -> dict[str, Any] | None:
-    """What a team's labeling config names: the ``<Choices>`` control that offers the most of
-    ``label_names`` (``from_name``, and ``to_name``, the object it labels), the task field that
-    object shows (``field``: ``$review`` -> ``"review"``), and each label's value in results
-    (``values``: a ``<Choice>``'s ``alias`` where it has one, else its ``value``; matched by
-    case too). None when the config is not XML or offers none of the labels."""
+    """Return what a team's labeling config names.
+
+    The ``<Choices>`` control that offers the most of ``label_names`` (``from_name``, and ``to_name``,
+    the object it labels), the task field that object shows (``field``: ``$review`` -> ``"review"``),
+    and each label's value in results (``values``: a ``<Choice>``'s ``alias`` where it has one, else its
+    ``value``; matched by case too). None when the config is not XML or offers none of the labels.
+    """
     import xml.etree.ElementTree as ET
 
     try:
@@ -89,8 +94,10 @@ def read_controls(label_config: str, label_names: Sequence[str]) -> dict[str, An
 
 def prediction(probs: np.ndarray, label_names: Sequence[str], *, from_name: str, to_name: str,
                model_version: str, values: dict[str, str] | None = None) -> dict[str, Any]:
-    """A Label Studio prediction of the most probable label (in the config's ``values`` where
-    it names one: an alias, another case)."""
+    """Return a Label Studio prediction of the most probable label.
+
+    The label is written in the config's ``values`` where it names one (an alias, another case).
+    """
     c = int(np.argmax(probs))
     name = label_names[c]
     return {"model_version": model_version, "score": float(probs[c]),
@@ -163,8 +170,11 @@ def write_tasks(path: str | os.PathLike[str], task_list: list[dict[str, Any]]) -
 
 
 def read_annotator_map(path: str | os.PathLike[str]) -> dict[str, str]:
-    """Label Studio user id -> annotator (an email), from a CSV with ``id`` and ``email``
-    columns (e.g. Label Studio's user list) or a JSON object ``{"1": "ana@example.com"}``."""
+    """Read a map from Label Studio user id to annotator (an email).
+
+    The file is a CSV with ``id`` and ``email`` columns (e.g. Label Studio's user list) or a JSON object
+    ``{"1": "ana@example.com"}``.
+    """
     path = Path(path)
     try:
         if path.suffix.lower() == ".json":
@@ -228,18 +238,22 @@ class _Resolver:
 
 
 def annotation_meta(annotation: dict[str, Any]) -> dict[str, Any]:
-    """What Label Studio knows of an annotation that the store keeps beside the label: the
-    seconds the annotator spent (``lead_time``), whether it is marked ground truth, its own
-    times, and the prediction it started from."""
+    """Return what Label Studio knows of an annotation that the store keeps beside the label.
+
+    The seconds the annotator spent (``lead_time``), whether it is marked ground truth, its own times,
+    and the prediction it started from.
+    """
     return {k: annotation[k] for k in ("lead_time", "ground_truth", "created_at", "updated_at", "parent_prediction")
             if annotation.get(k) is not None}
 
 
 def is_prediction_copy(annotation: dict[str, Any]) -> bool:
-    """Whether Label Studio made this annotation from a model's prediction with no one looking
-    (its bulk "Create Annotations From Predictions"): it names its parent prediction and has no
-    lead time. An expert who submits a pre-selected prediction spends time on it, so theirs is
-    kept. Such copies are the model's labels, not an expert's: never stored as gold."""
+    """Tell whether Label Studio made this annotation from a model's prediction with no one looking.
+
+    That is its bulk "Create Annotations From Predictions": the annotation names its parent prediction
+    and has no lead time. An expert who submits a pre-selected prediction spends time on it, so theirs
+    is kept. Such copies are the model's labels, not an expert's: never stored as gold.
+    """
     return annotation.get("parent_prediction") not in (None, "") and not annotation.get("lead_time")
 
 
@@ -290,8 +304,10 @@ def read_export(path: str | os.PathLike[str], label_names: Sequence[str], *, fro
 def parse_export(exported: Any, label_names: Sequence[str], *, from_name: str | None = None,
                  label_map: dict[str, str] | None = None, annotator_map: dict[str, str] | None = None,
                  name: Any = "export") -> list[dict[str, Any]]:
-    """:func:`read_export` on an export already in memory (a JSON or JSON_MIN list), e.g.
-    one fetched through the API; ``name`` labels it in messages."""
+    """:func:`read_export` on an export already in memory (a JSON or JSON_MIN list), e.g. one fetched through the API.
+
+    ``name`` labels it in messages.
+    """
     res = _Resolver(label_names, label_map, annotator_map)
     if not isinstance(exported, list):
         raise InputError(f"file: {name}: expected a JSON array of tasks (Label Studio's JSON export)")
@@ -355,7 +371,7 @@ def _full(exported: list[Any], path: Path, res: _Resolver, from_name: str | None
 
 
 def _task_row(task: Any, where: str) -> tuple[Any, list[Any]]:
-    """A task's ``data.row_id`` and its annotations, or an error that says what is missing."""
+    """Return a task's ``data.row_id`` and its annotations, or an error that says what is missing."""
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
         raise InputError(f"{where}: expected an object with a 'data' object (Label Studio's JSON export); "
                          f"got {type(task.get('data') if isinstance(task, dict) else task).__name__}")
@@ -370,8 +386,10 @@ def _task_row(task: Any, where: str) -> tuple[Any, list[Any]]:
 
 
 def _single_choices(ann: dict[str, Any], where: str, rid: Any, from_name: str | None) -> list[Any]:
-    """The labels an annotation's ``choices`` results give (of control ``from_name``, if named):
-    at most one per result."""
+    """Return the labels an annotation's ``choices`` results give (of control ``from_name``, if named).
+
+    At most one per result.
+    """
     results = ann.get("result") or []
     if not isinstance(results, list):
         raise InputError(f"{where}: an annotation's 'result' must be a list, got {type(results).__name__}")

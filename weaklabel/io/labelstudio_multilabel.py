@@ -1,6 +1,8 @@
-"""Label Studio's multi-label round trip: items out as tasks with the model's label set as a
-prediction (a ``Choices`` control with ``choice="multiple"``), annotated sets back as label-set
-records for :meth:`~weaklabel.review.label_set_store.LabelSetStore.import_external`.
+"""Label Studio's multi-label round trip.
+
+Items out as tasks with the model's label set as a prediction (a ``Choices`` control with
+``choice="multiple"``), annotated sets back as label-set records for
+:meth:`~weaklabel.review.label_set_store.LabelSetStore.import_external`.
 
 A task carries the item's text and its id (``data.row_id``, as class tasks do). Tasks made in
 Label Studio (no ``row_id``) are skipped on the way back, never an error: a team's own tasks do
@@ -23,8 +25,9 @@ DOC_FIELD = "row_id"
 
 
 def multilabel_config(labels: Sequence[str], *, text_name: str = "text", from_name: str = "labels") -> str:
-    """A Label Studio config for multi-label items: a ``Choices`` control, ``choice="multiple"``,
-    over a ``Text`` object.
+    """Return a Label Studio config for multi-label items.
+
+    A ``Choices`` control, ``choice="multiple"``, over a ``Text`` object.
 
     Examples
     --------
@@ -38,8 +41,10 @@ def multilabel_config(labels: Sequence[str], *, text_name: str = "text", from_na
 
 
 def multiple_choices(label_config: str) -> tuple[str, str, list[str]] | None:
-    """The first ``Choices`` control with ``choice="multiple"`` in a config: (its name, the object
-    it labels, its values); None when the config has none."""
+    """Return the first ``Choices`` control with ``choice="multiple"`` in a config.
+
+    (its name, the object it labels, its values); None when the config has none.
+    """
     for m in re.finditer(r"<Choices\b([^>]*)>(.*?)</Choices>", str(label_config or ""), re.S):
         attrs, body = m.group(1), m.group(2)
         if not re.search(r'\bchoice="multiple"', attrs):
@@ -79,10 +84,12 @@ def prediction(labels: Sequence[str], score: float, *, model_version: str, from_
 def parse_label_set_export(exported: Sequence[Mapping[str, Any]], labels: Sequence[str], *, project: Any,
                            users: Mapping[Any, str] | None = None, from_name: str | None = None,
                            label_map: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Annotated label sets from Label Studio's JSON export, as label-set store records
-    (``doc_id``, ``labels``, ``annotator``, ``external_id`` ``ls:<project>:<annotation id>``,
-    ``version``). A value outside ``labels`` (after ``label_map`` and case folding) is an error
-    that names the task and the fix."""
+    """Read annotated label sets from Label Studio's JSON export, as label-set store records.
+
+    Records have ``doc_id``, ``labels``, ``annotator``, ``external_id`` ``ls:<project>:<annotation id>``
+    and ``version``. A value outside ``labels`` (after ``label_map`` and case folding) is an error that
+    names the task and the fix.
+    """
     res = _Resolver(list(labels), label_map, {str(k): str(v) for k, v in (users or {}).items()})
     for task in exported:
         for ann in task.get("annotations") or []:

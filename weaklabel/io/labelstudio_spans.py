@@ -1,5 +1,7 @@
-"""Label Studio's NER round trip: documents out as tasks with the model's spans as predictions
-(``labels`` results in character offsets), annotated spans back as token spans.
+"""Label Studio's NER round trip.
+
+Documents out as tasks with the model's spans as predictions (``labels`` results in character
+offsets), annotated spans back as token spans.
 
 Label Studio works in characters, weaklabel in tokens. A task's text is the document's text
 when there is one, else its tokens joined by spaces, and ``token_offsets`` says where each token
@@ -24,15 +26,17 @@ DOC_FIELD = "row_id"          # as class tasks: Label Studio's data key for weak
 
 
 def ner_labeling_config(types: Sequence[str], *, text_name: str = "text", from_name: str = "label") -> str:
-    """A Label Studio config for span labeling: a ``Labels`` control over a ``Text`` object."""
+    """Return a Label Studio config for span labeling: a ``Labels`` control over a ``Text`` object."""
     labels = "".join(f'<Label value="{escape(t, quote=True)}"/>' for t in types)
     return (f'<View><Labels name="{escape(from_name, quote=True)}" toName="{escape(text_name, quote=True)}">'
             f'{labels}</Labels><Text name="{escape(text_name, quote=True)}" value="${escape(text_name)}"/></View>')
 
 
 def token_offsets(tokens: Sequence[str], text: str | None = None) -> tuple[str, list[tuple[int, int]]]:
-    """(text, each token's ``(start, end)`` characters in it). Without ``text`` the tokens are
-    joined by single spaces; with it, each token is found in order (tokens must appear in it).
+    """(text, each token's ``(start, end)`` characters in it).
+
+    Without ``text`` the tokens are joined by single spaces; with it, each token is found in order
+    (tokens must appear in it).
 
     Examples
     --------
@@ -54,8 +58,10 @@ def token_offsets(tokens: Sequence[str], text: str | None = None) -> tuple[str, 
 
 
 def char_span_to_tokens(start: int, end: int, offsets: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
-    """The tokens a character range ``[start, end)`` touches, as ``(first, last + 1)``; None if it
-    touches none."""
+    """Return the tokens a character range ``[start, end)`` touches, as ``(first, last + 1)``.
+
+    None if it touches none.
+    """
     hit = [i for i, (s, e) in enumerate(offsets) if s < end and start < e]
     return (hit[0], hit[-1] + 1) if hit else None
 

@@ -98,7 +98,7 @@ class LabelStudioAPI:
 
     # -- what weaklabel needs --------------------------------------------------
     def get_project(self, project_id: int) -> dict[str, Any] | None:
-        """The project with this id, or None when Label Studio has none."""
+        """Return the project with this id, or None when Label Studio has none."""
         try:
             out = self._call("GET", f"/api/projects/{int(project_id)}")
         except LabelStudioError as exc:
@@ -124,8 +124,11 @@ class LabelStudioAPI:
         return out
 
     def tasks(self, project_id: int, *, only: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        """Every task of a project (all pages). ``only`` names the fields wanted (e.g. ``["id",
-        "data"]``): Label Studio then skips annotations and predictions, 4x faster per page."""
+        """Every task of a project (all pages).
+
+        ``only`` names the fields wanted (e.g. ``["id", "data"]``): Label Studio then skips annotations and
+        predictions, 4x faster per page.
+        """
         out: list[dict[str, Any]] = []
         page = 1
         params: dict[str, Any] = {"fields": "task_only", "include": ",".join(only)} if only else {}
@@ -153,9 +156,12 @@ class LabelStudioAPI:
             self._call("POST", f"/api/projects/{project_id}/import/predictions", predictions)
 
     def update_task_data(self, updates: Sequence[tuple[int, dict[str, Any]]], *, workers: int = 8) -> None:
-        """Replace the ``data`` of each ``(task id, data)``. Label Studio has no bulk update of task
-        data, so this is one PATCH per task, ``workers`` at a time; the first failure is raised
-        once the calls in flight end (the tasks already patched keep their new data)."""
+        """Replace the ``data`` of each ``(task id, data)``.
+
+        Label Studio has no bulk update of task data, so this is one PATCH per task, ``workers`` at a time;
+        the first failure is raised once the calls in flight end (the tasks already patched keep their new
+        data).
+        """
         if not updates:
             return
         from concurrent.futures import ThreadPoolExecutor
@@ -174,13 +180,14 @@ class LabelStudioAPI:
         self._call("DELETE", f"/api/projects/{int(project_id)}")
 
     def export(self, project_id: int, *, size: int = 0) -> list[dict[str, Any]]:
-        """The project's full JSON export (tasks with their annotations).
+        """Return the project's full JSON export (tasks with their annotations).
 
         ``size`` (its tasks plus annotations) lengthens the wait: Label Studio builds the whole
         export before it answers, about 8 ms per annotation (77-85 s for 10,000 on a 2-core
         machine), so a fixed timeout fails the large pulls. An answer that is not one (empty, an
         HTML login or proxy page, other JSON) is an error that says so: read as "no
-        annotations", it would retract every label pulled before."""
+        annotations", it would retract every label pulled before.
+        """
         wait = max(self.timeout, 60.0 + 0.02 * max(int(size), 0))
         raw = self._call("GET", f"/api/projects/{project_id}/export", params={"exportType": "JSON"}, raw=True,
                          timeout=wait)

@@ -76,8 +76,11 @@ def _import(spec: str, arg: str = "lfs") -> ModuleType:
 
 
 def load_multilabel_suite(spec: str) -> tuple[list[Any], list[str]]:
-    """A multi-label suite: (LFs, label names) from a module path or dotted name that defines
-    ``LABELS`` (the label names, in the data's order) and ``LFS`` (multi-label LFs)."""
+    """Return a multi-label suite.
+
+    (LFs, label names) from a module path or dotted name that defines ``LABELS`` (the label names, in
+    the data's order) and ``LFS`` (multi-label LFs).
+    """
     module = _import(spec)
     if not hasattr(module, "LFS") or not hasattr(module, "LABELS"):
         raise InputError(f"lfs: {spec!r} must define LABELS (the label names) and LFS (the LFs)")

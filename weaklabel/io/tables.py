@@ -18,7 +18,7 @@ from ..matrix import LabelMatrix
 
 def labels_frame(row_ids: Any, probs: np.ndarray, preds: np.ndarray, votes: np.ndarray | None,
                  label_names: Sequence[str], *, expert: np.ndarray | None = None) -> pd.DataFrame:
-    """The labels table (see :func:`write_labels`); the distributed engines build it per partition."""
+    """Return the labels table (see :func:`write_labels`); the distributed engines build it per partition."""
     frame = pd.DataFrame({"row_id": row_ids})
     for c, name in enumerate(label_names):
         frame[f"p_{name}"] = probs[:, c]
@@ -84,10 +84,12 @@ def _neutral(v: Any) -> Any:
 
 
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot run as spreadsheet formulas: a cell starting with ``=``,
-    ``+``, ``-``, ``@``, tab or CR (and not a number) gets a leading ``'``, as OWASP advises.
-    :func:`read_table` takes the quote off again in id and label columns, so an export re-imports
-    as it was."""
+    """Return a copy whose text cells cannot run as spreadsheet formulas.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR (and not a number) gets a leading ``'``,
+    as OWASP advises. :func:`read_table` takes the quote off again in id and label columns, so an export
+    re-imports as it was.
+    """
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -104,9 +106,10 @@ def _unquote(v: Any) -> Any:
 
 
 def ids_as_text(col: pd.Series) -> pd.Series:
-    """Row ids (or other key cells) as text, exactly as written: ints as "7", text as is;
-    missing stays missing. A float that holds an integer (a column pandas widened
-    because of a blank) is written without ".0"."""
+    """Row ids (or other key cells) as text, exactly as written: ints as "7", text as is; missing stays missing.
+
+    A float that holds an integer (a column pandas widened because of a blank) is written without ".0".
+    """
     def one(v: Any) -> Any:
         if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
             return None

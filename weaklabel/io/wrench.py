@@ -1,5 +1,8 @@
-"""WRENCH-format folders: ``label.json`` plus ``train/valid/test.json`` with each item's
-``data``, gold ``label`` and LF votes (``weak_labels``)."""
+"""WRENCH-format folders.
+
+``label.json`` plus ``train/valid/test.json`` with each item's ``data``, gold ``label`` and LF votes
+(``weak_labels``).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""Learning past the LFs: the end model (``endmodel``), label-issue scores from
-out-of-fold predictions (``quality``) and LFs made from fitted models or lexicons
-(``model_lfs``). scikit-learn loads on first use. The modules are named apart from the functions:
-``from weaklabel.learn import model_lf`` gives the function."""
+"""Learning past the LFs.
+
+The end model (``endmodel``), label-issue scores from out-of-fold predictions (``quality``) and LFs
+made from fitted models or lexicons (``model_lfs``). scikit-learn loads on first use. The modules
+are named apart from the functions: ``from weaklabel.learn import model_lf`` gives the function.
+"""
 
 from __future__ import annotations
 

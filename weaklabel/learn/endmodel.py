@@ -1,5 +1,7 @@
-"""End model: a scikit-learn classifier trained on probabilistic labels, so the
-labels generalise past the LFs' coverage.
+"""End model.
+
+A scikit-learn classifier trained on probabilistic labels, so the labels generalise past the LFs'
+coverage.
 
 Noise-aware training expands each row into k copies weighted by its label
 probabilities (``mode="weighted"``), or keeps confident argmax labels
@@ -38,15 +40,20 @@ def default_estimator(text: bool, random_state: int = 0) -> Any:
 
 
 def _identifier(col: pd.Series) -> bool:
-    """An integer column whose values are all different (``tweet_id``): a name for each row, not a
-    feature; trained on, it makes an end model that learns nothing and says so only in its score."""
+    """Return an integer column whose values are all different (``tweet_id``).
+
+    A name for each row, not a feature; trained on, it makes an end model that learns nothing and says
+    so only in its score.
+    """
     return bool(pd.api.types.is_integer_dtype(col) and len(col) > 1 and col.is_unique)
 
 
 def pick_text_column(df: pd.DataFrame, given: str | None = None) -> str | None:
-    """The end model's text feature when none is given, the same for ``train``, ``compare`` and
-    the slice tables: ``text`` if there is such a column; else the one string column that reads as
-    text (20+ characters on average); else None (numeric features)."""
+    """Return the end model's text feature when none is given, the same for ``train``, ``compare`` and the slice tables.
+
+    ``text`` if there is such a column; else the one string column that reads as text (20+ characters on
+    average); else None (numeric features).
+    """
     if given is not None:
         return given
     if "text" in df.columns:
@@ -152,7 +159,7 @@ class EndModel:
         return out
 
     def predict(self, df: pd.DataFrame) -> np.ndarray:
-        """The most likely class of each row."""
+        """Return the most likely class of each row."""
         return self.predict_proba(df).argmax(axis=1)
 
     def score(self, df: pd.DataFrame, y: Any, *, metrics: Sequence[str] = ("accuracy",)) -> dict[str, float]:

@@ -1,5 +1,7 @@
-"""The EM steps of the Dawid-Skene family (``DawidSkene`` fits with them): the starting
-posterior, the M-step in each confusion structure, and the log joint of vote patterns."""
+"""The EM steps of the Dawid-Skene family (``DawidSkene`` fits with them).
+
+The starting posterior, the M-step in each confusion structure, and the log joint of vote patterns.
+"""
 
 from __future__ import annotations
 
@@ -35,9 +37,11 @@ def initial_posterior(X: sparse.csr_matrix, counts: np.ndarray, m: int, k: int) 
 
 def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed_cb: np.ndarray | None,
            structure: Structure, m: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """(class balance, emission, precision, shared accuracy) from the posteriors ``T`` of the
-    patterns (one-hot votes ``X``, row ``counts``), in the model ``structure`` (see
-    ``DawidSkene._structure``); ``n_votes[j, l]`` = rows on which LF j voted l."""
+    """Run the M-step in the model ``structure`` (see ``DawidSkene._structure``).
+
+    Returns (class balance, emission, precision, shared accuracy) from the posteriors ``T`` of the
+    patterns (one-hot votes ``X``, row ``counts``); ``n_votes[j, l]`` = rows on which LF j voted l.
+    """
     s, confusion, mask = structure.smoothing, structure.confusion, structure.abstain_mask
     weighted = T * counts[:, None]
     n_y = weighted.sum(axis=0)
@@ -105,9 +109,12 @@ def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed
 
 
 def _at_least_chance(precision: np.ndarray, cb: np.ndarray) -> np.ndarray:
-    """Precisions ``[j, l, y]`` = P(y | LF j votes l) with P(l | vote l) raised to at least the
-    prior P(l), the other classes scaled down to make room: a vote never lowers the odds of
-    the class it names (the LF is at least as good as chance)."""
+    """Raise each LF's precision for the class it votes to at least chance.
+
+    Precisions ``[j, l, y]`` = P(y | LF j votes l) have P(l | vote l) raised to at least the prior P(l),
+    the other classes scaled down to make room: a vote never lowers the odds of the class it names (the
+    LF is at least as good as chance).
+    """
     k = cb.size
     idx = np.arange(k)
     diag = precision[:, idx, idx]
@@ -135,8 +142,10 @@ def log_joint(X: Any, log_cb: np.ndarray, log_emission: np.ndarray) -> np.ndarra
 
 def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, structure: Structure,
                  min_votes: int = 20) -> bool:
-    """Whether the chance floor holds some LF's vote at chance (P(l | votes l) = P(l)) for a
-    class it votes at least ``min_votes`` times."""
+    """Tell whether the chance floor holds some LF's vote at chance.
+
+    That is, P(l | votes l) = P(l) for a class it votes at least ``min_votes`` times.
+    """
     floor = structure.chance_floor
     if floor is None:
         return False
@@ -146,10 +155,12 @@ def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, str
 
 
 def left_over_balance(patterns: np.ndarray, counts: np.ndarray, T: np.ndarray, cb: np.ndarray) -> np.ndarray | None:
-    """The class balance of the rows no LF votes on, where ``cb`` is the known balance of all rows:
-    ``n * cb`` minus the covered rows' posterior mass, floored at 0, plus k pseudo-rows of ``cb``
-    (so no class gets probability 0). One-class LFs fire mostly on some classes, so the silent
-    rows lean to the others. None when every row is covered."""
+    """Return the class balance of the rows no LF votes on, where ``cb`` is the known balance of all rows.
+
+    ``n * cb`` minus the covered rows' posterior mass, floored at 0, plus k pseudo-rows of ``cb`` (so no
+    class gets probability 0). One-class LFs fire mostly on some classes, so the silent rows lean to the
+    others. None when every row is covered.
+    """
     counts = np.asarray(counts, dtype=float)
     covered = (patterns >= 0).any(axis=1)
     if counts[~covered].sum() < 1:
@@ -161,10 +172,12 @@ def left_over_balance(patterns: np.ndarray, counts: np.ndarray, T: np.ndarray, c
 
 def silent_rows_balance(structure: Structure, patterns: np.ndarray, counts: np.ndarray, T: np.ndarray,
                         cb: np.ndarray) -> np.ndarray | None:
-    """:func:`left_over_balance` for a fit with ``structure`` (None unless it has a
-    ``known_balance``). Where no LF's silence is modelled, the model cannot say which classes
-    the covered rows hold beyond what their votes say: their mass is taken from the votes alone
-    (the posterior ``T`` under a uniform prior instead of ``cb``), so the balance counts once."""
+    """:func:`left_over_balance` for a fit with ``structure`` (None unless it has a ``known_balance``).
+
+    Where no LF's silence is modelled, the model cannot say which classes the covered rows hold beyond
+    what their votes say: their mass is taken from the votes alone (the posterior ``T`` under a uniform
+    prior instead of ``cb``), so the balance counts once.
+    """
     known = structure.known_balance
     if known is None:
         return None

@@ -1,6 +1,7 @@
-"""Declared parameter constraints, checked at the start of ``fit`` (scikit-learn's
-``_parameter_constraints`` style): one place per model that says what each parameter
-accepts, and one message format when a value does not fit.
+"""Declared parameter constraints, checked at the start of ``fit`` (scikit-learn's ``_parameter_constraints`` style).
+
+One place per model that says what each parameter accepts, and one message format when a value does
+not fit.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Interval:
         return what
 
     def bad_value(self) -> Any:
-        """A value this constraint refuses (for contract tests)."""
+        """Return a value this constraint refuses (for contract tests)."""
         if self.low is not None:
             return self.low - 1 if self.kind == "int" else self.low - 0.5
         if self.high is not None:
@@ -100,7 +101,7 @@ def _join(parts: list[str]) -> str:
 
 
 def all_constraints(cls: type) -> dict[str, list[Any]]:
-    """The merged constraints of a class: its bases', extended or overridden by its own."""
+    """Return the merged constraints of a class: its bases', extended or overridden by its own."""
     out: dict[str, list[Any]] = {}
     for c in reversed(cls.__mro__):
         out.update(getattr(c, "_parameter_constraints", {}) or {})
@@ -108,7 +109,7 @@ def all_constraints(cls: type) -> dict[str, list[Any]]:
 
 
 def check_class_balance(class_balance: Any, k: int) -> np.ndarray | None:
-    """A fixed class balance as an array of ``k`` positive shares summing to 1 (None: none given)."""
+    """Return a fixed class balance as an array of ``k`` positive shares summing to 1 (None: none given)."""
     if class_balance is None:
         return None
     cb = np.asarray(class_balance, dtype=float)

@@ -1,5 +1,8 @@
-"""Vote-pattern helpers for the EM models: which LFs are one-class, exact copies,
-whether compressing rows to patterns pays, and the sparse vote one-hot."""
+"""Vote-pattern helpers for the EM models.
+
+Which LFs are one-class, exact copies, whether compressing rows to patterns pays, and the sparse
+vote one-hot.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def unipolar_lfs(lf_votes: np.ndarray, share: float = 0.99) -> np.ndarray:
 
 
 def _mostly_distinct(votes: np.ndarray, sample: int = 20_000) -> bool:
-    """True when a fixed random sample of rows is >= 95% distinct vote patterns (large L only)."""
+    """Return True when a fixed random sample of rows is >= 95% distinct vote patterns (large L only)."""
     if votes.shape[0] < 10 * sample:
         return False
     rows = np.random.default_rng(0).choice(votes.shape[0], size=sample, replace=False)
@@ -31,8 +34,7 @@ def _mostly_distinct(votes: np.ndarray, sample: int = 20_000) -> bool:
 
 
 def copy_weights(patterns: np.ndarray, lf_votes: np.ndarray | None = None) -> np.ndarray:
-    """1 / (number of LFs with an identical column), per LF: a group of exact copies
-    counts as one LF's evidence.
+    """1 / (number of LFs with an identical column), per LF: a group of exact copies counts as one LF's evidence.
 
     Only columns with the same votes per class (``lf_votes``, computed here when not
     given) can be equal, so those alone are compared element by element.
@@ -85,7 +87,7 @@ def clamp_gold(T: np.ndarray, gold: np.ndarray | None, k: int) -> np.ndarray:
 
 
 def vote_counts(votes: np.ndarray, k: int) -> np.ndarray:
-    """Number of votes per class for each row, shape (n_rows, k)."""
+    """Return the number of votes per class for each row, shape (n_rows, k)."""
     counts = np.zeros((votes.shape[0], k), dtype=np.float64)
     for c in range(k):
         counts[:, c] = (votes == c).sum(axis=1)
@@ -105,7 +107,9 @@ _BLOCK = 65_536      # vote patterns per block in nested_pairs
 
 
 def nested_pairs(patterns: np.ndarray, counts: np.ndarray, unipolar: np.ndarray) -> np.ndarray:
-    """Pairs ``(a, b)`` where one-class LF ``b`` fires on (nearly) every row that LF ``a`` fires
+    """Find one-class LFs nested in another and voting against it.
+
+    Returns pairs ``(a, b)`` where one-class LF ``b`` fires on (nearly) every row that LF ``a`` fires
     on, and votes another class there.
 
     There, b's vote is implied by a firing, whatever the class: P(b votes | a votes, y) is

@@ -189,8 +189,10 @@ class BaseLabelModel(Estimator, ABC):
         """P(y | votes) for validated int8 votes, shape (n_rows, k)."""
 
     def _fit_patterns(self, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray | None, k: int) -> None:
-        """Learn from unique vote patterns and their counts; models that can set
-        ``_supports_patterns = True`` and override this."""
+        """Learn from unique vote patterns and their counts.
+
+        Models that can set ``_supports_patterns = True`` and override this.
+        """
         raise NotImplementedError  # pragma: no cover - fit_patterns checks _supports_patterns first
 
     # -- prediction -------------------------------------------------------

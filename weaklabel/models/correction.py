@@ -17,7 +17,8 @@ taken only when held-out gold clearly supports it (``select_correction``).
    same cross-validation's held-out posteriors (``fit_temperature``). Correlated LFs make the
    model multiply evidence it has counted once already (breast_cancer, obs: nearly every row
    at 0.99 for 60-70% accuracy); one scalar learned from gold fixes most of that, and it
-   cannot change which class is predicted."""
+   cannot change which class is predicted.
+"""
 
 from __future__ import annotations
 
@@ -83,16 +84,19 @@ def fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts
 
 
 def pattern_keys(votes: np.ndarray, k: int) -> np.ndarray:
-    """One bytes key per row, so that equal vote patterns compare equal and sort together
-    (one byte per vote when the k classes fit in int8)."""
+    """Return one bytes key per row, so that equal vote patterns compare equal and sort together.
+
+    One byte per vote when the k classes fit in int8.
+    """
     v = np.ascontiguousarray(votes, dtype=np.int8 if k < 128 else np.int32)
     return v.view(np.dtype((np.void, v.itemsize * v.shape[1]))).ravel()
 
 
 def mix_pattern_counts(P: np.ndarray, keys: np.ndarray, gold_keys: np.ndarray, gold_counts: np.ndarray,
                        strength: float) -> np.ndarray:
-    """Posteriors ``P`` of rows with ``keys`` mixed with the gold label counts of their vote
-    pattern: (s P + n_y) / (s + n). Rows whose pattern has no gold keep ``P``.
+    """Posteriors ``P`` of rows with ``keys`` mixed with the gold label counts of their vote pattern.
+
+    (s P + n_y) / (s + n). Rows whose pattern has no gold keep ``P``.
 
     ``gold_keys`` is sorted and unique (``pattern_keys`` of the gold patterns), ``gold_counts``
     their (n_patterns, k) label counts.
@@ -113,10 +117,10 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
                       gold: np.ndarray, counts: np.ndarray, seed: int,
                       grid: tuple[tuple[float | None, ...], tuple[float | None, ...]]
                       ) -> tuple[tuple[float | None, float | None], tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """((correction scale, pattern prior), held-out posteriors) by 5-fold cross-validation on the
-    gold rows. The held-out posteriors of the chosen layers are ``(log P (cells, k), gold label
-    per cell, rows per cell)``, one cell per fold and gold pattern: what ``fit_temperature``
-    learns from.
+    """((correction scale, pattern prior), held-out posteriors) by 5-fold cross-validation on the gold rows.
+
+    The held-out posteriors of the chosen layers are ``(log P (cells, k), gold label per cell, rows per
+    cell)``, one cell per fold and gold pattern: what ``fit_temperature`` learns from.
 
     ``offset`` is the model's log joint of each gold pattern (a unique (votes, label) pair
     with ``counts`` rows), ``group`` its vote pattern's id and ``covered`` whether any LF
@@ -178,10 +182,11 @@ def select_correction(offset: np.ndarray, Z: sparse.csr_matrix, group: np.ndarra
 
 
 def fit_temperature(log_p: np.ndarray, gold: np.ndarray, weights: np.ndarray) -> float:
-    """The temperature ``T`` that maximises the gold rows' likelihood under softmax(log_p / T),
-    with a normal prior on log T (sd ``TEMPERATURE_LOG_SD``) that shrinks it toward 1 when gold
-    is scarce. ``log_p`` should be held-out posteriors: in-sample ones (fitted on the same rows)
-    are too sure of the gold and would sharpen instead of soften.
+    """Fit the temperature ``T`` that maximises the gold rows' likelihood under softmax(log_p / T).
+
+    A normal prior on log T (sd ``TEMPERATURE_LOG_SD``) shrinks it toward 1 when gold is scarce.
+    ``log_p`` should be held-out posteriors: in-sample ones (fitted on the same rows) are too sure of
+    the gold and would sharpen instead of soften.
 
     Examples
     --------
@@ -208,8 +213,7 @@ def fit_temperature(log_p: np.ndarray, gold: np.ndarray, weights: np.ndarray) ->
 
 @dataclass(frozen=True)
 class GoldLayers:
-    """What the gold rows add on top of EM's fit (the ``*_`` attributes of :class:`DawidSkene`
-    of the same names).
+    """What the gold rows add on top of EM's fit (the ``*_`` attributes of :class:`DawidSkene` of the same names).
 
     Attributes
     ----------
@@ -237,8 +241,11 @@ class GoldLayers:
 def fit_gold_layers(offset: np.ndarray, patterns: np.ndarray, counts: np.ndarray, gold: np.ndarray,
                     gold_correction: float | str | None, pattern_prior: float | str | None,
                     seed: int, temperature: float | str | None = None) -> GoldLayers:
-    """The gold layers for gold patterns (unique (votes, label) pairs with row ``counts``) whose
-    model log joint is ``offset``."""
+    """Fit the gold layers for gold patterns.
+
+    Gold patterns are unique (votes, label) pairs with row ``counts``, whose model log joint is
+    ``offset``.
+    """
     k = offset.shape[1]
     Z = outcome_one_hot(patterns, k)
     keys, first, group = np.unique(pattern_keys(patterns, k), return_index=True, return_inverse=True)

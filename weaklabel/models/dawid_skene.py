@@ -203,14 +203,19 @@ class DawidSkene(BaseLabelModel):
     _AUTO_STRUCTURE = False  # LabelModel also accepts confusion="auto" and smoothing=None
 
     def _check_params(self, k: int) -> np.ndarray | None:
-        """The fixed class balance, checked against ``k`` (the other parameters are
-        checked in ``fit`` from ``_parameter_constraints``)."""
+        """Return the fixed class balance, checked against ``k``.
+
+        The other parameters are checked in ``fit`` from ``_parameter_constraints``.
+        """
         return check_class_balance(self.class_balance, k)
 
     def _structure(self, lf_votes: np.ndarray, k: int) -> Structure:
-        """The model structure for this fit: confusion, which LFs' abstains are modelled,
-        smoothing and a fixed class balance (or None). ``lf_votes[j, l]`` = rows on which LF j
-        voted l. Subclasses choose it from the data (see :class:`LabelModel`)."""
+        """Return the model structure for this fit.
+
+        Confusion, which LFs' abstains are modelled, smoothing and a fixed class balance (or None).
+        ``lf_votes[j, l]`` = rows on which LF j voted l. Subclasses choose it from the data (see
+        :class:`LabelModel`).
+        """
         fixed_cb = self._check_params(k)
         ma = self.model_abstains
         mask = unipolar_lfs(lf_votes) if isinstance(ma, str) else np.full(lf_votes.shape[0], bool(ma))
@@ -355,8 +360,10 @@ class DawidSkene(BaseLabelModel):
         return out
 
     def _posterior(self, votes: np.ndarray, log_params: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        """P(y | votes) per row: the corrected model, mixed with the gold rows of the same pattern,
-        at the fitted temperature."""
+        """P(y | votes) per row.
+
+        The corrected model, mixed with the gold rows of the same pattern, at the fitted temperature.
+        """
         _, P = _log_normalize(self._log_joint(_one_hot(votes, self.cardinality_), *log_params))
         P = self._mix_gold_patterns(P, votes)
         t = getattr(self, "temperature_", 1.0)
@@ -375,10 +382,13 @@ class DawidSkene(BaseLabelModel):
 
     @property
     def prior_(self) -> np.ndarray:
-        """The class prior of rows without votes: ``uncovered_balance_`` where the balance is
-        known, else ``class_balance_``, with any gold correction, updated by the labels of the
-        gold rows without votes (``uncovered_counts_``) as a Dirichlet prior worth k rows. Rows no
-        LF fires on are often of one kind (youtube: mostly ham, where the balance says spam)."""
+        """The class prior of rows without votes.
+
+        ``uncovered_balance_`` where the balance is known, else ``class_balance_``, with any gold
+        correction, updated by the labels of the gold rows without votes (``uncovered_counts_``) as a
+        Dirichlet prior worth k rows. Rows no LF fires on are often of one kind (youtube: mostly ham, where
+        the balance says spam).
+        """
         base = getattr(self, "uncovered_balance_", None)
         base = self.class_balance_ if base is None else base
         _, p = _log_normalize((np.log(base) + self.correction_bias_)[None, :])

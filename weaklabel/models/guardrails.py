@@ -1,5 +1,8 @@
-"""Warnings after a fit: too few LFs, LFs worse than random, near-copy LFs, and a
-model that scores below majority vote on the gold it was given."""
+"""Warnings after a fit.
+
+Too few LFs, LFs worse than random, near-copy LFs, and a model that scores below majority vote on
+the gold it was given.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +24,11 @@ DISAGREE_SAMPLE = 100_000
 
 
 def disagreement_with_majority(model: Any, votes: np.ndarray) -> tuple[float, int]:
-    """(share, rows): on the covered rows where majority vote names one class, the share where
-    ``model``'s most probable class is another (a fixed sample of 100,000 rows on larger L)."""
+    """(share, rows).
+
+    On the covered rows where majority vote names one class, the share where ``model``'s most probable
+    class is another (a fixed sample of 100,000 rows on larger L).
+    """
     if votes.shape[0] > DISAGREE_SAMPLE:
         votes = votes[np.random.default_rng(0).choice(votes.shape[0], DISAGREE_SAMPLE, replace=False)]
     counts = vote_counts(votes, model.cardinality_)
@@ -59,11 +65,13 @@ _BLOCK = 65_536   # rows per block in agreement_lift
 
 def agreement_lift(votes: np.ndarray, k: int, lfs: Sequence[int] | None = None,
                    weights: np.ndarray | None = None) -> np.ndarray:
-    """Per LF (or for the LFs in ``lfs``; the others get 0): z score of how often the
-    other LFs' votes on its rows match its vote, against how often they would if its
-    vote were unrelated to theirs (the share of each class among all votes). Strongly
-    negative: the LF votes against the rest. ``weights``: rows per row of ``votes`` (vote
-    patterns with their counts)."""
+    """Per LF (or for the LFs in ``lfs``; the others get 0).
+
+    Z score of how often the other LFs' votes on its rows match its vote, against how often they would
+    if its vote were unrelated to theirs (the share of each class among all votes). Strongly negative:
+    the LF votes against the rest. ``weights``: rows per row of ``votes`` (vote patterns with their
+    counts).
+    """
     m = votes.shape[1]
     z = np.zeros(m)
     todo = np.arange(m) if lfs is None else np.asarray(list(lfs), dtype=np.int64)
@@ -144,9 +152,11 @@ def _against_the_rest(votes: np.ndarray, y: np.ndarray | None, acc: np.ndarray, 
 
 
 def review_notes(model: Any, votes: np.ndarray) -> list[str]:
-    """What the command line says after a fit, beyond the fit's own warnings: a model that
-    overrules majority vote on more than ``DISAGREE_SHARE`` of the decided covered rows (the
-    fit's warnings already name LFs held at or below chance)."""
+    """Return what the command line says after a fit, beyond the fit's own warnings.
+
+    A model that overrules majority vote on more than ``DISAGREE_SHARE`` of the decided covered rows
+    (the fit's warnings already name LFs held at or below chance).
+    """
     if getattr(model, "is_vote_count", False):
         return []
     share, n_decided = disagreement_with_majority(model, votes)

@@ -1,5 +1,8 @@
-"""From probabilistic labels to hard labels: the tie-break policies every label model's
-``predict`` offers, and Snorkel's own "random" tie-break, reproduced bit for bit."""
+"""From probabilistic labels to hard labels.
+
+The tie-break policies every label model's ``predict`` offers, and Snorkel's own "random" tie-break,
+reproduced bit for bit.
+"""
 
 from __future__ import annotations
 
@@ -17,15 +20,19 @@ TIE_BREAK_POLICIES: tuple[TieBreakPolicy, ...] = ("abstain", "random", "true-ran
 
 
 def snorkel_hash(i: int) -> int:
-    """Snorkel's deterministic tie-break hash of a row position (SHA-1 of its decimal form):
-    what ``snorkel.utils.probs_to_preds(..., "random")`` uses, and WRENCH with it."""
+    """Snorkel's deterministic tie-break hash of a row position (SHA-1 of its decimal form).
+
+    What ``snorkel.utils.probs_to_preds(..., "random")`` uses, and WRENCH with it.
+    """
     return int(hashlib.sha1(str(i).encode("utf-8")).hexdigest(), 16)
 
 
 def snorkel_preds(probs: np.ndarray, tol: float = 1e-5) -> np.ndarray:
-    """Argmax per row, ties within ``tol`` broken exactly as Snorkel's "random" policy does
-    (:func:`snorkel_hash` of the row position picks among the tied classes), so scores match
-    Snorkel's and WRENCH's. The hash runs on tied rows only."""
+    """Take the argmax per row, with ties broken exactly as Snorkel's "random" policy does.
+
+    Ties are within ``tol``; :func:`snorkel_hash` of the row position picks among the tied classes, so
+    scores match Snorkel's and WRENCH's. The hash runs on tied rows only.
+    """
     tied = np.abs(probs - probs.max(axis=1, keepdims=True)) < tol
     preds = np.argmax(probs, axis=1).astype(np.int64)
     for i in np.flatnonzero(tied.sum(axis=1) > 1).tolist():
@@ -35,7 +42,7 @@ def snorkel_preds(probs: np.ndarray, tol: float = 1e-5) -> np.ndarray:
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
-    """A fixed integer hash: 'random' tie-breaks are deterministic per row position."""
+    """Return a fixed integer hash: 'random' tie-breaks are deterministic per row position."""
     z = x.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)

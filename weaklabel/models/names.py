@@ -1,7 +1,9 @@
-"""The label models' names, with nothing imported: what the command line offers for
-``--model`` before any model (or numpy) loads. :data:`weaklabel.models.MODELS` maps
-``MODEL_NAMES`` to the classes, in this order; :data:`weaklabel.bench.peers.PEERS` maps
-``PEER_NAMES``."""
+"""The label models' names, with nothing imported.
+
+What the command line offers for ``--model`` before any model (or numpy) loads.
+:data:`weaklabel.models.MODELS` maps ``MODEL_NAMES`` to the classes, in this order;
+:data:`weaklabel.bench.peers.PEERS` maps ``PEER_NAMES``.
+"""
 
 from __future__ import annotations
 

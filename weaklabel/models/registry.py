@@ -1,6 +1,9 @@
-"""The one registry of weaklabel's label models by name: what ``--model`` accepts everywhere
-(run, fit, analyze, the app's ``model`` setting). Peers' models (Snorkel, crowd-kit, HyperLM)
-are not here: they run beside these in the benchmarks (:data:`weaklabel.bench.peers.PEERS`)."""
+"""The one registry of weaklabel's label models by name.
+
+What ``--model`` accepts everywhere (run, fit, analyze, the app's ``model`` setting). Peers' models
+(Snorkel, crowd-kit, HyperLM) are not here: they run beside these in the benchmarks
+(:data:`weaklabel.bench.peers.PEERS`).
+"""
 
 from __future__ import annotations
 
@@ -41,8 +44,7 @@ def build(factory: Callable[..., BaseLabelModel], random_state: int | None, para
 
 
 def make_model(name: str, *, random_state: int | None = None, **params: Any) -> BaseLabelModel:
-    """A label model by name (see :data:`MODELS`); ``random_state`` is passed to the models
-    that take one.
+    """Return a label model by name (see :data:`MODELS`); ``random_state`` is passed to the models that take one.
 
     Examples
     --------

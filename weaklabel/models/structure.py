@@ -1,5 +1,8 @@
-"""The structure a Dawid-Skene fit runs in, as one typed record (``structure_`` of
-:class:`~weaklabel.models.DawidSkene` and :class:`~weaklabel.models.LabelModel`)."""
+"""The structure a Dawid-Skene fit runs in, as one typed record.
+
+It is ``structure_`` of :class:`~weaklabel.models.DawidSkene` and
+:class:`~weaklabel.models.LabelModel`.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Multi-label weak supervision: LFs that vote on several labels of an item, a sparse
-(item, LF, label) matrix, label models that return per-label marginals, and metrics.
+"""Multi-label weak supervision.
+
+LFs that vote on several labels of an item, a sparse (item, LF, label) matrix, label models that
+return per-label marginals, and metrics.
 
     >>> from weaklabel.multilabel import keyword_lf, apply_multilabel_lfs, MultiLabelModel
 """

@@ -1,6 +1,9 @@
-"""Reading multi-label sets in GoEmotions' layout: a folder with ``labels.txt`` (one label name per
-line, or whitespace-separated) and ``{train,dev,test}.tsv`` with rows ``text <TAB> label ids
-(comma-separated) <TAB> id`` and no header (Demszky et al., 2020)."""
+"""Reading multi-label sets in GoEmotions' layout.
+
+A folder with ``labels.txt`` (one label name per line, or whitespace-separated) and
+``{train,dev,test}.tsv`` with rows ``text <TAB> label ids (comma-separated) <TAB> id`` and no header
+(Demszky et al., 2020).
+"""
 
 from __future__ import annotations
 
@@ -16,13 +19,13 @@ SPLITS = ("train", "dev", "test")
 
 
 def is_multilabel_folder(path: str | os.PathLike[str]) -> bool:
-    """A folder with ``labels.txt`` and at least one of ``train.tsv`` / ``dev.tsv`` / ``test.tsv``."""
+    """Return a folder with ``labels.txt`` and at least one of ``train.tsv`` / ``dev.tsv`` / ``test.tsv``."""
     p = Path(path)
     return p.is_dir() and (p / "labels.txt").is_file() and any((p / f"{s}.tsv").is_file() for s in SPLITS)
 
 
 def read_labels(folder: str | os.PathLike[str]) -> list[str]:
-    """The label names in ``labels.txt``'s order."""
+    """Return the label names in ``labels.txt``'s order."""
     path = Path(folder) / "labels.txt"
     if not path.is_file():
         raise DatasetNotFoundError(f"{folder}: no labels.txt naming the labels")

@@ -77,9 +77,12 @@ class MultiLabelModel(_MultiLabelBase):
 
     # -- pieces ---------------------------------------------------------------
     def _label_sets(self, L: MultiLabelMatrix, Y: Any) -> np.ndarray:
-        """The prior's support: the empty set, every label, every pair of labels voted on one
-        item, and every larger set the LFs vote together on some item (or gold has), up to
-        ``max_cardinality`` labels; the ``MAX_LARGE_SETS`` most frequent larger sets."""
+        """Return the prior's support.
+
+        The empty set, every label, every pair of labels voted on one item, and every larger set the LFs
+        vote together on some item (or gold has), up to ``max_cardinality`` labels; the ``MAX_LARGE_SETS``
+        most frequent larger sets.
+        """
         k = L.n_labels
         cap = k if self.max_cardinality is None else int(self.max_cardinality)
         eye = np.eye(k, dtype=bool)
@@ -109,8 +112,7 @@ class MultiLabelModel(_MultiLabelBase):
         return E + silent[None, :]
 
     def _posterior(self, E: np.ndarray, w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
-        """(state posteriors (n, n_sets), label marginals (n, k), log-likelihood, rows weighted by
-        ``w``)."""
+        """(state posteriors (n, n_sets), label marginals (n, k), log-likelihood, rows weighted by ``w``)."""
         S = self.sets_.astype(float)
         scores = E @ S.T + np.log(self.set_prior_)[None, :]
         top = scores.max(axis=1, keepdims=True)
@@ -151,13 +153,16 @@ class MultiLabelModel(_MultiLabelBase):
 
     @staticmethod
     def _start_q(L: MultiLabelMatrix) -> np.ndarray:
-        """The start: :class:`~.models.AnyVote`'s labels."""
+        """Return the start: :class:`~.models.AnyVote`'s labels."""
         return any_vote(L)
 
     # -- estimator --------------------------------------------------------------
     def fit(self, L: MultiLabelMatrix, Y: Any = None) -> MultiLabelModel:
-        """Fit to the votes; ``Y`` (optional gold, (n, k) 0/1, rows of -1 unknown) adds its label
-        sets to the prior's support and tunes the thresholds."""
+        """Fit to the votes.
+
+        ``Y`` (optional gold, (n, k) 0/1, rows of -1 unknown) adds its label sets to the prior's support and
+        tunes the thresholds.
+        """
         from .models import check_label_sets
 
         L = self._check(L, fitting=True)
@@ -214,8 +219,10 @@ class MultiLabelModel(_MultiLabelBase):
 
 
 def _patterns(L: MultiLabelMatrix, *, inverse: bool = False) -> tuple[MultiLabelMatrix, np.ndarray]:
-    """(the distinct rows of ``L``, how many rows each stands for), or with ``inverse`` (the
-    distinct rows, which distinct row each row of ``L`` is)."""
+    """Return the distinct rows of ``L`` and how many rows each stands for.
+
+    With ``inverse``: the distinct rows, and which distinct row each row of ``L`` is.
+    """
     V = L.votes
     V.sort_indices()
     keys = [V.indices[a:b].tobytes() + V.data[a:b].tobytes() for a, b in zip(V.indptr[:-1], V.indptr[1:])]

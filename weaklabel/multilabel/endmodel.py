@@ -1,5 +1,4 @@
-"""The multi-label end model: a text classifier trained on the label model's marginals, so it
-labels what no LF touches.
+"""The multi-label end model: a text classifier trained on the label model's marginals, so it labels what no LF touches.
 
 TF-IDF over word 1-2-grams and one logistic regression per label. Each training item enters
 twice, as a positive with weight q and as a negative with weight 1 - q, where q is the label
@@ -55,8 +54,10 @@ class MultiLabelEndModel(Estimator):
         self.random_state = random_state
 
     def fit(self, texts: Sequence[str], Q: Any) -> MultiLabelEndModel:
-        """Fit to ``texts`` and soft targets ``Q`` ((n, k) marginals in [0, 1], e.g. a label
-        model's ``predict_proba``)."""
+        """Fit to ``texts`` and soft targets ``Q``.
+
+        ``Q`` holds (n, k) marginals in [0, 1], e.g. a label model's ``predict_proba``.
+        """
         from scipy import sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression

@@ -47,6 +47,7 @@ class MultiLabelLF(LabelingFunction):
         self.labels = targets
 
     def __repr__(self) -> str:
+        """Show the LF's name and the labels it votes on."""
         return f"MultiLabelLF({self.name!r}, labels={list(self.labels)})"
 
     def apply(self, df: pd.DataFrame, *, label_space: Any = None) -> np.ndarray:  # noqa: ARG002 - LF's signature
@@ -121,8 +122,10 @@ def regex_lf(pattern: str, *, labels: Iterable[str] | str, column: str = "text",
 
 def lexicon_lf(lexicon: Mapping[str, Iterable[str] | str], *, name: str, column: str = "text",
                case_sensitive: bool = False) -> LabelingFunction:
-    """One LF from a word -> labels lexicon: on each row, a positive vote on the labels of every
-    lexicon word it contains (whole words). Labels no word of the row maps to get no vote.
+    """One LF from a word -> labels lexicon.
+
+    On each row, a positive vote on the labels of every lexicon word it contains (whole words). Labels
+    no word of the row maps to get no vote.
 
     Examples
     --------

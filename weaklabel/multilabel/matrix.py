@@ -43,6 +43,7 @@ class MultiLabelMatrix:
     row_ids: np.ndarray
 
     def __post_init__(self) -> None:
+        """Check the fields and bring them to their types."""
         self.lf_names = tuple(map(str, self.lf_names))
         self.labels = tuple(map(str, self.labels))
         self.row_ids = np.asarray(self.row_ids)
@@ -93,8 +94,7 @@ class MultiLabelMatrix:
         return np.diff(self.votes.indptr) > 0
 
     def targets(self) -> np.ndarray:
-        """(n_lfs, n_labels) bool: the labels each LF ever votes on (its silence says nothing
-        about the others)."""
+        """(n_lfs, n_labels) bool: the labels each LF ever votes on (its silence says nothing about the others)."""
         nz = np.zeros(self.n_lfs * self.n_labels, dtype=bool)
         nz[np.unique(self.votes.indices)] = True
         return nz.reshape(self.n_lfs, self.n_labels)
@@ -104,14 +104,16 @@ class MultiLabelMatrix:
         return np.asarray(self.votes[:, j * self.n_labels:(j + 1) * self.n_labels].toarray(), dtype=np.int8)
 
     def rows(self, index: Any) -> MultiLabelMatrix:
-        """The matrix restricted to rows ``index`` (ints or a bool mask)."""
+        """Return the matrix restricted to rows ``index`` (ints or a bool mask)."""
         return MultiLabelMatrix(self.votes[index], self.lf_names, self.labels, self.row_ids[index])
 
     @classmethod
     def from_sets(cls, votes: Sequence[Sequence[Any]], labels: Sequence[str], lf_names: Sequence[str],
                   row_ids: Sequence[Any] | None = None) -> MultiLabelMatrix:
-        """From ``votes[i][j]``: LF ``j``'s return value on item ``i`` (ABSTAIN, a label, a set of
-        labels or a ``{label: bool}`` mapping).
+        """From ``votes[i][j]``.
+
+        LF ``j``'s return value on item ``i`` (ABSTAIN, a label, a set of labels or a ``{label: bool}``
+        mapping).
 
         Examples
         --------
@@ -248,7 +250,7 @@ def _lf_coords(lf: LabelingFunction, df: pd.DataFrame, index: dict[str, int], ro
 
 
 def _rowwise(lf: LabelingFunction, frame: pd.DataFrame, index: dict[str, int], row_ids: np.ndarray) -> np.ndarray:
-    """A row-wise LF over ``frame``: (3, n_votes) coordinates, rows counted from the frame's start."""
+    """Return a row-wise LF over ``frame``: (3, n_votes) coordinates, rows counted from the frame's start."""
     from ..lf import _row_error
     from .lfs import parse_vote
 

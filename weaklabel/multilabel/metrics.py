@@ -1,5 +1,8 @@
-"""Multi-label metrics: micro / macro F1, per-label precision and recall with Wilson intervals,
-Hamming loss, subset accuracy and label cardinality."""
+"""Multi-label metrics.
+
+Micro / macro F1, per-label precision and recall with Wilson intervals, Hamming loss, subset
+accuracy and label cardinality.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +27,11 @@ def _check(Y_true: Any, Y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def multilabel_scores(Y_true: Any, Y_pred: Any) -> dict[str, float]:
-    """Micro and macro F1 (macro: the mean over all k labels, 0 for a label with neither gold nor
-    predicted positives, as scikit-learn's ``f1_score(average="macro", zero_division=0)``),
-    Hamming loss, subset accuracy and the mean number of labels per item, predicted and gold.
+    """Score multi-label predictions against gold.
+
+    Returns micro and macro F1 (macro: the mean over all k labels, 0 for a label with neither gold nor
+    predicted positives, as scikit-learn's ``f1_score(average="macro", zero_division=0)``), Hamming
+    loss, subset accuracy and the mean number of labels per item, predicted and gold.
 
     Examples
     --------
@@ -66,10 +71,12 @@ def per_label_report(Y_true: Any, Y_pred: Any, labels: Sequence[str] | None = No
 
 
 def lf_summary(L: Any, Y: Any = None) -> pd.DataFrame:
-    """Per (LF, label it votes on): coverage (share of items it votes the label positive on,
-    and negative on), overlaps (items where another LF also votes the label), conflicts (items
-    where another LF votes it the other way), and with gold ``Y`` ((n, k) 0/1) the precision of
-    its positive votes with a 95% Wilson interval, and the label's base rate beside it.
+    """Per (LF, label it votes on).
+
+    Coverage (share of items it votes the label positive on, and negative on), overlaps (items where
+    another LF also votes the label), conflicts (items where another LF votes it the other way), and
+    with gold ``Y`` ((n, k) 0/1) the precision of its positive votes with a 95% Wilson interval, and the
+    label's base rate beside it.
 
     Examples
     --------

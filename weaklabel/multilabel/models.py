@@ -47,8 +47,11 @@ class _MultiLabelBase(Estimator):
         self.lf_names_in_ = L.lf_names
 
     def _set_thresholds(self, L: MultiLabelMatrix, Y: Any) -> None:
-        """``thresholds``: a number or one per label; "auto": 0.5, or per label the F1-best cut on
-        the rows of ``Y`` (an (n, k) 0/1 matrix, rows of -1 unknown) when it has gold."""
+        """``thresholds``.
+
+        A number or one per label; "auto": 0.5, or per label the F1-best cut on the rows of ``Y`` (an (n, k)
+        0/1 matrix, rows of -1 unknown) when it has gold.
+        """
         k = L.n_labels
         if isinstance(self.thresholds, str):
             if self.thresholds != "auto":
@@ -74,7 +77,7 @@ class _MultiLabelBase(Estimator):
 
 
 def check_label_sets(Y: Any, n: int, k: int, *, name: str = "Y") -> np.ndarray:
-    """An (n, k) matrix of 0/1 (-1: unknown) label sets."""
+    """Return an (n, k) matrix of 0/1 (-1: unknown) label sets."""
     Y = np.asarray(Y)
     if Y.shape != (n, k):
         raise InputError(f"{name}: expected an ({n}, {k}) 0/1 matrix of label sets, got shape {Y.shape}")
@@ -102,8 +105,11 @@ def best_thresholds(P: np.ndarray, Y: np.ndarray) -> np.ndarray:
 
 
 def one_vs_rest(L: MultiLabelMatrix, label: int) -> np.ndarray:
-    """(n, n_lfs) class votes for one label: 1 where the LF votes it, 0 where it votes against
-    it or fires on other labels only, -1 where it is silent on the row."""
+    """(n, n_lfs) class votes for one label.
+
+    1 where the LF votes it, 0 where it votes against it or fires on other labels only, -1 where it is
+    silent on the row.
+    """
     K = L.n_labels
     V = L.votes.tocoo()
     out = np.full((L.n_rows, L.n_lfs), -1, dtype=np.int8)
@@ -149,8 +155,10 @@ class AnyVote(_Rule):
 
 
 class OneVsRestMajority(_Rule):
-    """Per label, the share of votes for it among the LFs that fired on the row (an LF that fires
-    on other labels only counts against it); 0 where no LF fired."""
+    """Per label, the share of votes for it among the LFs that fired on the row.
+
+    An LF that fires on other labels only counts against it; 0 where no LF fired.
+    """
 
     def predict_proba(self, L: MultiLabelMatrix) -> np.ndarray:
         """Per label, its share of the votes of the LFs that fired on the row."""

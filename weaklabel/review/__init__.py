@@ -1,6 +1,8 @@
-"""The review loop: which items first (``queue``), the session an expert works in
-(``session``), the durable label store (``store`` and its ``_store_*`` parts), the project
-file (``project``), sign-in (``access``) and the app's tables (``tables``).
+"""The review loop.
+
+Which items first (``queue``), the session an expert works in (``session``), the durable label store
+(``store`` and its ``_store_*`` parts), the project file (``project``), sign-in (``access``) and the
+app's tables (``tables``).
 
 Names load on first use, so ``import weaklabel`` never pulls in SQLAlchemy.
 """

@@ -1,7 +1,9 @@
-"""What a span session and a label-set session share: the queue of documents with audit
-documents mixed in, who answered what (followed through the store's log), skip, undo, progress
-and background refits in a worker process. A subclass loads its documents and its model
-(:meth:`_compute`, :meth:`_install`) and says what the app shows of a document (:meth:`doc_view`).
+"""What a span session and a label-set session share.
+
+The queue of documents with audit documents mixed in, who answered what (followed through the
+store's log), skip, undo, progress and background refits in a worker process. A subclass loads its
+documents and its model (:meth:`_compute`, :meth:`_install`) and says what the app shows of a
+document (:meth:`doc_view`).
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ STRATEGIES = ("conflict", "entropy", "random")
 
 
 class AnswerSession:
-    """The shared half of a review session whose answers are whole documents' (see the module
-    docstring). Subclasses set ``REASONS`` (why a document is served, per strategy) and
-    ``REFIT_MODULE`` (the worker module that runs :meth:`_compute`'s fit)."""
+    """The shared half of a review session whose answers are whole documents' (see the module docstring).
+
+    Subclasses set ``REASONS`` (why a document is served, per strategy) and ``REFIT_MODULE`` (the worker
+    module that runs :meth:`_compute`'s fit).
+    """
 
     REASONS: ClassVar[dict[str, str]]
     REFIT_MODULE: ClassVar[str]
@@ -54,12 +58,15 @@ class AnswerSession:
 
     # -- what a subclass says ---------------------------------------------------
     def _compute(self) -> dict[str, Any]:
-        """Fit on the store's answers and rank: a snapshot with at least ``ranked`` (document
-        indices, most informative first); the same function the worker process runs."""
+        """Fit on the store's answers and rank.
+
+        A snapshot with at least ``ranked`` (document indices, most informative first); the same function
+        the worker process runs.
+        """
         raise NotImplementedError
 
     def _refit_state(self) -> dict[str, Any]:
-        """The fit's fixed inputs, sent once to the worker process."""
+        """Return the fit's fixed inputs, sent once to the worker process."""
         raise NotImplementedError
 
     def _install(self, snap: dict[str, Any], first: bool) -> None:
@@ -80,7 +87,7 @@ class AnswerSession:
             self._install(snap, first)
 
     def _refit_process(self) -> Any:
-        """The session's refit worker process, started on first use (and again if it died)."""
+        """Return the session's refit worker process, started on first use (and again if it died)."""
         from .refit import RefitProcess
 
         proc = self._worker
@@ -96,9 +103,11 @@ class AnswerSession:
             self._worker = None
 
     def _audit_set(self) -> list[int]:
-        """The audit documents: a fixed random sample (``audit_fraction`` of them, seeded), served
-        only in the queue's audit places, so their answers are a fair sample of all documents
-        whatever the ranking did."""
+        """Return the audit documents.
+
+        A fixed random sample (``audit_fraction`` of them, seeded), served only in the queue's audit places,
+        so their answers are a fair sample of all documents whatever the ranking did.
+        """
         share = self.project.audit_fraction
         n = len(self.ids)
         if share <= 0:
@@ -107,8 +116,10 @@ class AnswerSession:
         return [int(d) for d in np.random.default_rng(1).permutation(n)[: n // every]]
 
     def _with_audit(self, ranked: list[int]) -> list[tuple[int, str]]:
-        """The ranked documents with every k-th place (k = 1 / audit share) given to the next audit
-        document (:meth:`_audit_set`); the others never jump the queue by being ranked high."""
+        """Return the ranked documents with every k-th place given to the next audit document.
+
+        k = 1 / audit share (:meth:`_audit_set`); the others never jump the queue by being ranked high.
+        """
         reason = self.REASONS[self.project.strategy]
         audit = self._audit_set()
         if not audit:
@@ -125,11 +136,11 @@ class AnswerSession:
         return out
 
     def audit_ids(self) -> list[str]:
-        """The audit documents' ids (:meth:`_audit_set`)."""
+        """Return the audit documents' ids (:meth:`_audit_set`)."""
         return [self.ids[d] for d in self._audit_set()]
 
     def _mine(self, doc_id: str, annotator: str | None) -> list[Any] | None:
-        """The expert's answer in force for a document (not stale), or None."""
+        """Return the expert's answer in force for a document (not stale), or None."""
         if annotator is None:
             return None
         cur = self.store.current(self.versions)
@@ -137,10 +148,13 @@ class AnswerSession:
         return list(row.iloc[-1][self.store.ANSWER]) if len(row) else None
 
     def _queue_state(self, annotator: str) -> tuple[set[str], dict[str, int], set[str]]:
-        """(documents this expert answered, experts who answered each document, documents this expert
-        answered or skipped). Counted once from the log, then followed through the events written
-        since (an answer or a skip updates a set; an undo, rarer, recounts): a keypress on a store of
-        30,000 events reads and counts a handful."""
+        """Return the queue's state for this expert.
+
+        That is (documents this expert answered, experts who answered each document, documents this expert
+        answered or skipped). Counted once from the log, then followed through the events written since (an
+        answer or a skip updates a set; an undo, rarer, recounts): a keypress on a store of 30,000 events
+        reads and counts a handful.
+        """
         with self._queue_lock:      # two experts' keypresses in two threads follow the log one at a time
             return self._follow_queue(annotator)
 
@@ -181,8 +195,10 @@ class AnswerSession:
                 "mine": mine, "skipped": skipped}
 
     def next_doc(self, annotator: str) -> dict[str, Any] | None:
-        """The first document in the queue this expert has neither answered nor skipped, and that
-        fewer than ``overlap`` experts answered; None when the queue is done."""
+        """Return the first document in the queue this expert has neither answered nor skipped.
+
+        It must also have fewer than ``overlap`` experts' answers; None when the queue is done.
+        """
         _, answers, done = self._queue_state(annotator)
         with self._lock:
             order = list(self.order)
@@ -208,8 +224,10 @@ class AnswerSession:
         return self.store.skip(doc_id, annotator, version=self.versions[self.ids[self._index(doc_id)]])
 
     def undo(self, annotator: str) -> dict[str, Any] | None:
-        """Take back the expert's last answer or skip; returns that document (with the answer before,
-        if any, pre-filled) to show again, or None."""
+        """Take back the expert's last answer or skip.
+
+        Returns that document (with the answer before, if any, pre-filled) to show again, or None.
+        """
         ev = self.store.events()
         target = self.store.undo(annotator)
         if target is None:
@@ -218,8 +236,10 @@ class AnswerSession:
         return self.doc_view(self._index(doc_id), annotator, "you took back your last decision")
 
     def refit(self) -> bool:
-        """Refit on the experts' answers now (in a worker process with ``background_refits``, waited
-        for in a thread); False when a refit is already running."""
+        """Refit on the experts' answers now (in a worker process with ``background_refits``, waited for in a thread).
+
+        False when a refit is already running.
+        """
         if self.refitting:
             return False
         self._since_refit = 0
@@ -241,8 +261,7 @@ class AnswerSession:
         return True
 
     def progress(self, annotator: str) -> Progress:
-        """The expert's documents answered, the documents answered by anyone, what is left in
-        the expert's queue, and the documents in all."""
+        """Count the expert's answers, everyone's, what is left in the queue, and the documents in all."""
         mine, answers, done = self._queue_state(annotator)
         remaining = sum(1 for d in self.ids if d not in done and answers.get(d, 0) < self.project.overlap)
         return Progress(remaining=remaining, mine=len(mine), answered=len(answers), total=len(self.ids))

@@ -1,5 +1,7 @@
-"""Item text with the LFs' evidence highlighted, as inert HTML: every piece of the text is
-escaped, and the only markup is our own ``<mark>`` tags."""
+"""Item text with the LFs' evidence highlighted, as inert HTML.
+
+Every piece of the text is escaped, and the only markup is our own ``<mark>`` tags.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ PALETTE = ("#ffe08a", "#a8d8ff", "#c3f0c8", "#ffc4d6", "#e3d0ff", "#ffd3a8")
 
 
 def highlight_html(text: str, spans: Sequence[tuple[int, int, str, str]], class_names: Sequence[str]) -> str:
-    """``text`` as HTML with each matched span marked: color by the class the LF voted,
-    the LF names on hover, and a legend of LF -> class below.
+    """``text`` as HTML with each matched span marked.
+
+    Color by the class the LF voted, the LF names on hover, and a legend of LF -> class below.
 
     Parameters
     ----------
@@ -55,8 +58,10 @@ _BR_RAW = re.compile(r"<br\s*/?>", re.I)
 
 
 def display_text(value: object) -> str:
-    """Item text as an expert reads it, the same in every view: HTML entities (&#39;, &amp;)
-    decoded and ``<br />`` as a line break; never rendered as HTML."""
+    """Item text as an expert reads it, the same in every view.
+
+    HTML entities (&#39;, &amp;) decoded and ``<br />`` as a line break; never rendered as HTML.
+    """
     return _BR_RAW.sub("\n", html.unescape(str(value)))
 
 
@@ -75,10 +80,12 @@ _AUTOLINK = re.compile(r"(?i)(https?:|www\.|@)")
 
 
 def md_escape(value: object) -> str:
-    """Data (ids, notes, reasons, class names) made inert for Streamlit's markdown elements
-    (caption, info, toast, write): every ASCII punctuation character is backslash-escaped, so no
-    emphasis, link or image (which a browser would fetch) can form, and a word joiner goes in
-    front of URLs and e-mail addresses, so no autolink forms either."""
+    """Make data (ids, notes, reasons, class names) inert for Streamlit's markdown elements.
+
+    Those are caption, info, toast and write. Every ASCII punctuation character is backslash-escaped, so
+    no emphasis, link or image (which a browser would fetch) can form, and a word joiner goes in front
+    of URLs and e-mail addresses, so no autolink forms either.
+    """
     text = _AUTOLINK.sub("\u2060\\1", str(value))
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
 

@@ -1,6 +1,7 @@
-"""An append-only table read incrementally: the first read takes every row, each later one only
-the rows written since, so a reader asked at every keypress pays for what is new, not for the
-whole log.
+"""An append-only table read incrementally.
+
+The first read takes every row, each later one only the rows written since, so a reader asked at
+every keypress pays for what is new, not for the whole log.
 
 Ids can commit out of order on PostgreSQL (a transaction holds its id until it commits), so on a
 server database each read goes back to the highest id read ``REREAD_SECONDS`` ago and skips the
@@ -40,7 +41,7 @@ class LogTail:
         self._lock = threading.Lock()
 
     def read(self) -> pd.DataFrame:
-        """The whole log (a copy: a caller's edits never reach the next reader)."""
+        """Return the whole log (a copy: a caller's edits never reach the next reader)."""
         import sqlalchemy as sa
 
         t = self.table

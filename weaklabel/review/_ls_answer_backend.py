@@ -1,7 +1,10 @@
-"""What the span and the label-set ML backends share: Label Studio's webhooks (an annotation
-created, updated, deleted or cancelled; "Start Training") stored in the session's answer log, and
-predictions per task, each task answered by the subclass. It plugs into the class backend's server
-(:func:`weaklabel.review.ls_backend.make_app`: the shared secret, the throttle, waitress)."""
+"""What the span and the label-set ML backends share.
+
+Label Studio's webhooks (an annotation created, updated, deleted or cancelled; "Start Training")
+stored in the session's answer log, and predictions per task, each task answered by the subclass. It
+plugs into the class backend's server (:func:`weaklabel.review.ls_backend.make_app`: the shared
+secret, the throttle, waitress).
+"""
 
 from __future__ import annotations
 
@@ -44,11 +47,11 @@ class AnswerBackend:
         """Read ``from_name`` / ``to_name`` off the project's labeling config."""
 
     def _predict(self, index: int, data: dict[str, Any], version: str) -> dict[str, Any]:
-        """The prediction for the task of document ``index`` (``data``: the task's data)."""
+        """Return the prediction for the task of document ``index`` (``data``: the task's data)."""
         raise NotImplementedError
 
     def _records(self, task: dict[str, Any], ann: dict[str, Any], pid: Any) -> list[dict[str, Any]]:
-        """The answer-log records of one annotation on one of this project's tasks."""
+        """Return the answer-log records of one annotation on one of this project's tasks."""
         raise NotImplementedError
 
     # -- the protocol ---------------------------------------------------------
@@ -56,8 +59,10 @@ class AnswerBackend:
         return {"status": "UP", "model_class": self.MODEL_CLASS, "model_version": self.sess.model_version}
 
     def predict(self, tasks: list[dict[str, Any]]) -> dict[str, Any]:
-        """The model's answer for the documents the tasks name (``data.row_id``); a task made in
-        Label Studio has no LF votes here, so it gets an empty prediction, not a guess."""
+        """Return the model's answer for the documents the tasks name (``data.row_id``).
+
+        A task made in Label Studio has no LF votes here, so it gets an empty prediction, not a guess.
+        """
         version = f"weaklabel-{self.sess.model_version}"
         out = []
         for task in tasks:
@@ -70,8 +75,10 @@ class AnswerBackend:
         return {"results": out, "model_version": version}
 
     def webhook(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Store one delivery: an annotation created or updated (a late, older version changes
-        nothing), or deleted (retracted)."""
+        """Store one delivery.
+
+        An annotation created or updated (a late, older version changes nothing), or deleted (retracted).
+        """
         action, pid = delivery_head(payload, self.ls_project_id)
         if action == "START_TRAINING":
             return self.train()

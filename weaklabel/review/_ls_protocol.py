@@ -1,5 +1,8 @@
-"""What Label Studio's ML-backend protocol asks of a backend: the webhook actions, the head of a
-delivery, the refusal, and the interface the server (``ls_backend.make_app``) calls."""
+"""What Label Studio's ML-backend protocol asks of a backend.
+
+The webhook actions, the head of a delivery, the refusal, and the interface the server
+(``ls_backend.make_app``) calls.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,11 @@ DELETE_ACTIONS = ("ANNOTATIONS_DELETED", "ANNOTATION_DELETED")
 
 
 def delivery_head(payload: Any, ls_project_id: int | None) -> tuple[Any, Any]:
-    """(action, Label Studio project id) of a webhook delivery; a body that is not a JSON object,
-    or an annotation delivery from a project other than ``ls_project_id``, is refused
-    (:class:`WebhookRejected`)."""
+    """Return (action, Label Studio project id) of a webhook delivery.
+
+    A body that is not a JSON object, or an annotation delivery from a project other than
+    ``ls_project_id``, is refused (:class:`WebhookRejected`).
+    """
     if not isinstance(payload, dict):
         raise WebhookRejected(f"webhook body: expected a JSON object, got {type(payload).__name__}")
     action = payload.get("action")
@@ -25,8 +30,11 @@ def delivery_head(payload: Any, ls_project_id: int | None) -> tuple[Any, Any]:
 
 
 class ModelBackend(Protocol):
-    """What the server needs of a backend: :class:`Backend` (classes) and
-    :class:`~weaklabel.review.ls_span_backend.SpanBackend` (spans) both are one."""
+    """What the server needs of a backend.
+
+    :class:`Backend` (classes) and :class:`~weaklabel.review.ls_span_backend.SpanBackend` (spans) both
+    are one.
+    """
 
     sess: Any
 

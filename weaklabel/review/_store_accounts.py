@@ -1,5 +1,4 @@
-"""Expert accounts and sign-in sessions, kept in the label store (a mixin of
-``ExpertLabelStore``).
+"""Expert accounts and sign-in sessions, kept in the label store (a mixin of ``ExpertLabelStore``).
 
 * An account is a name, a password hash (PBKDF2, ``passwords.hash_password``) and a role
   (``annotator`` or ``lead``). Names are compared by their *skeleton*: NFKC-normalised,
@@ -39,14 +38,14 @@ _LOOKALIKE = str.maketrans({
 
 
 def _script(ch: str) -> str | None:
-    """The script of a letter (its Unicode name's first word: LATIN, CYRILLIC, ...); None otherwise."""
+    """Return the script of a letter (its Unicode name's first word: LATIN, CYRILLIC, ...); None otherwise."""
     if not ch.isalpha():
         return None
     return unicodedata.name(ch, "UNKNOWN").split(" ")[0]
 
 
 def name_key(name: str) -> str:
-    """The key two names are the same expert by: NFKC, case-folded, lookalikes mapped.
+    """Return the key two names are the same expert by: NFKC, case-folded, lookalikes mapped.
 
     Raises
     ------
@@ -98,7 +97,7 @@ class _Accounts:
         return Account(shown, role)
 
     def account(self, name: str) -> Account | None:
-        """The account ``name`` signs in to (by its key), or None."""
+        """Return the account ``name`` signs in to (by its key), or None."""
         sa, a = self._sa, self._accounts
         with self.engine.connect() as c:
             row = c.execute(sa.select(a.c.name, a.c.role).where(sa.and_(
@@ -114,8 +113,10 @@ class _Accounts:
         return pd.DataFrame(rows, columns=["name", "role", "updated_at"])
 
     def verify_account(self, name: str, password: str) -> Account | None:
-        """The account when ``password`` is its password; None otherwise (an unknown name costs
-        as long as a known one)."""
+        """Return the account when ``password`` is its password.
+
+        None otherwise (an unknown name costs as long as a known one).
+        """
         try:
             key = name_key(name)
         except InputError:
@@ -159,7 +160,7 @@ class _Accounts:
 
     # -- sessions -----------------------------------------------------------
     def open_session(self, name: str, *, hours: float = SESSION_HOURS) -> str:
-        """A new session for the expert ``name``; returns its token (the store keeps its hash)."""
+        """Start a new session for the expert ``name`` and return its token (the store keeps its hash)."""
         token = secrets.token_urlsafe(32)
         with self._write() as c:
             now = db_now(c, self.is_sqlite)
@@ -170,7 +171,7 @@ class _Accounts:
         return token
 
     def session_name(self, token: str | None) -> str | None:
-        """The expert a live session token belongs to, or None (unknown, ended or expired)."""
+        """Return the expert a live session token belongs to, or None (unknown, ended or expired)."""
         if not token or len(token) > 200:
             return None
         sa, s = self._sa, self._sessions

@@ -1,6 +1,8 @@
-"""The label store's connections: a SQLAlchemy engine per store, set up for SQLite (pragmas,
-``BEGIN IMMEDIATE`` for writers only) or PostgreSQL (a pool that pings connections that
-rested), and kept safe across ``fork``."""
+"""The label store's connections.
+
+A SQLAlchemy engine per store, set up for SQLite (pragmas, ``BEGIN IMMEDIATE`` for writers only) or
+PostgreSQL (a pool that pings connections that rested), and kept safe across ``fork``.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +32,11 @@ _WRITE = "weaklabel_write"
 
 @contextmanager
 def begin_write(engine: Any) -> Iterator[Any]:
-    """A write transaction: on SQLite it begins ``IMMEDIATE`` (the write lock, taken first);
-    every other transaction is a reader's and takes no lock."""
+    """Open a write transaction.
+
+    On SQLite it begins ``IMMEDIATE`` (the write lock, taken first); every other transaction is a
+    reader's and takes no lock.
+    """
     with engine.connect() as conn:
         conn.execution_options(**{_WRITE: True})
         with conn.begin():
@@ -39,9 +44,11 @@ def begin_write(engine: Any) -> Iterator[Any]:
 
 
 def make_engine(url: str, timeout: float) -> Any:
-    """A pooled engine for ``url``: a small pool for files and PostgreSQL (a keypress must not pay
-    for a connect and its pragmas several times over), one shared connection for SQLite's
-    ``:memory:``."""
+    """Return a pooled engine for ``url``.
+
+    A small pool for files and PostgreSQL (a keypress must not pay for a connect and its pragmas several
+    times over), one shared connection for SQLite's ``:memory:``.
+    """
     import sqlalchemy as sa
     from sqlalchemy import event
     from sqlalchemy.pool import StaticPool
@@ -78,10 +85,12 @@ PING_AFTER_IDLE = 5.0   # seconds a pooled PostgreSQL connection may rest before
 
 
 def _ping_when_idle(engine: Any) -> None:
-    """Ping a pooled connection at checkout only if it rested more than ``PING_AFTER_IDLE``
-    seconds: a server restart or an idle timeout drops connections while they rest, and a
-    dead one is swapped for a new one before use. SQLAlchemy's ``pool_pre_ping`` pings at every
-    checkout: a keypress checks out about ten, so that was ten more round trips (6 ms of 20)."""
+    """Ping a pooled connection at checkout only if it rested more than ``PING_AFTER_IDLE`` seconds.
+
+    A server restart or an idle timeout drops connections while they rest, and a dead one is swapped for
+    a new one before use. SQLAlchemy's ``pool_pre_ping`` pings at every checkout: a keypress checks out
+    about ten, so that was ten more round trips (6 ms of 20).
+    """
     import time
 
     from sqlalchemy import event, exc
@@ -107,7 +116,8 @@ def retry_while_locked(step: Any, url: str, timeout: float) -> Any:
     Two connections opening a brand-new SQLite file at once can meet that error without SQLite's
     busy wait: switching the file to WAL needs it whole, and SQLite answers ``SQLITE_BUSY`` at
     once rather than call the busy handler. Any other error, or any error on another database,
-    goes straight up."""
+    goes straight up.
+    """
     import time
 
     import sqlalchemy as sa
@@ -125,9 +135,11 @@ def retry_while_locked(step: Any, url: str, timeout: float) -> Any:
 
 def open_tables(owner: Any, url: str, metadata: Any, timeout: float, what: str,
                 upgrade: Any = None) -> Any:
-    """An engine on ``url`` with ``metadata``'s tables created (and ``upgrade(connection)`` run in
-    the same transaction), disposed of with ``owner``; a database error becomes a
-    :class:`StoreError` that names ``what`` could not be opened, and where, without the password."""
+    """Return an engine on ``url`` with ``metadata``'s tables created, disposed of with ``owner``.
+
+    ``upgrade(connection)`` runs in the same transaction. A database error becomes a :class:`StoreError`
+    that names ``what`` could not be opened, and where, without the password.
+    """
     import sqlalchemy as sa
 
     from ._store_schema import _redact

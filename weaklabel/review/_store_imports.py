@@ -114,8 +114,10 @@ class _Imports:
         return counts
 
     def _external_rows(self, records: Iterable[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
-        """The records as event rows, each checked (external id, source, sizes the store keeps);
-        one export names each external id once."""
+        """Return the records as event rows, each checked (external id, source, sizes the store keeps).
+
+        One export names each external id once.
+        """
         rows: list[dict[str, Any]] = []
         for i, rec in enumerate(records):
             ext = rec.get("external_id")
@@ -138,8 +140,10 @@ class _Imports:
         return rows
 
     def _imported_in_force(self, c: Any, prefix: str) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-        """Label events imported from this origin and not undone: per external id the version in
-        force (the latest), and every event of it still in force."""
+        """Label events imported from this origin and not undone.
+
+        Per external id the version in force (the latest), and every event of it still in force.
+        """
         sa, e = self._sa, self._events
         undone = undone_ids(sa, e, self.project)
         latest: dict[str, Any] = {}
@@ -153,9 +157,11 @@ class _Imports:
         return latest, live
 
     def _newest_versions(self, c: Any, prefix: str) -> dict[str, str]:
-        """Per external id from this origin (or this one id), the newest version any of its
-        label events had, undone ones included (a deleted annotation's last version), or a
-        retraction kept (a skip)."""
+        """Return, per external id from this origin (or this one id), the newest version seen.
+
+        That is the newest version any of its label events had, undone ones included (a deleted annotation's
+        last version), or a retraction kept (a skip).
+        """
         sa, e = self._sa, self._events
         out: dict[str, str] = {}
         for ext, ver in c.execute(sa.select(e.c.external_id, e.c.external_version).where(sa.and_(
@@ -166,9 +172,11 @@ class _Imports:
         return out
 
     def _undo_all(self, c: Any, events: list[Any], now: Any, *, version: str | None = None) -> int:
-        """Undo these label events (rows with id, row_id, annotator, external_id); returns how
-        many distinct external ids (annotations) that retracted. ``version``: the retraction's
-        own version (kept for ordered deliveries)."""
+        """Undo these label events (rows with id, row_id, annotator, external_id).
+
+        Returns how many distinct external ids (annotations) that retracted. ``version``: the retraction's
+        own version (kept for ordered deliveries).
+        """
         if events:
             c.execute(self._events.insert(), [
                 {"project": self.project, "row_id": ev.row_id, "kind": "undo", "annotator": ev.annotator,
@@ -179,12 +187,14 @@ class _Imports:
         return len({ev.external_id for ev in events})
 
     def retract_external(self, external_ids: Iterable[str], *, version: str | None = None) -> int:
-        """Undo the labels in force that came from these external ids (e.g. annotations
-        deleted in Label Studio), every version of each; returns how many annotations.
+        """Undo the labels in force that came from these external ids, every version of each.
+
+        These are, say, annotations deleted in Label Studio. Returns how many annotations.
 
         With ``version``, the timestamp of an ordered delivery (an annotation skipped in Label
         Studio), an annotation whose newest version is not older stays (a late delivery), and
-        the retraction keeps ``version``, so a delivery older than it is stale afterwards."""
+        the retraction keeps ``version``, so a delivery older than it is stale afterwards.
+        """
         ids = [str(x) for x in external_ids]
         if not ids:
             return 0
@@ -202,7 +212,7 @@ class _Imports:
 
     # -- where imports come from: the other tool's project this one is bound to --------
     def setting(self, key: str) -> str | None:
-        """A value this project keeps in the store (e.g. the Label Studio project it is bound to)."""
+        """Return a value this project keeps in the store (e.g. the Label Studio project it is bound to)."""
         k = self._setting_key(key)
         with self.engine.connect() as c:
             return c.execute(self._sa.select(self._meta.c.value).where(self._meta.c.key == k)).scalar()
@@ -226,8 +236,11 @@ def _timestamp(version: str | None) -> datetime | None:
 
 
 def _meta_json(meta: Any, i: int) -> str | None:
-    """What the other tool knew of a label, as JSON: its scalar entries (numbers, booleans,
-    strings of at most 64 characters; at most 16, under names of at most 32); None when none."""
+    """Return what the other tool knew of a label, as JSON.
+
+    Its scalar entries (numbers, booleans, strings of at most 64 characters; at most 16, under names of
+    at most 32); None when none.
+    """
     if meta is None:
         return None
     if not isinstance(meta, dict):
@@ -238,8 +251,10 @@ def _meta_json(meta: Any, i: int) -> str | None:
 
 
 def _order_key(version: str | None, external_id: str) -> tuple[Any, ...]:
-    """Sort key of an annotation version: its timestamp, then the annotation id (numeric
-    when it is a number). Versions that are not timestamps sort first and compare equal."""
+    """Sort key of an annotation version: its timestamp, then the annotation id (numeric when it is a number).
+
+    Versions that are not timestamps sort first and compare equal.
+    """
     tail = str(external_id).rsplit(":", 1)[-1]
     ident = (0, int(tail), "") if tail.isdigit() else (1, 0, tail)
     t = _timestamp(version)
@@ -247,8 +262,7 @@ def _order_key(version: str | None, external_id: str) -> tuple[Any, ...]:
 
 
 def _stale(rec: dict[str, Any], newest: dict[str, str], in_force: dict[tuple[str, str], Any]) -> bool:
-    """Whether an ordered delivery is older than what the store already knows (see
-    :meth:`_Imports.import_external`)."""
+    """Whether an ordered delivery is older than what the store already knows (see :meth:`_Imports.import_external`)."""
     if _timestamp(rec["external_version"]) is None:
         return False
     key = _order_key(rec["external_version"], rec["external_id"])

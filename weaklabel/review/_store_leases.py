@@ -1,7 +1,9 @@
-"""Leases of the expert label store, and what one expert's keypress reads: which expert holds
-which item, which items an expert may be given next, and that expert's own labels and latest
-event (read from their events only, not the whole log). A mixin of
-:class:`weaklabel.review.store.ExpertLabelStore`."""
+"""Leases of the expert label store, and what one expert's keypress reads.
+
+Which expert holds which item, which items an expert may be given next, and that expert's own labels
+and latest event (read from their events only, not the whole log). A mixin of
+:class:`weaklabel.review.store.ExpertLabelStore`.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +21,11 @@ _CHUNK = 500   # rows per IN (...) list: well under SQLite's and PostgreSQL's pa
 
 
 class _Leases:
-    """Needs ``_sa``, the tables (``_events``, ``_leases``, ``_row_state``, ``_row_totals``,
-    ``_counts``), ``project``, ``engine``, ``is_sqlite`` and ``_write``."""
+    """Leases and per-row counts of the label store, as a mixin.
+
+    Needs ``_sa``, the tables (``_events``, ``_leases``, ``_row_state``, ``_row_totals``, ``_counts``),
+    ``project``, ``engine``, ``is_sqlite`` and ``_write``.
+    """
 
     _sa: Any
     _events: Any
@@ -40,9 +45,11 @@ class _Leases:
 
     # -- the row tables: what the events add up to ------------------------------
     def _refresh_rows(self, c: Any, row_ids: Iterable[str]) -> None:
-        """Recompute ``row_state`` and ``row_totals`` for these rows from their events, inside the
-        writer's transaction (so readers see events and totals change together). Set-based, in
-        chunks: an import of thousands of labels is a few statements, not one per row."""
+        """Recompute ``row_state`` and ``row_totals`` for these rows from their events.
+
+        This runs inside the writer's transaction, so readers see events and totals change together.
+        Set-based, in chunks: an import of thousands of labels is a few statements, not one per row.
+        """
         rows = sorted({str(r) for r in row_ids})
         for i in range(0, len(rows), _CHUNK):
             self._recompute(c, rows[i:i + _CHUNK])
@@ -93,10 +100,12 @@ class _Leases:
 
     # -- who may be given which row ------------------------------------------------
     def _states(self, c: Any, name: str, now: Any, rows: list[str] | None) -> Any:
-        """One statement (one snapshot: on PostgreSQL, a label committed between two reads
-        could otherwise free its row for a second expert), for ``rows`` or every row: (row id,
-        -1) for rows ``name`` labeled or skipped; (row id, n) for rows n other experts hold,
-        by labels in force or live leases."""
+        """Read each row's state for ``name`` in one statement, for ``rows`` or every row.
+
+        One statement is one snapshot: on PostgreSQL, a label committed between two reads could otherwise
+        free its row for a second expert. Returns (row id, -1) for rows ``name`` labeled or skipped; (row
+        id, n) for rows n other experts hold, by labels in force or live leases.
+        """
         sa, rs, rt, le = self._sa, self._row_state, self._row_totals, self._leases
         mine = sa.select(rs.c.row_id, sa.literal(-1).label("n")).where(sa.and_(
             rs.c.project == self.project, rs.c.annotator == name, (rs.c.labeled + rs.c.skipped) > 0))
@@ -109,9 +118,12 @@ class _Leases:
         return c.execute(sa.union_all(mine, totals, leases))
 
     def _among(self, col: Any, rows: list[str]) -> Any:
-        """``col IN rows``. On PostgreSQL one array parameter (``= ANY(:rows)``) instead of one per
-        row: the statement's text stays the same whatever the rows, so it is prepared once, and
-        neither SQLAlchemy nor psycopg renders and parses 500 placeholders per call."""
+        """``col IN rows``.
+
+        On PostgreSQL one array parameter (``= ANY(:rows)``) instead of one per row: the statement's text
+        stays the same whatever the rows, so it is prepared once, and neither SQLAlchemy nor psycopg renders
+        and parses 500 placeholders per call.
+        """
         if self.is_sqlite:
             return col.in_(rows)
         from sqlalchemy.dialects.postgresql import ARRAY
@@ -120,17 +132,21 @@ class _Leases:
                                                   ARRAY(self._sa.String)))
 
     def _available(self, c: Any, candidates: Sequence[Any], name: str, overlap: int, now: Any) -> list[Any]:
-        """The candidates ``name`` may be given, in order (see :meth:`lease_next`): done by them
-        (labeled or skipped; an undone label does not count), or held by ``overlap`` other
-        experts (labels in force and live leases), a row is not."""
+        """Return the candidates ``name`` may be given, in order (see :meth:`lease_next`).
+
+        Done by them (labeled or skipped; an undone label does not count), or held by ``overlap`` other
+        experts (labels in force and live leases), a row is not.
+        """
         free = self._free(c, candidates, name, overlap, now, [(0, len(candidates))])
         return [candidates[i] for i in free]
 
     def _free(self, c: Any, candidates: Sequence[Any], name: str, overlap: int, now: Any,
               spans: list[tuple[int, int]], first: bool = False) -> list[int]:
-        """Positions of the free candidates within ``spans`` (``[lo, hi)`` ranges, read in
-        order); with ``first``, only the first one, read a chunk at a time (32 rows, then 128,
-        then 500): a keypress costs the rows it looks at, not the size of the store."""
+        """Return the positions of the free candidates within ``spans`` (``[lo, hi)`` ranges, in order).
+
+        With ``first``, only the first one, read a chunk at a time (32 rows, then 128, then 500): a keypress
+        costs the rows it looks at, not the size of the store.
+        """
         out: list[int] = []
         for lo, hi in spans:
             size = 32 if first else hi - lo
@@ -153,7 +169,7 @@ class _Leases:
         return out
 
     def available(self, candidates: Sequence[Any], annotator: str, *, overlap: int = 1) -> list[Any]:
-        """The candidates :meth:`lease_next` could give ``annotator`` now, in order (no lease is taken)."""
+        """Return the candidates :meth:`lease_next` could give ``annotator`` now, in order (no lease is taken)."""
         name = check_annotator(annotator)
         if overlap < 1:
             raise InputError(f"overlap: expected >= 1, got {overlap}")
@@ -161,15 +177,17 @@ class _Leases:
             return self._available(c, candidates, name, overlap, db_now(c, self.is_sqlite))
 
     def remaining(self, candidates: Sequence[Any], annotator: str, *, overlap: int = 1, version: Any = None) -> int:
-        """``len(self.available(candidates, annotator, overlap=overlap))``, kept up to date from
-        the events written since the last call. A keypress then reads the new events and the
-        live leases, not every row of the store.
+        """Return ``len(self.available(candidates, annotator, overlap=overlap))``, kept up to date.
+
+        It follows the events written since the last call: a keypress then reads the new events and the live
+        leases, not every row of the store.
 
         The rows labeled by ``overlap`` experts are kept once for every expert; each expert's
         own done rows are read once, then followed through the new events. ``version`` names
         the candidates (the queue's: the same rows in the same order); a new one (a refit's
         queue) is counted against the sets already held, without reading the store again.
-        Without a version nothing is kept."""
+        Without a version nothing is kept.
+        """
         name = check_annotator(annotator)
         if overlap < 1:
             raise InputError(f"overlap: expected >= 1, got {overlap}")
@@ -213,9 +231,10 @@ class _Leases:
         return len(cache["cands"]) - cache["n_full"] - cache["n_mine"][name] - by_lease
 
     def _follow(self, c: Any, cache: dict[str, Any], overlap: int) -> None:
-        """Bring a :meth:`remaining` cache up to date with the events written since it was read:
-        for each row they touched, whether it is now full, and whether each cached expert has
-        now done it."""
+        """Bring a :meth:`remaining` cache up to date with the events written since it was read.
+
+        For each row they touched, whether it is now full, and whether each cached expert has now done it.
+        """
         sa, e, rs, rt = self._sa, self._events, self._row_state, self._row_totals
         touched = c.execute(sa.select(e.c.row_id).where(sa.and_(
             e.c.project == self.project, e.c.id > cache["top"])).distinct()).scalars().all()
@@ -300,9 +319,11 @@ class _Leases:
 
     # -- what one expert's keypress reads ---------------------------------
     def current_labels_of(self, annotator: str) -> pd.DataFrame:
-        """One expert's labels in force (as :meth:`current_labels` has them for that expert),
-        read from that expert's events only: what a keypress needs, at a cost that follows the
-        expert's own history, not the whole store's."""
+        """Return one expert's labels in force, as :meth:`current_labels` has them for that expert.
+
+        They are read from that expert's events only: what a keypress needs, at a cost that follows the
+        expert's own history, not the whole store's.
+        """
         sa = self._sa
         e = self._events
         name = check_annotator(annotator)
@@ -329,8 +350,10 @@ class _Leases:
         return out.copy()
 
     def latest_event_id(self, annotator: str) -> int:
-        """The id of the expert's latest event (0 if none): where "what they had done when an item
-        was shown" ends."""
+        """Return the id of the expert's latest event (0 if none).
+
+        Where "what they had done when an item was shown" ends.
+        """
         with self.engine.connect() as c:
             return self._latest_of(c, check_annotator(annotator))
 
@@ -340,8 +363,10 @@ class _Leases:
             e.c.project == self.project, e.c.annotator == name))).scalar_one())
 
     def decided_after(self, row_id: Any, annotator: str, event_id: int) -> bool:
-        """Whether the expert labeled or skipped ``row_id`` in an event after ``event_id`` (say, in
-        another browser tab, after this one showed the item)."""
+        """Tell whether the expert labeled or skipped ``row_id`` in an event after ``event_id``.
+
+        Say, in another browser tab, after this one showed the item.
+        """
         sa = self._sa
         e = self._events
         with self.engine.connect() as c:

@@ -119,7 +119,7 @@ def check_annotator(name: Any) -> str:
 
 
 def check_note(note: Any) -> str | None:
-    """A label's note: None or text (a NUL byte, which PostgreSQL cannot store, is dropped)."""
+    """Return a label's note: None or text (a NUL byte, which PostgreSQL cannot store, is dropped)."""
     if note is not None and not isinstance(note, str):
         raise InputError(f"note: expected text or None, got {type(note).__name__} {note!r}")
     return None if note is None else note.replace("\x00", "")
@@ -135,8 +135,10 @@ _SECRET_KEYS = re.compile(r"(pass|pwd|secret|token|key)", re.I)
 
 
 def _redact(url: str, text: str | None = None) -> str:
-    """``url`` (or ``text``, scrubbed of the url's secrets) safe to show: the password
-    hidden however it is written (``user:pw@``, ``:pw@``, ``?password=``)."""
+    """``url`` (or ``text``, scrubbed of the url's secrets) safe to show.
+
+    The password hidden however it is written (``user:pw@``, ``:pw@``, ``?password=``).
+    """
     import sqlalchemy as sa
 
     secrets_: list[str] = []
@@ -164,9 +166,11 @@ MAX_ROW_ID = 256   # the column's width; PostgreSQL enforces it, SQLite would no
 
 
 def _row_key(row_id: Any) -> str:
-    """A row id as the store's key (text); None, NaN or a blank id is an error, not "None".
-    The same ids are refused on every database: longer than 256 characters, or holding a NUL
-    (which PostgreSQL cannot store)."""
+    """Return a row id as the store's key (text); None, NaN or a blank id is an error, not "None".
+
+    The same ids are refused on every database: longer than 256 characters, or holding a NUL (which
+    PostgreSQL cannot store).
+    """
     if row_id is None or (isinstance(row_id, float) and row_id != row_id) or not str(row_id).strip():
         raise InputError(f"row_id: expected the id of an item, got {row_id!r}; every label needs its row's id")
     key = str(row_id.item() if isinstance(row_id, np.generic) else row_id)
@@ -180,8 +184,11 @@ def _row_key(row_id: Any) -> str:
 
 
 def db_now(c: Any, is_sqlite: bool) -> datetime:
-    """The database server's current time (UTC): leases expire by one clock, not by each
-    process's own (a server running 15 minutes fast must not expire others' leases)."""
+    """Return the database server's current time (UTC).
+
+    Leases expire by one clock, not by each process's own (a server running 15 minutes fast must not
+    expire others' leases).
+    """
     if is_sqlite:
         text = c.exec_driver_sql("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')").scalar()
         return datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
@@ -192,14 +199,16 @@ def db_now(c: Any, is_sqlite: bool) -> datetime:
 
 
 def undone_ids(sa: Any, events: Any, project: str) -> Any:
-    """SQL subquery: the ids of a project's events that an ``undo`` event retracted."""
+    """Return the SQL subquery: the ids of a project's events that an ``undo`` event retracted."""
     return sa.select(events.c.undoes).where(sa.and_(events.c.project == project, events.c.kind == "undo",
                                                     events.c.undoes.is_not(None)))
 
 
 def labels_in_force(events: Any) -> Any:
-    """Label events not undone, the latest per (row, annotator, adjudication or not), oldest
-    first, with an ``adjudication`` column: what every reader of the event log counts."""
+    """Select the label events not undone, the latest per (row, annotator, adjudication or not).
+
+    Oldest first, with an ``adjudication`` column: what every reader of the event log counts.
+    """
     ev = events
     undone = set(ev.loc[ev["kind"] == "undo", "undoes"].dropna().astype(int))
     lab = ev[(ev["kind"] == "label") & ~ev["id"].isin(undone)]
@@ -209,8 +218,11 @@ def labels_in_force(events: Any) -> Any:
 
 
 def event_log(sa: Any, md: Any, name: str, *columns: Any) -> Any:
-    """An append-only log table of per-project events: ``id`` and ``project``, the kind's own
-    ``columns`` (and indexes), then who (``annotator``) and when (``created_at``)."""
+    """Return an append-only log table of per-project events.
+
+    ``id`` and ``project``, the kind's own ``columns`` (and indexes), then who (``annotator``) and when
+    (``created_at``).
+    """
     own = [c for c in columns if isinstance(c, sa.Column)]
     indexes = [c for c in columns if not isinstance(c, sa.Column)]     # after every column they name
     return sa.Table(

@@ -74,9 +74,10 @@ class SignInRefused(InputError):
 
 
 class Throttle:
-    """Failed attempts per client address and in total (thread-safe: the app and ``ls serve``
-    answer from threads). Keyed by address, never by the name typed: a lockout per name would
-    let anyone lock a known expert out, and 2,000 guesses under 2,000 names would never lock.
+    """Failed attempts per client address and in total (thread-safe: the app and ``ls serve`` answer from threads).
+
+    Keyed by address, never by the name typed: a lockout per name would let anyone lock a known expert
+    out, and 2,000 guesses under 2,000 names would never lock.
 
     Parameters
     ----------
@@ -143,7 +144,7 @@ class AccessPolicy:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AccessPolicy:
-        """The policy from ``WEAKLABEL_APP_TOKEN`` / ``WEAKLABEL_APP_USERS``.
+        """Return the policy from ``WEAKLABEL_APP_TOKEN`` / ``WEAKLABEL_APP_USERS``.
 
         A variable that is set but empty (an unset variable interpolated by compose or
         systemd) is a configuration error, not an open app.
@@ -172,8 +173,7 @@ class AccessPolicy:
         return bool(self.token or self.users or self.proxy_header)
 
     def proxy_identity(self, store: Any, headers: Mapping[str, str], peer: str | None) -> str:
-        """The expert a reverse proxy signed in (``WEAKLABEL_APP_PROXY_HEADER``), or
-        :class:`SignInRefused`.
+        """Return the expert a reverse proxy signed in (``WEAKLABEL_APP_PROXY_HEADER``), or :class:`SignInRefused`.
 
         The header is believed only on a connection from a trusted proxy
         (``WEAKLABEL_APP_TRUSTED_PROXIES``; the TCP peer, which a visitor cannot forge): anyone
@@ -211,7 +211,7 @@ class AccessPolicy:
 
     def sign_in(self, store: Any, name: str, password: str, *, token: str = "", client: str = "?",
                 leads: Sequence[str] = (), now: float | None = None) -> str:
-        """The expert ``name`` signs in as, or :class:`SignInRefused`.
+        """Return the expert ``name`` signs in as, or :class:`SignInRefused`.
 
         Parameters
         ----------
@@ -269,7 +269,7 @@ class AccessPolicy:
 
 
 def check_annotator_name(name: str) -> str:
-    """A name that can sign in: a valid annotator name in one script (see ``name_key``)."""
+    """Return a name that can sign in: a valid annotator name in one script (see ``name_key``)."""
     from ._store_accounts import name_key
     from ._store_schema import check_annotator
 
@@ -279,9 +279,11 @@ def check_annotator_name(name: str) -> str:
 
 
 def allowed_host(host: str | None, address: str, extra: str = "") -> bool:
-    """Whether a request's Host (or Origin) header names this server: 127.0.0.1, localhost, the
-    address it serves on, or one of ``extra`` (comma-separated, ``$WEAKLABEL_APP_HOSTS``). A
-    page on another name that resolves here (DNS rebinding) is refused."""
+    """Whether a request's Host (or Origin) header names this server.
+
+    127.0.0.1, localhost, the address it serves on, or one of ``extra`` (comma-separated,
+    ``$WEAKLABEL_APP_HOSTS``). A page on another name that resolves here (DNS rebinding) is refused.
+    """
     if not host:
         return True   # not a browser (a health check): nothing to rebind
     value = host.strip().lower()

@@ -1,6 +1,7 @@
-"""Expert answers per document, stored durably: the append-only event log that the span store
-(:class:`~weaklabel.review.span_store.SpanStore`) and the label-set store
-(:class:`~weaklabel.review.label_set_store.LabelSetStore`) share.
+"""Expert answers per document, stored durably.
+
+The append-only event log that the span store (:class:`~weaklabel.review.span_store.SpanStore`) and
+the label-set store (:class:`~weaklabel.review.label_set_store.LabelSetStore`) share.
 
 One event holds one expert's whole answer for one document (its spans, or its set of labels), a
 skip, or an ``undo`` that retracts an earlier event (the answer before it is in force again).
@@ -33,19 +34,22 @@ SOURCES = ("review", "import", "adjudication", "app")
 
 
 def doc_version(tokens: Sequence[str]) -> str:
-    """A document's version: the first 16 hex digits of the SHA-256 of its tokens (or texts)."""
+    """Return a document's version: the first 16 hex digits of the SHA-256 of its tokens (or texts)."""
     return hashlib.sha256("\x1f".join(map(str, tokens)).encode()).hexdigest()[:16]
 
 
 def in_force(events: pd.DataFrame, kinds: Sequence[str]) -> pd.DataFrame:
-    """The events of ``kinds`` that no ``undo`` event retracted: what every reader of the log counts."""
+    """Return the events of ``kinds`` that no ``undo`` event retracted: what every reader of the log counts."""
     undone = set(events.loc[events["kind"] == "undo", "undoes"].dropna().astype(int))
     return events[events["kind"].isin(list(kinds)) & ~events["id"].isin(undone)]
 
 
 class AnswerLog:
-    """The shared log; see the module docstring. Subclasses set ``TABLE`` and ``ANSWER`` (the
-    event kind and column that hold an answer, JSON) and define :meth:`_check_answer`."""
+    """The shared log; see the module docstring.
+
+    Subclasses set ``TABLE`` and ``ANSWER`` (the event kind and column that hold an answer, JSON) and
+    define :meth:`_check_answer`.
+    """
 
     TABLE: ClassVar[str]
     ANSWER: ClassVar[str]
@@ -172,8 +176,10 @@ class AnswerLog:
         return counts
 
     def retract_external(self, external_ids: Sequence[str]) -> int:
-        """Retract every version of the answers imported under these external ids (deleted in the
-        other tool); returns how many answers were in force."""
+        """Retract every version of the answers imported under these external ids (deleted in the other tool).
+
+        Returns how many answers were in force.
+        """
         live = in_force(self.events(), (self.ANSWER,))
         live = live[live["external_id"].isin([str(e) for e in external_ids])]
         with begin_write(self.engine) as c:
@@ -188,14 +194,16 @@ class AnswerLog:
             return int(c.execute(self._events.insert().values(**values)).inserted_primary_key[0])
 
     def skipped(self, annotator: str, events: pd.DataFrame | None = None) -> set[str]:
-        """The documents ``annotator`` skipped (skips not undone); ``events``: the log, if read already."""
+        """Return the documents ``annotator`` skipped (skips not undone); ``events``: the log, if read already."""
         skips = in_force(self.events() if events is None else events, ("skip",))
         mine = skips[skips["annotator"] == check_annotator(annotator)]
         return set(mine["doc_id"])
 
     def undo(self, annotator: str) -> int | None:
-        """Retract ``annotator``'s latest answer or skip still in force; returns the undone event's
-        id, or None when nothing is left to undo."""
+        """Retract ``annotator``'s latest answer or skip still in force.
+
+        Returns the undone event's id, or None when nothing is left to undo.
+        """
         name = check_annotator(annotator)
         ev = self.events()
         live = in_force(ev[ev["annotator"] == name], (self.ANSWER, "skip"))
@@ -211,7 +219,7 @@ class AnswerLog:
 
     # -- reading ----------------------------------------------------------
     def events(self) -> pd.DataFrame:
-        """The project's whole log, oldest first (answers decoded from JSON).
+        """Return the project's whole log, oldest first (answers decoded from JSON).
 
         The log is append-only, so after the first call only the events written since are read
         and decoded (:class:`~weaklabel.review._log_tail.LogTail`): a keypress on a store of
@@ -220,7 +228,7 @@ class AnswerLog:
         return self._tail.read()
 
     def current(self, versions: Mapping[Any, str] | None = None, events: pd.DataFrame | None = None) -> pd.DataFrame:
-        """The answer in force per (document, annotator, adjudication or not), oldest first.
+        """Return the answer in force per (document, annotator, adjudication or not), oldest first.
 
         ``versions`` (doc id -> :func:`doc_version` of its current content) adds a ``stale``
         column: True where the answer was given to other content. ``events``: the log, if read
@@ -260,8 +268,10 @@ class AnswerLog:
         return [list(answer[d]) if d in answer else None for d in map(str, doc_ids)]
 
     def disagreements(self) -> pd.DataFrame:
-        """Documents two or more experts answered differently and no lead has resolved: one row
-        per (document, annotator) with their answer, for the lead's view."""
+        """Documents two or more experts answered differently and no lead has resolved.
+
+        One row per (document, annotator) with their answer, for the lead's view.
+        """
         cur = self.current()
         experts = cur[~cur["adjudication"]]
         resolved = set(cur.loc[cur["adjudication"], "doc_id"])
@@ -270,8 +280,11 @@ class AnswerLog:
         return experts[experts["doc_id"].isin(differ)][["doc_id", "annotator", self.ANSWER]].reset_index(drop=True)
 
     def pairs(self) -> list[tuple[str, str, list[list[Any]], list[list[Any]]]]:
-        """Per pair of experts (names sorted): their answers to the documents both answered, in
-        the same document order; the base of an agreement measure."""
+        """Per pair of experts (names sorted).
+
+        Their answers to the documents both answered, in the same document order; the base of an agreement
+        measure.
+        """
         cur = self.current()
         experts = cur[~cur["adjudication"]]
         names = sorted(experts["annotator"].unique())

@@ -1,6 +1,9 @@
-"""The review loop's choices by name, with nothing imported: what the command line offers for
-``--strategy`` and ``--policy`` before numpy loads. :func:`weaklabel.review.queue.rank` ranks by
-the strategies; :meth:`weaklabel.review.store.ExpertLabelStore.gold` resolves by the policies."""
+"""The review loop's choices by name, with nothing imported.
+
+What the command line offers for ``--strategy`` and ``--policy`` before numpy loads.
+:func:`weaklabel.review.queue.rank` ranks by the strategies;
+:meth:`weaklabel.review.store.ExpertLabelStore.gold` resolves by the policies.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""Label-set refits: the multi-label model fitted on the experts' answers and the items ranked,
-as one function (:func:`fit_label_sets`) that the session calls in-process for its first fit and
-that a worker process (this module run as ``python -m``, through
-:class:`~weaklabel.review.refit.RefitProcess`) runs for the app's background refits.
+"""Label-set refits.
+
+The multi-label model fitted on the experts' answers and the items ranked, as one function
+(:func:`fit_label_sets`) that the session calls in-process for its first fit and that a worker
+process (this module run as ``python -m``, through :class:`~weaklabel.review.refit.RefitProcess`)
+runs for the app's background refits.
 
 How answers teach the model: an answered item shows its answer, never the model's guess. The
 model itself learns from the answers to audit items (drawn at random, so a fair sample) once
@@ -20,12 +22,14 @@ import numpy as np
 
 def fit_label_sets(L: Any, store: Any, ids: Sequence[str], versions: Mapping[str, str], strategy: str,
                    audit: Sequence[str] = (), cache: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Fit the default multi-label model and rank the items: the marginals (float32), the 0/1
-    decisions, the ranked item indices, how many items have an answer, how many audit answers
-    the model learned from, and which items had an answer.
+    """Fit the default multi-label model and rank the items.
+
+    The marginals (float32), the 0/1 decisions, the ranked item indices, how many items have an answer,
+    how many audit answers the model learned from, and which items had an answer.
 
     ``cache`` (a dict kept between calls) holds the last fit: when what the model learns from
-    has not changed (no audit answers yet, or the same ones), the fit is not run again."""
+    has not changed (no audit answers yet, or the same ones), the fit is not run again.
+    """
     from ..models.correction import MIN_GOLD_FOR_CORRECTION
     from ..multilabel import MultiLabelModel
     from ..multilabel.review import rank_items
@@ -60,7 +64,7 @@ def _fit(state: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    """The refit worker process's loop (``python -m``): fit what the session sends, send back the result."""
+    """Run the refit worker process's loop (``python -m``): fit what the session sends, send back the result."""
     from .refit import serve
 
     serve(_fit)

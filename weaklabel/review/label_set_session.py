@@ -1,6 +1,7 @@
-"""One multi-label review session: the items, the LFs' votes per label, the multi-label model,
-the queue and the label-set store, behind the calls the app makes (next item, save, skip, undo,
-progress, refit, export).
+"""One multi-label review session.
+
+The items, the LFs' votes per label, the multi-label model, the queue and the label-set store,
+behind the calls the app makes (next item, save, skip, undo, progress, refit, export).
 
 A project of ``kind = "multilabel"`` names its items in ``data``: a folder in GoEmotions' layout
 (``labels.txt`` and ``{split}.tsv``), or a CSV / Parquet / JSON Lines file whose ``text_column``
@@ -29,8 +30,11 @@ from .project import Project
 
 
 def load_items(project: Project) -> tuple[pd.DataFrame, list[str], list[str], list[Any], list[str]]:
-    """A multi-label project's items: the frame the LFs read (every column of the data), the ids
-    (as text), the texts shown to experts, the LFs and the label names."""
+    """Return a multi-label project's items.
+
+    The frame the LFs read (every column of the data), the ids (as text), the texts shown to experts,
+    the LFs and the label names.
+    """
     from ..io.suite import load_multilabel_suite
     from ..io.tables import read_table
     from ..multilabel.data import is_multilabel_folder, read_labels, read_multilabel_split
@@ -110,15 +114,17 @@ class LabelSetReviewSession(AnswerSession):
 
     # -- what the app shows ------------------------------------------------
     def model_labels(self, index: int) -> list[str]:
-        """The model's label set for an item, in label order."""
+        """Return the model's label set for an item, in label order."""
         with self._lock:
             row = self.pred[index]
         return [self.labels[j] for j in np.flatnonzero(row)]
 
     def doc_view(self, index: int, annotator: str | None = None, reason: str = "") -> dict[str, Any]:
-        """An item as the app shows it: its text, the labels to pre-select (the expert's own answer
-        if any, else the model's), each label's marginal (labels with a vote or a marginal of 5%
-        or more), each LF's votes, and why it was served."""
+        """Return an item as the app shows it.
+
+        Its text, the labels to pre-select (the expert's own answer if any, else the model's), each label's
+        marginal (labels with a vote or a marginal of 5% or more), each LF's votes, and why it was served.
+        """
         doc_id = self.ids[index]
         mine = self._mine(doc_id, annotator)
         model = self.model_labels(index)
@@ -156,9 +162,11 @@ class LabelSetReviewSession(AnswerSession):
         return event
 
     def labeled_frame(self, format: str = "list") -> pd.DataFrame:
-        """Every item with its labels: the experts' agreed or resolved set where there is one
-        (``source`` "expert"), else the model's ("model"), as a ``labels`` list column or one 0/1
-        column per label (``format="onehot"``)."""
+        """Every item with its labels.
+
+        The experts' agreed or resolved set where there is one (``source`` "expert"), else the model's
+        ("model"), as a ``labels`` list column or one 0/1 column per label (``format="onehot"``).
+        """
         from .label_set_store import EXPORT_FORMATS
 
         if format not in EXPORT_FORMATS:

@@ -23,7 +23,7 @@ EXPORT_FORMATS = ("list", "onehot")
 
 
 def text_version(text: Any) -> str:
-    """An item's version: :func:`~weaklabel.review.answer_log.doc_version` of its text."""
+    """Return an item's version: :func:`~weaklabel.review.answer_log.doc_version` of its text."""
     return doc_version([str(text)])
 
 
@@ -85,13 +85,15 @@ class LabelSetStore(AnswerLog):
 
     def resolve(self, doc_id: Any, labels: Sequence[str], lead: str, *, text: Any = None,
                 note: str | None = None) -> int:
-        """The lead's label set where experts disagree; it outranks theirs in :meth:`gold`."""
+        """Return the lead's label set where experts disagree; it outranks theirs in :meth:`gold`."""
         return self.save(doc_id, labels, lead, text=text, source="adjudication", note=note)
 
     # -- reading ----------------------------------------------------------
     def matrix(self, doc_ids: Sequence[Any], versions: dict[str, str] | None = None) -> np.ndarray:
-        """(n, k) gold label sets for ``doc_ids``: 0/1 where :meth:`gold` has an answer, a row of
-        -1 (unknown) elsewhere; the ``Y`` a multi-label model's ``fit`` takes."""
+        """Return the (n, k) gold label sets for ``doc_ids``: the ``Y`` a multi-label model's ``fit`` takes.
+
+        0/1 where :meth:`gold` has an answer, a row of -1 (unknown) elsewhere.
+        """
         gold = self.gold(doc_ids, versions)
         Y = np.full((len(gold), len(self.labels)), -1, dtype=np.int8)
         for i, g in enumerate(gold):
@@ -101,9 +103,12 @@ class LabelSetStore(AnswerLog):
         return Y
 
     def agreement(self) -> pd.DataFrame:
-        """Between each pair of experts, over the items both answered: the share of items with the
-        same set (``exact``), the mean Jaccard of their sets (two empty sets agree fully), and
-        Cohen's kappa per label averaged over the labels either expert used (``mean_kappa``)."""
+        """Between each pair of experts, over the items both answered.
+
+        The share of items with the same set (``exact``), the mean Jaccard of their sets (two empty sets
+        agree fully), and Cohen's kappa per label averaged over the labels either expert used
+        (``mean_kappa``).
+        """
         from ..evaluate import cohen_kappa
 
         rows = []
@@ -121,10 +126,12 @@ class LabelSetStore(AnswerLog):
 
     def export(self, path: str | os.PathLike[str], ids: Sequence[Any], texts: Sequence[Any], *,
                format: str = "list") -> tuple[Path, int]:
-        """Write the items that have a gold answer (:meth:`gold`, current texts only) to ``path``
-        (CSV, or Parquet / JSON Lines by extension) with ``id``, ``text`` and either a ``labels``
-        list column (``format="list"``; ``|``-joined in CSV) or one 0/1 column per label
-        (``"onehot"``). Returns the path and the number of items."""
+        """Write the items that have a gold answer (:meth:`gold`, current texts only) to ``path``.
+
+        The file is CSV, or Parquet / JSON Lines by extension, with ``id``, ``text`` and either a ``labels``
+        list column (``format="list"``; ``|``-joined in CSV) or one 0/1 column per label (``"onehot"``).
+        Returns the path and the number of items.
+        """
         from .._atomic import atomic_path
 
         if format not in EXPORT_FORMATS:

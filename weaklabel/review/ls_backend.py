@@ -1,5 +1,6 @@
-"""A Label Studio ML backend (``weaklabel ls serve``): live label-model predictions, and
-expert annotations flowing back into the store.
+"""A Label Studio ML backend (``weaklabel ls serve``).
+
+Live label-model predictions, and expert annotations flowing back into the store.
 
 It speaks Label Studio's ML backend protocol: ``GET /health``, ``POST /setup``,
 ``POST /predict`` (``{"tasks": [...]}`` -> ``{"results": [prediction, ...]}``) and
@@ -75,9 +76,11 @@ class Backend:
         return {"status": "UP", "model_class": "weaklabel", "model_version": self.sess.model_version}
 
     def configure(self, label_config: Any) -> None:
-        """Follow the project's labeling config (sent with /setup and /predict): predictions go
-        to its Choices control with its values (aliases too), and a task made in Label Studio is
-        read from the field its text object shows."""
+        """Follow the project's labeling config (sent with /setup and /predict).
+
+        Predictions go to its Choices control with its values (aliases too), and a task made in Label Studio
+        is read from the field its text object shows.
+        """
         if not isinstance(label_config, str) or not label_config.strip() or label_config == self._config:
             return   # every webhook carries the config: read it when it changes
         self._config = label_config
@@ -92,8 +95,11 @@ class Backend:
                 self.resolver.label_map.setdefault(value, name)
 
     def _votes_for(self, data: dict[str, Any]) -> np.ndarray:
-        """LF votes for one task: the project's row when ``data.row_id`` names one, else the
-        LFs applied to the task's own data (a task created in Label Studio)."""
+        """LF votes for one task.
+
+        The project's row when ``data.row_id`` names one, else the LFs applied to the task's own data (a
+        task created in Label Studio).
+        """
         rid = data.get("row_id")
         if rid is not None and str(rid) in self.sess._row_pos:
             return self.sess.L.votes[self.sess._row_pos[str(rid)]]
@@ -129,10 +135,12 @@ class Backend:
         return {"results": results, "model_version": version}
 
     def webhook(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Store what one Label Studio webhook reports. Deliveries may come twice, late or out of
-        order: they are ordered by the annotation's ``updated_at`` and id, and a stale one
-        changes nothing (``{"stale": 1}``). A delivery from another Label Studio project, or
-        for a row this project does not have, is refused with :class:`WebhookRejected`."""
+        """Store what one Label Studio webhook reports.
+
+        Deliveries may come twice, late or out of order: they are ordered by the annotation's ``updated_at``
+        and id, and a stale one changes nothing (``{"stale": 1}``). A delivery from another Label Studio
+        project, or for a row this project does not have, is refused with :class:`WebhookRejected`.
+        """
         action, pid = delivery_head(payload, self.ls_project_id)
         store = self.sess.store
         if action == "START_TRAINING":   # the "Start Training" button
@@ -177,8 +185,11 @@ class Backend:
 
     def _delivery(self, ann: dict[str, Any], task: dict[str, Any], origin: str, *,
                   strict: bool) -> tuple[str, Any]:
-        """What one delivered annotation means: ("record", a store record), ("skip", (external id,
-        version)) or ("ignored", why). An unknown row is refused when ``strict`` (one delivery)."""
+        """Return what one delivered annotation means.
+
+        ("record", a store record), ("skip", (external id, version)) or ("ignored", why). An unknown row is
+        refused when ``strict`` (one delivery).
+        """
         data = task.get("data") or {}
         if data.get("row_id") is None or str(data["row_id"]) == "":   # row 0 is a row
             return "ignored", "not a weaklabel task"
@@ -205,7 +216,7 @@ class Backend:
                           "meta": annotation_meta(ann)}
 
     def _annotator(self, who: Any) -> str:
-        """The expert behind ``completed_by``: their email where Label Studio says it."""
+        """Return the expert behind ``completed_by``: their email where Label Studio says it."""
         name = self.resolver.annotator(who, "webhook")
         if name.startswith("ls-user-") and self.fetch_users is not None \
                 and time.monotonic() - self._users_asked > 60:
@@ -230,8 +241,10 @@ PATH_SECRET = "/s/"   # a backend URL ending in /s/SECRET carries the secret in 
 
 
 def check_secret(secret: str, name: str = "secret") -> bytes:
-    """The shared secret as bytes, refused when short or repetitive enough to guess (``name``
-    is what the error calls it)."""
+    """Return the shared secret as bytes, refused when short or repetitive enough to guess.
+
+    ``name`` is what the error calls it.
+    """
     if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 8:
         raise InputError(f"{name}: expected at least {MIN_SECRET_LENGTH} characters, 8 of them different, got "
                          f"{len(secret) if isinstance(secret, str) else type(secret).__name__} characters; make one "
@@ -240,7 +253,7 @@ def check_secret(secret: str, name: str = "secret") -> bytes:
 
 
 def _given_secret(environ: dict[str, Any]) -> bytes:
-    """The secret a request carries in its Authorization header (Basic's password, or Bearer)."""
+    """Return the secret a request carries in its Authorization header (Basic's password, or Bearer)."""
     auth = environ.get("HTTP_AUTHORIZATION", "")
     if auth.startswith("Basic "):
         try:
@@ -266,7 +279,7 @@ def _answer_post(backend: ModelBackend, route: str, body: dict[str, Any]) -> tup
 
 
 def make_app(backend: ModelBackend, secret: str, *, guard: Throttle | None = None) -> Callable[..., Any]:
-    """The backend as a WSGI application that answers only requests carrying ``secret``."""
+    """Return the backend as a WSGI application that answers only requests carrying ``secret``."""
     expected = check_secret(secret)
     guard = guard or Throttle(limit=10, window=60.0, lockout=60.0, total=None)   # 10 wrong a minute: locked
 
@@ -316,10 +329,12 @@ def make_app(backend: ModelBackend, secret: str, *, guard: Throttle | None = Non
 
 
 class BackendServer:
-    """The backend behind waitress, a production WSGI server: a fixed pool of ``threads``
-    workers (a slow or half-open connection holds no worker), idle connections closed after
-    ``timeout`` seconds, at most ``connection_limit`` connections and ``max_body`` bytes per
-    request (a missing or negative Content-Length cannot skip it)."""
+    """The backend behind waitress, a production WSGI server.
+
+    A fixed pool of ``threads`` workers (a slow or half-open connection holds no worker), idle
+    connections closed after ``timeout`` seconds, at most ``connection_limit`` connections and
+    ``max_body`` bytes per request (a missing or negative Content-Length cannot skip it).
+    """
 
     def __init__(self, app: Callable[..., Any], *, address: str, port: int, threads: int = 4,
                  timeout: int = 30, connection_limit: int = 4000, max_body: int = 50_000_000) -> None:
@@ -368,8 +383,10 @@ class BackendServer:
 
 
 def _raise_open_files_limit(wanted: int) -> None:
-    """Raise this process's soft limit on open files towards ``wanted`` (within the hard limit):
-    many slow clients then cost sockets, not refused connections for everyone."""
+    """Raise this process's soft limit on open files towards ``wanted`` (within the hard limit).
+
+    Many slow clients then cost sockets, not refused connections for everyone.
+    """
     try:
         import resource
     except ImportError:  # Windows: no such limit to raise
@@ -382,8 +399,10 @@ def _raise_open_files_limit(wanted: int) -> None:
 
 def make_server(backend: ModelBackend, secret: str, *, address: str = "127.0.0.1", port: int = 9090,
                 threads: int = 4, timeout: int = 30, guard: Throttle | None = None) -> BackendServer:
-    """A server for ``backend`` that answers only requests carrying ``secret`` (see
-    :class:`BackendServer` for the limits, :func:`check_secret` for the secret)."""
+    """Make a server for ``backend`` that answers only requests carrying ``secret``.
+
+    See :class:`BackendServer` for the limits, :func:`check_secret` for the secret.
+    """
     return BackendServer(make_app(backend, secret, guard=guard), address=address, port=port, threads=threads,
                          timeout=timeout)
 

@@ -1,6 +1,9 @@
-"""``weaklabel ls serve`` for multi-label projects: the model's label set as a Label Studio
-prediction (a ``choices`` result on a ``choice="multiple"`` control), and annotated sets back
-through the webhook, as ``ls pull`` brings them (the protocol: :mod:`._ls_answer_backend`)."""
+"""``weaklabel ls serve`` for multi-label projects.
+
+The model's label set as a Label Studio prediction (a ``choices`` result on a ``choice="multiple"``
+control), and annotated sets back through the webhook, as ``ls pull`` brings them (the protocol:
+:mod:`._ls_answer_backend`).
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
-"""``weaklabel ls serve`` for span projects: the sequence model's spans as Label Studio
-predictions (``labels`` results in character offsets), and annotated spans back through the
-webhook, as ``ls pull-spans`` brings them (the protocol: :mod:`._ls_answer_backend`)."""
+"""``weaklabel ls serve`` for span projects.
+
+The sequence model's spans as Label Studio predictions (``labels`` results in character offsets),
+and annotated spans back through the webhook, as ``ls pull-spans`` brings them (the protocol:
+:mod:`._ls_answer_backend`).
+"""
 
 from __future__ import annotations
 

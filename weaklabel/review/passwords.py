@@ -1,6 +1,9 @@
-"""Password hashes for the review app's experts: PBKDF2-SHA256 with a random salt, in one
-self-describing string (``pbkdf2_sha256$<iterations>$<salt>$<hash>``), for
-``WEAKLABEL_APP_USERS`` (``weaklabel hash-password``) and the label store's accounts."""
+"""Password hashes for the review app's experts.
+
+PBKDF2-SHA256 with a random salt, in one self-describing string
+(``pbkdf2_sha256$<iterations>$<salt>$<hash>``), for ``WEAKLABEL_APP_USERS`` (``weaklabel
+hash-password``) and the label store's accounts.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ def hash_password(password: str, *, salt: bytes | None = None) -> str:
 
 
 def verify_password(password: str, encoded: str) -> bool:
-    """True when ``password`` matches ``encoded``; False (never an exception) for a malformed hash."""
+    """Return True when ``password`` matches ``encoded``; False (never an exception) for a malformed hash."""
     try:
         algo, rounds, salt, digest = encoded.split("$")
         if algo != "pbkdf2_sha256":
@@ -48,5 +51,5 @@ def _well_formed(encoded: str) -> bool:
 
 @functools.cache
 def _dummy_hash() -> str:
-    """A real hash to check unknown names against: a known and an unknown name cost the same time."""
+    """Return a real hash to check unknown names against: a known and an unknown name cost the same time."""
     return hash_password("weaklabel-timing-equaliser", salt=b"\0" * 16)

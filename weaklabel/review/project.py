@@ -162,7 +162,7 @@ class Project:
         return _anchor_sqlite(self.store, self.root)
 
     def seq_split(self) -> Any:
-        """A span project's documents: the ``split`` of the WRENCH sequence set in ``data``."""
+        """Return a span project's documents: the ``split`` of the WRENCH sequence set in ``data``."""
         from ..spans.wrench import read_seq_split
 
         if self.kind != "spans":
@@ -178,7 +178,7 @@ class Project:
                              f"(kind = \"classes\"); on a {self.kind!r} project use {works}")
 
     def suite(self) -> LFSuite:
-        """The project's LF suite, with the accepted suggested LFs added."""
+        """Return the project's LF suite, with the accepted suggested LFs added."""
         from ..io.suite import load_suite
 
         self._classes_only()
@@ -198,7 +198,7 @@ class Project:
         return replace(suite, lfs=[*suite.lfs, *more.lfs])
 
     def items(self) -> tuple[pd.DataFrame, np.ndarray | None]:
-        """The project's items (indexed by row id) and gold, if the data carries it."""
+        """Return the project's items (indexed by row id) and gold, if the data carries it."""
         self._classes_only()
         from ..io.datasets import DATASETS
         from ..pipeline import load_items
@@ -208,7 +208,7 @@ class Project:
                           id_column=self.id_column or None, gold_column=None, labels=self.suite().labels)
 
     def guidelines_text(self) -> str:
-        """The guidelines markdown ("" when none is set); a missing file is an error naming it."""
+        """Return the guidelines markdown ("" when none is set); a missing file is an error naming it."""
         if not self.guidelines:
             return ""
         path = Path(self._path(self.guidelines))
@@ -236,7 +236,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _checked(key: str, value: Any, expected: type, path: Path) -> Any:
-    """A [project] value of the type its default has (ints are accepted as floats)."""
+    """Return a [project] value of the type its default has (ints are accepted as floats)."""
     if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise InputError(f"project: key {key!r} in {path} must be an integer, got {value!r}")
     if expected is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
@@ -252,8 +252,10 @@ def _checked(key: str, value: Any, expected: type, path: Path) -> Any:
 
 
 def _labelstudio_section(section: Any, path: Path) -> dict[str, str]:
-    """The optional [labelstudio] table: url, project and token_env, all strings. A token
-    itself is refused: files get shared and committed; the environment does not."""
+    """Return the optional [labelstudio] table: url, project and token_env, all strings.
+
+    A token itself is refused: files get shared and committed; the environment does not.
+    """
     if isinstance(section, dict) and ("token" in section or "api_key" in section):
         raise InputError(f"labelstudio: {path} holds an API token; remove it and put it in the environment "
                          "variable named by token_env (default WEAKLABEL_LS_TOKEN)")
@@ -267,7 +269,7 @@ def _labelstudio_section(section: Any, path: Path) -> dict[str, str]:
 
 
 def _string_table(section: Any, name: str, keys: tuple[str, ...], path: Path) -> dict[str, str]:
-    """An optional [name] table whose values are non-empty strings under known keys ({} when absent)."""
+    """Return an optional [name] table whose values are non-empty strings under known keys ({} when absent)."""
     if section is None:
         return {}
     if not isinstance(section, dict):
@@ -285,7 +287,7 @@ ENGINE_KEYS = ("name", "scheduler", "master")
 
 
 def _engine_section(section: Any, path: Path) -> dict[str, str]:
-    """The optional [engine] table: name (local, dask or spark), scheduler and master."""
+    """Return the optional [engine] table: name (local, dask or spark), scheduler and master."""
     table = _string_table(section, "engine", ENGINE_KEYS, path)
     if table.get("name", "local") not in ENGINES:
         raise InputError(f"engine: name = {table['name']!r} in {path}; expected one of {list(ENGINES)}")
@@ -293,7 +295,7 @@ def _engine_section(section: Any, path: Path) -> dict[str, str]:
 
 
 def engine_settings(path: str | os.PathLike[str] = PROJECT_FILE) -> dict[str, str]:
-    """The [engine] table of a ``weaklabel.toml`` ({} when the file or the table is absent).
+    """Return the [engine] table of a ``weaklabel.toml`` ({} when the file or the table is absent).
 
     Only that table is read, so a file made for ``weaklabel run`` needs no [project] table.
     """
@@ -302,8 +304,11 @@ def engine_settings(path: str | os.PathLike[str] = PROJECT_FILE) -> dict[str, st
 
 
 def _anchor_sqlite(url: str, root: Path) -> str:
-    """A relative SQLite path in ``store`` is relative to the project file, like every
-    other path in it (not to the working directory of whoever runs the command)."""
+    """Anchor a relative SQLite path in ``store`` at the project file.
+
+    Like every other path in the project, it is relative to the project file, not to the working
+    directory of whoever runs the command.
+    """
     if not url.startswith("sqlite:"):
         return url
     import sqlalchemy as sa
@@ -315,7 +320,7 @@ def _anchor_sqlite(url: str, root: Path) -> str:
 
 
 def _toml_escape(s: str) -> str:
-    """A TOML basic string's body: backslash, quote and every control character escaped."""
+    """Return a TOML basic string's body: backslash, quote and every control character escaped."""
     out = []
     for ch in s:
         if ch == "\\":

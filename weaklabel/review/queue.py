@@ -50,7 +50,7 @@ def fit_gold(sources: Any, strategy: str, y: np.ndarray) -> tuple[np.ndarray, bo
 
 
 def stratified_balance(votes: np.ndarray, probs: np.ndarray, y: np.ndarray, *, model_rows: float = 1.0) -> np.ndarray:
-    """The class balance of all rows, estimated from labels that a votes-only queue chose.
+    """Return the class balance of all rows, estimated from labels that a votes-only queue chose.
 
     Such a queue picks rows by their vote pattern (ties at random), so within a pattern its
     labels are a random sample, though across patterns they are not: their raw class shares
@@ -99,9 +99,11 @@ def stratified_balance(votes: np.ndarray, probs: np.ndarray, y: np.ndarray, *, m
 
 
 def label_sources(current: pd.DataFrame, row_ids: Any) -> np.ndarray:
-    """Each row's label source ("audit", "queue", "import", ...; "" where no expert label is in
-    force), from the store's labels in force: for :func:`fit_gold`. A row labeled by several
-    experts counts as drawn at random if any of its labels was."""
+    """Return each row's label source, from the store's labels in force (for :func:`fit_gold`).
+
+    Sources are "audit", "queue", "import", ...; "" where no expert label is in force. A row labeled by
+    several experts counts as drawn at random if any of its labels was.
+    """
     rows = pd.Series(np.asarray(row_ids).astype(str))
     c = current.assign(row_id=current["row_id"].astype(str),
                        r=current["source"].map({"audit": 0, "queue": 1}).fillna(2))
@@ -201,9 +203,11 @@ class QueueInputs:
 
 @dataclass(frozen=True)
 class Strategy:
-    """One queue strategy: what it needs besides the votes (checked by :func:`rank` before
-    ``score`` runs), one score per row (higher first; 0 leaves the row out), and why a row is
-    in the queue, in words."""
+    """One queue strategy.
+
+    What it needs besides the votes (checked by :func:`rank` before ``score`` runs), one score per row
+    (higher first; 0 leaves the row out), and why a row is in the queue, in words.
+    """
 
     needs: tuple[str, ...]
     score: Callable[[QueueInputs], np.ndarray]

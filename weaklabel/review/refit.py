@@ -44,7 +44,10 @@ if TYPE_CHECKING:
 
 def issue_scores(df: pd.DataFrame, text_column: str | None, probs: np.ndarray,
                   y: np.ndarray) -> tuple[np.ndarray | None, str | None]:
-    """A text model's doubt about each row's label under ``probs`` (expert labels where known), or None and why not."""
+    """Return a text model's doubt about each row's label under ``probs``, or None and why not.
+
+    Expert labels are used where known.
+    """
     from ..learn.quality import label_issue_scores
 
     weak = np.where(y >= 0, y, probs_to_preds(probs, tie_break_policy="random"))
@@ -58,10 +61,12 @@ def issue_scores(df: pd.DataFrame, text_column: str | None, probs: np.ndarray,
 
 def store_labels(store: ExpertLabelStore, row_ids: Any, strategy: str,
                  y: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
-    """What a refit reads from the store: (each row's expert gold, adjudicated policy, -1
-    none; the gold the model fits to, -1 elsewhere; whether those rows were all drawn at
-    random). See :func:`weaklabel.review.queue.fit_gold`: under a strategy that ranks by the
-    votes, queue rows count too; under ``label_issues`` only audit rows do."""
+    """Return what a refit reads from the store.
+
+    (each row's expert gold, adjudicated policy, -1 none; the gold the model fits to, -1 elsewhere;
+    whether those rows were all drawn at random). See :func:`weaklabel.review.queue.fit_gold`: under a
+    strategy that ranks by the votes, queue rows count too; under ``label_issues`` only audit rows do.
+    """
     from .queue import fit_gold, label_sources
 
     y = store.gold_array(row_ids, policy="adjudicated") if y is None else y
@@ -71,7 +76,7 @@ def store_labels(store: ExpertLabelStore, row_ids: Any, strategy: str,
 
 def fit_to_expert_labels(name: str, L: Any, y_fit: np.ndarray, random_sample: bool,
                          **params: Any) -> BaseLabelModel:
-    """The label model ``name`` fitted to the votes and the expert labels ``y_fit`` (-1: none).
+    """Return the label model ``name`` fitted to the votes and the expert labels ``y_fit`` (-1: none).
 
     Rows drawn at random (``random_sample``: audit rows, the random strategy) feed every gold
     layer. Rows a votes-only queue chose are a random sample of their vote pattern only
@@ -159,8 +164,10 @@ def label_moves(old: np.ndarray, new: np.ndarray, probs: np.ndarray, known: np.n
 
 
 class Refits:
-    """The refit half of :class:`~weaklabel.review.session.ReviewSession` (a mixin): fit now or
-    in the background, swap the result in, and name the fit (``model_version``)."""
+    """The refit half of :class:`~weaklabel.review.session.ReviewSession` (a mixin).
+
+    Fit now or in the background, swap the result in, and name the fit (``model_version``).
+    """
 
     if TYPE_CHECKING:  # provided by ReviewSession
         project: Project
@@ -189,7 +196,7 @@ class Refits:
             """Expert gold per row (-1 where none); provided by the session."""
 
         def fit_labels(self, y: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
-            """The labels the model fits to; provided by the session."""
+            """Return the labels the model fits to; provided by the session."""
 
     def refit(self) -> RefitInfo:
         """Refit the label model and re-rank, now (see :meth:`_fit_snapshot` for what trains it).
@@ -204,7 +211,8 @@ class Refits:
 
         The fit reads a snapshot of the store and swaps the model and the queue in when done;
         decisions made meanwhile go on against the current queue and count toward the next
-        refit. A failure is kept in :attr:`refit_error` (the current model stays)."""
+        refit. A failure is kept in :attr:`refit_error` (the current model stays).
+        """
         with self._swap:
             if self._worker is not None and self._worker.is_alive():
                 return False
@@ -240,10 +248,11 @@ class Refits:
             worker.join(timeout)
 
     def _fit_snapshot(self) -> dict[str, Any]:
-        """Fit the label model on the store as it is now and rank the queue, without touching
-        the session's state (so it can run beside keypresses). With ``background_refits`` the
-        fit runs in the worker process (:class:`~weaklabel.review.refit.RefitProcess`), so it takes no time from the
-        server process that answers keypresses.
+        """Fit the label model on the store as it is now and rank the queue.
+
+        The session's state is not touched, so it can run beside keypresses. With ``background_refits`` the
+        fit runs in the worker process (:class:`~weaklabel.review.refit.RefitProcess`), so it takes no time
+        from the server process that answers keypresses.
 
         Every expert label overrides its row's output (:meth:`final_labels`), and the
         labels of :meth:`fit_labels` train the model: rows drawn at random fully; rows a
@@ -258,15 +267,17 @@ class Refits:
         return {**fit_and_rank(self._fit_state(), y, y_fit, random_sample), "y": y, "y_fit": y_fit}
 
     def _fit_state(self) -> dict[str, Any]:
-        """What a fit needs besides the labels (sent to the worker process once); the worker
-        reads the labels from the project's store itself."""
+        """Return what a fit needs besides the labels (sent to the worker process once).
+
+        The worker reads the labels from the project's store itself.
+        """
         p = self.project
         return {"L": self.L, "df": self.df if p.strategy == "label_issues" else None, "mv_probs": self.mv_probs,
                 "model": p.model, "strategy": p.strategy, "overlap": p.overlap, "text_column": p.text_column,
                 "k": self.labels.cardinality, "project": p}
 
     def _refit_process(self) -> RefitProcess:
-        """The session's refit worker process, started on first use (and again if it died)."""
+        """Return the session's refit worker process, started on first use (and again if it died)."""
         if self._worker_process is None or not self._worker_process.alive:
             self._worker_process = RefitProcess(self._fit_state())
         return self._worker_process
@@ -300,19 +311,23 @@ class Refits:
         return info
 
     def _issue_scores_for(self, probs: np.ndarray, y: np.ndarray) -> tuple[np.ndarray | None, str | None]:
-        """(a text model's doubt about each row's label under ``probs``, or None and why not)."""
+        """Return a text model's doubt about each row's label under ``probs``, or None and why not."""
         return issue_scores(self.df, self.project.text_column, probs, y)
 
     @property
     def model_version(self) -> str:
-        """Names the current fit: the model, a digest of the votes, its parameters and the
-        labels it was fitted on, and the number of fits so far (it changes at every refit). Computed once per fit:
-        every label event carries it."""
+        """Names the current fit.
+
+        The model, a digest of the votes, its parameters and the labels it was fitted on, and the number of
+        fits so far (it changes at every refit). Computed once per fit: every label event carries it.
+        """
         return self._model_version
 
     def issue_scores(self) -> np.ndarray | None:
-        """A text model's doubt about each row's current label (for ``label_issues``), or
-        None while that cannot be computed yet; :attr:`notice` then says why."""
+        """Return a text model's doubt about each row's current label (for ``label_issues``).
+
+        None while that cannot be computed yet; :attr:`notice` then says why.
+        """
         if self._issue_scores is not None or self._issue_error is not None:
             return self._issue_scores
         self._issue_scores, self._issue_error = self._issue_scores_for(self.probs, self.expert_gold())
@@ -320,10 +335,12 @@ class Refits:
 
 
 class RefitProcess:
-    """The refit worker process of a session (``module`` run as ``python -m``: this one for class
-    projects, :mod:`~weaklabel.review.span_refit` for span projects). The fit's inputs besides the
-    labels are sent once, at start; it exits when the server closes its stdin, and never holds up
-    the server's exit."""
+    """The refit worker process of a session.
+
+    ``module`` is run as ``python -m``: this one for class projects, :mod:`~weaklabel.review.span_refit`
+    for span projects. The fit's inputs besides the labels are sent once, at start; it exits when the
+    server closes its stdin, and never holds up the server's exit.
+    """
 
     def __init__(self, state: dict[str, Any], module: str = "weaklabel.review.refit") -> None:
         self._proc = subprocess.Popen([sys.executable, "-m", module],
@@ -366,8 +383,11 @@ def _stop_process(proc: Any) -> None:
 
 
 def serve(fit: Callable[[dict[str, Any], dict[str, Any]], object]) -> None:
-    """The worker side of :class:`RefitProcess`: read the state once, then answer each "fit" with
-    ``fit(state, cache)`` (``cache``: kept between fits, such as the store) or with the error."""
+    """Return the worker side of :class:`RefitProcess`.
+
+    Read the state once, then answer each "fit" with ``fit(state, cache)`` (``cache``: kept between
+    fits, such as the store) or with the error.
+    """
     # Fits yield the cores to the server answering keypresses and to the experts' browsers:
     # a refit that takes a little longer is never felt, a keypress that waits is.
     try:
@@ -402,7 +422,7 @@ def _fit_classes(state: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any]
 
 
 def main() -> None:
-    """The refit worker process's loop (``python -m``): fit what the session sends, send back the result."""
+    """Run the refit worker process's loop (``python -m``): fit what the session sends, send back the result."""
     serve(_fit_classes)
 
 

@@ -1,5 +1,6 @@
-"""What experts and their lead look at beside the queue: their own label history,
-the rows where experts disagree, and each expert's numbers.
+"""What experts and their lead look at beside the queue.
+
+Their own label history, the rows where experts disagree, and each expert's numbers.
 
 Pure functions of the store's event log (``ExpertLabelStore.events()``), so the app,
 scripts and tests read the same tables.
@@ -61,8 +62,10 @@ def history(events: pd.DataFrame, annotator: str, labels: LabelSpace, *, texts: 
 
 
 def disagreements(events: pd.DataFrame, labels: LabelSpace, *, texts: pd.Series | None = None) -> pd.DataFrame:
-    """Rows where experts' labels in force differ: each expert's label (and note), and the
-    lead's ruling when there is one. Unresolved rows first."""
+    """Rows where experts' labels in force differ.
+
+    Each expert's label (and note), and the lead's ruling when there is one. Unresolved rows first.
+    """
     cur = labels_in_force(events)
     if cur.empty:
         return pd.DataFrame(columns=["row_id", "experts", "resolved"])
@@ -85,9 +88,11 @@ def disagreements(events: pd.DataFrame, labels: LabelSpace, *, texts: pd.Series 
 
 
 def annotator_stats(events: pd.DataFrame, model_preds: pd.Series | None = None) -> pd.DataFrame:
-    """Per expert: labels in force, median seconds per item (between their labels in the app,
-    pauses over 10 minutes left out, and Label Studio's ``lead_time`` for labels that came
-    from it), mean Cohen's kappa with each peer on shared rows, and agreement with the model.
+    """Per expert.
+
+    Labels in force, median seconds per item (between their labels in the app, pauses over 10 minutes
+    left out, and Label Studio's ``lead_time`` for labels that came from it), mean Cohen's kappa with
+    each peer on shared rows, and agreement with the model.
 
     Parameters
     ----------

@@ -97,9 +97,11 @@ class ReviewSession(Refits, SuggestionReview):
         return np.where(pd.Series(self.L.row_ids.astype(str)).isin(drawn).to_numpy(), y, -1)
 
     def fit_labels(self, y: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
-        """(expert gold the model fits to, -1 elsewhere; whether those rows were all drawn at
-        random). See :func:`weaklabel.review.queue.fit_gold`: under a strategy that ranks by the
-        votes, queue rows count too; under ``label_issues`` only audit rows do."""
+        """(expert gold the model fits to, -1 elsewhere; whether those rows were all drawn at random).
+
+        See :func:`weaklabel.review.queue.fit_gold`: under a strategy that ranks by the votes, queue rows
+        count too; under ``label_issues`` only audit rows do.
+        """
         from .refit import store_labels
 
         return store_labels(self.store, self.L.row_ids, self.project.strategy, y)[1:]
@@ -125,7 +127,7 @@ class ReviewSession(Refits, SuggestionReview):
 
     # -- queue ------------------------------------------------------------
     def queue(self, n: int | None = None, strategy: str | None = None) -> pd.DataFrame:
-        """The review queue: the items to label first, with why, best first."""
+        """Return the review queue: the items to label first, with why, best first."""
         counts = self.store.label_counts()
         weights = conflict_weights(self.model, self.labels.cardinality)
         strategy = self._strategy(strategy)
@@ -134,13 +136,17 @@ class ReviewSession(Refits, SuggestionReview):
                     overlap=self.project.overlap, audit_fraction=self.project.audit_fraction, n=n)
 
     def _queue_ids(self) -> list[Any]:
-        """Row ids of the review queue in order, ranked once per refit; who may take which
-        row is the store's business (:meth:`ExpertLabelStore.lease_next`)."""
+        """Row ids of the review queue in order, ranked once per refit.
+
+        Who may take which row is the store's business (:meth:`ExpertLabelStore.lease_next`).
+        """
         return self._queue_view()[1]
 
     def _queue_view(self) -> tuple[pd.DataFrame, list[Any], dict[str, int], int]:
-        """(ranking, its row ids, row id -> position, a version that changes with the ranking),
-        built once per ranking: a keypress must not rebuild lists and indexes of every row."""
+        """(ranking, its row ids, row id -> position, a version that changes with the ranking), built once per ranking.
+
+        A keypress must not rebuild lists and indexes of every row.
+        """
         ranked = self._ranking()
         view = getattr(self, "_view", None)
         if view is None or view[0] is not ranked:
@@ -150,7 +156,7 @@ class ReviewSession(Refits, SuggestionReview):
         return view
 
     def _ranking(self) -> pd.DataFrame:
-        """The current review order (ranked by the refit that installed the model)."""
+        """Return the current review order (ranked by the refit that installed the model)."""
         with self._swap:
             if self._ranked is None:
                 strategy = self._strategy(None)
@@ -161,8 +167,10 @@ class ReviewSession(Refits, SuggestionReview):
             return self._ranked
 
     def _audit_due(self, annotator: str) -> bool:
-        """Whether this expert's next item should be an audit row: one every
-        1/audit_fraction of their decisions, from the first block on."""
+        """Whether this expert's next item should be an audit row.
+
+        One every 1/audit_fraction of their decisions, from the first block on.
+        """
         f = self.project.audit_fraction
         if f <= 0:
             return False
@@ -197,9 +205,11 @@ class ReviewSession(Refits, SuggestionReview):
         return self._shown_to(self.describe(rid, ranked.iloc[pos[str(rid)]]), annotator)
 
     def _shown_to(self, item: ReviewItem, annotator: str) -> ReviewItem:
-        """Stamp an item with the expert's latest event when it is shown (``seen_after``): a decision
-        on it is refused if they decided it since, elsewhere (:class:`StaleDecision`). The item's
-        source is kept for :meth:`label`'s default."""
+        """Stamp an item with the expert's latest event when it is shown (``seen_after``).
+
+        A decision on it is refused if they decided it since, elsewhere (:class:`StaleDecision`). The item's
+        source is kept for :meth:`label`'s default.
+        """
         if len(self._served) > 100_000:   # the last item per expert is what matters
             self._served.clear()
         self._served[(annotator, str(item.row_id))] = "audit" if item.source == "audit" else "queue"
@@ -212,7 +222,7 @@ class ReviewSession(Refits, SuggestionReview):
                                                                 "source": "queue"})), annotator)
 
     def describe(self, row_id: Any, queue_row: pd.Series | None = None) -> ReviewItem:
-        """The item at ``row_id`` as the app shows it, with the queue's reason and source."""
+        """Return the item at ``row_id`` as the app shows it, with the queue's reason and source."""
         i = self._row_pos[str(row_id)]
         votes = self.L.votes[i]
         cols = self.project.display_columns or [c for c in self.df.columns if c != "label"]
@@ -228,8 +238,11 @@ class ReviewSession(Refits, SuggestionReview):
         )
 
     def _evidence(self, votes: np.ndarray, content: dict[str, Any]) -> dict[str, list[tuple[int, int, str, str]]]:
-        """Where each LF that voted on this item matched: column -> [(start, end, LF, class)],
-        for the LFs that can tell (keyword, regex and phrase templates)."""
+        """Where each LF that voted on this item matched.
+
+        Column -> [(start, end, LF, class)], for the LFs that can tell (keyword, regex and phrase
+        templates).
+        """
         out: dict[str, list[tuple[int, int, str, str]]] = {}
         for lf, v in zip(self.suite.lfs, votes):
             col = getattr(lf, "span_column", None)
@@ -243,8 +256,10 @@ class ReviewSession(Refits, SuggestionReview):
         return out
 
     def media_path(self, value: Any) -> Path | None:
-        """The image file a text cell names, if it is one *inside the project's folder*;
-        None for anything else (an image elsewhere on the server is never served)."""
+        """Return the image file a text cell names, if it is one *inside the project's folder*.
+
+        None for anything else (an image elsewhere on the server is never served).
+        """
         if not isinstance(value, str) or not value.lower().endswith(IMAGE_SUFFIXES) or len(value) > 4096:
             return None
         root = Path(self.project.root).resolve()
@@ -264,14 +279,17 @@ class ReviewSession(Refits, SuggestionReview):
 
     def label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None,
               source: str | None = None, seen_after: int | None = None) -> RefitInfo | None:
-        """Record a label; refits every ``refit_every`` labels (returns the refit info then; with
-        ``background_refits``, starts the refit in the background and returns None).
+        """Record a label.
+
+        Refits every ``refit_every`` labels (returns the refit info then; with ``background_refits``, starts
+        the refit in the background and returns None).
 
         ``source`` defaults to how this session served the row to ``annotator`` (``"audit"`` for
         a row drawn at random, else ``"queue"``), as the app records it: an audit row labeled
         through the API trains the model like one labeled in the app.
         ``seen_after`` (an item's ``seen_after``): refuse with :class:`StaleDecision` if the
-        expert labeled or skipped the row since it was shown (say, in another browser tab)."""
+        expert labeled or skipped the row since it was shown (say, in another browser tab).
+        """
         if source is None:
             source = self._served.get((annotator, str(row_id)), "queue")
         self._check_fresh(row_id, annotator, seen_after)
@@ -303,7 +321,7 @@ class ReviewSession(Refits, SuggestionReview):
         return None if done is None else done[1]
 
     def progress(self, annotator: str) -> Progress:
-        """The expert's queue left, answers, and agreement with the model; every row labeled."""
+        """Return the expert's queue left, answers, and agreement with the model; every row labeled."""
         # per keypress: this expert's own events and two SQL counts, never the whole log
         mine = self.store.current_labels_of(annotator)
         mine = mine[mine["source"] != "adjudication"]
@@ -328,14 +346,16 @@ class ReviewSession(Refits, SuggestionReview):
         return pd.Series(self.df[col].astype(str).to_numpy(), index=[str(r) for r in self.L.row_ids])
 
     def label_history(self, annotator: str, **filters: Any) -> pd.DataFrame:
-        """The expert's labels in force, newest first (see :func:`weaklabel.review.reports.history`)."""
+        """Return the expert's labels in force, newest first (see :func:`weaklabel.review.reports.history`)."""
         from .reports import history
 
         return history(self.store.events(), annotator, self.labels, texts=self.texts(), **filters)
 
     def change_label(self, row_id: Any, label: Any, annotator: str, *, note: str | None = None) -> None:
         """Change one of the expert's past labels: a new event, the old one stays in the log.
-        The row keeps the source it was labeled under (an audit row stays an audit row)."""
+
+        The row keeps the source it was labeled under (an audit row stays an audit row).
+        """
         cur = self.store.current_labels(adjudications=False)
         mine = cur[(cur["annotator"] == annotator) & (cur["row_id"] == str(row_id))]
         if mine.empty:
@@ -350,7 +370,7 @@ class ReviewSession(Refits, SuggestionReview):
         return disagreements(self.store.events(), self.labels, texts=self.texts())
 
     def is_lead(self, annotator: str) -> bool:
-        """A lead: named in ``leads`` of weaklabel.toml, or an account with the lead role."""
+        """Return a lead: named in ``leads`` of weaklabel.toml, or an account with the lead role."""
         if annotator in self.project.leads:
             return True
         try:
@@ -360,8 +380,10 @@ class ReviewSession(Refits, SuggestionReview):
         return account is not None and account.role == "lead"
 
     def adjudicate(self, row_id: Any, label: Any, lead: str, *, note: str | None = None) -> None:
-        """A lead's ruling on a row where experts differ (``labels export --policy adjudicated``
-        then gives it)."""
+        """Store a lead's ruling on a row where experts differ.
+
+        ``labels export --policy adjudicated`` then gives it.
+        """
         if not self.is_lead(lead):
             raise InputError(f"lead: {lead!r} is not a lead of this project; add the name to leads "
                              "in weaklabel.toml, or give the account the role (weaklabel users role NAME lead)")

@@ -1,9 +1,11 @@
-"""Span refits: the sequence model fitted on the experts' answers and the documents ranked, as one
-function (:func:`fit_spans`) that the session calls in-process for its first fit and that a worker
-process (this module run as ``python -m``, through :class:`~weaklabel.review.refit.RefitProcess`)
-runs for the app's background refits. In its own process a refit takes no interpreter time from
-the server answering keypresses: in a thread beside it, a refit on 10,000 documents made
-``next_doc`` 65 ms instead of 10.
+"""Span refits.
+
+The sequence model fitted on the experts' answers and the documents ranked, as one function
+(:func:`fit_spans`) that the session calls in-process for its first fit and that a worker process
+(this module run as ``python -m``, through :class:`~weaklabel.review.refit.RefitProcess`) runs for
+the app's background refits. In its own process a refit takes no interpreter time from the server
+answering keypresses: in a thread beside it, a refit on 10,000 documents made ``next_doc`` 65 ms
+instead of 10.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from typing import Any
 
 
 def fit_spans(L: Any, store: Any, ids: Sequence[str], versions: Mapping[str, str], strategy: str) -> dict[str, Any]:
-    """Fit the default sequence model on the store's answers and rank the documents: the model's
-    spans per document, the ranked document indices, how the answers were used, and which
-    documents had an answer (their spans are the experts', not the model's to change)."""
+    """Fit the default sequence model on the store's answers and rank the documents.
+
+    The model's spans per document, the ranked document indices, how the answers were used, and which
+    documents had an answer (their spans are the experts', not the model's to change).
+    """
     from ..spans import SeqLabelModelDefault
     from ..spans.review import rank_documents
 
@@ -39,7 +43,7 @@ def _fit(state: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    """The refit worker process's loop (``python -m``): fit what the session sends, send back the result."""
+    """Run the refit worker process's loop (``python -m``): fit what the session sends, send back the result."""
     from .refit import serve
 
     serve(_fit)

@@ -1,5 +1,7 @@
-"""One span-review session: the documents, the sequence label model, the queue and the store,
-behind the calls the span editor makes (next document, save, skip, undo, progress, refit).
+"""One span-review session.
+
+The documents, the sequence label model, the queue and the store, behind the calls the span editor
+makes (next document, save, skip, undo, progress, refit).
 
 The queue orders documents by how much the LFs dispute them (``strategy``: ``"conflict"``,
 ``"entropy"`` or ``"random"``; see :mod:`weaklabel.spans.review`), with a share
@@ -71,8 +73,11 @@ class SpanReviewSession(AnswerSession):
 
     # -- what the editor shows --------------------------------------------
     def doc_view(self, index: int, annotator: str | None = None, reason: str = "") -> dict[str, Any]:
-        """A document as the editor shows it: tokens, the spans to pre-fill (the expert's own answer
-        if any, else the model's), the model's and each LF's spans, and why it was served."""
+        """Return a document as the editor shows it.
+
+        Tokens, the spans to pre-fill (the expert's own answer if any, else the model's), the model's and
+        each LF's spans, and why it was served.
+        """
         doc_id = self.ids[index]
         mine = self._mine(doc_id, annotator)
         with self._lock:

@@ -34,7 +34,7 @@ __all__ = ["SPAN_SOURCES", "SpanStore", "doc_version", "in_force"]
 
 
 def in_force(events: pd.DataFrame, kinds: Sequence[str] = ("spans",)) -> pd.DataFrame:
-    """The events of ``kinds`` (default: answers) that no ``undo`` event retracted."""
+    """Return the events of ``kinds`` (default: answers) that no ``undo`` event retracted."""
     return _in_force(events, kinds)
 
 
@@ -113,16 +113,18 @@ class SpanStore(AnswerLog):
 
     def import_external(self, records: Sequence[Mapping[str, Any]], *, origin: str,
                         retract_missing: bool = True) -> dict[str, int]:
-        """Bring in answers made in another tool (Label Studio), idempotently: see
-        :meth:`AnswerLog.import_external`. A record's optional ``tokens`` (the document's tokens)
-        bound its offsets and set its ``doc_version``."""
+        """Bring in answers made in another tool (Label Studio), idempotently: see :meth:`AnswerLog.import_external`.
+
+        A record's optional ``tokens`` (the document's tokens) bound its offsets and set its
+        ``doc_version``.
+        """
         recs = [{**r, "context": r["tokens"], "doc_version": doc_version(r["tokens"])}
                 if r.get("tokens") is not None else r for r in records]
         return super().import_external(recs, origin=origin, retract_missing=retract_missing)
 
     def resolve(self, doc_id: Any, spans: Sequence[Sequence[Any]], lead: str, *,
                 tokens: Sequence[str] | None = None, note: str | None = None) -> int:
-        """The lead's answer where experts disagree; it outranks theirs in :meth:`gold`."""
+        """Return the lead's answer where experts disagree; it outranks theirs in :meth:`gold`."""
         return self.save(doc_id, spans, lead, tokens=tokens, source="adjudication", note=note)
 
     def skip(self, doc_id: Any, annotator: str, *, tokens: Sequence[str] | None = None,
@@ -132,8 +134,10 @@ class SpanStore(AnswerLog):
 
     # -- reading ----------------------------------------------------------
     def agreement(self) -> pd.DataFrame:
-        """Span-level F1 between each pair of experts over the documents both answered (exact
-        match; F1 is symmetric), with the number of shared documents."""
+        """Return span-level F1 between each pair of experts over the documents both answered.
+
+        Spans match exactly (F1 is symmetric); the number of shared documents comes with each pair.
+        """
         rows = []
         for a, b, sa_, sb_ in self.pairs():
             # both found no entity anywhere: full agreement, not F1's 0/0
@@ -143,9 +147,11 @@ class SpanStore(AnswerLog):
 
     def export(self, path: str | os.PathLike[str], ids: Sequence[Any], tokens: Sequence[Sequence[str]], *,
                format: str | None = None) -> tuple[Path, int]:
-        """Write the documents that have a gold answer (:meth:`gold`, current tokens only) to
-        ``path`` as WRENCH span JSON, BIO CoNLL or a spaCy ``DocBin`` (see
-        :func:`weaklabel.spans.export.write_spans`). Returns the path and the number of documents."""
+        """Write the documents that have a gold answer (:meth:`gold`, current tokens only) to ``path``.
+
+        The file is WRENCH span JSON, BIO CoNLL or a spaCy ``DocBin`` (see
+        :func:`weaklabel.spans.export.write_spans`). Returns the path and the number of documents.
+        """
         from ..spans.export import write_spans
 
         if len(ids) != len(tokens):

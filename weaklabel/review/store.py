@@ -100,7 +100,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
                              f"{_redact(self.url, first)}); {fix}") from None
 
     def _write(self) -> AbstractContextManager[Any]:
-        """A write transaction whose database failures become StoreError (nothing half-saved)."""
+        """Return a write transaction whose database failures become StoreError (nothing half-saved)."""
         from contextlib import contextmanager
 
         @contextmanager
@@ -119,11 +119,13 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         return tx()
 
     def _lock_project(self, c: Any) -> None:
-        """Hold this project's lock until the transaction ends. SQLite needs none: ``BEGIN
-        IMMEDIATE`` already makes one writer at a time. PostgreSQL runs writers side by side, so
-        every write transaction takes an advisory lock per project first: leases and keyed
-        imports read then write, and each write recomputes its rows' totals from the events,
-        which must not interleave (a lost update hands a row to one expert too many)."""
+        """Hold this project's lock until the transaction ends.
+
+        SQLite needs none: ``BEGIN IMMEDIATE`` already makes one writer at a time. PostgreSQL runs writers
+        side by side, so every write transaction takes an advisory lock per project first: leases and keyed
+        imports read then write, and each write recomputes its rows' totals from the events, which must not
+        interleave (a lost update hands a row to one expert too many).
+        """
         if not self.is_sqlite:
             c.execute(self._sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": self.project})
 
@@ -132,15 +134,20 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         self.engine.dispose()
 
     def __enter__(self) -> ExpertLabelStore:
+        """Return the store itself, to be closed on leaving the block."""
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        """Close the store's connections."""
         self.close()
 
     # -- schema -----------------------------------------------------------
     def _open(self, timeout: float) -> None:
-        """Create or migrate the tables, waiting out a second process that opens the same new
-        SQLite file at that moment (see :func:`retry_while_locked`)."""
+        """Create or migrate the tables.
+
+        This waits out a second process that opens the same new SQLite file at that moment (see
+        :func:`retry_while_locked`).
+        """
         retry_while_locked(self._migrate, self.url, timeout)
 
     def _migrate(self) -> None:
@@ -276,9 +283,11 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
         return pd.DataFrame.from_records([tuple(r) for r in rows], columns=cols)
 
     def current_labels(self, *, adjudications: bool = True) -> pd.DataFrame:
-        """Labels in force: the latest non-undone label per (row, annotator), and a lead's
-        adjudication of a row kept apart from their own label on it (``adjudications=False``
-        leaves adjudications out)."""
+        """Labels in force.
+
+        The latest non-undone label per (row, annotator), and a lead's adjudication of a row kept apart from
+        their own label on it (``adjudications=False`` leaves adjudications out).
+        """
         ev = self.events()
         if ev.empty:
             return pd.DataFrame(columns=["row_id", "annotator", "label", "source", "id"])

@@ -1,5 +1,7 @@
-"""Suggested LFs inside a review session: mined from the experts' labels, shown with example
-items, and accepted, edited or rejected by an expert (the app's Suggestions view).
+"""Suggested LFs inside a review session.
+
+Mined from the experts' labels, shown with example items, and accepted, edited or rejected by an
+expert (the app's Suggestions view).
 
 An accepted rule becomes an LF of the project at once: it is written to the project's
 ``suggested_lfs`` module (ordinary template code with its evidence, which ``Project.suite``
@@ -78,8 +80,10 @@ class SuggestionReview:
         return self.project.text_column or "text"
 
     def suggestions(self, top: int = 10) -> pd.DataFrame:
-        """Suggested LFs from the experts' labels (see :func:`~weaklabel.suggest.suggest_lfs`),
-        leaving out every rule an expert decided on already."""
+        """Return suggested LFs from the experts' labels (see :func:`~weaklabel.suggest.suggest_lfs`).
+
+        Every rule an expert decided on already is left out.
+        """
         from ..suggest import suggest_lfs
 
         column = self.text_column if self.text_column in self.df.columns else None   # numbers only
@@ -87,8 +91,10 @@ class SuggestionReview:
                            column=column, top=top, exclude=self.suggestion_log.decided_keys())
 
     def examples(self, rule: dict[str, Any], n: int = 5) -> list[dict[str, Any]]:
-        """Up to ``n`` items the rule fires on, expert-labeled ones first: ``row_id``, ``text``, the
-        matches (``spans``, offsets into ``text``) and the expert label, if any."""
+        """Up to ``n`` items the rule fires on, expert-labeled ones first.
+
+        ``row_id``, ``text``, the matches (``spans``, offsets into ``text``) and the expert label, if any.
+        """
         from ..suggest.decisions import check_rule
 
         lf = _lf(check_rule(rule, list(self.labels.names)), self.labels, self.text_column, "example")
@@ -114,9 +120,12 @@ class SuggestionReview:
         self.suggestion_log.decide(check_rule(rule, list(self.labels.names)), "reject", annotator)
 
     def accept_rule(self, rule: dict[str, Any], annotator: str, *, origin: dict[str, Any] | None = None) -> str:
-        """Make ``rule`` an LF of the project (``origin``: the suggestion an edit came from, which
-        is then not proposed again either): record the decision, rewrite the ``suggested_lfs``
-        module, add its votes and refit (in the background in the app). Returns the LF's name."""
+        """Make ``rule`` an LF of the project and return the LF's name.
+
+        ``origin`` is the suggestion an edit came from, which is then not proposed again either. This
+        records the decision, rewrites the ``suggested_lfs`` module, adds its votes and refits (in the
+        background in the app).
+        """
         from ..suggest import to_python
         from ..suggest.decisions import check_rule, rule_key
 

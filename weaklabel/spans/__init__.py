@@ -1,5 +1,7 @@
-"""Entities and spans: span labeling functions, the span label matrix, sequence label models,
-entity scores and WRENCH's sequence formats.
+"""Entities and spans.
+
+Span labeling functions, the span label matrix, sequence label models, entity scores and WRENCH's
+sequence formats.
 
 Pipeline: documents (:class:`SpanDoc`) -> span LFs (:mod:`.lfs`) -> :class:`SpanMatrix`
 (:mod:`.matrix`) -> a sequence label model (:mod:`.models`, :mod:`.hmm`; the default is

@@ -15,8 +15,10 @@ GOLD_FOLDS = 5
 
 
 class SeqLabelModelDefault(HMM):
-    """The sequence label model to take by default: the BIO :class:`HMM` with its defaults (EM from
-    majority vote, stopped at the first plateau of the likelihood; near-copy LFs count once).
+    """The sequence label model to take by default.
+
+    The BIO :class:`HMM` with its defaults (EM from majority vote, stopped at the first plateau of the
+    likelihood; near-copy LFs count once).
 
     On the four WRENCH sets it is at or above token majority vote on every one (mean 73.62 F1
     against 71.85, and CHMM's published 73.64 with BERT embeddings; README, "Entities and
@@ -100,8 +102,11 @@ class SeqLabelModelDefault(HMM):
         return self
 
     def predict_proba(self, L: SpanMatrix) -> np.ndarray:
-        """The HMM's tag marginals, mixed, where the experts' documents hold tokens with the same
-        LF votes, with those tokens' true tags (``pattern_strength_``; off: the HMM's)."""
+        """Return the HMM's tag marginals, mixed with the experts' true tags where they apply.
+
+        Mixed where the experts' documents hold tokens with the same LF votes, with those tokens' true tags
+        (``pattern_strength_``; off: the HMM's).
+        """
         P = super().predict_proba(L)
         strength = getattr(self, "pattern_strength_", None)
         if strength is None:
@@ -120,7 +125,9 @@ STRENGTHS = (1.0, 3.0, 10.0, 30.0)   # pseudo-tokens of the model's own marginal
 
 def token_patterns(L: SpanMatrix) -> np.ndarray:
     """(n_tokens,) uint64: a key of each token's votes (which LF cast which tag); 0 where none voted.
-    A sum of fixed random 64-bit words, one per (LF, tag): equal votes, equal keys."""
+
+    A sum of fixed random 64-bit words, one per (LF, tag): equal votes, equal keys.
+    """
     V = L.votes.tocsr()
     words = np.random.default_rng(12345).integers(1, 2**63, size=(L.n_lfs, 2 * len(L.types) + 2), dtype=np.uint64)
     rows = np.repeat(np.arange(L.n_tokens), np.diff(V.indptr))
@@ -140,8 +147,11 @@ def pattern_counts(keys: np.ndarray, gold: np.ndarray, n_states: int) -> dict[in
 
 
 def mix_patterns(P: np.ndarray, keys: np.ndarray, counts: dict[int, np.ndarray], strength: float) -> np.ndarray:
-    """``P`` where a token's vote pattern has labeled tokens: (their tag counts + strength * P) /
-    (their number + strength), the model's marginals as a Dirichlet prior worth ``strength`` tokens."""
+    """``P`` where a token's vote pattern has labeled tokens.
+
+    (their tag counts + strength * P) / (their number + strength), the model's marginals as a Dirichlet
+    prior worth ``strength`` tokens.
+    """
     out = P.copy()
     if not counts:
         return out

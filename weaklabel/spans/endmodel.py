@@ -1,5 +1,7 @@
-"""An end model for spans: a linear-chain CRF over the tokens' own features, trained on the label
-model's spans, that tags any document, including those no LF touched.
+"""An end model for spans.
+
+A linear-chain CRF over the tokens' own features, trained on the label model's spans, that tags any
+document, including those no LF touched.
 
 Why a CRF (CRFsuite, through ``python-crfsuite``): it is the classic NER tagger without
 pretrained embeddings, trains in seconds on a CPU, is deterministic, and its wheel is 1 MB.
@@ -54,9 +56,10 @@ def vote_features(L: SpanMatrix) -> list[list[dict[str, str]]]:
 
 
 def token_features(tokens: Sequence[str], window: int = 2) -> list[dict[str, Any]]:
-    """CRFsuite features of each token: word, lower case, shape, prefixes and suffixes of 2-4
-    characters, case flags, and the lower case, shape and title flag of ``window`` neighbours each
-    side (``BOS``/``EOS`` at the document's edges).
+    """CRFsuite features of each token.
+
+    Word, lower case, shape, prefixes and suffixes of 2-4 characters, case flags, and the lower case,
+    shape and title flag of ``window`` neighbours each side (``BOS``/``EOS`` at the document's edges).
 
     Examples
     --------

@@ -28,8 +28,10 @@ _BATCH_TOKENS = 1 << 18     # documents per batch: at most this many padded posi
 
 
 def bio_allowed(n_types: int) -> tuple[np.ndarray, np.ndarray]:
-    """(allowed transitions (S, S), allowed first states (S,)) for BIO: ``I-t`` follows only ``B-t``
-    or ``I-t`` and never starts a document."""
+    """Return the allowed transitions (S, S) and allowed first states (S,) for BIO.
+
+    ``I-t`` follows only ``B-t`` or ``I-t`` and never starts a document.
+    """
     S = 1 + 2 * n_types
     trans = np.ones((S, S), dtype=bool)
     start = np.ones(S, dtype=bool)
@@ -42,8 +44,11 @@ def bio_allowed(n_types: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def duplicate_weights(L: SpanMatrix, threshold: float) -> np.ndarray:
-    """Per LF, 1 / the size of its group of near copies: LFs linked when the sets of tokens they tag
-    as entities have Jaccard similarity >= ``threshold`` (groups are the connected components)."""
+    """Per LF, 1 / the size of its group of near copies.
+
+    LFs linked when the sets of tokens they tag as entities have Jaccard similarity >= ``threshold``
+    (groups are the connected components).
+    """
     from scipy.sparse.csgraph import connected_components
 
     V = L.votes.copy()
@@ -58,8 +63,11 @@ def duplicate_weights(L: SpanMatrix, threshold: float) -> np.ndarray:
 
 
 def proposed_states(L: SpanMatrix) -> np.ndarray:
-    """(n_tokens, S) bool: the BIO states a token may take, ``O`` always and ``B-t`` / ``I-t`` where
-    at least one LF voted type ``t`` (either tag) on it."""
+    """(n_tokens, S) bool.
+
+    The BIO states a token may take, ``O`` always and ``B-t`` / ``I-t`` where at least one LF voted type
+    ``t`` (either tag) on it.
+    """
     from scipy import sparse
 
     n_types = len(L.types)
@@ -197,8 +205,10 @@ class HMM(SeqLabelModel):
 
     def _posteriors(self, log_b: np.ndarray, offsets: np.ndarray,
                     skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
-        """Return gamma (n_tokens, S), xi (S, S), log-likelihood over every non-empty document (but the
-        documents ``skip`` marks: their gamma stays 0)."""
+        """Return gamma (n_tokens, S), xi (S, S) and the log-likelihood over every non-empty document.
+
+        The documents ``skip`` marks are left out: their gamma stays 0.
+        """
         S = log_b.shape[1]
         gamma = np.zeros_like(log_b)
         xi = np.zeros((S, S))

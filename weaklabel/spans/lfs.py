@@ -1,5 +1,7 @@
-"""Span labeling functions: an LF reads a document and returns spans ``(start, end, label)`` over its
-tokens (``end`` exclusive), or nothing where it abstains.
+"""Span labeling functions.
+
+An LF reads a document and returns spans ``(start, end, label)`` over its tokens (``end``
+exclusive), or nothing where it abstains.
 
 Documents come pre-tokenized (:meth:`SpanDoc.from_tokens`, the WRENCH sets) or as text tokenized
 once with spaCy (:meth:`SpanDoc.from_text`). Each keeps its tokens' character offsets, so an LF
@@ -43,7 +45,7 @@ class SpanDoc:
 
     @classmethod
     def from_tokens(cls, tokens: Sequence[str]) -> SpanDoc:
-        """A document from its tokens; the text is the tokens joined by single spaces."""
+        """Return a document from its tokens; the text is the tokens joined by single spaces."""
         tokens = [str(t) for t in tokens]
         lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
         starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64) if tokens \
@@ -52,7 +54,7 @@ class SpanDoc:
 
     @classmethod
     def from_text(cls, text: str, nlp: Language | None = None) -> SpanDoc:
-        """A document tokenized once by spaCy (``nlp``; default: blank English's tokenizer)."""
+        """Return a document tokenized once by spaCy (``nlp``; default: blank English's tokenizer)."""
         if not isinstance(text, str):
             raise InputTypeError(f"text: expected str, got {type(text).__name__}")
         if nlp is None:
@@ -64,11 +66,14 @@ class SpanDoc:
         return cls([t.text for t in doc], text, starts, starts + np.array([len(t) for t in doc], dtype=np.int64))
 
     def __len__(self) -> int:
+        """Return the number of tokens."""
         return len(self.tokens)
 
     def char_span(self, start: int, end: int) -> tuple[int, int] | None:
-        """Token offsets ``(first, last + 1)`` of the tokens that characters ``start:end`` touch; None
-        when they touch no token (only whitespace)."""
+        """Token offsets ``(first, last + 1)`` of the tokens that characters ``start:end`` touch.
+
+        None when they touch no token (only whitespace).
+        """
         first = int(np.searchsorted(self.ends, start, side="right"))
         stop = int(np.searchsorted(self.starts, end, side="left"))
         return (first, stop) if stop > first else None
@@ -80,7 +85,7 @@ class SpanDoc:
         return int(self.starts[start]), int(self.ends[end - 1])
 
     def spacy(self, nlp: Language) -> Doc:
-        """The document as a spaCy ``Doc`` over *these* tokens, run through ``nlp``'s pipeline once."""
+        """Return the document as a spaCy ``Doc`` over *these* tokens, run through ``nlp``'s pipeline once."""
         key = id(nlp)
         if key not in self._spacy:
             from spacy.tokens import Doc
@@ -107,7 +112,7 @@ class SpanLF:
         self.labels = tuple(labels)
 
     def __call__(self, doc: SpanDoc) -> list[Span]:
-        """The LF's spans in ``doc``."""
+        """Return the LF's spans in ``doc``."""
         out = []
         for item in self.fn(doc) or ():
             try:
@@ -123,11 +128,15 @@ class SpanLF:
         return out
 
     def __repr__(self) -> str:
+        """Show the LF's name and the entity types it tags."""
         return f"SpanLF({self.name!r}, labels={list(self.labels)})"
 
 
 def span_lf(name: str | None = None, *, labels: Sequence[str]) -> Callable[[Callable[..., Any]], SpanLF]:
-    """Decorator: a function ``doc -> spans`` as a :class:`SpanLF` (named after the function by default)."""
+    """Turn a function ``doc -> spans`` into a :class:`SpanLF` (a decorator).
+
+    The LF is named after the function by default.
+    """
     def wrap(fn: Callable[[SpanDoc], Iterable[Sequence[Any]]]) -> SpanLF:
         return SpanLF(name or fn.__name__, fn, labels)
     return wrap
@@ -250,7 +259,7 @@ def matcher_span_lf(name: str, patterns: Sequence[Sequence[Mapping[str, Any]]], 
 
 
 def spacy_ner_lf(name: str, nlp: Language, mapping: Mapping[str, str]) -> SpanLF:
-    """A spaCy NER model as an LF: its entities of the types in ``mapping`` (spaCy label -> your type).
+    """Return a spaCy NER model as an LF: its entities of the types in ``mapping`` (spaCy label -> your type).
 
     Examples
     --------
@@ -269,8 +278,10 @@ def spacy_ner_lf(name: str, nlp: Language, mapping: Mapping[str, str]) -> SpanLF
 
 def followed_by_lf(name: str, first: SpanLF, second: SpanLF, *, label: str, max_gap: int = 0,
                    keep: str = "both") -> SpanLF:
-    r"""Spans built from two LFs' spans: a span of ``first`` followed, within ``max_gap`` tokens, by a
-    span of ``second`` (say, a title followed by a capitalised name).
+    r"""Spans built from two LFs' spans.
+
+    A span of ``first`` followed, within ``max_gap`` tokens, by a span of ``second`` (say, a title
+    followed by a capitalised name).
 
     ``keep``: ``"both"`` labels the whole stretch, ``"second"`` only the second span.
 

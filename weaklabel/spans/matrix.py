@@ -46,6 +46,7 @@ class SpanMatrix:
     lf_names: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        """Check the fields and bring them to their types."""
         self.types = tuple(str(t) for t in self.types)
         self.lf_names = tuple(str(n) for n in self.lf_names)
         self.doc_offsets = np.asarray(self.doc_offsets, dtype=np.int64)
@@ -187,7 +188,7 @@ class SpanMatrix:
         return bio_ids_to_spans(np.maximum(col, 0), self.doc_offsets, self.types)
 
     def select_lfs(self, names: Sequence[str]) -> SpanMatrix:
-        """The columns of the named LFs, in that order."""
+        """Return the columns of the named LFs, in that order."""
         missing = [n for n in names if n not in self.lf_names]
         if missing:
             raise InputError(f"names: no LF named {missing[0]!r}; the matrix has {list(self.lf_names)}")
@@ -195,7 +196,7 @@ class SpanMatrix:
         return SpanMatrix(self.votes[:, idx].tocsr(), self.doc_offsets, self.types, tuple(names))
 
     def docs(self, index: Sequence[int] | np.ndarray) -> SpanMatrix:
-        """The rows of the given documents, in that order."""
+        """Return the rows of the given documents, in that order."""
         index = np.asarray(index, dtype=np.int64)
         lengths = self.doc_lengths()[index]
         rows = np.concatenate([np.arange(self.doc_offsets[d], self.doc_offsets[d + 1]) for d in index]) \
@@ -204,6 +205,7 @@ class SpanMatrix:
                           self.lf_names)
 
     def __repr__(self) -> str:
+        """Show the sizes, the entity types and the number of votes."""
         return (f"SpanMatrix({self.n_docs} docs, {self.n_tokens} tokens, {self.n_lfs} LFs, "
                 f"types={list(self.types)}, {self.votes.nnz} votes)")
 

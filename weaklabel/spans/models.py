@@ -41,8 +41,10 @@ def io_counts(L: SpanMatrix) -> np.ndarray:
 
 
 class SeqLabelModel(Estimator):
-    """Shared plumbing of the sequence label models (not used directly); ``get_params``,
-    ``set_params`` and the repr come from the class models' estimator protocol."""
+    """Shared plumbing of the sequence label models (not used directly).
+
+    ``get_params``, ``set_params`` and the repr come from the class models' estimator protocol.
+    """
 
     _io_output = True   # predict_proba over IO tags (False: over BIO tags)
 
@@ -127,9 +129,10 @@ class TokenMajorityVote(SeqLabelModel):
 
 
 class TokenDawidSkene(SeqLabelModel):
-    """Dawid-Skene per token over IO tags, on WRENCH's token matrix (how WRENCH runs Snorkel and
-    Dawid-Skene on sequences): where no LF tags an entity, every LF votes ``O``; where one does,
-    the others abstain. Tokens no LF voted on stay ``O``.
+    """Dawid-Skene per token over IO tags, on WRENCH's token matrix.
+
+    This is how WRENCH runs Snorkel and Dawid-Skene on sequences: where no LF tags an entity, every LF
+    votes ``O``; where one does, the others abstain. Tokens no LF voted on stay ``O``.
 
     Parameters
     ----------
@@ -151,8 +154,10 @@ class TokenDawidSkene(SeqLabelModel):
 
     @staticmethod
     def _token_votes(L: SpanMatrix) -> np.ndarray:
-        """Dense (n_tokens, n_lfs) IO votes under WRENCH's rule: all ``O`` where no entity vote,
-        ``O`` votes dropped where there is one."""
+        """Dense (n_tokens, n_lfs) IO votes under WRENCH's rule.
+
+        All ``O`` where no entity vote, ``O`` votes dropped where there is one.
+        """
         io = L.io_ids()
         ent = np.asarray((io > 0).any(axis=1), dtype=bool)
         io[~ent] = 0

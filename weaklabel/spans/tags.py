@@ -63,8 +63,11 @@ def bio_to_spans(tags: Sequence[str]) -> list[Span]:
 
 
 def resolve_overlaps(spans: Iterable[Sequence[Any]]) -> list[Span]:
-    """Non-overlapping spans: the longest first (ties: the earliest), each kept unless it overlaps one
-    already kept; returned in document order."""
+    """Non-overlapping spans.
+
+    The longest first (ties: the earliest), each kept unless it overlaps one already kept; returned in
+    document order.
+    """
     kept: list[Span] = []
     taken: set[int] = set()
     for s, e, lab in sorted(((int(a), int(b), str(c)) for a, b, c in spans), key=lambda x: (x[0] - x[1], x[0])):
@@ -117,8 +120,11 @@ def bio_ids_to_io_ids(bio: np.ndarray) -> np.ndarray:
 
 
 def io_ids_to_bio_ids(io: np.ndarray, doc_offsets: np.ndarray) -> np.ndarray:
-    """BIO ids from IO ids of concatenated documents: a token begins an entity unless the token
-    before it, in the same document, has the same type (so runs of one type are one entity)."""
+    """BIO ids from IO ids of concatenated documents.
+
+    A token begins an entity unless the token before it, in the same document, has the same type (so
+    runs of one type are one entity).
+    """
     io = np.asarray(io, dtype=np.int64)
     prev = np.concatenate([[0], io[:-1]])
     starts = np.zeros(io.size, dtype=bool)
@@ -128,8 +134,10 @@ def io_ids_to_bio_ids(io: np.ndarray, doc_offsets: np.ndarray) -> np.ndarray:
 
 
 def bio_ids_to_spans(bio: np.ndarray, doc_offsets: np.ndarray, types: Sequence[str]) -> list[list[Span]]:
-    """Spans per document from BIO ids of concatenated documents (CoNLL's rules: an I- that does
-    not continue an entity of its type begins one)."""
+    """Return spans per document from BIO ids of concatenated documents.
+
+    CoNLL's rules: an I- that does not continue an entity of its type begins one.
+    """
     bio = np.asarray(bio, dtype=np.int64)
     offsets = np.asarray(doc_offsets, dtype=np.int64)
     typ = np.where(bio > 0, (bio - 1) // 2, -1)
@@ -157,9 +165,10 @@ def bio_ids_to_spans(bio: np.ndarray, doc_offsets: np.ndarray, types: Sequence[s
 
 def doc_spans_to_bio_ids(spans: Sequence[Sequence[Sequence[Any]] | None], doc_offsets: np.ndarray,
                          types: Sequence[str], *, what: str = "y") -> np.ndarray:
-    """BIO ids of concatenated documents from one span list per document; ``-1`` on every token of
-    a document whose entry is ``None`` (not labeled). An empty list is a labeled document without
-    entities. Overlaps are resolved as in :func:`spans_to_bio`.
+    """BIO ids of concatenated documents from one span list per document.
+
+    ``-1`` on every token of a document whose entry is ``None`` (not labeled). An empty list is a
+    labeled document without entities. Overlaps are resolved as in :func:`spans_to_bio`.
 
     Examples
     --------

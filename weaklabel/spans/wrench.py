@@ -41,8 +41,10 @@ class SeqSplit:
 
 
 def is_seq_folder(folder: str | os.PathLike[str]) -> bool:
-    """Whether ``folder`` holds a WRENCH sequence-labeling set (a ``meta.json`` with ``entity_types``,
-    or split files whose labels are tag or span lists)."""
+    """Tell whether ``folder`` holds a WRENCH sequence-labeling set.
+
+    That is a ``meta.json`` with ``entity_types``, or split files whose labels are tag or span lists.
+    """
     folder = Path(folder)
     meta = folder / "meta.json"
     if meta.is_file():
@@ -56,7 +58,7 @@ def is_seq_folder(folder: str | os.PathLike[str]) -> bool:
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
-    """The set's ``meta.json``: LF names, entity types and the LFs WRENCH scores with."""
+    """Return the set's ``meta.json``: LF names, entity types and the LFs WRENCH scores with."""
     path = folder / "meta.json"
     if not path.is_file():
         raise DatasetNotFoundError(f"{folder}: no meta.json (a sequence set names its LFs and entity_types there)")

@@ -1,8 +1,10 @@
-"""LFs that write themselves: candidates mined from a few labeled rows and the unlabeled pool
-(:mod:`.mine`), ranked by evidence that does not fool itself (:mod:`.rank`), and written as
-ordinary template LFs with their evidence (:mod:`.codegen`); what experts decided about them is
-kept in the label store's database (:mod:`.decisions`). Multi-label projects get per-label
-rules (:mod:`.multilabel`)."""
+"""LFs that write themselves.
+
+Candidates mined from a few labeled rows and the unlabeled pool (:mod:`.mine`), ranked by evidence
+that does not fool itself (:mod:`.rank`), and written as ordinary template LFs with their evidence
+(:mod:`.codegen`); what experts decided about them is kept in the label store's database
+(:mod:`.decisions`). Multi-label projects get per-label rules (:mod:`.multilabel`).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Suggestions as ordinary Python: template LFs a person can read, edit and commit, each with a
-comment giving its evidence."""
+"""Suggestions as ordinary Python.
+
+Template LFs a person can read, edit and commit, each with a comment giving its evidence.
+"""
 
 from __future__ import annotations
 
@@ -32,8 +34,11 @@ def _line(rule: Mapping[str, Any], column: str) -> str:
 
 def to_python(suggestions: Sequence[Suggestion | Mapping[str, Any]], labels: Sequence[str], *,
               column: str = "text", source: str = "") -> str:
-    """A module defining ``LABELS`` and ``LFS`` (the suggestions, or rules as the decision log
-    holds them), loadable with ``load_suite``; every value is written with ``repr``."""
+    """Return a module defining ``LABELS`` and ``LFS``, loadable with ``load_suite``.
+
+    The LFS are the suggestions, or rules as the decision log holds them; every value is written with
+    ``repr``.
+    """
     origin = f" from {source}" if source else ""
     head = [f'"""LFs suggested by weaklabel on {date.today().isoformat()}{origin}.',
             "",

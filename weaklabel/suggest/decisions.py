@@ -1,5 +1,7 @@
-"""What experts decided about suggested LFs, stored durably: an append-only log in the label
-store's database (table ``suggestion_events``, beside the labels, SQLite or PostgreSQL).
+"""What experts decided about suggested LFs, stored durably.
+
+An append-only log in the label store's database (table ``suggestion_events``, beside the labels,
+SQLite or PostgreSQL).
 
 A *rule* is a plain dict: ``kind`` ("keyword" with ``terms``, "regex" with ``pattern``,
 "threshold" with ``column``, ``op`` and ``value``, or "similar" with ``examples`` and a cosine
@@ -46,7 +48,7 @@ OPS = (">", ">=", "<", "<=")
 
 
 def rule_key(rule: Mapping[str, Any]) -> str:
-    """A stable key for a rule: what it matches and the class it votes (not its name)."""
+    """Return a stable key for a rule: what it matches and the class it votes (not its name)."""
     terms = sorted(str(t).lower() for t in rule.get("terms") or ()) if rule.get("kind") == "keyword" else []
     body = [rule.get("kind"), rule.get("label"), terms, rule.get("pattern") or ""]
     # a neighbourhood is one per class: its examples change with every label, and a rejection
@@ -57,7 +59,7 @@ def rule_key(rule: Mapping[str, Any]) -> str:
 
 
 def describe_rule(rule: Mapping[str, Any]) -> str:
-    """What a rule matches, as a person reads it: ``free | prize``, ``mean radius > 17``."""
+    """Return what a rule matches, as a person reads it: ``free | prize``, ``mean radius > 17``."""
     kind = rule.get("kind")
     if kind == "keyword":
         return " | ".join(str(t) for t in rule.get("terms") or ())
@@ -70,8 +72,10 @@ def describe_rule(rule: Mapping[str, Any]) -> str:
 
 
 def rule_stem(rule: Mapping[str, Any]) -> str:
-    """The readable middle of a suggested LF's name: its longest keyword (the most telling:
-    "love it" rather than "it"), or ``column_gt_value``."""
+    """Return the readable middle of a suggested LF's name.
+
+    Its longest keyword (the most telling: "love it" rather than "it"), or ``column_gt_value``.
+    """
     from ..templates import _slug
 
     if rule.get("kind") == "keyword":
@@ -83,7 +87,7 @@ def rule_stem(rule: Mapping[str, Any]) -> str:
 
 
 def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> Rule:
-    """A clean copy of ``rule``, or an :class:`InputError` that says which part is wrong."""
+    """Return a clean copy of ``rule``, or an :class:`InputError` that says which part is wrong."""
     kind = rule.get("kind")
     if kind not in KINDS:
         raise InputError(f"rule: kind must be one of {list(KINDS)}, got {kind!r}")
@@ -180,8 +184,10 @@ class SuggestionLog:
 
     def decide(self, rule: Mapping[str, Any], decision: str, annotator: str, *,
                origin: Mapping[str, Any] | None = None) -> int:
-        """Append ``annotator``'s decision (``"accept"`` or ``"reject"``) on ``rule``; ``origin``:
-        the suggestion an accepted edit came from. Returns the event's id."""
+        """Append ``annotator``'s decision (``"accept"`` or ``"reject"``) on ``rule``; ``origin``.
+
+        The suggestion an accepted edit came from. Returns the event's id.
+        """
         from ..review._store_schema import _now, check_annotator
 
         if decision not in DECISIONS:
@@ -194,7 +200,7 @@ class SuggestionLog:
             return int(c.execute(self._events.insert().values(**values)).inserted_primary_key[0])
 
     def events(self) -> pd.DataFrame:
-        """The project's log, oldest first (``rule`` decoded)."""
+        """Return the project's log, oldest first (``rule`` decoded)."""
         sa = self._sa
         with self.engine.connect() as c:
             df = pd.read_sql(sa.select(self._events).where(self._events.c.project == self.project)
@@ -203,13 +209,15 @@ class SuggestionLog:
         return df
 
     def decided_keys(self) -> set[str]:
-        """Keys of every rule decided on, and of every suggestion an accepted edit replaced: none
-        of them is proposed again."""
+        """Keys of every rule decided on, and of every suggestion an accepted edit replaced.
+
+        None of them is proposed again.
+        """
         ev = self.events()
         return set(ev["rule_key"]) | set(ev["origin_key"].dropna())
 
     def accepted(self) -> list[Rule]:
-        """The rules whose latest decision is accept, in the order they were first accepted."""
+        """Return the rules whose latest decision is accept, in the order they were first accepted."""
         ev = self.events()
         if ev.empty:
             return []

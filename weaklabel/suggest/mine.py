@@ -43,9 +43,11 @@ SHAPES: dict[str, str] = {
 
 @dataclass
 class Candidate:
-    """One mined rule: ``kind`` "keyword" (``terms``, any of them), "regex" (``pattern``) or
-    "threshold" (``column`` ``op`` ``value``), voting ``label``; ``fires`` marks the rows (of
-    the pool) it fires on."""
+    """One mined rule.
+
+    ``kind`` "keyword" (``terms``, any of them), "regex" (``pattern``) or "threshold" (``column`` ``op``
+    ``value``), voting ``label``; ``fires`` marks the rows (of the pool) it fires on.
+    """
 
     kind: str
     label: int
@@ -59,7 +61,7 @@ class Candidate:
     examples: tuple[str, ...] = ()   # a neighbourhood's texts
 
     def fields(self) -> dict[str, object]:
-        """What it matches, as a rule dict holds it (see :mod:`.decisions`), without the class."""
+        """Return what it matches, as a rule dict holds it (see :mod:`.decisions`), without the class."""
         if self.kind == "keyword":
             return {"kind": "keyword", "terms": list(self.terms)}
         if self.kind == "threshold":
@@ -69,8 +71,10 @@ class Candidate:
         return {"kind": self.kind, "pattern": self.pattern}
 
     def lf(self, column: str = "text") -> object:
-        """The LF this candidate stands for, built from the package's templates (``column``:
-        the text column of keyword and regex rules)."""
+        """Return the LF this candidate stands for, built from the package's templates.
+
+        ``column`` is the text column of keyword and regex rules.
+        """
         from ..templates import keyword_lf, regex_lf, similar_lf, threshold_lf
 
         if self.kind == "keyword":
@@ -84,8 +88,10 @@ class Candidate:
 
 @dataclass
 class Features:
-    """What the rows contain, computed once for every fold: a binary (rows x n-grams) matrix and
-    each shape's firing rows."""
+    """What the rows contain, computed once for every fold.
+
+    A binary (rows x n-grams) matrix and each shape's firing rows.
+    """
 
     X: object                      # scipy.sparse csc, bool-valued
     terms: np.ndarray              # the n-gram of each column
@@ -96,7 +102,7 @@ class Features:
     @classmethod
     def of(cls, texts: pd.Series | None, *, max_features: int = 50_000,
            numbers: pd.DataFrame | None = None) -> Features:
-        """The n-grams and shapes of ``texts`` (None: no text) and the numeric columns of ``numbers``."""
+        """Return the n-grams and shapes of ``texts`` (None: no text) and the numeric columns of ``numbers``."""
         from scipy import sparse
         from sklearn.feature_extraction.text import CountVectorizer
 
@@ -118,7 +124,7 @@ class Features:
         return cls(X, terms, shapes, nums, s.tolist())
 
     def fires(self, c: Candidate) -> np.ndarray:
-        """The rows a candidate fires on, read off the matrix (the real LF re-checks the final list)."""
+        """Return the rows a candidate fires on, read off the matrix (the real LF re-checks the final list)."""
         if c.kind == "threshold":
             x = self.numbers[c.column]
             with np.errstate(invalid="ignore"):
@@ -131,11 +137,12 @@ class Features:
         return np.asarray(self.X[:, cols].sum(axis=1)).ravel() > 0   # type: ignore[index]
 
     def __post_init__(self) -> None:
+        """Index the terms; the counts are built on first use."""
         self._col = {str(t): i for i, t in enumerate(self.terms)}
         self._counts: tuple[object, object] | None = None
 
     def counts(self) -> tuple[object, object]:
-        """The texts' n-gram counts as similar_lf reads them: once for every fold and class."""
+        """Return the texts' n-gram counts as similar_lf reads them: once for every fold and class."""
         from ..templates import ngram_counts
 
         if self._counts is None:
@@ -144,8 +151,10 @@ class Features:
 
 
 def mine(features: Features, y: np.ndarray, k: int, *, min_support: int = 3, per_class: int = 40) -> list[Candidate]:
-    """Per class, the n-grams and shapes seen on at least ``min_support`` labeled rows of that class,
-    best Wilson lower bound first (``per_class`` n-grams each), with their firing rows."""
+    """Mine, per class, the n-grams and shapes seen on at least ``min_support`` labeled rows of it.
+
+    Best Wilson lower bound first (``per_class`` n-grams each), with their firing rows.
+    """
     labeled = np.flatnonzero(y >= 0)
     onehot = np.zeros((labeled.size, k))
     onehot[np.arange(labeled.size), y[labeled]] = 1.0
@@ -181,7 +190,8 @@ def _neighbourhoods(features: Features, y: np.ndarray, labeled: np.ndarray, oneh
     """Per class, the rows close to its labeled rows (``similar_lf``), at the best cosine.
 
     ``fires`` is the LF's own, except on the labeled rows: there each is left out of its own
-    neighbourhood, so the precision read off the labeled rows is not its own echo."""
+    neighbourhood, so the precision read off the labeled rows is not its own echo.
+    """
     from ..templates import _tfidf
 
     texts = features.texts

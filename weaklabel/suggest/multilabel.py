@@ -1,5 +1,7 @@
-"""Suggested LFs for multi-label projects: per label, the keywords and shapes that the labeled
-items carrying it share, as multi-label template LFs.
+"""Suggested LFs for multi-label projects.
+
+Per label, the keywords and shapes that the labeled items carrying it share, as multi-label template
+LFs.
 
 Each label is mined as its own two-class problem (the label applies, or not) with the class
 miner (:mod:`.mine`, :mod:`.rank`): candidates seen on at least ``min_support`` labeled items
@@ -119,7 +121,7 @@ def _made_already(votes: Any, fires: np.ndarray, label: int, k: int, share: floa
 
 
 def multilabel_suggested_lfs(suggestions: Sequence[Suggestion], column: str = "text") -> list[Any]:
-    """The suggestions as multi-label template LFs (keyword or regex), ready to apply."""
+    """Return the suggestions as multi-label template LFs (keyword or regex), ready to apply."""
     from ..multilabel import keyword_lf, regex_lf
 
     out = []
@@ -134,8 +136,10 @@ def multilabel_suggested_lfs(suggestions: Sequence[Suggestion], column: str = "t
 
 def write_multilabel_suggestions(path: str | os.PathLike[str], suggestions: Sequence[Suggestion],
                                  labels: Sequence[str], *, column: str = "text", source: str = "") -> Path:
-    """Write the suggestions as a multi-label LF module (``LABELS`` and ``LFS``), each LF with its
-    evidence as a comment; every value is written with ``repr``."""
+    """Write the suggestions as a multi-label LF module (``LABELS`` and ``LFS``).
+
+    Each LF comes with its evidence as a comment; every value is written with ``repr``.
+    """
     col = "" if column == "text" else f", column={column!r}"
     lines = [f'"""Multi-label LFs suggested by weaklabel on {date.today().isoformat()}'
              + (f" from {source}" if source else "") + ".",

@@ -53,7 +53,7 @@ class Suggestion:
         return self.candidate.name
 
     def rule(self) -> Rule:
-        """The rule as the decision log and the code writer take it (see :mod:`.decisions`)."""
+        """Return the rule as the decision log and the code writer take it (see :mod:`.decisions`)."""
         gain = "" if self.gain != self.gain else f"; cross-validated gain {self.gain * 100:+.1f} points"
         return {**self.candidate.fields(), "label": self.label_name, "name": self.name,  # type: ignore[typeddict-item]
                 "evidence": f"precision {self.precision:.2f} (95% Wilson lower bound {self.lower:.2f}) on {self.n} "
@@ -145,9 +145,11 @@ def _merge(checked: list[tuple[Candidate, int, float, float]], y: np.ndarray,
 def _select(features: Features, y: np.ndarray, k: int, top: int, min_support: int,
             exclude: frozenset[str] = frozenset(),
             labels: Sequence[str] = ()) -> list[tuple[Candidate, int, float, float, list[str]]]:
-    """The ``top`` best by lower bound, taken in turn from each class: rules for one class only
-    leave the label model nothing to tell the others by (youtube's spam words outrank every ham
-    word, and a suite of spam rules alone labels the rows it misses by the prior)."""
+    """Return the ``top`` best by lower bound, taken in turn from each class.
+
+    Rules for one class only leave the label model nothing to tell the others by (youtube's spam words
+    outrank every ham word, and a suite of spam rules alone labels the rows it misses by the prior).
+    """
     checked = _checked(mine(features, y, k, min_support=min_support), y, k, min_support)
     ranked = sorted(_merge(checked, y, k), key=lambda t: -t[3])
     if exclude:     # decided on already (accepted or rejected): never proposed again
@@ -271,9 +273,11 @@ def suggest_lfs(df: pd.DataFrame, y: Any, labels: Sequence[str], *, existing: An
 def _cross_validated_gain(suggestions: list[Suggestion],
                           select: Callable[[np.ndarray], list[tuple[Candidate, int, float, float, list[str]]]],
                           y: np.ndarray, k: int, base: np.ndarray, n_folds: int, random_state: int) -> None:
-    """Each suggestion's ``gain``: mined again (``select``) on the labeled rows outside each fold,
-    the label model's accuracy on the fold's rows with it minus without it, averaged over the
-    folds that picked it (``folds``)."""
+    """Each suggestion's ``gain``.
+
+    Mined again (``select``) on the labeled rows outside each fold, the label model's accuracy on the
+    fold's rows with it minus without it, averaged over the folds that picked it (``folds``).
+    """
     labeled = np.flatnonzero(y >= 0)
     fold = np.random.default_rng(random_state).permutation(labeled.size) % n_folds
     gains: dict[tuple[Any, ...], list[float]] = {}

@@ -116,7 +116,7 @@ def get_label_buckets(*y: np.ndarray) -> dict[tuple[int, ...], np.ndarray]:
 
 
 def get_label_instances(bucket: tuple[int, ...], x: np.ndarray, *y: np.ndarray) -> np.ndarray:
-    """The entries of ``x`` whose labels in ``y`` equal ``bucket``."""
+    """Return the entries of ``x`` whose labels in ``y`` equal ``bucket``."""
     if len(y) != len(bucket):
         raise ValueError("Number of lists must match the amount of labels in bucket")
     if len(y) < 2:

@@ -94,8 +94,10 @@ class LFAnalysis:
         return out
 
     def lf_summary(self, Y: Any = None, est_weights: Any = None) -> pd.DataFrame:
-        """Snorkel's summary table: Polarity, Coverage, Overlaps, Conflicts and, with
-        ``Y``, Correct, Incorrect, Emp. Acc.; with ``est_weights``, Learned Weight."""
+        """Snorkel's summary table: Polarity, Coverage, Overlaps, Conflicts and, with ``Y``, Correct, Incorrect, Emp.
+
+        Acc.; with ``est_weights``, Learned Weight.
+        """
         df = _lf_summary(self._L, None if Y is None else np.asarray(Y).astype(np.int64),
                          lf_names=self._lf_names,
                          est_weights=None if est_weights is None else np.asarray(est_weights, dtype=float))

@@ -40,7 +40,7 @@ def is_hashable(obj: Any) -> bool:
 
 
 def get_hashable(obj: Any) -> Hashable:
-    """A hashable stand-in for a data point's values, for memoization.
+    """Return a hashable stand-in for a data point's values, for memoization.
 
     Namespaces, dicts, rows and Series become a frozenset of (field, value) pairs
     (a Series' name, i.e. its index label, is left out), lists and tuples a tuple,
@@ -112,6 +112,7 @@ class BaseMapper:
         return out
 
     def __repr__(self) -> str:
+        """Name the mapper and its preprocessors, as Snorkel does."""
         return f"{type(self).__name__} {self.name}, Pre: {self._pre}"
 
 
@@ -139,7 +140,7 @@ class Mapper(BaseMapper):
         super().__init__(name, pre or [], memoize, memoize_key)
 
     def run(self, **kwargs: Any) -> FieldMap | None:
-        """The mapping: input fields -> new fields (None drops the data point)."""
+        """Return the mapping: input fields -> new fields (None drops the data point)."""
         raise NotImplementedError
 
     def _update_fields(self, x: DataPoint, mapped: FieldMap) -> DataPoint:

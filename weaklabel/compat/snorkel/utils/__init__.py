@@ -12,9 +12,12 @@ from weaklabel.models.hard_labels import probs_to_preds as _probs_to_preds
 
 
 def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
-    """``X`` cast to int64, as Snorkel does it: with ``flatten_vector`` an (n, 1) or (1, n) array
-    (or a scalar) becomes 1-D and anything else is refused; without it the shape is kept.
-    Non-integer values are refused, and so are strings (Snorkel would cast "1" silently)."""
+    """``X`` cast to int64, as Snorkel does it.
+
+    With ``flatten_vector`` an (n, 1) or (1, n) array (or a scalar) becomes 1-D and anything else is
+    refused; without it the shape is kept. Non-integer values are refused, and so are strings (Snorkel
+    would cast "1" silently).
+    """
     arr = np.asarray(X)
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"Input must hold integer labels, got dtype {arr.dtype} (strings are not labels: map "
@@ -37,10 +40,12 @@ def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:
 
 def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: float = 1e-5,
                    random_state: Any = None) -> np.ndarray:
-    """Hard labels from probabilities; ties within ``tol`` broken by policy:
-    "random" (a fixed hash of the row position, the same as Snorkel's), "true-random"
-    (a draw from ``random_state``, default NumPy's global generator, as in Snorkel, so
-    ``np.random.seed`` repeats it) or "abstain"."""
+    """Hard labels from probabilities; ties within ``tol`` broken by policy.
+
+    "random" (a fixed hash of the row position, the same as Snorkel's), "true-random" (a draw from
+    ``random_state``, default NumPy's global generator, as in Snorkel, so ``np.random.seed`` repeats it)
+    or "abstain".
+    """
     raw = np.asarray(probs)
     if raw.dtype.kind not in "biuf":
         raise ValueError(f"probs must hold numbers, got dtype {raw.dtype}")

@@ -9,8 +9,10 @@ from weaklabel._validation import repeated
 
 
 def check_unique_names(names: Sequence[str], what: str = "operator") -> None:
-    """Raise ``ValueError`` when two operators (LFs, SFs, preprocessors) share a name; the message
-    opens as Snorkel's does and names every repeated name."""
+    """Raise ``ValueError`` when two operators (LFs, SFs, preprocessors) share a name.
+
+    The message opens as Snorkel's does and names every repeated name.
+    """
     dup = repeated(names)
     if dup:
         name, count = Counter(names).most_common(1)[0]

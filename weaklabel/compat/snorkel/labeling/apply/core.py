@@ -25,15 +25,17 @@ from ...utils.data_operators import check_unique_names
 
 
 class ApplierMetadata(NamedTuple):
-    """What happened during ``apply``: ``faults`` counts, per LF name, the data points
-    on which it raised (only under ``fault_tolerant=True``)."""
+    """What happened during ``apply``.
+
+    ``faults`` counts, per LF name, the data points on which it raised (only under
+    ``fault_tolerant=True``).
+    """
 
     faults: dict[str, int]
 
 
 class _FunctionCaller:
-    """Calls one function on one data point; under ``fault_tolerant`` an exception
-    becomes ABSTAIN and is counted."""
+    """Calls one function on one data point; under ``fault_tolerant`` an exception becomes ABSTAIN and is counted."""
 
     def __init__(self, fault_tolerant: bool) -> None:
         self.fault_tolerant = fault_tolerant
@@ -66,9 +68,11 @@ def _is_native(lf: Any) -> bool:
 
 
 class NamedVotes(np.ndarray):
-    """The label matrix an applier returns: an ndarray in every way (its repr too) that also
-    remembers which LF made each column, so the label model's warnings name LFs as the user
-    wrote them rather than by position."""
+    """The label matrix an applier returns.
+
+    An ndarray in every way (its repr too) that also remembers which LF made each column, so the label
+    model's warnings name LFs as the user wrote them rather than by position.
+    """
 
     lf_names: tuple[str, ...] | None
 
@@ -80,13 +84,15 @@ class NamedVotes(np.ndarray):
 
 
 def lf_names_of(L: Any) -> tuple[str, ...] | None:
-    """The LF names an applier's matrix carries, when they still fit its columns."""
+    """Return the LF names an applier's matrix carries, when they still fit its columns."""
     names = getattr(L, "lf_names", None)
     return tuple(names) if names is not None and np.ndim(L) == 2 and len(names) == np.shape(L)[1] else None
 
 
 def votes_matrix(columns: list[list[Any]], names: Sequence[str], n: int, *, bools: bool = False) -> np.ndarray:
-    """Validated int64 matrix from per-LF vote lists (clear errors for None, bools, text).
+    """Return a validated int64 matrix from per-LF vote lists.
+
+    None, bools and text get clear errors.
 
     ``bools=True`` (slicing functions) reads True/False as 1/0.
     """

@@ -11,8 +11,7 @@ from .core import ApplierMetadata, BaseLFApplier, _FunctionCaller, _is_native, a
 
 
 def apply_frame(df: pd.DataFrame, lfs: list[Any], caller: _FunctionCaller, progress_bar: bool) -> list[list[Any]]:
-    """Per-LF vote lists on ``df``: weaklabel LFs run once on the whole frame, the
-    others on each row."""
+    """Per-LF vote lists on ``df``: weaklabel LFs run once on the whole frame, the others on each row."""
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df: expected a pandas DataFrame, got {type(df).__name__}; "
                         "use LFApplier for lists and arrays")

@@ -47,10 +47,11 @@ class LabelingFunction:
         return x
 
     def __call__(self, x: DataPoint) -> int:
-        """The LF's vote on ``x`` (after its preprocessors)."""
+        """Return the LF's vote on ``x`` (after its preprocessors)."""
         return self._f(self._preprocess_data_point(x), **self._resources)
 
     def __repr__(self) -> str:
+        """Name the LF and its preprocessors, as Snorkel does."""
         return f"{type(self).__name__} {self.name}, Preprocessors: {self._pre}"
 
 

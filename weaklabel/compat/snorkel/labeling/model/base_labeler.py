@@ -38,15 +38,16 @@ class BaseLabeler:
         return (preds, probs) if return_probs else preds
 
     def _tie_seed(self, tie_break_policy: str) -> int | None:
-        """A draw from the generator ``fit(seed=...)`` made, for "true-random" ties (None: NumPy's
-        global generator, as Snorkel)."""
+        """Return a draw from the generator ``fit(seed=...)`` made, for "true-random" ties.
+
+        None: NumPy's global generator, as Snorkel.
+        """
         rng = getattr(self, "_tie_rng", None)
         return int(rng.integers(2**31 - 1)) if rng is not None and tie_break_policy == "true-random" else None
 
     def score(self, L: np.ndarray, Y: np.ndarray, metrics: list[str] | None = None,
               tie_break_policy: str = "abstain") -> dict[str, float]:
-        """Metrics of the predictions on ``L`` against gold ``Y`` (abstains left out, but
-        counted by ``coverage``)."""
+        """Metrics of the predictions on ``L`` against gold ``Y`` (abstains left out, but counted by ``coverage``)."""
         if tie_break_policy == "abstain":
             logging.getLogger(__name__).info("Metrics calculated over data points with non-abstain labels only")
         preds, probs = self.predict(L, return_probs=True, tie_break_policy=tie_break_policy)

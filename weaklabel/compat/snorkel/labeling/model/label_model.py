@@ -46,8 +46,10 @@ _NATIVE = frozenset(_WeakLabelModel().get_params()) - {"cardinality", "class_bal
 
 
 class LabelModel(BaseLabeler):
-    """A label model with Snorkel's API: ``fit(L_train, ...)``, ``predict_proba``,
-    ``predict``, ``score``, ``get_weights``, ``get_conditional_probs``, ``save``/``load``.
+    """A label model with Snorkel's API.
+
+    ``fit(L_train, ...)``, ``predict_proba``, ``predict``, ``score``, ``get_weights``,
+    ``get_conditional_probs``, ``save``/``load``.
 
     Parameters
     ----------
@@ -188,8 +190,11 @@ class LabelModel(BaseLabeler):
         return self
 
     def _posterior_conditionals(self, L: np.ndarray, post: np.ndarray, mu_eps: float | None) -> np.ndarray:
-        """P(LF output | y) weighted by the model's posteriors; class rows clamped to
-        [mu_eps, 1 - mu_eps] and the abstain row the remainder, as Snorkel reports them."""
+        """P(LF output | y) weighted by the model's posteriors.
+
+        Class rows clamped to [mu_eps, 1 - mu_eps] and the abstain row the remainder, as Snorkel reports
+        them.
+        """
         k, (n, m) = self.cardinality, L.shape
         mass = post.sum(axis=0)
         cprobs = np.zeros((m, k + 1, k))
@@ -231,8 +236,7 @@ class LabelModel(BaseLabeler):
         return (preds, probs) if return_probs else preds
 
     def get_conditional_probs(self) -> np.ndarray:
-        """P(LF j outputs v | Y = y), shape (m, cardinality + 1, cardinality); index 0 of
-        the middle axis is abstain."""
+        """P(LF j outputs v | Y = y), shape (m, cardinality + 1, cardinality); index 0 of the middle axis is abstain."""
         self._check_fitted()
         return self._cprobs.copy()
 

@@ -19,7 +19,7 @@ class DaskSFApplier(DaskLFApplier):
     _use_recarray = True
 
     def apply(self, df: Any, scheduler: Any = "processes", fault_tolerant: bool = False) -> np.recarray:
-        """The slice matrix of a Dask frame, as a record array."""
+        """Return the slice matrix of a Dask frame, as a record array."""
         return _as_recarray(super().apply(df, scheduler=scheduler, fault_tolerant=fault_tolerant), self._lf_names)
 
 
@@ -30,7 +30,7 @@ class PandasParallelSFApplier(PandasParallelLFApplier):
 
     def apply(self, df: Any, n_parallel: int = 2, scheduler: Any = "processes",  # type: ignore[override]
               fault_tolerant: bool = False) -> np.recarray:
-        """The slice matrix of a pandas frame, split into ``n_parallel`` Dask partitions."""
+        """Return the slice matrix of a pandas frame, split into ``n_parallel`` Dask partitions."""
         S = super().apply(df, n_parallel=n_parallel, scheduler=scheduler, fault_tolerant=fault_tolerant)
         return _as_recarray(S, self._lf_names)
 

@@ -9,8 +9,10 @@ from ...labeling.lf.core import LabelingFunction, labeling_function
 
 
 class SlicingFunction(LabelingFunction):
-    """A named function that says whether a data point is in a slice (same signature
-    as :class:`LabelingFunction`: ``name``, ``f``, ``resources``, ``pre``)."""
+    """A named function that says whether a data point is in a slice.
+
+    Same signature as :class:`LabelingFunction`: ``name``, ``f``, ``resources``, ``pre``.
+    """
 
 
 class slicing_function(labeling_function):  # noqa: N801 - Snorkel's name
