@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 QUIET = False  # set by `weaklabel --quiet`
 
@@ -19,7 +19,7 @@ def progress(items: Iterable[Any], *, total: int | None = None, desc: str = "") 
         return items
     from tqdm.auto import tqdm
 
-    return tqdm(items, total=total, desc=desc, leave=False)
+    return cast("Iterable[Any]", tqdm(items, total=total, desc=desc, leave=False))
 
 
 class Steps:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 _CACHE: ContextVar[dict[Hashable, Any] | None] = ContextVar("weaklabel_run_cache", default=None)
@@ -35,7 +35,7 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
         return compute()
     if key not in store:
         store[key] = compute()
-    return store[key]
+    return cast("T", store[key])
 
 
 def frame_key(df: Any) -> int:
@@ -44,4 +44,4 @@ def frame_key(df: Any) -> int:
     That of the caller's frame an LF's protected copy was made from (see
     ``LabelingFunction._apply_vectorized``), else the frame's own.
     """
-    return df.__dict__.get("_weaklabel_origin", id(df))
+    return cast("int", df.__dict__.get("_weaklabel_origin", id(df)))

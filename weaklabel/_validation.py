@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import numpy as np
 
@@ -117,7 +117,7 @@ def check_in_options(value: Any, options: Sequence[str], *, name: str) -> str:
     """Check a string option, listing the valid choices."""
     if value not in options:
         raise InputError(f"{name}: expected one of {list(options)}, got {value!r}")
-    return value
+    return cast("str", value)
 
 
 def repeated(values: Iterable[Hashable]) -> list[Any]:

@@ -8,7 +8,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -235,4 +235,4 @@ def _row_ids(df: pd.DataFrame, id_column: str | None) -> np.ndarray:
         raise InputError(
             f"id_column: row ids in {where} must be unique, but {dup.unique()[:5].tolist()} repeat; "
             "pass id_column= with a unique key or reset_index(drop=True)")
-    return ids.to_numpy()
+    return cast("np.ndarray", ids.to_numpy())

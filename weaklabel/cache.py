@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -85,7 +85,7 @@ class VoteCache:
             return None
         if hashlib.sha256(votes.tobytes()).digest() != digest.tobytes():
             return None
-        return votes
+        return cast("np.ndarray | None", votes)
 
     def put(self, key: str | None, votes: np.ndarray) -> None:
         """Store an LF's votes.

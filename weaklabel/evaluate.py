@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import numpy as np
 
@@ -18,7 +19,7 @@ def _f1_from_confusion(cm: np.ndarray) -> np.ndarray:
     fp = cm.sum(axis=0) - tp
     fn = cm.sum(axis=1) - tp
     denom = 2 * tp + fp + fn
-    return np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
+    return cast("np.ndarray", np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0))
 
 
 def _precision(cm: np.ndarray, c: int) -> float:

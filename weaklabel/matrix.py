@@ -8,7 +8,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -167,12 +167,12 @@ class LabelMatrix:
     @property
     def n_rows(self) -> int:
         """Rows (items)."""
-        return self.votes.shape[0]
+        return cast("int", self.votes.shape[0])
 
     @property
     def n_lfs(self) -> int:
         """Labeling functions (columns)."""
-        return self.votes.shape[1]
+        return cast("int", self.votes.shape[1])
 
     @property
     def cardinality(self) -> int | None:

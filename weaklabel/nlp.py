@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -77,9 +77,9 @@ def get_pipeline(name: str | None = None) -> Language:
     if name.startswith("blank:"):
         nlp = spacy.blank(name.split(":", 1)[1])
         nlp.add_pipe("sentencizer")
-        return nlp
+        return cast("Language", nlp)
     try:
-        return spacy.load(resolve_pipeline(name))
+        return cast("Language", spacy.load(resolve_pipeline(name)))
     except OSError as exc:
         hint = INSTALL_HINT if name in REUPLOADS else "install it as a package"
         raise InputError(

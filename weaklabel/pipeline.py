@@ -8,7 +8,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -225,7 +225,7 @@ def verify_run(out: str | os.PathLike[str]) -> dict[str, Any]:
         if not f.exists() or sha256_path(f) != meta["sha256"]:
             raise InputError(f"out: {f.name} in {out} is not the file of run {summary.get('run_id')} "
                              "(outputs of two runs are mixed, or it was changed since); run again")
-    return summary
+    return cast("dict[str, Any]", summary)
 
 
 def load_run_matrix(path: str | os.PathLike[str]) -> LabelMatrix:

@@ -13,7 +13,7 @@ import functools
 import operator
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -69,7 +69,7 @@ def _contains(df: pd.DataFrame, column: str, pattern: str, ignore_case: bool) ->
 
         try:  # Arrow's RE2 kernel: one C++ pass over the column
             hit = pc.match_substring_regex(texts, pattern=pattern, ignore_case=ignore_case)
-            return hit.fill_null(False).to_numpy(zero_copy_only=False)
+            return cast("np.ndarray", hit.fill_null(False).to_numpy(zero_copy_only=False))
         except pa.ArrowInvalid:  # RE2 lacks lookbehind/backreferences: use Python's re
             texts = texts.to_pylist()
     rx = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
@@ -252,7 +252,7 @@ def lookup_lf(table: Mapping[Any, int] | Iterable[Any], *, column: str, label: i
     def lookup_votes(df: pd.DataFrame) -> np.ndarray:
         col = df[column]
         keys = col.map(norm) if not case_sensitive else col
-        return keys.map(mapping).fillna(ABSTAIN).to_numpy(dtype=np.int64)
+        return cast("np.ndarray", keys.map(mapping).fillna(ABSTAIN).to_numpy(dtype=np.int64))
 
     return LabelingFunction(name, lookup_votes, columns=[column], vectorized=True)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -72,7 +72,7 @@ def explain(model: Any, L: LabelMatrix | np.ndarray, row_id: Any) -> Explanation
     others = [c for c in range(k) if c != label]
 
     def margin(z: np.ndarray) -> np.ndarray:
-        return z[..., label] - z[..., others].mean(axis=-1)
+        return cast("np.ndarray", z[..., label] - z[..., others].mean(axis=-1))
 
     contrib = margin(terms)
     prior = float(margin(prior_terms))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ def _row_stats(votes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def coverage(L: Any) -> np.ndarray:
     """Share of rows on which each LF votes, shape (n_lfs,)."""
     votes = check_label_array(L)
-    return (votes >= 0).mean(axis=0)
+    return cast("np.ndarray", (votes >= 0).mean(axis=0))
 
 
 def lf_summary(L: LabelMatrix | np.ndarray, y: Any = None, *,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -43,7 +43,7 @@ def doc_on_screen(sess: Any, lock: threading.Lock, annotator: str, prefix: str,
             set_doc(sess.next_doc(annotator))
     doc = st.session_state.get(f"{prefix}_doc")
     if doc is not None:
-        return doc
+        return cast("dict[str, Any] | None", doc)
     st.session_state[f"{prefix}_done"] = True
     st.success("Nothing left in your queue. Thank you!")
     progress(sess, annotator, noun)

@@ -67,8 +67,8 @@ def session(path: str, what: str) -> tuple[Any, threading.Lock]:
     try:
         if not fut.done():
             with st.spinner(what):
-                return fut.result()
-        return fut.result()
+                return cast("tuple[Any, threading.Lock]", fut.result())
+        return cast("tuple[Any, threading.Lock]", fut.result())
     except Exception:
         loading.clear()   # a failed load is not kept: the next page view tries again
         raise

@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 import threading
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -37,7 +37,7 @@ def _project_path() -> str:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--project", default=os.environ.get("WEAKLABEL_PROJECT", PROJECT_FILE))
     args, _ = parser.parse_known_args(sys.argv[1:])
-    return args.project
+    return cast("str", args.project)
 
 
 @st.cache_resource(show_spinner=False)

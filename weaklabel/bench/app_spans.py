@@ -18,7 +18,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -199,7 +199,7 @@ def _doc_on_screen(page: Any, timeout_ms: int = 60_000) -> str | None:
     it.
     """
     try:
-        return page.locator(".doc[data-key]").first.get_attribute("data-key", timeout=timeout_ms)
+        return cast("str | None", page.locator(".doc[data-key]").first.get_attribute("data-key", timeout=timeout_ms))
     except Exception:  # noqa: BLE001 - the page is between renders
         return None
 

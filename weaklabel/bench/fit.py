@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -85,7 +85,7 @@ def run_one(n: int, m: int, k: int, model_name: str, *, with_balance: bool = Fal
     if proc.returncode != 0:
         return {"rows": n, "lfs": m, "classes": k, "model": model_name,
                 "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return cast("dict[str, Any]", json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
 def run_fit_bench(problems: Sequence[tuple[Any, ...]] = DEFAULT_PROBLEMS, models: Sequence[str] = DEFAULT_MODELS,

@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -101,7 +101,7 @@ def out_of_core(n_rows: int, n_lfs: int, chunksize: int) -> dict[str, Any]:
         res = json.loads(proc.stdout.strip().splitlines()[-1])
         res["generate_seconds"] = gen
         res["parquet_mb"] = path.stat().st_size / 2**20
-        return res
+        return cast("dict[str, Any]", res)
 
 
 def _child_dask(folder: str, n_lfs: int, out: str) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def dask_engine(n_rows: int, n_lfs: int, chunksize: int) -> dict[str, Any]:
             return {"error": (proc.stderr.strip().splitlines() or ["the child process failed"])[-1]}
         res = json.loads(proc.stdout.strip().splitlines()[-1])
         res["generate_seconds"] = gen
-        return res
+        return cast("dict[str, Any]", res)
 
 
 def _rowwise_lfs(n: int, edited: int | None = None) -> list[Any]:

@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import InputError
 from ._timing import load_average, spread
@@ -102,7 +102,7 @@ def _one_run(side: str, folder: Path, writers: int, labels: int) -> float:
         stored = _stored(side, target)
         if stored != writers * (labels + 1):
             raise RuntimeError(f"{side}: {stored} labels stored of {writers * (labels + 1)} written")
-        return max(finished) - t0
+        return cast("float", max(finished) - t0)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

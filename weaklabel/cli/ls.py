@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import InputError
 
@@ -57,7 +57,7 @@ def _ls_project(api: Any, proj: Any, sess: Any, url: str, title: str, *, create:
                 raise LabelStudioError(f"Label Studio project {pid}'s labeling config offers no choice for "
                                        f"{lacking}; add them in its Settings > Labeling Interface (weaklabel "
                                        "does not rewrite a team's config); nothing pushed")
-        return found
+        return cast("dict[str, Any]", found)
     same = api.projects_titled(title)
     if same:
         ids = [p.get("id") for p in same]
@@ -71,7 +71,7 @@ def _ls_project(api: Any, proj: Any, sess: Any, url: str, title: str, *, create:
     made = api.create_project(title, labelstudio.labeling_config(sess.labels.names, text_column=text),
                               description=f"Created by weaklabel for its project {proj.name!r}.")
     sess.store.set_setting(key, str(made["id"]))
-    return made
+    return cast("dict[str, Any]", made)
 
 
 def cmd_ls(args: argparse.Namespace) -> int:

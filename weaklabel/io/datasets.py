@@ -12,6 +12,7 @@ import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,7 @@ class Dataset:
     @property
     def y(self) -> np.ndarray:
         """Gold labels, -1 where unknown."""
-        return self.df["label"].to_numpy()
+        return cast("np.ndarray", self.df["label"].to_numpy())
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None, name: str) -> Path:

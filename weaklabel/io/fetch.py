@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .._atomic import sha256_file as _sha256
 from ..exceptions import InputError
@@ -265,4 +265,4 @@ def verify(folder: str | os.PathLike[str]) -> dict[str, Any]:
         if _sha256(path) != digest:
             raise InputError(f"{path} changed since it was fetched (sha256 differs from the manifest); run "
                              f"`weaklabel data fetch {manifest.get('dataset')} --force` to restore it")
-    return manifest
+    return cast("dict[str, Any]", manifest)

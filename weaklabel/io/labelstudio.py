@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -231,7 +231,7 @@ class _Resolver:
             raise InputError(f"{where}: an annotation has no completed_by email or id, so its annotator is unknown")
         who = str(who).strip()
         if "@" in who:
-            return who
+            return cast("str", who)
         if who.endswith(".0") and who[:-2].isdigit():
             who = who[:-2]
         return self.users.get(who, f"ls-user-{who}")

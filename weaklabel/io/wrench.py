@@ -10,7 +10,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,7 @@ class WrenchSplit:
     @property
     def y(self) -> np.ndarray:
         """Gold labels (-1 where the split has none)."""
-        return self.df["label"].to_numpy()
+        return cast("np.ndarray", self.df["label"].to_numpy())
 
 
 def read_wrench_labels(folder: str | os.PathLike[str]) -> LabelSpace:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -160,7 +160,7 @@ class EndModel:
 
     def predict(self, df: pd.DataFrame) -> np.ndarray:
         """Return the most likely class of each row."""
-        return self.predict_proba(df).argmax(axis=1)
+        return cast("np.ndarray", self.predict_proba(df).argmax(axis=1))
 
     def score(self, df: pd.DataFrame, y: Any, *, metrics: Sequence[str] = ("accuracy",)) -> dict[str, float]:
         """Metrics on rows with known gold ``y`` (-1 ignored)."""

@@ -5,7 +5,7 @@ The starting posterior, the M-step in each confusion structure, and the log join
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -32,7 +32,7 @@ def initial_posterior(X: sparse.csr_matrix, counts: np.ndarray, m: int, k: int) 
         mv /= mv.sum(axis=1, keepdims=True)
         balance = (mv * counts[covered, None]).sum(axis=0) + 1.0
         T[~covered] = balance / balance.sum()
-    return T
+    return cast("np.ndarray", T)
 
 
 def m_step(X: Any, T: np.ndarray, counts: np.ndarray, n_votes: np.ndarray, fixed_cb: np.ndarray | None,
@@ -123,7 +123,7 @@ def _at_least_chance(precision: np.ndarray, cb: np.ndarray) -> np.ndarray:
     scale = np.divide(1.0 - target, rest, out=np.zeros_like(rest), where=rest > 0)
     out = precision * scale[:, :, None]
     out[:, idx, idx] = target
-    return out
+    return cast("np.ndarray", out)
 
 
 def log_joint(X: Any, log_cb: np.ndarray, log_emission: np.ndarray) -> np.ndarray:
@@ -137,7 +137,7 @@ def log_joint(X: Any, log_cb: np.ndarray, log_emission: np.ndarray) -> np.ndarra
     log_abstain = log_emission[:, :, 0]                            # [j, y]
     log_vote = log_emission[:, :, 1:] - log_abstain[:, :, None]    # [j, y, l]
     log_vote = log_vote.transpose(0, 2, 1).reshape(m * k, k)
-    return (log_cb + log_abstain.sum(axis=0))[None, :] + X @ log_vote
+    return cast("np.ndarray", (log_cb + log_abstain.sum(axis=0))[None, :] + X @ log_vote)
 
 
 def _floor_binds(precision: np.ndarray, cb: np.ndarray, n_votes: np.ndarray, structure: Structure,
@@ -167,7 +167,7 @@ def left_over_balance(patterns: np.ndarray, counts: np.ndarray, T: np.ndarray, c
         return None
     left = np.maximum(counts.sum() * cb - counts[covered] @ T[covered], 0.0)
     k = cb.size
-    return (left + k * cb) / (left.sum() + k)
+    return cast("np.ndarray | None", (left + k * cb) / (left.sum() + k))
 
 
 def silent_rows_balance(structure: Structure, patterns: np.ndarray, counts: np.ndarray, T: np.ndarray,

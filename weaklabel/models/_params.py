@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -80,7 +80,7 @@ def _accepts(c: Any, v: Any) -> bool:
         return v is None
     if c == "array-like":
         return v is not None and not isinstance(v, (str, bytes)) and np.ndim(v) >= 1
-    return c.accepts(v)
+    return cast("bool", c.accepts(v))
 
 
 def _describe(c: Any) -> str:

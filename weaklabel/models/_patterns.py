@@ -6,7 +6,7 @@ vote one-hot.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -22,7 +22,7 @@ def unipolar_lfs(lf_votes: np.ndarray, share: float = 0.99) -> np.ndarray:
     A silent LF counts as unipolar. For these LFs all the signal is in *when* they fire.
     """
     total = lf_votes.sum(axis=1)
-    return lf_votes.max(axis=1) >= share * total
+    return cast("np.ndarray", lf_votes.max(axis=1) >= share * total)
 
 
 def _mostly_distinct(votes: np.ndarray, sample: int = 20_000) -> bool:
@@ -98,7 +98,7 @@ def vote_shares(votes: np.ndarray, k: int) -> np.ndarray:
     """Majority vote's probabilities: each class's share of a row's votes; uniform where no LF voted."""
     counts = vote_counts(votes, k)
     total = counts.sum(axis=1, keepdims=True)
-    return np.divide(counts, total, out=np.full_like(counts, 1.0 / k), where=total > 0)
+    return cast("np.ndarray", np.divide(counts, total, out=np.full_like(counts, 1.0 / k), where=total > 0))
 
 
 NEST_CONTAIN = 0.95  # share of LF a's rows on which LF b also fires for b to count as implied by a

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -111,7 +111,7 @@ class CrowdKitModel(_Transductive):
         got = proba.reindex(columns=range(k), fill_value=0.0).to_numpy(dtype=float)
         out[proba.index.to_numpy(dtype=int)] = got
         out = np.clip(out, 0, None)
-        return out / out.sum(axis=1, keepdims=True)
+        return cast("np.ndarray", out / out.sum(axis=1, keepdims=True))
 
 
 class HyperLM(_Transductive):
@@ -162,4 +162,4 @@ class HyperLM(_Transductive):
             probs = np.vstack([probs, np.full((votes.shape[0] - probs.shape[0], k), 1.0 / k)])
         probs = np.nan_to_num(probs, nan=1.0 / k)
         probs = np.clip(probs, 1e-12, None)
-        return probs / probs.sum(axis=1, keepdims=True)
+        return cast("np.ndarray", probs / probs.sum(axis=1, keepdims=True))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from abc import ABC, abstractmethod
-from typing import Any, Literal, Self, overload
+from typing import Any, Literal, Self, cast, overload
 
 import numpy as np
 
@@ -30,7 +30,7 @@ def accuracy_weights(accuracy: np.ndarray, k: int) -> np.ndarray:
     Accuracies are clipped to [0.001, 0.999], so no vote weighs more than log(999 (k-1)).
     """
     a = np.clip(np.asarray(accuracy, dtype=float), 1e-3, 1 - 1e-3)
-    return np.log(a * (k - 1) / (1 - a))
+    return cast("np.ndarray", np.log(a * (k - 1) / (1 - a)))
 
 
 def _log_normalize(logT: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -23,7 +23,7 @@ taken only when held-out gold clearly supports it (``select_correction``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -57,7 +57,7 @@ def outcome_one_hot(patterns: np.ndarray, k: int) -> sparse.csr_matrix:
 def _logits(theta: np.ndarray, offset: np.ndarray, Z: sparse.csr_matrix) -> np.ndarray:
     """Return ``offset + Z @ W + b`` for ``theta`` = (W.ravel(), b)."""
     k = offset.shape[1]
-    return offset + Z @ theta[:-k].reshape(-1, k) + theta[-k:]
+    return cast("np.ndarray", offset + Z @ theta[:-k].reshape(-1, k) + theta[-k:])
 
 
 def fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts: np.ndarray,
@@ -80,7 +80,7 @@ def fit_logit(offset: np.ndarray, Z: sparse.csr_matrix, gold: np.ndarray, counts
         grad = np.concatenate([np.asarray(Z.T @ G).ravel(), G.sum(axis=0)]) + 2 * lam * theta
         return float(loss), grad
 
-    return minimize(objective, np.zeros(n_w + k), jac=True, method="L-BFGS-B").x
+    return cast("np.ndarray", minimize(objective, np.zeros(n_w + k), jac=True, method="L-BFGS-B").x)
 
 
 def pattern_keys(votes: np.ndarray, k: int) -> np.ndarray:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -394,9 +394,9 @@ class DawidSkene(BaseLabelModel):
         _, p = _log_normalize((np.log(base) + self.correction_bias_)[None, :])
         counts = getattr(self, "uncovered_counts_", None)
         if counts is None or counts.sum() == 0:
-            return p[0]
+            return cast("np.ndarray", p[0])
         k = p.shape[1]
-        return (counts + k * p[0]) / (counts.sum() + k)
+        return cast("np.ndarray", (counts + k * p[0]) / (counts.sum() + k))
 
     def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(log class balance (k,), per-LF terms log P(outcome_j | y) (n_lfs, k)).

@@ -7,7 +7,7 @@ reproduced bit for bit.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -38,7 +38,7 @@ def snorkel_preds(probs: np.ndarray, tol: float = 1e-5) -> np.ndarray:
     for i in np.flatnonzero(tied.sum(axis=1) > 1).tolist():
         idx = np.flatnonzero(tied[i])
         preds[i] = idx[snorkel_hash(i) % len(idx)]
-    return preds
+    return cast("np.ndarray", preds)
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
@@ -78,16 +78,16 @@ def probs_to_preds(probs: np.ndarray, *, tie_break_policy: TieBreakPolicy = "abs
     pred = np.argmax(probs, axis=1).astype(np.int64)
     rows = np.flatnonzero(n_tied > 1)
     if rows.size == 0:
-        return pred
+        return cast("np.ndarray", pred)
     if tie_break_policy == "abstain":
         pred[rows] = ABSTAIN
-        return pred
+        return cast("np.ndarray", pred)
     if tie_break_policy == "prior":
         if prior is None:
             raise InputError("tie_break_policy='prior' needs a fitted class balance")
         score = np.where(tied[rows], np.asarray(prior)[None, :], -np.inf)
         pred[rows] = np.argmax(score, axis=1)
-        return pred
+        return cast("np.ndarray", pred)
     if tie_break_policy == "random":
         r = (_splitmix64(rows) % n_tied[rows].astype(np.uint64)).astype(np.int64)
     else:
@@ -95,4 +95,4 @@ def probs_to_preds(probs: np.ndarray, *, tie_break_policy: TieBreakPolicy = "abs
         r = rng.integers(0, n_tied[rows])
     # position of the r-th tied class in each row
     pred[rows] = np.argmax(np.cumsum(tied[rows], axis=1) == (r + 1)[:, None], axis=1)
-    return pred
+    return cast("np.ndarray", pred)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -59,7 +59,7 @@ class ModelSelection:
 def _expected_accuracy(probs: np.ndarray, y: np.ndarray, tol: float = 1e-5) -> np.ndarray:
     """Per row: 1/t when the gold class is among the t tied top classes, else 0."""
     tied = probs >= probs.max(axis=1, keepdims=True) - tol
-    return tied[np.arange(y.size), y] / tied.sum(axis=1)
+    return cast("np.ndarray", tied[np.arange(y.size), y] / tied.sum(axis=1))
 
 
 def select_model(L: Any, y: Any, *, candidates: tuple[str, ...] = AUTO_CANDIDATES, n_folds: int = 5,

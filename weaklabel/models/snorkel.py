@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -85,4 +85,4 @@ class SnorkelLabelModel(BaseLabelModel):
             warnings.simplefilter("ignore")
             P = self.snorkel_model_.predict_proba(votes.astype(np.int64))
         P = np.clip(np.asarray(P, dtype=float), 0.0, None)
-        return P / P.sum(axis=1, keepdims=True)
+        return cast("np.ndarray", P / P.sum(axis=1, keepdims=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from ..matrix import compress
@@ -87,7 +89,7 @@ class WeightedMajorityVote(BaseLabelModel):
         s = self._scores(votes)
         from scipy.special import logsumexp
 
-        return np.exp(s - logsumexp(s, axis=1, keepdims=True))
+        return cast("np.ndarray", np.exp(s - logsumexp(s, axis=1, keepdims=True)))
 
     def explain_terms(self, votes_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(prior (k,), per-LF terms (n_lfs, k)); softmax of their sum = ``predict_proba``."""

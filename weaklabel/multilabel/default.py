@@ -18,7 +18,7 @@ algorithm", Applied Statistics 28(1), with the class replaced by a label set.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -109,7 +109,7 @@ class MultiLabelModel(_MultiLabelBase):
         wp = (d[..., 0] - d[..., 2]).ravel()
         wn = (d[..., 1] - d[..., 2]).ravel()
         E = ((Vp @ _diag(wp) @ fold) + (Vn @ _diag(wn) @ fold)).toarray()
-        return E + silent[None, :]
+        return cast("np.ndarray", E + silent[None, :])
 
     def _posterior(self, E: np.ndarray, w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
         """(state posteriors (n, n_sets), label marginals (n, k), log-likelihood, rows weighted by ``w``)."""
@@ -211,7 +211,7 @@ class MultiLabelModel(_MultiLabelBase):
             uniq, inverse = _patterns(L.rows(cov), inverse=True)
             Vp, Vn, fold = _split(uniq)
             P[cov] = self._posterior(self._evidence(Vp, Vn, fold))[1][inverse]
-        return np.clip(P, 0.0, 1.0)       # a sum of posteriors can overshoot 1 by a rounding error
+        return cast("np.ndarray", np.clip(P, 0.0, 1.0))       # a sum of posteriors can overshoot 1 by a rounding error
 
     def no_votes(self, L: MultiLabelMatrix) -> np.ndarray:
         """(n,) bool: the items whose marginals are the prior only (no LF voted on them)."""

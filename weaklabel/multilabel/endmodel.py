@@ -8,7 +8,7 @@ model's marginal for that label: the classifier fits the soft targets, not a thr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -96,7 +96,7 @@ class MultiLabelEndModel(Estimator):
         if not hasattr(self, "coef_"):
             raise NotFittedError("MultiLabelEndModel is not fitted yet; call fit(texts, Q) first")
         z = np.asarray(self.vectorizer_.transform(_texts(texts)) @ self.coef_.T) + self.intercept_[None, :]
-        return 1.0 / (1.0 + np.exp(-z))
+        return cast("np.ndarray", 1.0 / (1.0 + np.exp(-z)))
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """(n, k) 0/1: each label's marginal at or above its threshold."""

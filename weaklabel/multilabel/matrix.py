@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -91,7 +91,7 @@ class MultiLabelMatrix:
 
     def covered(self) -> np.ndarray:
         """(n_rows,) bool: some LF voted on some label of the row."""
-        return np.diff(self.votes.indptr) > 0
+        return cast("np.ndarray", np.diff(self.votes.indptr) > 0)
 
     def targets(self) -> np.ndarray:
         """(n_lfs, n_labels) bool: the labels each LF ever votes on (its silence says nothing about the others)."""

@@ -17,7 +17,7 @@ parameters, ``fit`` returns ``self``, learned attributes end in ``_``) and gives
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -83,7 +83,7 @@ def check_label_sets(Y: Any, n: int, k: int, *, name: str = "Y") -> np.ndarray:
         raise InputError(f"{name}: expected an ({n}, {k}) 0/1 matrix of label sets, got shape {Y.shape}")
     if not np.isin(Y, (-1, 0, 1)).all():
         raise InputError(f"{name}: expected 0 / 1 (and -1 for unknown), got values {np.unique(Y)[:5].tolist()}")
-    return Y.astype(np.int8)
+    return cast("np.ndarray", Y.astype(np.int8))
 
 
 def best_thresholds(P: np.ndarray, Y: np.ndarray) -> np.ndarray:
@@ -101,7 +101,7 @@ def best_thresholds(P: np.ndarray, Y: np.ndarray) -> np.ndarray:
         f1 = np.where(last, f1, -1.0)
         i = int(np.argmax(f1))
         out[l_] = float(p[i]) if p[i] > 0 else 0.5
-    return np.clip(out, 1e-6, 1.0)
+    return cast("np.ndarray", np.clip(out, 1e-6, 1.0))
 
 
 def one_vs_rest(L: MultiLabelMatrix, label: int) -> np.ndarray:

@@ -13,6 +13,8 @@ order): the prior says the same about each of them.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from ..exceptions import InputError
@@ -27,13 +29,13 @@ def disputed_labels(L: MultiLabelMatrix, pred: np.ndarray) -> np.ndarray:
     if pred.shape != (L.n_rows, L.n_labels):
         raise InputError(f"pred: expected an ({L.n_rows}, {L.n_labels}) 0/1 matrix, got shape {pred.shape}")
     pos, neg = L.positive_counts(), L.negative_counts()
-    return ((pred == 0) & (pos > 0)) | ((pred == 1) & (neg > 0))
+    return cast("np.ndarray", ((pred == 0) & (pos > 0)) | ((pred == 1) & (neg > 0)))
 
 
 def label_entropy(P: np.ndarray) -> np.ndarray:
     """(n,) sum over labels of the binary entropy (bits) of each marginal."""
     p = np.clip(np.asarray(P, dtype=float), 1e-12, 1 - 1e-12)
-    return -(p * np.log2(p) + (1 - p) * np.log2(1 - p)).sum(axis=1)
+    return cast("np.ndarray", -(p * np.log2(p) + (1 - p) * np.log2(1 - p)).sum(axis=1))
 
 
 def rank_items(L: MultiLabelMatrix, P: np.ndarray, pred: np.ndarray, strategy: str = "conflict", *,

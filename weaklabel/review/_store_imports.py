@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._validation import repeated
 from ..exceptions import InputError
@@ -215,7 +215,8 @@ class _Imports:
         """Return a value this project keeps in the store (e.g. the Label Studio project it is bound to)."""
         k = self._setting_key(key)
         with self.engine.connect() as c:
-            return c.execute(self._sa.select(self._meta.c.value).where(self._meta.c.key == k)).scalar()
+            query = self._sa.select(self._meta.c.value).where(self._meta.c.key == k)
+            return cast("str | None", c.execute(query).scalar())
 
     def set_setting(self, key: str, value: str) -> None:
         k = self._setting_key(key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -228,7 +228,7 @@ class _Leases:
             by_lease = sum(1 for r in open_leased if totals.get(r, 0) + leased[r] >= overlap)
         if version is not None:
             self._remaining_cache = cache
-        return len(cache["cands"]) - cache["n_full"] - cache["n_mine"][name] - by_lease
+        return cast("int", len(cache["cands"]) - cache["n_full"] - cache["n_mine"][name] - by_lease)
 
     def _follow(self, c: Any, cache: dict[str, Any], overlap: int) -> None:
         """Bring a :meth:`remaining` cache up to date with the events written since it was read.

@@ -6,7 +6,7 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -195,7 +195,7 @@ def db_now(c: Any, is_sqlite: bool) -> datetime:
     import sqlalchemy as sa
 
     value = c.execute(sa.text("SELECT CURRENT_TIMESTAMP")).scalar()
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return cast("datetime", value if value.tzinfo is not None else value.replace(tzinfo=UTC))
 
 
 def undone_ids(sa: Any, events: Any, project: str) -> Any:

@@ -18,7 +18,7 @@ the answers teach it).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -151,7 +151,7 @@ class LabelSetReviewSession(AnswerSession):
 
         with self._lock:
             pred = self.pred[index:index + 1]
-        return disputed_labels(self.L.rows(np.array([index])), pred)[0]
+        return cast("np.ndarray", disputed_labels(self.L.rows(np.array([index])), pred)[0])
 
     # -- decisions ----------------------------------------------------------
     def save(self, doc_id: str, labels: Any, annotator: str) -> int:

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -102,7 +102,7 @@ class Backend:
         """
         rid = data.get("row_id")
         if rid is not None and str(rid) in self.sess._row_pos:
-            return self.sess.L.votes[self.sess._row_pos[str(rid)]]
+            return cast("np.ndarray", self.sess.L.votes[self.sess._row_pos[str(rid)]])
         from ..apply import apply_lfs
 
         row = {k: v for k, v in data.items() if k != "row_id"}
@@ -110,8 +110,8 @@ class Backend:
         if self.field and self.field in row and text not in row:   # the team's own field name
             row[text] = row[self.field]
         frame = pd.DataFrame([row])
-        return apply_lfs(self.sess.suite.lfs, frame, label_space=self.sess.labels, fault_tolerant=True,
-                         cache=None).votes[0]
+        L = apply_lfs(self.sess.suite.lfs, frame, label_space=self.sess.labels, fault_tolerant=True, cache=None)
+        return cast("np.ndarray", L.votes[0])
 
     def predict(self, tasks: list[dict[str, Any]]) -> dict[str, Any]:
         """Predictions for Label Studio's tasks: the class, its probability and the LF votes."""

@@ -95,7 +95,7 @@ def stratified_balance(votes: np.ndarray, probs: np.ndarray, y: np.ndarray, *, m
     labeled = n.sum(axis=1)
     shares = np.where(labeled[:, None] > 0, (n + model_rows * q) / np.maximum(labeled + model_rows, 1e-300)[:, None], q)
     balance = size @ shares
-    return balance / balance.sum()
+    return cast("np.ndarray", balance / balance.sum())
 
 
 def label_sources(current: pd.DataFrame, row_ids: Any) -> np.ndarray:
@@ -108,7 +108,7 @@ def label_sources(current: pd.DataFrame, row_ids: Any) -> np.ndarray:
     c = current.assign(row_id=current["row_id"].astype(str),
                        r=current["source"].map({"audit": 0, "queue": 1}).fillna(2))
     best = c.sort_values("r", kind="stable").drop_duplicates("row_id").set_index("row_id")["source"]
-    return rows.map(best).astype(object).where(rows.isin(best.index), "").to_numpy()
+    return cast("np.ndarray", rows.map(best).astype(object).where(rows.isin(best.index), "").to_numpy())
 
 
 def drawn_at_random(sources: Any, strategy: str) -> np.ndarray:
@@ -119,7 +119,7 @@ def drawn_at_random(sources: Any, strategy: str) -> np.ndarray:
     sample of their votes, and imported rows were chosen in an unknown way.
     """
     src = np.asarray(sources)
-    return (src == "audit") | ((src == "queue") & (strategy == "random"))
+    return cast("np.ndarray", (src == "audit") | ((src == "queue") & (strategy == "random")))
 
 
 def conflict_score(votes: np.ndarray, k: int, weights: np.ndarray | None = None) -> np.ndarray:
@@ -138,7 +138,7 @@ def conflict_score(votes: np.ndarray, k: int, weights: np.ndarray | None = None)
     mass = np.zeros((votes.shape[0], k))
     for c in range(k):
         mass[:, c] = (votes == c) @ w
-    return mass.sum(axis=1) - mass.max(axis=1)
+    return cast("np.ndarray", mass.sum(axis=1) - mass.max(axis=1))
 
 
 def conflict_weights(model: Any, k: int) -> np.ndarray | None:
@@ -152,24 +152,24 @@ def conflict_weights(model: Any, k: int) -> np.ndarray | None:
         return None
     from ..models.base import accuracy_weights
 
-    return np.maximum(accuracy_weights(acc, k), 0.1)
+    return cast("np.ndarray | None", np.maximum(accuracy_weights(acc, k), 0.1))
 
 
 def entropy_score(probs: np.ndarray) -> np.ndarray:
     """Posterior entropy normalised to [0, 1] (1 = uniform)."""
     p = np.maximum(probs, 1e-12)  # 0 log 0 = 0
-    return -(p * np.log(p)).sum(axis=1) / np.log(p.shape[1])
+    return cast("np.ndarray", -(p * np.log(p)).sum(axis=1) / np.log(p.shape[1]))
 
 
 def margin_score(probs: np.ndarray) -> np.ndarray:
     """1 - (top probability - runner-up): 1 = a coin flip between two classes."""
     s = np.sort(probs)  # each row ascending
-    return 1.0 - (s[:, -1] - s[:, -2])
+    return cast("np.ndarray", 1.0 - (s[:, -1] - s[:, -2]))
 
 
 def disagreement_score(probs: np.ndarray, mv_probs: np.ndarray) -> np.ndarray:
     """Total-variation distance between the label model and majority vote, in [0, 1]."""
-    return 0.5 * np.abs(np.subtract(probs, mv_probs)).sum(axis=1)
+    return cast("np.ndarray", 0.5 * np.abs(np.subtract(probs, mv_probs)).sum(axis=1))
 
 
 def uncovered_score(votes: np.ndarray) -> np.ndarray:
@@ -183,7 +183,7 @@ def _labels_had(row_ids: np.ndarray, label_counts: Mapping[Any, int] | pd.Series
         return np.zeros(len(row_ids))
     counts = pd.Series(label_counts, dtype="int64")
     counts = counts.groupby(counts.index.map(str)).sum()
-    return pd.Series(row_ids).map(str).map(counts).fillna(0).to_numpy()
+    return cast("np.ndarray", pd.Series(row_ids).map(str).map(counts).fillna(0).to_numpy())
 
 
 @dataclass(frozen=True)

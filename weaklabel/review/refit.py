@@ -23,7 +23,7 @@ import threading
 import warnings
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -367,7 +367,7 @@ class RefitProcess:
             raise RuntimeError("the refit worker process died") from exc
         if not ok:
             raise RuntimeError(payload)
-        return payload
+        return cast("dict[str, Any]", payload)
 
     def close(self) -> None:
         """Stop the worker process."""

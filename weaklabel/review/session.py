@@ -10,7 +10,7 @@ import html
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -182,7 +182,7 @@ class ReviewSession(Refits, SuggestionReview):
         if getattr(self, "_audit_ids", None) is None:  # a fixed uniform random order of all rows
             rng = np.random.default_rng(0)
             self._audit_ids = self.L.row_ids[rng.permutation(self.L.n_rows)].tolist()
-        return self._audit_ids
+        return cast("list[Any]", self._audit_ids)
 
     def next_item(self, annotator: str) -> ReviewItem | None:
         """Lease the best item for ``annotator`` and describe it (None when the queue is done).

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -340,7 +340,7 @@ class ExpertLabelStore(_Leases, _Imports, _Accounts):
     def gold_array(self, row_ids: Sequence[Any] | np.ndarray, policy: str = "majority") -> np.ndarray:
         """Gold aligned to ``row_ids`` (e.g. ``L.row_ids``), -1 where unknown: ready for ``fit(L, y)``."""
         g = self.gold(policy)
-        return pd.Series([str(r) for r in row_ids]).map(g).fillna(-1).astype("int64").to_numpy()
+        return cast("np.ndarray", pd.Series([str(r) for r in row_ids]).map(g).fillna(-1).astype("int64").to_numpy())
 
     def agreement(self) -> dict[str, Any]:
         """Inter-annotator agreement on rows labeled by several experts.

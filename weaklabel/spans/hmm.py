@@ -15,7 +15,7 @@ length-sorted batch), one numpy step per position, in scaled probabilities.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -59,7 +59,7 @@ def duplicate_weights(L: SpanMatrix, threshold: float) -> np.ndarray:
     jaccard = inter / np.maximum(n[:, None] + n[None, :] - inter, 1.0)
     linked = (jaccard >= threshold) & (n[:, None] > 0) & (n[None, :] > 0)
     _, group = connected_components(linked, directed=False)
-    return 1.0 / np.bincount(group)[group]
+    return cast("np.ndarray", 1.0 / np.bincount(group)[group])
 
 
 def proposed_states(L: SpanMatrix) -> np.ndarray:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -95,7 +95,7 @@ class SpanDoc:
             for _, proc in nlp.pipeline:
                 doc = proc(doc)
             self._spacy[key] = doc
-        return self._spacy[key]
+        return cast("Doc", self._spacy[key])
 
 
 class SpanLF:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -176,7 +176,7 @@ class SpanMatrix:
     # -- views ------------------------------------------------------------
     def bio_ids(self) -> np.ndarray:
         """Dense (n_tokens, n_lfs) BIO ids, -1 = abstain (for small sets and tests)."""
-        return self.votes.toarray().astype(np.int64) - 1
+        return cast("np.ndarray", self.votes.toarray().astype(np.int64) - 1)
 
     def io_ids(self) -> np.ndarray:
         """Dense (n_tokens, n_lfs) IO ids (``O = 0``, type ``t + 1``), -1 = abstain."""

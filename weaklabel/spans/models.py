@@ -17,7 +17,7 @@ another LF tags an entity (on such files it cannot be told from an abstention an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -82,7 +82,7 @@ class SeqLabelModel(Estimator):
         return io_ids_to_bio_ids(ids, L.doc_offsets) if self._io_output else ids
 
     def _argmax(self, P: np.ndarray) -> np.ndarray:
-        return np.argmax(P, axis=1).astype(np.int64)
+        return cast("np.ndarray", np.argmax(P, axis=1).astype(np.int64))
 
     def predict_spans(self, L: SpanMatrix) -> list[list[Span]]:
         """Entity spans per document, decoded from ``predict`` (CoNLL's rules)."""
@@ -121,7 +121,7 @@ class TokenMajorityVote(SeqLabelModel):
         C[ent, 0] = 0.0                 # O is no vote where an LF tags an entity
         C[~ent] = 0.0
         C[~ent, 0] = 1.0                # no entity vote: O
-        return C / C.sum(axis=1, keepdims=True)
+        return cast("np.ndarray", C / C.sum(axis=1, keepdims=True))
 
     def _argmax(self, P: np.ndarray) -> np.ndarray:
         # "random": Snorkel's hash of the token's position in the split, as WRENCH ran it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -121,7 +121,7 @@ def get_label_instances(bucket: tuple[int, ...], x: np.ndarray, *y: np.ndarray) 
         raise ValueError("Number of lists must match the amount of labels in bucket")
     if len(y) < 2:
         raise ValueError("Number of lists must be at least 2")
-    return np.asarray(x)[get_label_buckets(*y).get(tuple(bucket), np.array([], dtype=int))]
+    return cast("np.ndarray", np.asarray(x)[get_label_buckets(*y).get(tuple(bucket), np.array([], dtype=int))])
 
 
 __all__ = ["Scorer", "get_label_buckets", "get_label_instances", "metric_score"]

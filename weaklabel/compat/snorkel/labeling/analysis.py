@@ -8,7 +8,7 @@ for an LF that never voted on a gold row.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,7 @@ class LFAnalysis:
 
     def lf_coverages(self) -> np.ndarray:
         """Share of rows each LF voted on."""
-        return self._fires.mean(axis=0)
+        return cast("np.ndarray", self._fires.mean(axis=0))
 
     def lf_overlaps(self, normalize_by_coverage: bool = False) -> np.ndarray:
         """Share of rows where the LF and another LF voted (optionally / its coverage)."""
@@ -108,7 +108,7 @@ class LFAnalysis:
 
 def _safe_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.nan_to_num(np.asarray(a, dtype=float) / np.asarray(b, dtype=float))
+        return cast("np.ndarray", np.nan_to_num(np.asarray(a, dtype=float) / np.asarray(b, dtype=float)))
 
 
 __all__ = ["LFAnalysis"]

@@ -12,7 +12,7 @@ import inspect
 import pickle
 from collections.abc import Callable, Hashable, Mapping
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -47,7 +47,7 @@ def get_hashable(obj: Any) -> Hashable:
     arrays their bytes.
     """
     if is_hashable(obj):
-        return obj
+        return cast("Hashable", obj)
     if isinstance(obj, SimpleNamespace):
         obj = vars(obj)
     if isinstance(obj, (dict, pd.Series)):
@@ -186,5 +186,5 @@ class lambda_mapper:  # noqa: N801 - Snorkel's name
 
     def __call__(self, f: Callable[[DataPoint], DataPoint | None]) -> LambdaMapper:
         """Wrap ``f`` as a :class:`LambdaMapper`."""
-        return self._cls(name=self.name or f.__name__, f=f, pre=self.pre, memoize=self.memoize,
-                         memoize_key=self.memoize_key)
+        return cast("LambdaMapper", self._cls(name=self.name or f.__name__, f=f, pre=self.pre, memoize=self.memoize,
+                         memoize_key=self.memoize_key))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -35,7 +35,7 @@ def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
 def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:
     """One-hot probabilities from hard labels."""
     preds = to_int_label_array(preds)
-    return np.eye(num_classes)[preds]
+    return cast("np.ndarray", np.eye(num_classes)[preds])
 
 
 def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: float = 1e-5,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -58,7 +58,7 @@ def _progress(items: Iterable[Any], total: int | None, enabled: bool, what: str)
         from tqdm.auto import tqdm
     except ImportError:  # tqdm is optional: no bar, same result
         return items
-    return tqdm(items, total=total, desc=what)
+    return cast("Iterable[Any]", tqdm(items, total=total, desc=what))
 
 
 def _is_native(lf: Any) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -17,7 +17,7 @@ def _check_L(L: Any, k: int) -> np.ndarray:
         raise ValueError(f"L: expected a 2-D label matrix, got shape {L.shape}")
     if L.size and (L.max() >= k or L.min() < -1):
         raise ValueError(f"L: votes must be in -1..{k - 1} for cardinality={k}; got {int(L.min())}..{int(L.max())}")
-    return L.astype(np.int64)
+    return cast("np.ndarray", L.astype(np.int64))
 
 
 class RandomVoter(BaseLabeler):
@@ -27,7 +27,7 @@ class RandomVoter(BaseLabeler):
         """Probabilities of the classes for each row of ``L``."""
         n = np.asarray(L).shape[0]
         p = np.random.rand(n, self.cardinality)
-        return p / p.sum(axis=1, keepdims=True)
+        return cast("np.ndarray", p / p.sum(axis=1, keepdims=True))
 
 
 class MajorityClassVoter(BaseLabeler):
@@ -60,7 +60,7 @@ class MajorityLabelVoter(BaseLabeler):
         L = _check_L(L, self.cardinality)
         counts = vote_counts(L, self.cardinality)
         top = (counts == counts.max(axis=1, keepdims=True)).astype(float)
-        return top / top.sum(axis=1, keepdims=True)
+        return cast("np.ndarray", top / top.sum(axis=1, keepdims=True))
 
 
 __all__ = ["MajorityClassVoter", "MajorityLabelVoter", "RandomVoter"]

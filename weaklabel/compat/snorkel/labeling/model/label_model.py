@@ -11,7 +11,7 @@ EM, which runs to convergence in milliseconds.
 from __future__ import annotations
 
 import logging
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -217,7 +217,7 @@ class LabelModel(BaseLabeler):
             raise ValueError(f"L: expected shape (n, {self.m}) like L_train, got {L.shape}")
         if L.size and L.max() + 1 > self.cardinality:
             raise ValueError(f"L has cardinality {int(L.max()) + 1}, cardinality={self.cardinality} passed in.")
-        return L.astype(np.int64)
+        return cast("np.ndarray", L.astype(np.int64))
 
     def predict_proba(self, L: np.ndarray) -> np.ndarray:
         """P(y | votes) per row; a row without votes gets the class balance."""
@@ -246,7 +246,7 @@ class LabelModel(BaseLabeler):
         cp = self._cprobs
         joint = np.array([np.diag(cp[j, 1:, :]) @ self.p for j in range(self.m)])
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.clip(np.nan_to_num(joint / self.coverage), 1e-6, 1.0)
+            return cast("np.ndarray", np.clip(np.nan_to_num(joint / self.coverage), 1e-6, 1.0))
 
     @property
     def weaklabel_model(self) -> _WeakLabelModel:
