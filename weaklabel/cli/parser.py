@@ -19,6 +19,7 @@ from ..exceptions import UsageError, WeakLabelError
 from . import accounts as cli_accounts
 from . import analysis as cli_analysis
 from . import bench as cli_bench
+from . import benchmark as cli_benchmark
 from . import data as cli_data
 from . import endmodel as cli_endmodel
 from . import ls as cli_ls
@@ -28,8 +29,8 @@ from . import suggest as cli_suggest
 
 log = logging.getLogger("weaklabel")
 
-COMMAND_GROUPS = (cli_pipeline, cli_analysis, cli_endmodel, cli_review, cli_accounts, cli_bench, cli_ls, cli_data,
-                  cli_suggest)
+COMMAND_GROUPS = (cli_pipeline, cli_analysis, cli_endmodel, cli_review, cli_accounts, cli_benchmark, cli_bench,
+                  cli_ls, cli_data, cli_suggest)
 
 
 def build_parser() -> argparse.ArgumentParser:
