@@ -37,3 +37,13 @@ def test_interleaved_clocks_warm_up_every_side_and_rotate_the_order():
     assert calls == ["a", "b", "a", "b", "b", "a", "a", "b"]      # warm-ups, then rounds that rotate
     assert out["a"]["result"] == 1 and len(out["b"]["runs"]) == 3 and len(out["b"]["load"]) == 3
     assert spread([3.0, 1.0, 2.0, 10.0], [0.1] * 4)["median"] == 2.5
+
+
+def test_self_timed_sides_report_their_own_seconds_not_the_clock_around_the_call():
+    from weaklabel.bench._timing import interleaved
+
+    seconds = iter([9.0, 9.0, 0.5, 2.0, 1.5, 4.0, 1.0, 3.0])   # warm-ups first, then three rounds
+    out = interleaved({"a": lambda: next(seconds), "b": lambda: next(seconds)}, repeat=3, self_timed=True)
+    # rounds run a, b / b, a / a, b: a gets 0.5, 4.0, 1.0 and b gets 2.0, 1.5, 3.0
+    assert out["a"]["runs"] == [0.5, 4.0, 1.0] and out["a"]["median"] == 1.0
+    assert out["b"]["runs"] == [2.0, 1.5, 3.0] and out["b"]["result"] == 9.0

@@ -31,8 +31,20 @@ def spread(seconds: list[float], loads: list[float]) -> dict[str, Any]:
             "load": list(loads)}
 
 
-def interleaved(sides: dict[str, Callable[[], Any]], *, repeat: int = 5) -> dict[str, dict[str, Any]]:
+def interleaved(sides: dict[str, Callable[[], Any]], *, repeat: int = 5,
+                self_timed: bool = False) -> dict[str, dict[str, Any]]:
     """Time each side ``repeat`` times, interleaved, after one untimed warm-up run of each.
+
+    Parameters
+    ----------
+    sides : dict of str to callable
+        The sides to compare, each a call with no arguments.
+    repeat : int, default 5
+        Timed runs per side.
+    self_timed : bool, default False
+        Each side returns the seconds of its own run, and those are recorded instead of the
+        wall clock around the call: for a side that must set up off the clock (start the
+        processes that then race, say).
 
     Returns
     -------
@@ -49,8 +61,8 @@ def interleaved(sides: dict[str, Callable[[], Any]], *, repeat: int = 5) -> dict
         for name in names[r % len(names):] + names[:r % len(names)]:
             loads[name].append(load_average())
             t0 = time.perf_counter()
-            sides[name]()
-            times[name].append(time.perf_counter() - t0)
+            got = sides[name]()
+            times[name].append(float(got) if self_timed else time.perf_counter() - t0)
     for name in names:
         out[name] = {**spread(times[name], loads[name]), "result": warm[name]}
     return out

@@ -21,11 +21,12 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
 from ..exceptions import InputError
-from ._timing import load_average, spread
+from ._timing import interleaved
 
 SIDES = ("weaklabel", "sqlite3")
 
@@ -150,17 +151,12 @@ def run_store_bench(labels: int = 300, writers: Sequence[int] = (1, 4), *, repea
         raise InputError(f"folder: {base} is not a folder; pass an existing folder on the disk to measure")
     out: dict[str, Any] = {"labels_per_writer": labels, "repeat": repeat, "folder": str(base)}
     for w in writers:
-        seconds: dict[str, list[float]] = {s: [] for s in SIDES}
-        loads: dict[str, list[float]] = {s: [] for s in SIDES}
-        for side in SIDES:
-            _one_run(side, base, w, min(labels, 20))       # warm-up: the OS's caches, off the record
-        for r in range(repeat):
-            for side in SIDES[r % 2:] + SIDES[:r % 2]:
-                loads[side].append(load_average())
-                seconds[side].append(_one_run(side, base, w, labels))
+        # each run times itself from the moment its writers start (spawning them is off the clock)
+        timed = interleaved({side: partial(_one_run, side, base, w, labels) for side in SIDES}, repeat=repeat,
+                            self_timed=True)
         row: dict[str, Any] = {}
         for side in SIDES:
-            row[side] = spread(seconds[side], loads[side])
+            row[side] = {k: v for k, v in timed[side].items() if k != "result"}
             row[side]["labels_per_s"] = round(w * labels / row[side]["median"], 1)
         row["ratio"] = round(row["sqlite3"]["labels_per_s"] / row["weaklabel"]["labels_per_s"], 2)
         out[f"writers_{w}"] = row
