@@ -236,14 +236,17 @@ class DawidSkene(BaseLabelModel):
     _supports_patterns = True
 
     def _fit_patterns(self, patterns: np.ndarray, raw_counts: np.ndarray, gold: np.ndarray | None,
-                      k: int) -> None:
-        """EM on unique vote patterns with their row counts (and known labels, -1 = unknown)."""
+                      k: int, one_hot: Any = None) -> None:
+        """EM on unique vote patterns with their row counts (and known labels, -1 = unknown).
+
+        ``one_hot``: ``_one_hot(patterns, k)`` when the caller built it already.
+        """
         m = patterns.shape[1]
         n_rows = float(raw_counts.sum())
         counts = raw_counts.astype(float)
         if gold is not None:  # a labeled row is worth gold_weight unlabeled ones
             counts = np.where(gold >= 0, counts * float(self.gold_weight), counts)
-        X = _one_hot(patterns, k)
+        X = _one_hot(patterns, k) if one_hot is None else one_hot
         # Rows on which LF j voted l: fixed by the data, needed by every M-step.
         n_votes = np.asarray(X.T @ counts).reshape(m, k)
         vp_votes = np.asarray(X.T @ raw_counts.astype(float)).reshape(m, k)  # unweighted by gold

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ._patterns import vote_counts, vote_shares
+from ._patterns import _one_hot, vote_counts, vote_shares
 from .hard_labels import probs_to_preds
 
 MIN_LFS = 3
@@ -60,17 +60,14 @@ def near_copies(votes: np.ndarray, lf_names: Sequence[str]) -> list[tuple[str, s
     return out
 
 
-_BLOCK = 65_536   # rows per block in agreement_lift
-
-
 def agreement_lift(votes: np.ndarray, k: int, lfs: Sequence[int] | None = None,
-                   weights: np.ndarray | None = None) -> np.ndarray:
-    """Per LF (or for the LFs in ``lfs``; the others get 0).
+                   weights: np.ndarray | None = None, one_hot: Any = None) -> np.ndarray:
+    """Return each LF's z score for agreeing with the other LFs (for the LFs in ``lfs``; the others get 0).
 
-    Z score of how often the other LFs' votes on its rows match its vote, against how often they would
+    The score says how often the other LFs' votes on its rows match its vote, against how often they would
     if its vote were unrelated to theirs (the share of each class among all votes). Strongly negative:
     the LF votes against the rest. ``weights``: rows per row of ``votes`` (vote patterns with their
-    counts).
+    counts). ``one_hot``: ``_one_hot(votes, k)`` when the caller has it already.
     """
     m = votes.shape[1]
     z = np.zeros(m)
@@ -79,32 +76,19 @@ def agreement_lift(votes: np.ndarray, k: int, lfs: Sequence[int] | None = None,
         return z
     w = np.ones(votes.shape[0]) if weights is None else np.asarray(weights, dtype=float)
     counts = vote_counts(votes, k)
-    share = (counts * w[:, None]).sum(axis=0) / max((counts * w[:, None]).sum(), 1.0)
-    obs, exp, var = np.zeros(len(todo)), np.zeros(len(todo)), np.zeros(len(todo))
-    # every LF at once, a block of rows at a time: no (n_rows, n_lfs) float temporaries
-    for s in range(0, votes.shape[0], _BLOCK):
-        V, C, ww = votes[s:s + _BLOCK, todo], counts[s:s + _BLOCK], w[s:s + _BLOCK, None]
-        fired = V >= 0
-        lab = np.where(fired, V, 0)
-        p = share[lab]
-        n_other = C.sum(axis=1, keepdims=True) - 1
-        obs += np.where(fired, ww * (np.take_along_axis(C, lab, axis=1) - 1), 0.0).sum(axis=0)
-        e = np.where(fired, ww * n_other * p, 0.0)
-        exp += e.sum(axis=0)
-        var += (e * (1 - p)).sum(axis=0)
+    wc = counts * w[:, None]
+    share = wc.sum(axis=0) / max(wc.sum(), 1.0)
+    # One sparse product gives, per (LF j, class c), sums over the rows where j voted c: of each
+    # class's votes by the others (w * (counts - 1) at c itself) and of the others' votes in all.
+    X = one_hot if one_hot is not None else _one_hot(votes[:, todo], k)
+    S = np.asarray(X.T @ np.column_stack([wc - w[:, None], w * (counts.sum(axis=1) - 1)]))
+    n = S.shape[0] // k
+    obs = np.einsum("jcc->j", S[:, :k].reshape(n, k, k))      # the others' votes for j's own class
+    others = S[:, k].reshape(n, k)
+    exp, var = others @ share, others @ (share * (1 - share))
+    if one_hot is not None:
+        obs, exp, var = obs[todo], exp[todo], var[todo]
     z[todo] = np.divide(obs - exp, np.sqrt(var), out=np.zeros(len(todo)), where=var > 0)
-    return z
-    w = np.ones(votes.shape[0]) if weights is None else np.asarray(weights, dtype=float)
-    counts = vote_counts(votes, k)
-    share = (counts * w[:, None]).sum(axis=0) / max((counts * w[:, None]).sum(), 1.0)
-    for j in todo:
-        rows = np.flatnonzero(votes[:, j] >= 0)
-        lab = votes[rows, j]
-        n_other = counts[rows].sum(axis=1) - 1
-        obs = (w[rows] * (counts[rows, lab] - 1)).sum()
-        p = share[lab]
-        exp, var = (w[rows] * n_other * p).sum(), (w[rows] * n_other * p * (1 - p)).sum()
-        z[j] = (obs - exp) / np.sqrt(var) if var > 0 else 0.0
     return z
 
 

@@ -207,13 +207,17 @@ class LabelModel(DawidSkene):
 
     # -- nested LFs: a broad one-class LF's vote is implied wherever a narrower LF inside it fires
     def _fit_patterns(self, patterns: np.ndarray, raw_counts: np.ndarray, gold: np.ndarray | None,
-                      k: int) -> None:
+                      k: int, one_hot: Any = None) -> None:
         from ._patterns import _one_hot
 
-        lf_votes = np.asarray(_one_hot(patterns, k).T @ raw_counts.astype(float)).reshape(patterns.shape[1], k)
+        # built once: the counts, the z test and EM read it (a second time only if nested votes are masked)
+        X = _one_hot(patterns, k) if one_hot is None else one_hot
+        lf_votes = np.asarray(X.T @ raw_counts.astype(float)).reshape(patterns.shape[1], k)
         one_class = unipolar_lfs(lf_votes)  # masking only drops votes of one-class LFs: it stays true
         self.nested_ = nested_pairs(patterns, raw_counts, one_class)
         masked = mask_nested(patterns, self.nested_)
+        if masked is not patterns:
+            X = _one_hot(masked, k)
         # A vote never lowers the odds of the class it names, unless the LF votes several
         # classes and its votes contradict the other LFs' (one-sided z test at 1%). A one-class
         # rule gets no such exception: its disagreement with the rest is mostly who it fires
@@ -221,7 +225,7 @@ class LabelModel(DawidSkene):
         from .guardrails import agreement_lift
 
         multi = np.flatnonzero(~one_class).tolist()  # the z test is a pass over the patterns per LF: only where used
-        self._chance_floor = one_class | (agreement_lift(masked, k, multi, weights=raw_counts) >= CHANCE_Z)
+        self._chance_floor = one_class | (agreement_lift(masked, k, multi, weights=raw_counts, one_hot=X) >= CHANCE_Z)
         self._gold_balance = None
         if gold is not None and self.gold_correction is not None:
             # Random gold rows (the same assumption the gold layers make) estimate the class
@@ -230,7 +234,7 @@ class LabelModel(DawidSkene):
             n_gold = np.bincount(gold[known], weights=raw_counts[known], minlength=k)
             if n_gold.sum() >= MIN_GOLD_FOR_CORRECTION:
                 self._gold_balance = (n_gold + 1.0) / (n_gold.sum() + k)
-        super()._fit_patterns(masked, raw_counts, gold, k)
+        super()._fit_patterns(masked, raw_counts, gold, k, one_hot=X)
         self.structure_ = replace(self.structure_, nested=self.nested_)
 
     def _predict_proba(self, votes: np.ndarray) -> np.ndarray:
