@@ -326,3 +326,40 @@ def test_the_neighbourhood_cosine_counts_a_texts_unseen_words_in_its_length():
                 vec[vocab[g]] = w
         assert np.allclose(row, vec @ ex / length if length else 0.0)
     assert got[1].max() == 0 and got[0, 0] > got[0, 2]          # no shared word; "love ... song" is nearest the first
+
+
+def _short_and_long(n=300, seed=0):
+    """Class 0 rows are 1-3 filler words, class 1 rows 6-12: only the length tells them apart."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    texts = [" ".join(rng.choice(FILLER, int(rng.integers(1, 4) if c == 0 else rng.integers(6, 13)))) for c in y]
+    return pd.DataFrame({"text": texts}), y
+
+
+def test_a_short_text_rule_is_found_for_the_class_of_short_rows_and_writes_a_regex_lf(tmp_path):
+    df, y = _short_and_long()
+    yl = _labeled(y, 80)
+    table = suggest_lfs(df, yl, ["SHORT", "LONG"], top=6)
+    short = [s for s in table.attrs["suggestions"] if s.candidate.name.startswith("suggest_at_most_")]
+    assert short and all(s.label_name == "SHORT" for s in short)
+    n = int(short[0].candidate.name.split("_")[3])
+    assert 3 <= n <= 5                     # the rule's bound sits in the gap between the classes
+    assert short[0].precision == 1.0
+    # no "long text" rule is ever proposed (it would repeat the keyword rules' evidence)
+    assert not any("at_least" in s.candidate.name for s in table.attrs["suggestions"])
+    path = write_suggestions(tmp_path / "suggested.py", table.attrs["suggestions"], ["SHORT", "LONG"])
+    assert "regex_lf(" in path.read_text()
+    lf = next(lf for lf in load_suite(str(path)).lfs if lf.name == short[0].candidate.name)
+    n_words = df["text"].str.split().str.len().to_numpy()
+    assert np.array_equal(np.asarray(lf.apply(df)) >= 0, n_words <= n)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_the_short_text_pattern_counts_words_as_str_split_does(n):
+    import re
+
+    from weaklabel.suggest.mine import words_pattern
+
+    texts = ["", "  ", "a", "a b", " a  b ", "a\tb\nc", "one two three four five six", "x" * 50, "word! again?"]
+    rx = re.compile(words_pattern(n))
+    assert [rx.search(t) is not None for t in texts] == [len(t.split()) <= n for t in texts]
