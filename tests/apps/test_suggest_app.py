@@ -42,14 +42,14 @@ def test_accept_then_reject_from_the_tab(tmp_path, monkeypatch):
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
     first = _headline(at)
     # the template-like spam rows sit close together: their neighbourhood is the best-bounded rule
-    assert first.startswith("**Suggestion 1 of 4:** neighbourhood") and "**SPAM**" in first
+    assert first.startswith("**Suggestion 1 of 5:** neighbourhood") and "**SPAM**" in first
     assert len([c for c in at.caption if c.value.startswith("row c")]) == 5      # five examples
     _press(at, "suggest-accept-")
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
     code = (tmp_path / "suggested_lfs.py").read_text()
     assert code.count("similar_lf([") == 1 and "LABELS.index('SPAM')" in code
     # the prize keywords fire inside the accepted neighbourhood: no longer proposed
-    assert "prize" not in _headline(at) and _headline(at).startswith("**Suggestion 1 of 2:**")
+    assert "prize" not in _headline(at) and _headline(at).startswith("**Suggestion 1 of 3:**")
     for _ in range(60):                     # the refit runs in the background; then the tab says what changed
         if any(i.value.startswith("Refit with suggest") for i in at.info):
             break
@@ -58,13 +58,13 @@ def test_accept_then_reject_from_the_tab(tmp_path, monkeypatch):
         at.run()
     assert any(i.value.startswith("Refit with suggest") and "rows without an expert label changed" in i.value
                for i in at.info)
-    _press(at, "suggest-reject-")
-    _press(at, "suggest-reject-")
+    for _ in range(3):                      # the ham neighbourhood, the tune words, "at most 6 words"
+        _press(at, "suggest-reject-")
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
     assert any("No suggestions left" in s.value for s in at.success)
     project = Project.load(path)
     events = SuggestionLog(project.store_url, project=project.name).events()
-    assert events["decision"].tolist() == ["accept", "reject", "reject"]
+    assert events["decision"].tolist() == ["accept", "reject", "reject", "reject"]
     # a restart proposes none of them again
     again = _open(path, monkeypatch, "ben")
     assert any("No suggestions left" in s.value for s in again.success)
@@ -83,7 +83,7 @@ def test_edit_and_accept_from_the_tab(tmp_path, monkeypatch):
     assert "keyword_lf('free prize', 'lovely offer', label=LABELS.index('SPAM'), name='suggest_lovely_offer_spam')" \
         in code and "edited by ana" in code
     assert Project.load(path).suite().lfs[-1].name == "suggest_lovely_offer_spam"
-    assert _headline(at).startswith("**Suggestion 1 of 1:**")      # the original is not proposed again
+    assert _headline(at).startswith("**Suggestion 1 of 2:**")      # the original is not proposed again
 
 
 def test_a_neighbourhood_is_edited_by_its_cosine(tmp_path, monkeypatch):

@@ -345,6 +345,7 @@ def test_a_short_text_rule_is_found_for_the_class_of_short_rows_and_writes_a_reg
     n = int(short[0].candidate.name.split("_")[3])
     assert 3 <= n <= 5                     # the rule's bound sits in the gap between the classes
     assert short[0].precision == 1.0
+    assert short[0].describe() == f"suggest_at_most_{n}_words: 'at most {n} words' -> SHORT"   # not the regex
     # no "long text" rule is ever proposed (it would repeat the keyword rules' evidence)
     assert not any("at_least" in s.candidate.name for s in table.attrs["suggestions"])
     path = write_suggestions(tmp_path / "suggested.py", table.attrs["suggestions"], ["SHORT", "LONG"])
@@ -358,8 +359,9 @@ def test_a_short_text_rule_is_found_for_the_class_of_short_rows_and_writes_a_reg
 def test_the_short_text_pattern_counts_words_as_str_split_does(n):
     import re
 
-    from weaklabel.suggest.mine import words_pattern
+    from weaklabel.suggest.mine import words_limit, words_pattern
 
     texts = ["", "  ", "a", "a b", " a  b ", "a\tb\nc", "one two three four five six", "x" * 50, "word! again?"]
     rx = re.compile(words_pattern(n))
     assert [rx.search(t) is not None for t in texts] == [len(t.split()) <= n for t in texts]
+    assert words_limit(words_pattern(n)) == n and words_limit(r"^\s*\S+$") is None

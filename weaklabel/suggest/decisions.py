@@ -24,6 +24,7 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from ..exceptions import InputError
+from .mine import words_limit
 
 
 class Rule(TypedDict, total=False):
@@ -68,7 +69,8 @@ def describe_rule(rule: Mapping[str, Any]) -> str:
     if kind == "similar":
         return (f"close to one of {len(rule.get('examples') or ())} labeled texts of the class "
                 f"(TF-IDF cosine >= {float(rule.get('threshold') or 0.0):g})")
-    return str(rule.get("pattern") or "")
+    n_words = words_limit(str(rule.get("pattern") or ""))
+    return f"at most {n_words} words" if n_words is not None else str(rule.get("pattern") or "")
 
 
 def rule_stem(rule: Mapping[str, Any]) -> str:
@@ -83,7 +85,10 @@ def rule_stem(rule: Mapping[str, Any]) -> str:
     if rule.get("kind") == "threshold":
         op = {">": "gt", ">=": "ge", "<": "lt", "<=": "le"}.get(str(rule.get("op")), "cmp")
         return f"{_slug(str(rule.get('column')))[:30]}_{op}_{_slug(format(float(rule.get('value') or 0.0), 'g'))}"
-    return "similar" if rule.get("kind") == "similar" else "pattern"
+    if rule.get("kind") == "similar":
+        return "similar"
+    n_words = words_limit(str(rule.get("pattern") or ""))
+    return f"at_most_{n_words}_words" if n_words is not None else "pattern"
 
 
 def check_rule(rule: Mapping[str, Any], labels: Sequence[str]) -> Rule:

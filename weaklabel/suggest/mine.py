@@ -25,6 +25,7 @@ cross-validation screens in milliseconds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -177,6 +178,12 @@ def words_pattern(n: int) -> str:
     space, so the match cannot split a word and never backtracks far.
     """
     return rf"^\s*(?:\S+\s+){{0,{max(n - 1, 0)}}}\S*\s*$"
+
+
+def words_limit(pattern: str) -> int | None:
+    """Return n where ``pattern`` is :func:`words_pattern` (n), else None (to show it as "at most n words")."""
+    m = re.fullmatch(r"\^\\s\*\(\?:\\S\+\\s\+\)\{0,(\d+)\}\\S\*\\s\*\$", pattern)
+    return int(m.group(1)) + 1 if m and words_pattern(int(m.group(1)) + 1) == pattern else None
 
 
 def _short_texts(texts: list[str], labeled: np.ndarray, onehot: np.ndarray, min_support: int) -> list[Candidate]:
