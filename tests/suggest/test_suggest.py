@@ -345,7 +345,7 @@ def test_a_short_text_rule_is_found_for_the_class_of_short_rows_and_writes_a_reg
     n = int(short[0].candidate.name.split("_")[3])
     assert 3 <= n <= 5                     # the rule's bound sits in the gap between the classes
     assert short[0].precision == 1.0
-    assert short[0].describe() == f"suggest_at_most_{n}_words: 'at most {n} words' -> SHORT"   # not the regex
+    assert short[0].describe() == f"suggest_at_most_{n}_words_short: 'at most {n} words' -> SHORT"   # not the regex
     # no "long text" rule is ever proposed (it would repeat the keyword rules' evidence)
     assert not any("at_least" in s.candidate.name for s in table.attrs["suggestions"])
     path = write_suggestions(tmp_path / "suggested.py", table.attrs["suggestions"], ["SHORT", "LONG"])
