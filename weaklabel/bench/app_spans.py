@@ -142,12 +142,15 @@ def run_span_app_bench(n_docs: int = 1000, plan: SessionPlan = SessionPlan(), *,
                 for i in range(decisions):
                     for name, page in pages.items():
                         if plan.undo_at(i):
-                            for _ in range(3):   # the last answer comes back on screen ... (a key in the
-                                page.keyboard.press("u")   # instant before the editor listens is dropped:
-                                back = _wait_next(page, current[name], seconds=5, seen=seen[name])   # press again)
-                                if back is not None:
-                                    current[name] = back
+                            for _ in range(4):   # the last answer comes back on screen ... A key is dropped
+                                page.keyboard.press("u")   # in the instant before the editor listens, or
+                                back = _wait_next(page, current[name], seconds=5)   # while a hasty second
+                                if back is None:            # Enter's save is still on its way: press again
+                                    continue
+                                current[name] = back
+                                if _doc_id(back) in seen[name]:   # a document answered before: the undo
                                     break
+                                seen[name].add(_doc_id(back))     # that save's next document: undo again
                         keys = plans[i % 3]
                         for key in keys[:-1]:
                             page.keyboard.press(key)
