@@ -1,9 +1,10 @@
 """Out-of-core labeling: Parquet larger than memory, streamed in chunks.
 
-Pass 1 applies the LFs chunk by chunk (pyarrow batches), keeps each chunk's int8
-votes on disk and adds up vote-pattern counts; the label model is fitted once on
-the merged counts (exact for models that fit on patterns). Pass 2 predicts chunk by
-chunk and appends to one Parquet file, committed together with ``summary.json``
+Pass 1 applies the LFs chunk by chunk (pyarrow batches), keeps each chunk's unique
+vote patterns and each row's pattern on disk and adds up vote-pattern counts; the label
+model is fitted once on the merged counts (exact for models that fit on patterns). Pass 2
+scores each chunk's patterns once, spreads the scores to the rows, and appends to one
+Parquet file, committed together with ``summary.json``
 (``weaklabel._runfolder``: a kill leaves the previous run or this one). Memory is bounded by
 one chunk plus the unique patterns.
 """
@@ -113,9 +114,12 @@ def run_out_of_core(path: str | os.PathLike[str], lfs: str | LFSuite, *, out: st
             df.index = pd.Index(ids, name="row_id")
             L = apply_lfs(suite.lfs, df, label_space=suite.labels, fault_tolerant=fault_tolerant)
             f = Path(tmpdir) / f"chunk{i:06d}.npz"
-            np.savez(f, votes=L.votes, row_ids=ids if ids.dtype.kind in "iuf" else ids.astype(str))
-            chunk_files.append(f)
             vp = compress(L.votes)
+            # the chunk's patterns and each row's pattern, not its votes: pass 2 scores each pattern once
+            inverse = vp.inverse.astype(np.int32) if vp.patterns.shape[0] < 2**31 else vp.inverse
+            np.savez(f, patterns=vp.patterns, inverse=inverse,
+                     row_ids=ids if ids.dtype.kind in "iuf" else ids.astype(str))
+            chunk_files.append(f)
             parts.append((vp.patterns, vp.counts))
             if len(parts) >= 8:  # keep the running set of patterns small
                 parts = [merge_patterns(parts)]
@@ -138,14 +142,18 @@ def run_out_of_core(path: str | os.PathLike[str], lfs: str | LFSuite, *, out: st
         try:
             for f in chunk_files:
                 with np.load(f, allow_pickle=False) as z:
-                    votes, ids = z["votes"], z["row_ids"]
-                probs = est.predict_proba(votes)
-                pred = probs.argmax(axis=1)
-                n_votes = (votes >= 0).sum(axis=1)
-                lo = np.where(votes >= 0, votes, 127).min(axis=1)
+                    pats, inverse, ids = z["patterns"], z["inverse"], z["row_ids"]
+                # every column is a function of the row's vote pattern: computed per pattern, then
+                # spread to the rows (a model scores each row from its own votes alone)
+                p_probs = est.predict_proba(pats)
+                p_n_votes = (pats >= 0).sum(axis=1)
+                p_lo = np.where(pats >= 0, pats, 127).min(axis=1)
+                p_conflict = (p_n_votes > 0) & (p_lo != pats.max(axis=1))
+                probs = p_probs[inverse]
+                pred = p_probs.argmax(axis=1)[inverse]
                 cols = {"row_id": ids, **{f"p_{n}": probs[:, c] for c, n in enumerate(names)},
-                        "label": np.asarray(names, dtype=object)[pred], "confidence": probs.max(axis=1),
-                        "n_votes": n_votes, "conflict": (n_votes > 0) & (lo != votes.max(axis=1))}
+                        "label": np.asarray(names, dtype=object)[pred], "confidence": p_probs.max(axis=1)[inverse],
+                        "n_votes": p_n_votes[inverse], "conflict": p_conflict[inverse]}
                 table = pa.Table.from_pydict(cols)
                 writer = writer or pq.ParquetWriter(labels, table.schema)
                 writer.write_table(table)
