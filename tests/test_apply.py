@@ -163,3 +163,15 @@ def test_progress_bar_is_shown_on_request(capsys, texts):
     apply_lfs([keyword_lf("song", label=0)], texts, progress=True)
     err = capsys.readouterr().err
     assert "applying LFs" in err and "1/1" in err
+
+
+def test_the_matrix_comes_back_row_major_with_each_lfs_votes_in_its_column():
+    # LFs fill a column-major buffer (contiguous columns); the models read rows, so it is returned row-major
+    from weaklabel import keyword_lf, threshold_lf
+
+    df = pd.DataFrame({"text": ["free prize", "hello", "free", "prize now"] * 50, "x": np.arange(200.0)})
+    lfs = [keyword_lf("free", label=1), keyword_lf("hello", label=0), threshold_lf("x", ">", 99.5, label=1)]
+    L = apply_lfs(lfs, df)
+    assert L.votes.flags["C_CONTIGUOUS"] and L.votes.dtype == np.int8
+    for j, lf in enumerate(lfs):
+        assert np.array_equal(L.votes[:, j], np.asarray(lf.apply(df)))

@@ -90,7 +90,9 @@ def apply_lfs(
 
     k = label_space.cardinality if label_space is not None else None
     n, m = len(df), len(lf_list)
-    votes = np.empty((n, m), dtype=np.int8)
+    # column-major while LFs fill it (each writes one contiguous column, not every m-th byte);
+    # row-major once full, as the models read rows
+    votes = np.empty((n, m), dtype=np.int8, order="F")
     report = ApplyReport()
     show = progress if progress is not None else (n * m >= _PROGRESS_MIN_CELLS and sys.stderr.isatty())
     bar = None
@@ -121,7 +123,8 @@ def apply_lfs(
         bar.close()
     _warn_faults(report)
     log.info("applied %d LFs to %d rows in %.3fs", m, n, sum(report.seconds.values()))
-    return LabelMatrix(votes, [lf.name for lf in lf_list], row_ids, label_space, apply_report=report)
+    return LabelMatrix(np.ascontiguousarray(votes), [lf.name for lf in lf_list], row_ids, label_space,
+                       apply_report=report)
 
 
 def _check_frame_and_labels(df: Any, label_space: LabelSpace | Sequence[str] | None) -> LabelSpace | None:
